@@ -1,1 +1,269 @@
-// placeholder
+#include "ledger/merkle_log.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "ledger/encoding.h"
+
+namespace creg {
+namespace {
+
+constexpr char kHeadKey[] = "head";
+
+std::string IndexKey(uint64_t index) {
+  std::string key;
+  AppendBigEndian64(&key, index);
+  return key;
+}
+
+std::string EncodeHead(const TreeHead& head) {
+  std::string value;
+  AppendBigEndian64(&value, head.size);
+  value.append(head.root.view());
+  return value;
+}
+
+StatusOr<TreeHead> DecodeHead(std::string_view value) {
+  if (value.size() != 8 + Hash::kSize) {
+    return DataLossError("log head record has " + std::to_string(value.size()) + " bytes, want 40");
+  }
+  TreeHead head;
+  head.size = ReadBigEndian64(value);
+  CREG_ASSIGN_OR_RETURN(head.root, Hash::FromBytes(value.substr(8)));
+  return head;
+}
+
+// Leaf `index` completes the perfect subtrees at levels 0..k where k is the
+// number of trailing one bits of `index`.
+int CompletedLevels(uint64_t index) { return std::countr_one(index) + 1; }
+
+}  // namespace
+
+const std::vector<std::string>& MerkleLog::ColumnNames() {
+  static const std::vector<std::string> kNames = {"log.entries", "log.tree", "log.meta"};
+  return kNames;
+}
+
+MerkleLog::MerkleLog(Store* store, EntryLinkReader link_reader)
+    : store_(store), link_reader_(std::move(link_reader)) {}
+
+StatusOr<std::unique_ptr<MerkleLog>> MerkleLog::Open(Store* store, EntryLinkReader link_reader) {
+  auto log = std::unique_ptr<MerkleLog>(new MerkleLog(store, std::move(link_reader)));
+  CREG_ASSIGN_OR_RETURN(log->entries_cf_, store->Column("log.entries"));
+  CREG_ASSIGN_OR_RETURN(log->tree_cf_, store->Column("log.tree"));
+  CREG_ASSIGN_OR_RETURN(log->meta_cf_, store->Column("log.meta"));
+  CREG_RETURN_IF_ERROR(log->LoadAndCheckHead());
+  return log;
+}
+
+Status MerkleLog::LoadAndCheckHead() {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> head_value, store_->Get(meta_cf_, kHeadKey));
+  TreeHead head{0, merkle::EmptyRoot()};
+  if (head_value.has_value()) {
+    CREG_ASSIGN_OR_RETURN(head, DecodeHead(*head_value));
+  }
+  // Nothing may follow the head: a later entry means a write the head does
+  // not account for.
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> beyond, store_->Get(entries_cf_, IndexKey(head.size)));
+  if (beyond.has_value()) {
+    return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
+                         std::to_string(head.size) + " is stored");
+  }
+  if (head.size > 0) {
+    uint64_t last = head.size - 1;
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry, store_->Get(entries_cf_, IndexKey(last)));
+    if (!entry.has_value()) {
+      return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
+                           std::to_string(last) + " is missing");
+    }
+    CREG_ASSIGN_OR_RETURN(Hash stored_leaf, Node(0, last));
+    if (merkle::LeafHash(*entry) != stored_leaf) {
+      return DataLossError("entry " + std::to_string(last) + " does not match its stored leaf hash");
+    }
+    if (link_reader_) {
+      StatusOr<EntryLink> link = link_reader_(*entry);
+      if (!link.ok()) return DataLossError("entry " + std::to_string(last) + ": " + link.status().message());
+      Hash want_prev;
+      if (last > 0) {
+        CREG_ASSIGN_OR_RETURN(want_prev, Node(0, last - 1));
+      }
+      if (link->index != last || link->prev_hash != want_prev) {
+        return DataLossError("entry " + std::to_string(last) + " does not link to entry " +
+                             std::to_string(last - 1) + " (index or prev_hash mismatch)");
+      }
+    }
+  }
+  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder, merkle::TreeBuilder::Resume(head.size, Nodes()));
+  if (builder.Root() != head.root) {
+    return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
+                         " does not match the stored head");
+  }
+  Hash last_leaf;
+  if (head.size > 0) {
+    CREG_ASSIGN_OR_RETURN(last_leaf, Node(0, head.size - 1));
+  }
+  std::lock_guard lock(head_mu_);
+  head_ = head;
+  builder_ = std::move(builder);
+  last_leaf_hash_ = last_leaf;
+  return OkStatus();
+}
+
+TreeHead MerkleLog::head() const {
+  std::lock_guard lock(head_mu_);
+  return head_;
+}
+
+StatusOr<Hash> MerkleLog::Node(int level, uint64_t index) const {
+  // The subtree (level, index) is completed by its last leaf.
+  uint64_t last_leaf = ((index + 1) << level) - 1;
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(tree_cf_, IndexKey(last_leaf)));
+  if (!value.has_value()) {
+    return DataLossError("Merkle node for leaf " + std::to_string(last_leaf) + " is missing");
+  }
+  size_t offset = static_cast<size_t>(level) * Hash::kSize;
+  if (value->size() != static_cast<size_t>(CompletedLevels(last_leaf)) * Hash::kSize) {
+    return DataLossError("Merkle node record for leaf " + std::to_string(last_leaf) + " has " +
+                         std::to_string(value->size()) + " bytes");
+  }
+  return Hash::FromBytes(std::string_view(*value).substr(offset, Hash::kSize));
+}
+
+merkle::NodeSource MerkleLog::Nodes() const {
+  return [this](int level, uint64_t index) { return Node(level, index); };
+}
+
+StatusOr<std::string> MerkleLog::Entry(uint64_t index) const {
+  uint64_t size = head().size;
+  if (index >= size) {
+    return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log (size " +
+                           std::to_string(size) + ")");
+  }
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(entries_cf_, IndexKey(index)));
+  if (!value.has_value()) return DataLossError("entry " + std::to_string(index) + " is missing");
+  return std::move(*value);
+}
+
+StatusOr<std::vector<std::string>> MerkleLog::Entries(uint64_t begin, uint64_t end,
+                                                      size_t max_bytes) const {
+  uint64_t size = head().size;
+  if (begin >= end || end > size) {
+    return OutOfRangeError("entries [" + std::to_string(begin) + ", " + std::to_string(end) +
+                           ") are not within the log (size " + std::to_string(size) + ")");
+  }
+  std::vector<std::string> out;
+  size_t bytes = 0;
+  bool hit_limit = false;
+  uint64_t expected = begin;
+  CREG_RETURN_IF_ERROR(
+      store_->Scan(entries_cf_, IndexKey(begin), "", [&](std::string_view key, std::string_view value) {
+        if (expected >= end || ReadBigEndian64(key) != expected) return false;
+        if (!out.empty() && bytes + value.size() > max_bytes) {
+          hit_limit = true;
+          return false;
+        }
+        bytes += value.size();
+        out.emplace_back(value);
+        ++expected;
+        return true;
+      }));
+  if (expected < end && !hit_limit) {
+    return DataLossError("entry " + std::to_string(expected) + " is missing");
+  }
+  return out;
+}
+
+StatusOr<Hash> MerkleLog::LeafHashAt(uint64_t index) const {
+  uint64_t size = head().size;
+  if (index >= size) return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log");
+  return Node(0, index);
+}
+
+StatusOr<Hash> MerkleLog::RootAt(uint64_t size) const {
+  TreeHead current = head();
+  if (size > current.size) {
+    return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
+                           std::to_string(current.size) + ")");
+  }
+  if (size == current.size) return current.root;
+  return merkle::RootAt(size, Nodes());
+}
+
+StatusOr<std::vector<Hash>> MerkleLog::InclusionProof(uint64_t index, uint64_t size) const {
+  uint64_t current = head().size;
+  if (size > current) {
+    return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
+                           std::to_string(current) + ")");
+  }
+  return merkle::InclusionProof(index, size, Nodes());
+}
+
+StatusOr<std::vector<Hash>> MerkleLog::ConsistencyProof(uint64_t size1, uint64_t size2) const {
+  uint64_t current = head().size;
+  if (size2 > current) {
+    return OutOfRangeError("tree size " + std::to_string(size2) + " is past the head (" +
+                           std::to_string(current) + ")");
+  }
+  return merkle::ConsistencyProof(size1, size2, Nodes());
+}
+
+MerkleLog::PendingAppend::PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder,
+                                        Hash last_leaf_hash)
+    : log_(&log),
+      base_size_(builder.size()),
+      builder_(std::move(builder)),
+      last_leaf_hash_(last_leaf_hash),
+      batch_(*log.store_) {}
+
+Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
+  uint64_t index = builder_.size();
+  if (log_->link_reader_) {
+    StatusOr<EntryLink> link = log_->link_reader_(entry_bytes);
+    if (!link.ok()) return link.status().WithContext("entry " + std::to_string(index));
+    if (link->index != index) {
+      return InvalidArgumentError("entry carries index " + std::to_string(link->index) +
+                                  " but would be appended at " + std::to_string(index));
+    }
+    if (link->prev_hash != last_leaf_hash_) {
+      return InvalidArgumentError("entry " + std::to_string(index) +
+                                  " does not name the previous entry's leaf hash as prev_hash");
+    }
+  }
+  Hash leaf = merkle::LeafHash(entry_bytes);
+  std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  std::string node_record;
+  node_record.reserve(nodes.size() * Hash::kSize);
+  for (const auto& node : nodes) node_record.append(node.hash.view());
+  std::string key = IndexKey(index);
+  batch_.Put(log_->entries_cf_, key, entry_bytes);
+  batch_.Put(log_->tree_cf_, key, node_record);
+  last_leaf_hash_ = leaf;
+  ++entries_added_;
+  return OkStatus();
+}
+
+MerkleLog::PendingAppend MerkleLog::BeginAppend() const {
+  return PendingAppend(*this, builder_, last_leaf_hash_);
+}
+
+StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
+  if (pending.log_ != this || pending.base_size_ != builder_.size()) {
+    return FailedPreconditionError("the log moved since this append began");
+  }
+  TreeHead new_head{pending.builder_.size(), pending.builder_.Root()};
+  pending.batch_.Put(meta_cf_, kHeadKey, EncodeHead(new_head));
+  CREG_RETURN_IF_ERROR(store_->Write(pending.batch_));
+  builder_ = std::move(pending.builder_);
+  last_leaf_hash_ = pending.last_leaf_hash_;
+  std::lock_guard lock(head_mu_);
+  head_ = new_head;
+  return new_head;
+}
+
+StatusOr<TreeHead> MerkleLog::Append(const std::vector<std::string>& entries) {
+  PendingAppend pending = BeginAppend();
+  for (const std::string& entry : entries) CREG_RETURN_IF_ERROR(pending.Add(entry));
+  return Commit(std::move(pending));
+}
+
+}  // namespace creg

@@ -96,7 +96,8 @@ class [[nodiscard]] StatusOr {
   // Precondition: ok().
   const T& value() const& { return std::get<T>(value_); }
   T& value() & { return std::get<T>(value_); }
-  T&& value() && { return std::get<T>(std::move(value_)); }
+  // By value, so `for (auto& x : F().value())` does not dangle.
+  T value() && { return std::get<T>(std::move(value_)); }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }

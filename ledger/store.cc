@@ -1,1 +1,150 @@
-// placeholder
+#include "ledger/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+#include "ledger/internal/rocksdb_status.h"
+
+namespace creg {
+
+using internal::FromRocksDb;
+
+WriteBatch::WriteBatch(const Store& store)
+    : store_(&store), rep_(std::make_unique<rocksdb::WriteBatch>()) {}
+WriteBatch::~WriteBatch() = default;
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+WriteBatch& WriteBatch::operator=(WriteBatch&&) noexcept = default;
+
+void WriteBatch::Put(ColumnId column, std::string_view key, std::string_view value) {
+  rep_->Put(store_->handles_.at(column), rocksdb::Slice(key.data(), key.size()),
+            rocksdb::Slice(value.data(), value.size()))
+      .PermitUncheckedError();  // In-memory append; fails only on size overflow.
+}
+
+void WriteBatch::Delete(ColumnId column, std::string_view key) {
+  rep_->Delete(store_->handles_.at(column), rocksdb::Slice(key.data(), key.size()))
+      .PermitUncheckedError();
+}
+
+void WriteBatch::Clear() { rep_->Clear(); }
+size_t WriteBatch::count() const { return rep_->Count(); }
+size_t WriteBatch::byte_size() const { return rep_->GetDataSize(); }
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options,
+                                             std::span<const std::string> columns) {
+  if (!options.create_if_missing && !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+    return NotFoundError("no registry database at " + path);
+  }
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  db_options.create_missing_column_families = options.create_if_missing;
+  db_options.write_buffer_size = options.write_buffer_size;
+  db_options.paranoid_checks = true;
+  // Group commit happens above RocksDB; these let concurrent writers (and
+  // the WAL fsync) overlap where they can.
+  db_options.enable_pipelined_write = true;
+
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options(db_options);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  cf_options.write_buffer_size = options.write_buffer_size;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const std::string& name : columns) descriptors.emplace_back(name, cf_options);
+
+  if (!options.create_if_missing || std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+    std::vector<std::string> existing;
+    CREG_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(db_options, path, &existing),
+                                     "list column families of " + path));
+    for (const std::string& name : existing) {
+      bool known = name == rocksdb::kDefaultColumnFamilyName;
+      for (const std::string& c : columns) known = known || c == name;
+      if (!known) {
+        return InvalidArgumentError("database at " + path + " has an unknown column family '" + name +
+                                    "' (written by a newer creg?)");
+      }
+    }
+  }
+
+  auto store = std::unique_ptr<Store>(new Store());
+  store->path_ = path;
+  store->options_ = options;
+  store->names_.assign(columns.begin(), columns.end());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s;
+  if (options.read_only) {
+    s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &handles, &db);
+  } else {
+    s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &db);
+  }
+  if (!s.ok()) {
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+      return UnavailableError("registry database at " + path +
+                              " is in use by another process (" + s.ToString() + ")");
+    }
+    return FromRocksDb(s, "open " + path);
+  }
+  store->db_.reset(db);
+  // handles[0] is the default family, which creg does not use.
+  store->handles_.assign(handles.begin() + 1, handles.end());
+  store->default_handle_ = handles[0];
+  return store;
+}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db_->DestroyColumnFamilyHandle(default_handle_).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();  // Nothing to do about a close error on teardown.
+}
+
+StatusOr<ColumnId> Store::Column(std::string_view name) const {
+  for (size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return static_cast<ColumnId>(i);
+  }
+  return InvalidArgumentError("unknown column family '" + std::string(name) + "'");
+}
+
+StatusOr<std::optional<std::string>> Store::Get(ColumnId column, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_.at(column),
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  CREG_RETURN_IF_ERROR(FromRocksDb(s, "read from " + names_[column]));
+  return std::optional<std::string>(std::move(value));
+}
+
+Status Store::Write(WriteBatch& batch) {
+  if (options_.read_only) return FailedPreconditionError("database " + path_ + " is open read-only");
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync;
+  return FromRocksDb(db_->Write(write_options, batch.rep_.get()), "write batch");
+}
+
+Status Store::Scan(ColumnId column, std::string_view start, std::string_view prefix,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_.at(column)));
+  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!prefix.empty() && key.substr(0, prefix.size()) != prefix) break;
+    if (!visit(key, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocksDb(it->status(), "scan " + names_[column]);
+}
+
+Status Store::Flush() {
+  if (options_.read_only) return OkStatus();
+  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_), "flush");
+}
+
+}  // namespace creg

@@ -1,0 +1,32 @@
+// Log entries: the edge between the opaque Merkle log and the LogEntry
+// protobuf (proto/creg/log.proto, docs/data-model.md).
+//
+// Entries are serialized once, when the node sequences them; from then on
+// their stored bytes are what every hash and proof uses. Pure functions,
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "creg/log.pb.h"
+#include "ledger/merkle_log.h"
+#include "ledger/status.h"
+
+namespace creg {
+
+// Decodes stored entry bytes. InvalidArgument if they are not a LogEntry or
+// its prev_hash is not 32 bytes.
+StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes);
+
+// Serializes an entry for appending. The result is what gets stored.
+std::string EncodeLogEntry(const pb::LogEntry& entry);
+
+// The EntryLinkReader for LogEntry bytes, for MerkleLog::Open.
+EntryLinkReader LogEntryLinkReader();
+
+// Current time in microseconds since the Unix epoch.
+int64_t NowMicros();
+
+}  // namespace creg

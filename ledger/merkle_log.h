@@ -1,0 +1,145 @@
+// MerkleLog: the append-only, hash-chained log of DESIGN.md on a Store.
+//
+// The log stores and hashes opaque entry bytes; it knows nothing of credits.
+// The one thing it reads inside an entry is its chain link (the entry's own
+// index and the leaf hash of the entry before it), through an EntryLinkReader
+// supplied by the layer above, so that the prev_hash chain is checked on
+// every append and on open.
+//
+// Column families (layout in docs/data-model.md):
+//   log.entries  key BE64(index)      value: the entry bytes as stored
+//   log.tree     key BE64(index)      value: hashes of the perfect subtrees
+//                                     leaf `index` completes, level 0 first
+//   log.meta     key "head"           value: BE64(size) || root (32 bytes)
+//
+// Appends: a PendingAppend collects entries (and any state changes the layer
+// above adds to its batch); Commit writes entries, nodes, head and state in
+// one synced WriteBatch. Nothing is visible to readers before that write
+// returns, and a failed write leaves the log exactly as it was.
+//
+// Thread-safety: readers (Entry, proofs, roots, size) may run on any thread
+// concurrently with one writer. BeginAppend/Commit must come from a single
+// writer thread, one PendingAppend at a time.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/hash.h"
+#include "ledger/merkle.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace creg {
+
+struct EntryLink {
+  uint64_t index = 0;
+  Hash prev_hash;
+};
+// Reads the chain link of an entry. InvalidArgument if the bytes do not
+// decode.
+using EntryLinkReader = std::function<StatusOr<EntryLink>(std::string_view entry_bytes)>;
+
+// The signed state of the log: its size and root hash.
+struct TreeHead {
+  uint64_t size = 0;
+  Hash root;
+};
+
+class MerkleLog {
+ public:
+  // The column families the log needs in its Store.
+  static const std::vector<std::string>& ColumnNames();
+
+  // Opens the log in `store` (which must outlive it), creating an empty log
+  // if the store has none. Checks that the head matches the stored entries:
+  // the last entry exists and nothing follows it, its chain link and leaf
+  // hash agree with the stored nodes, and the root rebuilt from stored
+  // nodes equals the head's. DataLoss naming the index otherwise.
+  static StatusOr<std::unique_ptr<MerkleLog>> Open(Store* store, EntryLinkReader link_reader);
+
+  MerkleLog(const MerkleLog&) = delete;
+  MerkleLog& operator=(const MerkleLog&) = delete;
+
+  // The committed head. Thread-safe.
+  TreeHead head() const;
+  uint64_t size() const { return head().size; }
+
+  // Entry bytes exactly as stored. OutOfRange past the end.
+  StatusOr<std::string> Entry(uint64_t index) const;
+  // Entries [begin, end), at most `max_bytes` of them in total (at least
+  // one). OutOfRange unless begin < end <= size().
+  StatusOr<std::vector<std::string>> Entries(uint64_t begin, uint64_t end,
+                                             size_t max_bytes = 64 << 20) const;
+  StatusOr<Hash> LeafHashAt(uint64_t index) const;
+
+  // Root of the tree of the first `size` entries; OutOfRange past the head.
+  StatusOr<Hash> RootAt(uint64_t size) const;
+  // RFC 9162 proofs from stored nodes (O(log n) reads). OutOfRange when the
+  // sizes or index lie past the committed head.
+  StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
+  StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t size1, uint64_t size2) const;
+
+  // A group of entries that becomes durable in one synced write.
+  class PendingAppend {
+   public:
+    // Index the next added entry must carry.
+    uint64_t next_index() const { return builder_.size(); }
+    // Leaf hash the next added entry must name as prev_hash.
+    const Hash& last_leaf_hash() const { return last_leaf_hash_; }
+    size_t entry_count() const { return entries_added_; }
+
+    // Adds one entry. InvalidArgument if its link does not read or does not
+    // continue the chain (wrong index or prev_hash); nothing is added then.
+    Status Add(std::string_view entry_bytes);
+
+    // The batch the entries go into; the layer above adds its state
+    // changes here so they commit atomically with the entries.
+    WriteBatch& batch() { return batch_; }
+
+   private:
+    friend class MerkleLog;
+    PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder, Hash last_leaf_hash);
+    const MerkleLog* log_;
+    uint64_t base_size_;
+    merkle::TreeBuilder builder_;
+    Hash last_leaf_hash_;
+    size_t entries_added_ = 0;
+    WriteBatch batch_;
+  };
+
+  // Starts a group on top of the committed head.
+  PendingAppend BeginAppend() const;
+  // Writes the group (synced) and moves the head. On error nothing is
+  // written and the head is unchanged. FailedPrecondition if the head moved
+  // since BeginAppend. Returns the new head.
+  StatusOr<TreeHead> Commit(PendingAppend pending);
+
+  // Convenience: BeginAppend, Add each entry, Commit.
+  StatusOr<TreeHead> Append(const std::vector<std::string>& entries);
+
+ private:
+  MerkleLog(Store* store, EntryLinkReader link_reader);
+  Status LoadAndCheckHead();
+  merkle::NodeSource Nodes() const;
+  StatusOr<Hash> Node(int level, uint64_t index) const;
+
+  Store* store_;
+  EntryLinkReader link_reader_;
+  ColumnId entries_cf_ = 0;
+  ColumnId tree_cf_ = 0;
+  ColumnId meta_cf_ = 0;
+
+  mutable std::mutex head_mu_;
+  TreeHead head_;                 // guarded by head_mu_
+  merkle::TreeBuilder builder_;   // writer only
+  Hash last_leaf_hash_;           // writer only
+};
+
+}  // namespace creg

@@ -1,0 +1,116 @@
+#include "ledger/keys.h"
+#include "ledger/registry/internal/rules.h"
+#include "ledger/registry/internal/validate.h"
+
+namespace creg::internal {
+
+bool IsOperator(const pb::AccountRecord& account) { return account.role() == pb::ROLE_OPERATOR; }
+
+StatusOr<std::optional<Rejection>> CheckCounterparty(const RuleContext& ctx, std::string_view id,
+                                                     std::string_view what, pb::AccountRecord* out) {
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account, ctx.tables.Account(ctx.overlay, id));
+  std::string name = std::string(what) + " account '" + std::string(id) + "'";
+  if (!account.has_value()) return Reject(RuleCode::kUnknownAccount, name + " does not exist");
+  if (account->status() == pb::ACCOUNT_SUSPENDED) {
+    return Reject(RuleCode::kAccountSuspended, name + " is suspended");
+  }
+  if (account->status() == pb::ACCOUNT_CLOSED) return Reject(RuleCode::kAccountClosed, name + " is closed");
+  if (out != nullptr) *out = std::move(*account);
+  return Accept();
+}
+
+RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
+  // The very first transaction opens the operator's own account; the
+  // registry checks it against the key it carries (Registry::Apply).
+  if (!IsOperator(ctx.signer)) {
+    return Reject(RuleCode::kNotAuthorized, "only a registry operator may open accounts");
+  }
+  if (std::string why = CheckId(op.account_id()); !why.empty()) {
+    return Reject(RuleCode::kInvalidAccountId, "account id '" + op.account_id() + "' " + why);
+  }
+  if (op.role() != pb::ROLE_OPERATOR && op.role() != pb::ROLE_HOLDER) {
+    return Reject(RuleCode::kMalformed, "account role must be operator or holder");
+  }
+  if (!PublicKey::FromRaw(op.public_key()).ok()) {
+    return Reject(RuleCode::kInvalidKey, "public key must be a raw 32-byte Ed25519 key");
+  }
+  if (std::string why = CheckText(op.display_name(), 200, false); !why.empty()) {
+    return Reject(RuleCode::kMalformed, "display name " + why);
+  }
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing, ctx.tables.Account(ctx.overlay, op.account_id()));
+  if (existing.has_value()) {
+    return Reject(RuleCode::kAccountExists, "account id '" + op.account_id() + "' is already taken");
+  }
+  pb::AccountRecord record;
+  record.set_account_id(op.account_id());
+  record.set_role(op.role());
+  record.set_public_key(op.public_key());
+  record.set_display_name(op.display_name());
+  record.set_status(pb::ACCOUNT_ACTIVE);
+  record.set_opened_at_entry(ctx.entry_index);
+  ctx.tables.PutAccount(ctx.overlay, record);
+  ctx.accounts.insert(op.account_id());
+  return Accept();
+}
+
+RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& op) {
+  if (!IsOperator(ctx.signer)) {
+    return Reject(RuleCode::kNotAuthorized, "only a registry operator may change an account's status");
+  }
+  if (op.account_id() == ctx.signer.account_id()) {
+    return Reject(RuleCode::kNotAuthorized, "an operator may not change the status of its own account");
+  }
+  if (std::string why = CheckText(op.reason(), 500, true); !why.empty()) {
+    return Reject(RuleCode::kMalformed, "status change reason " + why);
+  }
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account, ctx.tables.Account(ctx.overlay, op.account_id()));
+  if (!account.has_value()) {
+    return Reject(RuleCode::kUnknownAccount, "account '" + op.account_id() + "' does not exist");
+  }
+  pb::AccountStatus to = op.status();
+  if (to != pb::ACCOUNT_ACTIVE && to != pb::ACCOUNT_SUSPENDED && to != pb::ACCOUNT_CLOSED) {
+    return Reject(RuleCode::kMalformed, "status must be active, suspended or closed");
+  }
+  if (account->status() == pb::ACCOUNT_CLOSED) {
+    return Reject(RuleCode::kInvalidStatusChange, "account '" + op.account_id() + "' is closed for good");
+  }
+  if (account->status() == to) {
+    return Reject(RuleCode::kInvalidStatusChange,
+                  "account '" + op.account_id() + "' already has status " + pb::AccountStatus_Name(to));
+  }
+  if (to == pb::ACCOUNT_CLOSED) {
+    bool holds = false;
+    CREG_RETURN_IF_ERROR(ctx.tables.ScanHoldings(ctx.overlay, op.account_id(), 0, [&](const Holding&) {
+      holds = true;
+      return false;
+    }));
+    if (holds) {
+      return Reject(RuleCode::kAccountNotEmpty, "account '" + op.account_id() +
+                                                    "' still holds active credits; transfer, retire or "
+                                                    "cancel them before closing it");
+    }
+  }
+  account->set_status(to);
+  account->set_status_reason(op.reason());
+  ctx.tables.PutAccount(ctx.overlay, *account);
+  ctx.accounts.insert(op.account_id());
+  return Accept();
+}
+
+RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
+  if (op.account_id() != ctx.signer.account_id()) {
+    return Reject(RuleCode::kNotAuthorized, "a key rotation must be signed by the account's current key");
+  }
+  if (!PublicKey::FromRaw(op.new_public_key()).ok()) {
+    return Reject(RuleCode::kInvalidKey, "new public key must be a raw 32-byte Ed25519 key");
+  }
+  if (op.new_public_key() == ctx.signer.public_key()) {
+    return Reject(RuleCode::kInvalidKey, "new public key is the same as the current one");
+  }
+  pb::AccountRecord account = ctx.signer;
+  account.set_public_key(op.new_public_key());
+  ctx.tables.PutAccount(ctx.overlay, account);
+  return Accept();
+}
+
+}  // namespace creg::internal

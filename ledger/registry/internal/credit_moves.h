@@ -1,0 +1,34 @@
+// Moving serial blocks: resolving a CreditSelection against what an account
+// holds, splitting blocks, and handing the moved pieces to a new owner or a
+// final status. Shared by transfer, retirement and cancellation.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "creg/state.pb.h"
+#include "creg/transaction.pb.h"
+#include "ledger/registry/internal/rules.h"
+
+namespace creg::internal {
+
+// What happens to the moved credits.
+struct Disposition {
+  std::string owner;                        // new owner (the same for retire/cancel)
+  pb::BlockStatus status = pb::BLOCK_ACTIVE;
+  std::string retirement_id;                // for retired blocks
+};
+
+// The most explicit blocks one transaction may name.
+inline constexpr int kMaxSelectedBlocks = 10'000;
+
+// Moves the credits `selection` names out of `holder`'s active holdings,
+// writing the split blocks into ctx.overlay and the moved blocks (merged
+// where contiguous, in serial order) into ctx.effects. Costs O(log n) per
+// block touched, whatever the number of blocks the holder has.
+// Refusals: MALFORMED, UNKNOWN_BATCH, INVALID_SERIALS, INVALID_QUANTITY,
+// CREDITS_NOT_HELD, CREDITS_RETIRED, CREDITS_CANCELLED, INSUFFICIENT_CREDITS.
+RuleResult MoveCredits(RuleContext& ctx, const std::string& holder, const pb::CreditSelection& selection,
+                       const Disposition& to);
+
+}  // namespace creg::internal

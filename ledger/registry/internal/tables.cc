@@ -1,0 +1,261 @@
+#include "ledger/registry/internal/tables.h"
+
+#include "ledger/encoding.h"
+
+namespace creg::internal {
+namespace {
+
+constexpr char kSep = '\0';
+
+std::string Be64(uint64_t v) {
+  std::string s;
+  AppendBigEndian64(&s, v);
+  return s;
+}
+
+std::string Join(std::string_view a, std::string_view b) {
+  std::string s(a);
+  s += kSep;
+  s.append(b);
+  return s;
+}
+
+template <typename Record>
+StatusOr<std::optional<Record>> ReadRecord(const StateView& v, ColumnId column, std::string_view key,
+                                           const char* what) {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> bytes, v.Get(column, key));
+  if (!bytes.has_value()) return std::optional<Record>();
+  Record record;
+  if (!record.ParseFromString(*bytes)) return DataLossError(std::string("stored ") + what + " record does not decode");
+  return std::optional<Record>(std::move(record));
+}
+
+std::string Serialize(const google::protobuf::MessageLite& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return s;
+}
+
+// Index keys (column "reg.index").
+std::string TxKey(const Hash& tx_id) { return "tx/" + tx_id.str(); }
+std::string NonceKey(std::string_view signer, std::string_view nonce) { return Join("nonce/" + std::string(signer), nonce); }
+std::string VerificationKey(std::string_view project, std::string_view ref) { return Join("verif/" + std::string(project), ref); }
+std::string AccountHistoryPrefix(std::string_view account) { return Join("hist/" + std::string(account), ""); }
+std::string BatchHistoryPrefix(uint64_t batch) { return "bhist/" + Be64(batch); }
+std::string BeneficiaryPrefix(std::string_view name) { return Join("benef/" + std::string(name), ""); }
+std::string AccountRetirementsPrefix(std::string_view account) { return Join("aret/" + std::string(account), ""); }
+
+std::string BlockKey(uint64_t batch, uint64_t last) { return Be64(batch) + Be64(last); }
+std::string HoldingPrefix(std::string_view account) { return Join(account, ""); }
+std::string HoldingKey(std::string_view account, uint64_t batch, uint64_t first) {
+  return HoldingPrefix(account) + Be64(batch) + Be64(first);
+}
+
+Status ScanEntryIndex(const StateView& v, ColumnId column, const std::string& prefix,
+                      const std::function<bool(uint64_t)>& visit) {
+  return v.Scan(column, prefix, prefix, [&](std::string_view key, std::string_view) {
+    return visit(ReadBigEndian64(key.substr(prefix.size())));
+  });
+}
+
+}  // namespace
+
+const std::vector<std::string>& RegistryColumnNames() {
+  static const std::vector<std::string> kNames = {"reg.accounts", "reg.projects", "reg.batches",
+                                                  "reg.blocks",   "reg.holdings", "reg.retirements",
+                                                  "reg.index",    "reg.meta"};
+  return kNames;
+}
+
+StatusOr<Tables> Tables::Resolve(const Store& store) {
+  Tables t;
+  CREG_ASSIGN_OR_RETURN(t.accounts, store.Column("reg.accounts"));
+  CREG_ASSIGN_OR_RETURN(t.projects, store.Column("reg.projects"));
+  CREG_ASSIGN_OR_RETURN(t.batches, store.Column("reg.batches"));
+  CREG_ASSIGN_OR_RETURN(t.blocks, store.Column("reg.blocks"));
+  CREG_ASSIGN_OR_RETURN(t.holdings, store.Column("reg.holdings"));
+  CREG_ASSIGN_OR_RETURN(t.retirements, store.Column("reg.retirements"));
+  CREG_ASSIGN_OR_RETURN(t.index, store.Column("reg.index"));
+  CREG_ASSIGN_OR_RETURN(t.meta, store.Column("reg.meta"));
+  return t;
+}
+
+StatusOr<std::optional<pb::AccountRecord>> Tables::Account(const StateView& v, std::string_view id) const {
+  return ReadRecord<pb::AccountRecord>(v, accounts, id, "account");
+}
+StatusOr<std::optional<pb::ProjectRecord>> Tables::Project(const StateView& v, std::string_view id) const {
+  return ReadRecord<pb::ProjectRecord>(v, projects, id, "project");
+}
+StatusOr<std::optional<pb::BatchRecord>> Tables::Batch(const StateView& v, uint64_t batch) const {
+  return ReadRecord<pb::BatchRecord>(v, batches, Be64(batch), "batch");
+}
+StatusOr<std::optional<pb::RetirementRecord>> Tables::Retirement(const StateView& v, std::string_view id) const {
+  return ReadRecord<pb::RetirementRecord>(v, retirements, id, "retirement");
+}
+
+StatusOr<std::optional<Block>> Tables::BlockContaining(const StateView& v, uint64_t batch,
+                                                       uint64_t serial) const {
+  std::optional<Block> found;
+  Status decoded = OkStatus();
+  std::string prefix = Be64(batch);
+  CREG_RETURN_IF_ERROR(v.Scan(blocks, BlockKey(batch, serial), prefix, [&](std::string_view key, std::string_view value) {
+    Block b;
+    b.batch = batch;
+    if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      decoded = DataLossError("stored block record does not decode");
+      return false;
+    }
+    b.first = b.record.first();
+    b.last = ReadBigEndian64(key.substr(8));
+    if (b.first <= serial) found = std::move(b);
+    return false;
+  }));
+  CREG_RETURN_IF_ERROR(decoded);
+  return found;
+}
+
+Status Tables::ScanBatchBlocks(const StateView& v, uint64_t batch,
+                               const std::function<bool(const Block&)>& visit) const {
+  std::string prefix = Be64(batch);
+  Status decoded = OkStatus();
+  CREG_RETURN_IF_ERROR(v.Scan(blocks, prefix, prefix, [&](std::string_view key, std::string_view value) {
+    Block b;
+    b.batch = batch;
+    if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      decoded = DataLossError("stored block record does not decode");
+      return false;
+    }
+    b.first = b.record.first();
+    b.last = ReadBigEndian64(key.substr(8));
+    return visit(b);
+  }));
+  return decoded;
+}
+
+Status Tables::ScanHoldings(const StateView& v, std::string_view account, uint64_t batch,
+                            const std::function<bool(const Holding&)>& visit) const {
+  std::string prefix = HoldingPrefix(account);
+  std::string start = prefix;
+  if (batch != 0) {
+    prefix += Be64(batch);
+    start = prefix;
+  }
+  const size_t base = HoldingPrefix(account).size();
+  return v.Scan(holdings, start, prefix, [&](std::string_view key, std::string_view value) {
+    Holding h;
+    h.batch = ReadBigEndian64(key.substr(base));
+    h.first = ReadBigEndian64(key.substr(base + 8));
+    h.last = ReadBigEndian64(value);
+    return visit(h);
+  });
+}
+
+StatusOr<std::optional<uint64_t>> Tables::EntryOfTransaction(const StateView& v, const Hash& tx_id) const {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, TxKey(tx_id)));
+  if (!value.has_value()) return std::optional<uint64_t>();
+  if (value->size() != 8) return DataLossError("stored transaction index record is not 8 bytes");
+  return std::optional<uint64_t>(ReadBigEndian64(*value));
+}
+
+StatusOr<std::optional<Hash>> Tables::TransactionOfNonce(const StateView& v, std::string_view signer,
+                                                         std::string_view nonce) const {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, NonceKey(signer, nonce)));
+  if (!value.has_value()) return std::optional<Hash>();
+  CREG_ASSIGN_OR_RETURN(Hash h, Hash::FromBytes(*value));
+  return std::optional<Hash>(h);
+}
+
+StatusOr<std::optional<uint64_t>> Tables::BatchOfVerification(const StateView& v, std::string_view project,
+                                                              std::string_view ref) const {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, VerificationKey(project, ref)));
+  if (!value.has_value()) return std::optional<uint64_t>();
+  if (value->size() != 8) return DataLossError("stored verification index record is not 8 bytes");
+  return std::optional<uint64_t>(ReadBigEndian64(*value));
+}
+
+StatusOr<uint64_t> Tables::NextBatchNumber(const StateView& v) const {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(meta, "next_batch"));
+  if (!value.has_value()) return uint64_t{1};
+  if (value->size() != 8) return DataLossError("stored next batch number is not 8 bytes");
+  return ReadBigEndian64(*value);
+}
+
+StatusOr<std::optional<std::string>> Tables::Origin(const StateView& v) const { return v.Get(meta, "origin"); }
+
+StatusOr<bool> Tables::HasAnyAccount(const StateView& v) const {
+  bool any = false;
+  CREG_RETURN_IF_ERROR(v.Scan(accounts, "", "", [&](std::string_view, std::string_view) {
+    any = true;
+    return false;
+  }));
+  return any;
+}
+
+Status Tables::ScanAccountHistory(const StateView& v, std::string_view account,
+                                  const std::function<bool(uint64_t)>& visit) const {
+  return ScanEntryIndex(v, index, AccountHistoryPrefix(account), visit);
+}
+
+Status Tables::ScanBatchHistory(const StateView& v, uint64_t batch,
+                                const std::function<bool(uint64_t)>& visit) const {
+  return ScanEntryIndex(v, index, BatchHistoryPrefix(batch), visit);
+}
+
+Status Tables::ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
+                                            const std::function<bool(std::string_view)>& visit) const {
+  std::string prefix = BeneficiaryPrefix(beneficiary);
+  return v.Scan(index, prefix, prefix, [&](std::string_view key, std::string_view) {
+    return visit(key.substr(prefix.size() + 8));
+  });
+}
+
+Status Tables::ScanRetirementsOfAccount(const StateView& v, std::string_view account,
+                                        const std::function<bool(std::string_view)>& visit) const {
+  std::string prefix = AccountRetirementsPrefix(account);
+  return v.Scan(index, prefix, prefix, [&](std::string_view key, std::string_view) {
+    return visit(key.substr(prefix.size() + 8));
+  });
+}
+
+void Tables::PutAccount(StateOverlay& o, const pb::AccountRecord& r) const { o.Put(accounts, r.account_id(), Serialize(r)); }
+void Tables::PutProject(StateOverlay& o, const pb::ProjectRecord& r) const { o.Put(projects, r.project_id(), Serialize(r)); }
+void Tables::PutBatch(StateOverlay& o, const pb::BatchRecord& r) const { o.Put(batches, Be64(r.batch()), Serialize(r)); }
+void Tables::PutRetirement(StateOverlay& o, const pb::RetirementRecord& r) const {
+  o.Put(retirements, r.retirement_id(), Serialize(r));
+}
+
+void Tables::PutBlock(StateOverlay& o, const Block& b) const {
+  pb::BlockRecord record = b.record;
+  record.set_first(b.first);
+  record.set_last(b.last);
+  o.Put(blocks, BlockKey(b.batch, b.last), Serialize(record));
+  if (record.status() == pb::BLOCK_ACTIVE) o.Put(holdings, HoldingKey(record.owner(), b.batch, b.first), Be64(b.last));
+}
+
+void Tables::DeleteBlock(StateOverlay& o, const Block& b) const {
+  o.Delete(blocks, BlockKey(b.batch, b.last));
+  if (b.record.status() == pb::BLOCK_ACTIVE) o.Delete(holdings, HoldingKey(b.record.owner(), b.batch, b.first));
+}
+
+void Tables::PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const { o.Put(index, TxKey(tx_id), Be64(entry)); }
+void Tables::PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce, const Hash& tx_id) const {
+  o.Put(index, NonceKey(signer, nonce), tx_id.view());
+}
+void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref, uint64_t batch) const {
+  o.Put(index, VerificationKey(project, ref), Be64(batch));
+}
+void Tables::PutNextBatchNumber(StateOverlay& o, uint64_t next) const { o.Put(meta, "next_batch", Be64(next)); }
+void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const { o.Put(meta, "origin", origin); }
+void Tables::AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
+  o.Put(index, AccountHistoryPrefix(account) + Be64(entry), "");
+}
+void Tables::AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const {
+  o.Put(index, BatchHistoryPrefix(batch) + Be64(entry), "");
+}
+void Tables::AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const {
+  // The entry index keeps each list in the order the retirements happened.
+  o.Put(index, BeneficiaryPrefix(r.beneficiary()) + Be64(r.entry_index()) + r.retirement_id(), "");
+  o.Put(index, AccountRetirementsPrefix(r.account()) + Be64(r.entry_index()) + r.retirement_id(), "");
+}
+
+}  // namespace creg::internal

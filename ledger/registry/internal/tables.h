@@ -1,0 +1,99 @@
+// The registry's column families and their keys (docs/data-model.md,
+// "Registry state"). Typed read and write helpers over a StateView /
+// StateOverlay so that the rules never build a key by hand.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "creg/state.pb.h"
+#include "ledger/hash.h"
+#include "ledger/registry/internal/state_view.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace creg::internal {
+
+// Column family names, in the order the state digest covers them.
+const std::vector<std::string>& RegistryColumnNames();
+
+// A block of the partition as the rules see it.
+struct Block {
+  uint64_t batch = 0;
+  uint64_t first = 0;
+  uint64_t last = 0;
+  pb::BlockRecord record;  // owner, status, ...
+  uint64_t size() const { return last - first + 1; }
+};
+
+// A block an account holds, from the holdings index.
+struct Holding {
+  uint64_t batch = 0;
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+
+class Tables {
+ public:
+  static StatusOr<Tables> Resolve(const Store& store);
+
+  // --- reads (any view) ---
+  StatusOr<std::optional<pb::AccountRecord>> Account(const StateView& v, std::string_view id) const;
+  StatusOr<std::optional<pb::ProjectRecord>> Project(const StateView& v, std::string_view id) const;
+  StatusOr<std::optional<pb::BatchRecord>> Batch(const StateView& v, uint64_t batch) const;
+  StatusOr<std::optional<pb::RetirementRecord>> Retirement(const StateView& v, std::string_view id) const;
+  // The block of `batch` that contains `serial`, if the batch exists.
+  StatusOr<std::optional<Block>> BlockContaining(const StateView& v, uint64_t batch, uint64_t serial) const;
+  // All blocks of a batch in serial order (visit returns false to stop).
+  Status ScanBatchBlocks(const StateView& v, uint64_t batch,
+                         const std::function<bool(const Block&)>& visit) const;
+  // Active blocks `account` holds, in (batch, first) order, starting at
+  // `batch` (0 = all batches) and staying inside it unless batch is 0.
+  Status ScanHoldings(const StateView& v, std::string_view account, uint64_t batch,
+                      const std::function<bool(const Holding&)>& visit) const;
+  StatusOr<std::optional<uint64_t>> EntryOfTransaction(const StateView& v, const Hash& tx_id) const;
+  StatusOr<std::optional<Hash>> TransactionOfNonce(const StateView& v, std::string_view signer,
+                                                   std::string_view nonce) const;
+  StatusOr<std::optional<uint64_t>> BatchOfVerification(const StateView& v, std::string_view project,
+                                                        std::string_view ref) const;
+  StatusOr<uint64_t> NextBatchNumber(const StateView& v) const;
+  StatusOr<std::optional<std::string>> Origin(const StateView& v) const;
+  StatusOr<bool> HasAnyAccount(const StateView& v) const;
+
+  // Index scans: entry indexes (or ids) under a secondary-index prefix.
+  Status ScanAccountHistory(const StateView& v, std::string_view account,
+                            const std::function<bool(uint64_t entry)>& visit) const;
+  Status ScanBatchHistory(const StateView& v, uint64_t batch,
+                          const std::function<bool(uint64_t entry)>& visit) const;
+  Status ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
+                                      const std::function<bool(std::string_view id)>& visit) const;
+  Status ScanRetirementsOfAccount(const StateView& v, std::string_view account,
+                                  const std::function<bool(std::string_view id)>& visit) const;
+
+  // --- writes (into an overlay) ---
+  void PutAccount(StateOverlay& o, const pb::AccountRecord& r) const;
+  void PutProject(StateOverlay& o, const pb::ProjectRecord& r) const;
+  void PutBatch(StateOverlay& o, const pb::BatchRecord& r) const;
+  void PutRetirement(StateOverlay& o, const pb::RetirementRecord& r) const;
+  // Writes a block of the partition and keeps the holdings index in step:
+  // active blocks are indexed under their owner, others are not.
+  void PutBlock(StateOverlay& o, const Block& b) const;
+  // Removes a block (and its holding) before it is replaced by pieces.
+  void DeleteBlock(StateOverlay& o, const Block& b) const;
+  void PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const;
+  void PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce, const Hash& tx_id) const;
+  void PutVerification(StateOverlay& o, std::string_view project, std::string_view ref, uint64_t batch) const;
+  void PutNextBatchNumber(StateOverlay& o, uint64_t next) const;
+  void PutOrigin(StateOverlay& o, std::string_view origin) const;
+  void AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;
+  void AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const;
+  void AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const;
+
+  ColumnId accounts = 0, projects = 0, batches = 0, blocks = 0, holdings = 0, retirements = 0,
+           index = 0, meta = 0;
+};
+
+}  // namespace creg::internal

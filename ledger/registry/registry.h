@@ -1,0 +1,167 @@
+// Registry: the rules that make every tonne count once, applied in log
+// order on top of the MerkleLog, with the state they produce stored beside
+// the log in the same Store.
+//
+// Every accepted transaction becomes one log entry (the SignedTransaction as
+// received, plus the Effects the registry resolved); the entry and every
+// state change it causes are committed in one synced WriteBatch. A refused
+// transaction writes nothing. Submitting an already committed transaction
+// again returns its original result (`duplicate` set) and applies nothing.
+//
+// Sequencing: BeginGroup / Apply / Commit are for a single sequencer thread.
+// Each Apply sees the effects of the transactions applied before it in the
+// same group. Queries read committed state and may run on any thread.
+//
+// The rules and their codes are in docs/rules.md; the state layout in
+// docs/data-model.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "creg/effects.pb.h"
+#include "creg/log.pb.h"
+#include "creg/state.pb.h"
+#include "ledger/merkle_log.h"
+#include "ledger/registry/rule_code.h"
+#include "ledger/registry/transaction.h"
+#include "ledger/status.h"
+#include "ledger/store.h"
+
+namespace creg {
+
+namespace internal {
+class StateOverlay;
+class StoreView;
+class Tables;
+}  // namespace internal
+
+struct RegistryOptions {
+  // The registry's origin (checkpoint origin line, and what transactions
+  // must name). Required when the store is new; must match afterwards.
+  std::string origin;
+};
+
+// An accepted (or earlier accepted) transaction.
+struct Accepted {
+  uint64_t entry_index = 0;
+  pb::Effects effects;
+  // True when the transaction had already been committed; nothing applied.
+  bool duplicate = false;
+};
+
+using Verdict = std::variant<Accepted, Rejection>;
+
+class Registry {
+ public:
+  // Every column family a registry Store needs (log and state).
+  static std::vector<std::string> ColumnNames();
+
+  // Opens the registry in `store` (which must outlive it). InvalidArgument
+  // if options.origin is empty on a new store or differs from the stored
+  // one; the errors of MerkleLog::Open otherwise.
+  static StatusOr<std::unique_ptr<Registry>> Open(Store* store, const RegistryOptions& options);
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  const std::string& origin() const { return origin_; }
+  const MerkleLog& log() const { return *log_; }
+
+  // A group of transactions committed together.
+  class Group {
+   public:
+    Group(Group&&) noexcept;
+    Group& operator=(Group&&) noexcept;
+    ~Group();
+    size_t size() const { return pending_.entry_count(); }
+
+   private:
+    friend class Registry;
+    Group(MerkleLog::PendingAppend pending, std::unique_ptr<internal::StateOverlay> overlay);
+    MerkleLog::PendingAppend pending_;
+    std::unique_ptr<internal::StateOverlay> overlay_;
+    // Transactions accepted in this group, for resubmissions within it.
+    std::map<Hash, Accepted> accepted_;
+  };
+
+  Group BeginGroup() const;
+
+  // Checks `tx` against the rules and the state as of the end of `group`;
+  // if accepted, appends its entry and state changes to the group. The
+  // signature is checked here unless tx.verified_with_key already equals the
+  // signer's current key. Status errors are storage failures only.
+  StatusOr<Verdict> Apply(Group& group, PreparedTransaction tx, int64_t timestamp_micros);
+
+  // Commits the group in one synced write; nothing is visible before. On
+  // error nothing was written and the verdicts of the group are void.
+  StatusOr<TreeHead> Commit(Group group);
+
+  // Prepare, Apply and Commit one transaction on its own.
+  StatusOr<Verdict> Submit(std::string_view signed_transaction);
+
+  // Replays a stored entry (from another registry's log) into `group`: its
+  // transaction must be accepted with exactly the stored effects, and the
+  // original bytes are appended. DataLoss naming the index otherwise. This
+  // is how a registry is rebuilt from its log and how an auditor checks it.
+  Status ReplayEntry(Group& group, std::string_view entry_bytes);
+
+  // --- queries on committed state ---
+  StatusOr<std::optional<pb::AccountRecord>> Account(std::string_view id) const;
+  StatusOr<std::optional<pb::ProjectRecord>> Project(std::string_view id) const;
+  StatusOr<std::optional<pb::BatchRecord>> Batch(uint64_t batch) const;
+  StatusOr<std::optional<pb::RetirementRecord>> Retirement(std::string_view id) const;
+
+  // An account's active credits, grouped by batch, in batch order.
+  struct BatchHolding {
+    pb::BatchRecord batch;
+    std::vector<pb::SerialBlock> blocks;
+    uint64_t quantity = 0;
+  };
+  StatusOr<std::vector<BatchHolding>> Holdings(std::string_view account) const;
+  // The blocks of a batch's partition, with owner and status, in serial order.
+  StatusOr<std::vector<pb::BlockRecord>> BatchBlocks(uint64_t batch) const;
+  // Retirements by beneficiary or by retiring account, oldest first.
+  StatusOr<std::vector<pb::RetirementRecord>> RetirementsOfBeneficiary(std::string_view name) const;
+  StatusOr<std::vector<pb::RetirementRecord>> RetirementsOfAccount(std::string_view account) const;
+  // Entry indexes of every transaction that involved an account (signed
+  // it, or moved credits to or from it), oldest first, up to `limit`.
+  StatusOr<std::vector<uint64_t>> AccountHistory(std::string_view account, size_t limit = 1000) const;
+  // Entry indexes of every transaction that issued, moved, retired or
+  // cancelled serial `serial` of `batch`, oldest first.
+  StatusOr<std::vector<uint64_t>> Provenance(uint64_t batch, uint64_t serial) const;
+  // The decoded entry at `index`.
+  StatusOr<pb::LogEntry> Entry(uint64_t index) const;
+
+  // SHA-256 over every state record (column, key, value) in order: two
+  // registries built from the same log have the same digest.
+  StatusOr<Hash> StateDigest() const;
+
+ private:
+  Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr<internal::Tables> tables,
+           std::string origin);
+  // Apply, optionally replaying a stored entry (`expected_entry`).
+  StatusOr<Verdict> ApplyAt(Group& group, PreparedTransaction tx, int64_t timestamp_micros,
+                            const std::string_view* expected_entry);
+  StatusOr<std::optional<Rejection>> CheckSigner(const Group& group, PreparedTransaction& tx,
+                                                 pb::AccountRecord* signer) const;
+
+  Store* store_;
+  std::unique_ptr<internal::StoreView> committed_;
+  std::unique_ptr<MerkleLog> log_;
+  std::unique_ptr<internal::Tables> tables_;
+  std::string origin_;
+};
+
+// Human serial string of a block, documented in docs/serials.md:
+//   <batch>-<first>-<last>-CREG-<standard>-<country>-<project>-<vintage start>-<vintage end>
+// e.g. "7-1-120-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231".
+std::string SerialString(const pb::BatchRecord& batch, const pb::ProjectRecord& project,
+                         uint64_t first, uint64_t last);
+
+}  // namespace creg

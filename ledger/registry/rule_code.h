@@ -1,0 +1,62 @@
+// The stable codes with which the registry refuses a transaction. Each is
+// listed, with its meaning, in docs/rules.md; codes are never renumbered or
+// reused, so clients may switch on them.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace creg {
+
+enum class RuleCode : int {
+  kOk = 0,
+  kMalformed = 1,              // body does not decode or a field is missing/invalid
+  kWrongOrigin = 2,            // signed for another registry
+  kUnknownAccount = 3,         // an account named does not exist
+  kUnknownProject = 4,
+  kUnknownBatch = 5,
+  kBadSignature = 6,           // signature does not verify with the signer's key
+  kNotAuthorized = 7,          // signer may not do this (role, or someone else's credits)
+  kReplayed = 8,               // nonce already used by another transaction of this signer
+  kInvalidAccountId = 9,
+  kAccountExists = 10,
+  kInvalidProjectId = 11,
+  kProjectExists = 12,
+  kInvalidQuantity = 13,       // zero, or over the limit, or overflowing
+  kCreditsNotHeld = 14,        // the account does not hold these credits
+  kCreditsRetired = 15,        // already retired
+  kCreditsCancelled = 16,      // already cancelled
+  kInsufficientCredits = 17,   // quantity above what the account holds in the batch
+  kRetirementIncomplete = 18,  // no beneficiary or reason
+  kAccountSuspended = 19,
+  kAccountClosed = 20,
+  kDuplicateIssuance = 21,     // (project, verification_ref) already issued
+  kInvalidVintage = 22,
+  kInvalidCountry = 23,
+  kInvalidKey = 24,
+  kSelfTransfer = 25,
+  kInvalidSerials = 26,        // blocks out of a batch's range, overlapping or unordered
+  kInvalidStatusChange = 27,   // e.g. reinstating a closed account
+  kAccountNotEmpty = 28,       // closing an account that still holds active credits
+};
+
+// "CREDITS_NOT_HELD" etc.
+std::string_view RuleCodeName(RuleCode code);
+// The canonical Status code a refusal maps to (NotFound for unknown
+// things, PermissionDenied for signature and authorization, ...).
+StatusCode RuleStatusCode(RuleCode code);
+
+// A refusal: which rule, and a message a person understands that names the
+// offending value.
+struct Rejection {
+  RuleCode code = RuleCode::kMalformed;
+  std::string message;
+
+  // "CREDITS_NOT_HELD: account org-1 does not hold serials 3-7 of batch 2"
+  std::string ToString() const;
+  Status ToStatus() const;
+};
+
+}  // namespace creg

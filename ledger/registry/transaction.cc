@@ -1,0 +1,56 @@
+#include "ledger/registry/transaction.h"
+
+namespace creg {
+namespace {
+
+constexpr std::string_view kSigningPrefix = "creg-transaction/v1\n";
+
+Rejection Malformed(std::string message) { return Rejection{RuleCode::kMalformed, std::move(message)}; }
+
+}  // namespace
+
+std::string TransactionSigningMessage(std::string_view body_bytes) {
+  std::string message;
+  message.reserve(kSigningPrefix.size() + body_bytes.size());
+  message.append(kSigningPrefix);
+  message.append(body_bytes);
+  return message;
+}
+
+std::string SignTransaction(const pb::TransactionBody& body, std::string_view signer,
+                            const PrivateKey& key) {
+  pb::SignedTransaction envelope;
+  body.SerializeToString(envelope.mutable_body());
+  envelope.set_signer(std::string(signer));
+  envelope.set_signature(key.Sign(TransactionSigningMessage(envelope.body())));
+  std::string bytes;
+  envelope.SerializeToString(&bytes);
+  return bytes;
+}
+
+std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes) {
+  PreparedTransaction tx;
+  tx.bytes = std::string(bytes);
+  if (!tx.envelope.ParseFromString(tx.bytes)) return Malformed("transaction bytes are not a SignedTransaction");
+  if (tx.envelope.signer().empty()) return Malformed("transaction names no signer");
+  if (tx.envelope.signature().size() != PublicKey::kSignatureSize) {
+    return Malformed("signature must be 64 bytes, got " + std::to_string(tx.envelope.signature().size()));
+  }
+  if (!tx.body.ParseFromString(tx.envelope.body())) return Malformed("transaction body does not decode");
+  if (tx.body.kind_case() == pb::TransactionBody::KIND_NOT_SET) {
+    return Malformed("transaction body names no operation");
+  }
+  if (tx.body.nonce().empty() || tx.body.nonce().size() > 128) {
+    return Malformed("nonce must be 1 to 128 bytes");
+  }
+  tx.tx_id = Sha256(tx.envelope.body());
+  return tx;
+}
+
+bool VerifyTransactionSignature(PreparedTransaction& tx, const PublicKey& public_key) {
+  if (!public_key.Verify(TransactionSigningMessage(tx.envelope.body()), tx.envelope.signature())) return false;
+  tx.verified_with_key = public_key.raw();
+  return true;
+}
+
+}  // namespace creg

@@ -1,0 +1,52 @@
+// Signed transactions: building and signing them (clients), and decoding and
+// checking their signature (the node). The byte layout is in
+// proto/creg/transaction.proto and docs/data-model.md.
+//
+// The signature covers a domain-separated message,
+//   "creg-transaction/v1\n" || body bytes,
+// so it can never be mistaken for a signature over a checkpoint; the body
+// names the registry's origin, so it cannot be replayed on another registry.
+// The transaction id is SHA-256(body bytes).
+//
+// All functions are pure and thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "creg/transaction.pb.h"
+#include "ledger/hash.h"
+#include "ledger/keys.h"
+#include "ledger/registry/rule_code.h"
+
+namespace creg {
+
+// The bytes an Ed25519 signature of a transaction covers.
+std::string TransactionSigningMessage(std::string_view body_bytes);
+
+// Serializes `body`, signs it as `signer` with `key`, and returns the bytes of
+// the SignedTransaction to submit.
+std::string SignTransaction(const pb::TransactionBody& body, std::string_view signer,
+                            const PrivateKey& key);
+
+// A decoded transaction, ready for the registry rules.
+struct PreparedTransaction {
+  std::string bytes;               // the SignedTransaction exactly as received
+  pb::SignedTransaction envelope;  // decoded from bytes
+  pb::TransactionBody body;        // decoded from envelope.body()
+  Hash tx_id;                      // SHA-256(envelope.body())
+  // Set when a worker thread already checked the signature with this key;
+  // the registry re-checks only if the signer's key has changed since.
+  std::optional<std::string> verified_with_key;
+};
+
+// Decodes the envelope and body. Rejection kMalformed naming what is wrong.
+std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes);
+
+// Checks the signature against `public_key`; on success records the key in
+// `tx.verified_with_key`. Safe to run on many threads for different txs.
+bool VerifyTransactionSignature(PreparedTransaction& tx, const PublicKey& public_key);
+
+}  // namespace creg

@@ -1,0 +1,42 @@
+# Shared by scripts/test and scripts/demo: install what is missing, build.
+# Source it; it defines functions and sets CREG_ROOT.
+
+CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian packages creg needs to build, test and run.
+CREG_PACKAGES=(
+  cmake ninja-build g++ pkg-config openssl
+  librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+
+# Installs the packages that are missing; quiet and offline when all are there.
+ensure_packages() {
+  local missing=()
+  local pkg
+  for pkg in "${CREG_PACKAGES[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing missing packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build_creg BUILD_DIR [cmake args...]: configure once, then build.
+build_creg() {
+  local dir="$1"
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    log "configuring $dir"
+    cmake -S "$CREG_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  fi
+  log "building $dir"
+  local jobs
+  jobs="$(nproc 2>/dev/null || echo 2)"
+  cmake --build "$dir" --parallel "$jobs"
+}

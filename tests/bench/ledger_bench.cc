@@ -1,0 +1,147 @@
+// Ledger benchmarks: appends against raw synced RocksDB writes of the same
+// size, and proof generation on a large log. See docs/benchmarks.md.
+//
+//   build/tests/bench/creg_ledger_bench --benchmark_repetitions=5 \
+//       --benchmark_report_aggregates_only=true
+//
+// CREG_BENCH_PROOF_ENTRIES sets the log size for the proof benchmarks
+// (default 1,000,000).
+#include <benchmark/benchmark.h>
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+#include "ledger/merkle_log.h"
+#include "tests/support/log_fixture.h"
+
+namespace creg {
+namespace {
+
+constexpr size_t kPayloadBytes = 300;
+
+std::string Payload(uint64_t i) {
+  std::string p(kPayloadBytes, 'x');
+  std::string n = std::to_string(i);
+  p.replace(0, n.size(), n);
+  return p;
+}
+
+// Raw reference: `batch` puts of 300-byte values in one synced WriteBatch.
+void BM_RawRocksDbSyncedWrite(benchmark::State& state) {
+  const int batch_size = static_cast<int>(state.range(0));
+  testing::TempDir dir;
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::Open(options, dir.Sub("raw"), &raw).ok()) {
+    state.SkipWithError("cannot open RocksDB");
+    return;
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  uint64_t next = 0;
+  for (auto _ : state) {
+    rocksdb::WriteBatch batch;
+    for (int i = 0; i < batch_size; ++i, ++next) {
+      std::string key;
+      AppendBigEndian64(&key, next);
+      batch.Put(key, Payload(next)).PermitUncheckedError();
+    }
+    if (!db->Write(write_options, &batch).ok()) state.SkipWithError("write failed");
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(next));
+}
+BENCHMARK(BM_RawRocksDbSyncedWrite)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime();
+
+// Log appends: 300-byte payloads in LogEntry records, chained, hashed,
+// Merkle nodes and head written in one synced batch.
+void BM_LogAppend(benchmark::State& state) {
+  const int batch_size = static_cast<int>(state.range(0));
+  testing::TempDir dir;
+  StoreOptions options;
+  options.create_if_missing = true;
+  auto store = Store::Open(dir.Sub("log"), options, MerkleLog::ColumnNames());
+  auto log = MerkleLog::Open(store->get(), LogEntryLinkReader());
+  if (!log.ok()) {
+    state.SkipWithError("cannot open log");
+    return;
+  }
+  uint64_t appended = 0;
+  for (auto _ : state) {
+    MerkleLog::PendingAppend pending = (*log)->BeginAppend();
+    for (int i = 0; i < batch_size; ++i) {
+      uint64_t index = pending.next_index();
+      pb::LogEntry entry;
+      entry.set_index(index);
+      entry.set_timestamp_micros(NowMicros());
+      entry.set_prev_hash(pending.last_leaf_hash().str());
+      entry.set_signed_transaction(Payload(index));
+      if (!pending.Add(EncodeLogEntry(entry)).ok()) state.SkipWithError("add failed");
+    }
+    if (!(*log)->Commit(std::move(pending)).ok()) state.SkipWithError("commit failed");
+    appended += batch_size;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(appended));
+}
+BENCHMARK(BM_LogAppend)->Arg(1)->Arg(100)->Arg(1000)->UseRealTime();
+
+// A log of CREG_BENCH_PROOF_ENTRIES entries shared by the proof benchmarks.
+class LargeLog {
+ public:
+  static LargeLog& Get() {
+    static LargeLog instance;
+    return instance;
+  }
+  MerkleLog& log() { return *log_; }
+
+ private:
+  LargeLog() {
+    const char* env = std::getenv("CREG_BENCH_PROOF_ENTRIES");
+    uint64_t entries = env != nullptr ? std::strtoull(env, nullptr, 10) : 1'000'000;
+    StoreOptions options;
+    options.create_if_missing = true;
+    options.sync = false;  // Building the fixture; not what is measured.
+    store_ = std::move(Store::Open(dir_.Sub("large"), options, MerkleLog::ColumnNames())).value();
+    log_ = std::move(MerkleLog::Open(store_.get(), LogEntryLinkReader())).value();
+    while (log_->size() < entries) {
+      testing::AppendEntries(*log_, std::min<uint64_t>(10'000, entries - log_->size()), kPayloadBytes);
+    }
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<MerkleLog> log_;
+};
+
+void BM_InclusionProof(benchmark::State& state) {
+  MerkleLog& log = LargeLog::Get().log();
+  const uint64_t size = log.size();
+  std::mt19937_64 rng(1);
+  for (auto _ : state) {
+    auto proof = log.InclusionProof(rng() % size, size);
+    benchmark::DoNotOptimize(proof);
+  }
+  state.counters["tree_size"] = static_cast<double>(size);
+}
+BENCHMARK(BM_InclusionProof)->Unit(benchmark::kMicrosecond);
+
+void BM_ConsistencyProof(benchmark::State& state) {
+  MerkleLog& log = LargeLog::Get().log();
+  const uint64_t size = log.size();
+  std::mt19937_64 rng(2);
+  for (auto _ : state) {
+    auto proof = log.ConsistencyProof(1 + rng() % (size - 1), size);
+    benchmark::DoNotOptimize(proof);
+  }
+  state.counters["tree_size"] = static_cast<double>(size);
+}
+BENCHMARK(BM_ConsistencyProof)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace creg
+
+BENCHMARK_MAIN();

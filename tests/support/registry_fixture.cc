@@ -1,0 +1,181 @@
+#include "tests/support/registry_fixture.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/registry/transaction.h"
+
+namespace creg::testing {
+
+namespace {
+
+StoreOptions HarnessStoreOptions() {
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.write_buffer_size = 256 << 10;
+  options.block_cache_bytes = 4 << 20;
+  options.sync = false;  // Process crashes are tested elsewhere; keep unit tests quick.
+  return options;
+}
+
+}  // namespace
+
+RegistryHarness::RegistryHarness(const TempDir& dir, const std::string& name) : path_(dir.Sub(name)) {
+  Reopen();
+  const PrivateKey& key = NewKeyFor(kOperator);
+  pb::TransactionBody body = Body();
+  body.mutable_open_account()->set_account_id(kOperator);
+  body.mutable_open_account()->set_role(pb::ROLE_OPERATOR);
+  body.mutable_open_account()->set_public_key(key.public_key().raw());
+  body.mutable_open_account()->set_display_name("Test Registry Operator");
+  Verdict v = Submit(body, kOperator);
+  EXPECT_TRUE(IsAccepted(v)) << Describe(v);
+}
+
+RegistryHarness::~RegistryHarness() = default;
+
+void RegistryHarness::Reopen() {
+  registry_.reset();
+  store_.reset();
+  auto store = Store::Open(path_, HarnessStoreOptions(), Registry::ColumnNames());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(store).value();
+  RegistryOptions options;
+  options.origin = kOrigin;
+  auto registry = Registry::Open(store_.get(), options);
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  registry_ = std::move(registry).value();
+}
+
+const PrivateKey& RegistryHarness::KeyOf(const std::string& account) {
+  auto it = keys_.find(account);
+  if (it == keys_.end()) return NewKeyFor(account);
+  return it->second;
+}
+
+const PrivateKey& RegistryHarness::NewKeyFor(const std::string& account) {
+  keys_.erase(account);
+  return keys_.emplace(account, PrivateKey::Generate().value()).first->second;
+}
+
+pb::TransactionBody RegistryHarness::Body() {
+  pb::TransactionBody body;
+  body.set_origin(kOrigin);
+  body.set_nonce("n" + std::to_string(++nonce_));
+  body.set_created_micros(1'800'000'000'000'000 + static_cast<int64_t>(nonce_));
+  return body;
+}
+
+Verdict RegistryHarness::Submit(const pb::TransactionBody& body, const std::string& signer) {
+  return SubmitSigned(SignTransaction(body, signer, KeyOf(signer)));
+}
+
+Verdict RegistryHarness::SubmitSigned(const std::string& signed_bytes) {
+  StatusOr<Verdict> v = registry_->Submit(signed_bytes);
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? *v : Verdict(Rejection{RuleCode::kMalformed, v.status().ToString()});
+}
+
+Verdict RegistryHarness::OpenAccount(const std::string& id, pb::Role role) {
+  const PrivateKey& key = NewKeyFor(id);
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_open_account();
+  op->set_account_id(id);
+  op->set_role(role);
+  op->set_public_key(key.public_key().raw());
+  op->set_display_name("Account " + id);
+  return Submit(body, kOperator);
+}
+
+Verdict RegistryHarness::RegisterProject(const std::string& id, const std::string& proponent,
+                                         const std::string& country) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_register_project();
+  op->set_project_id(id);
+  op->set_name("Project " + id);
+  op->set_standard("VCS");
+  op->set_methodology("AMS-II.G");
+  op->set_country(country);
+  op->set_proponent(proponent);
+  return Submit(body, kOperator);
+}
+
+Verdict RegistryHarness::Issue(const std::string& project, uint64_t quantity, const std::string& to,
+                               const std::string& verification_ref) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_issue();
+  op->set_project_id(project);
+  op->set_vintage_start("2025-01-01");
+  op->set_vintage_end("2025-12-31");
+  op->set_quantity(quantity);
+  op->set_to_account(to);
+  op->set_verification_ref(verification_ref);
+  return Submit(body, kOperator);
+}
+
+Verdict RegistryHarness::TransferQuantity(const std::string& from, const std::string& to, uint64_t batch,
+                                          uint64_t quantity) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_transfer();
+  op->set_from_account(from);
+  op->set_to_account(to);
+  op->mutable_credits()->set_batch(batch);
+  op->mutable_credits()->set_quantity(quantity);
+  return Submit(body, from);
+}
+
+Verdict RegistryHarness::TransferBlocks(const std::string& from, const std::string& to,
+                                        const std::vector<pb::SerialBlock>& blocks) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_transfer();
+  op->set_from_account(from);
+  op->set_to_account(to);
+  for (const auto& b : blocks) *op->mutable_credits()->add_blocks() = b;
+  return Submit(body, from);
+}
+
+Verdict RegistryHarness::RetireQuantity(const std::string& account, uint64_t batch, uint64_t quantity,
+                                        const std::string& beneficiary) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_retire();
+  op->set_account(account);
+  op->mutable_credits()->set_batch(batch);
+  op->mutable_credits()->set_quantity(quantity);
+  op->set_beneficiary(beneficiary);
+  op->set_reason(pb::VOLUNTARY_EVENT_OFFSET);
+  op->set_details("offsetting the emissions of the event");
+  op->set_country_of_use("CN");
+  return Submit(body, account);
+}
+
+Verdict RegistryHarness::CancelQuantity(const std::string& account, uint64_t batch, uint64_t quantity) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_cancel();
+  op->set_account(account);
+  op->mutable_credits()->set_batch(batch);
+  op->mutable_credits()->set_quantity(quantity);
+  op->set_reason("buffer pool deduction");
+  return Submit(body, kOperator);
+}
+
+pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last) {
+  pb::SerialBlock b;
+  b.set_batch(batch);
+  b.set_first(first);
+  b.set_last(last);
+  return b;
+}
+
+bool IsAccepted(const Verdict& v) { return std::holds_alternative<Accepted>(v); }
+
+RuleCode RejectionCode(const Verdict& v) {
+  return IsAccepted(v) ? RuleCode::kOk : std::get<Rejection>(v).code;
+}
+
+std::string Describe(const Verdict& v) {
+  if (IsAccepted(v)) return "accepted at entry " + std::to_string(std::get<Accepted>(v).entry_index);
+  return "refused: " + std::get<Rejection>(v).ToString();
+}
+
+const Accepted& AcceptedOf(const Verdict& v) { return std::get<Accepted>(v); }
+
+}  // namespace creg::testing

@@ -1,0 +1,70 @@
+// A real Registry on RocksDB in a temporary folder, with an operator account
+// opened, and helpers that build, sign and submit transactions.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "creg/transaction.pb.h"
+#include "ledger/keys.h"
+#include "ledger/registry/registry.h"
+#include "ledger/store.h"
+#include "tests/support/temp_dir.h"
+
+namespace creg::testing {
+
+class RegistryHarness {
+ public:
+  static constexpr const char* kOrigin = "test.creg.example";
+  static constexpr const char* kOperator = "registry-operator";
+
+  // Opens a new registry in `dir`/`name` and opens the operator account.
+  explicit RegistryHarness(const TempDir& dir, const std::string& name = "registry");
+  ~RegistryHarness();
+
+  Registry& registry() { return *registry_; }
+  Store& store() { return *store_; }
+  // Closes and reopens the database (state must survive).
+  void Reopen();
+
+  // Key of an account opened through this harness (operator included).
+  const PrivateKey& KeyOf(const std::string& account);
+  // Makes a fresh key for `account` (used by OpenAccount and RotateKey).
+  const PrivateKey& NewKeyFor(const std::string& account);
+
+  // A body with this registry's origin and a fresh nonce.
+  pb::TransactionBody Body();
+  // Signs `body` as `signer` with its key and submits it.
+  Verdict Submit(const pb::TransactionBody& body, const std::string& signer);
+  Verdict SubmitSigned(const std::string& signed_bytes);
+
+  // Shorthands; each submits as the natural signer and returns the verdict.
+  Verdict OpenAccount(const std::string& id, pb::Role role = pb::ROLE_HOLDER);
+  Verdict RegisterProject(const std::string& id, const std::string& proponent, const std::string& country = "KE");
+  Verdict Issue(const std::string& project, uint64_t quantity, const std::string& to,
+                const std::string& verification_ref);
+  Verdict TransferQuantity(const std::string& from, const std::string& to, uint64_t batch, uint64_t quantity);
+  Verdict TransferBlocks(const std::string& from, const std::string& to,
+                         const std::vector<pb::SerialBlock>& blocks);
+  Verdict RetireQuantity(const std::string& account, uint64_t batch, uint64_t quantity,
+                         const std::string& beneficiary = "Example Forum 2026");
+  Verdict CancelQuantity(const std::string& account, uint64_t batch, uint64_t quantity);
+
+ private:
+  std::string path_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Registry> registry_;
+  std::map<std::string, PrivateKey> keys_;
+  uint64_t nonce_ = 0;
+};
+
+pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last);
+
+// gtest helpers: the verdict was accepted / refused with `code`.
+bool IsAccepted(const Verdict& v);
+RuleCode RejectionCode(const Verdict& v);  // kOk when accepted
+std::string Describe(const Verdict& v);
+const Accepted& AcceptedOf(const Verdict& v);  // Precondition: IsAccepted.
+
+}  // namespace creg::testing
