@@ -285,11 +285,17 @@ class Parser {
     }
     const char* first = text_.data() + start;
     const char* last = text_.data() + pos_;
-    if (integer) {
+    if (integer && *first == '-') {
       int64_t i = 0;
       auto [end, ec] = std::from_chars(first, last, i);
-      if (ec != std::errc() || end != last) return ErrorAt("integer out of int64 range", start);
+      if (ec != std::errc() || end != last) return ErrorAt("integer below INT64_MIN", start);
       return Value(i);
+    }
+    if (integer) {
+      uint64_t u = 0;
+      auto [end, ec] = std::from_chars(first, last, u);
+      if (ec != std::errc() || end != last) return ErrorAt("integer above UINT64_MAX", start);
+      return Value(u);
     }
     double d = 0;
     auto [end, ec] = std::from_chars(first, last, d);
@@ -350,7 +356,9 @@ void Write(const Value& v, bool pretty, int indent, std::string* out) {
   switch (v.type()) {
     case Type::kNull: out->append("null"); return;
     case Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
-    case Type::kInt: out->append(std::to_string(v.as_int())); return;
+    case Type::kInt:
+      out->append(v.is_int() ? std::to_string(v.as_int()) : std::to_string(v.as_uint()));
+      return;
     case Type::kDouble: WriteDouble(v.as_double(), out); return;
     case Type::kString: WriteString(v.as_string(), out); return;
     case Type::kArray: {
@@ -388,8 +396,30 @@ Status FieldError(std::string_view key, std::string_view problem) {
 
 }  // namespace
 
+Type Value::type() const {
+  switch (v_.index()) {
+    case 0: return Type::kNull;
+    case 1: return Type::kBool;
+    case 2:
+    case 3: return Type::kInt;
+    case 4: return Type::kDouble;
+    case 5: return Type::kString;
+    case 6: return Type::kArray;
+    default: return Type::kObject;
+  }
+}
+
+uint64_t Value::as_uint() const {
+  if (const int64_t* i = std::get_if<int64_t>(&v_)) {
+    assert(*i >= 0 && "json::Value::as_uint on a negative integer");
+    return static_cast<uint64_t>(*i);
+  }
+  return std::get<uint64_t>(v_);
+}
+
 double Value::as_double() const {
-  if (is_int()) return static_cast<double>(as_int());
+  if (const int64_t* i = std::get_if<int64_t>(&v_)) return static_cast<double>(*i);
+  if (const uint64_t* u = std::get_if<uint64_t>(&v_)) return static_cast<double>(*u);
   return std::get<double>(v_);
 }
 
@@ -425,14 +455,16 @@ StatusOr<std::string> Value::GetString(std::string_view key) const {
 StatusOr<int64_t> Value::GetInt(std::string_view key) const {
   const Value* v = Find(key);
   if (v == nullptr) return FieldError(key, "is missing");
+  if (v->type() == Type::kInt && !v->is_int()) return FieldError(key, "is out of range");
   if (!v->is_int()) return FieldError(key, "must be an integer");
   return v->as_int();
 }
 
 StatusOr<uint64_t> Value::GetUint(std::string_view key) const {
-  CREG_ASSIGN_OR_RETURN(int64_t i, GetInt(key));
-  if (i < 0) return FieldError(key, "must not be negative");
-  return static_cast<uint64_t>(i);
+  const Value* v = Find(key);
+  if (v == nullptr) return FieldError(key, "is missing");
+  if (!v->is_uint()) return FieldError(key, "must be a non-negative integer");
+  return v->as_uint();
 }
 
 StatusOr<bool> Value::GetBool(std::string_view key) const {

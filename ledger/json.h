@@ -8,10 +8,10 @@
 // kMaxDepth arrays and objects. \uXXXX escapes, surrogate pairs included,
 // are decoded to UTF-8.
 //
-// Numbers: an integer literal (no fraction, no exponent) is kept exactly as
-// an int64 ("-0" becomes 0); one that does not fit in an int64 is refused
-// rather than rounded. Any other number is a double; one that overflows or
-// underflows a double is refused. 1 and 1.0 are different values.
+// Numbers: an integer literal (no fraction, no exponent) is kept exactly,
+// as any value in [INT64_MIN, UINT64_MAX] ("-0" becomes 0); one outside that
+// range is refused rather than rounded. Any other number is a double; one
+// that overflows a double is refused. 1 and 1.0 are different values.
 //
 // Objects keep their members in insertion order; Serialize writes them in
 // that order, so output is deterministic. Serialize writes strings' bytes as
@@ -45,6 +45,7 @@ using Array = std::vector<Value>;
 // Members in insertion order; keys are unique.
 using Object = std::vector<std::pair<std::string, Value>>;
 
+// kInt is an integer in [INT64_MIN, UINT64_MAX].
 enum class Type { kNull, kBool, kInt, kDouble, kString, kArray, kObject };
 
 class Value {
@@ -52,12 +53,16 @@ class Value {
   Value() = default;  // null
   Value(std::nullptr_t) {}
   Value(bool b) : v_(b) {}
-  // Any integer type. Precondition: the value fits in an int64 (asserted).
+  // Any integer type, kept exactly.
   template <typename T>
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  Value(T i) : v_(static_cast<int64_t>(i)) {
-    if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(int64_t)) {
-      assert(i <= static_cast<T>(INT64_MAX) && "json::Value: integer does not fit in int64");
+  Value(T i) {
+    if constexpr (std::is_signed_v<T>) {
+      v_ = static_cast<int64_t>(i);
+    } else if (static_cast<uint64_t>(i) > static_cast<uint64_t>(INT64_MAX)) {
+      v_ = static_cast<uint64_t>(i);
+    } else {
+      v_ = static_cast<int64_t>(i);
     }
   }
   // Non-finite doubles serialize as null.
@@ -71,20 +76,25 @@ class Value {
   static Value EmptyArray() { return Value(Array()); }
   static Value EmptyObject() { return Value(Object()); }
 
-  Type type() const { return static_cast<Type>(v_.index()); }
+  Type type() const;
   bool is_null() const { return type() == Type::kNull; }
   bool is_bool() const { return type() == Type::kBool; }
-  bool is_int() const { return type() == Type::kInt; }
+  // An integer that fits in an int64.
+  bool is_int() const { return std::holds_alternative<int64_t>(v_); }
+  // A non-negative integer (that fits in a uint64).
+  bool is_uint() const { return is_int() ? as_int() >= 0 : std::holds_alternative<uint64_t>(v_); }
   bool is_double() const { return type() == Type::kDouble; }
-  bool is_number() const { return is_int() || is_double(); }
+  bool is_number() const { return type() == Type::kInt || type() == Type::kDouble; }
   bool is_string() const { return type() == Type::kString; }
   bool is_array() const { return type() == Type::kArray; }
   bool is_object() const { return type() == Type::kObject; }
 
-  // Preconditions: the matching is_*() holds (asserted by std::get).
+  // Preconditions: the matching is_*() holds; breaking one is a bug (std::get
+  // throws std::bad_variant_access).
   bool as_bool() const { return std::get<bool>(v_); }
   int64_t as_int() const { return std::get<int64_t>(v_); }
-  // An int converts to double; precondition: is_number().
+  uint64_t as_uint() const;
+  // An integer converts to double; precondition: is_number().
   double as_double() const;
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const Array& as_array() const { return std::get<Array>(v_); }
@@ -105,7 +115,7 @@ class Value {
 
   // Checked member access for reading documents: InvalidArgument naming the
   // key when this is not an object, the member is missing, or it has another
-  // type. GetUint also refuses negative integers.
+  // type. GetInt refuses integers outside int64, GetUint negative ones.
   StatusOr<std::string> GetString(std::string_view key) const;
   StatusOr<int64_t> GetInt(std::string_view key) const;
   StatusOr<uint64_t> GetUint(std::string_view key) const;
@@ -118,8 +128,9 @@ class Value {
   friend bool operator==(const Value& a, const Value& b) { return a.v_ == b.v_; }
 
  private:
-  // Alternative order matches Type.
-  std::variant<std::monostate, bool, int64_t, double, std::string, Array, Object> v_;
+  // uint64_t holds only integers above INT64_MAX, so equal numbers have
+  // equal representations.
+  std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array, Object> v_;
 };
 
 // Parses one JSON text. InvalidArgument "json: <reason> at byte <offset>".
