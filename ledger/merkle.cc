@@ -300,7 +300,7 @@ StatusOr<TreeBuilder> TreeBuilder::Resume(uint64_t size, const NodeSource& nodes
   builder.frontier_.resize(std::bit_width(size));
   for (int level = 0; level < 64; ++level) {
     if (((size >> level) & 1) == 0) continue;
-    CREG_ASSIGN_OR_RETURN(builder.frontier_[level], nodes(level, (size >> level)));
+    CREG_ASSIGN_OR_RETURN(builder.frontier_[level], nodes(level, (size >> level) - 1));
   }
   return builder;
 }

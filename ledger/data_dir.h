@@ -1,0 +1,40 @@
+// The layout of a registry data folder (docs/operations.md):
+//
+//   <root>/db/               RocksDB: the log and the registry state
+//   <root>/keys/checkpoint.key  the node's checkpoint signing key (PEM, 0600)
+//   <root>/keys/operator.key    the first operator account's key (PEM, 0600);
+//                               move it off the node for production
+//   <root>/verifier.key      the checkpoint verifier key string (public)
+//   <root>/checkpoint        the latest signed checkpoint note
+//
+// Thread-safe: pure path arithmetic plus atomic file replacement.
+#pragma once
+
+#include <string>
+
+#include "ledger/status.h"
+
+namespace creg {
+
+class DataDir {
+ public:
+  explicit DataDir(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string db_path() const { return root_ + "/db"; }
+  std::string keys_dir() const { return root_ + "/keys"; }
+  std::string checkpoint_key_path() const { return root_ + "/keys/checkpoint.key"; }
+  std::string operator_key_path() const { return root_ + "/keys/operator.key"; }
+  std::string verifier_key_path() const { return root_ + "/verifier.key"; }
+  std::string checkpoint_path() const { return root_ + "/checkpoint"; }
+};
+
+// Reads a whole file. NotFound naming the path if it does not exist.
+StatusOr<std::string> ReadFile(const std::string& path);
+
+// Replaces `path` with `contents` atomically and durably: writes a temporary
+// file beside it, fsyncs it, renames it over `path` and fsyncs the folder.
+// A crash leaves either the old or the new contents.
+Status WriteFileAtomically(const std::string& path, std::string_view contents, int mode = 0644);
+
+}  // namespace creg
