@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ledger/status.h"
 
@@ -27,6 +28,9 @@ class DataDir {
   std::string operator_key_path() const { return root_ + "/keys/operator.key"; }
   std::string verifier_key_path() const { return root_ + "/verifier.key"; }
   std::string checkpoint_path() const { return root_ + "/checkpoint"; }
+
+ private:
+  std::string root_;
 };
 
 // Reads a whole file. NotFound naming the path if it does not exist.
