@@ -1,11 +1,19 @@
 #include "ledger/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <unordered_set>
 
 namespace creg::json {
 namespace {
+
+// The two-character escapes of RFC 8259 section 7: the letter after the
+// backslash, and the byte it stands for.
+constexpr std::pair<char, char> kShortEscapes[] = {{'"', '"'},  {'\\', '\\'}, {'/', '/'},
+                                                   {'b', '\b'}, {'f', '\f'},  {'n', '\n'},
+                                                   {'r', '\r'}, {'t', '\t'}};
 
 class Parser {
  public:
@@ -34,13 +42,12 @@ class Parser {
     }
   }
 
-  // Consumes `c` after optional whitespace, or fails with `what`.
-  Status Expect(char c, std::string_view what) {
+  // Skips whitespace, then consumes `c` if it comes next.
+  bool Consume(char c) {
     SkipWhitespace();
-    if (AtEnd()) return Error("unexpected end of input, " + std::string(what));
-    if (Peek() != static_cast<unsigned char>(c)) return Error(what);
+    if (AtEnd() || Peek() != static_cast<unsigned char>(c)) return false;
     ++pos_;
-    return OkStatus();
+    return true;
   }
 
   StatusOr<Value> ParseValue(int depth) {
@@ -79,22 +86,14 @@ class Parser {
     if (depth > kMaxDepth) return Error("nesting deeper than " + std::to_string(kMaxDepth));
     ++pos_;  // '['
     Value result = Value::EmptyArray();
-    SkipWhitespace();
-    if (!AtEnd() && Peek() == ']') {
-      ++pos_;
-      return result;
-    }
-    while (true) {
+    if (Consume(']')) return result;
+    do {
       SkipWhitespace();
       CREG_ASSIGN_OR_RETURN(Value element, ParseValue(depth));
       result.as_array().push_back(std::move(element));
-      SkipWhitespace();
-      if (!AtEnd() && Peek() == ']') {
-        ++pos_;
-        return result;
-      }
-      CREG_RETURN_IF_ERROR(Expect(',', "expected ',' or ']' in array"));
-    }
+    } while (Consume(','));
+    if (!Consume(']')) return Error("expected ',' or ']' in array");
+    return result;
   }
 
   StatusOr<Value> ParseObject(int depth) {
@@ -102,67 +101,39 @@ class Parser {
     ++pos_;  // '{'
     Value result = Value::EmptyObject();
     std::unordered_set<std::string> keys;
-    SkipWhitespace();
-    if (!AtEnd() && Peek() == '}') {
-      ++pos_;
-      return result;
-    }
-    while (true) {
+    if (Consume('}')) return result;
+    do {
       SkipWhitespace();
       if (AtEnd() || Peek() != '"') return Error("expected a string key in object");
       const size_t key_at = pos_;
       CREG_ASSIGN_OR_RETURN(std::string key, ParseString());
       if (!keys.insert(key).second) return ErrorAt("duplicate key \"" + key + "\"", key_at);
-      CREG_RETURN_IF_ERROR(Expect(':', "expected ':' after object key"));
+      if (!Consume(':')) return Error("expected ':' after object key");
       SkipWhitespace();
       CREG_ASSIGN_OR_RETURN(Value member, ParseValue(depth));
       result.as_object().emplace_back(std::move(key), std::move(member));
-      SkipWhitespace();
-      if (!AtEnd() && Peek() == '}') {
-        ++pos_;
-        return result;
-      }
-      CREG_RETURN_IF_ERROR(Expect(',', "expected ',' or '}' in object"));
-    }
+    } while (Consume(','));
+    if (!Consume('}')) return Error("expected ',' or '}' in object");
+    return result;
   }
 
   // Reads the four hex digits of a \u escape; pos_ is on the first digit.
   StatusOr<uint32_t> ParseHex4() {
     if (text_.size() - pos_ < 4) return Error("truncated \\u escape");
     uint32_t code = 0;
-    for (int i = 0; i < 4; ++i) {
-      const unsigned char c = Peek();
-      uint32_t digit;
-      if (c >= '0' && c <= '9') {
-        digit = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        digit = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        digit = c - 'A' + 10;
-      } else {
-        return Error("invalid hex digit in \\u escape");
-      }
-      code = code * 16 + digit;
-      ++pos_;
-    }
+    const char* first = text_.data() + pos_;
+    const char* end = std::from_chars(first, first + 4, code, 16).ptr;
+    pos_ += end - first;
+    if (end != first + 4) return Error("invalid hex digit in \\u escape");
     return code;
   }
 
   static void AppendUtf8(uint32_t cp, std::string* out) {
-    if (cp < 0x80) {
-      out->push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    static constexpr unsigned char kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
+    const int extra = cp < 0x80 ? 0 : cp < 0x800 ? 1 : cp < 0x10000 ? 2 : 3;
+    out->push_back(static_cast<char>(kLead[extra] | (cp >> (6 * extra))));
+    for (int i = extra - 1; i >= 0; --i) {
+      out->push_back(static_cast<char>(0x80 | ((cp >> (6 * i)) & 0x3F)));
     }
   }
 
@@ -172,17 +143,14 @@ class Parser {
     const size_t escape_at = pos_ - 1;
     const char c = static_cast<char>(Peek());
     ++pos_;
-    switch (c) {
-      case '"': out->push_back('"'); return OkStatus();
-      case '\\': out->push_back('\\'); return OkStatus();
-      case '/': out->push_back('/'); return OkStatus();
-      case 'b': out->push_back('\b'); return OkStatus();
-      case 'f': out->push_back('\f'); return OkStatus();
-      case 'n': out->push_back('\n'); return OkStatus();
-      case 'r': out->push_back('\r'); return OkStatus();
-      case 't': out->push_back('\t'); return OkStatus();
-      case 'u': break;
-      default: return ErrorAt("invalid escape", escape_at);
+    if (c != 'u') {
+      for (const auto& [letter, byte] : kShortEscapes) {
+        if (c == letter) {
+          out->push_back(byte);
+          return OkStatus();
+        }
+      }
+      return ErrorAt("invalid escape", escape_at);
     }
     CREG_ASSIGN_OR_RETURN(uint32_t cp, ParseHex4());
     if (cp >= 0xDC00 && cp <= 0xDFFF) return ErrorAt("unpaired low surrogate", escape_at);
@@ -202,21 +170,11 @@ class Parser {
   Status CopyUtf8(std::string* out) {
     const size_t start = pos_;
     const unsigned char lead = Peek();
-    int extra;
-    unsigned char low = 0x80, high = 0xBF;  // Range of the second byte.
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      extra = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      extra = 2;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      extra = 3;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return Error("invalid UTF-8 in string");
-    }
+    if (lead < 0xC2 || lead > 0xF4) return Error("invalid UTF-8 in string");
+    const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+    // The range of the second byte (RFC 3629 section 4); later ones are 80..BF.
+    const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
     if (text_.size() - pos_ <= static_cast<size_t>(extra)) {
       return Error("truncated UTF-8 in string");
     }
@@ -314,22 +272,19 @@ void WriteString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xF]);
-        } else {
-          out->push_back(ch);
-        }
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      out->push_back(ch);
+      continue;
+    }
+    const auto* e = std::find_if(std::begin(kShortEscapes), std::end(kShortEscapes),
+                                 [&](const auto& esc) { return esc.second == ch; });
+    out->push_back('\\');
+    if (e != std::end(kShortEscapes)) {
+      out->push_back(e->first);
+    } else {
+      out->append("u00");
+      out->push_back(kHex[c >> 4]);
+      out->push_back(kHex[c & 0xF]);
     }
   }
   out->push_back('"');
@@ -354,13 +309,21 @@ void NewLine(int indent, std::string* out) {
 
 void Write(const Value& v, bool pretty, int indent, std::string* out) {
   switch (v.type()) {
-    case Type::kNull: out->append("null"); return;
-    case Type::kBool: out->append(v.as_bool() ? "true" : "false"); return;
+    case Type::kNull:
+      out->append("null");
+      return;
+    case Type::kBool:
+      out->append(v.as_bool() ? "true" : "false");
+      return;
     case Type::kInt:
       out->append(v.is_int() ? std::to_string(v.as_int()) : std::to_string(v.as_uint()));
       return;
-    case Type::kDouble: WriteDouble(v.as_double(), out); return;
-    case Type::kString: WriteString(v.as_string(), out); return;
+    case Type::kDouble:
+      WriteDouble(v.as_double(), out);
+      return;
+    case Type::kString:
+      WriteString(v.as_string(), out);
+      return;
     case Type::kArray: {
       const Array& a = v.as_array();
       out->push_back('[');
@@ -394,19 +357,22 @@ Status FieldError(std::string_view key, std::string_view problem) {
   return InvalidArgumentError("field \"" + std::string(key) + "\" " + std::string(problem));
 }
 
+// The member `key` of `object` when `is` holds for it.
+StatusOr<const Value*> Member(const Value& object, std::string_view key, bool (Value::*is)() const,
+                              std::string_view problem) {
+  const Value* v = object.Find(key);
+  if (v == nullptr) return FieldError(key, "is missing");
+  if (!(v->*is)()) return FieldError(key, problem);
+  return v;
+}
+
 }  // namespace
 
 Type Value::type() const {
-  switch (v_.index()) {
-    case 0: return Type::kNull;
-    case 1: return Type::kBool;
-    case 2:
-    case 3: return Type::kInt;
-    case 4: return Type::kDouble;
-    case 5: return Type::kString;
-    case 6: return Type::kArray;
-    default: return Type::kObject;
-  }
+  // Indexed by the alternatives of v_.
+  static constexpr Type kTypes[] = {Type::kNull,   Type::kBool,   Type::kInt,   Type::kInt,
+                                    Type::kDouble, Type::kString, Type::kArray, Type::kObject};
+  return kTypes[v_.index()];
 }
 
 uint64_t Value::as_uint() const {
@@ -446,46 +412,37 @@ Value& Value::Set(std::string_view key, Value value) {
 Value& Value::Append(Value value) { return as_array().emplace_back(std::move(value)); }
 
 StatusOr<std::string> Value::GetString(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (!v->is_string()) return FieldError(key, "must be a string");
+  CREG_ASSIGN_OR_RETURN(const Value* v, Member(*this, key, &Value::is_string, "must be a string"));
   return v->as_string();
 }
 
 StatusOr<int64_t> Value::GetInt(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (v->type() == Type::kInt && !v->is_int()) return FieldError(key, "is out of range");
-  if (!v->is_int()) return FieldError(key, "must be an integer");
+  CREG_ASSIGN_OR_RETURN(const Value* v,
+                        Member(*this, key, &Value::is_number, "must be an integer"));
+  if (v->is_double()) return FieldError(key, "must be an integer");
+  if (!v->is_int()) return FieldError(key, "is out of range");
   return v->as_int();
 }
 
 StatusOr<uint64_t> Value::GetUint(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (!v->is_uint()) return FieldError(key, "must be a non-negative integer");
+  CREG_ASSIGN_OR_RETURN(const Value* v,
+                        Member(*this, key, &Value::is_uint, "must be a non-negative integer"));
   return v->as_uint();
 }
 
 StatusOr<bool> Value::GetBool(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (!v->is_bool()) return FieldError(key, "must be true or false");
+  CREG_ASSIGN_OR_RETURN(const Value* v,
+                        Member(*this, key, &Value::is_bool, "must be true or false"));
   return v->as_bool();
 }
 
 StatusOr<const Array*> Value::GetArray(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (!v->is_array()) return FieldError(key, "must be an array");
+  CREG_ASSIGN_OR_RETURN(const Value* v, Member(*this, key, &Value::is_array, "must be an array"));
   return &v->as_array();
 }
 
 StatusOr<const Value*> Value::GetObject(std::string_view key) const {
-  const Value* v = Find(key);
-  if (v == nullptr) return FieldError(key, "is missing");
-  if (!v->is_object()) return FieldError(key, "must be an object");
-  return v;
+  return Member(*this, key, &Value::is_object, "must be an object");
 }
 
 StatusOr<Value> Parse(std::string_view text) { return Parser(text).ParseDocument(); }

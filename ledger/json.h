@@ -55,8 +55,7 @@ class Value {
   Value(bool b) : v_(b) {}
   // Any integer type, kept exactly.
   template <typename T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  Value(T i) {
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) Value(T i) {
     if constexpr (std::is_signed_v<T>) {
       v_ = static_cast<int64_t>(i);
     } else if (static_cast<uint64_t>(i) > static_cast<uint64_t>(INT64_MAX)) {

@@ -172,8 +172,8 @@ Hash EmptyRoot() { return Sha256(std::string_view()); }
 
 StatusOr<Hash> SubtreeHash(uint64_t begin, uint64_t end, const NodeSource& nodes) {
   if (end < begin) {
-    return InvalidArgumentError("subtree [" + std::to_string(begin) + ", " +
-                                std::to_string(end) + ") ends before it begins");
+    return InvalidArgumentError("subtree [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                ") ends before it begins");
   }
   if (begin == end) {
     if (begin != 0) return InvalidArgumentError("empty subtree at " + std::to_string(begin));
@@ -181,8 +181,8 @@ StatusOr<Hash> SubtreeHash(uint64_t begin, uint64_t end, const NodeSource& nodes
   }
   const uint64_t length = end - begin;
   if (begin % std::bit_floor(length) != 0) {
-    return InvalidArgumentError("subtree [" + std::to_string(begin) + ", " +
-                                std::to_string(end) + ") is not aligned");
+    return InvalidArgumentError("subtree [" + std::to_string(begin) + ", " + std::to_string(end) +
+                                ") is not aligned");
   }
   // The range splits into one perfect subtree per set bit of its length,
   // largest first; MTH folds them from the right.
@@ -206,8 +206,7 @@ StatusOr<Hash> RootAt(uint64_t size, const NodeSource& nodes) {
 // RFC 9162 section 2.1.3.1, PATH(m, D[n]), unrolled from the top: each step
 // records the sibling of the half holding m. Only the first sibling taken to
 // the right of the path can be an imperfect subtree, so O(log n) nodes.
-StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size,
-                                           const NodeSource& nodes) {
+StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size, const NodeSource& nodes) {
   if (index >= size) {
     return OutOfRangeError("no leaf " + std::to_string(index) + " in a tree of " +
                            std::to_string(size) + " leaves");

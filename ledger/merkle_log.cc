@@ -189,6 +189,15 @@ StatusOr<Hash> MerkleLog::RootAt(uint64_t size) const {
   return merkle::RootAt(size, Nodes());
 }
 
+StatusOr<Hash> MerkleLog::RecomputeRoot(uint64_t size) const {
+  uint64_t current = head().size;
+  if (size > current) {
+    return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
+                           std::to_string(current) + ")");
+  }
+  return merkle::RootAt(size, Nodes());
+}
+
 StatusOr<std::vector<Hash>> MerkleLog::InclusionProof(uint64_t index, uint64_t size) const {
   uint64_t current = head().size;
   if (size > current) {

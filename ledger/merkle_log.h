@@ -81,6 +81,9 @@ class MerkleLog {
 
   // Root of the tree of the first `size` entries; OutOfRange past the head.
   StatusOr<Hash> RootAt(uint64_t size) const;
+  // Root of the first `size` entries rebuilt from the stored nodes, never
+  // from the cached head: what a node checks before signing a checkpoint.
+  StatusOr<Hash> RecomputeRoot(uint64_t size) const;
   // RFC 9162 proofs from stored nodes (O(log n) reads). OutOfRange when the
   // sizes or index lie past the committed head.
   StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;

@@ -140,16 +140,15 @@ TEST_F(MerkleTest, Rfc6962ReferenceRoots) {
                               "40414243",
                               "5051525354555657",
                               "606162636465666768696a6b6c6d6e6f"};
-  const char* roots_hex[] = {
-      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-      "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-      "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-      "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-      "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-      "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-      "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-      "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-      "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
+  const char* roots_hex[] = {"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                             "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                             "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+                             "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+                             "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+                             "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+                             "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+                             "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+                             "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
   std::vector<std::string> leaves;
   for (const char* hex : leaves_hex) leaves.push_back(HexDecode(hex).value());
   ReferenceTree tree(leaves);
@@ -341,21 +340,21 @@ TEST_F(MerkleTest, ConsistencyEdgeCases) {
   EXPECT_EQ(VerifyConsistency(0, 0, none, root5, root5).code(), StatusCode::kDataLoss);
   EXPECT_EQ(VerifyConsistency(0, 5, none, root5, root5).code(), StatusCode::kDataLoss);
   EXPECT_EQ(VerifyConsistency(5, 5, none, root5, empty).code(), StatusCode::kDataLoss);
-  EXPECT_EQ(VerifyConsistency(0, 5, std::vector<Hash>{root5}, empty, root5).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(VerifyConsistency(5, 5, std::vector<Hash>{root5}, root5, root5).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(VerifyConsistency(0, 5, std::vector<Hash>{root5}, empty, root5).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(VerifyConsistency(5, 5, std::vector<Hash>{root5}, root5, root5).code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(VerifyConsistency(6, 5, none, root5, root5).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(VerifyConsistency(3, 5, none, ref_.Mth(0, 3), root5).code(),
             StatusCode::kInvalidArgument);
   const std::vector<std::string> no_bytes;
   EXPECT_EQ(VerifyConsistency(5, 5, no_bytes, "short", "short").code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(VerifyInclusion(0, 0, LeafHash("x"), none, empty).code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(VerifyInclusion(0, 0, LeafHash("x"), none, empty).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(MerkleTest, GenerationRefusesBadRangesAndPassesSourceErrors) {
-  EXPECT_EQ(InclusionProof(5, 5, ref_.Source(5, nullptr)).status().code(),
-            StatusCode::kOutOfRange);
+  EXPECT_EQ(InclusionProof(5, 5, ref_.Source(5, nullptr)).status().code(), StatusCode::kOutOfRange);
   EXPECT_EQ(ConsistencyProof(6, 5, ref_.Source(5, nullptr)).status().code(),
             StatusCode::kOutOfRange);
   NodeSource broken = [](int, uint64_t) -> StatusOr<Hash> { return UnavailableError("disk"); };
@@ -454,18 +453,17 @@ TEST_F(MerkleVectorTest, EveryCaseGivesItsVerdict) {
       ++inclusion;
       const std::string leaf = Bytes(*doc, "leafHash"), root = Bytes(*doc, "root");
       hashes.insert(hashes.end(), {leaf, root});
-      got = VerifyInclusion(doc->GetUint("leafIdx").value(), doc->GetUint("treeSize").value(),
-                            leaf, proof, root);
+      got = VerifyInclusion(doc->GetUint("leafIdx").value(), doc->GetUint("treeSize").value(), leaf,
+                            proof, root);
     } else {
       ++consistency;
       const std::string root1 = Bytes(*doc, "root1"), root2 = Bytes(*doc, "root2");
       hashes.insert(hashes.end(), {root1, root2});
-      got = VerifyConsistency(doc->GetUint("size1").value(), doc->GetUint("size2").value(),
-                              proof, root1, root2);
+      got = VerifyConsistency(doc->GetUint("size1").value(), doc->GetUint("size2").value(), proof,
+                              root1, root2);
     }
-    const bool any_bad_length = std::any_of(hashes.begin(), hashes.end(), [](const auto& h) {
-      return h.size() != Hash::kSize;
-    });
+    const bool any_bad_length = std::any_of(hashes.begin(), hashes.end(),
+                                            [](const auto& h) { return h.size() != Hash::kSize; });
     if (auto it = refused_short_roots.find(name); it != refused_short_roots.end()) {
       it->second = true;
       ASSERT_FALSE(want_err) << "the vector changed; drop it from the exceptions";

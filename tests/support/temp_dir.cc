@@ -25,7 +25,7 @@ TempDir::~TempDir() {
 
 std::filesystem::path SourcePath(const std::string& relative) {
   const char* root = std::getenv("CREG_SOURCE_DIR");
-  std::filesystem::path base = root != nullptr ? root : ".";
+  std::filesystem::path base = root != nullptr ? root : CREG_SOURCE_DIR_DEFAULT;
   return base / relative;
 }
 

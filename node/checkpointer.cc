@@ -1,0 +1,41 @@
+#include "node/checkpointer.h"
+
+#include "ledger/data_dir.h"
+
+namespace creg {
+
+Checkpointer::Checkpointer(const MerkleLog& log, NoteSigner signer, std::string origin, std::string path)
+    : log_(log), signer_(std::move(signer)), origin_(std::move(origin)), path_(std::move(path)) {}
+
+Status Checkpointer::SignHead() {
+  TreeHead head = log_.head();
+  CREG_ASSIGN_OR_RETURN(Hash rebuilt, log_.RecomputeRoot(head.size));
+  if (rebuilt != head.root) {
+    return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
+                         " differs from the log head; refusing to sign");
+  }
+  auto signed_checkpoint = std::make_shared<SignedCheckpoint>();
+  signed_checkpoint->checkpoint = Checkpoint{origin_, head.size, head.root};
+  signed_checkpoint->note = SignCheckpoint(signed_checkpoint->checkpoint, signer_);
+  std::lock_guard lock(mu_);
+  latest_ = std::move(signed_checkpoint);
+  return OkStatus();
+}
+
+std::shared_ptr<const SignedCheckpoint> Checkpointer::latest() const {
+  std::lock_guard lock(mu_);
+  return latest_;
+}
+
+Status Checkpointer::Save(bool force, std::chrono::milliseconds interval) {
+  std::shared_ptr<const SignedCheckpoint> current = latest();
+  if (current == nullptr || current->checkpoint.size == saved_size_) return OkStatus();
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - saved_at_ < interval) return OkStatus();
+  CREG_RETURN_IF_ERROR(WriteFileAtomically(path_, current->note));
+  saved_size_ = current->checkpoint.size;
+  saved_at_ = now;
+  return OkStatus();
+}
+
+}  // namespace creg

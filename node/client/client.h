@@ -1,0 +1,70 @@
+// Client: a connection to a registry node, speaking the framed protobuf
+// protocol (docs/protocol.md) over a blocking socket.
+//
+// Call() sends one request and waits for its answer. For pipelining, Send()
+// several requests and Receive() their answers, which may come back in any
+// order (match them by id). Errors: Unavailable when the node cannot be
+// reached or the connection fails or times out; InvalidArgument for an
+// answer that does not decode. An Error response from the node is returned
+// as a Response, not as a Status, except by the typed helpers, which turn it
+// into a Status with the node's code and message.
+//
+// Not thread-safe: one Client per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "creg/wire.pb.h"
+#include "ledger/status.h"
+#include "node/frame.h"
+
+namespace creg {
+
+struct ClientOptions {
+  // Default: 10 s for connecting and for each answer. Commits take
+  // milliseconds; a node that takes longer is in trouble.
+  std::chrono::milliseconds timeout{10'000};
+  uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
+};
+
+class Client {
+ public:
+  // Connects to "HOST:PORT". Unavailable naming the address on failure.
+  static StatusOr<std::unique_ptr<Client>> Connect(const std::string& address, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Assigns the next id to `request` (if it has none) and writes it.
+  Status Send(pb::Request& request);
+  // The next response to arrive.
+  StatusOr<pb::Response> Receive();
+  // Send then Receive until the answer to this request arrives; answers to
+  // other requests received meanwhile are dropped.
+  StatusOr<pb::Response> Call(pb::Request request);
+
+  // Typed helpers. A node Error becomes a Status with its code.
+  StatusOr<pb::SubmitResponse> Submit(std::string signed_transaction);
+  StatusOr<pb::StatusResponse> GetStatus();
+  StatusOr<pb::CheckpointResponse> GetCheckpoint();
+
+  // The Status an Error response stands for (code name mapped back).
+  static Status StatusOfError(const pb::Error& error);
+
+  const std::string& address() const { return address_; }
+
+ private:
+  Client() = default;
+  Status WriteAll(std::string_view bytes);
+
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+  FrameDecoder decoder_;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace creg

@@ -1,0 +1,232 @@
+#include "node/commit_pipeline.h"
+
+#include <algorithm>
+
+#include "ledger/log_entry.h"
+
+namespace creg {
+namespace {
+
+pb::Response ErrorResponse(std::string_view code, std::string message) {
+  pb::Response response;
+  response.mutable_error()->set_code(std::string(code));
+  response.mutable_error()->set_message(std::move(message));
+  return response;
+}
+
+pb::Response RefusedResponse(const Rejection& rejection) {
+  pb::Response response;
+  pb::Refused* refused = response.mutable_submit()->mutable_refused();
+  refused->set_code(std::string(RuleCodeName(rejection.code)));
+  refused->set_code_number(static_cast<uint32_t>(rejection.code));
+  refused->set_message(rejection.message);
+  return response;
+}
+
+pb::Response CommittedResponse(const Accepted& accepted, uint64_t tree_size) {
+  pb::Response response;
+  pb::Committed* committed = response.mutable_submit()->mutable_committed();
+  committed->set_entry_index(accepted.entry_index);
+  *committed->mutable_effects() = accepted.effects;
+  committed->set_duplicate(accepted.duplicate);
+  committed->set_tree_size(tree_size);
+  return response;
+}
+
+}  // namespace
+
+CommitPipeline::CommitPipeline(Registry& registry, Checkpointer& checkpointer, PipelineOptions options)
+    : registry_(registry), checkpointer_(checkpointer), options_(options) {
+  int threads = options_.verify_threads > 0 ? options_.verify_threads
+                                            : std::max(1u, std::thread::hardware_concurrency());
+  for (int i = 0; i < threads; ++i) verifiers_.emplace_back([this] { VerifyLoop(); });
+  sequencer_ = std::thread([this] { SequenceLoop(); });
+}
+
+CommitPipeline::~CommitPipeline() { Stop(); }
+
+void CommitPipeline::SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
+
+void CommitPipeline::Submit(std::string signed_transaction, Callback done) {
+  pb::Response refusal;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      refusal = ErrorResponse("UNAVAILABLE", "the node is shutting down");
+    } else if (!accepting_.load()) {
+      refusal = ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault_);
+    } else if (to_verify_.size() + in_verification_ + to_sequence_.size() >= options_.max_queued) {
+      refusal = ErrorResponse("RESOURCE_EXHAUSTED", "the node has too many transactions queued; retry shortly");
+    } else {
+      to_verify_.push_back(Item{std::move(signed_transaction), std::move(done), std::nullopt});
+      verify_cv_.notify_one();
+      return;
+    }
+  }
+  done(std::move(refusal));
+}
+
+void CommitPipeline::VerifyLoop() {
+  for (;;) {
+    Item item;
+    {
+      std::unique_lock lock(mu_);
+      verify_cv_.wait(lock, [&] { return stopping_ || !to_verify_.empty(); });
+      if (to_verify_.empty()) return;  // stopping and drained
+      item = std::move(to_verify_.front());
+      to_verify_.pop_front();
+      ++in_verification_;
+    }
+    auto prepared = PrepareTransaction(item.bytes);
+    bool forward = false;
+    if (auto* tx = std::get_if<PreparedTransaction>(&prepared)) {
+      // Check against the committed key; the sequencer re-checks if the key
+      // changes before the transaction is applied.
+      StatusOr<std::optional<pb::AccountRecord>> signer = registry_.Account(tx->envelope.signer());
+      if (signer.ok() && signer->has_value()) {
+        StatusOr<PublicKey> key = PublicKey::FromRaw((*signer)->public_key());
+        // A failed check is not final here: the sequencer checks again
+        // against the key current at that point and refuses if it fails.
+        if (key.ok()) static_cast<void>(VerifyTransactionSignature(*tx, *key));
+      }
+      item.tx = std::move(*tx);
+      forward = true;
+    }
+    if (!forward) {
+      CountRefusal(std::get<Rejection>(prepared).code);
+      item.done(RefusedResponse(std::get<Rejection>(prepared)));
+    }
+    std::lock_guard lock(mu_);
+    --in_verification_;
+    if (forward) to_sequence_.push_back(std::move(item));
+    sequence_cv_.notify_one();
+  }
+}
+
+void CommitPipeline::SequenceLoop() {
+  for (;;) {
+    std::vector<Item> items;
+    {
+      std::unique_lock lock(mu_);
+      sequence_cv_.wait(lock, [&] {
+        return !to_sequence_.empty() || (stopping_ && to_verify_.empty() && in_verification_ == 0);
+      });
+      if (to_sequence_.empty()) break;
+      size_t n = std::min(options_.max_group, to_sequence_.size());
+      items.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        items.push_back(std::move(to_sequence_.front()));
+        to_sequence_.pop_front();
+      }
+    }
+    RunGroup(items);
+    checkpointer_.Save(false, options_.checkpoint_file_interval).IgnoreError();  // Retried next group.
+  }
+  Status saved = checkpointer_.Save(true);
+  if (!saved.ok()) EnterFault("cannot save the checkpoint file: " + saved.message());
+}
+
+void CommitPipeline::RunGroup(std::vector<Item>& items) {
+  if (!accepting_.load()) {
+    for (Item& item : items) item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    return;
+  }
+  Registry::Group group = registry_.BeginGroup();
+  std::vector<StatusOr<Verdict>> verdicts;
+  verdicts.reserve(items.size());
+  bool any_new = false;
+  for (Item& item : items) {
+    int64_t now = std::max(NowMicros(), last_timestamp_);
+    StatusOr<Verdict> verdict = registry_.Apply(group, std::move(*item.tx), now);
+    if (verdict.ok() && std::holds_alternative<Accepted>(*verdict) && !std::get<Accepted>(*verdict).duplicate) {
+      any_new = true;
+      last_timestamp_ = now;
+    }
+    if (!verdict.ok()) {
+      EnterFault("applying a transaction failed: " + verdict.status().ToString());
+      break;
+    }
+    verdicts.push_back(std::move(verdict));
+  }
+  uint64_t tree_size = registry_.log().size();
+  if (accepting_.load() && any_new) {
+    StatusOr<TreeHead> head = registry_.Commit(std::move(group));
+    if (!head.ok()) {
+      EnterFault("writing to the database failed: " + head.status().ToString());
+    } else {
+      tree_size = head->size;
+      Status signed_head = checkpointer_.SignHead();
+      if (!signed_head.ok()) EnterFault(signed_head.ToString());
+    }
+  }
+  ++stats_.groups;
+  {
+    std::lock_guard lock(mu_);
+    group_sizes_.push_back(items.size());
+    if (group_sizes_.size() > 4096) group_sizes_.erase(group_sizes_.begin(), group_sizes_.begin() + 2048);
+  }
+  if (!accepting_.load()) {
+    // Nothing of this group may be reported as committed, and refusals
+    // may rest on state that was never written.
+    for (Item& item : items) item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    return;
+  }
+  if (any_new && listener_) listener_(tree_size);
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Verdict& verdict = *verdicts[i];
+    if (const auto* accepted = std::get_if<Accepted>(&verdict)) {
+      ++(accepted->duplicate ? stats_.duplicates : stats_.committed);
+      // A duplicate may be older than the latest checkpoint; any size past
+      // its index includes it.
+      items[i].done(CommittedResponse(*accepted, std::max(tree_size, accepted->entry_index + 1)));
+    } else {
+      CountRefusal(std::get<Rejection>(verdict).code);
+      items[i].done(RefusedResponse(std::get<Rejection>(verdict)));
+    }
+  }
+}
+
+void CommitPipeline::CountRefusal(RuleCode code) {
+  ++stats_.refused;
+  std::lock_guard lock(mu_);
+  ++refusals_[std::string(RuleCodeName(code))];
+}
+
+std::map<std::string, uint64_t> CommitPipeline::RefusalsByCode() const {
+  std::lock_guard lock(mu_);
+  return refusals_;
+}
+
+void CommitPipeline::EnterFault(const std::string& why) {
+  std::lock_guard lock(mu_);
+  if (fault_.empty()) fault_ = why;
+  accepting_.store(false);
+}
+
+std::string CommitPipeline::fault() const {
+  std::lock_guard lock(mu_);
+  return fault_;
+}
+
+std::vector<size_t> CommitPipeline::TakeGroupSizes() {
+  std::lock_guard lock(mu_);
+  std::vector<size_t> out;
+  out.swap(group_sizes_);
+  return out;
+}
+
+void CommitPipeline::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    stopping_ = true;
+  }
+  verify_cv_.notify_all();
+  sequence_cv_.notify_all();
+  for (std::thread& t : verifiers_) t.join();
+  sequence_cv_.notify_all();
+  sequencer_.join();
+}
+
+}  // namespace creg

@@ -1,0 +1,128 @@
+// CommitPipeline: how submitted transactions become durable log entries.
+//
+//   Submit ──> verify workers (N threads: decode, check the Ed25519
+//              signature against the signer's committed key)
+//          ──> sequencer (1 thread: apply the registry rules in order into a
+//              group, commit the group in one synced RocksDB write, sign a
+//              checkpoint) ──> callbacks
+//
+// Group commit: while one group is being written, new transactions queue
+// up and form the next group, so under load many transactions share one
+// fsync. No callback reports "committed" before its group's write returned
+// and the checkpoint covering it was signed, so a client can ask for a proof
+// at once.
+//
+// Storage faults: if a commit fails, the pipeline stops accepting writes
+// (every later Submit gets UNAVAILABLE), answers the failed group with
+// UNAVAILABLE, and reports the fault in fault(); reads go on elsewhere.
+//
+// Thread-safety: Submit, accepting_writes, fault from any thread. Stop once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "creg/wire.pb.h"
+#include "ledger/registry/registry.h"
+#include "node/checkpointer.h"
+
+namespace creg {
+
+struct PipelineOptions {
+  // Signature verification threads. Default: 0 = one per core.
+  int verify_threads = 0;
+  // Most transactions in one group commit. Default: 4096, enough to fill a
+  // synced write several times over at the rates the node reaches.
+  size_t max_group = 4096;
+  // Submissions waiting for verification or sequencing, beyond which new
+  // ones are refused with RESOURCE_EXHAUSTED. Default: 100,000.
+  size_t max_queued = 100'000;
+  // How often the latest checkpoint is written to the data folder.
+  // Default: 1 s; the in-memory checkpoint served to clients is always
+  // current, the file is for tools reading the folder offline.
+  std::chrono::milliseconds checkpoint_file_interval{1000};
+};
+
+struct PipelineStats {
+  std::atomic<uint64_t> committed{0};
+  std::atomic<uint64_t> refused{0};
+  std::atomic<uint64_t> duplicates{0};
+  std::atomic<uint64_t> groups{0};
+};
+
+class CommitPipeline {
+ public:
+  // The answer to one submission: a SubmitResponse, or an Error.
+  using Callback = std::function<void(pb::Response response)>;
+  // Called on the sequencer thread after each group with the new tree size.
+  using CommitListener = std::function<void(uint64_t tree_size)>;
+
+  CommitPipeline(Registry& registry, Checkpointer& checkpointer, PipelineOptions options);
+  ~CommitPipeline();  // Stops if still running.
+  CommitPipeline(const CommitPipeline&) = delete;
+  CommitPipeline& operator=(const CommitPipeline&) = delete;
+
+  // Queues a serialized SignedTransaction; `done` runs exactly once, on a
+  // pipeline thread (or the caller's, for an immediate refusal).
+  void Submit(std::string signed_transaction, Callback done);
+
+  void SetCommitListener(CommitListener listener);
+
+  // Stops taking submissions, finishes and answers everything queued,
+  // saves the checkpoint file, and joins the threads.
+  void Stop();
+
+  bool accepting_writes() const { return accepting_.load(); }
+  std::string fault() const;
+  const PipelineStats& stats() const { return stats_; }
+  // Number of transactions in the groups since the last call, for metrics.
+  std::vector<size_t> TakeGroupSizes();
+  // Refusals so far, by rule code name.
+  std::map<std::string, uint64_t> RefusalsByCode() const;
+
+ private:
+  struct Item {
+    std::string bytes;
+    Callback done;
+    std::optional<PreparedTransaction> tx;
+  };
+
+  void VerifyLoop();
+  void SequenceLoop();
+  void RunGroup(std::vector<Item>& items);
+  void EnterFault(const std::string& why);
+  void CountRefusal(RuleCode code);
+
+  Registry& registry_;
+  Checkpointer& checkpointer_;
+  PipelineOptions options_;
+  PipelineStats stats_;
+
+  mutable std::mutex mu_;
+  std::condition_variable verify_cv_;
+  std::condition_variable sequence_cv_;
+  std::deque<Item> to_verify_;     // guarded by mu_
+  std::deque<Item> to_sequence_;   // guarded by mu_
+  size_t in_verification_ = 0;     // guarded by mu_
+  bool stopping_ = false;          // guarded by mu_
+  std::string fault_;              // guarded by mu_
+  std::vector<size_t> group_sizes_;  // guarded by mu_
+  std::map<std::string, uint64_t> refusals_;  // guarded by mu_
+  CommitListener listener_;        // set before traffic
+  std::atomic<bool> accepting_{true};
+  int64_t last_timestamp_ = 0;     // sequencer only
+
+  std::vector<std::thread> verifiers_;
+  std::thread sequencer_;
+  bool stopped_ = false;
+};
+
+}  // namespace creg

@@ -1,0 +1,114 @@
+#include "node/metrics.h"
+
+#include <sstream>
+
+namespace creg {
+
+namespace asio = boost::asio;
+
+void LatencyHistogram::Observe(uint64_t micros) {
+  size_t i = 0;
+  while (i < kBoundsMicros.size() && micros > kBoundsMicros[i]) ++i;
+  ++buckets_[i];
+  ++count_;
+  sum_micros_ += micros;
+}
+
+std::string LatencyHistogram::Render(const std::string& name, const std::string& help) const {
+  std::ostringstream out;
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " histogram\n";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < kBoundsMicros.size(); ++i) {
+    cumulative += buckets_[i].load();
+    out << name << "_bucket{le=\"" << static_cast<double>(kBoundsMicros[i]) / 1e6 << "\"} " << cumulative << "\n";
+  }
+  cumulative += buckets_[kBoundsMicros.size()].load();
+  out << name << "_bucket{le=\"+Inf\"} " << cumulative << "\n";
+  out << name << "_sum " << static_cast<double>(sum_micros_.load()) / 1e6 << "\n";
+  out << name << "_count " << count_.load() << "\n";
+  return out.str();
+}
+
+std::string Metrics::Render() {
+  std::ostringstream out;
+  auto counter = [&](const char* name, const char* help, uint64_t value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << value << "\n";
+  };
+  auto gauge = [&](const char* name, const char* help, uint64_t value) {
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n" << name << " " << value << "\n";
+  };
+  const PipelineStats& stats = node_.pipeline.stats();
+  counter("creg_transactions_committed_total", "Transactions committed to the log.", stats.committed.load());
+  counter("creg_transactions_duplicate_total", "Resubmissions answered with their original result.",
+          stats.duplicates.load());
+  out << "# HELP creg_transactions_refused_total Transactions refused, by rule code.\n"
+      << "# TYPE creg_transactions_refused_total counter\n";
+  for (const auto& [code, count] : node_.pipeline.RefusalsByCode()) {
+    out << "creg_transactions_refused_total{code=\"" << code << "\"} " << count << "\n";
+  }
+  counter("creg_commit_groups_total", "Group commits (one synced write each).", stats.groups.load());
+  {
+    std::lock_guard lock(mu_);
+    for (size_t size : node_.pipeline.TakeGroupSizes()) {
+      size_t bucket = 1;
+      while (bucket < size) bucket *= 4;
+      ++group_size_counts_[bucket];
+    }
+    out << "# HELP creg_commit_group_size Transactions per group commit.\n# TYPE creg_commit_group_size histogram\n";
+    uint64_t cumulative = 0;
+    for (const auto& [bound, count] : group_size_counts_) {
+      cumulative += count;
+      out << "creg_commit_group_size_bucket{le=\"" << bound << "\"} " << cumulative << "\n";
+    }
+    out << "creg_commit_group_size_bucket{le=\"+Inf\"} " << cumulative << "\n";
+  }
+  out << commit_latency_.Render("creg_commit_latency_seconds",
+                                "Time from receiving a transaction to answering it committed or refused.");
+  gauge("creg_tree_size", "Entries in the log.", node_.log.size());
+  gauge("creg_open_connections", "Client connections open now.", node_.sessions.size());
+  counter("creg_connections_refused_total", "Connections refused for exceeding max_connections.",
+          node_.counters.connections_refused.load());
+  counter("creg_bad_frames_total", "Oversized or undecodable frames received.", node_.counters.bad_frames.load());
+  gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
+        node_.pipeline.accepting_writes() ? 1 : 0);
+  return out.str();
+}
+
+MetricsServer::MetricsServer(asio::ip::tcp::acceptor acceptor, Metrics& metrics)
+    : acceptor_(std::move(acceptor)), metrics_(metrics) {}
+
+void MetricsServer::Start() {
+  asio::co_spawn(acceptor_.get_executor(), [this] { return AcceptLoop(); }, asio::detached);
+}
+
+void MetricsServer::Stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+asio::awaitable<void> MetricsServer::AcceptLoop() {
+  for (;;) {
+    boost::system::error_code ec;
+    asio::ip::tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (!acceptor_.is_open()) co_return;
+      continue;
+    }
+    // One short request per connection; read its head, answer, close.
+    std::string request;
+    std::array<char, 1024> buffer;
+    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 8192) {
+      size_t n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      request.append(buffer.data(), n);
+    }
+    if (ec) continue;
+    std::string body = metrics_.Render();
+    std::string response = "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    co_await asio::async_write(socket, asio::buffer(response), asio::redirect_error(asio::use_awaitable, ec));
+    socket.close(ec);
+  }
+}
+
+}  // namespace creg

@@ -1,0 +1,61 @@
+// Prometheus metrics for a node (docs/operations.md, "Metrics"), and the
+// tiny HTTP endpoint that serves them in the text exposition format.
+// Thread-safe.
+#pragma once
+
+#include <utility>  // before Asio (GCC 12, see DESIGN.md)
+
+#include <array>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "node/node_context.h"
+
+namespace creg {
+
+// A histogram with fixed buckets, in microseconds.
+class LatencyHistogram {
+ public:
+  static constexpr std::array<uint64_t, 12> kBoundsMicros = {100,    250,    500,     1000,    2500,    5000,
+                                                             10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+  void Observe(uint64_t micros);
+  // Prometheus lines for a histogram named `name` (seconds).
+  std::string Render(const std::string& name, const std::string& help) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBoundsMicros.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+class Metrics {
+ public:
+  explicit Metrics(NodeContext& node) : node_(node) {}
+  void ObserveCommitLatency(uint64_t micros) { commit_latency_.Observe(micros); }
+  // The whole exposition text.
+  std::string Render();
+
+ private:
+  NodeContext& node_;
+  LatencyHistogram commit_latency_;
+  std::mutex mu_;
+  std::map<size_t, uint64_t> group_size_counts_;  // guarded by mu_ (bucketed sizes)
+};
+
+// Serves GET /metrics (any path) over HTTP/1.0 on `acceptor`.
+class MetricsServer {
+ public:
+  MetricsServer(boost::asio::ip::tcp::acceptor acceptor, Metrics& metrics);
+  void Start();
+  void Stop();
+
+ private:
+  boost::asio::awaitable<void> AcceptLoop();
+  boost::asio::ip::tcp::acceptor acceptor_;
+  Metrics& metrics_;
+};
+
+}  // namespace creg

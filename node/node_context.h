@@ -1,0 +1,72 @@
+// What every session of a running node shares.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "node/commit_pipeline.h"
+#include "node/head_watch.h"
+#include "node/node_options.h"
+#include "node/request_handler.h"
+
+namespace creg {
+
+class Session;
+
+// The open sessions, so shutdown can stop them all. Thread-safe.
+class SessionSet {
+ public:
+  // False when `max` sessions are already open.
+  bool Add(const std::shared_ptr<Session>& session, size_t max) {
+    std::lock_guard lock(mu_);
+    if (sessions_.size() >= max) return false;
+    sessions_.emplace(session.get(), session);
+    return true;
+  }
+  void Remove(const Session* session) {
+    std::lock_guard lock(mu_);
+    sessions_.erase(session);
+  }
+  size_t size() const {
+    std::lock_guard lock(mu_);
+    return sessions_.size();
+  }
+  template <typename F>
+  void ForEach(F f) {
+    std::vector<std::shared_ptr<Session>> all;
+    {
+      std::lock_guard lock(mu_);
+      for (auto& [_, weak] : sessions_) {
+        if (auto s = weak.lock()) all.push_back(std::move(s));
+      }
+    }
+    for (auto& s : all) f(*s);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+};
+
+struct NodeCounters {
+  std::atomic<uint64_t> connections_accepted{0};
+  std::atomic<uint64_t> connections_refused{0};
+  std::atomic<uint64_t> bad_frames{0};
+  std::atomic<uint64_t> requests{0};
+};
+
+struct NodeContext {
+  const NodeOptions& options;
+  const RequestHandler& handler;
+  CommitPipeline& pipeline;
+  const MerkleLog& log;
+  HeadWatch head_watch;
+  SessionSet sessions;
+  NodeCounters counters;
+  // Submit latency observer (microseconds), for metrics. May be empty.
+  std::function<void(uint64_t micros)> observe_commit_latency;
+};
+
+}  // namespace creg

@@ -1,0 +1,49 @@
+// Everything an operator can set on `cregd run`, with defaults and reasons
+// (docs/operations.md lists the same).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "node/commit_pipeline.h"
+#include "node/address.h"
+#include "node/frame.h"
+
+namespace creg {
+
+struct NodeOptions {
+  // Data folder (ledger/data_dir.h). Default: ./creg-data, so the demo and a
+  // first try need no flags.
+  std::string data_dir = "./creg-data";
+  // Address to serve. Default: loopback only; exposing a registry is a
+  // deliberate act (--listen 0.0.0.0:7600).
+  std::string listen = "127.0.0.1:7600";
+  // Threads running the network event loop. Default: 2; sessions are cheap
+  // and the heavy work (signatures, commits) runs on pipeline threads.
+  int io_threads = 2;
+  // Largest frame accepted. Default: 4 MiB (see node/frame.h).
+  uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
+  // Simultaneous client connections; more are answered with an error and
+  // closed. Default: 4096.
+  size_t max_connections = 4096;
+  // Requests one connection may have unanswered; more are answered with
+  // RESOURCE_EXHAUSTED. Default: 1024, deep enough to pipeline a bulk file.
+  size_t max_in_flight = 1024;
+  // A connection that sends nothing for this long is closed. Default: 300 s.
+  std::chrono::seconds idle_timeout{300};
+  // A frame must arrive whole within this time of its first byte, so slow
+  // senders cannot hold connections. Default: 30 s.
+  std::chrono::seconds read_timeout{30};
+  // Responses queued for a client that does not read them; past this the
+  // connection is closed. Default: 64 MiB.
+  size_t max_write_queue_bytes = 64u << 20;
+  // Serve Prometheus metrics here (HOST:PORT); empty = off. Default: off.
+  std::string metrics_listen;
+  // How long shutdown waits for clients to receive their last answers.
+  // Default: 5 s.
+  std::chrono::seconds drain_timeout{5};
+  PipelineOptions pipeline;
+};
+
+}  // namespace creg

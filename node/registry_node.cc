@@ -1,0 +1,135 @@
+#include "node/registry_node.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "ledger/checkpoint.h"
+#include "ledger/keys.h"
+#include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
+#include "node/log.h"
+
+namespace creg {
+namespace {
+
+StoreOptions NodeStoreOptions(bool create) {
+  StoreOptions options;
+  options.create_if_missing = create;
+  return options;
+}
+
+// Lets the node hold as many connections as it is configured for.
+void RaiseFileLimit(size_t wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t target = std::min<rlim_t>(limit.rlim_max, static_cast<rlim_t>(wanted));
+  if (limit.rlim_cur < target) {
+    limit.rlim_cur = target;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+}  // namespace
+
+Status InitRegistry(const InitOptions& options, std::ostream& out) {
+  DataDir dir(options.data_dir);
+  if (std::filesystem::exists(dir.db_path()) || std::filesystem::exists(dir.checkpoint_key_path())) {
+    return AlreadyExistsError(options.data_dir + " already holds a registry; refusing to overwrite it");
+  }
+  if (options.origin.empty()) return InvalidArgumentError("--origin is required (for example registry.example.org)");
+  if (!IsValidNoteKeyName(options.origin)) {
+    return InvalidArgumentError("origin '" + options.origin + "' must be one word without spaces or '+'");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir.keys_dir(), ec);
+  if (ec) return UnavailableError("cannot create " + dir.keys_dir() + ": " + ec.message());
+  ::chmod(dir.keys_dir().c_str(), 0700);
+
+  CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::Generate());
+  CREG_ASSIGN_OR_RETURN(PrivateKey operator_key, PrivateKey::Generate());
+  CREG_RETURN_IF_ERROR(checkpoint_key.SaveFile(dir.checkpoint_key_path()));
+  CREG_RETURN_IF_ERROR(operator_key.SaveFile(dir.operator_key_path()));
+
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                        Store::Open(dir.db_path(), NodeStoreOptions(true), Registry::ColumnNames()));
+  RegistryOptions registry_options;
+  registry_options.origin = options.origin;
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry, Registry::Open(store.get(), registry_options));
+
+  pb::TransactionBody body;
+  body.set_origin(options.origin);
+  body.set_nonce("init");
+  body.set_created_micros(NowMicros());
+  auto* open = body.mutable_open_account();
+  open->set_account_id(options.operator_id);
+  open->set_role(pb::ROLE_OPERATOR);
+  open->set_public_key(operator_key.public_key().raw());
+  open->set_display_name(options.operator_name);
+  CREG_ASSIGN_OR_RETURN(Verdict verdict, registry->Submit(SignTransaction(body, options.operator_id, operator_key)));
+  if (auto* rejection = std::get_if<Rejection>(&verdict)) {
+    return InvalidArgumentError("cannot open the operator account: " + rejection->ToString());
+  }
+
+  CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(options.origin, std::move(checkpoint_key)));
+  std::string verifier_key = signer.VerifierKey();
+  Checkpointer checkpointer(registry->log(), std::move(signer), options.origin, dir.checkpoint_path());
+  CREG_RETURN_IF_ERROR(checkpointer.SignHead());
+  CREG_RETURN_IF_ERROR(checkpointer.Save(true));
+  CREG_RETURN_IF_ERROR(WriteFileAtomically(dir.verifier_key_path(), verifier_key + "\n"));
+
+  out << "Created registry '" << options.origin << "' in " << options.data_dir << "\n"
+      << "  operator account:  " << options.operator_id << "\n"
+      << "  operator key:      " << dir.operator_key_path() << "  (keep it secret; move it off this machine)\n"
+      << "  checkpoint key:    " << dir.checkpoint_key_path() << "\n"
+      << "  verifier key:      " << verifier_key << "\n"
+      << "                     (also in " << dir.verifier_key_path() << "; give it to auditors)\n"
+      << "Start the node with: cregd run --data " << options.data_dir << "\n";
+  return OkStatus();
+}
+
+StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options) {
+  auto node = std::unique_ptr<RegistryNode>(new RegistryNode());
+  node->options_ = options;
+  DataDir dir(options.data_dir);
+  if (!std::filesystem::exists(dir.db_path())) {
+    return NotFoundError("no registry in " + options.data_dir + "; create one with: cregd init --data " +
+                         options.data_dir + " --origin NAME");
+  }
+  RaiseFileLimit(options.max_connections + 256);
+  CREG_ASSIGN_OR_RETURN(node->store_, Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames()));
+  CREG_ASSIGN_OR_RETURN(node->registry_, Registry::Open(node->store_.get(), RegistryOptions{}));
+  CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::LoadFile(dir.checkpoint_key_path()));
+  const std::string& origin = node->registry_->origin();
+  CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
+  node->checkpointer_ =
+      std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer), origin, dir.checkpoint_path());
+  CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
+  CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
+  node->pipeline_ = std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
+  node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
+  CommitPipeline* pipeline = node->pipeline_.get();
+  node->handler_->SetWriteState([pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
+  node->context_ = std::unique_ptr<NodeContext>(
+      new NodeContext{node->options_, *node->handler_, *node->pipeline_, node->registry_->log(), {}, {}, {}, {}});
+  NodeContext* context = node->context_.get();
+  node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
+  CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
+  LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) + " entries");
+  return node;
+}
+
+RegistryNode::~RegistryNode() {
+  // Server first (drains sessions), then the pipeline, then the database.
+  server_.reset();
+  if (pipeline_) pipeline_->Stop();
+  pipeline_.reset();
+  context_.reset();
+  handler_.reset();
+  checkpointer_.reset();
+  registry_.reset();
+  store_.reset();
+}
+
+}  // namespace creg

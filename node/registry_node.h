@@ -1,0 +1,62 @@
+// RegistryNode: a registry data folder opened for serving, and `cregd init`.
+//
+// Open order: data folder -> RocksDB store -> registry (log + state) ->
+// checkpoint key -> checkpointer (signs the head at once) -> commit
+// pipeline -> request handler -> server. Close runs the other way, so the
+// database is closed only after every commit was answered.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "ledger/data_dir.h"
+#include "ledger/registry/registry.h"
+#include "ledger/store.h"
+#include "node/checkpointer.h"
+#include "node/commit_pipeline.h"
+#include "node/node_context.h"
+#include "node/node_options.h"
+#include "node/request_handler.h"
+#include "node/server.h"
+
+namespace creg {
+
+struct InitOptions {
+  std::string data_dir = "./creg-data";
+  // Registry origin: the checkpoint origin line and what transactions name.
+  std::string origin;
+  // Account id of the first operator. Default: "operator".
+  std::string operator_id = "operator";
+  std::string operator_name = "Registry operator";
+};
+
+// Creates a new registry data folder: keys (PEM, 0600), the database, the
+// operator's account as entry 0, and a first signed checkpoint. Prints what
+// it made to `out`. AlreadyExists if the folder already holds a registry.
+Status InitRegistry(const InitOptions& options, std::ostream& out);
+
+class RegistryNode {
+ public:
+  // Opens the data folder and binds the listening socket.
+  static StatusOr<std::unique_ptr<RegistryNode>> Open(const NodeOptions& options);
+  ~RegistryNode();
+
+  Server::tcp::endpoint endpoint() const { return server_->endpoint(); }
+  std::string verifier_key() const { return checkpointer_->VerifierKey(); }
+  // Serves until SIGINT/SIGTERM, then drains.
+  void Run() { server_->Run(); }
+
+ private:
+  RegistryNode() = default;
+  NodeOptions options_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Registry> registry_;
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<CommitPipeline> pipeline_;
+  std::unique_ptr<RequestHandler> handler_;
+  std::unique_ptr<NodeContext> context_;
+  std::unique_ptr<Server> server_;
+};
+
+}  // namespace creg

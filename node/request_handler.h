@@ -1,0 +1,56 @@
+// RequestHandler: maps a read request to its response. It never touches a
+// socket, so it is tested without a network. Submissions and subscriptions
+// are not handled here (the session hands them to the commit pipeline and
+// the subscription loop).
+//
+// Thread-safe: Handle may run on many threads at once.
+#pragma once
+
+#include <string>
+
+#include "creg/wire.pb.h"
+#include "ledger/registry/registry.h"
+#include "node/checkpointer.h"
+
+namespace creg {
+
+// Limits on what one response may carry.
+struct ResponseLimits {
+  // Entries per GetEntries response. Default: 1,000.
+  uint64_t max_entries = 1000;
+  // Bytes of entries per response. Default: 3 MiB, under the 4 MiB frame.
+  size_t max_entry_bytes = 3 << 20;
+};
+
+class RequestHandler {
+ public:
+  RequestHandler(const Registry& registry, const Checkpointer& checkpointer, ResponseLimits limits = {});
+
+  // `writes_status` describes the pipeline for StatusRequest.
+  pb::Response Handle(const pb::Request& request) const;
+
+  // Status is answered with what the pipeline reports.
+  void SetWriteState(std::function<std::pair<bool, std::string>()> state) { write_state_ = std::move(state); }
+
+ private:
+  pb::Response Entries(const pb::GetEntriesRequest& r) const;
+  pb::Response Proof(const pb::InclusionProofRequest& r) const;
+  pb::Response Proof(const pb::ConsistencyProofRequest& r) const;
+  pb::Response Holdings(const pb::HoldingsRequest& r) const;
+  pb::Response Batch(const pb::BatchRequest& r) const;
+  pb::Response Retirement(const pb::RetirementRequest& r) const;
+  pb::Response Retirements(const pb::RetirementsRequest& r) const;
+  pb::Response Certificate(const pb::CertificateRequest& r) const;
+  pb::Response StatusOf() const;
+  uint64_t CheckpointSize() const;
+
+  const Registry& registry_;
+  const Checkpointer& checkpointer_;
+  ResponseLimits limits_;
+  std::function<std::pair<bool, std::string>()> write_state_;
+};
+
+// An Error response with a canonical code name and message.
+pb::Response ErrorResponseOf(const Status& status);
+
+}  // namespace creg

@@ -1,0 +1,138 @@
+#include "node/server.h"
+
+#include <iostream>
+
+#include "node/log.h"
+#include "node/metrics.h"
+#include "node/session.h"
+
+namespace creg {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+StatusOr<Server::tcp::endpoint> Resolve(asio::io_context& io, const std::string& text) {
+  CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(text));
+  boost::system::error_code ec;
+  asio::ip::tcp::resolver resolver(io);
+  auto results = resolver.resolve(host_port.first, std::to_string(host_port.second),
+                                  asio::ip::tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    return InvalidArgumentError("cannot resolve '" + host_port.first + "': " + ec.message());
+  }
+  return results.begin()->endpoint();
+}
+
+StatusOr<Server::tcp::acceptor> Listen(asio::io_context& io, const Server::tcp::endpoint& endpoint) {
+  Server::tcp::acceptor acceptor(io);
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    std::ostringstream where;
+    where << endpoint;
+    return UnavailableError("cannot listen on " + where.str() + ": " + ec.message());
+  }
+  return acceptor;
+}
+
+}  // namespace
+
+Server::Server(NodeContext& node) : node_(node), acceptor_(io_), signals_(io_, SIGINT, SIGTERM) {}
+
+Server::~Server() {
+  RequestStop();
+  io_.stop();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
+  auto server = std::unique_ptr<Server>(new Server(node));
+  CREG_ASSIGN_OR_RETURN(tcp::endpoint endpoint, Resolve(server->io_, node.options.listen));
+  CREG_ASSIGN_OR_RETURN(server->acceptor_, Listen(server->io_, endpoint));
+  server->endpoint_ = server->acceptor_.local_endpoint();
+  if (!node.options.metrics_listen.empty()) {
+    CREG_ASSIGN_OR_RETURN(tcp::endpoint metrics_endpoint, Resolve(server->io_, node.options.metrics_listen));
+    CREG_ASSIGN_OR_RETURN(tcp::acceptor metrics_acceptor, Listen(server->io_, metrics_endpoint));
+    server->metrics_endpoint_ = metrics_acceptor.local_endpoint();
+    server->metrics_model_ = std::make_unique<Metrics>(node);
+    server->metrics_ = std::make_unique<MetricsServer>(std::move(metrics_acceptor), *server->metrics_model_);
+    Metrics* model = server->metrics_model_.get();
+    node.observe_commit_latency = [model](uint64_t micros) { model->ObserveCommitLatency(micros); };
+    server->metrics_->Start();
+  }
+  Server* raw = server.get();
+  server->signals_.async_wait([raw](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    LogInfo("received signal " + std::to_string(signal) + ", shutting down");
+    raw->RequestStop();
+  });
+  asio::co_spawn(server->io_, [raw] { return raw->AcceptLoop(); }, asio::detached);
+  int threads = std::max(1, node.options.io_threads);
+  for (int i = 0; i < threads; ++i) server->threads_.emplace_back([raw] { raw->io_.run(); });
+  return server;
+}
+
+awaitable<void> Server::AcceptLoop() {
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (!acceptor_.is_open()) co_return;
+      // Out of file descriptors or similar: back off briefly, keep serving.
+      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto session = std::make_shared<Session>(std::move(socket), node_);
+    if (!node_.sessions.Add(session, node_.options.max_connections)) {
+      ++node_.counters.connections_refused;
+      session->RefuseAndClose("too many connections (limit " + std::to_string(node_.options.max_connections) + ")");
+      continue;
+    }
+    ++node_.counters.connections_accepted;
+    session->Start();
+  }
+}
+
+void Server::RequestStop() {
+  std::call_once(stop_once_, [this] { stop_requested_.set_value(); });
+}
+
+void Server::Run() {
+  stop_requested_.get_future().wait();
+  Drain();
+}
+
+void Server::Drain() {
+  // 1. No new connections or requests.
+  asio::post(io_, [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    if (metrics_) metrics_->Stop();
+  });
+  node_.sessions.ForEach([](Session& s) { s.StopReading(); });
+  // 2. Finish and answer every transaction already taken.
+  node_.pipeline.Stop();
+  // 3. Give clients a moment to receive their answers, then close.
+  auto deadline = std::chrono::steady_clock::now() + node_.options.drain_timeout;
+  while (node_.sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  node_.sessions.ForEach([](Session& s) { s.Close(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  io_.stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+}  // namespace creg

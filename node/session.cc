@@ -1,0 +1,280 @@
+#include "node/session.h"
+
+#include "node/node_context.h"
+#include "node/request_handler.h"
+
+namespace creg {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+pb::Response ErrorFor(uint64_t id, std::string_view code, std::string message) {
+  pb::Response response;
+  response.set_id(id);
+  response.mutable_error()->set_code(std::string(code));
+  response.mutable_error()->set_message(std::move(message));
+  return response;
+}
+
+}  // namespace
+
+Session::Session(tcp::socket socket, NodeContext& node)
+    : socket_(std::move(socket)),
+      node_(node),
+      decoder_(node.options.max_frame_bytes),
+      write_signal_(socket_.get_executor()),
+      watchdog_(socket_.get_executor()) {
+  write_signal_.expires_at(Clock::time_point::max());
+}
+
+Session::~Session() { node_.sessions.Remove(this); }
+
+void Session::Start() {
+  auto self = shared_from_this();
+  deadline_ = Clock::now() + node_.options.idle_timeout;
+  asio::co_spawn(socket_.get_executor(), [self] { return self->ReadLoop(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
+}
+
+void Session::StopReading() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->reading_ = false;
+    boost::system::error_code ignored;
+    self->socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+    self->MaybeCloseAfterDrain();
+  });
+}
+
+void Session::RefuseAndClose(std::string why) {
+  auto self = shared_from_this();
+  asio::co_spawn(
+      socket_.get_executor(),
+      [self, why = std::move(why)]() -> awaitable<void> {
+        std::string frame = EncodeFrame(ErrorFor(0, "RESOURCE_EXHAUSTED", why).SerializeAsString());
+        boost::system::error_code ec;
+        co_await asio::async_write(self->socket_, asio::buffer(frame), asio::redirect_error(use_awaitable, ec));
+        self->CloseNow();
+      },
+      asio::detached);
+}
+
+void Session::Close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseNow(); });
+}
+
+void Session::CloseNow() {
+  if (closed_) return;
+  closed_ = true;
+  reading_ = false;
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  write_signal_.cancel();
+  watchdog_.cancel();
+  node_.sessions.Remove(this);
+}
+
+void Session::MaybeCloseAfterDrain() {
+  if (!reading_ && in_flight_ == 0 && write_queue_.empty() && !writing_) CloseNow();
+}
+
+awaitable<void> Session::ReadLoop() {
+  std::array<char, 16 * 1024> buffer;
+  try {
+    while (reading_) {
+      boost::system::error_code ec;
+      size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+      if (ec || n == 0) break;
+      bool frame_started = decoder_.buffered() == 0;
+      decoder_.Feed(std::string_view(buffer.data(), n));
+      for (;;) {
+        StatusOr<std::optional<std::string>> frame = decoder_.Next();
+        if (!frame.ok()) {
+          ++node_.counters.bad_frames;
+          Send(ErrorFor(0, "INVALID_ARGUMENT", frame.status().message() + "; closing the connection"));
+          reading_ = false;
+          break;
+        }
+        if (!frame->has_value()) break;
+        pb::Request request;
+        if (!request.ParseFromString(**frame)) {
+          ++node_.counters.bad_frames;
+          Send(ErrorFor(0, "INVALID_ARGUMENT", "frame is not a Request message; closing the connection"));
+          reading_ = false;
+          break;
+        }
+        ++node_.counters.requests;
+        Dispatch(std::move(request));
+      }
+      // Idle deadline between frames; read deadline inside one, counted
+      // from its first byte.
+      if (decoder_.buffered() == 0) {
+        deadline_ = Clock::now() + node_.options.idle_timeout;
+      } else if (frame_started) {
+        deadline_ = Clock::now() + node_.options.read_timeout;
+      }
+    }
+  } catch (const std::exception&) {
+    // A session never takes the node down; the connection just ends.
+  }
+  reading_ = false;
+  MaybeCloseAfterDrain();
+}
+
+void Session::Dispatch(pb::Request request) {
+  const uint64_t id = request.id();
+  if (in_flight_ >= node_.options.max_in_flight) {
+    ++in_flight_;
+    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
+                  "more than " + std::to_string(node_.options.max_in_flight) +
+                      " requests unanswered on this connection; wait for answers before sending more"));
+    Finish();
+    return;
+  }
+  ++in_flight_;
+  switch (request.body_case()) {
+    case pb::Request::kSubmit: {
+      auto self = shared_from_this();
+      auto started = Clock::now();
+      node_.pipeline.Submit(std::move(*request.mutable_submit()->mutable_signed_transaction()),
+                            [self, id, started](pb::Response response) {
+                              if (self->node_.observe_commit_latency) {
+                                auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+                                self->node_.observe_commit_latency(static_cast<uint64_t>(micros.count()));
+                              }
+                              response.set_id(id);
+                              asio::post(self->socket_.get_executor(), [self, response = std::move(response)] {
+                                self->Send(response);
+                                self->Finish();
+                              });
+                            });
+      return;
+    }
+    case pb::Request::kSubscribe: {
+      auto self = shared_from_this();
+      uint64_t start = request.subscribe().start();
+      // A subscription stays in flight for the life of the connection.
+      asio::co_spawn(socket_.get_executor(), [self, id, start] { return self->Subscribe(id, start); }, asio::detached);
+      return;
+    }
+    default: {
+      pb::Response response;
+      try {
+        response = node_.handler.Handle(request);
+      } catch (const std::exception& e) {
+        response = ErrorFor(id, "INTERNAL", std::string("request failed: ") + e.what());
+      }
+      response.set_id(id);
+      Send(response);
+      Finish();
+      return;
+    }
+  }
+}
+
+awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
+  uint64_t next = start;
+  try {
+    while (!closed_) {
+      uint64_t size = node_.log.size();
+      if (next < size) {
+        pb::Request page;
+        page.mutable_get_entries()->set_start(next);
+        page.mutable_get_entries()->set_count(size - next);
+        pb::Response response = node_.handler.Handle(page);
+        response.set_id(id);
+        if (response.has_error()) {
+          Send(response);
+          break;
+        }
+        next += static_cast<uint64_t>(response.entries().entries_size());
+        Send(response);
+        // Let a slow reader catch up before producing more.
+        while (!closed_ && write_queue_bytes_ > node_.options.max_write_queue_bytes / 4) {
+          asio::steady_timer pause(socket_.get_executor(), std::chrono::milliseconds(20));
+          co_await pause.async_wait(use_awaitable);
+        }
+        continue;
+      }
+      auto timer = std::make_shared<HeadWatch::Timer>(socket_.get_executor(), std::chrono::seconds(1));
+      node_.head_watch.Register(timer);
+      if (node_.log.size() > next) continue;  // grew while registering
+      boost::system::error_code ec;
+      co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+  } catch (const std::exception&) {
+  }
+  Finish();
+}
+
+void Session::Send(const pb::Response& response) {
+  if (closed_) return;
+  std::string frame = EncodeFrame(response.SerializeAsString());
+  write_queue_bytes_ += frame.size();
+  write_queue_.push_back(std::move(frame));
+  if (write_queue_bytes_ > node_.options.max_write_queue_bytes) {
+    CloseNow();  // a client that does not read its answers
+    return;
+  }
+  write_signal_.cancel();
+}
+
+void Session::Finish() {
+  if (in_flight_ > 0) --in_flight_;
+  MaybeCloseAfterDrain();
+}
+
+awaitable<void> Session::WriteLoop() {
+  try {
+    while (!closed_) {
+      if (write_queue_.empty()) {
+        boost::system::error_code ec;
+        write_signal_.expires_at(Clock::time_point::max());
+        co_await write_signal_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      // Coalesce everything queued into one write.
+      std::string batch;
+      batch.reserve(write_queue_bytes_);
+      while (!write_queue_.empty()) {
+        batch += write_queue_.front();
+        write_queue_.pop_front();
+      }
+      boost::system::error_code ec;
+      writing_ = true;
+      co_await asio::async_write(socket_, asio::buffer(batch), asio::redirect_error(use_awaitable, ec));
+      writing_ = false;
+      write_queue_bytes_ = write_queue_bytes_ >= batch.size() ? write_queue_bytes_ - batch.size() : 0;
+      if (ec) {
+        CloseNow();
+        break;
+      }
+      MaybeCloseAfterDrain();
+    }
+  } catch (const std::exception&) {
+    CloseNow();
+  }
+}
+
+awaitable<void> Session::Watchdog() {
+  try {
+    while (!closed_) {
+      watchdog_.expires_after(std::chrono::seconds(1));
+      boost::system::error_code ec;
+      co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (closed_) break;
+      // Mid-frame: the read deadline always applies. Idle: only while the
+      // client waits for nothing (a subscriber may sit quietly for hours).
+      bool mid_frame = decoder_.buffered() > 0;
+      if (reading_ && Clock::now() > deadline_ && (mid_frame || in_flight_ == 0)) CloseNow();
+    }
+  } catch (const std::exception&) {
+  }
+}
+
+}  // namespace creg

@@ -1,0 +1,73 @@
+// Session: one client connection. Reads frames, answers reads through the
+// RequestHandler, hands submissions to the CommitPipeline, streams
+// subscriptions, and writes responses in whatever order they complete.
+//
+// Everything a session does runs on its own strand; answers from pipeline
+// threads are posted onto it. Limits (frame size, in-flight requests,
+// timeouts, write queue) are in NodeOptions. A bad frame never takes the
+// node down: the client gets an Error response and, when the stream cannot
+// be trusted any more (oversized or undecodable frame), the connection is
+// closed.
+#pragma once
+
+#include <utility>  // before Asio (GCC 12, see DESIGN.md)
+
+#include <boost/asio.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "creg/wire.pb.h"
+#include "node/frame.h"
+
+namespace creg {
+
+struct NodeContext;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using tcp = boost::asio::ip::tcp;
+
+  Session(tcp::socket socket, NodeContext& node);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Starts the read, write and watchdog loops. Call once.
+  void Start();
+  // Stops reading new requests; answers to those already taken are still
+  // written, then the connection closes. Thread-safe.
+  void StopReading();
+  // Closes the connection now. Thread-safe.
+  void Close();
+  // Instead of Start: tells the client why it is refused and closes.
+  void RefuseAndClose(std::string why);
+
+ private:
+  boost::asio::awaitable<void> ReadLoop();
+  boost::asio::awaitable<void> WriteLoop();
+  boost::asio::awaitable<void> Watchdog();
+  boost::asio::awaitable<void> Subscribe(uint64_t id, uint64_t start);
+  void Dispatch(pb::Request request);
+  // Queues a response (on the strand) and wakes the writer.
+  void Send(const pb::Response& response);
+  void Finish();  // one request answered
+  void CloseNow();
+  void MaybeCloseAfterDrain();
+
+  tcp::socket socket_;
+  NodeContext& node_;
+  FrameDecoder decoder_;
+  boost::asio::steady_timer write_signal_;
+  boost::asio::steady_timer watchdog_;
+  std::deque<std::string> write_queue_;
+  size_t write_queue_bytes_ = 0;
+  size_t in_flight_ = 0;
+  bool reading_ = true;
+  bool closed_ = false;
+  bool writing_ = false;
+  // When the current frame must be complete, or the idle deadline.
+  std::chrono::steady_clock::time_point deadline_;
+};
+
+}  // namespace creg

@@ -1,0 +1,418 @@
+// Integration tests: the real cregd on a loopback port, driven through the
+// project's client library and raw sockets.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "ledger/checkpoint.h"
+#include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+#include "ledger/merkle.h"
+#include "ledger/registry/transaction.h"
+#include "node/address.h"
+#include "node/frame.h"
+#include "tests/support/node_process.h"
+
+namespace creg {
+namespace {
+
+using testing::NodeProcess;
+
+// Builds and signs transactions for the node's registry.
+class Signers {
+ public:
+  explicit Signers(const NodeProcess& node) { keys_.emplace("operator", node.OperatorKey()); }
+
+  pb::TransactionBody Body() {
+    pb::TransactionBody body;
+    body.set_origin(NodeProcess::kOrigin);
+    body.set_nonce("t" + std::to_string(++nonce_) + "-" + std::to_string(NowMicros()));
+    return body;
+  }
+  std::string Sign(const pb::TransactionBody& body, const std::string& signer) {
+    return SignTransaction(body, signer, keys_.at(signer));
+  }
+  std::string OpenAccount(const std::string& id) {
+    keys_.emplace(id, PrivateKey::Generate().value());
+    pb::TransactionBody body = Body();
+    body.mutable_open_account()->set_account_id(id);
+    body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+    body.mutable_open_account()->set_public_key(keys_.at(id).public_key().raw());
+    return Sign(body, "operator");
+  }
+  std::string RegisterProject(const std::string& id, const std::string& proponent) {
+    pb::TransactionBody body = Body();
+    auto* op = body.mutable_register_project();
+    op->set_project_id(id);
+    op->set_name("Cookstoves");
+    op->set_standard("VCS");
+    op->set_methodology("AMS-II.G");
+    op->set_country("KE");
+    op->set_proponent(proponent);
+    return Sign(body, "operator");
+  }
+  std::string Issue(const std::string& project, uint64_t quantity, const std::string& to) {
+    pb::TransactionBody body = Body();
+    auto* op = body.mutable_issue();
+    op->set_project_id(project);
+    op->set_vintage_start("2025-01-01");
+    op->set_vintage_end("2025-12-31");
+    op->set_quantity(quantity);
+    op->set_to_account(to);
+    op->set_verification_ref("VR-" + body.nonce());
+    return Sign(body, "operator");
+  }
+  std::string Transfer(const std::string& from, const std::string& to, uint64_t batch, uint64_t quantity) {
+    pb::TransactionBody body = Body();
+    body.mutable_transfer()->set_from_account(from);
+    body.mutable_transfer()->set_to_account(to);
+    body.mutable_transfer()->mutable_credits()->set_batch(batch);
+    body.mutable_transfer()->mutable_credits()->set_quantity(quantity);
+    return Sign(body, from);
+  }
+  std::string Retire(const std::string& account, uint64_t batch, uint64_t quantity) {
+    pb::TransactionBody body = Body();
+    auto* op = body.mutable_retire();
+    op->set_account(account);
+    op->mutable_credits()->set_batch(batch);
+    op->mutable_credits()->set_quantity(quantity);
+    op->set_beneficiary("Belt and Road Green Development Forum 2026");
+    op->set_reason(pb::VOLUNTARY_EVENT_OFFSET);
+    return Sign(body, account);
+  }
+
+ private:
+  std::map<std::string, PrivateKey> keys_;
+  uint64_t nonce_ = 0;
+};
+
+// Commits `signed_tx` and returns the committed answer (test fails otherwise).
+pb::Committed MustCommit(Client& client, std::string signed_tx) {
+  auto answer = client.Submit(std::move(signed_tx));
+  EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+  if (!answer.ok()) return {};
+  EXPECT_TRUE(answer->has_committed()) << answer->refused().code() << ": " << answer->refused().message();
+  return answer->committed();
+}
+
+// A plain TCP connection for sending bytes no client library would send.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& address) {
+    auto host_port = ParseHostPort(address).value();
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(host_port.second);
+    inet_pton(AF_INET, host_port.first.c_str(), &addr.sin_addr);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    timeval tv{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  ~RawConnection() { close(fd_); }
+  bool connected() const { return connected_; }
+  bool Write(std::string_view bytes) { return write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()); }
+  // Reads one response frame; nullopt on close or timeout.
+  std::optional<pb::Response> ReadResponse() {
+    for (;;) {
+      auto frame = decoder_.Next();
+      if (!frame.ok()) return std::nullopt;
+      if (frame->has_value()) {
+        pb::Response response;
+        if (!response.ParseFromString(**frame)) return std::nullopt;
+        return response;
+      }
+      char buffer[4096];
+      ssize_t n = read(fd_, buffer, sizeof buffer);
+      if (n <= 0) return std::nullopt;
+      decoder_.Feed(std::string_view(buffer, static_cast<size_t>(n)));
+    }
+  }
+  // True once the node has closed the connection (read returns 0).
+  bool ClosedByPeer() {
+    char byte;
+    ssize_t n = read(fd_, &byte, 1);
+    return n == 0;
+  }
+
+ private:
+  int fd_ = -1;
+  bool connected_ = false;
+  FrameDecoder decoder_;
+};
+
+class NodeTest : public ::testing::Test {
+ protected:
+  void StartNode(const std::vector<std::string>& flags = {}) {
+    node_ = std::make_unique<NodeProcess>(dir_);
+    ASSERT_TRUE(node_->Start(flags));
+    client_ = node_->Connect();
+    ASSERT_NE(client_, nullptr);
+    signers_ = std::make_unique<Signers>(*node_);
+  }
+
+  // Developer holds batch 1 of `quantity` credits; organiser exists.
+  void SetUpCredits(uint64_t quantity) {
+    MustCommit(*client_, signers_->OpenAccount("developer"));
+    MustCommit(*client_, signers_->OpenAccount("organiser"));
+    MustCommit(*client_, signers_->RegisterProject("ke-cookstoves-001", "developer"));
+    pb::Committed issued = MustCommit(*client_, signers_->Issue("ke-cookstoves-001", quantity, "developer"));
+    ASSERT_EQ(issued.effects().batch(), 1u);
+  }
+
+  bool StillServes() {
+    auto client = Client::Connect(node_->address());
+    return client.ok() && (*client)->GetStatus().ok();
+  }
+
+  creg::testing::TempDir dir_;
+  std::unique_ptr<NodeProcess> node_;
+  std::unique_ptr<Client> client_;
+  std::unique_ptr<Signers> signers_;
+};
+
+TEST_F(NodeTest, StoryWithProofFetchedRightAfterCommit) {
+  StartNode();
+  SetUpCredits(10'000);
+  MustCommit(*client_, signers_->Transfer("developer", "organiser", 1, 500));
+  pb::Committed retired = MustCommit(*client_, signers_->Retire("organiser", 1, 120));
+  ASSERT_FALSE(retired.effects().retirement_id().empty());
+
+  // A proof for the new entry is available at once, against a signed checkpoint.
+  auto checkpoint = client_->GetCheckpoint();
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_GE(checkpoint->tree_size(), retired.entry_index() + 1);
+  NoteVerifier verifier = NoteVerifier::FromVerifierKey(node_->VerifierKey()).value();
+  Checkpoint signed_head = VerifyCheckpoint(checkpoint->note(), verifier, NodeProcess::kOrigin).value();
+  pb::Request request;
+  request.mutable_inclusion_proof()->set_index(retired.entry_index());
+  request.mutable_inclusion_proof()->set_tree_size(signed_head.size);
+  pb::Response proof = client_->Call(request).value();
+  ASSERT_TRUE(proof.has_proof()) << proof.error().message();
+  std::vector<std::string> hashes(proof.proof().hashes().begin(), proof.proof().hashes().end());
+  EXPECT_TRUE(merkle::VerifyInclusion(retired.entry_index(), signed_head.size, proof.proof().leaf_hash(), hashes,
+                                      signed_head.root.view())
+                  .ok());
+
+  // The same serials cannot be retired twice.
+  pb::TransactionBody again = signers_->Body();
+  again.mutable_retire()->set_account("organiser");
+  *again.mutable_retire()->mutable_credits()->add_blocks() = retired.effects().blocks(0);
+  again.mutable_retire()->set_beneficiary("Someone else");
+  again.mutable_retire()->set_reason(pb::VOLUNTARY_CORPORATE_INVENTORY);
+  auto refused = client_->Submit(signers_->Sign(again, "organiser"));
+  ASSERT_TRUE(refused.ok());
+  ASSERT_TRUE(refused->has_refused());
+  EXPECT_EQ(refused->refused().code(), "CREDITS_RETIRED");
+
+  pb::Request holdings;
+  holdings.mutable_holdings()->set_account_id("organiser");
+  pb::Response held = client_->Call(holdings).value();
+  ASSERT_EQ(held.holdings().batches_size(), 1);
+  EXPECT_EQ(held.holdings().batches(0).quantity(), 380u);
+}
+
+TEST_F(NodeTest, ResubmissionAnswersDuplicateWithOriginalIndex) {
+  StartNode();
+  SetUpCredits(100);
+  std::string tx = signers_->Transfer("developer", "organiser", 1, 5);
+  pb::Committed first = MustCommit(*client_, tx);
+  pb::Committed second = MustCommit(*client_, tx);
+  EXPECT_TRUE(second.duplicate());
+  EXPECT_EQ(second.entry_index(), first.entry_index());
+}
+
+TEST_F(NodeTest, PipelinedRequestsAreAllAnsweredWithTheirIds) {
+  StartNode();
+  SetUpCredits(1000);
+  constexpr int kRequests = 200;
+  std::map<uint64_t, pb::Request::BodyCase> sent;
+  for (int i = 0; i < kRequests; ++i) {
+    pb::Request request;
+    if (i % 2 == 0) {
+      request.mutable_submit()->set_signed_transaction(signers_->Transfer("developer", "organiser", 1, 1));
+    } else {
+      request.mutable_status();
+    }
+    ASSERT_TRUE(client_->Send(request).ok());
+    sent[request.id()] = request.body_case();
+  }
+  int committed = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    auto response = client_->Receive();
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    ASSERT_EQ(sent.count(response->id()), 1u) << "unknown or repeated id " << response->id();
+    if (sent[response->id()] == pb::Request::kSubmit) {
+      ASSERT_TRUE(response->has_submit());
+      committed += response->submit().has_committed() ? 1 : 0;
+    } else {
+      EXPECT_TRUE(response->has_status());
+    }
+    sent.erase(response->id());
+  }
+  EXPECT_EQ(committed, kRequests / 2);
+}
+
+TEST_F(NodeTest, SubscriptionStreamsHistoryThenNewEntries) {
+  StartNode();
+  SetUpCredits(100);
+  auto subscriber = node_->Connect();
+  pb::Request subscribe;
+  subscribe.mutable_subscribe()->set_start(0);
+  ASSERT_TRUE(subscriber->Send(subscribe).ok());
+  uint64_t seen = 0;
+  Hash prev;
+  auto read_until = [&](uint64_t want) {
+    while (seen < want) {
+      auto response = subscriber->Receive();
+      ASSERT_TRUE(response.ok()) << response.status().ToString();
+      ASSERT_EQ(response->id(), subscribe.id());
+      ASSERT_EQ(response->entries().start(), seen);
+      for (const std::string& bytes : response->entries().entries()) {
+        auto entry = DecodeLogEntry(bytes).value();
+        ASSERT_EQ(entry.index(), seen);
+        ASSERT_EQ(entry.prev_hash(), prev.str());
+        prev = merkle::LeafHash(bytes);
+        ++seen;
+      }
+    }
+  };
+  read_until(5);  // init entry + 4 setup transactions
+  pb::Committed later = MustCommit(*client_, signers_->Transfer("developer", "organiser", 1, 3));
+  read_until(later.entry_index() + 1);
+  EXPECT_EQ(seen, later.entry_index() + 1);
+}
+
+TEST_F(NodeTest, OversizedFrameIsRefusedAndOthersAreNotDisturbed) {
+  StartNode({"--max-frame-bytes", "65536"});
+  RawConnection raw(node_->address());
+  ASSERT_TRUE(raw.connected());
+  ASSERT_TRUE(raw.Write(std::string("\xff\xff\xff\xff", 4)));  // announces 4 GiB
+  auto response = raw.ReadResponse();
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->error().code(), "INVALID_ARGUMENT");
+  EXPECT_TRUE(raw.ClosedByPeer());
+  EXPECT_TRUE(StillServes());
+}
+
+TEST_F(NodeTest, GarbageAndTruncatedFramesDoNotTakeTheNodeDown) {
+  StartNode();
+  {
+    RawConnection raw(node_->address());
+    std::string garbage = EncodeFrame("\x08\x01\xff\xff\xff garbage that is not a Request");
+    ASSERT_TRUE(raw.Write(garbage));
+    auto response = raw.ReadResponse();
+    ASSERT_TRUE(response.has_value());
+    EXPECT_EQ(response->error().code(), "INVALID_ARGUMENT");
+  }
+  {
+    RawConnection raw(node_->address());
+    std::string frame = EncodeFrame(std::string(1000, 'x'));
+    ASSERT_TRUE(raw.Write(frame.substr(0, 500)));  // cut off mid-way, then gone
+  }
+  {
+    RawConnection raw(node_->address());
+    std::string noise;
+    for (int i = 0; i < 4096; ++i) noise += static_cast<char>((i * 7919) & 0xff);
+    raw.Write(noise);
+  }
+  // A valid request on a new connection is answered.
+  EXPECT_TRUE(StillServes());
+}
+
+TEST_F(NodeTest, InFlightLimitRefusesTheExcess) {
+  StartNode({"--max-in-flight", "4"});
+  SetUpCredits(1000);
+  constexpr int kRequests = 64;
+  for (int i = 0; i < kRequests; ++i) {
+    pb::Request request;
+    request.mutable_submit()->set_signed_transaction(signers_->Transfer("developer", "organiser", 1, 1));
+    ASSERT_TRUE(client_->Send(request).ok());
+  }
+  int exhausted = 0, committed = 0;
+  for (int i = 0; i < kRequests; ++i) {
+    auto response = client_->Receive();
+    ASSERT_TRUE(response.ok());
+    if (response->has_error()) {
+      EXPECT_EQ(response->error().code(), "RESOURCE_EXHAUSTED");
+      ++exhausted;
+    } else {
+      committed += response->submit().has_committed() ? 1 : 0;
+    }
+  }
+  EXPECT_GT(exhausted, 0);
+  EXPECT_GT(committed, 0);
+  EXPECT_EQ(exhausted + committed, kRequests);
+}
+
+TEST_F(NodeTest, ConnectionLimitAndIdleTimeout) {
+  StartNode({"--max-connections", "3", "--idle-timeout", "1"});
+  std::vector<std::unique_ptr<Client>> held;
+  held.push_back(std::move(client_));
+  held.push_back(node_->Connect());
+  held.push_back(node_->Connect());
+  RawConnection extra(node_->address());
+  auto refusal = extra.ReadResponse();
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->error().code(), "RESOURCE_EXHAUSTED");
+  // Silent connections are closed after the idle timeout, freeing places.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_FALSE(held[0]->GetStatus().ok());
+  EXPECT_TRUE(StillServes());
+}
+
+TEST_F(NodeTest, SigtermAnswersInFlightAndLosesNothingAnswered) {
+  StartNode();
+  SetUpCredits(1'000'000);
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<uint64_t> acknowledged;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    auto tx_source = std::make_shared<std::vector<std::string>>();
+    for (int i = 0; i < 400; ++i) tx_source->push_back(signers_->Transfer("developer", "organiser", 1, 1));
+    writers.emplace_back([&, tx_source] {
+      auto client = Client::Connect(node_->address());
+      if (!client.ok()) return;
+      for (const std::string& tx : *tx_source) {
+        if (stop) break;
+        auto answer = (*client)->Submit(tx);
+        if (!answer.ok()) break;  // the node went away: fine, it was not acknowledged
+        if (answer->has_committed()) {
+          std::lock_guard lock(mu);
+          acknowledged.push_back(answer->committed().entry_index());
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(node_->Stop(SIGTERM), 0) << node_->log_text();
+  stop = true;
+  for (std::thread& t : writers) t.join();
+  ASSERT_FALSE(acknowledged.empty());
+  ASSERT_TRUE(node_->Start());
+  client_ = node_->Connect();
+  auto status = client_->GetStatus().value();
+  for (uint64_t index : acknowledged) {
+    ASSERT_LT(index, status.tree_size()) << "acknowledged entry " << index << " is missing after restart";
+  }
+  EXPECT_NE(node_->log_text().find("stopped cleanly"), std::string::npos);
+}
+
+TEST_F(NodeTest, StatusAndMetrics) {
+  StartNode({"--metrics", "127.0.0.1:0"});
+  auto status = client_->GetStatus().value();
+  EXPECT_EQ(status.origin(), NodeProcess::kOrigin);
+  EXPECT_EQ(status.verifier_key(), node_->VerifierKey());
+  EXPECT_TRUE(status.accepting_writes());
+  EXPECT_GE(status.tree_size(), 1u);
+}
+
+}  // namespace
+}  // namespace creg

@@ -1,0 +1,145 @@
+#include "tests/support/node_process.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "ledger/data_dir.h"
+
+namespace creg::testing {
+namespace {
+
+pid_t Spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, int stderr_fd) {
+  pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (stdin_fd >= 0) dup2(stdin_fd, 0);
+  if (stdout_fd >= 0) dup2(stdout_fd, 1);
+  if (stderr_fd >= 0) dup2(stderr_fd, 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+std::string ProgramPath(const char* env_var) {
+  if (const char* path = std::getenv(env_var); path != nullptr && *path != '\0') return path;
+  if (std::string_view(env_var) == "CREGD_BIN") return CREGD_BIN_DEFAULT;
+  ADD_FAILURE() << env_var << " is not set";
+  return "";
+}
+
+RunResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_text) {
+  TempDir io;
+  std::string in_path = io.Sub("in"), out_path = io.Sub("out"), err_path = io.Sub("err");
+  std::ofstream(in_path) << stdin_text;
+  int in = open(in_path.c_str(), O_RDONLY);
+  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = Spawn(argv, in, out, err);
+  close(in);
+  close(out);
+  close(err);
+  RunResult result;
+  result.exit_code = WaitExit(pid);
+  result.out = Slurp(out_path);
+  result.err = Slurp(err_path);
+  return result;
+}
+
+NodeProcess::NodeProcess(const TempDir& dir, std::string name)
+    : data_dir_(dir.Sub(name)), log_path_(dir.Sub(name + ".log")) {
+  if (std::ifstream(DataDir(data_dir_).verifier_key_path()).good()) return;
+  RunResult init = RunProgram({ProgramPath("CREGD_BIN"), "init", "--data", data_dir_, "--origin", kOrigin});
+  EXPECT_EQ(init.exit_code, 0) << init.out << init.err;
+}
+
+NodeProcess::~NodeProcess() {
+  if (pid_ > 0) Stop(SIGKILL);
+}
+
+bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
+  std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  // Only what this run logs counts: remember where the log ends now.
+  const size_t offset = Slurp(log_path_).size();
+  int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  pid_ = Spawn(argv, -1, log, log);
+  close(log);
+  static const std::regex kServing("serving on ([0-9.]+:[0-9]+)");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string text = Slurp(log_path_);
+    std::smatch match;
+    std::string::const_iterator from = text.begin() + static_cast<long>(std::min(offset, text.size()));
+    std::string serving;
+    if (std::regex_search(from, text.cend(), match, kServing)) serving = match[1];
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      ADD_FAILURE() << "cregd exited during start:\n" << text;
+      return false;
+    }
+    if (!serving.empty()) {
+      address_ = serving;
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "cregd did not start serving:\n" << Slurp(log_path_);
+  return false;
+}
+
+int NodeProcess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int code = WaitExit(pid_);
+  pid_ = -1;
+  return code;
+}
+
+std::string NodeProcess::log_text() const { return Slurp(log_path_); }
+
+std::unique_ptr<Client> NodeProcess::Connect() const {
+  auto client = Client::Connect(address_);
+  EXPECT_TRUE(client.ok()) << client.status().ToString();
+  return client.ok() ? std::move(client).value() : nullptr;
+}
+
+PrivateKey NodeProcess::OperatorKey() const {
+  return PrivateKey::LoadFile(DataDir(data_dir_).operator_key_path()).value();
+}
+
+std::string NodeProcess::VerifierKey() const {
+  std::string text = Slurp(DataDir(data_dir_).verifier_key_path());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace creg::testing
