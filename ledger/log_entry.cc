@@ -1,5 +1,8 @@
 #include "ledger/log_entry.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <chrono>
 
 namespace creg {
@@ -23,11 +26,37 @@ std::string EncodeLogEntry(const pb::LogEntry& entry) {
 }
 
 EntryLinkReader LogEntryLinkReader() {
+  // Reads only fields 1 (index) and 3 (prev_hash) and skips the rest: this
+  // runs for every appended entry, and a full parse would cost more than
+  // hashing it.
   return [](std::string_view entry_bytes) -> StatusOr<EntryLink> {
-    CREG_ASSIGN_OR_RETURN(pb::LogEntry entry, DecodeLogEntry(entry_bytes));
+    using google::protobuf::internal::WireFormatLite;
+    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(entry_bytes.data()),
+                                              static_cast<int>(entry_bytes.size()));
     EntryLink link;
-    link.index = entry.index();
-    CREG_ASSIGN_OR_RETURN(link.prev_hash, Hash::FromBytes(entry.prev_hash()));
+    bool have_prev = false;
+    for (;;) {
+      uint32_t tag = in.ReadTag();
+      if (tag == 0) break;
+      int field = WireFormatLite::GetTagFieldNumber(tag);
+      auto type = WireFormatLite::GetTagWireType(tag);
+      if (field == 1 && type == WireFormatLite::WIRETYPE_VARINT) {
+        uint64_t index = 0;
+        if (!in.ReadVarint64(&index)) break;
+        link.index = index;
+      } else if (field == 3 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        std::string prev;
+        if (!WireFormatLite::ReadBytes(&in, &prev)) break;
+        CREG_ASSIGN_OR_RETURN(link.prev_hash, Hash::FromBytes(prev));
+        have_prev = true;
+      } else if (!WireFormatLite::SkipField(&in, tag)) {
+        return InvalidArgumentError("entry bytes are not a LogEntry");
+      }
+    }
+    if (!in.ConsumedEntireMessage() || in.CurrentPosition() != static_cast<int>(entry_bytes.size())) {
+      return InvalidArgumentError("entry bytes are not a LogEntry");
+    }
+    if (!have_prev) return InvalidArgumentError("entry has no prev_hash");
     return link;
   };
 }

@@ -93,7 +93,7 @@ Status MerkleLog::LoadAndCheckHead() {
       }
     }
   }
-  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder, merkle::TreeBuilder::Resume(head.size, Nodes()));
+  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder, merkle::TreeBuilder::Resume(head.size, Nodes(false)));
   if (builder.Root() != head.root) {
     return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
                          " does not match the stored head");
@@ -102,6 +102,7 @@ Status MerkleLog::LoadAndCheckHead() {
   if (head.size > 0) {
     CREG_ASSIGN_OR_RETURN(last_leaf, Node(0, head.size - 1));
   }
+  CREG_RETURN_IF_ERROR(LoadUpperNodes(head.size));
   std::lock_guard lock(head_mu_);
   head_ = head;
   builder_ = std::move(builder);
@@ -114,7 +115,16 @@ TreeHead MerkleLog::head() const {
   return head_;
 }
 
-StatusOr<Hash> MerkleLog::Node(int level, uint64_t index) const {
+StatusOr<Hash> MerkleLog::Node(int level, uint64_t index, bool cached) const {
+  if (cached && level >= kCachedLevel) {
+    std::shared_lock lock(upper_mu_);
+    size_t row = static_cast<size_t>(level - kCachedLevel);
+    if (row < upper_.size() && index < upper_[row].size()) return upper_[row][index];
+  }
+  return StoredNode(level, index);
+}
+
+StatusOr<Hash> MerkleLog::StoredNode(int level, uint64_t index) const {
   // The subtree (level, index) is completed by its last leaf.
   uint64_t last_leaf = ((index + 1) << level) - 1;
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(tree_cf_, IndexKey(last_leaf)));
@@ -129,8 +139,28 @@ StatusOr<Hash> MerkleLog::Node(int level, uint64_t index) const {
   return Hash::FromBytes(std::string_view(*value).substr(offset, Hash::kSize));
 }
 
-merkle::NodeSource MerkleLog::Nodes() const {
-  return [this](int level, uint64_t index) { return Node(level, index); };
+merkle::NodeSource MerkleLog::Nodes(bool cached) const {
+  return [this, cached](int level, uint64_t index) { return Node(level, index, cached); };
+}
+
+Status MerkleLog::LoadUpperNodes(uint64_t size) {
+  std::vector<std::vector<Hash>> upper;
+  const uint64_t step = uint64_t{1} << kCachedLevel;
+  // Leaf k completes level-L nodes for L <= countr_one(k); walking the
+  // leaves that complete a level-kCachedLevel node in order visits every
+  // upper node in index order.
+  for (uint64_t leaf = step - 1; leaf < size; leaf += step) {
+    int top = CompletedLevels(leaf) - 1;
+    for (int level = kCachedLevel; level <= top; ++level) {
+      CREG_ASSIGN_OR_RETURN(Hash h, StoredNode(level, ((leaf + 1) >> level) - 1));
+      size_t row = static_cast<size_t>(level - kCachedLevel);
+      if (upper.size() <= row) upper.resize(row + 1);
+      upper[row].push_back(h);
+    }
+  }
+  std::unique_lock lock(upper_mu_);
+  upper_ = std::move(upper);
+  return OkStatus();
 }
 
 StatusOr<std::string> MerkleLog::Entry(uint64_t index) const {
@@ -195,7 +225,7 @@ StatusOr<Hash> MerkleLog::RecomputeRoot(uint64_t size) const {
     return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
                            std::to_string(current) + ")");
   }
-  return merkle::RootAt(size, Nodes());
+  return merkle::RootAt(size, Nodes(/*cached=*/false));
 }
 
 StatusOr<std::vector<Hash>> MerkleLog::InclusionProof(uint64_t index, uint64_t size) const {
@@ -242,7 +272,10 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
   std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
   std::string node_record;
   node_record.reserve(nodes.size() * Hash::kSize);
-  for (const auto& node : nodes) node_record.append(node.hash.view());
+  for (const auto& node : nodes) {
+    node_record.append(node.hash.view());
+    if (node.level >= kCachedLevel) upper_nodes_.push_back(node);
+  }
   std::string key = IndexKey(index);
   batch_.Put(log_->entries_cf_, key, entry_bytes);
   batch_.Put(log_->tree_cf_, key, node_record);
@@ -262,6 +295,14 @@ StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
   TreeHead new_head{pending.builder_.size(), pending.builder_.Root()};
   pending.batch_.Put(meta_cf_, kHeadKey, EncodeHead(new_head));
   CREG_RETURN_IF_ERROR(store_->Write(pending.batch_));
+  {
+    std::unique_lock lock(upper_mu_);
+    for (const auto& node : pending.upper_nodes_) {
+      size_t row = static_cast<size_t>(node.level - kCachedLevel);
+      if (upper_.size() <= row) upper_.resize(row + 1);
+      upper_[row].push_back(node.hash);
+    }
+  }
   builder_ = std::move(pending.builder_);
   last_leaf_hash_ = pending.last_leaf_hash_;
   std::lock_guard lock(head_mu_);

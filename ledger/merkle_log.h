@@ -27,6 +27,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,6 +112,7 @@ class MerkleLog {
     PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder, Hash last_leaf_hash);
     const MerkleLog* log_;
     uint64_t base_size_;
+    std::vector<merkle::TreeBuilder::Node> upper_nodes_;  // completed, level >= kCachedLevel
     merkle::TreeBuilder builder_;
     Hash last_leaf_hash_;
     size_t entries_added_ = 0;
@@ -130,14 +132,23 @@ class MerkleLog {
  private:
   MerkleLog(Store* store, EntryLinkReader link_reader);
   Status LoadAndCheckHead();
-  merkle::NodeSource Nodes() const;
-  StatusOr<Hash> Node(int level, uint64_t index) const;
+  Status LoadUpperNodes(uint64_t size);
+  // Stored nodes; with `cached`, the upper levels come from memory.
+  merkle::NodeSource Nodes(bool cached = true) const;
+  StatusOr<Hash> Node(int level, uint64_t index, bool cached = true) const;
+  StatusOr<Hash> StoredNode(int level, uint64_t index) const;
 
   Store* store_;
   EntryLinkReader link_reader_;
   ColumnId entries_cf_ = 0;
   ColumnId tree_cf_ = 0;
   ColumnId meta_cf_ = 0;
+
+  // Nodes of level kCachedLevel and up are also kept in memory (8 KiB per
+  // 1,000 entries), so a proof reads at most ~kCachedLevel stored nodes.
+  static constexpr int kCachedLevel = 8;
+  mutable std::shared_mutex upper_mu_;
+  std::vector<std::vector<Hash>> upper_;  // [level - kCachedLevel][index], guarded by upper_mu_
 
   mutable std::mutex head_mu_;
   TreeHead head_;                 // guarded by head_mu_

@@ -1,7 +1,7 @@
 // Ledger benchmarks: appends against raw synced RocksDB writes of the same
 // size, and proof generation on a large log. See docs/benchmarks.md.
 //
-//   build/tests/bench/creg_ledger_bench --benchmark_repetitions=5 \
+//   build/tests/bench/creg_ledger_bench --benchmark_repetitions=5
 //       --benchmark_report_aggregates_only=true
 //
 // CREG_BENCH_PROOF_ENTRIES sets the log size for the proof benchmarks

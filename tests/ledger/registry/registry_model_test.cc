@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -107,7 +108,7 @@ class Model {
   std::set<std::pair<std::string, std::string>> issued;  // (project, verification_ref)
   std::vector<std::vector<Credit>> batches;              // batch b serial s: [b-1][s-1]
   std::map<std::pair<std::string, std::string>, std::string> nonces;  // (signer, nonce) -> body
-  std::map<std::string, uint64_t> accepted;  // signed bytes -> entry
+  std::map<std::string, uint64_t> accepted;                           // signed bytes -> entry
 
   bool Known(uint64_t b) const { return b >= 1 && b <= batches.size(); }
   uint64_t Size(uint64_t b) const { return batches[b - 1].size(); }
@@ -121,7 +122,8 @@ class Model {
     return Merge(serials);
   }
   std::vector<Range> Held(const std::string& account, uint64_t b) const {
-    return Runs(b, [&](const Credit& c) { return c.owner == account && c.status == pb::BLOCK_ACTIVE; });
+    return Runs(
+        b, [&](const Credit& c) { return c.owner == account && c.status == pb::BLOCK_ACTIVE; });
   }
   // Active credits of `account` in batch b, or in all batches when b is 0.
   uint64_t Count(const std::string& account, uint64_t b = 0) const {
@@ -237,21 +239,17 @@ class Model {
     }
   }
 
-  // Credits `holder` must hold active: explicit blocks (in order, not
-  // overlapping), or the lowest serials it holds in a batch.
+  // Credits `holder` must hold active: explicit blocks (not overlapping),
+  // or the lowest serials it holds in a batch.
   void Select(const std::string& holder, const pb::CreditSelection& sel, Expectation& e) const {
     Serials chosen;
     if (sel.blocks_size() == 0 && (sel.batch() == 0 || sel.quantity() == 0)) {
       e.codes.insert(RuleCode::kMalformed);  // a zero reads as a missing field
     }
-    const pb::SerialBlock* prev = nullptr;
     for (const auto& b : sel.blocks()) {
-      if (prev && std::pair(b.batch(), b.first()) <= std::pair(prev->batch(), prev->last())) {
-        e.codes.insert(RuleCode::kInvalidSerials);  // unordered or overlapping
-      }
-      prev = &b;
       if (!Known(b.batch())) {
-        e.codes.insert(b.batch() == 0 ? RuleCode::kMalformed : RuleCode::kUnknownBatch);
+        e.codes.insert(RuleCode::kUnknownBatch);
+        if (b.batch() == 0) e.codes.insert(RuleCode::kMalformed);
         continue;
       }
       if (b.first() == 0 || b.first() > b.last() || b.last() > Size(b.batch())) {
@@ -367,7 +365,8 @@ class RegistryModelTest : public ::testing::Test {
   Sent IssueTx(const std::string& to, uint64_t quantity) {
     pb::TransactionBody body = h_->Body();
     auto* op = body.mutable_issue();
-    op->set_project_id(Pick(std::vector<std::string>(model_.projects.begin(), model_.projects.end())));
+    op->set_project_id(
+        Pick(std::vector<std::string>(model_.projects.begin(), model_.projects.end())));
     op->set_vintage_start("2025-01-01");
     op->set_vintage_end("2025-12-31");
     op->set_quantity(quantity);
@@ -376,18 +375,21 @@ class RegistryModelTest : public ::testing::Test {
     return Sign(body, kOperator);
   }
 
-  Verdict Send(const Sent& tx) { return Run({tx}).at(0); }
+  Verdict Send(const Sent& tx) {
+    return Run(1, [&] { return tx; }).at(0);
+  }
 
-  // Submits `txs` (several as one group), checks each verdict and the
-  // effects against the model, and updates the model.
-  std::vector<Verdict> Run(const std::vector<Sent>& txs) {
+  // Submits `n` transactions made by `make` (several as one group), checks
+  // each verdict and the effects against the model, and updates the model.
+  std::vector<Verdict> Run(uint64_t n, const std::function<Sent()>& make) {
     Registry& reg = h_->registry();
     uint64_t next = reg.log().size();
     std::optional<Registry::Group> group;
-    if (txs.size() > 1) group.emplace(reg.BeginGroup());
+    if (n > 1) group.emplace(reg.BeginGroup());
     std::vector<Verdict> verdicts;
     std::vector<std::tuple<Sent, Accepted, Expectation>> applied;
-    for (const Sent& tx : txs) {
+    while (verdicts.size() < n) {
+      const Sent tx = make();
       const Expectation e = model_.Check(tx);
       Verdict v = group ? ApplyIn(*group, tx) : h_->SubmitSigned(tx.bytes);
       verdicts.push_back(v);
@@ -395,7 +397,8 @@ class RegistryModelTest : public ::testing::Test {
                                Describe(v) + "; expected ";
       if (e.duplicate) {
         ++duplicates_;
-        EXPECT_TRUE(IsAccepted(v) && AcceptedOf(v).duplicate && AcceptedOf(v).entry_index == e.entry &&
+        EXPECT_TRUE(IsAccepted(v) && AcceptedOf(v).duplicate &&
+                    AcceptedOf(v).entry_index == e.entry &&
                     AcceptedOf(v).effects.SerializeAsString() == effects_[e.entry])
             << what << "the original result of entry " << e.entry;
       } else if (!e.codes.empty()) {
@@ -419,7 +422,7 @@ class RegistryModelTest : public ::testing::Test {
       auto head = reg.Commit(std::move(*group));
       EXPECT_TRUE(head.ok()) << head.status().ToString();
     }
-    EXPECT_EQ(reg.log().size(), next) << "log size after " << txs.size() << " transactions";
+    EXPECT_EQ(reg.log().size(), next) << "log size after " << n << " transactions";
     for (const auto& [tx, a, e] : applied) CheckEffects(tx, a, e);
     return verdicts;
   }
@@ -474,7 +477,8 @@ class RegistryModelTest : public ::testing::Test {
     for (uint64_t b = 1; b <= model_.batches.size(); ++b) {
       uint64_t next = 1;
       for (const pb::BlockRecord& blk : reg.BatchBlocks(b).value()) {
-        ASSERT_TRUE(blk.first() == next && blk.first() <= blk.last() && blk.last() <= model_.Size(b))
+        ASSERT_TRUE(blk.first() == next && blk.first() <= blk.last() &&
+                    blk.last() <= model_.Size(b))
             << "batch " << b << " (N=" << model_.Size(b) << ") block " << blk.ShortDebugString()
             << " does not continue the partition at " << next;
         for (uint64_t s = blk.first(); s <= blk.last(); ++s) {
@@ -559,12 +563,12 @@ class RegistryModelTest : public ::testing::Test {
       }
     }
     std::sort(blocks.begin(), blocks.end());
-    Range& last = blocks.back();
+    if (mode >= 20 && mode < 24 && model_.Known(blocks.back().batch)) {  // past N
+      blocks.back().last = model_.Size(blocks.back().batch) + Uniform(1, 3);
+    }
     if (mode >= 14 && mode < 20) blocks.push_back(Pick(blocks));  // overlapping
-    if (mode >= 20 && mode < 24 && model_.Known(last.batch)) last.last = model_.Size(last.batch) + 1;
     if (mode == 24) blocks.front().first = 0;
     if (mode == 25) std::swap(blocks.front().first, blocks.front().last);  // first > last
-    if (mode >= 26 && mode < 30) std::reverse(blocks.begin(), blocks.end());  // unordered
     for (const Range& r : blocks) {
       *sel.add_blocks() = creg::testing::Serials(r.batch, r.first, r.last);
     }
@@ -582,7 +586,8 @@ class RegistryModelTest : public ::testing::Test {
   std::string PickMover() {
     std::vector<std::string> movers;
     for (const auto& id : holders_) {
-      if (model_.accounts.at(id) == pb::ACCOUNT_ACTIVE && model_.Count(id) > 0) movers.push_back(id);
+      if (model_.accounts.at(id) == pb::ACCOUNT_ACTIVE && model_.Count(id) > 0)
+        movers.push_back(id);
     }
     return movers.empty() || Chance(0.1) ? Pick(holders_) : Pick(movers);
   }
@@ -645,7 +650,8 @@ class RegistryModelTest : public ::testing::Test {
       if (active > 400 && !Chance(0.1)) return NextTx();
       body = IssueTx(PickRecipient("nobody-1"), Uniform(1, 200)).body;
       if (Chance(0.1)) {  // (project, verification_ref) already issued
-        auto it = std::next(model_.issued.begin(), static_cast<long>(Uniform(0, model_.issued.size() - 1)));
+        auto it = std::next(model_.issued.begin(),
+                            static_cast<long>(Uniform(0, model_.issued.size() - 1)));
         body.mutable_issue()->set_project_id(it->first);
         body.mutable_issue()->set_verification_ref(it->second);
       }
@@ -653,7 +659,8 @@ class RegistryModelTest : public ::testing::Test {
       if (Chance(0.05)) body.mutable_issue()->set_quantity(Chance(0.5) ? 0 : kMaxQuantity + 1);
     } else {  // open an account, sometimes an existing one
       const bool fresh = NotClosed().size() < 8 && Chance(0.7);
-      body = OpenAccountTx(fresh ? "holder-" + std::to_string(holders_.size() + 1) : Pick(holders_)).body;
+      body = OpenAccountTx(fresh ? "holder-" + std::to_string(holders_.size() + 1) : Pick(holders_))
+                 .body;
     }
     if (signer == kOperator && Chance(0.05)) signer = from;  // a holder tries an operator's job
     return Sign(body, signer, key_of);
@@ -664,10 +671,9 @@ class RegistryModelTest : public ::testing::Test {
   void RunRandomHistory(uint64_t transactions) {
     for (uint64_t done = 0, step = 0; done < transactions && !HasFailure(); ++step) {
       SCOPED_TRACE("CREG_MODEL_SEED=" + std::to_string(seed_) + " step " + std::to_string(step));
-      std::vector<Sent> txs(std::min(transactions - done, Chance(0.2) ? Uniform(2, 8) : 1));
-      for (Sent& tx : txs) tx = NextTx();
-      Run(txs);
-      done += txs.size();
+      const uint64_t n = std::min(transactions - done, Chance(0.2) ? Uniform(2, 8) : 1);
+      Run(n, [&] { return NextTx(); });
+      done += n;
       if (Chance(0.002)) h_->Reopen();
       CheckState();
     }
@@ -703,10 +709,10 @@ TEST_F(RegistryModelTest, RandomHistoryMatchesModel) {
   EXPECT_GT(accepted_[pb::TransactionBody::kRetire], steps / 80);
   EXPECT_GT(accepted_[pb::TransactionBody::kCancel], steps / 200);
   EXPECT_GT(duplicates_, steps / 100);
-  for (RuleCode c : {RuleCode::kInsufficientCredits, RuleCode::kCreditsNotHeld,
-                     RuleCode::kCreditsRetired, RuleCode::kInvalidSerials, RuleCode::kNotAuthorized,
-                     RuleCode::kSelfTransfer, RuleCode::kAccountSuspended, RuleCode::kReplayed,
-                     RuleCode::kBadSignature}) {
+  for (RuleCode c :
+       {RuleCode::kInsufficientCredits, RuleCode::kCreditsNotHeld, RuleCode::kCreditsRetired,
+        RuleCode::kInvalidSerials, RuleCode::kNotAuthorized, RuleCode::kSelfTransfer,
+        RuleCode::kAccountSuspended, RuleCode::kReplayed, RuleCode::kBadSignature}) {
     EXPECT_GT(refused_[c], 0u) << RuleCodeName(c) << " never seen";
   }
 }
@@ -788,6 +794,22 @@ TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {
   Replica control(dir_, "control");  // replaying the source's own transfer gives its digest
   control.Replay(source, 0, source.log().size(), rng_);
   EXPECT_EQ(control.Digest(), after);
+}
+
+// rule_code.h: INVALID_SERIALS is "blocks out of a batch's range,
+// overlapping or unordered". The random history only sends ordered blocks.
+TEST_F(RegistryModelTest, UnorderedBlocksAreInvalidSerials) {
+  Send(IssueTx("holder-1", 10));
+  pb::TransactionBody body = h_->Body();
+  body.mutable_transfer()->set_from_account("holder-1");
+  body.mutable_transfer()->set_to_account("holder-2");
+  for (uint64_t first : {5, 1}) {
+    *body.mutable_transfer()->mutable_credits()->add_blocks() =
+        creg::testing::Serials(model_.batches.size(), first, first + 1);
+  }
+  const Verdict v = h_->SubmitSigned(Sign(body, "holder-1").bytes);
+  // BUG (registry): accepted (moving 1-2 and 5-6) instead of refused.
+  EXPECT_EQ(RuleCodeName(RejectionCode(v)), RuleCodeName(RuleCode::kInvalidSerials)) << Describe(v);
 }
 
 }  // namespace

@@ -1,0 +1,62 @@
+#include "tools/audit/common.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "ledger/data_dir.h"
+
+namespace creg::audit {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  const char* space = " \t\r\n";
+  size_t begin = s.find_first_not_of(space);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+}
+
+}  // namespace
+
+StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream out;
+    out << std::cin.rdbuf();
+    if (std::cin.bad()) return UnavailableError("cannot read standard input");
+    return out.str();
+  }
+  return ReadFile(path);
+}
+
+StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path) {
+  StatusOr<NoteVerifier> direct = NoteVerifier::FromVerifierKey(Trim(key_or_path));
+  if (direct.ok()) return direct;
+  StatusOr<std::string> text = ReadFile(key_or_path);
+  if (!text.ok()) {
+    // No '+': meant as a path, so a missing file is "cannot read".
+    if (key_or_path.find('+') == std::string::npos) return text.status();
+    return InvalidArgumentError("--key '" + key_or_path + "' is neither a verifier key (" +
+                                direct.status().message() + ") nor a readable file (" +
+                                text.status().message() + ")");
+  }
+  StatusOr<NoteVerifier> from_file = NoteVerifier::FromVerifierKey(Trim(*text));
+  if (!from_file.ok()) {
+    return InvalidArgumentError("file " + key_or_path +
+                                " holds no verifier key: " + from_file.status().message());
+  }
+  return from_file;
+}
+
+int LoadFailureCode(const Status& status) {
+  bool unreadable =
+      status.code() == StatusCode::kNotFound || status.code() == StatusCode::kUnavailable;
+  return unreadable ? kExitCannotRead : kExitUsage;
+}
+
+int Report(std::string_view command, int code, std::string_view message) {
+  std::cerr << "creg-audit " << command << ": " << message << "\n";
+  return code;
+}
+
+}  // namespace creg::audit

@@ -1,0 +1,55 @@
+// What the creg-audit subcommands share: exit codes, reading inputs and
+// the verifier key, and the subcommand entry points.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/checkpoint.h"
+#include "ledger/status.h"
+
+namespace creg::audit {
+
+// Exit codes, documented in docs/audit.md and in --help.
+inline constexpr int kExitVerified = 0;
+inline constexpr int kExitFailed = 1;  // a check failed: the input is not what it claims
+inline constexpr int kExitUsage = 2;   // bad command line
+inline constexpr int kExitCannotRead =
+    3;  // an input could not be read (or the check could not run)
+
+// A failure with the exit code it leads to.
+struct Outcome {
+  int code = kExitVerified;
+  std::string message;
+};
+
+// Reads a whole file, or standard input for "-". NotFound / Unavailable
+// naming the path.
+StatusOr<std::string> ReadInput(const std::string& path);
+
+// VERIFIER_KEY: a verifier key string ("<name>+<id>+<key>") or the path of a
+// file holding one (surrounding whitespace ignored). InvalidArgument for a
+// malformed key or a file holding none; the errors of ReadFile for a path
+// (a word without '+') that cannot be read.
+StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
+
+// kExitCannotRead for NotFound and Unavailable, else kExitUsage: how a
+// failure to load an input given on the command line ends the program.
+int LoadFailureCode(const Status& status);
+
+// Prints "creg-audit <command>: <message>" to stderr and returns `code`.
+int Report(std::string_view command, int code, std::string_view message);
+
+// Subcommands. `args` are the words after the subcommand name.
+int RunVerifyCert(const std::vector<std::string>& args);
+int RunVerifyLog(const std::vector<std::string>& args);
+int RunConsistency(const std::vector<std::string>& args);
+
+// The usage text of each subcommand (also printed for usage errors).
+extern const char kVerifyCertUsage[];
+extern const char kVerifyLogUsage[];
+extern const char kConsistencyUsage[];
+
+}  // namespace creg::audit

@@ -1,0 +1,99 @@
+#include "tools/audit/log_checker.h"
+
+#include <bit>
+
+#include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+
+namespace creg::audit {
+namespace {
+
+std::string Entry(uint64_t index) { return "entry " + std::to_string(index); }
+
+}  // namespace
+
+std::string Hex(const Hash& hash) { return hash.ToHex(); }
+
+void LogChecker::Missing(uint64_t index, const std::optional<std::string>& tree_record) {
+  Hash leaf;
+  bool have_leaf = tree_record.has_value() && tree_record->size() >= Hash::kSize;
+  if (have_leaf)
+    leaf = Hash::FromBytes(std::string_view(*tree_record).substr(0, Hash::kSize)).value();
+  bad_nodes_.insert({0, index});
+  Append(index, leaf, tree_record, /*entry_reported=*/true);
+  prev_suspect_ = !have_leaf;
+}
+
+bool LogChecker::Check(uint64_t index, std::string_view bytes,
+                       const std::optional<std::string>& tree_record) {
+  const Hash leaf = merkle::LeafHash(bytes);
+  bool reported = true;
+  StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
+  if (!entry.ok()) {
+    findings_.Add(Entry(index), "stored bytes do not decode: " + entry.status().message());
+  } else if (entry->index() != index) {
+    findings_.Add(Entry(index),
+                  "the entry stored at position " + std::to_string(index) + " carries index " +
+                      std::to_string(entry->index()) + " (entries moved, swapped or rewritten)",
+                  std::to_string(index), std::to_string(entry->index()));
+  } else if (!prev_suspect_ && entry->prev_hash() != prev_leaf_.str()) {
+    findings_.Add(Entry(index),
+                  index == 0 ? "prev_hash of the first entry is not 32 zero bytes"
+                             : "prev_hash does not name the leaf hash of entry " +
+                                   std::to_string(index - 1) + " (the hash chain is broken)",
+                  Hex(prev_leaf_), HexEncode(entry->prev_hash()));
+  } else {
+    reported = false;
+  }
+  if (reported) bad_nodes_.insert({0, index});
+  bool leaf_matches = Append(index, leaf, tree_record, reported);
+  prev_leaf_ = leaf;
+  prev_suspect_ = reported || !leaf_matches;
+  return !reported && leaf_matches;
+}
+
+bool LogChecker::Append(uint64_t index, const Hash& leaf,
+                        const std::optional<std::string>& tree_record, bool entry_reported) {
+  std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  uint64_t size = builder_.size();
+  if (std::has_single_bit(size) || size == checkpoint_size_) roots_[size] = builder_.Root();
+  const std::string where = "Merkle node record of entry " + std::to_string(index) + " (log.tree)";
+  bool leaf_matches = true;
+  if (!tree_record.has_value() || tree_record->size() != nodes.size() * Hash::kSize) {
+    if (!Bad(0, index) || !entry_reported) {
+      findings_.Add(
+          where, tree_record.has_value() ? "has the wrong length" : "is missing",
+          std::to_string(nodes.size() * Hash::kSize) + " bytes",
+          tree_record.has_value() ? std::to_string(tree_record->size()) + " bytes" : "nothing");
+    }
+    for (const auto& node : nodes) bad_nodes_.insert({node.level, node.index});
+    return true;  // No leaf node to hold the entry against; the next link still checks it.
+  }
+  for (const auto& node : nodes) {
+    Hash stored = Hash::FromBytes(
+                      std::string_view(*tree_record).substr(node.level * Hash::kSize, Hash::kSize))
+                      .value();
+    if (stored == node.hash) continue;
+    if (node.level == 0) {
+      leaf_matches = false;
+      if (!entry_reported) {
+        findings_.Add(Entry(index),
+                      "the leaf hash of the stored entry bytes differs from the leaf node stored "
+                      "for it in log.tree (the entry or its node was changed)",
+                      Hex(node.hash), Hex(stored));
+      }
+    } else if (!Bad(node.level - 1, 2 * node.index) && !Bad(node.level - 1, 2 * node.index + 1)) {
+      uint64_t first = node.index << node.level;
+      uint64_t last = first + (uint64_t{1} << node.level) - 1;
+      findings_.Add(where,
+                    "the node at level " + std::to_string(node.level) + " (entries " +
+                        std::to_string(first) + "-" + std::to_string(last) +
+                        ") differs from the hash of the nodes below it",
+                    Hex(node.hash), Hex(stored));
+    }
+    bad_nodes_.insert({node.level, node.index});
+  }
+  return leaf_matches;
+}
+
+}  // namespace creg::audit

@@ -1,0 +1,153 @@
+#include "tools/audit/replayer.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <system_error>
+
+#include "creg/state.pb.h"
+#include "ledger/encoding.h"
+#include "ledger/merkle_log.h"
+
+namespace creg::audit {
+
+StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin) {
+  std::error_code ec;
+  std::string pattern = (std::filesystem::temp_directory_path(ec) / "creg-audit-XXXXXX").string();
+  if (ec || mkdtemp(pattern.data()) == nullptr) {
+    return UnavailableError("cannot make a scratch folder for the replay: " + pattern);
+  }
+  auto replayer = std::unique_ptr<Replayer>(new Replayer());
+  replayer->dir_ = pattern;
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.sync = false;  // Scratch data: a crash loses nothing of value.
+  options.block_cache_bytes = 32 << 20;
+  CREG_ASSIGN_OR_RETURN(replayer->store_,
+                        Store::Open(pattern + "/db", options, Registry::ColumnNames()));
+  RegistryOptions registry_options;
+  registry_options.origin = origin;
+  CREG_ASSIGN_OR_RETURN(replayer->registry_,
+                        Registry::Open(replayer->store_.get(), registry_options));
+  return replayer;
+}
+
+Replayer::~Replayer() {
+  group_.reset();
+  registry_.reset();
+  store_.reset();
+  std::error_code ec;
+  if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+}
+
+Status Replayer::Feed(std::string_view entry_bytes) {
+  if (!group_.has_value()) group_.emplace(registry_->BeginGroup());
+  CREG_RETURN_IF_ERROR(registry_->ReplayEntry(*group_, entry_bytes));
+  if (group_->size() >= kGroupSize) return Flush();
+  return OkStatus();
+}
+
+Status Replayer::Flush() {
+  if (!group_.has_value()) return OkStatus();
+  Registry::Group group = std::move(*group_);
+  group_.reset();
+  return registry_->Commit(std::move(group)).status();
+}
+
+namespace {
+
+// A readable name for a state key: known binary layouts decoded, other
+// keys with their printable bytes as text and the rest as \xNN.
+std::string KeyName(const std::string& column, std::string_view key) {
+  if (column == "reg.batches" && key.size() == 8) {
+    return "batch " + std::to_string(ReadBigEndian64(key));
+  }
+  if (column == "reg.blocks" && key.size() == 16) {
+    return "batch " + std::to_string(ReadBigEndian64(key)) + ", block ending at serial " +
+           std::to_string(ReadBigEndian64(key.substr(8)));
+  }
+  std::string out;
+  for (char c : key) {
+    if (std::isprint(static_cast<unsigned char>(c)) && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x" + HexEncode(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
+// A readable form of a state value: the record it holds, or hex.
+std::string ValueText(const std::string& column, const std::optional<std::string>& value) {
+  if (!value.has_value()) return "(no record)";
+  std::unique_ptr<google::protobuf::Message> record;
+  if (column == "reg.accounts") record = std::make_unique<pb::AccountRecord>();
+  if (column == "reg.projects") record = std::make_unique<pb::ProjectRecord>();
+  if (column == "reg.batches") record = std::make_unique<pb::BatchRecord>();
+  if (column == "reg.blocks") record = std::make_unique<pb::BlockRecord>();
+  if (column == "reg.retirements") record = std::make_unique<pb::RetirementRecord>();
+  if (record != nullptr && record->ParseFromString(*value)) {
+    std::string text = record->ShortDebugString();
+    return text.empty() ? "(empty record)" : text;
+  }
+  std::string hex = HexEncode(*value);
+  return value->empty() ? "(empty)" : hex.size() > 160 ? hex.substr(0, 160) + "..." : hex;
+}
+
+}  // namespace
+
+StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findings& findings,
+                              size_t limit) {
+  const std::vector<std::string>& log_columns = MerkleLog::ColumnNames();
+  size_t total = 0;
+  for (const std::string& column : Registry::ColumnNames()) {
+    if (std::find(log_columns.begin(), log_columns.end(), column) != log_columns.end()) continue;
+    CREG_ASSIGN_OR_RETURN(ColumnId stored_cf, stored.Column(column));
+    CREG_ASSIGN_OR_RETURN(ColumnId replayed_cf, replayed.Column(column));
+    size_t differences = 0;
+    Status failed;
+    auto report = [&](std::string_view key, const std::optional<std::string>& want,
+                      const std::optional<std::string>& got) {
+      if (++differences <= limit) {
+        findings.Add("state record " + column + "[" + KeyName(column, key) + "]",
+                     "differs from the state the log replays to", ValueText(column, want),
+                     ValueText(column, got));
+      }
+    };
+    // Records stored that the replay has not, or has otherwise.
+    Status scanned =
+        stored.Scan(stored_cf, "", "", [&](std::string_view key, std::string_view value) {
+          StatusOr<std::optional<std::string>> want = replayed.Get(replayed_cf, key);
+          if (!want.ok()) {
+            failed = want.status();
+            return false;
+          }
+          if (*want != value) report(key, *want, std::string(value));
+          return true;
+        });
+    CREG_RETURN_IF_ERROR(scanned);
+    CREG_RETURN_IF_ERROR(failed);
+    // Records the replay has that are not stored.
+    scanned = replayed.Scan(replayed_cf, "", "", [&](std::string_view key, std::string_view value) {
+      StatusOr<std::optional<std::string>> got = stored.Get(stored_cf, key);
+      if (!got.ok()) {
+        failed = got.status();
+        return false;
+      }
+      if (!got->has_value()) report(key, std::string(value), std::nullopt);
+      return true;
+    });
+    CREG_RETURN_IF_ERROR(scanned);
+    CREG_RETURN_IF_ERROR(failed);
+    if (differences > limit) {
+      findings.Note(std::to_string(differences - limit) + " more differences in " + column +
+                    " are not listed");
+    }
+    total += differences;
+  }
+  return total;
+}
+
+}  // namespace creg::audit

@@ -1,0 +1,60 @@
+// Replays a log, entry by entry, through the registry rules into a fresh
+// registry in a scratch folder, and compares the state it builds with the
+// stored state.
+//
+// Replaying checks every transaction's signature against the key its
+// account held at that point, every rule, and that the node's stored
+// effects are exactly what the rules resolve (Registry::ReplayEntry).
+// Not thread-safe; the scratch folder is removed by the destructor.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/registry/registry.h"
+#include "ledger/store.h"
+#include "tools/audit/findings.h"
+
+namespace creg::audit {
+
+class Replayer {
+ public:
+  // Entries per committed group.
+  static constexpr size_t kGroupSize = 1000;
+
+  // A fresh registry for `origin` in a new folder under the system's
+  // temporary directory. Unavailable if it cannot be made.
+  static StatusOr<std::unique_ptr<Replayer>> Create(const std::string& origin);
+  ~Replayer();
+  Replayer(const Replayer&) = delete;
+  Replayer& operator=(const Replayer&) = delete;
+
+  // Replays the next entry. DataLoss naming the entry when the rules refuse
+  // it or resolve other effects; other errors are scratch storage failures.
+  Status Feed(std::string_view entry_bytes);
+  // Commits what is pending. Call before reading the state.
+  Status Flush();
+
+  const Registry& registry() const { return *registry_; }
+  const Store& store() const { return *store_; }
+
+ private:
+  Replayer() = default;
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Registry> registry_;
+  std::optional<Registry::Group> group_;
+};
+
+// Compares every registry state record (every column of
+// Registry::ColumnNames() that is not the log's) of `stored` with
+// `replayed` and reports each record that differs, is missing or is extra,
+// at most `limit` per column. Returns the number of differences, or a
+// storage error.
+StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findings& findings,
+                              size_t limit = 20);
+
+}  // namespace creg::audit

@@ -1,0 +1,383 @@
+// creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "ledger/data_dir.h"
+#include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+#include "ledger/registry/registry.h"
+#include "tools/audit/args.h"
+#include "tools/audit/common.h"
+#include "tools/audit/findings.h"
+#include "tools/audit/log_checker.h"
+#include "tools/audit/replayer.h"
+#include "tools/audit/totals.h"
+
+namespace creg::audit {
+
+const char kVerifyLogUsage[] =
+    "usage: creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]\n"
+    "\n"
+    "Audits a whole registry data folder, read-only (safe while the node runs):\n"
+    "every entry's hash chain link and Merkle node, the stored head, the signed\n"
+    "checkpoint DIR/checkpoint (with --key, or the key in DIR/verifier.key),\n"
+    "and a replay of every entry through the registry rules (signatures, rules,\n"
+    "effects) into a scratch registry whose state must equal the stored state.\n"
+    "Prints credits issued, retired, cancelled and outstanding per project and\n"
+    "vintage. Stops at the first problem unless --keep-going.\n";
+
+namespace {
+
+constexpr std::string_view kCommand = "verify-log";
+
+std::string Be64Key(uint64_t index) {
+  std::string key;
+  AppendBigEndian64(&key, index);
+  return key;
+}
+
+// Entries per second on stderr, only when stderr is a terminal.
+class Progress {
+ public:
+  explicit Progress(uint64_t total) : total_(total), enabled_(isatty(STDERR_FILENO) == 1) {}
+  void Tick(uint64_t done) {
+    if (!enabled_ || done % 256 != 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(500)) return;
+    last_ = now;
+    double seconds = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "\r  %llu of %llu entries checked, %.0f entries/s   ",
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+                 seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
+    printed_ = true;
+  }
+  ~Progress() {
+    if (printed_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  uint64_t total_;
+  bool enabled_;
+  bool printed_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_ = start_;
+};
+
+class LogAudit {
+ public:
+  LogAudit(DataDir dir, Store& store, Findings& findings)
+      : dir_(std::move(dir)), store_(store), findings_(findings) {}
+
+  // Runs every check; an error is a failure to read (exit 3).
+  Status Run(const std::optional<NoteVerifier>& verifier, const std::string& key_source);
+  void PrintSummary() const;
+
+ private:
+  void CheckCheckpointSignature(const std::optional<NoteVerifier>& verifier,
+                                const std::string& key_source);
+  Status ScanEntries();
+  void Replay(uint64_t index, std::string_view bytes);
+  void StopReplay(uint64_t index) {
+    if (!replay_stopped_at_.has_value()) replay_stopped_at_ = index;
+  }
+  Status CheckHeadAndCheckpoint();
+  Status CheckThroughRegistry();
+
+  DataDir dir_;
+  Store& store_;
+  Findings& findings_;
+  std::optional<LogChecker> checker_;  // made once the checkpoint size is known
+  ColumnId entries_cf_ = 0, tree_cf_ = 0, meta_cf_ = 0;
+  std::optional<TreeHead> stored_head_;
+  std::optional<Checkpoint> checkpoint_;
+  std::string checkpoint_key_;
+  std::string origin_;
+  std::unique_ptr<Replayer> replayer_;
+  std::optional<uint64_t> replay_stopped_at_;
+  Status replay_error_;
+  uint64_t replayed_ = 0;
+  std::optional<Hash> digest_;
+  Totals totals_;
+};
+
+Status LogAudit::Run(const std::optional<NoteVerifier>& verifier, const std::string& key_source) {
+  CREG_ASSIGN_OR_RETURN(entries_cf_, store_.Column("log.entries"));
+  CREG_ASSIGN_OR_RETURN(tree_cf_, store_.Column("log.tree"));
+  CREG_ASSIGN_OR_RETURN(meta_cf_, store_.Column("log.meta"));
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> head, store_.Get(meta_cf_, "head"));
+  if (head.has_value() && head->size() == 8 + Hash::kSize) {
+    stored_head_ = TreeHead{ReadBigEndian64(*head),
+                            Hash::FromBytes(std::string_view(*head).substr(8)).value()};
+  } else if (head.has_value()) {
+    findings_.Add("head (log.meta)", "record has the wrong length", "40 bytes",
+                  std::to_string(head->size()) + " bytes");
+  }
+  CheckCheckpointSignature(verifier, key_source);
+  checker_.emplace(findings_, checkpoint_.has_value() ? checkpoint_->size : 0);
+  if (findings_.stop()) return OkStatus();
+  CREG_RETURN_IF_ERROR(ScanEntries());
+  if (findings_.stop()) return OkStatus();
+  CREG_RETURN_IF_ERROR(CheckHeadAndCheckpoint());
+  if (findings_.stop()) return OkStatus();
+  return CheckThroughRegistry();
+}
+
+void LogAudit::CheckCheckpointSignature(const std::optional<NoteVerifier>& verifier,
+                                        const std::string& key_source) {
+  StatusOr<std::string> note = ReadFile(dir_.checkpoint_path());
+  if (!note.ok()) {
+    findings_.Note("no checkpoint to check (" + note.status().message() + ")");
+    return;
+  }
+  if (!verifier.has_value()) {
+    findings_.Note(dir_.checkpoint_path() + " not checked: give --key (or put the key in " +
+                   dir_.verifier_key_path() + ")");
+    return;
+  }
+  StatusOr<Checkpoint> cp = VerifyCheckpoint(*note, *verifier, "");
+  if (!cp.ok()) {
+    findings_.Add("checkpoint " + dir_.checkpoint_path(), "is not validly signed by key " +
+                                                              verifier->name() + " (" + key_source +
+                                                              "): " + cp.status().ToString());
+    return;
+  }
+  checkpoint_ = *cp;
+  checkpoint_key_ = verifier->name() + " (" + key_source + ")";
+}
+
+Status LogAudit::ScanEntries() {
+  Progress progress(stored_head_.has_value() ? stored_head_->size : 0);
+  uint64_t expected = 0;
+  Status failed;
+  auto tree_record = [&](uint64_t index) -> std::optional<std::string> {
+    StatusOr<std::optional<std::string>> record = store_.Get(tree_cf_, Be64Key(index));
+    if (!record.ok()) failed = record.status();
+    return record.ok() ? *record : std::nullopt;
+  };
+  Status scanned =
+      store_.Scan(entries_cf_, "", "", [&](std::string_view key, std::string_view value) {
+        if (key.size() != 8) {
+          findings_.Add("log.entries", "holds a key that is not an 8-byte index", "8 bytes",
+                        HexEncode(key));
+          return !findings_.stop();
+        }
+        uint64_t index = ReadBigEndian64(key);
+        if (index > expected) {
+          findings_.Add(
+              index - expected == 1
+                  ? "entry " + std::to_string(expected)
+                  : "entries " + std::to_string(expected) + "-" + std::to_string(index - 1),
+              "missing from log.entries (the next stored entry is " + std::to_string(index) + ")");
+          StopReplay(expected);
+          for (uint64_t i = expected; i < index && failed.ok(); ++i)
+            checker_->Missing(i, tree_record(i));
+          if (findings_.stop() || !failed.ok()) return false;
+        }
+        bool sound = checker_->Check(index, value, tree_record(index));
+        if (sound)
+          Replay(index, value);
+        else
+          StopReplay(index);
+        expected = index + 1;
+        progress.Tick(expected);
+        return !findings_.stop() && failed.ok() && replay_error_.ok();
+      });
+  CREG_RETURN_IF_ERROR(scanned);
+  CREG_RETURN_IF_ERROR(failed);
+  return replay_error_;
+}
+
+void LogAudit::Replay(uint64_t index, std::string_view bytes) {
+  if (replay_stopped_at_.has_value()) return;
+  if (replayer_ == nullptr) {
+    auto tx = PrepareTransaction(DecodeLogEntry(bytes).value().signed_transaction());
+    if (auto* prepared = std::get_if<PreparedTransaction>(&tx)) origin_ = prepared->body.origin();
+    StatusOr<std::unique_ptr<Replayer>> made = Replayer::Create(origin_);
+    if (!made.ok()) {
+      replay_error_ = made.status();
+      return;
+    }
+    replayer_ = std::move(made).value();
+  }
+  Status s = replayer_->Feed(bytes);
+  if (s.ok()) {
+    ++replayed_;
+    totals_.Add(bytes);
+    return;
+  }
+  if (s.code() != StatusCode::kDataLoss && s.code() != StatusCode::kInvalidArgument) {
+    replay_error_ = s;  // The scratch registry failed, not the log.
+    return;
+  }
+  std::string what = s.message();
+  std::string prefix = "entry " + std::to_string(index) + ": ";
+  if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+  findings_.Add("entry " + std::to_string(index),
+                "the registry rules do not accept it as stored: " + what);
+  StopReplay(index);
+}
+
+Status LogAudit::CheckHeadAndCheckpoint() {
+  const uint64_t size = checker_->size();
+  Status scanned =
+      store_.Scan(tree_cf_, Be64Key(size), "", [&](std::string_view key, std::string_view) {
+        findings_.Add("log.tree", "holds a Merkle node record past the last entry",
+                      "no record at or after " + std::to_string(size), HexEncode(key));
+        return false;
+      });
+  CREG_RETURN_IF_ERROR(scanned);
+  if (!stored_head_.has_value() && size > 0) {
+    findings_.Add("head (log.meta)", "is missing although log.entries holds entries");
+  } else if (stored_head_.has_value()) {
+    if (stored_head_->size != size) {
+      findings_.Add("head (log.meta)", "names another log size than log.entries holds",
+                    std::to_string(size) + " entries", std::to_string(stored_head_->size));
+    } else if (stored_head_->root != checker_->root()) {
+      if (checker_->tree_damaged()) {
+        findings_.Note(
+            "the head's root differs from the entries' root, as the problems above imply");
+      } else {
+        findings_.Add("head (log.meta)", "root is not the root of the stored entries",
+                      Hex(checker_->root()), Hex(stored_head_->root));
+      }
+    }
+  }
+  if (!checkpoint_.has_value()) return OkStatus();
+  const Checkpoint& cp = *checkpoint_;
+  if (!origin_.empty() && cp.origin != origin_) {
+    findings_.Add("checkpoint", "names another registry than the log's entries", origin_,
+                  cp.origin);
+  }
+  if (cp.size > size) {
+    findings_.Add("checkpoint",
+                  "covers more entries than the log holds: the log shrank or was "
+                  "truncated after the checkpoint was signed",
+                  std::to_string(cp.size) + " entries", std::to_string(size) + " entries");
+    return OkStatus();
+  }
+  auto at = checker_->roots().find(cp.size);
+  Hash root = at != checker_->roots().end() ? at->second : merkle::EmptyRoot();
+  if (root != cp.root) {
+    findings_.Add("checkpoint",
+                  "the root of the first " + std::to_string(cp.size) +
+                      " entries is not the signed root: the log was rewritten after it was signed",
+                  cp.root.ToBase64(), root.ToBase64());
+  }
+  return OkStatus();
+}
+
+Status LogAudit::CheckThroughRegistry() {
+  StatusOr<std::unique_ptr<Registry>> stored = Registry::Open(&store_, RegistryOptions{});
+  if (!stored.ok()) {
+    if (findings_.count() == 0) {
+      findings_.Add("registry", "does not open: " + stored.status().ToString());
+    } else {
+      findings_.Note("the registry does not open (" + stored.status().message() + ")");
+    }
+  } else {
+    const MerkleLog& log = (*stored)->log();
+    for (const auto& [size, root] : checker_->roots()) {
+      if (size > log.size() || checker_->tree_damaged()) break;
+      CREG_ASSIGN_OR_RETURN(Hash served, log.RootAt(size));
+      if (served != root) {
+        findings_.Add("Merkle tree (log.tree)",
+                      "the root the log serves at size " + std::to_string(size) +
+                          " is not the root of the entries",
+                      Hex(root), Hex(served));
+      }
+    }
+  }
+  if (replayer_ == nullptr) return OkStatus();
+  CREG_RETURN_IF_ERROR(replayer_->Flush());
+  if (replay_stopped_at_.has_value()) {
+    findings_.Note("the replay stopped at entry " + std::to_string(*replay_stopped_at_) +
+                   "; the state was not compared and the totals cover the entries before it");
+    return OkStatus();
+  }
+  CREG_ASSIGN_OR_RETURN(size_t differences, CompareState(store_, replayer_->store(), findings_));
+  CREG_ASSIGN_OR_RETURN(Hash replayed, replayer_->registry().StateDigest());
+  if (stored.ok()) {
+    CREG_ASSIGN_OR_RETURN(Hash digest, (*stored)->StateDigest());
+    if (digest != replayed && differences == 0) {
+      findings_.Add("state digest", "differs from the replayed state's", Hex(replayed),
+                    Hex(digest));
+    }
+  }
+  if (differences == 0) digest_ = replayed;
+  return OkStatus();
+}
+
+void LogAudit::PrintSummary() const {
+  std::cout << "\nentries:      " << checker_->size() << " (root " << checker_->root().ToBase64()
+            << ")\n";
+  if (checkpoint_.has_value()) {
+    std::cout << "checkpoint:   size " << checkpoint_->size << ", signed by " << checkpoint_key_
+              << "\n";
+  }
+  std::cout << "replayed:     " << replayed_ << " entries through the registry rules\n";
+  if (digest_.has_value())
+    std::cout << "state digest: " << Hex(*digest_) << " (stored = replayed)\n";
+  std::cout << "credits (t CO2e) by project and vintage:\n";
+  totals_.Print(std::cout);
+}
+
+}  // namespace
+
+int RunVerifyLog(const std::vector<std::string>& words) {
+  AuditArgs args(words, {"--help", "--keep-going"});
+  if (args.Flag("--help")) {
+    std::cout << kVerifyLogUsage;
+    return kExitVerified;
+  }
+  std::optional<std::string> data = args.Value("--data");
+  std::optional<std::string> key = args.Value("--key");
+  bool keep_going = args.Flag("--keep-going");
+  Status parsed = args.Finish();
+  if (!parsed.ok() || !data.has_value() || !args.positional().empty()) {
+    std::string why = !parsed.ok()        ? parsed.message()
+                      : !data.has_value() ? "--data is required"
+                                          : "unexpected argument " + args.positional()[0];
+    return Report(kCommand, kExitUsage, why + "\n" + kVerifyLogUsage);
+  }
+  DataDir dir(*data);
+  std::optional<NoteVerifier> verifier;
+  std::string key_source = "--key";
+  if (!key.has_value() && ReadFile(dir.verifier_key_path()).ok()) {
+    key = dir.verifier_key_path();
+    key_source = "from " + dir.verifier_key_path() + ", the data folder's own copy";
+  }
+  if (key.has_value()) {
+    StatusOr<NoteVerifier> loaded = LoadVerifier(*key);
+    if (!loaded.ok()) {
+      return Report(kCommand, LoadFailureCode(loaded.status()), loaded.status().message());
+    }
+    verifier = *loaded;
+  }
+  StoreOptions options;
+  options.read_only = true;
+  StatusOr<std::unique_ptr<Store>> store =
+      Store::Open(dir.db_path(), options, Registry::ColumnNames());
+  if (!store.ok()) {
+    return Report(kCommand, kExitCannotRead,
+                  "cannot open " + dir.db_path() + ": " + store.status().ToString());
+  }
+  Findings findings(std::cout, keep_going);
+  LogAudit audit(dir, **store, findings);
+  Status ran = audit.Run(verifier, key_source);
+  if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
+  audit.PrintSummary();
+  if (findings.count() > 0) {
+    std::cout << "FAILED: " << findings.count() << " problem" << (findings.count() == 1 ? "" : "s")
+              << (findings.stop() ? " (stopped at the first; --keep-going lists all)" : "") << "\n";
+    return kExitFailed;
+  }
+  std::cout << "VERIFIED: every check passed\n";
+  return kExitVerified;
+}
+
+}  // namespace creg::audit

@@ -1,0 +1,199 @@
+// creg account open|suspend|reinstate|close|rotate-key|show|history.
+#include <iostream>
+
+#include "ledger/keys.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/log_walk.h"
+#include "tools/cli/output.h"
+#include "tools/cli/records.h"
+
+namespace creg::cli {
+namespace {
+
+// A public key file, or a private key file whose public half is taken.
+StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
+  StatusOr<PublicKey> key = LoadPublicKeyFile(path);
+  if (key.ok() || key.status().code() != StatusCode::kInvalidArgument) return key;
+  StatusOr<PrivateKey> private_key = PrivateKey::LoadFile(path);
+  if (private_key.ok()) return private_key->public_key();
+  return InvalidArgumentError(path + " holds neither an Ed25519 public key nor a private key");
+}
+
+int Open(Context& ctx) {
+  ctx.ReadSignerFlags(true);
+  std::optional<std::string> key_path = ctx.args().Get("--public-key");
+  std::string name = ctx.args().Value("--name", "");
+  std::string role = ctx.args().Value("--role", "holder");
+  if (!ctx.Finish(1, 1)) return ctx.exit_code();
+  if (!key_path) return ctx.UsageError("give --public-key FILE, the account's public key");
+  if (role != "holder" && role != "operator") {
+    return ctx.UsageError("--role must be holder or operator, not '" + role + "'");
+  }
+  StatusOr<PublicKey> key = LoadAnyPublicKey(*key_path);
+  if (!key.ok()) {
+    return ctx.FailLocal(key.status(),
+                         "Give the FILE.pub that 'creg keygen FILE' wrote for the account holder.");
+  }
+  const std::string id = ctx.positional()[0];
+  pb::TransactionBody body;
+  pb::OpenAccount* op = body.mutable_open_account();
+  op->set_account_id(id);
+  op->set_role(role == "operator" ? pb::ROLE_OPERATOR : pb::ROLE_HOLDER);
+  op->set_public_key(key->raw());
+  op->set_display_name(name);
+  std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
+  if (!committed) return ctx.exit_code();
+  json::Value extra = json::Value::EmptyObject();
+  extra.Set("account_id", id);
+  return ReportCommitted(ctx, *committed, "opened account " + id + " (" + role + ")", extra);
+}
+
+int SetStatus(Context& ctx, pb::AccountStatus status, const std::string& verb) {
+  ctx.ReadSignerFlags(true);
+  std::optional<std::string> reason = ctx.args().Get("--reason");
+  if (!ctx.Finish(1, 1)) return ctx.exit_code();
+  if (!reason || reason->empty()) return ctx.UsageError("give --reason TEXT; it is kept in the log");
+  const std::string id = ctx.positional()[0];
+  pb::TransactionBody body;
+  body.mutable_set_account_status()->set_account_id(id);
+  body.mutable_set_account_status()->set_status(status);
+  body.mutable_set_account_status()->set_reason(*reason);
+  std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
+  if (!committed) return ctx.exit_code();
+  json::Value extra = json::Value::EmptyObject();
+  extra.Set("account_id", id);
+  extra.Set("status", AccountStatusName(status));
+  return ReportCommitted(ctx, *committed, verb + " account " + id, extra);
+}
+
+int Suspend(Context& ctx) { return SetStatus(ctx, pb::ACCOUNT_SUSPENDED, "suspended"); }
+int Reinstate(Context& ctx) { return SetStatus(ctx, pb::ACCOUNT_ACTIVE, "reinstated"); }
+int Close(Context& ctx) { return SetStatus(ctx, pb::ACCOUNT_CLOSED, "closed"); }
+
+int RotateKey(Context& ctx) {
+  ctx.ReadSignerFlags(false);
+  std::optional<std::string> new_key = ctx.args().Get("--new-key");
+  if (!ctx.Finish(0, 0)) return ctx.exit_code();
+  if (!new_key) return ctx.UsageError("give --new-key FILE, the new public key (creg keygen)");
+  StatusOr<PublicKey> key = LoadAnyPublicKey(*new_key);
+  if (!key.ok()) return ctx.FailLocal(key.status(), "Make a new key with 'creg keygen FILE'.");
+  const Signer* signer = ctx.signer();
+  if (signer == nullptr) return ctx.exit_code();
+  pb::TransactionBody body;
+  body.mutable_rotate_key()->set_account_id(signer->account);
+  body.mutable_rotate_key()->set_new_public_key(key->raw());
+  std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
+  if (!committed) return ctx.exit_code();
+  json::Value extra = json::Value::EmptyObject();
+  extra.Set("account_id", signer->account);
+  int code = ReportCommitted(ctx, *committed, "replaced the key of " + signer->account, extra);
+  if (!ctx.json()) std::cout << "From now on sign with the new private key.\n";
+  return code;
+}
+
+// The account named by the argument, else --account / CREG_ACCOUNT.
+std::optional<std::string> AccountArgument(Context& ctx, const std::string& fallback) {
+  if (!ctx.positional().empty()) return ctx.positional()[0];
+  if (!fallback.empty()) return fallback;
+  ctx.UsageError("name the account: 'creg " + ctx.command() + " ID' (or set CREG_ACCOUNT)");
+  return std::nullopt;
+}
+
+int Show(Context& ctx) {
+  std::string own = ctx.ReadAccountFlag();
+  if (!ctx.Finish(0, 1)) return ctx.exit_code();
+  std::optional<std::string> id = AccountArgument(ctx, own);
+  if (!id) return ctx.exit_code();
+  pb::Request request;
+  request.mutable_account()->set_account_id(*id);
+  std::optional<pb::Response> response = ctx.Ask(std::move(request));
+  if (!response) return ctx.exit_code();
+  if (ctx.json()) {
+    PrintJson(AccountJson(response->account().account()));
+  } else {
+    PrintFields(AccountFields(response->account().account()));
+  }
+  return kExitOk;
+}
+
+int History(Context& ctx) {
+  std::string own = ctx.ReadAccountFlag();
+  std::optional<uint64_t> limit = ctx.args().Number("--limit");
+  if (!ctx.Finish(0, 1)) return ctx.exit_code();
+  std::optional<std::string> id = AccountArgument(ctx, own);
+  if (!id) return ctx.exit_code();
+  pb::Request request;
+  request.mutable_history()->set_account_id(*id);
+  request.mutable_history()->set_limit(static_cast<uint32_t>(std::min<uint64_t>(limit.value_or(100), 10'000)));
+  std::optional<pb::Response> response = ctx.Ask(std::move(request));
+  if (!response) return ctx.exit_code();
+  std::vector<uint64_t> indexes(response->history().entry_indexes().begin(),
+                                response->history().entry_indexes().end());
+  std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, indexes);
+  if (!entries) return ctx.exit_code();
+  if (ctx.json()) {
+    json::Value list = json::Value::EmptyArray();
+    for (const EntryView& e : *entries) list.Append(EntryJson(e));
+    json::Value v = json::Value::EmptyObject();
+    v.Set("account_id", *id);
+    v.Set("entries", std::move(list));
+    PrintJson(v);
+    return kExitOk;
+  }
+  if (entries->empty()) {
+    std::cout << "no transactions involve account " << *id << " yet\n";
+    return kExitOk;
+  }
+  Table table({"ENTRY", "TIME", "KIND", "SIGNER", "SUMMARY"});
+  for (const EntryView& e : *entries) {
+    table.AddRow({std::to_string(e.entry.index()), IsoTime(e.entry.timestamp_micros()), e.kind,
+                  e.envelope.signer(), e.summary});
+  }
+  table.Print();
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddAccountCommands(std::vector<Command>& out) {
+  out.push_back({"account open", "ID --public-key FILE [--name TEXT] [--role holder|operator]",
+                 "Open an account (operator)",
+                 "Opens account ID for the holder of the key in FILE (the FILE.pub that\n"
+                 "'creg keygen' wrote; a private key file works too). Ids are 3 to 64\n"
+                 "characters of a-z, 0-9, '.', '_' and '-'. --role defaults to holder.\n"
+                 "\nExample:\n"
+                 "  creg account open organiser --public-key organiser.key.pub \\\n"
+                 "      --name \"Forum Organising Committee\"\n",
+                 Open, Command::kOperator});
+  out.push_back({"account suspend", "ID --reason TEXT", "Suspend an account (operator)",
+                 "A suspended account can neither sign nor receive credits until it is\n"
+                 "reinstated.\n\nExample:\n  creg account suspend organiser --reason \"KYC review\"\n",
+                 Suspend, Command::kOperator});
+  out.push_back({"account reinstate", "ID --reason TEXT", "Reinstate a suspended account (operator)",
+                 "Example:\n  creg account reinstate organiser --reason \"KYC review passed\"\n",
+                 Reinstate, Command::kOperator});
+  out.push_back({"account close", "ID --reason TEXT", "Close an account for good (operator)",
+                 "The account must hold no active credits. A closed account cannot be\n"
+                 "reopened.\n\nExample:\n  creg account close organiser --reason \"company dissolved\"\n",
+                 Close, Command::kOperator});
+  out.push_back({"account rotate-key", "--new-key FILE",
+                 "Replace the signing account's key",
+                 "Signed with the current key (--key); FILE is the new public key (or\n"
+                 "private key) made with 'creg keygen'.\n"
+                 "\nExample:\n"
+                 "  creg keygen organiser-2026.key\n"
+                 "  creg account rotate-key --account organiser --key organiser.key \\\n"
+                 "      --new-key organiser-2026.key.pub\n",
+                 RotateKey, Command::kSigned});
+  out.push_back({"account show", "[ID]", "Show an account",
+                 "Without ID, shows --account (CREG_ACCOUNT).\n"
+                 "\nExample:\n  creg account show organiser\n",
+                 Show, Command::kQuery});
+  out.push_back({"account history", "[ID] [--limit N]",
+                 "List the transactions that involved an account",
+                 "Oldest first, at most N (default 100). Without ID, uses --account\n"
+                 "(CREG_ACCOUNT).\n\nExample:\n  creg account history organiser\n",
+                 History, Command::kQuery});
+}
+
+}  // namespace creg::cli

@@ -1,0 +1,277 @@
+#include "tools/cli/context.h"
+
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <utility>
+
+#include "ledger/data_dir.h"
+#include "ledger/encoding.h"
+#include "ledger/json.h"
+#include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
+
+namespace creg::cli {
+
+const std::vector<std::string>& BooleanFlags() {
+  static const std::vector<std::string> kFlags = {"--json", "--no-progress"};
+  return kFlags;
+}
+
+Context::Context(std::string command, std::vector<std::string> words)
+    : command_(std::move(command)), args_(std::move(words), BooleanFlags()) {
+  json_ = args_.Flag("--json");
+  node_ = args_.ValueOrEnv("--node", "CREG_NODE", kDefaultNode);
+}
+
+void Context::ReadSignerFlags(bool operator_command) {
+  std::string account = ReadAccountFlag();
+  if (!account.empty()) signer_account_ = account;
+  if (auto key = args_.Get("--key")) {
+    signer_key_path_ = *key;
+  } else if (const char* env = std::getenv("CREG_KEY"); env != nullptr && *env != '\0') {
+    signer_key_path_ = env;
+  }
+  if (!operator_command) return;
+  std::string data = args_.Value("--data", kDefaultDataDir);
+  if (!signer_account_) signer_account_ = kOperatorAccount;
+  if (!signer_key_path_ && *signer_account_ == kOperatorAccount) {
+    std::string path = DataDir(data).operator_key_path();
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      signer_key_path_ = path;
+    }
+  }
+}
+
+std::string Context::ReadAccountFlag() { return args_.ValueOrEnv("--account", "CREG_ACCOUNT", ""); }
+
+bool Context::Finish(size_t min_positional, size_t max_positional) {
+  if (Status s = args_.Finish(); !s.ok()) {
+    UsageError(s.message());
+    return false;
+  }
+  size_t n = positional().size();
+  if (n < min_positional) {
+    UsageError("'creg " + command_ + "' is missing an argument");
+    return false;
+  }
+  if (n > max_positional) {
+    UsageError("'creg " + command_ + "' got an unexpected argument '" + positional()[max_positional] +
+               "'");
+    return false;
+  }
+  return true;
+}
+
+const Signer* Context::signer() {
+  if (signer_) return &*signer_;
+  if (!signer_account_) {
+    UsageError("'creg " + command_ +
+               "' is signed by an account: give --account ID (or set CREG_ACCOUNT)");
+    return nullptr;
+  }
+  if (!signer_key_path_) {
+    UsageError("give --key FILE, the private key of account '" + *signer_account_ +
+               "' (or set CREG_KEY)");
+    return nullptr;
+  }
+  StatusOr<PrivateKey> key = PrivateKey::LoadFile(*signer_key_path_);
+  if (!key.ok()) {
+    FailLocal(key.status(), "Give --key the private key file of account '" + *signer_account_ +
+                                "' (made with 'creg keygen FILE').");
+    return nullptr;
+  }
+  signer_ = Signer{*signer_account_, std::move(key).value()};
+  return &*signer_;
+}
+
+Client* Context::client() {
+  if (client_) return client_.get();
+  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node_);
+  if (!client.ok()) {
+    FailConnection(client.status());
+    return nullptr;
+  }
+  client_ = std::move(client).value();
+  return client_.get();
+}
+
+std::optional<pb::Response> Context::Ask(pb::Request request) {
+  Client* c = client();
+  if (c == nullptr) return std::nullopt;
+  StatusOr<pb::Response> response = c->Call(std::move(request));
+  if (!response.ok()) {
+    FailConnection(response.status());
+    return std::nullopt;
+  }
+  if (response->has_error()) {
+    Fail(kExitRefused, response->error().code(), response->error().message(), "");
+    return std::nullopt;
+  }
+  return std::move(response).value();
+}
+
+std::optional<std::string> Context::Origin() {
+  if (origin_) return origin_;
+  pb::Request request;
+  request.mutable_status();
+  std::optional<pb::Response> response = Ask(std::move(request));
+  if (!response) return std::nullopt;
+  origin_ = response->status().origin();
+  return origin_;
+}
+
+std::optional<pb::Committed> Context::Submit(pb::TransactionBody body) {
+  const Signer* s = signer();
+  if (s == nullptr) return std::nullopt;
+  std::optional<std::string> origin = Origin();
+  if (!origin) return std::nullopt;
+  body.set_origin(*origin);
+  if (body.nonce().empty()) body.set_nonce(RandomNonce());
+  if (body.created_micros() == 0) body.set_created_micros(NowMicros());
+  pb::Request request;
+  request.mutable_submit()->set_signed_transaction(SignTransaction(body, s->account, s->key));
+  StatusOr<pb::Response> response = client()->Call(std::move(request));
+  if (!response.ok()) {
+    Fail(kExitUnreachable, "UNREACHABLE", response.status().message(),
+         "The transaction may or may not have been committed: check with 'creg account "
+         "history " +
+             s->account + "' before you try again.");
+    return std::nullopt;
+  }
+  if (response->has_error()) {
+    Fail(kExitRefused, response->error().code(), response->error().message(),
+         "The node did not take the transaction; nothing was written.");
+    return std::nullopt;
+  }
+  if (response->submit().has_refused()) {
+    FailRefused(response->submit().refused());
+    return std::nullopt;
+  }
+  return response->submit().committed();
+}
+
+int Context::Fail(int exit_code, const std::string& code, const std::string& message,
+                  const std::string& hint, uint32_t code_number) {
+  exit_code_ = exit_code;
+  std::cerr << "creg: " << message << "\n";
+  if (!hint.empty()) std::cerr << "  " << hint << "\n";
+  if (json_) {
+    json::Value error = json::Value::EmptyObject();
+    error.Set("code", code);
+    if (code_number != 0) error.Set("code_number", code_number);
+    error.Set("message", message);
+    error.Set("hint", hint);
+    error.Set("exit_code", exit_code);
+    json::Value doc = json::Value::EmptyObject();
+    doc.Set("error", std::move(error));
+    std::cout << json::Serialize(doc, true) << "\n";
+  }
+  return exit_code;
+}
+
+int Context::UsageError(const std::string& message) {
+  return Fail(kExitUsage, "USAGE", message,
+              "Run 'creg " + command_ + " --help' for how to use it.");
+}
+
+int Context::FailLocal(const Status& status, const std::string& hint) {
+  switch (status.code()) {
+    case StatusCode::kUnavailable:
+      return FailConnection(status);
+    case StatusCode::kNotFound:
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kAlreadyExists:
+      return Fail(kExitUsage, std::string(StatusCodeName(status.code())), status.message(), hint);
+    default:
+      return Fail(kExitLocal, std::string(StatusCodeName(status.code())), status.message(), hint);
+  }
+}
+
+int Context::FailConnection(const Status& status) {
+  return Fail(kExitUnreachable, "UNREACHABLE", status.message(),
+              "Is cregd running at " + node_ +
+                  "? Start it with 'cregd run', or point creg at the node with --node HOST:PORT "
+                  "(or CREG_NODE).");
+}
+
+int Context::FailRefused(const pb::Refused& refused) {
+  return Fail(kExitRefused, refused.code(),
+              "refused: " + refused.code() + " (rule " + std::to_string(refused.code_number()) +
+                  "): " + refused.message(),
+              HintForRule(refused.code()), refused.code_number());
+}
+
+std::string HintForRule(const std::string& code) {
+  static const std::pair<const char*, const char*> kHints[] = {
+      {"MALFORMED", "A field is missing or invalid (the message names it); see the command's --help."},
+      {"WRONG_ORIGIN", "The transaction was signed for another registry: check --node."},
+      {"UNKNOWN_ACCOUNT",
+       "Check the account id with 'creg account show ID'; the operator opens accounts with "
+       "'creg account open'."},
+      {"UNKNOWN_PROJECT",
+       "Register the project first ('creg project register'), or check the id with 'creg project "
+       "show ID'."},
+      {"UNKNOWN_BATCH", "Check the batch number: 'creg holdings ACCOUNT' lists the batches held."},
+      {"BAD_SIGNATURE",
+       "The key does not match the account: check that --key (CREG_KEY) is the private key of "
+       "--account (CREG_ACCOUNT)."},
+      {"NOT_AUTHORIZED",
+       "Sign as an account allowed to do this (--account, --key): the operator for operator "
+       "commands, the holder for its own credits."},
+      {"REPLAYED",
+       "This nonce was used by another transaction. For a bulk file that was edited, put the new "
+       "rows in a new file or give each row a request_id."},
+      {"INVALID_ACCOUNT_ID",
+       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit."},
+      {"ACCOUNT_EXISTS", "Pick another id, or see the account with 'creg account show ID'."},
+      {"INVALID_PROJECT_ID",
+       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit."},
+      {"PROJECT_EXISTS", "See the project with 'creg project show ID', or pick another id."},
+      {"INVALID_QUANTITY", "Give a whole quantity of at least 1, within the limit named."},
+      {"CREDITS_NOT_HELD", "List what the account holds with 'creg holdings ACCOUNT'."},
+      {"CREDITS_RETIRED",
+       "Retirements are final: see it with 'creg retirement ID', or pick other serials from "
+       "'creg holdings ACCOUNT'."},
+      {"CREDITS_CANCELLED",
+       "Cancelled credits cannot move: pick other serials from 'creg holdings ACCOUNT'."},
+      {"INSUFFICIENT_CREDITS",
+       "Lower the quantity: 'creg holdings ACCOUNT' shows how many are held in each batch."},
+      {"RETIREMENT_INCOMPLETE",
+       "Give --beneficiary and --reason ('creg retire --help' lists the reasons)."},
+      {"ACCOUNT_SUSPENDED",
+       "Ask the registry operator to reinstate the account ('creg account reinstate ID')."},
+      {"ACCOUNT_CLOSED", "A closed account stays closed; open a new account."},
+      {"DUPLICATE_ISSUANCE",
+       "That verification report was already issued: see the batch with 'creg batch N'."},
+      {"INVALID_VINTAGE", "Vintage dates are YYYY-MM-DD and the end is not before the start."},
+      {"INVALID_COUNTRY", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. CN, KE, BR."},
+      {"INVALID_KEY",
+       "Give a public key file made by 'creg keygen' (FILE.pub) that is not the current key."},
+      {"SELF_TRANSFER", "Transfer to another account."},
+      {"INVALID_SERIALS",
+       "Serial blocks are BATCH:FIRST-LAST inside the batch, in order, not overlapping; see "
+       "'creg batch N'."},
+      {"INVALID_STATUS_CHANGE", "See the account's status with 'creg account show ID'."},
+      {"ACCOUNT_NOT_EMPTY",
+       "Transfer, retire or cancel what the account holds first ('creg holdings ID')."},
+  };
+  for (const auto& [name, hint] : kHints) {
+    if (code == name) return hint;
+  }
+  return "";
+}
+
+std::string RandomNonce() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    std::cerr << "creg: the system random number generator failed\n";
+    std::abort();
+  }
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+}  // namespace creg::cli

@@ -1,0 +1,118 @@
+// The state one creg command runs with: its parsed flags, the connection to
+// the node (made on first use), the signer, and how failures are reported.
+//
+// Failures are printed once, where they happen: a person reads the message
+// and what to do next on stderr; with --json a machine also gets
+//   {"error": {"code": "...", "code_number": N, "message": "...",
+//              "hint": "...", "exit_code": E}}
+// on stdout. The functions that can fail return an empty optional (or false)
+// after printing, and the command returns exit_code().
+//
+// Not thread-safe; one per command run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "creg/transaction.pb.h"
+#include "creg/wire.pb.h"
+#include "ledger/keys.h"
+#include "node/cli/args.h"
+#include "node/client/client.h"
+
+namespace creg::cli {
+
+// Documented in docs/cli.md; scripts switch on them.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitRefused = 1,      // the registry refused, or answered with an error
+  kExitUsage = 2,        // the command line (or a file it names) is wrong
+  kExitUnreachable = 3,  // cannot reach the node, or the connection failed
+  kExitLocal = 4,        // a local failure, e.g. a file could not be written
+};
+
+inline constexpr char kDefaultNode[] = "127.0.0.1:7600";
+inline constexpr char kDefaultDataDir[] = "./creg-data";
+inline constexpr char kOperatorAccount[] = "operator";
+
+// Flags that never take a value, for every command.
+const std::vector<std::string>& BooleanFlags();
+
+// Who signs a transaction.
+struct Signer {
+  std::string account;
+  PrivateKey key;
+};
+
+class Context {
+ public:
+  // `words`: the command line after the command's own name(s).
+  Context(std::string command, std::vector<std::string> words);
+
+  Args& args() { return args_; }
+  const std::string& command() const { return command_; }
+  bool json() const { return json_; }
+  const std::string& node() const { return node_; }
+  const std::vector<std::string>& positional() const { return args_.positional(); }
+
+  // Reads --account/--key (and env CREG_ACCOUNT/CREG_KEY) before Finish().
+  // `operator_command`: default to the operator account and, when it exists,
+  // the operator key of the local data folder (--data, default ./creg-data).
+  void ReadSignerFlags(bool operator_command);
+  // The account from --account or CREG_ACCOUNT ("" if neither), for commands
+  // that default to the caller's own account. Call before Finish().
+  std::string ReadAccountFlag();
+
+  // Refuses unknown or malformed flags and a wrong number of positional
+  // arguments. Prints a usage error and returns false.
+  bool Finish(size_t min_positional, size_t max_positional);
+
+  // Loads the signer named by ReadSignerFlags. Prints and returns nullptr.
+  const Signer* signer();
+
+  // The connection, made on first use; nullptr after printing.
+  Client* client();
+  // One request; the answer, which is never an Error (those are printed).
+  std::optional<pb::Response> Ask(pb::Request request);
+  // The registry's origin (asked once).
+  std::optional<std::string> Origin();
+
+  // Fills origin, a random nonce and created_micros, signs as signer() and
+  // submits. The Committed outcome, or nullopt after printing a refusal.
+  std::optional<pb::Committed> Submit(pb::TransactionBody body);
+
+  // Reporting. Each prints (see the file comment), remembers and returns
+  // the exit code.
+  int Fail(int exit_code, const std::string& code, const std::string& message,
+           const std::string& hint, uint32_t code_number = 0);
+  int UsageError(const std::string& message);
+  // A Status from the client library or a local operation: Unavailable is
+  // kExitUnreachable, NotFound/InvalidArgument/AlreadyExists are usage errors
+  // about files the user named, anything else kExitLocal.
+  int FailLocal(const Status& status, const std::string& hint);
+  int FailConnection(const Status& status);
+  int FailRefused(const pb::Refused& refused);
+  int exit_code() const { return exit_code_; }
+
+ private:
+  std::string command_;
+  Args args_;
+  bool json_ = false;
+  std::string node_;
+  std::optional<std::string> signer_account_;
+  std::optional<std::string> signer_key_path_;
+  std::optional<Signer> signer_;
+  std::unique_ptr<Client> client_;
+  std::optional<std::string> origin_;
+  int exit_code_ = kExitOk;
+};
+
+// What to do next after a refusal with this rule code ("" if nothing useful).
+std::string HintForRule(const std::string& code);
+// A fresh random nonce: 32 lower-case hex digits from the OS CSPRNG.
+std::string RandomNonce();
+
+}  // namespace creg::cli

@@ -1,0 +1,193 @@
+#include "tools/cli/entry_view.h"
+
+#include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+#include "tools/cli/output.h"
+#include "tools/cli/records.h"
+
+namespace creg::cli {
+namespace {
+
+std::string SelectionText(const pb::CreditSelection& s, const pb::Effects& effects) {
+  std::string moved = Credits(effects.quantity());
+  if (effects.blocks_size() > 0) return moved + " (" + BlocksText(effects.blocks()) + ")";
+  if (s.blocks_size() > 0) return moved + " (" + BlocksText(s.blocks()) + ")";
+  return moved + " of batch " + std::to_string(s.batch());
+}
+
+json::Value SelectionJson(const pb::CreditSelection& s) {
+  json::Value v = json::Value::EmptyObject();
+  if (s.blocks_size() > 0) {
+    v.Set("blocks", SerialBlocksJson(s.blocks()));
+  } else {
+    v.Set("batch", s.batch());
+    v.Set("quantity", s.quantity());
+  }
+  return v;
+}
+
+std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
+  switch (b.kind_case()) {
+    case pb::TransactionBody::kOpenAccount: {
+      const auto& op = b.open_account();
+      std::string name = op.display_name().empty() ? "" : ", \"" + op.display_name() + "\"";
+      return "opened account " + op.account_id() + " (" + RoleName(op.role()) + name + ")";
+    }
+    case pb::TransactionBody::kSetAccountStatus: {
+      const auto& op = b.set_account_status();
+      std::string verb = op.status() == pb::ACCOUNT_ACTIVE    ? "reinstated"
+                         : op.status() == pb::ACCOUNT_CLOSED ? "closed"
+                                                             : "suspended";
+      return verb + " account " + op.account_id() + (op.reason().empty() ? "" : ": " + op.reason());
+    }
+    case pb::TransactionBody::kRotateKey:
+      return "replaced the key of account " + b.rotate_key().account_id();
+    case pb::TransactionBody::kRegisterProject: {
+      const auto& op = b.register_project();
+      return "registered project " + op.project_id() + " (\"" + op.name() + "\", " + op.standard() +
+             " " + op.methodology() + ", " + op.country() + ", proponent " + op.proponent() + ")";
+    }
+    case pb::TransactionBody::kIssue: {
+      const auto& op = b.issue();
+      return "issued batch " + std::to_string(e.batch()) + ": " + Credits(op.quantity()) +
+             " of project " + op.project_id() + ", vintage " + op.vintage_start() + " to " +
+             op.vintage_end() + ", to " + op.to_account();
+    }
+    case pb::TransactionBody::kTransfer: {
+      const auto& op = b.transfer();
+      return "transferred " + SelectionText(op.credits(), e) + " from " + op.from_account() +
+             " to " + op.to_account();
+    }
+    case pb::TransactionBody::kRetire: {
+      const auto& op = b.retire();
+      return "retired " + SelectionText(op.credits(), e) + " of " + op.account() + " as " +
+             e.retirement_id() + " for " + op.beneficiary() + " (" + ReasonName(op.reason()) + ")";
+    }
+    case pb::TransactionBody::kCancel: {
+      const auto& op = b.cancel();
+      return "cancelled " + SelectionText(op.credits(), e) + " held by " + op.account() + ": " +
+             op.reason();
+    }
+    case pb::TransactionBody::KIND_NOT_SET: break;
+  }
+  return "an empty transaction";
+}
+
+json::Value TransactionJson(const pb::TransactionBody& b) {
+  json::Value v = json::Value::EmptyObject();
+  switch (b.kind_case()) {
+    case pb::TransactionBody::kOpenAccount: {
+      const auto& op = b.open_account();
+      v.Set("account_id", op.account_id());
+      v.Set("role", RoleName(op.role()));
+      v.Set("public_key", Base64Encode(op.public_key()));
+      v.Set("display_name", op.display_name());
+      break;
+    }
+    case pb::TransactionBody::kSetAccountStatus: {
+      const auto& op = b.set_account_status();
+      v.Set("account_id", op.account_id());
+      v.Set("status", AccountStatusName(op.status()));
+      v.Set("reason", op.reason());
+      break;
+    }
+    case pb::TransactionBody::kRotateKey:
+      v.Set("account_id", b.rotate_key().account_id());
+      v.Set("new_public_key", Base64Encode(b.rotate_key().new_public_key()));
+      break;
+    case pb::TransactionBody::kRegisterProject: {
+      const auto& op = b.register_project();
+      v.Set("project_id", op.project_id());
+      v.Set("name", op.name());
+      v.Set("standard", op.standard());
+      v.Set("methodology", op.methodology());
+      v.Set("country", op.country());
+      v.Set("proponent", op.proponent());
+      break;
+    }
+    case pb::TransactionBody::kIssue: {
+      const auto& op = b.issue();
+      v.Set("project_id", op.project_id());
+      v.Set("vintage_start", op.vintage_start());
+      v.Set("vintage_end", op.vintage_end());
+      v.Set("quantity", op.quantity());
+      v.Set("to_account", op.to_account());
+      v.Set("verification_ref", op.verification_ref());
+      break;
+    }
+    case pb::TransactionBody::kTransfer: {
+      const auto& op = b.transfer();
+      v.Set("from_account", op.from_account());
+      v.Set("to_account", op.to_account());
+      v.Set("credits", SelectionJson(op.credits()));
+      v.Set("memo", op.memo());
+      break;
+    }
+    case pb::TransactionBody::kRetire: {
+      const auto& op = b.retire();
+      v.Set("account", op.account());
+      v.Set("credits", SelectionJson(op.credits()));
+      v.Set("beneficiary", op.beneficiary());
+      v.Set("reason", ReasonName(op.reason()));
+      v.Set("details", op.details());
+      v.Set("country_of_use", op.country_of_use());
+      v.Set("claim_reference", op.claim_reference());
+      break;
+    }
+    case pb::TransactionBody::kCancel: {
+      const auto& op = b.cancel();
+      v.Set("account", op.account());
+      v.Set("credits", SelectionJson(op.credits()));
+      v.Set("reason", op.reason());
+      break;
+    }
+    case pb::TransactionBody::KIND_NOT_SET: break;
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string KindName(const pb::TransactionBody& body) {
+  switch (body.kind_case()) {
+    case pb::TransactionBody::kOpenAccount: return "open-account";
+    case pb::TransactionBody::kSetAccountStatus: return "set-account-status";
+    case pb::TransactionBody::kRotateKey: return "rotate-key";
+    case pb::TransactionBody::kRegisterProject: return "register-project";
+    case pb::TransactionBody::kIssue: return "issue";
+    case pb::TransactionBody::kTransfer: return "transfer";
+    case pb::TransactionBody::kRetire: return "retire";
+    case pb::TransactionBody::kCancel: return "cancel";
+    case pb::TransactionBody::KIND_NOT_SET: break;
+  }
+  return "none";
+}
+
+StatusOr<EntryView> ViewEntry(std::string_view entry_bytes) {
+  EntryView view;
+  CREG_ASSIGN_OR_RETURN(view.entry, DecodeLogEntry(entry_bytes));
+  if (!view.envelope.ParseFromString(view.entry.signed_transaction()) ||
+      !view.body.ParseFromString(view.envelope.body())) {
+    return InvalidArgumentError("entry " + std::to_string(view.entry.index()) +
+                                " holds a transaction that does not decode");
+  }
+  view.kind = KindName(view.body);
+  view.summary = Summary(view.body, view.entry.effects());
+  return view;
+}
+
+json::Value EntryJson(const EntryView& view) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("entry_index", view.entry.index());
+  v.Set("timestamp", IsoTime(view.entry.timestamp_micros()));
+  v.Set("kind", view.kind);
+  v.Set("signer", view.envelope.signer());
+  v.Set("summary", view.summary);
+  v.Set("nonce", view.body.nonce());
+  v.Set("transaction", TransactionJson(view.body));
+  v.Set("effects", EffectsJson(view.entry.effects()));
+  v.Set("prev_hash", HexEncode(view.entry.prev_hash()));
+  return v;
+}
+
+}  // namespace creg::cli

@@ -1,0 +1,155 @@
+#include "tools/cli/output.h"
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
+namespace creg::cli {
+namespace {
+
+bool IsNumber(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Display width: counts UTF-8 code points, not bytes.
+size_t Width(const std::string& s) {
+  return static_cast<size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string Lower(std::string_view name) {
+  std::string out;
+  for (char c : name) out += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  return out;
+}
+
+struct ReasonInfo {
+  pb::RetirementReason reason;
+  const char* description;
+};
+
+constexpr ReasonInfo kReasons[] = {
+    {pb::VOLUNTARY_EVENT_OFFSET, "offsetting the emissions of an event"},
+    {pb::VOLUNTARY_CORPORATE_INVENTORY, "a company's emissions inventory"},
+    {pb::VOLUNTARY_PRODUCT_OR_SERVICE, "a claim for a product or service"},
+    {pb::VOLUNTARY_INDIVIDUAL, "a person's footprint"},
+    {pb::COMPLIANCE, "a compliance scheme obligation"},
+    {pb::OTHER, "anything else, explained in --details"},
+};
+
+}  // namespace
+
+void PrintJson(const json::Value& value) { std::cout << json::Serialize(value, true) << "\n"; }
+
+void Table::Print(std::ostream& out) const {
+  size_t columns = headers_.size();
+  std::vector<size_t> width(columns, 0);
+  std::vector<bool> numeric(columns, true);
+  for (size_t c = 0; c < columns; ++c) width[c] = Width(headers_[c]);
+  for (const auto& row : rows_) {
+    for (size_t c = 0; c < columns && c < row.size(); ++c) {
+      width[c] = std::max(width[c], Width(row[c]));
+      if (!row[c].empty() && !IsNumber(row[c])) numeric[c] = false;
+    }
+  }
+  auto print_row = [&](const std::vector<std::string>& row, bool header) {
+    std::string line;
+    for (size_t c = 0; c < columns; ++c) {
+      const std::string cell = c < row.size() ? row[c] : "";
+      std::string pad(width[c] - std::min(width[c], Width(cell)), ' ');
+      bool last = c + 1 == columns;
+      if (numeric[c] && !header) {
+        line += pad + cell;
+      } else {
+        line += cell + (last ? "" : pad);
+      }
+      if (!last) line += "  ";
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+  };
+  print_row(headers_, true);
+  for (const auto& row : rows_) print_row(row, false);
+}
+
+void PrintFields(const Fields& fields, std::ostream& out) {
+  size_t width = 0;
+  for (const auto& [key, value] : fields) width = std::max(width, Width(key));
+  for (const auto& [key, value] : fields) {
+    if (value.empty()) continue;
+    out << key << ":" << std::string(width - Width(key) + 2, ' ') << value << "\n";
+  }
+}
+
+std::string IsoTime(int64_t micros) {
+  if (micros == 0) return "";
+  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string ReasonName(pb::RetirementReason reason) {
+  if (reason == pb::RETIREMENT_REASON_UNSPECIFIED) return "";
+  return Lower(pb::RetirementReason_Name(reason));
+}
+
+std::optional<pb::RetirementReason> ParseReason(std::string_view name) {
+  for (const ReasonInfo& r : kReasons) {
+    if (Lower(name) == ReasonName(r.reason)) return r.reason;
+  }
+  return std::nullopt;
+}
+
+std::string ReasonList() {
+  std::string out;
+  for (const ReasonInfo& r : kReasons) {
+    std::string name = ReasonName(r.reason);
+    out += "  " + name + std::string(32 - name.size(), ' ') + r.description + "\n";
+  }
+  return out;
+}
+
+std::string RoleName(pb::Role role) {
+  switch (role) {
+    case pb::ROLE_OPERATOR: return "operator";
+    case pb::ROLE_HOLDER: return "holder";
+    default: return "unspecified";
+  }
+}
+
+std::string AccountStatusName(pb::AccountStatus status) {
+  switch (status) {
+    case pb::ACCOUNT_ACTIVE: return "active";
+    case pb::ACCOUNT_SUSPENDED: return "suspended";
+    case pb::ACCOUNT_CLOSED: return "closed";
+    default: return "unspecified";
+  }
+}
+
+std::string BlockStatusName(pb::BlockStatus status) {
+  switch (status) {
+    case pb::BLOCK_ACTIVE: return "active";
+    case pb::BLOCK_RETIRED: return "retired";
+    case pb::BLOCK_CANCELLED: return "cancelled";
+    default: return "unspecified";
+  }
+}
+
+std::string BlockText(const pb::SerialBlock& block) {
+  std::string text = std::to_string(block.batch()) + ":" + std::to_string(block.first());
+  if (block.last() != block.first()) text += "-" + std::to_string(block.last());
+  return text;
+}
+
+std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks) {
+  std::string text;
+  for (const pb::SerialBlock& b : blocks) text += (text.empty() ? "" : ",") + BlockText(b);
+  return text;
+}
+
+std::string Credits(uint64_t n) { return std::to_string(n) + (n == 1 ? " credit" : " credits"); }
+
+}  // namespace creg::cli

@@ -1,0 +1,60 @@
+// Output formatting for creg: aligned tables and "key: value" blocks for
+// people, pretty JSON for machines, and the names creg prints for enum
+// values (stable: they are part of the --json format, docs/cli.md).
+#pragma once
+
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "creg/state.pb.h"
+#include "creg/transaction.pb.h"
+#include "ledger/json.h"
+
+namespace creg::cli {
+
+// Pretty JSON and a newline on stdout.
+void PrintJson(const json::Value& value);
+
+// A table of text cells. Columns are padded to their widest cell and set two
+// spaces apart; columns whose cells are all numbers are right-aligned.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+  void AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+  bool empty() const { return rows_.empty(); }
+  void Print(std::ostream& out = std::cout) const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// "key:  value" lines with the values aligned; empty values are skipped.
+using Fields = std::vector<std::pair<std::string, std::string>>;
+void PrintFields(const Fields& fields, std::ostream& out = std::cout);
+
+// Microseconds since the Unix epoch as "2026-05-01T12:00:00Z" (UTC); "" for 0.
+std::string IsoTime(int64_t micros);
+
+// Enum names: lower case with dashes.
+std::string ReasonName(pb::RetirementReason reason);  // "voluntary-event-offset"
+std::optional<pb::RetirementReason> ParseReason(std::string_view name);
+// The reason names with a description each, one per line, for --help.
+std::string ReasonList();
+std::string RoleName(pb::Role role);                     // "operator", "holder"
+std::string AccountStatusName(pb::AccountStatus status);  // "active", ...
+std::string BlockStatusName(pb::BlockStatus status);      // "active", "retired", ...
+
+// "BATCH:FIRST-LAST" (the serial notation of docs/cli.md).
+std::string BlockText(const pb::SerialBlock& block);
+std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks);
+
+// "1 credit", "500 credits".
+std::string Credits(uint64_t n);
+
+}  // namespace creg::cli
