@@ -131,26 +131,13 @@ int History(Context& ctx) {
                                 response->history().entry_indexes().end());
   std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, indexes);
   if (!entries) return ctx.exit_code();
-  if (ctx.json()) {
-    json::Value list = json::Value::EmptyArray();
-    for (const EntryView& e : *entries) list.Append(EntryJson(e));
-    json::Value v = json::Value::EmptyObject();
-    v.Set("account_id", *id);
-    v.Set("entries", std::move(list));
-    PrintJson(v);
-    return kExitOk;
-  }
-  if (entries->empty()) {
+  if (entries->empty() && !ctx.json()) {
     std::cout << "no transactions involve account " << *id << " yet\n";
     return kExitOk;
   }
-  Table table({"ENTRY", "TIME", "KIND", "SIGNER", "SUMMARY"});
-  for (const EntryView& e : *entries) {
-    table.AddRow({std::to_string(e.entry.index()), IsoTime(e.entry.timestamp_micros()), e.kind,
-                  e.envelope.signer(), e.summary});
-  }
-  table.Print();
-  return kExitOk;
+  json::Value doc = json::Value::EmptyObject();
+  doc.Set("account_id", *id);
+  return PrintEntryList(ctx, *entries, std::move(doc));
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "tools/cli/log_walk.h"
 
+#include <iostream>
 #include <map>
+
+#include "tools/cli/output.h"
 
 namespace creg::cli {
 
@@ -89,6 +92,23 @@ bool WalkLog(Context& ctx, const std::function<void(const EntryView&)>& visit) {
     start += static_cast<uint64_t>(page->entries().entries_size());
   }
   return true;
+}
+
+int PrintEntryList(Context& ctx, const std::vector<EntryView>& entries, json::Value doc) {
+  if (ctx.json()) {
+    json::Value list = json::Value::EmptyArray();
+    for (const EntryView& e : entries) list.Append(EntryJson(e));
+    doc.Set("entries", std::move(list));
+    PrintJson(doc);
+    return kExitOk;
+  }
+  Table table({"ENTRY", "TIME", "KIND", "SIGNER", "SUMMARY"});
+  for (const EntryView& e : entries) {
+    table.AddRow({std::to_string(e.entry.index()), IsoTime(e.entry.timestamp_micros()), e.kind,
+                  e.envelope.signer(), e.summary});
+  }
+  table.Print();
+  return kExitOk;
 }
 
 }  // namespace creg::cli

@@ -27,4 +27,8 @@ std::optional<std::vector<EntryView>> FetchEntries(Context& ctx,
 // False after printing a failure.
 bool WalkLog(Context& ctx, const std::function<void(const EntryView&)>& visit);
 
+// Prints entries as a table, or with --json as `doc` with an "entries"
+// member. Returns kExitOk.
+int PrintEntryList(Context& ctx, const std::vector<EntryView>& entries, json::Value doc);
+
 }  // namespace creg::cli

@@ -47,8 +47,12 @@ std::string AccountRetirementsPrefix(std::string_view account) { return Join("ar
 
 std::string BlockKey(uint64_t batch, uint64_t last) { return Be64(batch) + Be64(last); }
 std::string HoldingPrefix(std::string_view account) { return Join(account, ""); }
-std::string HoldingKey(std::string_view account, uint64_t batch, uint64_t first) {
-  return HoldingPrefix(account) + Be64(batch) + Be64(first);
+// Keyed by the block's last serial, like the partition: taking the lowest
+// serials of a block leaves its last serial, and so its key, unchanged, so
+// the common transfer overwrites a key instead of leaving a tombstone that
+// later seeks would have to skip.
+std::string HoldingKey(std::string_view account, uint64_t batch, uint64_t last) {
+  return HoldingPrefix(account) + Be64(batch) + Be64(last);
 }
 
 Status ScanEntryIndex(const StateView& v, ColumnId column, const std::string& prefix,
@@ -144,8 +148,8 @@ Status Tables::ScanHoldings(const StateView& v, std::string_view account, uint64
   return v.Scan(holdings, start, prefix, [&](std::string_view key, std::string_view value) {
     Holding h;
     h.batch = ReadBigEndian64(key.substr(base));
-    h.first = ReadBigEndian64(key.substr(base + 8));
-    h.last = ReadBigEndian64(value);
+    h.last = ReadBigEndian64(key.substr(base + 8));
+    h.first = ReadBigEndian64(value);
     return visit(h);
   });
 }
@@ -229,12 +233,12 @@ void Tables::PutBlock(StateOverlay& o, const Block& b) const {
   record.set_first(b.first);
   record.set_last(b.last);
   o.Put(blocks, BlockKey(b.batch, b.last), Serialize(record));
-  if (record.status() == pb::BLOCK_ACTIVE) o.Put(holdings, HoldingKey(record.owner(), b.batch, b.first), Be64(b.last));
+  if (record.status() == pb::BLOCK_ACTIVE) o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last), Be64(b.first));
 }
 
 void Tables::DeleteBlock(StateOverlay& o, const Block& b) const {
   o.Delete(blocks, BlockKey(b.batch, b.last));
-  if (b.record.status() == pb::BLOCK_ACTIVE) o.Delete(holdings, HoldingKey(b.record.owner(), b.batch, b.first));
+  if (b.record.status() == pb::BLOCK_ACTIVE) o.Delete(holdings, HoldingKey(b.record.owner(), b.batch, b.last));
 }
 
 void Tables::PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const { o.Put(index, TxKey(tx_id), Be64(entry)); }

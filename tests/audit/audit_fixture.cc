@@ -1,0 +1,186 @@
+#include "tests/audit/audit_fixture.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "ledger/encoding.h"
+#include "ledger/registry/transaction.h"
+#include "ledger/store.h"
+
+#ifndef CREG_AUDIT_BIN
+#error "CREG_AUDIT_BIN must name the creg-audit binary"
+#endif
+
+namespace creg::testing {
+namespace {
+
+uint64_t IndexOf(const Verdict& v) {
+  EXPECT_TRUE(IsAccepted(v)) << Describe(v);
+  return IsAccepted(v) ? AcceptedOf(v).entry_index : 0;
+}
+
+std::string ShellQuote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+StoryData::StoryData(const TempDir& dir, const std::string& name) : root_(dir.Sub(name)) {
+  std::filesystem::create_directories(root_);
+  harness_ = std::make_unique<RegistryHarness>(dir, name + "/db");
+  RegistryHarness& h = *harness_;
+  IndexOf(h.OpenAccount("developer"));
+  IndexOf(h.OpenAccount("organiser"));
+  IndexOf(h.RegisterProject(Story::kProjectA, "developer", "KE"));
+  IndexOf(h.RegisterProject(Story::kProjectB, "developer", "CN"));
+  IndexOf(h.Issue(Story::kProjectA, 1000, "developer", "VR-A-2025"));
+  IndexOf(h.Issue(Story::kProjectB, 500, "developer", "VR-B-2025"));
+  IndexOf(h.TransferQuantity("developer", "organiser", 1, 500));
+  IndexOf(h.TransferQuantity("developer", "organiser", 2, 100));
+  story_.retirement = IndexOf(h.RetireQuantity("organiser", 1, 120, Story::kBeneficiary));
+
+  // The organiser rotates its key: signed by the old key, naming the new.
+  std::string old_pem = h.KeyOf("organiser").ToPem();
+  const PrivateKey& fresh = h.NewKeyFor("organiser");
+  pb::TransactionBody rotate = h.Body();
+  rotate.mutable_rotate_key()->set_account_id("organiser");
+  rotate.mutable_rotate_key()->set_new_public_key(fresh.public_key().raw());
+  PrivateKey old_key = PrivateKey::FromPem(old_pem).value();
+  story_.rotation = IndexOf(h.SubmitSigned(SignTransaction(rotate, "organiser", old_key)));
+
+  pb::TransactionBody retire = h.Body();
+  auto* op = retire.mutable_retire();
+  op->set_account("organiser");
+  *op->mutable_credits()->add_blocks() = Serials(1, 121, 130);
+  *op->mutable_credits()->add_blocks() = Serials(2, 1, 5);
+  op->set_beneficiary("Example Sponsor Ltd");
+  op->set_reason(pb::VOLUNTARY_CORPORATE_INVENTORY);
+  op->set_country_of_use("DE");
+  op->set_claim_reference("INV-2026-7");
+  story_.multi_retirement = IndexOf(h.Submit(retire, "organiser"));
+  story_.cancellation = IndexOf(h.CancelQuantity("developer", 1, 10));
+  IndexOf(h.TransferQuantity("developer", "organiser", 1, 50));
+
+  const MerkleLog& log = h.registry().log();
+  story_.size = log.size();
+  for (uint64_t size = 0; size <= story_.size; ++size) roots_.push_back(log.RootAt(size).value());
+  signer_ = std::make_unique<NoteSigner>(
+      NoteSigner::Create("test.creg.example-checkpoints", PrivateKey::Generate().value()).value());
+  WriteText(root_ + "/checkpoint", Note(story_.size));
+  WriteText(root_ + "/verifier.key", VerifierKey() + "\n");
+}
+
+StoryData::~StoryData() = default;
+
+void StoryData::Close() { harness_.reset(); }
+
+std::string StoryData::Note(uint64_t size) const {
+  return SignedNote(Checkpoint{RegistryHarness::kOrigin, size, roots_.at(size)});
+}
+
+std::string StoryData::SignedNote(const Checkpoint& checkpoint) const {
+  return SignCheckpoint(checkpoint, *signer_);
+}
+
+void CopyDataDir(const std::string& from, const std::string& to) {
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
+}
+
+namespace {
+
+std::unique_ptr<Store> OpenForDamage(const std::string& data_root) {
+  StoreOptions options;
+  options.sync = false;
+  auto store = Store::Open(data_root + "/db", options, Registry::ColumnNames());
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+}  // namespace
+
+std::optional<std::string> ReadRecord(const std::string& data_root, const std::string& column,
+                                      const std::string& key) {
+  std::unique_ptr<Store> store = OpenForDamage(data_root);
+  if (store == nullptr) return std::nullopt;
+  StatusOr<std::optional<std::string>> value = store->Get(store->Column(column).value(), key);
+  EXPECT_TRUE(value.ok()) << value.status().ToString();
+  return value.ok() ? *value : std::nullopt;
+}
+
+void WriteRecord(const std::string& data_root, const std::string& column, const std::string& key,
+                 const std::optional<std::string>& value) {
+  std::unique_ptr<Store> store = OpenForDamage(data_root);
+  ASSERT_NE(store, nullptr);
+  ColumnId cf = store->Column(column).value();
+  WriteBatch batch(*store);
+  if (value.has_value()) {
+    batch.Put(cf, key, *value);
+  } else {
+    batch.Delete(cf, key);
+  }
+  ASSERT_TRUE(store->Write(batch).ok());
+}
+
+void EditRecord(const std::string& data_root, const std::string& column, const std::string& key,
+                const std::function<void(std::string&)>& edit) {
+  std::optional<std::string> value = ReadRecord(data_root, column, key);
+  ASSERT_TRUE(value.has_value()) << "no record to edit in " << column;
+  edit(*value);
+  WriteRecord(data_root, column, key, value);
+}
+
+std::vector<std::string> ColumnKeys(const std::string& data_root, const std::string& column) {
+  std::unique_ptr<Store> store = OpenForDamage(data_root);
+  std::vector<std::string> keys;
+  if (store == nullptr) return keys;
+  Status s = store->Scan(store->Column(column).value(), "", "",
+                         [&](std::string_view key, std::string_view) {
+                           keys.emplace_back(key);
+                           return true;
+                         });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return keys;
+}
+
+std::string IndexKey(uint64_t index) {
+  std::string key;
+  AppendBigEndian64(&key, index);
+  return key;
+}
+
+RunResult RunAudit(const std::vector<std::string>& args, const std::string& stdin_path) {
+  std::string command = ShellQuote(CREG_AUDIT_BIN);
+  for (const std::string& arg : args) command += " " + ShellQuote(arg);
+  command += " <" + ShellQuote(stdin_path.empty() ? "/dev/null" : stdin_path) + " 2>&1";
+  RunResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    ADD_FAILURE() << "cannot run " << command;
+    return result;
+  }
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (std::getenv("CREG_AUDIT_TEST_VERBOSE") != nullptr) {
+    std::fprintf(stderr, "$ %s\n%s[exit %d]\n", command.c_str(), result.output.c_str(),
+                 result.exit_code);
+  }
+  return result;
+}
+
+void WriteText(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << contents;
+  ASSERT_TRUE(out.good()) << "cannot write " << path;
+}
+
+}  // namespace creg::testing

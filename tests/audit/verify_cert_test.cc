@@ -1,0 +1,87 @@
+// Black-box tests of `creg-audit verify-cert`.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/certificate.h"
+#include "ledger/data_dir.h"
+#include "ledger/json.h"
+#include "tests/audit/audit_fixture.h"
+
+namespace creg::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class VerifyCertCliTest : public ::testing::Test {
+ protected:
+  VerifyCertCliTest() : data_(dir_) {
+    const Story& story = data_.story();
+    std::string cert = BuildRetirementCertificate(data_.harness().registry(),
+                                                  "R" + std::to_string(story.retirement),
+                                                  data_.Note(story.size), story.size)
+                           .value();
+    cert_path_ = dir_.Sub("cert.json");
+    WriteText(cert_path_, cert);
+  }
+
+  TempDir dir_;
+  StoryData data_;
+  std::string cert_path_;
+};
+
+TEST_F(VerifyCertCliTest, PrintsWhatTheCertificateProves) {
+  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("VERIFIED retirement R" + std::to_string(data_.story().retirement)));
+  EXPECT_THAT(r.output, HasSubstr("organiser retired 120 t CO2e"));
+  EXPECT_THAT(r.output, HasSubstr(Story::kBeneficiary));
+  EXPECT_THAT(r.output, HasSubstr("vintage 2025-01-01 to 2025-12-31"));
+  EXPECT_THAT(r.output, HasSubstr("project ke-cookstoves-001"));
+  EXPECT_THAT(r.output,
+              HasSubstr("in the log of " + std::to_string(data_.story().size) + " entries"));
+  EXPECT_THAT(r.output, HasSubstr(RegistryHarness::kOrigin));
+}
+
+TEST_F(VerifyCertCliTest, ReadsStandardInputAndKeyFiles) {
+  RunResult r = RunAudit({"verify-cert", "-", "--key", data_.root() + "/verifier.key"}, cert_path_);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("VERIFIED"));
+}
+
+TEST_F(VerifyCertCliTest, NamesTheFailedCheck) {
+  json::Value doc = json::Parse(ReadFile(cert_path_).value()).value();
+  doc.Find("retirement")->Set("beneficiary", "Someone Else");
+  WriteText(cert_path_, json::Serialize(doc));
+  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED check 'summary'"));
+  EXPECT_THAT(r.output, HasSubstr("retirement.beneficiary"));
+  EXPECT_THAT(r.output, HasSubstr("Someone Else"));
+}
+
+TEST_F(VerifyCertCliTest, RefusesAnotherRegistrysKey) {
+  NoteSigner other = NoteSigner::Create("other-log", PrivateKey::Generate().value()).value();
+  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", other.VerifierKey()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED check 'checkpoint'"));
+}
+
+TEST_F(VerifyCertCliTest, ExitCodesForUsageAndUnreadableInput) {
+  EXPECT_EQ(RunAudit({}).exit_code, 2);
+  EXPECT_EQ(RunAudit({"no-such-command"}).exit_code, 2);
+  EXPECT_EQ(RunAudit({"--help"}).exit_code, 0);
+  EXPECT_EQ(RunAudit({"verify-cert", "--help"}).exit_code, 0);
+  EXPECT_EQ(RunAudit({"verify-cert", cert_path_}).exit_code, 2);  // no --key
+  EXPECT_EQ(RunAudit({"verify-cert", cert_path_, "--key", "bad+key+x"}).exit_code, 2);
+  EXPECT_EQ(
+      RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey(), "--bogus", "1"}).exit_code,
+      2);
+  RunResult missing =
+      RunAudit({"verify-cert", dir_.Sub("missing.json"), "--key", data_.VerifierKey()});
+  EXPECT_EQ(missing.exit_code, 3) << missing.output;
+  EXPECT_EQ(RunAudit({"verify-cert", cert_path_, "--key", dir_.Sub("missing.key")}).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace creg::testing

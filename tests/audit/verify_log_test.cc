@@ -1,0 +1,194 @@
+// Black-box tests of `creg-audit verify-log`: a clean registry, and copies
+// of it damaged through the Store API, one kind of damage per test.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "creg/log.pb.h"
+#include "creg/state.pb.h"
+#include "tests/audit/audit_fixture.h"
+
+namespace creg::testing {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class VerifyLogCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    base_dir_ = new TempDir();
+    base_ = new StoryData(*base_dir_);
+    base_->Close();
+  }
+  static void TearDownTestSuite() {
+    delete base_;
+    delete base_dir_;
+  }
+
+  VerifyLogCliTest() : data_(dir_.Sub("copy")) { CopyDataDir(base_->root(), data_); }
+
+  RunResult Verify(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"verify-log", "--data", data_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunAudit(args);
+  }
+  const Story& story() const { return base_->story(); }
+
+  static TempDir* base_dir_;
+  static StoryData* base_;
+  TempDir dir_;
+  std::string data_;
+};
+
+TempDir* VerifyLogCliTest::base_dir_ = nullptr;
+StoryData* VerifyLogCliTest::base_ = nullptr;
+
+TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
+  RunResult r = Verify({"--key", base_->VerifierKey()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("VERIFIED"));
+  EXPECT_THAT(r.output, HasSubstr("entries:      " + std::to_string(story().size)));
+  EXPECT_THAT(r.output, HasSubstr("checkpoint:   size " + std::to_string(story().size)));
+  EXPECT_THAT(r.output, HasSubstr("(stored = replayed)"));
+  // issued, retired, cancelled, outstanding
+  EXPECT_THAT(r.output,
+              ContainsRegex("ke-cookstoves-001 +2025-01-01..2025-12-31 +1000 +130 +10 +860"));
+  EXPECT_THAT(r.output, ContainsRegex("cn-wind-002 +2025-01-01..2025-12-31 +500 +5 +0 +495"));
+  EXPECT_THAT(r.output, ContainsRegex("total +1500 +135 +10 +1355"));
+}
+
+TEST_F(VerifyLogCliTest, UsesTheDataFoldersKeyWhenNoneIsGiven) {
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("the data folder's own copy"));
+}
+
+TEST_F(VerifyLogCliTest, CheckpointOfAnotherKeyFails) {
+  NoteSigner other = NoteSigner::Create("other-log", PrivateKey::Generate().value()).value();
+  RunResult r = Verify({"--key", other.VerifierKey()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED checkpoint"));
+}
+
+TEST_F(VerifyLogCliTest, ChangedEntryByteIsLocated) {
+  const uint64_t index = 5;
+  EditRecord(data_, "log.entries", IndexKey(index), [](std::string& bytes) {
+    pb::LogEntry entry;
+    ASSERT_TRUE(entry.ParseFromString(bytes));
+    pb::SignedTransaction tx;
+    ASSERT_TRUE(tx.ParseFromString(entry.signed_transaction()));
+    size_t at = bytes.find(tx.signature());
+    ASSERT_NE(at, std::string::npos);
+    bytes[at + 10] ^= 0x40;  // Still decodes; no longer the bytes that were hashed.
+  });
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry 5: the leaf hash of the stored entry bytes"));
+  EXPECT_THAT(r.output, HasSubstr("expected: "));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
+
+TEST_F(VerifyLogCliTest, ChangedMerkleNodeIsLocated) {
+  // Entry 7 completes the subtrees of levels 0-3; damage level 2 (entries 4-7).
+  EditRecord(data_, "log.tree", IndexKey(7), [](std::string& record) {
+    ASSERT_EQ(record.size(), 4u * 32u);
+    record[2 * 32 + 5] ^= 0x01;
+  });
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entry 7 (log.tree): the node at "
+                                  "level 2 (entries 4-7)"));
+}
+
+TEST_F(VerifyLogCliTest, ChangedStateRecordIsLocated) {
+  std::vector<std::string> keys = ColumnKeys(data_, "reg.blocks");
+  ASSERT_FALSE(keys.empty());
+  EditRecord(data_, "reg.blocks", keys[0], [](std::string& value) {
+    pb::BlockRecord block;
+    ASSERT_TRUE(block.ParseFromString(value));
+    block.set_owner("mallory");
+    value = block.SerializeAsString();
+  });
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("FAILED state record reg.blocks[batch 1, block ending at serial"));
+  EXPECT_THAT(r.output, HasSubstr("owner: \"mallory\""));
+}
+
+TEST_F(VerifyLogCliTest, ChangedHeadIsLocated) {
+  EditRecord(data_, "log.meta", "head", [](std::string& head) {
+    head[20] ^= 0x01;  // a byte of the root
+  });
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED head (log.meta): root is not the root"));
+}
+
+TEST_F(VerifyLogCliTest, DeletedEntryIsLocated) {
+  WriteRecord(data_, "log.entries", IndexKey(4), std::nullopt);
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry 4: missing from log.entries"));
+}
+
+TEST_F(VerifyLogCliTest, SwappedEntriesAreLocated) {
+  std::optional<std::string> third = ReadRecord(data_, "log.entries", IndexKey(3));
+  std::optional<std::string> fourth = ReadRecord(data_, "log.entries", IndexKey(4));
+  ASSERT_TRUE(third.has_value() && fourth.has_value());
+  WriteRecord(data_, "log.entries", IndexKey(3), fourth);
+  WriteRecord(data_, "log.entries", IndexKey(4), third);
+  RunResult r = Verify({"--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output,
+              HasSubstr("FAILED entry 3: the entry stored at position 3 carries index 4"));
+  EXPECT_THAT(r.output,
+              HasSubstr("FAILED entry 4: the entry stored at position 4 carries index 3"));
+}
+
+TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
+  EditRecord(data_, "log.entries", IndexKey(2), [](std::string& bytes) { bytes.back() ^= 0x01; });
+  EditRecord(data_, "log.tree", IndexKey(11), [](std::string& record) {
+    record[32 + 1] ^= 0x01;  // level 1: entries 10-11
+  });
+  RunResult first = Verify();
+  EXPECT_EQ(first.exit_code, 1) << first.output;
+  EXPECT_THAT(first.output, HasSubstr("FAILED entry 2"));
+  EXPECT_THAT(first.output, Not(HasSubstr("entry 11")));
+  EXPECT_THAT(first.output, HasSubstr("stopped at the first"));
+
+  RunResult all = Verify({"--keep-going"});
+  EXPECT_EQ(all.exit_code, 1) << all.output;
+  EXPECT_THAT(all.output, HasSubstr("FAILED entry 2"));
+  EXPECT_THAT(all.output, HasSubstr("FAILED Merkle node record of entry 11 (log.tree)"));
+  EXPECT_THAT(all.output, HasSubstr("the log was rewritten after it was signed"));
+  EXPECT_THAT(all.output, HasSubstr("the replay stopped at entry 2"));
+}
+
+TEST_F(VerifyLogCliTest, CheckpointBeyondTheLogMeansItShrank) {
+  Checkpoint later{RegistryHarness::kOrigin, story().size + 3, base_->RootAt(story().size)};
+  WriteText(data_ + "/checkpoint", base_->SignedNote(later));
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("the log shrank or was truncated"));
+}
+
+TEST_F(VerifyLogCliTest, CheckpointOfAnotherHistoryMeansRewritten) {
+  Checkpoint other{RegistryHarness::kOrigin, story().size, base_->RootAt(story().size - 1)};
+  WriteText(data_ + "/checkpoint", base_->SignedNote(other));
+  RunResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED checkpoint: the root of the first"));
+}
+
+TEST_F(VerifyLogCliTest, UsageAndUnreadableFolder) {
+  EXPECT_EQ(RunAudit({"verify-log"}).exit_code, 2);
+  EXPECT_EQ(RunAudit({"verify-log", "--data", data_, "extra"}).exit_code, 2);
+  EXPECT_EQ(RunAudit({"verify-log", "--data", dir_.Sub("nothing-here")}).exit_code, 3);
+}
+
+}  // namespace
+}  // namespace creg::testing

@@ -1,0 +1,261 @@
+#include "ledger/certificate.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "ledger/encoding.h"
+#include "ledger/json.h"
+#include "tests/audit/audit_fixture.h"
+
+namespace creg {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::Story;
+using testing::StoryData;
+
+class CertificateTest : public ::testing::Test {
+ protected:
+  CertificateTest() : data_(dir_) {}
+
+  std::string Build(uint64_t entry_index) {
+    StatusOr<std::string> cert =
+        BuildRetirementCertificate(data_.harness().registry(), "R" + std::to_string(entry_index),
+                                   data_.Note(data_.story().size), data_.story().size);
+    EXPECT_TRUE(cert.ok()) << cert.status().ToString();
+    return cert.ok() ? *cert : "";
+  }
+  NoteVerifier Verifier() const {
+    return NoteVerifier::FromVerifierKey(data_.VerifierKey()).value();
+  }
+  StatusOr<VerifiedRetirement> Verify(const std::string& cert) {
+    return VerifyRetirementCertificate(cert, Verifier());
+  }
+  // The certificate of the first retirement, edited as JSON.
+  std::string Edited(const std::function<void(json::Value&)>& edit) {
+    json::Value doc = json::Parse(Build(data_.story().retirement)).value();
+    edit(doc);
+    return json::Serialize(doc);
+  }
+  // Expects `cert` to be refused by check `check` with `code`.
+  void ExpectRefused(const std::string& cert, std::string_view check, StatusCode code) {
+    StatusOr<VerifiedRetirement> v = Verify(cert);
+    ASSERT_FALSE(v.ok()) << "certificate was accepted";
+    EXPECT_EQ(FailedCertificateCheck(v.status()), check) << v.status().ToString();
+    EXPECT_EQ(v.status().code(), code) << v.status().ToString();
+  }
+
+  creg::testing::TempDir dir_;
+  StoryData data_;
+};
+
+std::string FlipBase64Byte(const std::string& text, size_t offset) {
+  std::string bytes = Base64Decode(text).value();
+  bytes[offset % bytes.size()] ^= 0x01;
+  return Base64Encode(bytes);
+}
+
+TEST_F(CertificateTest, RoundTripProvesTheRetirement) {
+  const Story& story = data_.story();
+  std::string cert = Build(story.retirement);
+  StatusOr<VerifiedRetirement> v = Verify(cert);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->retirement_id, "R" + std::to_string(story.retirement));
+  EXPECT_EQ(v->entry_index, story.retirement);
+  EXPECT_EQ(v->origin, testing::RegistryHarness::kOrigin);
+  EXPECT_EQ(v->checkpoint_size, story.size);
+  EXPECT_EQ(v->checkpoint_root, data_.RootAt(story.size));
+  EXPECT_EQ(v->account, "organiser");
+  EXPECT_EQ(v->beneficiary, Story::kBeneficiary);
+  EXPECT_EQ(v->reason, "VOLUNTARY_EVENT_OFFSET");
+  EXPECT_EQ(v->purpose, "VOLUNTARY_EVENT_OFFSET: offsetting the emissions of the event");
+  EXPECT_EQ(v->country_of_use, "CN");
+  EXPECT_EQ(v->quantity, 120u);
+  EXPECT_EQ(v->project_id, Story::kProjectA);
+  EXPECT_THAT(v->serials,
+              ::testing::ElementsAre("1-1-120-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231"));
+  ASSERT_EQ(v->batches.size(), 1u);
+  EXPECT_EQ(v->batches[0].vintage_start, "2025-01-01");
+  EXPECT_EQ(v->batches[0].vintage_end, "2025-12-31");
+  EXPECT_EQ(v->key_rotations, 0u);
+  EXPECT_THAT(v->retired_at,
+              ::testing::MatchesRegex("20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]{8}\\.[0-9]{6}Z"));
+
+  // The document carries what DESIGN.md names, and the summary in full.
+  json::Value doc = json::Parse(cert).value();
+  EXPECT_EQ(doc.GetString("format").value(), kCertificateFormat);
+  const json::Value& summary = *doc.Find("retirement");
+  EXPECT_EQ(summary.GetString("retired_at").value(), v->retired_at);
+  EXPECT_EQ(summary.GetUint("quantity").value(), 120u);
+  EXPECT_EQ(doc.Find("accounts")->as_array().size(), 1u);
+  EXPECT_EQ(doc.Find("issuances")->as_array().size(), 1u);
+  EXPECT_EQ(doc.Find("projects")->as_array().size(), 1u);
+}
+
+TEST_F(CertificateTest, RetirementAfterKeyRotationAcrossTwoProjects) {
+  const Story& story = data_.story();
+  StatusOr<VerifiedRetirement> v = Verify(Build(story.multi_retirement));
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->key_rotations, 1u);
+  EXPECT_EQ(v->quantity, 15u);
+  EXPECT_EQ(v->project_id, std::string(Story::kProjectA) + "," + Story::kProjectB);
+  EXPECT_EQ(v->purpose, "VOLUNTARY_CORPORATE_INVENTORY");
+  EXPECT_EQ(v->claim_reference, "INV-2026-7");
+  EXPECT_THAT(v->serials,
+              ::testing::ElementsAre("1-121-130-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231",
+                                     "2-1-5-CREG-VCS-CN-cn-wind-002-20250101-20251231"));
+  ASSERT_EQ(v->batches.size(), 2u);
+  EXPECT_EQ(v->batches[1].quantity, 5u);
+  EXPECT_EQ(v->batches[1].project_country, "CN");
+}
+
+TEST_F(CertificateTest, BuildRefusesUnknownAndUncoveredRetirements) {
+  const Registry& registry = data_.harness().registry();
+  const Story& story = data_.story();
+  EXPECT_EQ(BuildRetirementCertificate(registry, "R999", data_.Note(story.size), story.size)
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  StatusOr<std::string> early =
+      BuildRetirementCertificate(registry, "R" + std::to_string(story.retirement),
+                                 data_.Note(story.retirement), story.retirement);
+  EXPECT_EQ(early.status().code(), StatusCode::kFailedPrecondition) << early.status().ToString();
+  StatusOr<std::string> mismatched = BuildRetirementCertificate(
+      registry, "R" + std::to_string(story.retirement), data_.Note(story.size - 1), story.size);
+  EXPECT_EQ(mismatched.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(CertificateTest, ChangedBeneficiaryIsRefused) {
+  ExpectRefused(
+      Edited([](json::Value& doc) { doc.Find("retirement")->Set("beneficiary", "Someone Else"); }),
+      cert_check::kSummary, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, ChangedQuantityIsRefused) {
+  std::string cert =
+      Edited([](json::Value& doc) { doc.Find("retirement")->Set("quantity", 1200); });
+  ExpectRefused(cert, cert_check::kSummary, StatusCode::kDataLoss);
+  EXPECT_THAT(Verify(cert).status().message(), HasSubstr("expected 120"));
+}
+
+TEST_F(CertificateTest, ChangedSerialIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) {
+                  doc.Find("retirement")->Find("serials")->as_array()[0] =
+                      "1-1-121-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231";
+                }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, ChangedProofHashIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& hash = doc.Find("inclusion_proof")->as_array().at(0);
+                  hash = FlipBase64Byte(hash.as_string(), 7);
+                }),
+                cert_check::kInclusion, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, ChangedEntryByteIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& entry = *doc.Find("entry");
+                  entry = FlipBase64Byte(entry.as_string(), 40);
+                }),
+                cert_check::kInclusion, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, ChangedCheckpointLineIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& note = *doc.Find("checkpoint");
+                  std::string text = note.as_string();
+                  size_t size_line = text.find('\n') + 1;
+                  text.insert(size_line, "1");  // tree size 14 becomes 114
+                  note = text;
+                }),
+                cert_check::kCheckpoint, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, ChangedCheckpointSignatureIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& note = *doc.Find("checkpoint");
+                  std::string text = note.as_string();
+                  size_t sig = text.rfind(' ') + 1;
+                  std::string flipped = FlipBase64Byte(text.substr(sig, text.size() - sig - 1), 30);
+                  note = text.substr(0, sig) + flipped + "\n";
+                }),
+                cert_check::kCheckpoint, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, CheckpointOfAnotherKeyIsRefused) {
+  NoteSigner other = NoteSigner::Create("other-log", PrivateKey::Generate().value()).value();
+  std::string note =
+      SignCheckpoint(Checkpoint{testing::RegistryHarness::kOrigin, data_.story().size,
+                                data_.RootAt(data_.story().size)},
+                     other);
+  ExpectRefused(Edited([&](json::Value& doc) { doc.Set("checkpoint", note); }),
+                cert_check::kCheckpoint, StatusCode::kPermissionDenied);
+}
+
+TEST_F(CertificateTest, OriginOtherThanTheCheckpointsIsRefused) {
+  ExpectRefused(Edited([](json::Value& doc) { doc.Set("origin", "other.example"); }),
+                cert_check::kOrigin, StatusCode::kPermissionDenied);
+}
+
+TEST_F(CertificateTest, AnotherIncludedEntryIsNotARetirement) {
+  // A real, included entry (the cancellation) in place of the retirement.
+  const Story& story = data_.story();
+  auto proof = data_.harness().registry().log().InclusionProof(story.cancellation, story.size);
+  json::Array hashes;
+  for (const Hash& h : proof.value()) hashes.emplace_back(h.ToBase64());
+  std::string bytes = data_.harness().registry().log().Entry(story.cancellation).value();
+  ExpectRefused(Edited([&](json::Value& doc) {
+                  doc.Set("entry_index", story.cancellation);
+                  doc.Set("entry", Base64Encode(bytes));
+                  doc.Set("inclusion_proof", std::move(hashes));
+                }),
+                cert_check::kEntry, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, MissingKeyRotationEvidenceFailsTheSignature) {
+  json::Value doc = json::Parse(Build(data_.story().multi_retirement)).value();
+  doc.Find("accounts")->as_array().pop_back();  // drop the rotate_key entry
+  ExpectRefused(json::Serialize(doc), cert_check::kSignature, StatusCode::kPermissionDenied);
+}
+
+TEST_F(CertificateTest, WrongIssuanceAndProjectEvidenceIsRefused) {
+  json::Value multi = json::Parse(Build(data_.story().multi_retirement)).value();
+  json::Value issuance_b = multi.Find("issuances")->as_array().at(1);
+  json::Value project_b = multi.Find("projects")->as_array().at(1);
+  ExpectRefused(
+      Edited([&](json::Value& doc) { doc.Find("issuances")->as_array()[0] = issuance_b; }),
+      cert_check::kIssuances, StatusCode::kDataLoss);
+  ExpectRefused(Edited([&](json::Value& doc) { doc.Find("projects")->as_array()[0] = project_b; }),
+                cert_check::kProjects, StatusCode::kDataLoss);
+}
+
+TEST_F(CertificateTest, UnknownMissingAndMistypedFieldsAreRefused) {
+  ExpectRefused(Edited([](json::Value& doc) { doc.Set("extra", true); }), cert_check::kDocument,
+                StatusCode::kInvalidArgument);
+  ExpectRefused(Edited([](json::Value& doc) { doc.Find("retirement")->Set("note", "x"); }),
+                cert_check::kDocument, StatusCode::kInvalidArgument);
+  ExpectRefused(Edited([](json::Value& doc) {
+                  auto& members = doc.Find("retirement")->as_object();
+                  members.erase(members.begin());
+                }),
+                cert_check::kDocument, StatusCode::kInvalidArgument);
+  ExpectRefused(Edited([](json::Value& doc) { doc.Set("entry_index", "41"); }),
+                cert_check::kDocument, StatusCode::kInvalidArgument);
+  ExpectRefused(
+      Edited([](json::Value& doc) { doc.Set("format", "creg-retirement-certificate/2"); }),
+      cert_check::kFormat, StatusCode::kInvalidArgument);
+  ExpectRefused("not json", cert_check::kDocument, StatusCode::kInvalidArgument);
+}
+
+TEST(Rfc3339MicrosTest, FormatsUtcWithMicroseconds) {
+  EXPECT_EQ(Rfc3339Micros(0), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(Rfc3339Micros(1'777'000'000'123'456), "2026-04-24T03:06:40.123456Z");
+  EXPECT_EQ(Rfc3339Micros(-1), "1969-12-31T23:59:59.999999Z");
+}
+
+}  // namespace
+}  // namespace creg
