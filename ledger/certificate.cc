@@ -206,6 +206,59 @@ StatusOr<std::map<std::string, const ProvenEntry*>> CheckProjects(
   return projects;
 }
 
+// Contiguous runs of `blocks`, sorted; nullopt if any overlap or is empty.
+std::optional<std::vector<pb::SerialBlock>> Merged(std::vector<pb::SerialBlock> blocks) {
+  auto key = [](const pb::SerialBlock& b) { return std::make_pair(b.batch(), b.first()); };
+  std::sort(blocks.begin(), blocks.end(), [&](auto& a, auto& b) { return key(a) < key(b); });
+  std::vector<pb::SerialBlock> out;
+  for (const pb::SerialBlock& b : blocks) {
+    if (b.first() == 0 || b.first() > b.last()) return std::nullopt;
+    if (!out.empty() && out.back().batch() == b.batch() && out.back().last() >= b.first() - 1) {
+      if (out.back().last() >= b.first()) return std::nullopt;
+      out.back().set_last(b.last());
+      continue;
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+// The retired blocks are sound, add up to effects.quantity, and are what
+// the holder signed for (the same serials, or the quantity of one batch).
+StatusOr<uint64_t> CheckRetiredBlocks(const pb::CreditSelection& signed_for, const pb::Effects& fx,
+                                      const std::string& at) {
+  std::vector<pb::SerialBlock> retired(fx.blocks().begin(), fx.blocks().end());
+  std::optional<std::vector<pb::SerialBlock>> merged = Merged(retired);
+  uint64_t sum = 0;
+  for (const pb::SerialBlock& b : retired) {
+    if (!merged.has_value() || b.last() - b.first() >= UINT64_MAX - sum) break;
+    sum += b.last() - b.first() + 1;
+  }
+  if (retired.empty() || !merged.has_value() || sum != fx.quantity()) {
+    return Fail(check::kEntry, at + "expected retired blocks that do not overlap and add up to " +
+                                   "the retired quantity " + N(fx.quantity()) + ", found " +
+                                   N(retired.size()) + " blocks of " + N(sum) + " credits");
+  }
+  bool as_signed;
+  if (signed_for.blocks_size() > 0) {
+    std::optional<std::vector<pb::SerialBlock>> selected =
+        Merged({signed_for.blocks().begin(), signed_for.blocks().end()});
+    auto same = [](const pb::SerialBlock& a, const pb::SerialBlock& b) {
+      return a.batch() == b.batch() && a.first() == b.first() && a.last() == b.last();
+    };
+    as_signed = selected.has_value() && std::equal(selected->begin(), selected->end(),
+                                                   merged->begin(), merged->end(), same);
+  } else {
+    as_signed = sum == signed_for.quantity() &&
+                std::all_of(retired.begin(), retired.end(),
+                            [&](auto& b) { return b.batch() == signed_for.batch(); });
+  }
+  if (!as_signed) {
+    return Fail(check::kEntry, at + "the retired blocks are not the credits the holder signed for");
+  }
+  return sum;
+}
+
 // Every check after the checkpoint's signature and origin; the facts.
 StatusOr<VerifiedRetirement> CheckEvidence(Evidence& ev, const Checkpoint& cp) {
   ProvenEntry& r = ev.retirement;
@@ -225,18 +278,7 @@ StatusOr<VerifiedRetirement> CheckEvidence(Evidence& ev, const Checkpoint& cp) {
     return Fail(check::kEntry, at + "expected retirement id R" + N(r.index) + ", found " +
                                    Quoted(fx.retirement_id()));
   }
-  uint64_t sum = 0;
-  for (const pb::SerialBlock& b : fx.blocks()) {
-    if (b.first() == 0 || b.first() > b.last() || b.last() - b.first() >= UINT64_MAX - sum) {
-      return Fail(check::kEntry,
-                  at + "retired block " + N(b.first()) + "-" + N(b.last()) + " is invalid");
-    }
-    sum += b.last() - b.first() + 1;
-  }
-  if (fx.blocks().empty() || sum != fx.quantity()) {
-    return Fail(check::kEntry, at + "expected quantity " + N(sum) +
-                                   " (sum of retired blocks), found " + N(fx.quantity()));
-  }
+  CREG_ASSIGN_OR_RETURN(uint64_t sum, CheckRetiredBlocks(op.credits(), fx, at));
   if (r.tx.envelope.signer() != op.account()) {
     return Fail(check::kSignature,
                 at + "signed by " + Quoted(r.tx.envelope.signer()) +

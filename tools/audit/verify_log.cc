@@ -313,6 +313,7 @@ Status LogAudit::CheckThroughRegistry() {
 }
 
 void LogAudit::PrintSummary() const {
+  if (findings_.stop()) return;  // A partial summary would mislead.
   std::cout << "\nentries:      " << checker_->size() << " (root " << checker_->root().ToBase64()
             << ")\n";
   if (checkpoint_.has_value()) {
@@ -322,7 +323,11 @@ void LogAudit::PrintSummary() const {
   std::cout << "replayed:     " << replayed_ << " entries through the registry rules\n";
   if (digest_.has_value())
     std::cout << "state digest: " << Hex(*digest_) << " (stored = replayed)\n";
-  std::cout << "credits (t CO2e) by project and vintage:\n";
+  std::cout << "credits (t CO2e) by project and vintage";
+  if (replay_stopped_at_.has_value()) {
+    std::cout << ", of the first " << *replay_stopped_at_ << " entries only";
+  }
+  std::cout << ":\n";
   totals_.Print(std::cout);
 }
 

@@ -106,6 +106,7 @@ struct Expectation {
 // The registry rules over plain containers.
 class Model {
  public:
+  using enum RuleCode;
   std::map<std::string, pb::AccountStatus> accounts;  // the operator and holders
   std::set<std::string> projects;
   std::set<std::pair<std::string, std::string>> issued;  // (project, verification_ref)
@@ -146,45 +147,38 @@ class Model {
     }
     const pb::TransactionBody& body = tx.body;
     auto nonce = nonces.find({tx.signer, body.nonce()});
-    e.RefuseIf(!tx.good_signature, RuleCode::kBadSignature);
-    e.RefuseIf(nonce != nonces.end() && nonce->second != body.SerializeAsString(),
-               RuleCode::kReplayed);
+    e.RefuseIf(!tx.good_signature, kBadSignature);
+    e.RefuseIf(nonce != nonces.end() && nonce->second != body.SerializeAsString(), kReplayed);
     e.RefuseIf(tx.signer != kOperator && !body.has_transfer() && !body.has_retire(),
-               RuleCode::kNotAuthorized);
+               kNotAuthorized);
     Usable(tx.signer, e);
     if (body.has_open_account()) {
-      e.RefuseIf(accounts.count(body.open_account().account_id()), RuleCode::kAccountExists);
+      e.RefuseIf(accounts.count(body.open_account().account_id()), kAccountExists);
     } else if (body.has_set_account_status()) {  // only unambiguous changes are generated
       const auto& op = body.set_account_status();
-      e.RefuseIf(accounts.at(op.account_id()) == pb::ACCOUNT_CLOSED,
-                 RuleCode::kInvalidStatusChange);
-      e.RefuseIf(op.status() == pb::ACCOUNT_CLOSED && Count(op.account_id()) > 0,
-                 RuleCode::kAccountNotEmpty);
-    } else if (body.has_register_project()) {
-      e.RefuseIf(projects.count(body.register_project().project_id()), RuleCode::kProjectExists);
+      e.RefuseIf(accounts.at(op.account_id()) == pb::ACCOUNT_CLOSED, kInvalidStatusChange);
+      e.RefuseIf(op.status() == pb::ACCOUNT_CLOSED && Count(op.account_id()) > 0, kAccountNotEmpty);
     } else if (body.has_issue()) {
       const auto& op = body.issue();
-      e.RefuseIf(!projects.count(op.project_id()), RuleCode::kUnknownProject);
-      e.RefuseIf(op.quantity() == 0 || op.quantity() > kMaxQuantity, RuleCode::kInvalidQuantity);
-      e.RefuseIf(issued.count({op.project_id(), op.verification_ref()}),
-                 RuleCode::kDuplicateIssuance);
+      e.RefuseIf(!projects.count(op.project_id()), kUnknownProject);
+      e.RefuseIf(op.quantity() == 0 || op.quantity() > kMaxQuantity, kInvalidQuantity);
+      e.RefuseIf(issued.count({op.project_id(), op.verification_ref()}), kDuplicateIssuance);
       Usable(op.to_account(), e);
       e.batch = batches.size() + 1;
     } else if (body.has_transfer()) {
       const auto& op = body.transfer();
-      e.RefuseIf(op.from_account() != tx.signer, RuleCode::kNotAuthorized);
-      e.RefuseIf(op.from_account() == op.to_account(), RuleCode::kSelfTransfer);
+      e.RefuseIf(op.from_account() != tx.signer, kNotAuthorized);
+      e.RefuseIf(op.from_account() == op.to_account(), kSelfTransfer);
       Usable(op.to_account(), e);
       Select(op.from_account(), op.credits(), e);
     } else if (body.has_retire()) {
       const auto& op = body.retire();
-      e.RefuseIf(op.account() != tx.signer, RuleCode::kNotAuthorized);
+      e.RefuseIf(op.account() != tx.signer, kNotAuthorized);
       e.RefuseIf(op.beneficiary().empty() || op.reason() == pb::RETIREMENT_REASON_UNSPECIFIED,
-                 RuleCode::kRetirementIncomplete);
+                 kRetirementIncomplete);
       Select(op.account(), op.credits(), e);
     } else if (body.has_cancel()) {  // a suspended holder's credits too; a closed one has none
-      e.RefuseIf(accounts.at(body.cancel().account()) == pb::ACCOUNT_CLOSED,
-                 RuleCode::kAccountClosed);
+      e.RefuseIf(accounts.at(body.cancel().account()) == pb::ACCOUNT_CLOSED, kAccountClosed);
       Select(body.cancel().account(), body.cancel().credits(), e);
     }
     return e;
@@ -198,7 +192,6 @@ class Model {
     if (body.has_set_account_status()) {
       accounts[body.set_account_status().account_id()] = body.set_account_status().status();
     }
-    if (body.has_register_project()) projects.insert(body.register_project().project_id());
     if (body.has_issue()) {
       issued.insert({body.issue().project_id(), body.issue().verification_ref()});
       batches.emplace_back(body.issue().quantity(), Credit{body.issue().to_account()});
@@ -217,10 +210,9 @@ class Model {
   // An account that signs or receives must exist and be active.
   void Usable(const std::string& id, Expectation& e) const {
     auto it = accounts.find(id);
-    e.RefuseIf(it == accounts.end(), RuleCode::kUnknownAccount);
-    e.RefuseIf(it != accounts.end() && it->second == pb::ACCOUNT_SUSPENDED,
-               RuleCode::kAccountSuspended);
-    e.RefuseIf(it != accounts.end() && it->second == pb::ACCOUNT_CLOSED, RuleCode::kAccountClosed);
+    e.RefuseIf(it == accounts.end(), kUnknownAccount);
+    e.RefuseIf(it != accounts.end() && it->second == pb::ACCOUNT_SUSPENDED, kAccountSuspended);
+    e.RefuseIf(it != accounts.end() && it->second == pb::ACCOUNT_CLOSED, kAccountClosed);
   }
 
   // Credits `holder` must hold active: explicit blocks (not overlapping),
@@ -229,29 +221,29 @@ class Model {
   void Select(const std::string& holder, const pb::CreditSelection& sel, Expectation& e) const {
     Serials chosen;
     for (const auto& b : sel.blocks()) {
-      e.RefuseIf(b.first() == 0 || b.first() > b.last(), RuleCode::kInvalidSerials);
-      e.RefuseIf(!Known(b.batch()), RuleCode::kUnknownBatch);
-      e.RefuseIf(b.batch() == 0, RuleCode::kMalformed);
+      e.RefuseIf(b.first() == 0 || b.first() > b.last(), kInvalidSerials);
+      e.RefuseIf(!Known(b.batch()), kUnknownBatch);
+      e.RefuseIf(b.batch() == 0, kMalformed);
       if (!Known(b.batch())) continue;
-      e.RefuseIf(b.last() > Size(b.batch()), RuleCode::kInvalidSerials);
+      e.RefuseIf(b.last() > Size(b.batch()), kInvalidSerials);
       for (uint64_t s = std::max<uint64_t>(b.first(), 1); s <= std::min(b.last(), Size(b.batch()));
            ++s) {
         const Credit& c = At(b.batch(), s);
-        e.RefuseIf(!chosen.insert({b.batch(), s}).second, RuleCode::kInvalidSerials);
-        e.RefuseIf(c.status == pb::BLOCK_RETIRED, RuleCode::kCreditsRetired);
-        e.RefuseIf(c.status == pb::BLOCK_CANCELLED, RuleCode::kCreditsCancelled);
-        e.RefuseIf(c.owner != holder, RuleCode::kCreditsNotHeld);
+        e.RefuseIf(!chosen.insert({b.batch(), s}).second, kInvalidSerials);
+        e.RefuseIf(c.status == pb::BLOCK_RETIRED, kCreditsRetired);
+        e.RefuseIf(c.status == pb::BLOCK_CANCELLED, kCreditsCancelled);
+        e.RefuseIf(c.owner != holder, kCreditsNotHeld);
       }
     }
     if (sel.blocks_size() == 0) {
       const uint64_t b = sel.batch(), q = sel.quantity();
-      e.RefuseIf(b == 0 || q == 0, RuleCode::kMalformed);
-      e.RefuseIf(q == 0 || q > kMaxQuantity, RuleCode::kInvalidQuantity);
-      e.RefuseIf(!Known(b), RuleCode::kUnknownBatch);
+      e.RefuseIf(b == 0 || q == 0, kMalformed);
+      e.RefuseIf(q == 0 || q > kMaxQuantity, kInvalidQuantity);
+      e.RefuseIf(!Known(b), kUnknownBatch);
       for (uint64_t s = 1; Known(b) && s <= Size(b) && chosen.size() < q; ++s) {
         if (At(b, s).owner == holder && At(b, s).status == pb::BLOCK_ACTIVE) chosen.insert({b, s});
       }
-      e.RefuseIf(Known(b) && chosen.size() < q, RuleCode::kInsufficientCredits);
+      e.RefuseIf(Known(b) && chosen.size() < q, kInsufficientCredits);
     }
     e.moved = Merge(chosen);
   }
@@ -298,15 +290,8 @@ class RegistryModelTest : public ::testing::Test {
     model_.accounts[kOperator] = pb::ACCOUNT_ACTIVE;
     for (int i = 1; i <= 6; ++i) Send(OpenAccountTx("holder-" + std::to_string(i)));
     for (const char* id : {"ke-cookstoves", "br-forest", "in-solar"}) {
-      pb::TransactionBody body = h_->Body();
-      auto* op = body.mutable_register_project();
-      op->set_project_id(id);
-      op->set_name(id);
-      op->set_standard("VCS");
-      op->set_methodology("AMS-II.G");
-      op->set_country("KE");
-      op->set_proponent("holder-1");
-      Send(Sign(body, kOperator));
+      ASSERT_TRUE(IsAccepted(h_->RegisterProject(id, "holder-1")));
+      model_.projects.insert(id);
     }
     for (int i = 0; i < 5; ++i) Send(IssueTx(Pick(holders_), Uniform(1, 200)));
     ASSERT_EQ(model_.batches.size(), 5u);
@@ -404,7 +389,9 @@ class RegistryModelTest : public ::testing::Test {
         if (tx.body.has_open_account()) holders_.push_back(tx.body.open_account().account_id());
       }
     }
-    if (group) EXPECT_TRUE(reg.Commit(std::move(*group)).ok());
+    if (group) {
+      EXPECT_TRUE(reg.Commit(std::move(*group)).ok());
+    }
     EXPECT_EQ(reg.log().size(), next) << "log size after " << n << " transactions";
     for (const auto& [tx, a, e] : applied) CheckEffects(tx, a, e);
     return verdicts;
@@ -610,15 +597,17 @@ class RegistryModelTest : public ::testing::Test {
   }
 
   // `transactions` random transactions, a fifth of the steps as a group of
-  // 2..8; the whole state is checked after every step.
+  // 2..8; the whole state is checked after every step (every few steps in
+  // histories longer than 5000).
   void RunRandomHistory(uint64_t transactions) {
+    const uint64_t every = std::max<uint64_t>(1, transactions / 5000);
     for (uint64_t done = 0, step = 0; done < transactions && !HasFailure(); ++step) {
       SCOPED_TRACE("CREG_MODEL_SEED=" + std::to_string(seed_) + " step " + std::to_string(step));
       const uint64_t n = std::min(transactions - done, Chance(0.2) ? Uniform(2, 8) : 1);
       Run(n, [&] { return NextTx(); });
       done += n;
       if (Chance(0.002)) h_->Reopen();
-      CheckState();
+      if (step % every == 0 || done == transactions) CheckState();
     }
   }
 
@@ -705,31 +694,22 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
 TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {
   Send(IssueTx("holder-1", 10));
   ASSERT_FALSE(HasFailure());
-  pb::CreditSelection four, five;
+  pb::CreditSelection four;
   four.set_batch(model_.batches.size());
   four.set_quantity(4);
-  five = four;
-  five.set_quantity(5);
   Registry& source = h_->registry();
   const std::string before = source.StateDigest().value().ToHex();
-  Replica twin(dir_, "twin"), other(dir_, "other");
+  Replica twin(dir_, "twin");
   twin.Replay(source, 0, source.log().size(), rng_);
-  other.Replay(source, 0, source.log().size(), rng_);
   ASSERT_EQ(twin.Digest(), before);  // identical so far
-  ASSERT_EQ(other.Digest(), before);
 
-  // The source moves 4 credits to holder-2, the twin 4 to holder-3, the
-  // other 5 to holder-2.
+  // The source moves 4 credits to holder-2, the twin the same 4 to holder-3.
   ASSERT_TRUE(IsAccepted(Send(Sign(TransferBody("holder-1", "holder-2", four), "holder-1"))));
   const Sent to_3 = Sign(TransferBody("holder-1", "holder-3", four), "holder-1");
-  const Sent more = Sign(TransferBody("holder-1", "holder-2", five), "holder-1");
   ASSERT_TRUE(IsAccepted(twin.registry->Submit(to_3.bytes).value()));
-  ASSERT_TRUE(IsAccepted(other.registry->Submit(more.bytes).value()));
   const std::string after = source.StateDigest().value().ToHex();
   EXPECT_NE(after, before);
   EXPECT_NE(twin.Digest(), after);
-  EXPECT_NE(other.Digest(), after);
-  EXPECT_NE(twin.Digest(), other.Digest());
   Replica control(dir_, "control");  // replaying the source's own transfer gives its digest
   control.Replay(source, 0, source.log().size(), rng_);
   EXPECT_EQ(control.Digest(), after);

@@ -1,0 +1,186 @@
+// Hostile clients against a real cregd: the node answers each with the
+// documented behaviour and keeps serving everyone else.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
+#include "node/address.h"
+#include "node/frame.h"
+#include "tests/support/node_process.h"
+
+namespace creg {
+namespace {
+
+using testing::NodeProcess;
+
+int ConnectRaw(const std::string& address) {
+  auto host_port = ParseHostPort(address).value();
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(host_port.second);
+  inet_pton(AF_INET, host_port.first.c_str(), &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// True once the peer closed `fd` (a read returns 0 or fails) within `wait`.
+bool ClosedWithin(int fd, std::chrono::seconds wait) {
+  timeval tv{static_cast<time_t>(wait.count()), 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buffer[256];
+  for (;;) {
+    ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n == 0) return true;
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
+  }
+}
+
+class HostileClientTest : public ::testing::Test {
+ protected:
+  void Start(const std::vector<std::string>& flags = {}) {
+    node_ = std::make_unique<NodeProcess>(dir_);
+    ASSERT_TRUE(node_->Start(flags));
+  }
+  bool Answers() {
+    auto client = Client::Connect(node_->address());
+    return client.ok() && (*client)->GetStatus().ok();
+  }
+  pb::TransactionBody Body(const std::string& nonce) {
+    pb::TransactionBody body;
+    body.set_origin(NodeProcess::kOrigin);
+    body.set_nonce(nonce);
+    return body;
+  }
+  std::string OpenAccountTx(const std::string& id, const PrivateKey& key) {
+    pb::TransactionBody body = Body("open-" + id);
+    body.mutable_open_account()->set_account_id(id);
+    body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+    body.mutable_open_account()->set_public_key(key.public_key().raw());
+    return SignTransaction(body, "operator", node_->OperatorKey());
+  }
+
+  creg::testing::TempDir dir_;
+  std::unique_ptr<NodeProcess> node_;
+};
+
+TEST_F(HostileClientTest, ThousandIdleConnectionsDoNotStarveOthers) {
+  // The test process needs descriptors for its side of the connections.
+  rlimit limit{};
+  getrlimit(RLIMIT_NOFILE, &limit);
+  limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 4096);
+  setrlimit(RLIMIT_NOFILE, &limit);
+  const size_t want = std::min<size_t>(1000, static_cast<size_t>(limit.rlim_cur) - 64);
+  Start();
+  std::vector<int> fds;
+  for (size_t i = 0; i < want; ++i) {
+    int fd = ConnectRaw(node_->address());
+    ASSERT_GE(fd, 0) << "connection " << i;
+    fds.push_back(fd);
+  }
+  // Normal clients still get answers while the idle ones are held open.
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(Answers());
+  auto client = Client::Connect(node_->address());
+  ASSERT_TRUE(client.ok());
+  auto status = (*client)->GetStatus();
+  ASSERT_TRUE(status.ok());
+  for (int fd : fds) close(fd);
+  RecordProperty("connections_held", static_cast<int>(fds.size()));
+}
+
+TEST_F(HostileClientTest, SlowSenderIsCutOffAtTheReadTimeout) {
+  Start({"--read-timeout", "2"});
+  int fd = ConnectRaw(node_->address());
+  ASSERT_GE(fd, 0);
+  std::string frame = EncodeFrame(std::string(64, 'x'));
+  auto started = std::chrono::steady_clock::now();
+  bool closed = false;
+  // One byte a second; the node must close before the frame completes.
+  for (size_t i = 0; i < frame.size() && !closed; ++i) {
+    if (write(fd, &frame[i], 1) != 1) {
+      closed = true;
+      break;
+    }
+    closed = ClosedWithin(fd, std::chrono::seconds(1));
+  }
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  close(fd);
+  EXPECT_TRUE(Answers());
+}
+
+TEST_F(HostileClientTest, ForgedSuspendedAndReplayedTransactionsAreRefused) {
+  Start();
+  auto client = node_->Connect();
+  PrivateKey holder = PrivateKey::Generate().value();
+  PrivateKey forger = PrivateKey::Generate().value();
+  ASSERT_TRUE(client->Submit(OpenAccountTx("holder-1", holder))->has_committed());
+
+  // Forged: claims to be the operator, signed by someone else's key.
+  pb::TransactionBody forged = Body("forged");
+  forged.mutable_open_account()->set_account_id("intruder");
+  forged.mutable_open_account()->set_role(pb::ROLE_OPERATOR);
+  forged.mutable_open_account()->set_public_key(forger.public_key().raw());
+  auto refused = client->Submit(SignTransaction(forged, "operator", forger));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->refused().code(), "BAD_SIGNATURE");
+
+  // Suspended account signing.
+  pb::TransactionBody suspend = Body("suspend");
+  suspend.mutable_set_account_status()->set_account_id("holder-1");
+  suspend.mutable_set_account_status()->set_status(pb::ACCOUNT_SUSPENDED);
+  suspend.mutable_set_account_status()->set_reason("investigation");
+  ASSERT_TRUE(client->Submit(SignTransaction(suspend, "operator", node_->OperatorKey()))->has_committed());
+  pb::TransactionBody rotate = Body("rotate");
+  rotate.mutable_rotate_key()->set_account_id("holder-1");
+  rotate.mutable_rotate_key()->set_new_public_key(forger.public_key().raw());
+  auto suspended = client->Submit(SignTransaction(rotate, "holder-1", holder));
+  ASSERT_TRUE(suspended.ok());
+  EXPECT_EQ(suspended->refused().code(), "ACCOUNT_SUSPENDED");
+
+  // Replay of a committed transaction: answered, applied once.
+  std::string open_again = OpenAccountTx("holder-1", holder);
+  auto replay = client->Submit(open_again);
+  ASSERT_TRUE(replay.ok());
+  ASSERT_TRUE(replay->has_committed());
+  EXPECT_TRUE(replay->committed().duplicate());
+  EXPECT_TRUE(Answers());
+}
+
+TEST_F(HostileClientTest, FloodBeyondTheInFlightLimitIsRefusedNotQueued) {
+  Start({"--max-in-flight", "16"});
+  auto client = node_->Connect();
+  constexpr int kFlood = 2000;
+  for (int i = 0; i < kFlood; ++i) {
+    pb::Request request;
+    request.mutable_submit()->set_signed_transaction("not a transaction " + std::to_string(i));
+    ASSERT_TRUE(client->Send(request).ok());
+  }
+  int exhausted = 0, refused = 0;
+  for (int i = 0; i < kFlood; ++i) {
+    auto response = client->Receive();
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    if (response->has_error()) {
+      EXPECT_EQ(response->error().code(), "RESOURCE_EXHAUSTED");
+      ++exhausted;
+    } else {
+      EXPECT_EQ(response->submit().refused().code(), "MALFORMED");
+      ++refused;
+    }
+  }
+  EXPECT_EQ(exhausted + refused, kFlood);
+  EXPECT_TRUE(Answers());
+}
+
+}  // namespace
+}  // namespace creg
