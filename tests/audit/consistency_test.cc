@@ -9,12 +9,19 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// One closed story registry for the suite; each test writes its own notes.
 class ConsistencyCliTest : public ::testing::Test {
  protected:
-  ConsistencyCliTest() : data_(dir_) {
-    data_.Close();
-    old_ = dir_.Sub("old.checkpoint");
-    new_ = dir_.Sub("new.checkpoint");
+  static void SetUpTestSuite() {
+    base_dir_ = new TempDir();
+    base_ = new StoryData(*base_dir_);
+    base_->Close();
+  }
+  static void TearDownTestSuite() {
+    delete base_;
+    delete base_dir_;
+  }
+  ConsistencyCliTest() : old_(dir_.Sub("old.checkpoint")), new_(dir_.Sub("new.checkpoint")) {
     WriteText(old_, data_.Note(5));
     WriteText(new_, data_.Note(data_.story().size));
   }
@@ -23,10 +30,15 @@ class ConsistencyCliTest : public ::testing::Test {
         {"consistency", old_path, new_path, "--data", data_.root(), "--key", data_.VerifierKey()});
   }
 
+  static TempDir* base_dir_;
+  static StoryData* base_;
+  StoryData& data_ = *base_;
   TempDir dir_;
-  StoryData data_;
   std::string old_, new_;
 };
+
+TempDir* ConsistencyCliTest::base_dir_ = nullptr;
+StoryData* ConsistencyCliTest::base_ = nullptr;
 
 TEST_F(ConsistencyCliTest, GrownLogIsConsistent) {
   RunResult r = Check(old_, new_);

@@ -12,22 +12,37 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// One story registry for the suite; each test gets its own certificate file.
 class VerifyCertCliTest : public ::testing::Test {
  protected:
-  VerifyCertCliTest() : data_(dir_) {
-    const Story& story = data_.story();
-    std::string cert = BuildRetirementCertificate(data_.harness().registry(),
-                                                  "R" + std::to_string(story.retirement),
-                                                  data_.Note(story.size), story.size)
-                           .value();
-    cert_path_ = dir_.Sub("cert.json");
-    WriteText(cert_path_, cert);
+  static void SetUpTestSuite() {
+    base_dir_ = new TempDir();
+    base_ = new StoryData(*base_dir_);
+    const Story& story = base_->story();
+    cert_ = new std::string(BuildRetirementCertificate(base_->harness().registry(),
+                                                       "R" + std::to_string(story.retirement),
+                                                       base_->Note(story.size), story.size)
+                                .value());
+    base_->Close();
   }
+  static void TearDownTestSuite() {
+    delete cert_;
+    delete base_;
+    delete base_dir_;
+  }
+  VerifyCertCliTest() : cert_path_(dir_.Sub("cert.json")) { WriteText(cert_path_, *cert_); }
 
+  static TempDir* base_dir_;
+  static StoryData* base_;
+  static std::string* cert_;
+  StoryData& data_ = *base_;
   TempDir dir_;
-  StoryData data_;
   std::string cert_path_;
 };
+
+TempDir* VerifyCertCliTest::base_dir_ = nullptr;
+StoryData* VerifyCertCliTest::base_ = nullptr;
+std::string* VerifyCertCliTest::cert_ = nullptr;
 
 TEST_F(VerifyCertCliTest, PrintsWhatTheCertificateProves) {
   RunResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});

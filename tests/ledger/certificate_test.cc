@@ -16,9 +16,17 @@ using ::testing::HasSubstr;
 using testing::Story;
 using testing::StoryData;
 
+// One story registry for the whole suite: every test only reads it.
 class CertificateTest : public ::testing::Test {
  protected:
-  CertificateTest() : data_(dir_) {}
+  static void SetUpTestSuite() {
+    dir_ = new creg::testing::TempDir();
+    story_data_ = new StoryData(*dir_);
+  }
+  static void TearDownTestSuite() {
+    delete story_data_;
+    delete dir_;
+  }
 
   std::string Build(uint64_t entry_index) {
     StatusOr<std::string> cert =
@@ -27,9 +35,7 @@ class CertificateTest : public ::testing::Test {
     EXPECT_TRUE(cert.ok()) << cert.status().ToString();
     return cert.ok() ? *cert : "";
   }
-  NoteVerifier Verifier() const {
-    return NoteVerifier::FromVerifierKey(data_.VerifierKey()).value();
-  }
+  NoteVerifier Verifier() { return NoteVerifier::FromVerifierKey(data_.VerifierKey()).value(); }
   StatusOr<VerifiedRetirement> Verify(const std::string& cert) {
     return VerifyRetirementCertificate(cert, Verifier());
   }
@@ -47,9 +53,13 @@ class CertificateTest : public ::testing::Test {
     EXPECT_EQ(v.status().code(), code) << v.status().ToString();
   }
 
-  creg::testing::TempDir dir_;
-  StoryData data_;
+  static creg::testing::TempDir* dir_;
+  static StoryData* story_data_;
+  StoryData& data_ = *story_data_;
 };
+
+creg::testing::TempDir* CertificateTest::dir_ = nullptr;
+StoryData* CertificateTest::story_data_ = nullptr;
 
 std::string FlipBase64Byte(const std::string& text, size_t offset) {
   std::string bytes = Base64Decode(text).value();

@@ -29,6 +29,7 @@
 #include "creg/log.pb.h"
 #include "creg/transaction.pb.h"
 #include "ledger/hash.h"
+#include "ledger/log_entry.h"
 #include "ledger/registry/rule_code.h"
 #include "ledger/registry/transaction.h"
 #include "tests/support/registry_fixture.h"
@@ -357,7 +358,7 @@ class RegistryModelTest : public ::testing::Test {
       const Expectation e = model_.Check(tx);
       if (group) {
         auto v = reg.Apply(*group, std::get<PreparedTransaction>(PrepareTransaction(tx.bytes)),
-                           1'800'000'000'000'000 + static_cast<int64_t>(next));
+                           NowMicros());
         EXPECT_TRUE(v.ok()) << v.status().ToString();
         verdicts.push_back(v.ok() ? *v : Verdict(Rejection{}));
       } else {
