@@ -57,7 +57,8 @@ TEST_F(ExitCodesTest, UsageErrorsExitTwo) {
   for (const auto& args : usage_errors) {
     SCOPED_TRACE(json::Serialize(Value(json::Array(args.begin(), args.end()))));
     Value error = ErrorOf(args, 2);
-    EXPECT_FALSE(error.GetString("hint").value_or("").empty());
+    ASSERT_TRUE(error.GetString("hint").ok());
+    EXPECT_FALSE(error.GetString("hint").value().empty());
   }
   // Nothing moved.
   EXPECT_EQ(Total("organiser"), 500u);
