@@ -1,9 +1,6 @@
 #include "node/request_handler.h"
 
-#if __has_include("ledger/certificate.h")
 #include "ledger/certificate.h"
-#define CREG_HAVE_CERTIFICATES 1
-#endif
 
 namespace creg {
 namespace {
@@ -210,15 +207,11 @@ pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const 
 pb::Response RequestHandler::Certificate(const pb::CertificateRequest& r) const {
   auto latest = checkpointer_.latest();
   if (!latest) return ErrorResponseOf(UnavailableError("no checkpoint has been signed yet"));
-#ifdef CREG_HAVE_CERTIFICATES
   auto json = BuildRetirementCertificate(registry_, r.retirement_id(), latest->note, latest->checkpoint.size);
   if (!json.ok()) return ErrorResponseOf(json.status());
   pb::Response response;
   response.mutable_certificate()->set_json(std::move(*json));
   return response;
-#else
-  return ErrorResponseOf(UnavailableError("certificates are not built into this node"));
-#endif
 }
 
 pb::Response RequestHandler::StatusOf() const {

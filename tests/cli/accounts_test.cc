@@ -33,8 +33,8 @@ class AccountsTest : public CliTest {
 
 TEST_F(AccountsTest, SuspendReinstateAndClose) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
-  Value suspended = CregJson(Join({"account", "suspend", "developer", "--reason", "KYC review"},
-                                  AsOperator()));
+  Value suspended =
+      CregJson(Join({"account", "suspend", "developer", "--reason", "KYC review"}, AsOperator()));
   EXPECT_EQ(suspended.GetString("status").value(), "suspended");
   EXPECT_EQ(RefusalCode(Join(Give(1), As("developer"))), "ACCOUNT_SUSPENDED");
   Value shown = CregJson({"account", "show", "developer"});
@@ -58,8 +58,8 @@ TEST_F(AccountsTest, SuspendReinstateAndClose) {
 TEST_F(AccountsTest, RotateKeyRetiresTheOldKey) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
   ASSERT_EQ(RunProgram({CregBin(), "keygen", Path("developer-2.key")}).exit_code, 0);
-  Value rotated = CregJson(Join({"account", "rotate-key", "--new-key", Path("developer-2.key.pub")},
-                                As("developer")));
+  Value rotated = CregJson(
+      Join({"account", "rotate-key", "--new-key", Path("developer-2.key.pub")}, As("developer")));
   EXPECT_EQ(rotated.GetString("account_id").value(), "developer");
   EXPECT_EQ(RefusalCode(Join(Give(1), As("developer"))), "BAD_SIGNATURE");
   CregJson(Join(Give(1), {"--account", "developer", "--key", Path("developer-2.key")}));
@@ -83,8 +83,8 @@ TEST_F(AccountsTest, EnvironmentVariablesStandInForFlags) {
   setenv("CREG_NODE", node_->address().c_str(), 1);
   setenv("CREG_ACCOUNT", "developer", 1);
   setenv("CREG_KEY", Path("developer.key").c_str(), 1);
-  RunResult r = RunProgram({CregBin(), "transfer", "--to", "organiser", "--batch", "1",
-                            "--quantity", "7", "--json"});
+  RunResult r = RunProgram(
+      {CregBin(), "transfer", "--to", "organiser", "--batch", "1", "--quantity", "7", "--json"});
   RunResult own = RunProgram({CregBin(), "holdings", "--json"});
   unsetenv("CREG_NODE");
   unsetenv("CREG_ACCOUNT");

@@ -99,9 +99,9 @@ TEST_F(BulkTest, KilledMidwayThenRerunAppliesEachRowOnce) {
   const std::string file = ThousandTransfers();
   const std::string results = Path("results.csv");
   // One row in flight at a time, so the kill lands part-way.
-  std::vector<std::string> bulk = Join({"bulk", "transfer", file, "--results", results, "--node",
-                                        node_->address(), "--window", "1"},
-                                       As("developer"));
+  std::vector<std::string> bulk = Join(
+      {"bulk", "transfer", file, "--results", results, "--node", node_->address(), "--window", "1"},
+      As("developer"));
   pid_t pid = SpawnCreg(bulk, Path("out"), Path("err"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (Verdicts(ReadText(results))["committed"] < 100 &&
@@ -112,8 +112,8 @@ TEST_F(BulkTest, KilledMidwayThenRerunAppliesEachRowOnce) {
   if (WaitProcess(pid) != 128 + SIGKILL) GTEST_SKIP() << "creg finished before it was killed";
   EXPECT_LT(Total("organiser"), 1500u);
 
-  RunResult rerun = Creg(Join({"bulk", "transfer", file, "--results", results, "--json"},
-                              As("developer")));
+  RunResult rerun =
+      Creg(Join({"bulk", "transfer", file, "--results", results, "--json"}, As("developer")));
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   Value summary = Summary(rerun);
   uint64_t duplicate = summary.GetUint("duplicate").value();
@@ -188,8 +188,8 @@ TEST_F(BulkTest, BadFilesAreUsageErrors) {
   WriteText(Path("no-selection.csv"), "to_account,memo\norganiser,x\n");
   WriteText(Path("open-quote.csv"), "to_account,batch,quantity\n\"organiser,1,1\n");
   WriteText(Path("empty.csv"), "");
-  for (const char* name : {"bad-header.csv", "no-selection.csv", "open-quote.csv", "empty.csv",
-                           "missing.csv"}) {
+  for (const char* name :
+       {"bad-header.csv", "no-selection.csv", "open-quote.csv", "empty.csv", "missing.csv"}) {
     RunResult r = Creg(Join({"bulk", "transfer", Path(name)}, As("developer")));
     EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
   }

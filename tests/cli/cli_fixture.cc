@@ -54,9 +54,7 @@ std::string ReadText(const std::string& path) {
   return s.str();
 }
 
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 std::vector<std::string> Join(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
@@ -95,8 +93,8 @@ std::vector<std::string> CliTest::AsOperator() const {
 void CliTest::OpenHolder(const std::string& account, const std::string& name) {
   RunResult keygen = RunProgram({CregBin(), "keygen", Path(account + ".key")});
   ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
-  RunResult open = Creg(Join({"account", "open", account, "--public-key", Path(account + ".key.pub"),
-                              "--name", name.empty() ? account : name},
+  RunResult open = Creg(Join({"account", "open", account, "--public-key",
+                              Path(account + ".key.pub"), "--name", name.empty() ? account : name},
                              AsOperator()));
   ASSERT_EQ(open.exit_code, 0) << open.out << open.err;
 }
@@ -104,17 +102,17 @@ void CliTest::OpenHolder(const std::string& account, const std::string& name) {
 void CliTest::SetUpStory() {
   OpenHolder("developer", "Yunnan Green Energy Ltd");
   OpenHolder("organiser", "Forum Organising Committee");
-  RunResult project = Creg(Join({"project", "register", "wind-01", "--name", "Dali Wind Farm",
-                                 "--standard", "VCS", "--methodology", "ACM0002", "--country",
-                                 "CN", "--proponent", "developer"},
-                                AsOperator()));
+  RunResult project =
+      Creg(Join({"project", "register", "wind-01", "--name", "Dali Wind Farm", "--standard", "VCS",
+                 "--methodology", "ACM0002", "--country", "CN", "--proponent", "developer"},
+                AsOperator()));
   ASSERT_EQ(project.exit_code, 0) << project.err;
   RunResult issue = Creg(Join({"issue", "--project", "wind-01", "--vintage", "2025", "--quantity",
                                "10000", "--to", "developer", "--verification-ref", "VR-2025-1"},
                               AsOperator()));
   ASSERT_EQ(issue.exit_code, 0) << issue.err;
-  RunResult transfer = Creg(
-      Join({"transfer", "--to", "organiser", "--batch", "1", "--quantity", "500"}, As("developer")));
+  RunResult transfer = Creg(Join(
+      {"transfer", "--to", "organiser", "--batch", "1", "--quantity", "500"}, As("developer")));
   ASSERT_EQ(transfer.exit_code, 0) << transfer.err;
 }
 

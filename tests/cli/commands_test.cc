@@ -38,7 +38,7 @@ TEST_F(CommandsTest, KeygenWritesAKeyPairAndNeverOverwrites) {
   EXPECT_EQ(Str(keys, "private_key_file"), Path("me.key"));
   EXPECT_EQ(Str(keys, "public_key_file"), Path("me.key.pub"));
   EXPECT_EQ(Str(keys, "public_key").size(), 44u);  // base64 of 32 bytes
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(stat(Path("me.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_NE(ReadText(Path("me.key.pub")).find("BEGIN PUBLIC KEY"), std::string::npos);
@@ -52,11 +52,11 @@ TEST_F(CommandsTest, KeygenWritesAKeyPairAndNeverOverwrites) {
 
 TEST_F(CommandsTest, StoryFromIssuanceToCertificate) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
-  Value retire = CregJson(Join({"retire", "--serials", "1:1-120", "--beneficiary",
-                                "Forum Organising Committee", "--reason", "voluntary-event-offset",
-                                "--details", "Belt and Road Forum", "--country-of-use", "CN",
-                                "--claim-reference", "INV-7"},
-                               As("organiser")));
+  Value retire = CregJson(
+      Join({"retire", "--serials", "1:1-120", "--beneficiary", "Forum Organising Committee",
+            "--reason", "voluntary-event-offset", "--details", "Belt and Road Forum",
+            "--country-of-use", "CN", "--claim-reference", "INV-7"},
+           As("organiser")));
   EXPECT_EQ(Str(retire, "verdict"), "committed");
   const std::string id = Str(retire, "retirement_id");
   EXPECT_EQ(id, "R" + std::to_string(Num(retire, "entry_index")));
@@ -146,9 +146,9 @@ TEST_F(CommandsTest, HumanOutputIsTablesAndSentences) {
   EXPECT_NE(holdings.out.find("1:1-500"), std::string::npos) << holdings.out;
   EXPECT_NE(holdings.out.find("total: 500 credits held by organiser"), std::string::npos);
 
-  RunResult retire = Creg(Join({"retire", "--batch", "1", "--quantity", "20", "--beneficiary",
-                                "Forum", "--reason", "other"},
-                               As("organiser")));
+  RunResult retire = Creg(Join(
+      {"retire", "--batch", "1", "--quantity", "20", "--beneficiary", "Forum", "--reason", "other"},
+      As("organiser")));
   ASSERT_EQ(retire.exit_code, 0) << retire.err;
   EXPECT_NE(retire.out.find("retired 20 credits (1:1-20) as R"), std::string::npos) << retire.out;
   EXPECT_NE(retire.out.find("creg cert R"), std::string::npos) << retire.out;
@@ -170,15 +170,15 @@ TEST_F(CommandsTest, CancelByTheOperator) {
 TEST_F(CommandsTest, TransferBySerialsAndHumanSerialStrings) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
   ASSERT_NO_FATAL_FAILURE(OpenHolder("airline"));
-  Value t = CregJson(Join({"transfer", "--to", "airline", "--serials", "1:501-510,1:600-609",
-                           "--memo", "two blocks"},
-                          As("developer")));
+  Value t = CregJson(Join(
+      {"transfer", "--to", "airline", "--serials", "1:501-510,1:600-609", "--memo", "two blocks"},
+      As("developer")));
   EXPECT_EQ(Num(t, "quantity"), 20u);
   Value holdings = CregJson({"holdings", "airline"});
   const Value& serial = At(At(holdings, "batches", 0), "serials", 1);
   // A serial string as creg prints it can be given back to creg.
-  Value back = CregJson(Join({"transfer", "--to", "developer", "--serials", serial.as_string()},
-                             As("airline")));
+  Value back = CregJson(
+      Join({"transfer", "--to", "developer", "--serials", serial.as_string()}, As("airline")));
   EXPECT_EQ(Num(back, "quantity"), 10u);
   EXPECT_EQ(Total("airline"), 10u);
 }
@@ -186,15 +186,35 @@ TEST_F(CommandsTest, TransferBySerialsAndHumanSerialStrings) {
 TEST_F(CommandsTest, EveryCommandHasHelpWithAnExample) {
   RunResult overview = RunProgram({CregBin(), "help"});
   ASSERT_EQ(overview.exit_code, 0);
-  const std::vector<std::string> commands = {
-      "keygen",          "account open",     "account suspend",    "account reinstate",
-      "account close",   "account rotate-key", "account show",     "account history",
-      "project register", "project show",    "issue",              "transfer",
-      "retire",          "cancel",           "holdings",           "batch",
-      "retirement",      "retirements",      "provenance",         "entry",
-      "checkpoint",      "verifier-key",     "status",             "cert",
-      "bulk transfer",   "bulk retire",      "export retirements", "export issuances",
-      "export holdings"};
+  const std::vector<std::string> commands = {"keygen",
+                                             "account open",
+                                             "account suspend",
+                                             "account reinstate",
+                                             "account close",
+                                             "account rotate-key",
+                                             "account show",
+                                             "account history",
+                                             "project register",
+                                             "project show",
+                                             "issue",
+                                             "transfer",
+                                             "retire",
+                                             "cancel",
+                                             "holdings",
+                                             "batch",
+                                             "retirement",
+                                             "retirements",
+                                             "provenance",
+                                             "entry",
+                                             "checkpoint",
+                                             "verifier-key",
+                                             "status",
+                                             "cert",
+                                             "bulk transfer",
+                                             "bulk retire",
+                                             "export retirements",
+                                             "export issuances",
+                                             "export holdings"};
   for (const std::string& name : commands) {
     EXPECT_NE(overview.out.find("  " + name + " "), std::string::npos) << name;
     std::vector<std::string> argv = {CregBin()};

@@ -66,8 +66,8 @@ TEST_F(ExitCodesTest, UsageErrorsExitTwo) {
 
 TEST_F(ExitCodesTest, RefusalsExitOneWithTheRuleCode) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
-  std::vector<std::string> retire = Join({"retire", "--serials", "1:1-120", "--beneficiary", "Forum",
-                                          "--reason", "voluntary-event-offset"},
+  std::vector<std::string> retire = Join({"retire", "--serials", "1:1-120", "--beneficiary",
+                                          "Forum", "--reason", "voluntary-event-offset"},
                                          As("organiser"));
   ASSERT_EQ(Creg(retire).exit_code, 0);
   Value error = ErrorOf(retire, 1);

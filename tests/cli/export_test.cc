@@ -21,10 +21,10 @@ std::vector<std::string> Lines(const std::string& text) {
 
 TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
-  RunResult retire = Creg(Join({"retire", "--batch", "1", "--quantity", "120", "--beneficiary",
-                                "Forum, Beijing", "--reason", "voluntary-event-offset",
-                                "--details", "Belt and Road Forum", "--country-of-use", "CN"},
-                               As("organiser")));
+  RunResult retire = Creg(Join(
+      {"retire", "--batch", "1", "--quantity", "120", "--beneficiary", "Forum, Beijing", "--reason",
+       "voluntary-event-offset", "--details", "Belt and Road Forum", "--country-of-use", "CN"},
+      As("organiser")));
   ASSERT_EQ(retire.exit_code, 0) << retire.err;
 
   RunResult csv = Creg({"export", "retirements"});

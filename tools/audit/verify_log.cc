@@ -34,6 +34,8 @@ const char kVerifyLogUsage[] =
 namespace {
 
 constexpr std::string_view kCommand = "verify-log";
+// Missing entries the tree is lined up across; a larger gap ends the scan.
+constexpr uint64_t kMaxGap = uint64_t{1} << 20;
 
 std::string Be64Key(uint64_t index) {
   std::string key;
@@ -100,6 +102,8 @@ class LogAudit {
   std::unique_ptr<Replayer> replayer_;
   std::optional<uint64_t> replay_stopped_at_;
   Status replay_error_;
+  bool gave_up_ = false;         // the scan could not go on
+  bool head_malformed_ = false;  // already reported
   uint64_t replayed_ = 0;
   std::optional<Hash> digest_;
   Totals totals_;
@@ -114,6 +118,7 @@ Status LogAudit::Run(const std::optional<NoteVerifier>& verifier, const std::str
     stored_head_ = TreeHead{ReadBigEndian64(*head),
                             Hash::FromBytes(std::string_view(*head).substr(8)).value()};
   } else if (head.has_value()) {
+    head_malformed_ = true;
     findings_.Add("head (log.meta)", "record has the wrong length", "40 bytes",
                   std::to_string(head->size()) + " bytes");
   }
@@ -121,7 +126,7 @@ Status LogAudit::Run(const std::optional<NoteVerifier>& verifier, const std::str
   checker_.emplace(findings_, checkpoint_.has_value() ? checkpoint_->size : 0);
   if (findings_.stop()) return OkStatus();
   CREG_RETURN_IF_ERROR(ScanEntries());
-  if (findings_.stop()) return OkStatus();
+  if (findings_.stop() || gave_up_) return OkStatus();
   CREG_RETURN_IF_ERROR(CheckHeadAndCheckpoint());
   if (findings_.stop()) return OkStatus();
   return CheckThroughRegistry();
@@ -174,6 +179,11 @@ Status LogAudit::ScanEntries() {
                   : "entries " + std::to_string(expected) + "-" + std::to_string(index - 1),
               "missing from log.entries (the next stored entry is " + std::to_string(index) + ")");
           StopReplay(expected);
+          if (index - expected > kMaxGap) {
+            findings_.Note("the gap is too large to line the tree up across; the scan stops here");
+            gave_up_ = true;
+            return false;
+          }
           for (uint64_t i = expected; i < index && failed.ok(); ++i)
             checker_->Missing(i, tree_record(i));
           if (findings_.stop() || !failed.ok()) return false;
@@ -197,6 +207,12 @@ void LogAudit::Replay(uint64_t index, std::string_view bytes) {
   if (replayer_ == nullptr) {
     auto tx = PrepareTransaction(DecodeLogEntry(bytes).value().signed_transaction());
     if (auto* prepared = std::get_if<PreparedTransaction>(&tx)) origin_ = prepared->body.origin();
+    if (origin_.empty()) {
+      findings_.Add("entry " + std::to_string(index),
+                    "its transaction names no registry origin, so the log cannot be replayed");
+      StopReplay(index);
+      return;
+    }
     StatusOr<std::unique_ptr<Replayer>> made = Replayer::Create(origin_);
     if (!made.ok()) {
       replay_error_ = made.status();
@@ -231,7 +247,7 @@ Status LogAudit::CheckHeadAndCheckpoint() {
         return false;
       });
   CREG_RETURN_IF_ERROR(scanned);
-  if (!stored_head_.has_value() && size > 0) {
+  if (!stored_head_.has_value() && !head_malformed_ && size > 0) {
     findings_.Add("head (log.meta)", "is missing although log.entries holds entries");
   } else if (stored_head_.has_value()) {
     if (stored_head_->size != size) {

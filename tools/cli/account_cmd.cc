@@ -52,7 +52,8 @@ int SetStatus(Context& ctx, pb::AccountStatus status, const std::string& verb) {
   ctx.ReadSignerFlags(true);
   std::optional<std::string> reason = ctx.args().Get("--reason");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
-  if (!reason || reason->empty()) return ctx.UsageError("give --reason TEXT; it is kept in the log");
+  if (!reason || reason->empty())
+    return ctx.UsageError("give --reason TEXT; it is kept in the log");
   const std::string id = ctx.positional()[0];
   pb::TransactionBody body;
   body.mutable_set_account_status()->set_account_id(id);
@@ -124,7 +125,8 @@ int History(Context& ctx) {
   if (!id) return ctx.exit_code();
   pb::Request request;
   request.mutable_history()->set_account_id(*id);
-  request.mutable_history()->set_limit(static_cast<uint32_t>(std::min<uint64_t>(limit.value_or(100), 10'000)));
+  request.mutable_history()->set_limit(
+      static_cast<uint32_t>(std::min<uint64_t>(limit.value_or(100), 10'000)));
   std::optional<pb::Response> response = ctx.Ask(std::move(request));
   if (!response) return ctx.exit_code();
   std::vector<uint64_t> indexes(response->history().entry_indexes().begin(),
@@ -152,19 +154,21 @@ void AddAccountCommands(std::vector<Command>& out) {
                  "  creg account open organiser --public-key organiser.key.pub \\\n"
                  "      --name \"Forum Organising Committee\"\n",
                  Open, Command::kOperator});
-  out.push_back({"account suspend", "ID --reason TEXT", "Suspend an account (operator)",
-                 "A suspended account can neither sign nor receive credits until it is\n"
-                 "reinstated.\n\nExample:\n  creg account suspend organiser --reason \"KYC review\"\n",
-                 Suspend, Command::kOperator});
-  out.push_back({"account reinstate", "ID --reason TEXT", "Reinstate a suspended account (operator)",
+  out.push_back(
+      {"account suspend", "ID --reason TEXT", "Suspend an account (operator)",
+       "A suspended account can neither sign nor receive credits until it is\n"
+       "reinstated.\n\nExample:\n  creg account suspend organiser --reason \"KYC review\"\n",
+       Suspend, Command::kOperator});
+  out.push_back({"account reinstate", "ID --reason TEXT",
+                 "Reinstate a suspended account (operator)",
                  "Example:\n  creg account reinstate organiser --reason \"KYC review passed\"\n",
                  Reinstate, Command::kOperator});
-  out.push_back({"account close", "ID --reason TEXT", "Close an account for good (operator)",
-                 "The account must hold no active credits. A closed account cannot be\n"
-                 "reopened.\n\nExample:\n  creg account close organiser --reason \"company dissolved\"\n",
-                 Close, Command::kOperator});
-  out.push_back({"account rotate-key", "--new-key FILE",
-                 "Replace the signing account's key",
+  out.push_back(
+      {"account close", "ID --reason TEXT", "Close an account for good (operator)",
+       "The account must hold no active credits. A closed account cannot be\n"
+       "reopened.\n\nExample:\n  creg account close organiser --reason \"company dissolved\"\n",
+       Close, Command::kOperator});
+  out.push_back({"account rotate-key", "--new-key FILE", "Replace the signing account's key",
                  "Signed with the current key (--key); FILE is the new public key (or\n"
                  "private key) made with 'creg keygen'.\n"
                  "\nExample:\n"

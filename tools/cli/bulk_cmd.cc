@@ -42,8 +42,8 @@ class Run {
 
   void Record(size_t line, std::string verdict, std::string entry, std::string retirement,
               std::string serials, std::string code, std::string message) {
-    RowResult r{line, verdict, {std::to_string(line), verdict, entry, retirement, serials, code,
-                                message}};
+    RowResult r{
+        line, verdict, {std::to_string(line), verdict, entry, retirement, serials, code, message}};
     out_ << CsvLine(r.fields) << std::flush;
     ++counts_[verdict];
     if (verdict == "refused" || verdict == "error") {
@@ -140,7 +140,8 @@ int Bulk(Context& ctx, BulkKind kind) {
   StatusOr<std::string> text = ReadFile(input);
   if (!text.ok()) return ctx.FailLocal(text.status(), "Give the path of a CSV file.");
   StatusOr<std::vector<CsvRecord>> records = ParseCsv(*text);
-  if (!records.ok()) return ctx.Fail(kExitUsage, "BAD_CSV", input + ": " + records.status().message(), "");
+  if (!records.ok())
+    return ctx.Fail(kExitUsage, "BAD_CSV", input + ": " + records.status().message(), "");
   if (records->empty()) {
     return ctx.Fail(kExitUsage, "BAD_CSV", input + " is empty",
                     "The first line names the columns: " + BulkColumnsText(kind));
@@ -237,7 +238,8 @@ int Bulk(Context& ctx, BulkKind kind) {
                     "applied twice.");
   }
   if (bad > 0) {
-    std::cerr << "creg: " << bad << " rows were not applied (see " << results_path << ").\n"
+    std::cerr << "creg: " << bad << (bad == 1 ? " row was" : " rows were") << " not applied (see "
+              << results_path << ").\n"
               << "  Fix them and submit them in a new file; rerunning this file does not apply "
                  "the other rows twice.\n";
   }
@@ -263,8 +265,9 @@ constexpr char kBulkHelp[] =
 
 void AddBulkCommands(std::vector<Command>& out) {
   static const std::string kTransferHelp =
-      std::string("Columns (header row first, any order; [optional]):\n"
-                  "  to_account, batch and quantity or serials, [memo], [request_id]\n") +
+      std::string(
+          "Columns (header row first, any order; [optional]):\n"
+          "  to_account, batch and quantity or serials, [memo], [request_id]\n") +
       "\n" + kBulkHelp +
       "\nExample file:\n"
       "  to_account,batch,quantity,memo\n"
@@ -272,18 +275,19 @@ void AddBulkCommands(std::vector<Command>& out) {
       "  airline-a,1,200,\n"
       "\nExample:\n  creg bulk transfer transfers.csv --results transfers-done.csv\n";
   static const std::string kRetireHelp =
-      std::string("Columns (header row first, any order; [optional]):\n"
-                  "  batch and quantity or serials, beneficiary, reason, [details],\n"
-                  "  [country_of_use], [claim_reference], [request_id]\n"
-                  "reason is one of:\n") +
+      std::string(
+          "Columns (header row first, any order; [optional]):\n"
+          "  batch and quantity or serials, beneficiary, reason, [details],\n"
+          "  [country_of_use], [claim_reference], [request_id]\n"
+          "reason is one of:\n") +
       ReasonList() + "\n" + kBulkHelp +
       "\nExample file:\n"
       "  batch,quantity,beneficiary,reason,details,country_of_use,claim_reference\n"
       "  1,120,Forum Organising Committee,voluntary-event-offset,Forum 2026,CN,INV-1\n"
       "\nExample:\n  creg bulk retire retirements.csv\n";
   out.push_back({"bulk transfer", "FILE.csv [--results FILE] [--window N] [--no-progress]",
-                 "Transfer credits, one CSV row per transfer", kTransferHelp.c_str(),
-                 BulkTransfer, Command::kSigned});
+                 "Transfer credits, one CSV row per transfer", kTransferHelp.c_str(), BulkTransfer,
+                 Command::kSigned});
   out.push_back({"bulk retire", "FILE.csv [--results FILE] [--window N] [--no-progress]",
                  "Retire credits, one CSV row per retirement", kRetireHelp.c_str(), BulkRetire,
                  Command::kSigned});

@@ -57,9 +57,9 @@ StatusOr<BulkLayout> BulkLayout::FromHeader(BulkKind kind, const CsvRecord& head
   for (const std::string& field : header.fields) {
     std::string name = Normalize(field);
     if (!Has(Columns(kind), name)) {
-      return InvalidArgumentError("the header names an unknown column '" + field +
-                                  "'; a bulk " + std::string(BulkKindName(kind)) +
-                                  " file has the columns " + BulkColumnsText(kind));
+      return InvalidArgumentError("the header names an unknown column '" + field + "'; a bulk " +
+                                  std::string(BulkKindName(kind)) + " file has the columns " +
+                                  BulkColumnsText(kind));
     }
     if (Has(layout.columns_, name)) {
       return InvalidArgumentError("the header names column '" + name + "' twice");
@@ -139,10 +139,9 @@ StatusOr<pb::TransactionBody> BulkLayout::Body(const CsvRecord& row,
 std::string BulkLayout::Nonce(const CsvRecord& row, std::string_view file_digest) const {
   std::string kind(BulkKindName(kind_));
   std::string request_id = Field(row, "request_id");
-  Hash h = request_id.empty()
-               ? Sha256({"creg-bulk/v1\n", kind, "\n", file_digest, "\n", std::to_string(row.line),
-                         "\n", row.raw})
-               : Sha256({"creg-bulk/v1\n", kind, "\nrequest_id\n", request_id});
+  Hash h = request_id.empty() ? Sha256({"creg-bulk/v1\n", kind, "\n", file_digest, "\n",
+                                        std::to_string(row.line), "\n", row.raw})
+                              : Sha256({"creg-bulk/v1\n", kind, "\nrequest_id\n", request_id});
   return "bulk-" + h.ToHex();
 }
 

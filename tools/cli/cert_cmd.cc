@@ -40,8 +40,8 @@ int Cert(Context& ctx) {
   }
   std::cout << "wrote the retirement certificate of " << id << " to " << *output << "\n"
             << "Anyone can check it offline against the registry's verifier key:\n"
-            << "  creg-audit verify-cert " << *output << " --key '"
-            << node->status().verifier_key() << "'\n";
+            << "  creg-audit verify-cert " << *output << " --key '" << node->status().verifier_key()
+            << "'\n";
   return kExitOk;
 }
 

@@ -43,15 +43,14 @@ std::string CommandHelp(const Command& command) {
   }
   text += "\nCommon options:\n";
   if (command.options != Command::kQuery) {
-    text +=
-        "  --account ID      the account that signs [CREG_ACCOUNT" +
-        std::string(command.options == Command::kOperator ? ", else operator" : "") +
-        "]\n"
-        "  --key FILE        its private key [CREG_KEY" +
-        std::string(command.options == Command::kOperator
-                        ? ", else DIR/keys/operator.key when it exists"
-                        : "") +
-        "]\n";
+    text += "  --account ID      the account that signs [CREG_ACCOUNT" +
+            std::string(command.options == Command::kOperator ? ", else operator" : "") +
+            "]\n"
+            "  --key FILE        its private key [CREG_KEY" +
+            std::string(command.options == Command::kOperator
+                            ? ", else DIR/keys/operator.key when it exists"
+                            : "") +
+            "]\n";
   }
   if (command.options == Command::kOperator) {
     text += "  --data DIR        the local registry folder with the operator key [./creg-data]\n";

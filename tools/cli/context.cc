@@ -59,8 +59,8 @@ bool Context::Finish(size_t min_positional, size_t max_positional) {
     return false;
   }
   if (n > max_positional) {
-    UsageError("'creg " + command_ + "' got an unexpected argument '" + positional()[max_positional] +
-               "'");
+    UsageError("'creg " + command_ + "' got an unexpected argument '" +
+               positional()[max_positional] + "'");
     return false;
   }
   return true;
@@ -108,7 +108,8 @@ std::optional<pb::Response> Context::Ask(pb::Request request) {
     return std::nullopt;
   }
   if (response->has_error()) {
-    Fail(kExitRefused, response->error().code(), response->error().message(), "");
+    Fail(kExitRefused, response->error().code(), response->error().message(),
+         HintForNodeError(response->error().code()));
     return std::nullopt;
   }
   return std::move(response).value();
@@ -207,7 +208,8 @@ int Context::FailRefused(const pb::Refused& refused) {
 
 std::string HintForRule(const std::string& code) {
   static const std::pair<const char*, const char*> kHints[] = {
-      {"MALFORMED", "A field is missing or invalid (the message names it); see the command's --help."},
+      {"MALFORMED",
+       "A field is missing or invalid (the message names it); see the command's --help."},
       {"WRONG_ORIGIN", "The transaction was signed for another registry: check --node."},
       {"UNKNOWN_ACCOUNT",
        "Check the account id with 'creg account show ID'; the operator opens accounts with "
@@ -226,10 +228,12 @@ std::string HintForRule(const std::string& code) {
        "This nonce was used by another transaction. For a bulk file that was edited, put the new "
        "rows in a new file or give each row a request_id."},
       {"INVALID_ACCOUNT_ID",
-       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit."},
+       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or "
+       "digit."},
       {"ACCOUNT_EXISTS", "Pick another id, or see the account with 'creg account show ID'."},
       {"INVALID_PROJECT_ID",
-       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit."},
+       "Ids are 3 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or "
+       "digit."},
       {"PROJECT_EXISTS", "See the project with 'creg project show ID', or pick another id."},
       {"INVALID_QUANTITY", "Give a whole quantity of at least 1, within the limit named."},
       {"CREDITS_NOT_HELD", "List what the account holds with 'creg holdings ACCOUNT'."},
@@ -262,6 +266,17 @@ std::string HintForRule(const std::string& code) {
   for (const auto& [name, hint] : kHints) {
     if (code == name) return hint;
   }
+  return "";
+}
+
+std::string HintForNodeError(const std::string& code) {
+  if (code == "NOT_FOUND") {
+    return "Check the id or number: 'creg holdings ACCOUNT', 'creg retirements' and 'creg export' "
+           "list what exists.";
+  }
+  if (code == "OUT_OF_RANGE") return "'creg status' shows how many entries the log has.";
+  if (code == "RESOURCE_EXHAUSTED") return "The node is busy; try again in a moment.";
+  if (code == "UNAVAILABLE") return "The node cannot serve this now; see 'creg status'.";
   return "";
 }
 

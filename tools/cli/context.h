@@ -112,6 +112,8 @@ class Context {
 
 // What to do next after a refusal with this rule code ("" if nothing useful).
 std::string HintForRule(const std::string& code);
+// What to do next after the node answered a query with this error code.
+std::string HintForNodeError(const std::string& code);
 // A fresh random nonce: 32 lower-case hex digits from the OS CSPRNG.
 std::string RandomNonce();
 

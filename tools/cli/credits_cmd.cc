@@ -130,8 +130,7 @@ int Retire(Context& ctx) {
   const std::string& id = c->effects().retirement_id();
   int code = ReportCommitted(ctx, *c, "retired " + Moved(*c) + " as " + id);
   if (!ctx.json()) {
-    std::cout << "Next: write the certificate with 'creg cert " << id << " -o " << id
-              << ".json'\n";
+    std::cout << "Next: write the certificate with 'creg cert " << id << " -o " << id << ".json'\n";
   }
   return code;
 }
@@ -143,7 +142,8 @@ int Cancel(Context& ctx) {
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!holder) return ctx.UsageError("give --holder ACCOUNT, the account holding the credits");
-  if (!reason || reason->empty()) return ctx.UsageError("give --reason TEXT; it is kept in the log");
+  if (!reason || reason->empty())
+    return ctx.UsageError("give --reason TEXT; it is kept in the log");
   std::optional<pb::CreditSelection> selection = Selection(ctx, flags);
   if (!selection) return ctx.exit_code();
   pb::TransactionBody body;
@@ -170,13 +170,14 @@ void AddCreditCommands(std::vector<Command>& out) {
       "\nExample:\n"
       "  creg issue --project yunnan-wind-01 --vintage 2025 --quantity 10000 \\\n"
       "      --to developer --verification-ref VR-2025-001\n";
-  static const std::string kTransferHelp = std::string(kSelectionHelp) +
-                                           "\nExamples:\n"
-                                           "  creg transfer --to organiser --batch 1 --quantity 500\n"
-                                           "  creg transfer --to organiser --serials 1:1-500 --memo \"PO 7731\"\n";
-  static const std::string kRetireHelp =
+  static const std::string kTransferHelp =
       std::string(kSelectionHelp) +
-      "\n--beneficiary and --reason are required. Reasons:\n" + ReasonList() +
+      "\nExamples:\n"
+      "  creg transfer --to organiser --batch 1 --quantity 500\n"
+      "  creg transfer --to organiser --serials 1:1-500 --memo \"PO 7731\"\n";
+  static const std::string kRetireHelp =
+      std::string(kSelectionHelp) + "\n--beneficiary and --reason are required. Reasons:\n" +
+      ReasonList() +
       "--country-of-use is an ISO 3166-1 alpha-2 code. A retirement is final.\n"
       "\nExample:\n"
       "  creg retire --batch 1 --quantity 120 --beneficiary \"Forum Organising Committee\" \\\n"
@@ -189,14 +190,12 @@ void AddCreditCommands(std::vector<Command>& out) {
       "buffer pool deductions).\n"
       "\nExample:\n"
       "  creg cancel --holder developer --serials 1:9901-10000 --reason \"buffer pool\"\n";
-  out.push_back({"issue",
-                 "--project ID --quantity Q --to ACCOUNT --verification-ref REF --vintage YEAR",
-                 "Issue a batch of credits (operator)", kIssueHelp.c_str(), Issue,
-                 Command::kOperator});
-  out.push_back({"transfer",
-                 "--to ACCOUNT (--serials BLOCKS | --batch N --quantity Q) [--memo TEXT]",
-                 "Transfer credits to another account", kTransferHelp.c_str(), Transfer,
-                 Command::kSigned});
+  out.push_back(
+      {"issue", "--project ID --quantity Q --to ACCOUNT --verification-ref REF --vintage YEAR",
+       "Issue a batch of credits (operator)", kIssueHelp.c_str(), Issue, Command::kOperator});
+  out.push_back(
+      {"transfer", "--to ACCOUNT (--serials BLOCKS | --batch N --quantity Q) [--memo TEXT]",
+       "Transfer credits to another account", kTransferHelp.c_str(), Transfer, Command::kSigned});
   out.push_back({"retire",
                  "(--serials BLOCKS | --batch N --quantity Q) --beneficiary NAME --reason R "
                  "[--details TEXT] [--country-of-use CC] [--claim-reference REF]",

@@ -35,7 +35,7 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
     }
     case pb::TransactionBody::kSetAccountStatus: {
       const auto& op = b.set_account_status();
-      std::string verb = op.status() == pb::ACCOUNT_ACTIVE    ? "reinstated"
+      std::string verb = op.status() == pb::ACCOUNT_ACTIVE   ? "reinstated"
                          : op.status() == pb::ACCOUNT_CLOSED ? "closed"
                                                              : "suspended";
       return verb + " account " + op.account_id() + (op.reason().empty() ? "" : ": " + op.reason());
@@ -68,7 +68,8 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
       return "cancelled " + SelectionText(op.credits(), e) + " held by " + op.account() + ": " +
              op.reason();
     }
-    case pb::TransactionBody::KIND_NOT_SET: break;
+    case pb::TransactionBody::KIND_NOT_SET:
+      break;
   }
   return "an empty transaction";
 }
@@ -141,7 +142,8 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("reason", op.reason());
       break;
     }
-    case pb::TransactionBody::KIND_NOT_SET: break;
+    case pb::TransactionBody::KIND_NOT_SET:
+      break;
   }
   return v;
 }
@@ -150,15 +152,24 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
 
 std::string KindName(const pb::TransactionBody& body) {
   switch (body.kind_case()) {
-    case pb::TransactionBody::kOpenAccount: return "open-account";
-    case pb::TransactionBody::kSetAccountStatus: return "set-account-status";
-    case pb::TransactionBody::kRotateKey: return "rotate-key";
-    case pb::TransactionBody::kRegisterProject: return "register-project";
-    case pb::TransactionBody::kIssue: return "issue";
-    case pb::TransactionBody::kTransfer: return "transfer";
-    case pb::TransactionBody::kRetire: return "retire";
-    case pb::TransactionBody::kCancel: return "cancel";
-    case pb::TransactionBody::KIND_NOT_SET: break;
+    case pb::TransactionBody::kOpenAccount:
+      return "open-account";
+    case pb::TransactionBody::kSetAccountStatus:
+      return "set-account-status";
+    case pb::TransactionBody::kRotateKey:
+      return "rotate-key";
+    case pb::TransactionBody::kRegisterProject:
+      return "register-project";
+    case pb::TransactionBody::kIssue:
+      return "issue";
+    case pb::TransactionBody::kTransfer:
+      return "transfer";
+    case pb::TransactionBody::kRetire:
+      return "retire";
+    case pb::TransactionBody::kCancel:
+      return "cancel";
+    case pb::TransactionBody::KIND_NOT_SET:
+      break;
   }
   return "none";
 }

@@ -76,8 +76,8 @@ int Emit(Context& ctx, const ExportFlags& flags, const Report& report) {
 }
 
 // Batch and project records of `batches`, asked pipelined.
-std::optional<std::map<uint64_t, pb::BatchResponse>> FetchBatches(Context& ctx,
-                                                                   const std::set<uint64_t>& batches) {
+std::optional<std::map<uint64_t, pb::BatchResponse>> FetchBatches(
+    Context& ctx, const std::set<uint64_t>& batches) {
   std::vector<pb::Request> requests;
   for (uint64_t b : batches) {
     requests.emplace_back();
@@ -88,7 +88,8 @@ std::optional<std::map<uint64_t, pb::BatchResponse>> FetchBatches(Context& ctx,
   std::map<uint64_t, pb::BatchResponse> out;
   for (pb::Response& a : *answers) {
     if (a.has_error()) {
-      ctx.Fail(kExitRefused, a.error().code(), a.error().message(), "");
+      ctx.Fail(kExitRefused, a.error().code(), a.error().message(),
+               HintForNodeError(a.error().code()));
       return std::nullopt;
     }
     out[a.batch().batch().batch()] = std::move(*a.mutable_batch());
@@ -110,11 +111,11 @@ int Retirements(Context& ctx) {
   if (!ok) return ctx.exit_code();
   auto info = FetchBatches(ctx, batches);
   if (!info) return ctx.exit_code();
-  Report report{{"retirement_id", "retired_at", "entry_index", "account", "quantity", "serials",
-                 "batch", "project_id", "project_name", "standard", "methodology",
-                 "project_country", "vintage_start", "vintage_end", "beneficiary", "reason",
-                 "details", "country_of_use", "claim_reference"},
-                {}};
+  Report report{
+      {"retirement_id", "retired_at", "entry_index", "account", "quantity", "serials", "batch",
+       "project_id", "project_name", "standard", "methodology", "project_country", "vintage_start",
+       "vintage_end", "beneficiary", "reason", "details", "country_of_use", "claim_reference"},
+      {}};
   for (const EntryView& e : retirements) {
     const pb::Retire& op = e.body.retire();
     // One row per batch the retirement took credits from.
@@ -133,9 +134,8 @@ int Retirements(Context& ctx) {
                              batch_number, batch.project().project_id(), batch.project().name(),
                              batch.project().standard(), batch.project().methodology(),
                              batch.project().country(), batch.batch().vintage_start(),
-                             batch.batch().vintage_end(), op.beneficiary(),
-                             ReasonName(op.reason()), op.details(), op.country_of_use(),
-                             op.claim_reference()});
+                             batch.batch().vintage_end(), op.beneficiary(), ReasonName(op.reason()),
+                             op.details(), op.country_of_use(), op.claim_reference()});
     }
   }
   return Emit(ctx, *flags, report);
@@ -155,8 +155,8 @@ int Issuances(Context& ctx) {
   auto info = FetchBatches(ctx, batches);
   if (!info) return ctx.exit_code();
   Report report{{"batch", "issued_at", "entry_index", "project_id", "project_name", "standard",
-                 "methodology", "country", "vintage_start", "vintage_end", "quantity",
-                 "issued_to", "verification_ref", "serials"},
+                 "methodology", "country", "vintage_start", "vintage_end", "quantity", "issued_to",
+                 "verification_ref", "serials"},
                 {}};
   for (const EntryView& e : issues) {
     const pb::Issue& op = e.body.issue();
@@ -193,7 +193,9 @@ int Holdings(Context& ctx) {
                 {}};
   for (size_t i = 0; i < accounts.size(); ++i) {
     const pb::Response& a = (*answers)[i];
-    if (a.has_error()) return ctx.Fail(kExitRefused, a.error().code(), a.error().message(), "");
+    if (a.has_error())
+      return ctx.Fail(kExitRefused, a.error().code(), a.error().message(),
+                      HintForNodeError(a.error().code()));
     for (const auto& h : a.holdings().batches()) {
       std::string serials;
       for (const std::string& s : h.serials()) serials += (serials.empty() ? "" : " ") + s;
@@ -213,21 +215,24 @@ constexpr char kExportOptions[] =
 
 void AddExportCommands(std::vector<Command>& out) {
   static const std::string kRetirementsHelp =
-      std::string("One row per retirement and batch: retirement_id, retired_at, entry_index,\n"
-                  "account, quantity, serials, batch, project_id, project_name, standard,\n"
-                  "methodology, project_country, vintage_start, vintage_end, beneficiary,\n"
-                  "reason, details, country_of_use, claim_reference. --account ID keeps\n"
-                  "one account's retirements. ") +
+      std::string(
+          "One row per retirement and batch: retirement_id, retired_at, entry_index,\n"
+          "account, quantity, serials, batch, project_id, project_name, standard,\n"
+          "methodology, project_country, vintage_start, vintage_end, beneficiary,\n"
+          "reason, details, country_of_use, claim_reference. --account ID keeps\n"
+          "one account's retirements. ") +
       kExportOptions + "\nExample:\n  creg export retirements --format csv -o retirements.csv\n";
   static const std::string kIssuancesHelp =
-      std::string("One row per batch: batch, issued_at, entry_index, project_id,\n"
-                  "project_name, standard, methodology, country, vintage_start, vintage_end,\n"
-                  "quantity, issued_to, verification_ref, serials. ") +
+      std::string(
+          "One row per batch: batch, issued_at, entry_index, project_id,\n"
+          "project_name, standard, methodology, country, vintage_start, vintage_end,\n"
+          "quantity, issued_to, verification_ref, serials. ") +
       kExportOptions + "\nExample:\n  creg export issuances --format json\n";
   static const std::string kHoldingsHelp =
-      std::string("One row per account and batch: account, batch, project_id, project_name,\n"
-                  "country, vintage_start, vintage_end, quantity, serials. Every account, or\n"
-                  "only --account ID. ") +
+      std::string(
+          "One row per account and batch: account, batch, project_id, project_name,\n"
+          "country, vintage_start, vintage_end, quantity, serials. Every account, or\n"
+          "only --account ID. ") +
       kExportOptions + "\nExample:\n  creg export holdings --account organiser\n";
   out.push_back({"export retirements", "[--account ID] [--format csv|json] [-o FILE]",
                  "Export every retirement", kRetirementsHelp.c_str(), Retirements});

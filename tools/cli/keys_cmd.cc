@@ -27,8 +27,10 @@ int Keygen(Context& ctx) {
     return ctx.FailLocal(s, "Check that the folder exists and is writable.");
   }
   if (Status s = SavePublicKeyFile(key->public_key(), pub_path); !s.ok()) {
-    return ctx.FailLocal(s, "The private key is in " + path + "; write its public key with "
-                            "'openssl pkey -in " + path + " -pubout'.");
+    return ctx.FailLocal(s, "The private key is in " + path +
+                                "; write its public key with "
+                                "'openssl pkey -in " +
+                                path + " -pubout'.");
   }
   std::string raw = Base64Encode(key->public_key().raw());
   if (ctx.json()) {
@@ -42,8 +44,10 @@ int Keygen(Context& ctx) {
   std::cout << "wrote private key " << path << " (mode 0600; keep it secret, it signs for you)\n"
             << "wrote public key  " << pub_path << "\n"
             << "public key:       " << raw << "\n"
-            << "Next: give " << pub_path << " to the registry operator, who opens your account with\n"
-            << "  creg account open ACCOUNT_ID --public-key " << pub_path << " --name \"Your name\"\n"
+            << "Next: give " << pub_path
+            << " to the registry operator, who opens your account with\n"
+            << "  creg account open ACCOUNT_ID --public-key " << pub_path
+            << " --name \"Your name\"\n"
             << "then sign with --account ACCOUNT_ID --key " << path << ".\n";
   return kExitOk;
 }

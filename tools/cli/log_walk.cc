@@ -48,7 +48,8 @@ std::optional<std::vector<EntryView>> FetchEntries(Context& ctx,
   std::vector<EntryView> views;
   for (const pb::Response& answer : *answers) {
     if (answer.has_error()) {
-      ctx.Fail(kExitRefused, answer.error().code(), answer.error().message(), "");
+      ctx.Fail(kExitRefused, answer.error().code(), answer.error().message(),
+               HintForNodeError(answer.error().code()));
       return std::nullopt;
     }
     if (answer.entries().entries_size() != 1) {

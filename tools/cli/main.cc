@@ -119,8 +119,8 @@ int Main(int argc, char** argv) {
               << "  Run 'creg help' for the list of commands.\n";
     return kExitUsage;
   }
-  Context ctx(command->name, std::vector<std::string>(words.begin() + static_cast<long>(used),
-                                                      words.end()));
+  Context ctx(command->name,
+              std::vector<std::string>(words.begin() + static_cast<long>(used), words.end()));
   if (ctx.args().WantsHelp()) {
     std::cout << CommandHelp(*command);
     return kExitOk;

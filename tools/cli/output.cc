@@ -114,27 +114,38 @@ std::string ReasonList() {
 
 std::string RoleName(pb::Role role) {
   switch (role) {
-    case pb::ROLE_OPERATOR: return "operator";
-    case pb::ROLE_HOLDER: return "holder";
-    default: return "unspecified";
+    case pb::ROLE_OPERATOR:
+      return "operator";
+    case pb::ROLE_HOLDER:
+      return "holder";
+    default:
+      return "unspecified";
   }
 }
 
 std::string AccountStatusName(pb::AccountStatus status) {
   switch (status) {
-    case pb::ACCOUNT_ACTIVE: return "active";
-    case pb::ACCOUNT_SUSPENDED: return "suspended";
-    case pb::ACCOUNT_CLOSED: return "closed";
-    default: return "unspecified";
+    case pb::ACCOUNT_ACTIVE:
+      return "active";
+    case pb::ACCOUNT_SUSPENDED:
+      return "suspended";
+    case pb::ACCOUNT_CLOSED:
+      return "closed";
+    default:
+      return "unspecified";
   }
 }
 
 std::string BlockStatusName(pb::BlockStatus status) {
   switch (status) {
-    case pb::BLOCK_ACTIVE: return "active";
-    case pb::BLOCK_RETIRED: return "retired";
-    case pb::BLOCK_CANCELLED: return "cancelled";
-    default: return "unspecified";
+    case pb::BLOCK_ACTIVE:
+      return "active";
+    case pb::BLOCK_RETIRED:
+      return "retired";
+    case pb::BLOCK_CANCELLED:
+      return "cancelled";
+    default:
+      return "unspecified";
   }
 }
 

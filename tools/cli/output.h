@@ -46,7 +46,7 @@ std::string ReasonName(pb::RetirementReason reason);  // "voluntary-event-offset
 std::optional<pb::RetirementReason> ParseReason(std::string_view name);
 // The reason names with a description each, one per line, for --help.
 std::string ReasonList();
-std::string RoleName(pb::Role role);                     // "operator", "holder"
+std::string RoleName(pb::Role role);                      // "operator", "holder"
 std::string AccountStatusName(pb::AccountStatus status);  // "active", ...
 std::string BlockStatusName(pb::BlockStatus status);      // "active", "retired", ...
 

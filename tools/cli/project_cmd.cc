@@ -14,13 +14,17 @@ int Register(Context& ctx) {
     const char* flag;
     std::optional<std::string> value;
   };
-  Field fields[] = {{"--name", {}},    {"--standard", {}},  {"--methodology", {}},
-                    {"--country", {}}, {"--proponent", {}}};
+  Field fields[] = {{"--name", {}},
+                    {"--standard", {}},
+                    {"--methodology", {}},
+                    {"--country", {}},
+                    {"--proponent", {}}};
   for (Field& f : fields) f.value = ctx.args().Get(f.flag);
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   for (const Field& f : fields) {
     if (!f.value || f.value->empty()) {
-      return ctx.UsageError("give " + std::string(f.flag) + "; a project needs --name, --standard, "
+      return ctx.UsageError("give " + std::string(f.flag) +
+                            "; a project needs --name, --standard, "
                             "--methodology, --country and --proponent");
     }
   }
@@ -57,16 +61,15 @@ int Show(Context& ctx) {
 }  // namespace
 
 void AddProjectCommands(std::vector<Command>& out) {
-  out.push_back(
-      {"project register",
-       "ID --name TEXT --standard S --methodology M --country CC --proponent ACCOUNT",
-       "Register a project (operator)",
-       "CC is the ISO 3166-1 alpha-2 country of the project in capitals; ACCOUNT\n"
-       "is the project developer's account. Ids follow the account id rule.\n"
-       "\nExample:\n"
-       "  creg project register yunnan-wind-01 --name \"Yunnan Dali Wind Farm\" \\\n"
-       "      --standard VCS --methodology ACM0002 --country CN --proponent developer\n",
-       Register, Command::kOperator});
+  out.push_back({"project register",
+                 "ID --name TEXT --standard S --methodology M --country CC --proponent ACCOUNT",
+                 "Register a project (operator)",
+                 "CC is the ISO 3166-1 alpha-2 country of the project in capitals; ACCOUNT\n"
+                 "is the project developer's account. Ids follow the account id rule.\n"
+                 "\nExample:\n"
+                 "  creg project register yunnan-wind-01 --name \"Yunnan Dali Wind Farm\" \\\n"
+                 "      --standard VCS --methodology ACM0002 --country CN --proponent developer\n",
+                 Register, Command::kOperator});
   out.push_back({"project show", "ID", "Show a project",
                  "Example:\n  creg project show yunnan-wind-01\n", Show, Command::kQuery});
 }

@@ -145,7 +145,8 @@ int Retirements(Context& ctx) {
     std::cout << "no retirements found\n";
     return kExitOk;
   }
-  Table table({"RETIREMENT", "RETIRED AT", "ACCOUNT", "QUANTITY", "SERIALS", "BENEFICIARY", "REASON"});
+  Table table(
+      {"RETIREMENT", "RETIRED AT", "ACCOUNT", "QUANTITY", "SERIALS", "BENEFICIARY", "REASON"});
   for (const auto& r : response->retirements().retirements()) {
     table.AddRow({r.retirement_id(), IsoTime(r.retired_micros()), r.account(),
                   std::to_string(r.quantity()), BlocksText(r.blocks()), r.beneficiary(),
@@ -250,16 +251,15 @@ void AddQueryCommands(std::vector<Command>& out) {
                  Holdings});
   out.push_back({"batch", "N", "Show a batch and who holds each block of it",
                  "Example:\n  creg batch 1\n", Batch});
-  out.push_back({"retirement", "ID", "Show a retirement",
-                 "Example:\n  creg retirement R6\n", Retirement});
+  out.push_back(
+      {"retirement", "ID", "Show a retirement", "Example:\n  creg retirement R6\n", Retirement});
   out.push_back({"retirements", "(--beneficiary NAME | --account ID)",
                  "List retirements for a beneficiary or by an account",
                  "Example:\n  creg retirements --beneficiary \"Forum Organising Committee\"\n",
                  Retirements});
   out.push_back({"provenance", "BATCH SERIAL", "List every transaction that touched a serial",
                  "Also accepts BATCH:SERIAL.\n\nExample:\n  creg provenance 1 42\n", Provenance});
-  out.push_back({"entry", "N", "Show log entry N",
-                 "Example:\n  creg entry 6\n", Entry});
+  out.push_back({"entry", "N", "Show log entry N", "Example:\n  creg entry 6\n", Entry});
   out.push_back({"status", "", "Show the node's registry, size and verifier key",
                  "Example:\n  creg status\n", StatusCommand});
 }

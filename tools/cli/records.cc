@@ -116,9 +116,12 @@ Fields AccountFields(const pb::AccountRecord& a) {
 }
 
 Fields ProjectFields(const pb::ProjectRecord& p) {
-  return {{"project", p.project_id()},      {"name", p.name()},
-          {"standard", p.standard()},       {"methodology", p.methodology()},
-          {"country", p.country()},         {"proponent", p.proponent()},
+  return {{"project", p.project_id()},
+          {"name", p.name()},
+          {"standard", p.standard()},
+          {"methodology", p.methodology()},
+          {"country", p.country()},
+          {"proponent", p.proponent()},
           {"registered at entry", std::to_string(p.registered_at_entry())}};
 }
 

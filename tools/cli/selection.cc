@@ -13,7 +13,8 @@ bool ParseUint(std::string_view text, uint64_t* out) {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -28,7 +29,8 @@ StatusOr<pb::SerialBlock> ParseBlock(std::string_view text) {
     std::string_view serials = text.substr(colon + 1);
     size_t dash = serials.find('-');
     std::string_view first_text = serials.substr(0, dash);
-    std::string_view last_text = dash == std::string_view::npos ? first_text : serials.substr(dash + 1);
+    std::string_view last_text =
+        dash == std::string_view::npos ? first_text : serials.substr(dash + 1);
     if (!ParseUint(text.substr(0, colon), &batch) || !ParseUint(first_text, &first) ||
         !ParseUint(last_text, &last)) {
       return bad("is not in the serial notation");
@@ -101,10 +103,12 @@ StatusOr<pb::CreditSelection> MakeSelection(const std::optional<std::string>& se
   bool has_batch = batch.has_value() && !Trim(*batch).empty();
   bool has_quantity = quantity.has_value() && !Trim(*quantity).empty();
   if (!has_batch && !has_quantity) {
-    return InvalidArgumentError("say which credits: serials (BATCH:FIRST-LAST) or a batch and a quantity");
+    return InvalidArgumentError(
+        "say which credits: serials (BATCH:FIRST-LAST) or a batch and a quantity");
   }
   if (!has_batch) return InvalidArgumentError("a quantity needs the batch it comes from");
-  if (!has_quantity) return InvalidArgumentError("a batch needs a quantity (or give serials instead)");
+  if (!has_quantity)
+    return InvalidArgumentError("a batch needs a quantity (or give serials instead)");
   CREG_ASSIGN_OR_RETURN(uint64_t b, ParseCount(*batch, "batch"));
   CREG_ASSIGN_OR_RETURN(uint64_t q, ParseCount(*quantity, "quantity"));
   selection.set_batch(b);

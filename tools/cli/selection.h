@@ -26,7 +26,8 @@ StatusOr<std::vector<pb::SerialBlock>> ParseSerials(std::string_view text);
 
 // A whole number >= 1 (>= 0 when `allow_zero`). InvalidArgument naming
 // `what` for anything else, negative numbers included.
-StatusOr<uint64_t> ParseCount(std::string_view text, std::string_view what, bool allow_zero = false);
+StatusOr<uint64_t> ParseCount(std::string_view text, std::string_view what,
+                              bool allow_zero = false);
 
 // Explicit blocks when `serials` is set, else `quantity` of the lowest serials
 // of `batch`. InvalidArgument when both or neither are given.

@@ -704,10 +704,12 @@ TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {
   twin.Replay(source, 0, source.log().size(), rng_);
   ASSERT_EQ(twin.Digest(), before);  // identical so far
 
-  // The source moves 4 credits to holder-2, the twin the same 4 to holder-3.
-  ASSERT_TRUE(IsAccepted(Send(Sign(TransferBody("holder-1", "holder-2", four), "holder-1"))));
-  const Sent to_3 = Sign(TransferBody("holder-1", "holder-3", four), "holder-1");
-  ASSERT_TRUE(IsAccepted(twin.registry->Submit(to_3.bytes).value()));
+  // The source moves 4 credits to holder-2, the twin the same 4 to holder-3
+  // (same nonce and time: only the recipient differs).
+  pb::TransactionBody to_2 = TransferBody("holder-1", "holder-2", four), to_3 = to_2;
+  to_3.mutable_transfer()->set_to_account("holder-3");
+  ASSERT_TRUE(IsAccepted(Send(Sign(to_2, "holder-1"))));
+  ASSERT_TRUE(IsAccepted(twin.registry->Submit(Sign(to_3, "holder-1").bytes).value()));
   const std::string after = source.StateDigest().value().ToHex();
   EXPECT_NE(after, before);
   EXPECT_NE(twin.Digest(), after);

@@ -1,0 +1,253 @@
+// Writes the seed corpora of the fuzz targets, from the fixed registry of
+// fuzz_registry.h, into <out>/<target>/ (tests/fuzz/corpus is checked in):
+//
+//   build-fuzz/tests/fuzz/creg_fuzz_corpus_gen tests/fuzz/corpus
+//
+// The output is deterministic (fixed keys, nonces and timestamps), so
+// running it again changes no file unless the formats changed.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "creg/wire.pb.h"
+#include "ledger/certificate.h"
+#include "ledger/checkpoint.h"
+#include "node/frame.h"
+#include "tests/fuzz/fuzz_registry.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using creg::fuzz::FuzzRegistry;
+
+fs::path out_root;
+
+void Write(const std::string& target, const std::string& name, const std::string& bytes) {
+  fs::path dir = out_root / target;
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    std::fprintf(stderr, "cannot write %s\n", (dir / name).c_str());
+    std::exit(1);
+  }
+}
+
+std::string Serialize(const google::protobuf::Message& m) {
+  std::string bytes;
+  m.SerializeToString(&bytes);
+  return bytes;
+}
+
+std::vector<std::pair<std::string, creg::pb::Request>> Requests(const FuzzRegistry& r) {
+  std::vector<std::pair<std::string, creg::pb::Request>> out;
+  auto add = [&](std::string name) -> creg::pb::Request& {
+    out.emplace_back(std::move(name), creg::pb::Request());
+    out.back().second.set_id(out.size());
+    return out.back().second;
+  };
+  add("get_entries").mutable_get_entries()->set_count(3);
+  auto& tail = *add("get_entries_tail").mutable_get_entries();
+  tail.set_start(10);
+  tail.set_count(100);
+  add("get_checkpoint").mutable_get_checkpoint();
+  add("inclusion_proof").mutable_inclusion_proof()->set_index(5);
+  auto& inclusion_sized = *add("inclusion_proof_sized").mutable_inclusion_proof();
+  inclusion_sized.set_index(2);
+  inclusion_sized.set_tree_size(7);
+  auto& consistency = *add("consistency_proof").mutable_consistency_proof();
+  consistency.set_size1(3);
+  consistency.set_size2(11);
+  add("consistency_proof_latest").mutable_consistency_proof()->set_size1(6);
+  add("account").mutable_account()->set_account_id(creg::fuzz::kAlice);
+  add("project").mutable_project()->set_project_id("ke-cookstoves-001");
+  add("holdings").mutable_holdings()->set_account_id(creg::fuzz::kBob);
+  add("holdings_none").mutable_holdings()->set_account_id(creg::fuzz::kOperator);
+  add("batch").mutable_batch()->set_batch(1);
+  add("retirement").mutable_retirement()->set_retirement_id(r.retirement_ids().front());
+  add("retirements_beneficiary").mutable_retirements()->set_beneficiary("Example Forum 2026");
+  add("retirements_account").mutable_retirements()->set_account_id(creg::fuzz::kBob);
+  add("certificate").mutable_certificate()->set_retirement_id(r.retirement_ids().back());
+  add("status").mutable_status();
+  auto& history = *add("history").mutable_history();
+  history.set_account_id(creg::fuzz::kAlice);
+  history.set_limit(5);
+  auto& provenance = *add("provenance").mutable_provenance();
+  provenance.set_batch(1);
+  provenance.set_serial(901);
+  add("no_body");
+  return out;
+}
+
+// A frame_fuzzer input: the stream in front; chunk sizes and the limit
+// index at the end, in the order FuzzedDataProvider takes them from there.
+std::string FrameInput(const std::string& stream, const std::vector<size_t>& chunks, uint8_t limit_index) {
+  std::string tail;
+  for (size_t c : chunks) {  // two bytes each (range 0..300), most significant last
+    tail.insert(tail.begin(), static_cast<char>(c >> 8));
+    tail.insert(tail.begin(), static_cast<char>(c & 0xff));
+  }
+  // The first chunk size read must be the one nearest the limit byte.
+  std::string reversed_pairs;
+  for (size_t i = tail.size(); i >= 2; i -= 2) reversed_pairs += tail.substr(i - 2, 2);
+  return stream + reversed_pairs + std::string(1, static_cast<char>(limit_index));
+}
+
+void FrameSeeds(const std::vector<std::pair<std::string, creg::pb::Request>>& requests) {
+  std::string stream;
+  for (const auto& [name, request] : requests) stream += creg::EncodeFrame(Serialize(request));
+  // limit index 5 = 4096 bytes (see kLimits in frame_fuzzer.cc).
+  std::string first_three = creg::EncodeFrame(Serialize(requests[0].second)) +
+                            creg::EncodeFrame(Serialize(requests[1].second)) +
+                            creg::EncodeFrame(Serialize(requests[2].second));
+  Write("frame", "three_frames_one_chunk", FrameInput(first_three, {first_three.size()}, 5));
+  Write("frame", "three_frames_small_chunks", FrameInput(first_three, {1, 2, 3, 5, 8, 13, 21, 300}, 5));
+  Write("frame", "many_frames", FrameInput(stream.substr(0, 290), {7, 100, 183}, 5));
+  std::string huge = std::string("\xff\xff\xff\xff", 4) + "more";
+  Write("frame", "header_4gib", FrameInput(huge, {2, 6}, 6));
+  std::string over = creg::EncodeFrame(std::string(80, 'x'));
+  Write("frame", "over_limit_64", FrameInput(over, {84}, 3));
+  Write("frame", "empty_frames", FrameInput(std::string(12, '\0'), {3, 9}, 0));
+}
+
+void TransactionSeeds(const FuzzRegistry& r) {
+  auto record = [](const std::string& tx) {
+    std::string out;
+    out += static_cast<char>(tx.size() & 0xff);
+    out += static_cast<char>(tx.size() >> 8);
+    return out + tx;
+  };
+  const std::vector<std::string>& story = r.story();
+  // Replays of committed transactions (duplicates), as a client sent them.
+  Write("transaction", "replay_open_account", std::string(1, '\0') + record(story[1]));
+  Write("transaction", "replay_issue", std::string(1, '\0') + record(story[6]));
+  Write("transaction", "replay_retire", std::string(1, '\0') + record(story.back()));
+
+  using creg::fuzz::kAlice;
+  using creg::fuzz::kBob;
+  using creg::fuzz::kCarol;
+  using creg::fuzz::kOperator;
+  int64_t at = creg::fuzz::kStoryStartMicros + 3'600'000'000;
+  // New transactions with valid signatures by the story's keys.
+  creg::pb::TransactionBody transfer = FuzzRegistry::Body("seed-transfer", at);
+  transfer.mutable_transfer()->set_from_account(kAlice);
+  transfer.mutable_transfer()->set_to_account(kBob);
+  transfer.mutable_transfer()->mutable_credits()->set_batch(1);
+  transfer.mutable_transfer()->mutable_credits()->set_quantity(7);
+  creg::pb::TransactionBody retire = FuzzRegistry::Body("seed-retire", at);
+  retire.mutable_retire()->set_account(kBob);
+  auto* block = retire.mutable_retire()->mutable_credits()->add_blocks();
+  block->set_batch(2);
+  block->set_first(400);
+  block->set_last(420);
+  retire.mutable_retire()->set_beneficiary("Seed Beneficiary");
+  retire.mutable_retire()->set_reason(creg::pb::VOLUNTARY_CORPORATE_INVENTORY);
+  retire.mutable_retire()->set_country_of_use("DE");
+  creg::pb::TransactionBody open = FuzzRegistry::Body("seed-open", at);
+  open.mutable_open_account()->set_account_id("org-dave");
+  open.mutable_open_account()->set_role(creg::pb::ROLE_HOLDER);
+  open.mutable_open_account()->set_public_key(std::string(32, '\x42'));
+  open.mutable_open_account()->set_display_name("Dave Ltd");
+  creg::pb::TransactionBody issue = FuzzRegistry::Body("seed-issue", at);
+  issue.mutable_issue()->set_project_id("br-forest-002");
+  issue.mutable_issue()->set_vintage_start("2024-01-01");
+  issue.mutable_issue()->set_vintage_end("2024-06-30");
+  issue.mutable_issue()->set_quantity(250);
+  issue.mutable_issue()->set_to_account(kBob);
+  issue.mutable_issue()->set_verification_ref("VER-2024-777");
+  creg::pb::TransactionBody cancel = FuzzRegistry::Body("seed-cancel", at);
+  cancel.mutable_cancel()->set_account(kBob);
+  cancel.mutable_cancel()->mutable_credits()->set_batch(2);
+  cancel.mutable_cancel()->mutable_credits()->set_quantity(3);
+  cancel.mutable_cancel()->set_reason("reversal");
+  creg::pb::TransactionBody suspended = FuzzRegistry::Body("seed-suspended", at);
+  suspended.mutable_transfer()->set_from_account(kCarol);
+  suspended.mutable_transfer()->set_to_account(kAlice);
+  suspended.mutable_transfer()->mutable_credits()->set_batch(1);
+  suspended.mutable_transfer()->mutable_credits()->set_quantity(1);
+  creg::pb::TransactionBody rotate = FuzzRegistry::Body("seed-rotate", at);
+  rotate.mutable_rotate_key()->set_account_id(kAlice);
+  rotate.mutable_rotate_key()->set_new_public_key(std::string(32, '\x17'));
+  creg::pb::TransactionBody status = FuzzRegistry::Body("seed-status", at);
+  status.mutable_set_account_status()->set_account_id(kCarol);
+  status.mutable_set_account_status()->set_status(creg::pb::ACCOUNT_ACTIVE);
+  status.mutable_set_account_status()->set_reason("review passed");
+  creg::pb::TransactionBody project = FuzzRegistry::Body("seed-project", at);
+  project.mutable_register_project()->set_project_id("in-solar-003");
+  project.mutable_register_project()->set_name("Solar");
+  project.mutable_register_project()->set_standard("GS");
+  project.mutable_register_project()->set_methodology("ACM0002");
+  project.mutable_register_project()->set_country("IN");
+  project.mutable_register_project()->set_proponent(kAlice);
+
+  const std::vector<std::pair<std::string, std::string>> signed_txs = {
+      {"transfer", r.Sign(transfer, kAlice)},    {"retire_blocks", r.Sign(retire, kBob)},
+      {"open_account", r.Sign(open, kOperator)}, {"issue", r.Sign(issue, kOperator)},
+      {"cancel", r.Sign(cancel, kOperator)},     {"suspended_transfer", r.Sign(suspended, kCarol)},
+      {"rotate_key", r.Sign(rotate, kAlice)},    {"reinstate", r.Sign(status, kOperator)},
+      {"register_project", r.Sign(project, kOperator)},
+  };
+  for (const auto& [name, tx] : signed_txs) {
+    Write("transaction", "signed_" + name, std::string(1, '\0') + record(tx));
+    Write("transaction", "trusted_" + name, std::string(1, '\1') + record(tx));
+  }
+  // Groups in which later transactions depend on earlier ones.
+  Write("transaction", "group_issue_then_transfer",
+        std::string(1, '\1') + record(signed_txs[3].second) + record(r.Sign(transfer, kAlice)) +
+            record(signed_txs[3].second));
+  Write("transaction", "group_open_project",
+        std::string(1, '\0') + record(signed_txs[2].second) + record(signed_txs[8].second));
+  Write("transaction", "garbage", std::string(1, '\0') + record("not a transaction"));
+}
+
+void CheckpointSeeds(const FuzzRegistry& r) {
+  std::string note = r.CheckpointNote();
+  Write("checkpoint", "note", note);
+  Write("checkpoint", "body", note.substr(0, note.find("\n\n") + 1));
+  Write("checkpoint", "verifier_key", creg::fuzz::CheckpointVerifier().VerifierKey());
+  creg::NoteSigner other =
+      creg::NoteSigner::Create("witness.example", creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kCarol)).value();
+  // The same body signed by a witness too: two signature lines.
+  std::string witnessed = other.Sign(note.substr(0, note.find("\n\n") + 1));
+  Write("checkpoint", "note_two_signatures", note + witnessed.substr(witnessed.find("\n\n") + 2));
+  creg::Checkpoint extension{creg::fuzz::kOrigin, 0, creg::Hash()};
+  std::string body = creg::CheckpointBody(extension) + "extension line\n";
+  Write("checkpoint", "note_extension", creg::fuzz::CheckpointSigner().Sign(body));
+}
+
+void CertificateSeeds(FuzzRegistry& r) {
+  uint64_t size = r.registry().log().size();
+  for (const std::string& id : r.retirement_ids()) {
+    creg::StatusOr<std::string> cert = creg::BuildRetirementCertificate(r.registry(), id, r.CheckpointNote(), size);
+    creg::fuzz::CheckOk(cert.status(), "certificate " + id);
+    Write("certificate", "certificate_" + id, *cert);
+    if (id == r.retirement_ids().front()) Write("json", "certificate_" + id, *cert);
+  }
+}
+
+void JsonSeeds() {
+  Write("json", "scalars", R"([null,true,false,0,-0,1.5e-7,18446744073709551615,-9223372036854775808,"a\u00e9\ud83d\ude00"])");
+  Write("json", "nested", R"({"a":{"b":[[],{},[1,[2,[3]]]]},"c":"\"\\\/\b\f\n\r\t"})");
+  Write("json", "pretty", "{\n  \"k\": [\n    1.0,\n    2\n  ]\n}");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
+    return 2;
+  }
+  out_root = argv[1];
+  std::unique_ptr<FuzzRegistry> registry = FuzzRegistry::Create();
+  auto requests = Requests(*registry);
+  for (const auto& [name, request] : requests) Write("request", name, Serialize(request));
+  FrameSeeds(requests);
+  TransactionSeeds(*registry);
+  CheckpointSeeds(*registry);
+  CertificateSeeds(*registry);
+  JsonSeeds();
+  return 0;
+}

@@ -1,0 +1,134 @@
+// Fuzzes RequestHandler::Handle (node/request_handler.h) with whatever
+// parses as a pb::Request, against the fixed registry of fuzz_registry.h,
+// exactly as a session hands it a decoded frame.
+//
+// Checks, besides "never crashes, never throws":
+//  - every response has a body, fits in one frame, and reads change nothing;
+//  - entry pages respect the limits and hold the stored entries;
+//  - every proof the handler returns verifies against the log's roots;
+//  - every checkpoint and certificate it returns verifies with the
+//    registry's checkpoint key.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "creg/wire.pb.h"
+#include "ledger/certificate.h"
+#include "ledger/merkle.h"
+#include "node/frame.h"
+#include "node/request_handler.h"
+#include "tests/fuzz/fuzz_registry.h"
+
+namespace {
+
+using creg::fuzz::FuzzRegistry;
+
+// Small limits, so that paging is reached with the registry's few entries.
+constexpr creg::ResponseLimits kLimits{.max_entries = 4, .max_entry_bytes = 1500};
+
+struct Fixture {
+  std::unique_ptr<FuzzRegistry> registry = FuzzRegistry::Create();
+  creg::RequestHandler handler{registry->registry(), registry->checkpointer(), kLimits};
+  creg::NoteVerifier verifier = creg::fuzz::CheckpointVerifier();
+  uint64_t size = registry->registry().log().size();
+};
+Fixture* fixture = nullptr;
+
+void Fail(const char* what, const creg::pb::Response& response) {
+  std::fprintf(stderr, "request_fuzzer: %s\nresponse: %s\n", what, response.ShortDebugString().c_str());
+  std::abort();
+}
+
+void CheckOk(const creg::Status& status, const char* what, const creg::pb::Response& response) {
+  if (status.ok()) return;
+  std::fprintf(stderr, "request_fuzzer: %s: %s\n", what, status.ToString().c_str());
+  Fail("check failed", response);
+}
+
+creg::Hash Root(uint64_t size, const creg::pb::Response& response) {
+  creg::StatusOr<creg::Hash> root = fixture->registry->registry().log().RootAt(size);
+  CheckOk(root.status(), "RootAt", response);
+  return *root;
+}
+
+void CheckEntries(const creg::pb::Response& response) {
+  const auto& entries = response.entries().entries();
+  if (entries.empty()) Fail("an entry page with no entries", response);
+  if (static_cast<uint64_t>(entries.size()) > kLimits.max_entries) Fail("more entries than max_entries", response);
+  size_t bytes = 0;
+  for (int i = 0; i < entries.size(); ++i) {
+    creg::StatusOr<std::string> stored = fixture->registry->registry().log().Entry(response.entries().start() + i);
+    CheckOk(stored.status(), "Entry", response);
+    if (*stored != entries[i]) Fail("an entry differs from the stored one", response);
+    bytes += entries[i].size();
+  }
+  if (entries.size() > 1 && bytes > kLimits.max_entry_bytes) Fail("more entry bytes than max_entry_bytes", response);
+}
+
+void CheckProof(const creg::pb::Request& request, const creg::pb::Response& response) {
+  const creg::pb::ProofResponse& proof = response.proof();
+  std::vector<std::string> hashes(proof.hashes().begin(), proof.hashes().end());
+  if (request.has_inclusion_proof()) {
+    uint64_t index = request.inclusion_proof().index();
+    creg::StatusOr<std::string> entry = fixture->registry->registry().log().Entry(index);
+    CheckOk(entry.status(), "Entry", response);
+    if (proof.leaf_hash() != creg::merkle::LeafHash(*entry).str()) Fail("wrong leaf hash", response);
+    CheckOk(creg::merkle::VerifyInclusion(index, proof.tree_size(), proof.leaf_hash(), hashes,
+                                          Root(proof.tree_size(), response).str()),
+            "inclusion proof", response);
+  } else {
+    uint64_t size1 = request.consistency_proof().size1();
+    CheckOk(creg::merkle::VerifyConsistency(size1, proof.tree_size(), hashes, Root(size1, response).str(),
+                                            Root(proof.tree_size(), response).str()),
+            "consistency proof", response);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  fixture = new Fixture();
+  std::atexit([] { delete fixture; });
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  creg::pb::Request request;
+  if (!request.ParseFromArray(data, static_cast<int>(size))) return 0;
+  // The session answers these itself (commit pipeline, subscription loop).
+  if (request.has_submit() || request.has_subscribe()) return 0;
+
+  creg::pb::Response response = fixture->handler.Handle(request);
+
+  if (response.body_case() == creg::pb::Response::BODY_NOT_SET) Fail("a response with no body", response);
+  if (response.ByteSizeLong() > creg::kDefaultMaxFrameBytes) Fail("a response larger than a frame", response);
+  if (fixture->registry->registry().log().size() != fixture->size) Fail("a read changed the log", response);
+  if (response.has_error()) {
+    if (response.error().code().empty() || response.error().message().empty()) Fail("an empty error", response);
+    return 0;
+  }
+  switch (response.body_case()) {
+    case creg::pb::Response::kEntries:
+      if (!request.has_get_entries()) Fail("entries answer another request", response);
+      CheckEntries(response);
+      break;
+    case creg::pb::Response::kProof:
+      if (!request.has_inclusion_proof() && !request.has_consistency_proof()) Fail("proof answers another request", response);
+      CheckProof(request, response);
+      break;
+    case creg::pb::Response::kCheckpoint:
+      CheckOk(creg::VerifyCheckpoint(response.checkpoint().note(), fixture->verifier, creg::fuzz::kOrigin).status(),
+              "checkpoint", response);
+      break;
+    case creg::pb::Response::kCertificate:
+      CheckOk(creg::VerifyRetirementCertificate(response.certificate().json(), fixture->verifier).status(),
+              "certificate", response);
+      break;
+    default:
+      break;
+  }
+  return 0;
+}
