@@ -144,8 +144,8 @@ class MerkleLog {
   ColumnId tree_cf_ = 0;
   ColumnId meta_cf_ = 0;
 
-  // Nodes of level kCachedLevel and up are also kept in memory (8 KiB per
-  // 1,000 entries), so a proof reads at most ~kCachedLevel stored nodes.
+  // Nodes of level kCachedLevel and up are also kept in memory (about 250
+  // bytes per 1,000 entries), so a proof reads few stored nodes.
   static constexpr int kCachedLevel = 8;
   mutable std::shared_mutex upper_mu_;
   std::vector<std::vector<Hash>> upper_;  // [level - kCachedLevel][index], guarded by upper_mu_

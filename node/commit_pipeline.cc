@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/log_entry.h"
+#include "node/log.h"
 
 namespace creg {
 namespace {
@@ -199,7 +200,10 @@ std::map<std::string, uint64_t> CommitPipeline::RefusalsByCode() const {
 
 void CommitPipeline::EnterFault(const std::string& why) {
   std::lock_guard lock(mu_);
-  if (fault_.empty()) fault_ = why;
+  if (fault_.empty()) {
+    fault_ = why;
+    LogError("no longer accepting transactions: " + why + "; reads continue; restart once the cause is fixed");
+  }
   accepting_.store(false);
 }
 

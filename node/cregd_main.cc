@@ -71,7 +71,13 @@ int Run(Args& args) {
   if (auto n = args.Number("--verify-threads")) options.pipeline.verify_threads = static_cast<int>(*n);
   if (auto n = args.Number("--max-connections")) options.max_connections = *n;
   if (auto n = args.Number("--max-in-flight")) options.max_in_flight = *n;
-  if (auto n = args.Number("--max-frame-bytes")) options.max_frame_bytes = static_cast<uint32_t>(*n);
+  if (options.max_connections == 0 || options.max_in_flight == 0) {
+    return Usage("--max-connections and --max-in-flight must be at least 1");
+  }
+  if (auto n = args.Number("--max-frame-bytes")) {
+    if (*n < 1024 || *n > (64u << 20)) return Usage("--max-frame-bytes must be between 1024 and 67108864");
+    options.max_frame_bytes = static_cast<uint32_t>(*n);
+  }
   if (auto n = args.Number("--idle-timeout")) options.idle_timeout = std::chrono::seconds(*n);
   if (auto n = args.Number("--read-timeout")) options.read_timeout = std::chrono::seconds(*n);
   if (auto n = args.Number("--max-group")) options.pipeline.max_group = std::max<uint64_t>(1, *n);

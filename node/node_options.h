@@ -1,5 +1,6 @@
-// Everything an operator can set on `cregd run`, with defaults and reasons
-// (docs/operations.md lists the same).
+// The settings of `cregd run`, with defaults and reasons (docs/operations.md
+// lists the same). Those without a command-line flag are fixed in this
+// version.
 #pragma once
 
 #include <chrono>

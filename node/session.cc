@@ -156,9 +156,12 @@ void Session::Dispatch(pb::Request request) {
       return;
     }
     case pb::Request::kSubscribe: {
+      // A subscription is not an unanswered request: it lasts as long as the
+      // connection, which closes when the client stops sending.
+      Finish();
+      ++subscriptions_;
       auto self = shared_from_this();
       uint64_t start = request.subscribe().start();
-      // A subscription stays in flight for the life of the connection.
       asio::co_spawn(socket_.get_executor(), [self, id, start] { return self->Subscribe(id, start); }, asio::detached);
       return;
     }
@@ -209,7 +212,7 @@ awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
     }
   } catch (const std::exception&) {
   }
-  Finish();
+  --subscriptions_;
 }
 
 void Session::Send(const pb::Response& response) {
@@ -271,7 +274,8 @@ awaitable<void> Session::Watchdog() {
       // Mid-frame: the read deadline always applies. Idle: only while the
       // client waits for nothing (a subscriber may sit quietly for hours).
       bool mid_frame = decoder_.buffered() > 0;
-      if (reading_ && Clock::now() > deadline_ && (mid_frame || in_flight_ == 0)) CloseNow();
+      bool waiting = in_flight_ > 0 || subscriptions_ > 0;
+      if (reading_ && Clock::now() > deadline_ && (mid_frame || !waiting)) CloseNow();
     }
   } catch (const std::exception&) {
   }

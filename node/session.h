@@ -63,6 +63,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<std::string> write_queue_;
   size_t write_queue_bytes_ = 0;
   size_t in_flight_ = 0;
+  size_t subscriptions_ = 0;
   bool reading_ = true;
   bool closed_ = false;
   bool writing_ = false;

@@ -8,6 +8,7 @@ CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev llvm
 )
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for scripts/demo: print each step as a person reads it, run it,
 # and stop the demo when a step does not behave as shown. Source it.
 
@@ -5,6 +6,7 @@ DEMO_MARK=".creg-demo"  # a data folder the demo made carries this file
 NODE_PID=""
 NODE_ADDRESS=""
 
+# shellcheck disable=SC2034  # the colours are used by scripts/demo
 if [ -t 1 ]; then
   BOLD=$'\033[1m' DIM=$'\033[2m' RED=$'\033[31m' GREEN=$'\033[32m' RESET=$'\033[0m'
 else
@@ -99,8 +101,8 @@ start_node() {
   show_command "$CREGD" run --data "$dir" --listen "$listen" "&"
   "$CREGD" run --data "$dir" --listen "$listen" 2>"$log_file" &
   NODE_PID=$!
-  local i
-  for i in $(seq 1 100); do
+  local _
+  for _ in $(seq 1 100); do
     NODE_ADDRESS="$(sed -n 's/.*serving on \([0-9.]*:[0-9]*\).*/\1/p' "$log_file" | head -n 1)"
     if [ -n "$NODE_ADDRESS" ]; then
       sed 's/^/    /' "$log_file"

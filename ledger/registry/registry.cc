@@ -134,15 +134,23 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
     return Verdict(Rejection{RuleCode::kWrongOrigin, "transaction is for registry '" + tx.body.origin() +
                                                          "', this is '" + origin_ + "'"});
   }
-  // A resubmission returns the original result and applies nothing.
+  // A resubmission of the very same signed bytes returns the original
+  // result and applies nothing; the same body under another signature or
+  // signer is a replay.
+  auto replayed = [&](uint64_t index) {
+    return Verdict(Rejection{RuleCode::kReplayed, "this transaction was already committed at entry " +
+                                                      std::to_string(index) + " with another signature or signer"});
+  };
   if (auto it = group.accepted_.find(tx.tx_id); it != group.accepted_.end()) {
-    Accepted again = it->second;
+    if (Sha256(tx.bytes) != it->second.second) return replayed(it->second.first.entry_index);
+    Accepted again = it->second.first;
     again.duplicate = true;
     return Verdict(again);
   }
   CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> committed_at, tables_->EntryOfTransaction(*committed_, tx.tx_id));
   if (committed_at.has_value()) {
     CREG_ASSIGN_OR_RETURN(pb::LogEntry original, Entry(*committed_at));
+    if (original.signed_transaction() != tx.bytes) return replayed(*committed_at);
     return Verdict(Accepted{*committed_at, original.effects(), true});
   }
 
@@ -171,6 +179,7 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   for (const std::string& account : accounts) tables_->AddAccountHistory(overlay, account, entry_index);
   for (uint64_t batch : batches) tables_->AddBatchHistory(overlay, batch, entry_index);
 
+  const Hash envelope_hash = Sha256(tx.bytes);
   pb::LogEntry entry;
   entry.set_index(entry_index);
   entry.set_timestamp_micros(timestamp_micros);
@@ -187,7 +196,7 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   CREG_RETURN_IF_ERROR(group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
   overlay.MergeInto(*group.overlay_);
   Accepted accepted{entry_index, std::move(effects), false};
-  group.accepted_.emplace(tx.tx_id, accepted);
+  group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, envelope_hash));
   return Verdict(std::move(accepted));
 }
 

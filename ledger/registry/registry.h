@@ -86,8 +86,9 @@ class Registry {
     Group(MerkleLog::PendingAppend pending, std::unique_ptr<internal::StateOverlay> overlay);
     MerkleLog::PendingAppend pending_;
     std::unique_ptr<internal::StateOverlay> overlay_;
-    // Transactions accepted in this group, for resubmissions within it.
-    std::map<Hash, Accepted> accepted_;
+    // Transactions accepted in this group, for resubmissions within it:
+    // tx id -> (result, SHA-256 of the SignedTransaction bytes).
+    std::map<Hash, std::pair<Accepted, Hash>> accepted_;
   };
 
   Group BeginGroup() const;

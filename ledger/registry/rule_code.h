@@ -37,7 +37,7 @@ enum class RuleCode : int {
   kInvalidCountry = 23,
   kInvalidKey = 24,
   kSelfTransfer = 25,
-  kInvalidSerials = 26,        // blocks out of a batch's range, overlapping or unordered
+  kInvalidSerials = 26,        // blocks out of a batch's range, empty, or overlapping
   kInvalidStatusChange = 27,   // e.g. reinstating a closed account
   kAccountNotEmpty = 28,       // closing an account that still holds active credits
 };

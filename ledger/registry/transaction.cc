@@ -29,6 +29,10 @@ std::string SignTransaction(const pb::TransactionBody& body, std::string_view si
 }
 
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes) {
+  if (bytes.size() > kMaxTransactionBytes) {
+    return Malformed("transaction of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
+                     std::to_string(kMaxTransactionBytes));
+  }
   PreparedTransaction tx;
   tx.bytes = std::string(bytes);
   if (!tx.envelope.ParseFromString(tx.bytes)) return Malformed("transaction bytes are not a SignedTransaction");

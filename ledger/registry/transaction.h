@@ -42,7 +42,13 @@ struct PreparedTransaction {
   std::optional<std::string> verified_with_key;
 };
 
-// Decodes the envelope and body. Rejection kMalformed naming what is wrong.
+// The largest SignedTransaction accepted: 256 KiB, room for the 10,000
+// explicit serial blocks one transaction may name, and a bound on what
+// anyone can make the log store for ever.
+inline constexpr size_t kMaxTransactionBytes = 256 * 1024;
+
+// Decodes the envelope and body. Rejection kMalformed naming what is wrong
+// (including a transaction over kMaxTransactionBytes).
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes);
 
 // Checks the signature against `public_key`; on success records the key in

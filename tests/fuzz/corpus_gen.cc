@@ -1,5 +1,6 @@
 // Writes the seed corpora of the fuzz targets, from the fixed registry of
-// fuzz_registry.h, into <out>/<target>/ (tests/fuzz/corpus is checked in):
+// fuzz_registry.h, into <out>/<target>/, e.g. <out>/frame_fuzzer/ (tests/fuzz/corpus is
+// checked in):
 //
 //   build-fuzz/tests/fuzz/creg_fuzz_corpus_gen tests/fuzz/corpus
 //
@@ -25,7 +26,7 @@ using creg::fuzz::FuzzRegistry;
 fs::path out_root;
 
 void Write(const std::string& target, const std::string& name, const std::string& bytes) {
-  fs::path dir = out_root / target;
+  fs::path dir = out_root / (target + "_fuzzer");
   fs::create_directories(dir);
   std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -84,15 +85,14 @@ std::vector<std::pair<std::string, creg::pb::Request>> Requests(const FuzzRegist
 // A frame_fuzzer input: the stream in front; chunk sizes and the limit
 // index at the end, in the order FuzzedDataProvider takes them from there.
 std::string FrameInput(const std::string& stream, const std::vector<size_t>& chunks, uint8_t limit_index) {
+  // Read from the end: the limit byte, then two bytes per chunk size (range
+  // 0..300), the byte nearer the end being the more significant.
   std::string tail;
-  for (size_t c : chunks) {  // two bytes each (range 0..300), most significant last
-    tail.insert(tail.begin(), static_cast<char>(c >> 8));
-    tail.insert(tail.begin(), static_cast<char>(c & 0xff));
+  for (auto it = chunks.rbegin(); it != chunks.rend(); ++it) {
+    tail += static_cast<char>(*it & 0xff);
+    tail += static_cast<char>(*it >> 8);
   }
-  // The first chunk size read must be the one nearest the limit byte.
-  std::string reversed_pairs;
-  for (size_t i = tail.size(); i >= 2; i -= 2) reversed_pairs += tail.substr(i - 2, 2);
-  return stream + reversed_pairs + std::string(1, static_cast<char>(limit_index));
+  return stream + tail + std::string(1, static_cast<char>(limit_index));
 }
 
 void FrameSeeds(const std::vector<std::pair<std::string, creg::pb::Request>>& requests) {

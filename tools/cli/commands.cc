@@ -58,8 +58,8 @@ std::string CommandHelp(const Command& command) {
   text +=
       "  --node HOST:PORT  the registry node [CREG_NODE, else 127.0.0.1:7600]\n"
       "  --json            machine-readable output with stable field names\n"
-      "\nExit status: 0 done, 1 refused by the registry, 2 usage error, 3 cannot reach the\n"
-      "node, 4 local failure. docs/cli.md has every command and format.\n";
+      "\nExit status: 0 done, 1 refused by the registry, 2 usage error, 3 cannot\n"
+      "reach the node, 4 local failure. docs/cli.md has every command and format.\n";
   return text;
 }
 

@@ -182,8 +182,7 @@ void AddCreditCommands(std::vector<Command>& out) {
       "\nExample:\n"
       "  creg retire --batch 1 --quantity 120 --beneficiary \"Forum Organising Committee\" \\\n"
       "      --reason voluntary-event-offset --country-of-use CN \\\n"
-      "      --details \"to offset the emissions of the Belt and Road Green and\n"
-      "                 Low-carbon Development Forum\"\n";
+      "      --details \"Belt and Road Green and Low-carbon Development Forum\"\n";
   static const std::string kCancelHelp =
       std::string(kSelectionHelp) +
       "\nRemoves credits held by ACCOUNT from circulation (invalidated credits,\n"
