@@ -71,7 +71,7 @@ TEST_F(BulkTest, InterruptedRunThenRerunAppliesEachRowOnce) {
 
   RunResult first = Creg(Join(bulk, {"--stop-after", "400"}));
   ASSERT_EQ(first.exit_code, 130) << first.err;
-  EXPECT_EQ(Verdicts(ReadText(results))["committed"], 400u);
+  EXPECT_EQ(Verdicts(ReadTextFile(results))["committed"], 400u);
   EXPECT_EQ(Total("organiser"), 900u);
 
   RunResult second = Creg(bulk);
@@ -83,7 +83,7 @@ TEST_F(BulkTest, InterruptedRunThenRerunAppliesEachRowOnce) {
   EXPECT_EQ(summary.GetUint("refused").value(), 0u);
   EXPECT_EQ(Total("organiser"), 1500u);
   EXPECT_EQ(Total("developer"), 8500u);
-  std::string text = ReadText(results);
+  std::string text = ReadTextFile(results);
   EXPECT_EQ(Verdicts(text)["duplicate"], 400u);
   EXPECT_EQ(ResultRow(text, 2).rfind("2,duplicate,", 0), 0u) << text.substr(0, 300);
   EXPECT_EQ(ResultRow(text, 1001).rfind("1001,committed,", 0), 0u);
@@ -104,12 +104,12 @@ TEST_F(BulkTest, KilledMidwayThenRerunAppliesEachRowOnce) {
       As("developer"));
   pid_t pid = SpawnCreg(bulk, Path("out"), Path("err"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (Verdicts(ReadText(results))["committed"] < 100 &&
+  while (Verdicts(ReadTextFile(results))["committed"] < 100 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   kill(pid, SIGKILL);
-  if (WaitProcess(pid) != 128 + SIGKILL) GTEST_SKIP() << "creg finished before it was killed";
+  if (WaitProgram(pid) != 128 + SIGKILL) GTEST_SKIP() << "creg finished before it was killed";
   EXPECT_LT(Total("organiser"), 1500u);
 
   RunResult rerun =
@@ -137,7 +137,7 @@ TEST_F(BulkTest, BadRowsAreAnsweredOneByOneAndTheRestGo) {
             "organiser,1,99999,too many\n");    // 9
   RunResult r = Creg(Join({"bulk", "transfer", Path("mixed.csv")}, As("developer")));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string text = ReadText(Path("mixed.results.csv"));
+  std::string text = ReadTextFile(Path("mixed.results.csv"));
   EXPECT_EQ(ResultRow(text, 2).rfind("2,committed,", 0), 0u) << text;
   EXPECT_NE(ResultRow(text, 3).find("refused,,,,UNKNOWN_ACCOUNT"), std::string::npos) << text;
   EXPECT_NE(ResultRow(text, 4).find("error,,,,INVALID_ROW"), std::string::npos) << text;
@@ -165,7 +165,7 @@ TEST_F(BulkTest, RetireRowsWithRequestIdsMayBeFixedAndRerun) {
   WriteText(Path("retire.csv"), header + good + "a-3,1,5,Someone,feeling-good,,,\n");
   RunResult first = Creg(Join({"bulk", "retire", Path("retire.csv"), "--json"}, As("organiser")));
   EXPECT_EQ(first.exit_code, 1) << first.err;
-  std::string text = ReadText(Path("retire.results.csv"));
+  std::string text = ReadTextFile(Path("retire.results.csv"));
   EXPECT_NE(ResultRow(text, 4).find("feeling-good"), std::string::npos) << text;
   EXPECT_NE(ResultRow(text, 2).find(",committed,"), std::string::npos) << text;
   EXPECT_NE(ResultRow(text, 2).find(",R"), std::string::npos) << text;  // the retirement id

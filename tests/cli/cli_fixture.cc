@@ -20,38 +20,7 @@ std::string CregBin() {
 
 pid_t SpawnCreg(const std::vector<std::string>& args, const std::string& out_path,
                 const std::string& err_path) {
-  std::vector<std::string> argv = Join({CregBin()}, args);
-  int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out, 1);
-    dup2(err, 2);
-    std::vector<char*> raw;
-    for (const std::string& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  close(out);
-  close(err);
-  return pid;
-}
-
-int WaitProcess(pid_t pid) {
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return SpawnProgram(Join({CregBin()}, args), out_path, err_path);
 }
 
 void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

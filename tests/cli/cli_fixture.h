@@ -23,10 +23,6 @@ std::string CregBin();
 // Starts creg with `args` without waiting; stdout and stderr go to files.
 pid_t SpawnCreg(const std::vector<std::string>& args, const std::string& out_path,
                 const std::string& err_path);
-// Waits for a spawned process; its exit code, or 128 + signal.
-int WaitProcess(pid_t pid);
-
-std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
 
 class CliTest : public ::testing::Test {

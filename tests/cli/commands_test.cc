@@ -41,13 +41,13 @@ TEST_F(CommandsTest, KeygenWritesAKeyPairAndNeverOverwrites) {
   struct stat st {};
   ASSERT_EQ(stat(Path("me.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
-  EXPECT_NE(ReadText(Path("me.key.pub")).find("BEGIN PUBLIC KEY"), std::string::npos);
+  EXPECT_NE(ReadTextFile(Path("me.key.pub")).find("BEGIN PUBLIC KEY"), std::string::npos);
 
-  std::string before = ReadText(Path("me.key"));
+  std::string before = ReadTextFile(Path("me.key"));
   RunResult again = Creg({"keygen", Path("me.key"), "--json"});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
-  EXPECT_EQ(ReadText(Path("me.key")), before);
+  EXPECT_EQ(ReadTextFile(Path("me.key")), before);
 }
 
 TEST_F(CommandsTest, StoryFromIssuanceToCertificate) {
@@ -129,7 +129,7 @@ TEST_F(CommandsTest, StoryFromIssuanceToCertificate) {
 
   Value cert = CregJson({"cert", id, "-o", Path("cert.json")});
   EXPECT_EQ(Str(cert, "file"), Path("cert.json"));
-  StatusOr<Value> doc = json::Parse(ReadText(Path("cert.json")));
+  StatusOr<Value> doc = json::Parse(ReadTextFile(Path("cert.json")));
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   EXPECT_EQ(Str(*doc, "format"), "creg-retirement-certificate/1");
   EXPECT_EQ(Num(*doc, "entry_index"), Num(retire, "entry_index"));

@@ -58,8 +58,8 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
 
   RunResult holdings = Creg({"export", "holdings", "--format", "csv", "-o", Path("h.csv")});
   ASSERT_EQ(holdings.exit_code, 0) << holdings.err;
-  std::vector<std::string> rows = Lines(ReadText(Path("h.csv")));
-  ASSERT_EQ(rows.size(), 3u) << ReadText(Path("h.csv"));
+  std::vector<std::string> rows = Lines(ReadTextFile(Path("h.csv")));
+  ASSERT_EQ(rows.size(), 3u) << ReadTextFile(Path("h.csv"));
   EXPECT_EQ(rows[0],
             "account,batch,project_id,project_name,country,vintage_start,vintage_end,quantity,"
             "serials");

@@ -39,14 +39,25 @@ int WaitExit(pid_t pid) {
   return -1;
 }
 
-std::string Slurp(const std::string& path) {
+}  // namespace
+
+std::string ReadTextFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
 
-}  // namespace
+pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
+  int out = out_path.empty() ? -1 : open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  int err = err_path.empty() ? -1 : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = Spawn(argv, -1, out, err);
+  if (out >= 0) close(out);
+  if (err >= 0) close(err);
+  return pid;
+}
+
+int WaitProgram(pid_t pid) { return WaitExit(pid); }
 
 std::string ProgramPath(const char* env_var) {
   if (const char* path = std::getenv(env_var); path != nullptr && *path != '\0') return path;
@@ -69,8 +80,8 @@ RunResult RunProgram(const std::vector<std::string>& argv, const std::string& st
   close(err);
   RunResult result;
   result.exit_code = WaitExit(pid);
-  result.out = Slurp(out_path);
-  result.err = Slurp(err_path);
+  result.out = ReadTextFile(out_path);
+  result.err = ReadTextFile(err_path);
   return result;
 }
 
@@ -89,14 +100,14 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   // Only what this run logs counts: remember where the log ends now.
-  const size_t offset = Slurp(log_path_).size();
+  const size_t offset = ReadTextFile(log_path_).size();
   int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   pid_ = Spawn(argv, -1, log, log);
   close(log);
   static const std::regex kServing("serving on ([0-9.]+:[0-9]+)");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
-    std::string text = Slurp(log_path_);
+    std::string text = ReadTextFile(log_path_);
     std::smatch match;
     std::string::const_iterator from = text.begin() + static_cast<long>(std::min(offset, text.size()));
     std::string serving;
@@ -113,7 +124,7 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ADD_FAILURE() << "cregd did not start serving:\n" << Slurp(log_path_);
+  ADD_FAILURE() << "cregd did not start serving:\n" << ReadTextFile(log_path_);
   return false;
 }
 
@@ -125,7 +136,7 @@ int NodeProcess::Stop(int signal) {
   return code;
 }
 
-std::string NodeProcess::log_text() const { return Slurp(log_path_); }
+std::string NodeProcess::log_text() const { return ReadTextFile(log_path_); }
 
 std::unique_ptr<Client> NodeProcess::Connect() const {
   auto client = Client::Connect(address_);
@@ -138,7 +149,7 @@ PrivateKey NodeProcess::OperatorKey() const {
 }
 
 std::string NodeProcess::VerifierKey() const {
-  std::string text = Slurp(DataDir(data_dir_).verifier_key_path());
+  std::string text = ReadTextFile(DataDir(data_dir_).verifier_key_path());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
 }

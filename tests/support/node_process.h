@@ -53,6 +53,15 @@ class NodeProcess {
 // build's own (known for CREGD_BIN).
 std::string ProgramPath(const char* env_var);
 
+// Starts a program with stdout and stderr going to files (an empty path
+// leaves that stream as it is). Returns its pid.
+pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_path,
+                   const std::string& err_path);
+// Waits for a program; its exit status, or 128 + signal if a signal ended it.
+int WaitProgram(pid_t pid);
+// A whole file as text ("" if it cannot be read).
+std::string ReadTextFile(const std::string& path);
+
 // Runs a program to completion; returns its exit status and output.
 struct RunResult {
   int exit_code = -1;

@@ -97,36 +97,16 @@ StatusOr<std::optional<pb::RetirementRecord>> Tables::Retirement(const StateView
   return ReadRecord<pb::RetirementRecord>(v, retirements, id, "retirement");
 }
 
-StatusOr<std::optional<Block>> Tables::BlockContaining(const StateView& v, uint64_t batch,
-                                                       uint64_t serial) const {
-  std::optional<Block> found;
-  Status decoded = OkStatus();
+// Visits the blocks of `batch` from key `start` on, decoded.
+Status Tables::ScanBlocksFrom(const StateView& v, uint64_t batch, std::string_view start,
+                              const std::function<bool(const Block&)>& visit) const {
   std::string prefix = Be64(batch);
-  CREG_RETURN_IF_ERROR(v.Scan(blocks, BlockKey(batch, serial), prefix, [&](std::string_view key, std::string_view value) {
+  Status decoded = OkStatus();
+  CREG_RETURN_IF_ERROR(v.Scan(blocks, start, prefix, [&](std::string_view key, std::string_view value) {
     Block b;
     b.batch = batch;
     if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      decoded = DataLossError("stored block record does not decode");
-      return false;
-    }
-    b.first = b.record.first();
-    b.last = ReadBigEndian64(key.substr(8));
-    if (b.first <= serial) found = std::move(b);
-    return false;
-  }));
-  CREG_RETURN_IF_ERROR(decoded);
-  return found;
-}
-
-Status Tables::ScanBatchBlocks(const StateView& v, uint64_t batch,
-                               const std::function<bool(const Block&)>& visit) const {
-  std::string prefix = Be64(batch);
-  Status decoded = OkStatus();
-  CREG_RETURN_IF_ERROR(v.Scan(blocks, prefix, prefix, [&](std::string_view key, std::string_view value) {
-    Block b;
-    b.batch = batch;
-    if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      decoded = DataLossError("stored block record does not decode");
+      decoded = DataLossError("stored block record of batch " + std::to_string(batch) + " does not decode");
       return false;
     }
     b.first = b.record.first();
@@ -134,6 +114,23 @@ Status Tables::ScanBatchBlocks(const StateView& v, uint64_t batch,
     return visit(b);
   }));
   return decoded;
+}
+
+StatusOr<std::optional<Block>> Tables::BlockContaining(const StateView& v, uint64_t batch,
+                                                       uint64_t serial) const {
+  // Blocks are keyed by their last serial: the first key at or after
+  // (batch, serial) is the block containing it, if any block does.
+  std::optional<Block> found;
+  CREG_RETURN_IF_ERROR(ScanBlocksFrom(v, batch, BlockKey(batch, serial), [&](const Block& b) {
+    if (b.first <= serial) found = b;
+    return false;
+  }));
+  return found;
+}
+
+Status Tables::ScanBatchBlocks(const StateView& v, uint64_t batch,
+                               const std::function<bool(const Block&)>& visit) const {
+  return ScanBlocksFrom(v, batch, Be64(batch), visit);
 }
 
 Status Tables::ScanHoldings(const StateView& v, std::string_view account, uint64_t batch,

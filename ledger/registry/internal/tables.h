@@ -92,6 +92,9 @@ class Tables {
   void AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const;
   void AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const;
 
+  Status ScanBlocksFrom(const StateView& v, uint64_t batch, std::string_view start,
+                        const std::function<bool(const Block&)>& visit) const;
+
   ColumnId accounts = 0, projects = 0, batches = 0, blocks = 0, holdings = 0, retirements = 0,
            index = 0, meta = 0;
 };
