@@ -13,7 +13,17 @@
 // 2.1.3.2 and 2.1.4.2, including the cases the RFC leaves to the caller
 // (size1 = 0, size1 = size2). Proof hashes and roots are passed as raw bytes
 // so that a hash that is not 32 bytes is refused (InvalidArgument) instead of
-// being silently truncated. A proof that does not verify is DataLoss.
+// being silently truncated.
+//
+// Verdicts:
+//   - a proof of the wrong shape is InvalidArgument: wrong length, index >=
+//     size, size1 > size2, a non-empty proof where it must be empty;
+//   - hashes that do not match are DataLoss: the computed root differs;
+//   - size1 = 0 verifies only with an empty proof and root1 = MTH({});
+//     size1 = size2 only with an empty proof and root1 = root2 (for size 0,
+//     both the empty root).
+// A proof is tied to its root, not its size: check it against the root of
+// the tree size it claims.
 //
 // All functions are pure and thread-safe.
 #pragma once

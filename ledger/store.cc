@@ -131,15 +131,48 @@ Status Store::Write(WriteBatch& batch) {
   return FromRocksDb(db_->Write(write_options, batch.rep_.get()), "write batch");
 }
 
+namespace {
+
+// The smallest key greater than every key that starts with `prefix`, or ""
+// if there is none (a prefix of 0xff bytes).
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    if (static_cast<unsigned char>(end.back()) != 0xff) {
+      end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace
+
 Status Store::Scan(ColumnId column, std::string_view start, std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_.at(column)));
+  // An upper bound lets RocksDB skip files and blocks past the prefix and
+  // stop at deleted keys there instead of walking over them.
+  rocksdb::ReadOptions read_options;
+  std::string upper = PrefixEnd(prefix);
+  rocksdb::Slice upper_slice(upper);
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, handles_.at(column)));
   for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
     if (!prefix.empty() && key.substr(0, prefix.size()) != prefix) break;
     if (!visit(key, std::string_view(it->value().data(), it->value().size()))) break;
   }
   return FromRocksDb(it->status(), "scan " + names_[column]);
+}
+
+Status Store::CompactAll() {
+  CREG_RETURN_IF_ERROR(Flush());
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    CREG_RETURN_IF_ERROR(FromRocksDb(db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
+                                     "compact"));
+  }
+  return OkStatus();
 }
 
 Status Store::Flush() {
