@@ -155,11 +155,11 @@ std::string IndexKey(uint64_t index) {
   return key;
 }
 
-RunResult RunAudit(const std::vector<std::string>& args, const std::string& stdin_path) {
+AuditResult RunAudit(const std::vector<std::string>& args, const std::string& stdin_path) {
   std::string command = ShellQuote(CREG_AUDIT_BIN);
   for (const std::string& arg : args) command += " " + ShellQuote(arg);
   command += " <" + ShellQuote(stdin_path.empty() ? "/dev/null" : stdin_path) + " 2>&1";
-  RunResult result;
+  AuditResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {
     ADD_FAILURE() << "cannot run " << command;

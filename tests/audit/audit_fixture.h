@@ -79,14 +79,15 @@ std::vector<std::string> ColumnKeys(const std::string& data_root, const std::str
 // BE64 of an entry index: the key of log.entries and log.tree.
 std::string IndexKey(uint64_t index);
 
-struct RunResult {
+// (Not named RunResult: tests/support/node_process.h has one of its own.)
+struct AuditResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
 // Runs the built creg-audit with `args`, standard input from `stdin_path`
 // (or /dev/null). With CREG_AUDIT_TEST_VERBOSE set in the environment, the
 // command and its output are copied to stderr.
-RunResult RunAudit(const std::vector<std::string>& args, const std::string& stdin_path = "");
+AuditResult RunAudit(const std::vector<std::string>& args, const std::string& stdin_path = "");
 
 // Writes `contents` to `path` (replacing it).
 void WriteText(const std::string& path, const std::string& contents);

@@ -25,7 +25,7 @@ class ConsistencyCliTest : public ::testing::Test {
     WriteText(old_, data_.Note(5));
     WriteText(new_, data_.Note(data_.story().size));
   }
-  RunResult Check(const std::string& old_path, const std::string& new_path) {
+  AuditResult Check(const std::string& old_path, const std::string& new_path) {
     return RunAudit(
         {"consistency", old_path, new_path, "--data", data_.root(), "--key", data_.VerifierKey()});
   }
@@ -41,7 +41,7 @@ TempDir* ConsistencyCliTest::base_dir_ = nullptr;
 StoryData* ConsistencyCliTest::base_ = nullptr;
 
 TEST_F(ConsistencyCliTest, GrownLogIsConsistent) {
-  RunResult r = Check(old_, new_);
+  AuditResult r = Check(old_, new_);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("only grew from OLD to NEW"));
   EXPECT_EQ(Check(new_, new_).exit_code, 0);
@@ -50,7 +50,7 @@ TEST_F(ConsistencyCliTest, GrownLogIsConsistent) {
 TEST_F(ConsistencyCliTest, ForkedOldCheckpointIsReported) {
   // A signed tree of size 5 that is not the log's: another history.
   WriteText(old_, data_.SignedNote(Checkpoint{RegistryHarness::kOrigin, 5, data_.RootAt(4)}));
-  RunResult r = Check(old_, new_);
+  AuditResult r = Check(old_, new_);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("is not a prefix of NEW"));
 }
@@ -58,25 +58,25 @@ TEST_F(ConsistencyCliTest, ForkedOldCheckpointIsReported) {
 TEST_F(ConsistencyCliTest, SameSizeDifferentRootsIsAFork) {
   uint64_t size = data_.story().size;
   WriteText(old_, data_.SignedNote(Checkpoint{RegistryHarness::kOrigin, size, data_.RootAt(3)}));
-  RunResult r = Check(old_, new_);
+  AuditResult r = Check(old_, new_);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("fork"));
 }
 
 TEST_F(ConsistencyCliTest, ShrunkOrRewrittenLogIsReported) {
-  RunResult swapped = Check(new_, old_);
+  AuditResult swapped = Check(new_, old_);
   EXPECT_EQ(swapped.exit_code, 1) << swapped.output;
   EXPECT_THAT(swapped.output, HasSubstr("smaller than OLD"));
 
   uint64_t size = data_.story().size;
   WriteText(new_,
             data_.SignedNote(Checkpoint{RegistryHarness::kOrigin, size + 2, data_.RootAt(size)}));
-  RunResult shrank = Check(old_, new_);
+  AuditResult shrank = Check(old_, new_);
   EXPECT_EQ(shrank.exit_code, 1) << shrank.output;
   EXPECT_THAT(shrank.output, HasSubstr("the log shrank"));
 
   WriteText(new_, data_.SignedNote(Checkpoint{RegistryHarness::kOrigin, size, data_.RootAt(2)}));
-  RunResult rewritten = Check(old_, new_);
+  AuditResult rewritten = Check(old_, new_);
   EXPECT_EQ(rewritten.exit_code, 1) << rewritten.output;
   EXPECT_THAT(rewritten.output, HasSubstr("does not match NEW"));
 }
@@ -86,7 +86,7 @@ TEST_F(ConsistencyCliTest, UnsignedCheckpointIsRefused) {
   WriteText(new_, SignCheckpoint(Checkpoint{RegistryHarness::kOrigin, data_.story().size,
                                             data_.RootAt(data_.story().size)},
                                  other));
-  RunResult r = Check(old_, new_);
+  AuditResult r = Check(old_, new_);
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("NEW checkpoint"));
   EXPECT_EQ(Check(old_, dir_.Sub("missing")).exit_code, 3);

@@ -45,7 +45,7 @@ StoryData* VerifyCertCliTest::base_ = nullptr;
 std::string* VerifyCertCliTest::cert_ = nullptr;
 
 TEST_F(VerifyCertCliTest, PrintsWhatTheCertificateProves) {
-  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
+  AuditResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output,
               HasSubstr("VERIFIED retirement R" + std::to_string(data_.story().retirement)));
@@ -59,7 +59,8 @@ TEST_F(VerifyCertCliTest, PrintsWhatTheCertificateProves) {
 }
 
 TEST_F(VerifyCertCliTest, ReadsStandardInputAndKeyFiles) {
-  RunResult r = RunAudit({"verify-cert", "-", "--key", data_.root() + "/verifier.key"}, cert_path_);
+  AuditResult r =
+      RunAudit({"verify-cert", "-", "--key", data_.root() + "/verifier.key"}, cert_path_);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("VERIFIED"));
 }
@@ -68,7 +69,7 @@ TEST_F(VerifyCertCliTest, NamesTheFailedCheck) {
   json::Value doc = json::Parse(ReadFile(cert_path_).value()).value();
   doc.Find("retirement")->Set("beneficiary", "Someone Else");
   WriteText(cert_path_, json::Serialize(doc));
-  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
+  AuditResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED check 'summary'"));
   EXPECT_THAT(r.output, HasSubstr("retirement.beneficiary"));
@@ -77,7 +78,7 @@ TEST_F(VerifyCertCliTest, NamesTheFailedCheck) {
 
 TEST_F(VerifyCertCliTest, RefusesAnotherRegistrysKey) {
   NoteSigner other = NoteSigner::Create("other-log", PrivateKey::Generate().value()).value();
-  RunResult r = RunAudit({"verify-cert", cert_path_, "--key", other.VerifierKey()});
+  AuditResult r = RunAudit({"verify-cert", cert_path_, "--key", other.VerifierKey()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED check 'checkpoint'"));
 }
@@ -92,7 +93,7 @@ TEST_F(VerifyCertCliTest, ExitCodesForUsageAndUnreadableInput) {
   EXPECT_EQ(
       RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey(), "--bogus", "1"}).exit_code,
       2);
-  RunResult missing =
+  AuditResult missing =
       RunAudit({"verify-cert", dir_.Sub("missing.json"), "--key", data_.VerifierKey()});
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
   EXPECT_EQ(RunAudit({"verify-cert", cert_path_, "--key", dir_.Sub("missing.key")}).exit_code, 3);

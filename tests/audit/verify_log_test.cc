@@ -30,7 +30,7 @@ class VerifyLogCliTest : public ::testing::Test {
 
   VerifyLogCliTest() : data_(dir_.Sub("copy")) { CopyDataDir(base_->root(), data_); }
 
-  RunResult Verify(std::vector<std::string> extra = {}) {
+  AuditResult Verify(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"verify-log", "--data", data_};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunAudit(args);
@@ -47,7 +47,7 @@ TempDir* VerifyLogCliTest::base_dir_ = nullptr;
 StoryData* VerifyLogCliTest::base_ = nullptr;
 
 TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
-  RunResult r = Verify({"--key", base_->VerifierKey()});
+  AuditResult r = Verify({"--key", base_->VerifierKey()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("VERIFIED"));
   EXPECT_THAT(r.output, HasSubstr("entries:      " + std::to_string(story().size)));
@@ -61,14 +61,14 @@ TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
 }
 
 TEST_F(VerifyLogCliTest, UsesTheDataFoldersKeyWhenNoneIsGiven) {
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("the data folder's own copy"));
 }
 
 TEST_F(VerifyLogCliTest, CheckpointOfAnotherKeyFails) {
   NoteSigner other = NoteSigner::Create("other-log", PrivateKey::Generate().value()).value();
-  RunResult r = Verify({"--key", other.VerifierKey()});
+  AuditResult r = Verify({"--key", other.VerifierKey()});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED checkpoint"));
 }
@@ -84,7 +84,7 @@ TEST_F(VerifyLogCliTest, ChangedEntryByteIsLocated) {
     ASSERT_NE(at, std::string::npos);
     bytes[at + 10] ^= 0x40;  // Still decodes; no longer the bytes that were hashed.
   });
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED entry 5: the leaf hash of the stored entry bytes"));
   EXPECT_THAT(r.output, HasSubstr("expected: "));
@@ -97,7 +97,7 @@ TEST_F(VerifyLogCliTest, ChangedMerkleNodeIsLocated) {
     ASSERT_EQ(record.size(), 4u * 32u);
     record[2 * 32 + 5] ^= 0x01;
   });
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entry 7 (log.tree): the node at "
                                   "level 2 (entries 4-7)"));
@@ -112,7 +112,7 @@ TEST_F(VerifyLogCliTest, ChangedStateRecordIsLocated) {
     block.set_owner("mallory");
     value = block.SerializeAsString();
   });
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output,
               HasSubstr("FAILED state record reg.blocks[batch 1, block ending at serial"));
@@ -123,14 +123,14 @@ TEST_F(VerifyLogCliTest, ChangedHeadIsLocated) {
   EditRecord(data_, "log.meta", "head", [](std::string& head) {
     head[20] ^= 0x01;  // a byte of the root
   });
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED head (log.meta): root is not the root"));
 }
 
 TEST_F(VerifyLogCliTest, DeletedEntryIsLocated) {
   WriteRecord(data_, "log.entries", IndexKey(4), std::nullopt);
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED entry 4: missing from log.entries"));
 }
@@ -141,7 +141,7 @@ TEST_F(VerifyLogCliTest, SwappedEntriesAreLocated) {
   ASSERT_TRUE(third.has_value() && fourth.has_value());
   WriteRecord(data_, "log.entries", IndexKey(3), fourth);
   WriteRecord(data_, "log.entries", IndexKey(4), third);
-  RunResult r = Verify({"--keep-going"});
+  AuditResult r = Verify({"--keep-going"});
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output,
               HasSubstr("FAILED entry 3: the entry stored at position 3 carries index 4"));
@@ -154,13 +154,13 @@ TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
   EditRecord(data_, "log.tree", IndexKey(11), [](std::string& record) {
     record[32 + 1] ^= 0x01;  // level 1: entries 10-11
   });
-  RunResult first = Verify();
+  AuditResult first = Verify();
   EXPECT_EQ(first.exit_code, 1) << first.output;
   EXPECT_THAT(first.output, HasSubstr("FAILED entry 2"));
   EXPECT_THAT(first.output, Not(HasSubstr("entry 11")));
   EXPECT_THAT(first.output, HasSubstr("stopped at the first"));
 
-  RunResult all = Verify({"--keep-going"});
+  AuditResult all = Verify({"--keep-going"});
   EXPECT_EQ(all.exit_code, 1) << all.output;
   EXPECT_THAT(all.output, HasSubstr("FAILED entry 2"));
   EXPECT_THAT(all.output, HasSubstr("FAILED Merkle node record of entry 11 (log.tree)"));
@@ -171,7 +171,7 @@ TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
 TEST_F(VerifyLogCliTest, CheckpointBeyondTheLogMeansItShrank) {
   Checkpoint later{RegistryHarness::kOrigin, story().size + 3, base_->RootAt(story().size)};
   WriteText(data_ + "/checkpoint", base_->SignedNote(later));
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("the log shrank or was truncated"));
 }
@@ -179,7 +179,7 @@ TEST_F(VerifyLogCliTest, CheckpointBeyondTheLogMeansItShrank) {
 TEST_F(VerifyLogCliTest, CheckpointOfAnotherHistoryMeansRewritten) {
   Checkpoint other{RegistryHarness::kOrigin, story().size, base_->RootAt(story().size - 1)};
   WriteText(data_ + "/checkpoint", base_->SignedNote(other));
-  RunResult r = Verify();
+  AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED checkpoint: the root of the first"));
 }

@@ -6,6 +6,7 @@
 //
 // The output is deterministic (fixed keys, nonces and timestamps), so
 // running it again changes no file unless the formats changed.
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "creg/wire.pb.h"
 #include "ledger/certificate.h"
 #include "ledger/checkpoint.h"
+#include "ledger/json.h"
 #include "node/frame.h"
 #include "tests/fuzz/fuzz_registry.h"
 
@@ -193,6 +195,29 @@ void TransactionSeeds(const FuzzRegistry& r) {
     Write("transaction", "signed_" + name, std::string(1, '\0') + record(tx));
     Write("transaction", "trusted_" + name, std::string(1, '\1') + record(tx));
   }
+  // Explicit serial blocks: unordered, overlapping, across batches, and
+  // touching retired serials (alice retired 901-905 and 911-912 of batch 1).
+  auto blocks_of = [&](const std::string& nonce, const std::string& from,
+                       const std::vector<std::array<uint64_t, 3>>& blocks) {
+    creg::pb::TransactionBody body = FuzzRegistry::Body(nonce, at);
+    body.mutable_transfer()->set_from_account(from);
+    body.mutable_transfer()->set_to_account(from == kAlice ? kBob : kAlice);
+    for (const auto& [batch, first, last] : blocks) {
+      auto* b = body.mutable_transfer()->mutable_credits()->add_blocks();
+      b->set_batch(batch);
+      b->set_first(first);
+      b->set_last(last);
+    }
+    return r.Sign(body, from);
+  };
+  Write("transaction", "trusted_blocks_unordered",
+        std::string(1, '\1') + record(blocks_of("seed-unordered", kAlice, {{1, 320, 330}, {1, 260, 270}, {1, 300, 300}})));
+  Write("transaction", "trusted_blocks_overlap",
+        std::string(1, '\1') + record(blocks_of("seed-overlap", kAlice, {{1, 300, 310}, {1, 305, 315}})));
+  Write("transaction", "trusted_blocks_retired",
+        std::string(1, '\1') + record(blocks_of("seed-retired", kAlice, {{1, 899, 902}})));
+  Write("transaction", "trusted_blocks_two_batches",
+        std::string(1, '\1') + record(blocks_of("seed-batches", kBob, {{2, 1, 5}, {1, 1, 3}, {2, 499, 500}})));
   // Groups in which later transactions depend on earlier ones.
   Write("transaction", "group_issue_then_transfer",
         std::string(1, '\1') + record(signed_txs[3].second) + record(r.Sign(transfer, kAlice)) +
@@ -217,14 +242,47 @@ void CheckpointSeeds(const FuzzRegistry& r) {
   Write("checkpoint", "note_extension", creg::fuzz::CheckpointSigner().Sign(body));
 }
 
+// Certificates whose every proof verifies but whose evidence belongs to
+// another retirement, so that the fuzzer starts from inputs that reach the
+// checks behind the proofs (accounts, signature, issuances, projects).
+void MixedCertificateSeeds(const std::vector<creg::json::Value>& certs) {
+  const creg::NoteVerifier verifier = creg::fuzz::CheckpointVerifier();
+  auto mix = [&](const std::string& name, size_t base, size_t donor, const char* member) {
+    creg::json::Value mixed = certs[base];
+    *mixed.Find(member) = *certs[donor].Find(member);
+    std::string text = creg::json::Serialize(mixed, true);
+    auto verified = creg::VerifyRetirementCertificate(text, verifier);
+    std::printf("certificate seed %-28s fails check '%s'\n", name.c_str(),
+                std::string(creg::FailedCertificateCheck(verified.status())).c_str());
+    Write("certificate", name, text);
+  };
+  // certs: R10 bob batch 1; R12 bob batch 2 after a key rotation; R13 alice.
+  mix("mixed_accounts_no_rotation", 1, 0, "accounts");
+  mix("mixed_accounts_other_holder", 2, 0, "accounts");
+  mix("mixed_issuances", 0, 1, "issuances");
+  mix("mixed_projects", 0, 1, "projects");
+  mix("mixed_summary", 0, 2, "retirement");
+}
+
 void CertificateSeeds(FuzzRegistry& r) {
   uint64_t size = r.registry().log().size();
+  std::vector<creg::json::Value> certs;
   for (const std::string& id : r.retirement_ids()) {
     creg::StatusOr<std::string> cert = creg::BuildRetirementCertificate(r.registry(), id, r.CheckpointNote(), size);
     creg::fuzz::CheckOk(cert.status(), "certificate " + id);
     Write("certificate", "certificate_" + id, *cert);
     if (id == r.retirement_ids().front()) Write("json", "certificate_" + id, *cert);
+    certs.push_back(creg::json::Parse(*cert).value());
   }
+  // The first retirement under the smallest checkpoint that holds it.
+  const std::string& first = r.retirement_ids().front();
+  uint64_t small = std::stoull(first.substr(1)) + 1;
+  creg::Checkpoint checkpoint{creg::fuzz::kOrigin, small, r.registry().log().RootAt(small).value()};
+  std::string note = creg::SignCheckpoint(checkpoint, creg::fuzz::CheckpointSigner());
+  creg::StatusOr<std::string> early = creg::BuildRetirementCertificate(r.registry(), first, note, small);
+  creg::fuzz::CheckOk(early.status(), "certificate at the smallest checkpoint");
+  Write("certificate", "certificate_" + first + "_at_" + std::to_string(small), *early);
+  MixedCertificateSeeds(certs);
 }
 
 void JsonSeeds() {

@@ -54,6 +54,10 @@ int LoadFailureCode(const Status& status) {
   return unreadable ? kExitCannotRead : kExitUsage;
 }
 
+std::string Count(uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 int Report(std::string_view command, int code, std::string_view message) {
   std::cerr << "creg-audit " << command << ": " << message << "\n";
   return code;

@@ -2,6 +2,7 @@
 // the verifier key, and the subcommand entry points.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
 // failure to load an input given on the command line ends the program.
 int LoadFailureCode(const Status& status);
 
+// "1 entry", "2 entries": `n` and the word for that many.
+std::string Count(uint64_t n, std::string_view one, std::string_view many);
+
 // Prints "creg-audit <command>: <message>" to stderr and returns `code`.
 int Report(std::string_view command, int code, std::string_view message);
 
@@ -46,10 +50,15 @@ int Report(std::string_view command, int code, std::string_view message);
 int RunVerifyCert(const std::vector<std::string>& args);
 int RunVerifyLog(const std::vector<std::string>& args);
 int RunConsistency(const std::vector<std::string>& args);
+int RunWatch(const std::vector<std::string>& args);
+
+// verify-log --node: the log served by the node at `address`.
+int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going);
 
 // The usage text of each subcommand (also printed for usage errors).
 extern const char kVerifyCertUsage[];
 extern const char kVerifyLogUsage[];
 extern const char kConsistencyUsage[];
+extern const char kWatchUsage[];
 
 }  // namespace creg::audit

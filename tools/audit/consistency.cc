@@ -1,4 +1,4 @@
-// creg-audit consistency OLD NEW --data DIR --key VERIFIER_KEY
+// creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT) --key VERIFIER_KEY
 #include <iostream>
 #include <memory>
 
@@ -7,20 +7,23 @@
 #include "ledger/merkle.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/registry.h"
-#include "tools/audit/args.h"
+#include "node/cli/args.h"
 #include "tools/audit/common.h"
+#include "tools/audit/remote.h"
 
 namespace creg::audit {
 
 const char kConsistencyUsage[] =
     "usage: creg-audit consistency OLD NEW --data DIR --key VERIFIER_KEY\n"
+    "       creg-audit consistency OLD NEW --node HOST:PORT --key VERIFIER_KEY\n"
     "\n"
     "OLD and NEW are two checkpoint notes of one registry, for example one\n"
     "saved last month and one fetched today. Checks that both are signed by\n"
     "the trusted key, that the log in DIR agrees with NEW, and that the RFC 9162\n"
     "consistency proof from that log shows OLD's tree is a prefix of NEW's: the\n"
-    "log only grew in between. A log that was rewritten, forked or shrank is\n"
-    "reported as such.\n";
+    "log only grew in between. With --node, the proof comes from a running\n"
+    "node instead of a data folder. A log that was rewritten, forked or shrank\n"
+    "is reported as such.\n";
 
 namespace {
 
@@ -35,59 +38,11 @@ std::string Describe(const Checkpoint& cp) {
   return "size " + std::to_string(cp.size) + ", root " + cp.root.ToBase64();
 }
 
-}  // namespace
-
-int RunConsistency(const std::vector<std::string>& words) {
-  AuditArgs args(words, {"--help"});
-  if (args.Flag("--help")) {
-    std::cout << kConsistencyUsage;
-    return kExitVerified;
-  }
-  std::optional<std::string> data = args.Value("--data");
-  std::optional<std::string> key = args.Value("--key");
-  Status parsed = args.Finish();
-  if (!parsed.ok() || !data.has_value() || !key.has_value() || args.positional().size() != 2) {
-    std::string why = !parsed.ok()        ? parsed.message()
-                      : !data.has_value() ? "--data is required"
-                      : !key.has_value()  ? "--key is required"
-                                          : "give the two checkpoint files OLD and NEW";
-    return Report(kCommand, kExitUsage, why + "\n" + kConsistencyUsage);
-  }
-  StatusOr<NoteVerifier> verifier = LoadVerifier(*key);
-  if (!verifier.ok()) {
-    return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
-  }
-  Checkpoint cps[2];
-  for (int i = 0; i < 2; ++i) {
-    const std::string& path = args.positional()[i];
-    StatusOr<std::string> note = ReadInput(path);
-    if (!note.ok()) return Report(kCommand, kExitCannotRead, note.status().message());
-    StatusOr<Checkpoint> cp = VerifyCheckpoint(*note, *verifier, "");
-    if (!cp.ok()) {
-      return Failed(std::string(i == 0 ? "OLD" : "NEW") + " checkpoint " + path +
-                    " is not validly signed by key " + verifier->name() + ": " +
-                    cp.status().ToString());
-    }
-    cps[i] = *cp;
-  }
-  const Checkpoint& old_cp = cps[0];
-  const Checkpoint& new_cp = cps[1];
-  if (old_cp.origin != new_cp.origin) {
-    return Failed("the checkpoints are of different registries: OLD is '" + old_cp.origin +
-                  "', NEW is '" + new_cp.origin + "'");
-  }
-  if (old_cp.size > new_cp.size) {
-    return Failed("NEW (" + Describe(new_cp) + ") is smaller than OLD (" + Describe(old_cp) +
-                  "): the log shrank, or OLD and NEW are given the wrong way round");
-  }
-  if (old_cp.size == new_cp.size && old_cp.root != new_cp.root) {
-    return Failed("fork: OLD and NEW are signed trees of the same size " +
-                  std::to_string(new_cp.size) + " with different roots (" + old_cp.root.ToBase64() +
-                  " and " + new_cp.root.ToBase64() +
-                  "); keep both notes, they prove the registry signed two histories");
-  }
-
-  DataDir dir(*data);
+// NEW agrees with the log in the data folder `data`, whose consistency
+// proof from OLD verifies.
+int CheckWithData(const std::string& data, const Checkpoint& old_cp, const Checkpoint& new_cp,
+                  const std::string& key_name) {
+  DataDir dir(data);
   StoreOptions options;
   options.read_only = true;
   StatusOr<std::unique_ptr<Store>> store =
@@ -130,10 +85,101 @@ int RunConsistency(const std::vector<std::string>& words) {
   std::cout << "VERIFIED: the log of " << new_cp.origin << " only grew from OLD to NEW\n"
             << "  OLD  " << Describe(old_cp) << "\n"
             << "  NEW  " << Describe(new_cp) << "\n"
-            << "  signed by key " << verifier->name() << "; the log in " << dir.db_path()
-            << " matches NEW, and the consistency proof (" << proof->size()
-            << " hashes) verifies\n";
+            << "  signed by key " << key_name << "; the log in " << dir.db_path()
+            << " matches NEW, and the consistency proof (" << Count(proof->size(), "hash", "hashes")
+            << ") verifies\n";
   return kExitVerified;
+}
+
+// The node at `address` proves OLD a prefix of NEW.
+int CheckWithNode(const std::string& address, const Checkpoint& old_cp, const Checkpoint& new_cp,
+                  const std::string& key_name) {
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(address);
+  if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
+  StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old_cp.size, new_cp.size);
+  if (!proof.ok()) {
+    if (proof.status().code() == StatusCode::kUnavailable) {
+      return Report(kCommand, kExitCannotRead,
+                    "cannot get the consistency proof: " + proof.status().message());
+    }
+    return Failed("the node at " + address + " gives no consistency proof from OLD (" +
+                  Describe(old_cp) + ") to NEW (" + Describe(new_cp) +
+                  "): " + proof.status().ToString() +
+                  " (its log shrank after NEW was signed, or NEW is not of its log)");
+  }
+  Status consistent = merkle::VerifyConsistency(old_cp.size, new_cp.size, *proof,
+                                                old_cp.root.view(), new_cp.root.view());
+  if (!consistent.ok()) {
+    return Failed("OLD (" + Describe(old_cp) + ") is not shown to be a prefix of NEW (" +
+                  Describe(new_cp) + "): the consistency proof from the node at " + address +
+                  " does not verify (" + consistent.message() +
+                  "); the log was rewritten or forked, or the node serves another log than NEW's");
+  }
+  std::cout << "VERIFIED: the log of " << new_cp.origin << " only grew from OLD to NEW\n"
+            << "  OLD  " << Describe(old_cp) << "\n"
+            << "  NEW  " << Describe(new_cp) << "\n"
+            << "  signed by key " << key_name << "; the consistency proof from the node at "
+            << address << " (" << Count(proof->size(), "hash", "hashes") << ") verifies\n";
+  return kExitVerified;
+}
+
+}  // namespace
+
+int RunConsistency(const std::vector<std::string>& words) {
+  Args args(words, {});
+  if (args.WantsHelp()) {
+    std::cout << kConsistencyUsage;
+    return kExitVerified;
+  }
+  std::optional<std::string> data = args.Get("--data");
+  std::optional<std::string> node = args.Get("--node");
+  std::optional<std::string> key = args.Get("--key");
+  Status parsed = args.Finish();
+  if (!parsed.ok() || data.has_value() == node.has_value() || !key.has_value() ||
+      args.positional().size() != 2) {
+    std::string why = !parsed.ok()                             ? parsed.message()
+                      : data.has_value() && node.has_value()   ? "give --data or --node, not both"
+                      : !data.has_value() && !node.has_value() ? "--data or --node is required"
+                      : !key.has_value()                       ? "--key is required"
+                                         : "give the two checkpoint files OLD and NEW";
+    return Report(kCommand, kExitUsage, why + "\n" + kConsistencyUsage);
+  }
+  StatusOr<NoteVerifier> verifier = LoadVerifier(*key);
+  if (!verifier.ok()) {
+    return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
+  }
+  Checkpoint cps[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string& path = args.positional()[i];
+    StatusOr<std::string> note = ReadInput(path);
+    if (!note.ok()) return Report(kCommand, kExitCannotRead, note.status().message());
+    StatusOr<Checkpoint> cp = VerifyCheckpoint(*note, *verifier, "");
+    if (!cp.ok()) {
+      return Failed(std::string(i == 0 ? "OLD" : "NEW") + " checkpoint " + path +
+                    " is not validly signed by key " + verifier->name() + ": " +
+                    cp.status().ToString());
+    }
+    cps[i] = *cp;
+  }
+  const Checkpoint& old_cp = cps[0];
+  const Checkpoint& new_cp = cps[1];
+  if (old_cp.origin != new_cp.origin) {
+    return Failed("the checkpoints are of different registries: OLD is '" + old_cp.origin +
+                  "', NEW is '" + new_cp.origin + "'");
+  }
+  if (old_cp.size > new_cp.size) {
+    return Failed("NEW (" + Describe(new_cp) + ") is smaller than OLD (" + Describe(old_cp) +
+                  "): the log shrank, or OLD and NEW are given the wrong way round");
+  }
+  if (old_cp.size == new_cp.size && old_cp.root != new_cp.root) {
+    return Failed("fork: OLD and NEW are signed trees of the same size " +
+                  std::to_string(new_cp.size) + " with different roots (" + old_cp.root.ToBase64() +
+                  " and " + new_cp.root.ToBase64() +
+                  "); keep both notes, they prove the registry signed two histories");
+  }
+
+  return node.has_value() ? CheckWithNode(*node, old_cp, new_cp, verifier->name())
+                          : CheckWithData(*data, old_cp, new_cp, verifier->name());
 }
 
 }  // namespace creg::audit

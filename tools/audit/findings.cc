@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "tools/audit/common.h"
+
 namespace creg::audit {
 
 void Findings::Add(const std::string& where, const std::string& what, const std::string& expected,
@@ -16,5 +18,15 @@ void Findings::Add(const std::string& where, const std::string& what, const std:
 }
 
 void Findings::Note(const std::string& text) { out_ << "note: " << text << "\n"; }
+
+int Findings::Verdict() const {
+  if (count_ == 0) {
+    out_ << "VERIFIED: every check passed\n";
+    return kExitVerified;
+  }
+  out_ << "FAILED: " << count_ << " problem" << (count_ == 1 ? "" : "s")
+       << (stop() ? " (stopped at the first; --keep-going lists all)" : "") << "\n";
+  return kExitFailed;
+}
 
 }  // namespace creg::audit

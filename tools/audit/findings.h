@@ -25,6 +25,10 @@ class Findings {
   // Prints a line that is not a problem (e.g. a check that was skipped).
   void Note(const std::string& text);
 
+  // Prints the last line, "VERIFIED: every check passed" or "FAILED: <n>
+  // problems", and returns the exit code it stands for.
+  int Verdict() const;
+
   size_t count() const { return count_; }
   // True once checking should end: a problem was found and not --keep-going.
   bool stop() const { return count_ > 0 && !keep_going_; }

@@ -9,7 +9,9 @@
 
 #include "creg/state.pb.h"
 #include "ledger/encoding.h"
+#include "ledger/log_entry.h"
 #include "ledger/merkle_log.h"
+#include "ledger/registry/transaction.h"
 
 namespace creg::audit {
 
@@ -54,6 +56,39 @@ Status Replayer::Flush() {
   Registry::Group group = std::move(*group_);
   group_.reset();
   return registry_->Commit(std::move(group)).status();
+}
+
+Status LogReplay::Feed(uint64_t index, std::string_view bytes) {
+  if (stopped_at_.has_value()) return OkStatus();
+  if (replayer_ == nullptr) {
+    StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
+    if (entry.ok()) {
+      auto tx = PrepareTransaction(entry->signed_transaction());
+      if (auto* prepared = std::get_if<PreparedTransaction>(&tx)) origin_ = prepared->body.origin();
+    }
+    if (origin_.empty()) {
+      findings_.Add("entry " + std::to_string(index),
+                    "its transaction names no registry origin, so the log cannot be replayed");
+      StopAt(index);
+      return OkStatus();
+    }
+    CREG_ASSIGN_OR_RETURN(replayer_, Replayer::Create(origin_));
+  }
+  Status s = replayer_->Feed(bytes);
+  if (s.ok()) {
+    ++replayed_;
+    totals_.Add(bytes);
+    return OkStatus();
+  }
+  // Anything but a refusal is the scratch registry failing, not the log.
+  if (s.code() != StatusCode::kDataLoss && s.code() != StatusCode::kInvalidArgument) return s;
+  std::string what = s.message();
+  std::string prefix = "entry " + std::to_string(index) + ": ";
+  if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
+  findings_.Add("entry " + std::to_string(index),
+                "the registry rules do not accept it as stored: " + what);
+  StopAt(index);
+  return OkStatus();
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include "ledger/registry/registry.h"
 #include "ledger/store.h"
 #include "tools/audit/findings.h"
+#include "tools/audit/totals.h"
 
 namespace creg::audit {
 
@@ -47,6 +48,43 @@ class Replayer {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Registry> registry_;
   std::optional<Registry::Group> group_;
+};
+
+// Replays a log fed in order, entry by entry, and adds up the totals of
+// the entries that replay. The scratch registry is made at the first entry,
+// for the origin its transaction names. The first entry the rules refuse is
+// reported to `findings` and ends the replay (the state after it would mean
+// nothing); later entries are ignored. Not thread-safe.
+class LogReplay {
+ public:
+  explicit LogReplay(Findings& findings) : findings_(findings) {}
+
+  // Replays the entry at `index`, which must decode. Errors are failures of
+  // the scratch registry, not of the log (a refusal is a finding).
+  Status Feed(uint64_t index, std::string_view bytes);
+  // Ends the replay before `index`: that entry could not be checked.
+  void StopAt(uint64_t index) {
+    if (!stopped_at_.has_value()) stopped_at_ = index;
+  }
+  // Commits what is pending; call before reading the replayed state.
+  Status Flush() { return replayer_ == nullptr ? OkStatus() : replayer_->Flush(); }
+
+  // Where the replay ended early, if it did.
+  const std::optional<uint64_t>& stopped_at() const { return stopped_at_; }
+  uint64_t replayed() const { return replayed_; }
+  // The origin the first entry names ("" before it).
+  const std::string& origin() const { return origin_; }
+  const Totals& totals() const { return totals_; }
+  // Null until the first entry is fed.
+  const Replayer* replayer() const { return replayer_.get(); }
+
+ private:
+  Findings& findings_;
+  std::string origin_;
+  std::unique_ptr<Replayer> replayer_;
+  std::optional<uint64_t> stopped_at_;
+  uint64_t replayed_ = 0;
+  Totals totals_;
 };
 
 // Compares every registry state record (every column of

@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "ledger/certificate.h"
-#include "tools/audit/args.h"
+#include "node/cli/args.h"
 #include "tools/audit/common.h"
 
 namespace creg::audit {
@@ -54,12 +54,12 @@ void PrintFacts(const VerifiedRetirement& v) {
 
 int RunVerifyCert(const std::vector<std::string>& words) {
   constexpr std::string_view kCommand = "verify-cert";
-  AuditArgs args(words, {"--help"});
-  if (args.Flag("--help")) {
+  Args args(words, {});
+  if (args.WantsHelp()) {
     std::cout << kVerifyCertUsage;
     return kExitVerified;
   }
-  std::optional<std::string> key = args.Value("--key");
+  std::optional<std::string> key = args.Get("--key");
   Status parsed = args.Finish();
   if (!parsed.ok() || !key.has_value() || args.positional().size() != 1) {
     std::string why = !parsed.ok()       ? parsed.message()

@@ -1,27 +1,24 @@
 // creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
+// (the --node mode is in verify_log_remote.cc)
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
-#include "ledger/log_entry.h"
 #include "ledger/registry/registry.h"
-#include "tools/audit/args.h"
+#include "node/cli/args.h"
 #include "tools/audit/common.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
+#include "tools/audit/progress.h"
 #include "tools/audit/replayer.h"
-#include "tools/audit/totals.h"
 
 namespace creg::audit {
 
 const char kVerifyLogUsage[] =
     "usage: creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]\n"
+    "       creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going]\n"
     "\n"
     "Audits a whole registry data folder, read-only (safe while the node runs):\n"
     "every entry's hash chain link and Merkle node, the stored head, the signed\n"
@@ -29,7 +26,13 @@ const char kVerifyLogUsage[] =
     "and a replay of every entry through the registry rules (signatures, rules,\n"
     "effects) into a scratch registry whose state must equal the stored state.\n"
     "Prints credits issued, retired, cancelled and outstanding per project and\n"
-    "vintage. Stops at the first problem unless --keep-going.\n";
+    "vintage. Stops at the first problem unless --keep-going.\n"
+    "\n"
+    "With --node, the entries come from a running node instead (its subscription\n"
+    "stream, up to its latest checkpoint): every entry's hash chain link, the\n"
+    "tree rebuilt from them against the signed checkpoint's root, and the replay\n"
+    "through the rules. A node holds no stored state the audit can compare, so\n"
+    "the replayed state is only reported.\n";
 
 namespace {
 
@@ -42,33 +45,6 @@ std::string Be64Key(uint64_t index) {
   AppendBigEndian64(&key, index);
   return key;
 }
-
-// Entries per second on stderr, only when stderr is a terminal.
-class Progress {
- public:
-  explicit Progress(uint64_t total) : total_(total), enabled_(isatty(STDERR_FILENO) == 1) {}
-  void Tick(uint64_t done) {
-    if (!enabled_ || done % 256 != 0) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(500)) return;
-    last_ = now;
-    double seconds = std::chrono::duration<double>(now - start_).count();
-    std::fprintf(stderr, "\r  %llu of %llu entries checked, %.0f entries/s   ",
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-                 seconds > 0 ? static_cast<double>(done) / seconds : 0.0);
-    printed_ = true;
-  }
-  ~Progress() {
-    if (printed_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  uint64_t total_;
-  bool enabled_;
-  bool printed_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_ = start_;
-};
 
 class LogAudit {
  public:
@@ -83,10 +59,6 @@ class LogAudit {
   void CheckCheckpointSignature(const std::optional<NoteVerifier>& verifier,
                                 const std::string& key_source);
   Status ScanEntries();
-  void Replay(uint64_t index, std::string_view bytes);
-  void StopReplay(uint64_t index) {
-    if (!replay_stopped_at_.has_value()) replay_stopped_at_ = index;
-  }
   Status CheckHeadAndCheckpoint();
   Status CheckThroughRegistry();
 
@@ -98,15 +70,11 @@ class LogAudit {
   std::optional<TreeHead> stored_head_;
   std::optional<Checkpoint> checkpoint_;
   std::string checkpoint_key_;
-  std::string origin_;
-  std::unique_ptr<Replayer> replayer_;
-  std::optional<uint64_t> replay_stopped_at_;
+  LogReplay replay_{findings_};
   Status replay_error_;
   bool gave_up_ = false;         // the scan could not go on
   bool head_malformed_ = false;  // already reported
-  uint64_t replayed_ = 0;
   std::optional<Hash> digest_;
-  Totals totals_;
 };
 
 Status LogAudit::Run(const std::optional<NoteVerifier>& verifier, const std::string& key_source) {
@@ -178,7 +146,7 @@ Status LogAudit::ScanEntries() {
                   ? "entry " + std::to_string(expected)
                   : "entries " + std::to_string(expected) + "-" + std::to_string(index - 1),
               "missing from log.entries (the next stored entry is " + std::to_string(index) + ")");
-          StopReplay(expected);
+          replay_.StopAt(expected);
           if (index - expected > kMaxGap) {
             findings_.Note("the gap is too large to line the tree up across; the scan stops here");
             gave_up_ = true;
@@ -189,10 +157,11 @@ Status LogAudit::ScanEntries() {
           if (findings_.stop() || !failed.ok()) return false;
         }
         bool sound = checker_->Check(index, value, tree_record(index));
-        if (sound)
-          Replay(index, value);
-        else
-          StopReplay(index);
+        if (sound && replay_error_.ok()) {
+          replay_error_ = replay_.Feed(index, value);
+        } else if (!sound) {
+          replay_.StopAt(index);
+        }
         expected = index + 1;
         progress.Tick(expected);
         return !findings_.stop() && failed.ok() && replay_error_.ok();
@@ -200,42 +169,6 @@ Status LogAudit::ScanEntries() {
   CREG_RETURN_IF_ERROR(scanned);
   CREG_RETURN_IF_ERROR(failed);
   return replay_error_;
-}
-
-void LogAudit::Replay(uint64_t index, std::string_view bytes) {
-  if (replay_stopped_at_.has_value()) return;
-  if (replayer_ == nullptr) {
-    auto tx = PrepareTransaction(DecodeLogEntry(bytes).value().signed_transaction());
-    if (auto* prepared = std::get_if<PreparedTransaction>(&tx)) origin_ = prepared->body.origin();
-    if (origin_.empty()) {
-      findings_.Add("entry " + std::to_string(index),
-                    "its transaction names no registry origin, so the log cannot be replayed");
-      StopReplay(index);
-      return;
-    }
-    StatusOr<std::unique_ptr<Replayer>> made = Replayer::Create(origin_);
-    if (!made.ok()) {
-      replay_error_ = made.status();
-      return;
-    }
-    replayer_ = std::move(made).value();
-  }
-  Status s = replayer_->Feed(bytes);
-  if (s.ok()) {
-    ++replayed_;
-    totals_.Add(bytes);
-    return;
-  }
-  if (s.code() != StatusCode::kDataLoss && s.code() != StatusCode::kInvalidArgument) {
-    replay_error_ = s;  // The scratch registry failed, not the log.
-    return;
-  }
-  std::string what = s.message();
-  std::string prefix = "entry " + std::to_string(index) + ": ";
-  if (what.rfind(prefix, 0) == 0) what.erase(0, prefix.size());
-  findings_.Add("entry " + std::to_string(index),
-                "the registry rules do not accept it as stored: " + what);
-  StopReplay(index);
 }
 
 Status LogAudit::CheckHeadAndCheckpoint() {
@@ -265,8 +198,8 @@ Status LogAudit::CheckHeadAndCheckpoint() {
   }
   if (!checkpoint_.has_value()) return OkStatus();
   const Checkpoint& cp = *checkpoint_;
-  if (!origin_.empty() && cp.origin != origin_) {
-    findings_.Add("checkpoint", "names another registry than the log's entries", origin_,
+  if (!replay_.origin().empty() && cp.origin != replay_.origin()) {
+    findings_.Add("checkpoint", "names another registry than the log's entries", replay_.origin(),
                   cp.origin);
   }
   if (cp.size > size) {
@@ -308,15 +241,16 @@ Status LogAudit::CheckThroughRegistry() {
       }
     }
   }
-  if (replayer_ == nullptr) return OkStatus();
-  CREG_RETURN_IF_ERROR(replayer_->Flush());
-  if (replay_stopped_at_.has_value()) {
-    findings_.Note("the replay stopped at entry " + std::to_string(*replay_stopped_at_) +
+  if (replay_.replayer() == nullptr) return OkStatus();
+  CREG_RETURN_IF_ERROR(replay_.Flush());
+  if (replay_.stopped_at().has_value()) {
+    findings_.Note("the replay stopped at entry " + std::to_string(*replay_.stopped_at()) +
                    "; the state was not compared and the totals cover the entries before it");
     return OkStatus();
   }
-  CREG_ASSIGN_OR_RETURN(size_t differences, CompareState(store_, replayer_->store(), findings_));
-  CREG_ASSIGN_OR_RETURN(Hash replayed, replayer_->registry().StateDigest());
+  CREG_ASSIGN_OR_RETURN(size_t differences,
+                        CompareState(store_, replay_.replayer()->store(), findings_));
+  CREG_ASSIGN_OR_RETURN(Hash replayed, replay_.replayer()->registry().StateDigest());
   if (stored.ok()) {
     CREG_ASSIGN_OR_RETURN(Hash digest, (*stored)->StateDigest());
     if (digest != replayed && differences == 0) {
@@ -336,35 +270,40 @@ void LogAudit::PrintSummary() const {
     std::cout << "checkpoint:   size " << checkpoint_->size << ", signed by " << checkpoint_key_
               << "\n";
   }
-  std::cout << "replayed:     " << replayed_ << " entries through the registry rules\n";
+  std::cout << "replayed:     " << replay_.replayed() << " entries through the registry rules\n";
   if (digest_.has_value())
     std::cout << "state digest: " << Hex(*digest_) << " (stored = replayed)\n";
   std::cout << "credits (t CO2e) by project and vintage";
-  if (replay_stopped_at_.has_value()) {
-    std::cout << ", of the first " << *replay_stopped_at_ << " entries only";
+  if (replay_.stopped_at().has_value()) {
+    std::cout << ", of the first " << *replay_.stopped_at() << " entries only";
   }
   std::cout << ":\n";
-  totals_.Print(std::cout);
+  replay_.totals().Print(std::cout);
 }
 
 }  // namespace
 
 int RunVerifyLog(const std::vector<std::string>& words) {
-  AuditArgs args(words, {"--help", "--keep-going"});
-  if (args.Flag("--help")) {
+  Args args(words, {"--keep-going"});
+  if (args.WantsHelp()) {
     std::cout << kVerifyLogUsage;
     return kExitVerified;
   }
-  std::optional<std::string> data = args.Value("--data");
-  std::optional<std::string> key = args.Value("--key");
+  std::optional<std::string> data = args.Get("--data");
+  std::optional<std::string> node = args.Get("--node");
+  std::optional<std::string> key = args.Get("--key");
   bool keep_going = args.Flag("--keep-going");
   Status parsed = args.Finish();
-  if (!parsed.ok() || !data.has_value() || !args.positional().empty()) {
-    std::string why = !parsed.ok()        ? parsed.message()
-                      : !data.has_value() ? "--data is required"
-                                          : "unexpected argument " + args.positional()[0];
+  if (!parsed.ok() || data.has_value() == node.has_value() || !args.positional().empty() ||
+      (node.has_value() && !key.has_value())) {
+    std::string why = !parsed.ok()                             ? parsed.message()
+                      : data.has_value() && node.has_value()   ? "give --data or --node, not both"
+                      : !data.has_value() && !node.has_value() ? "--data or --node is required"
+                      : !args.positional().empty() ? "unexpected argument " + args.positional()[0]
+                                                   : "--node needs --key";
     return Report(kCommand, kExitUsage, why + "\n" + kVerifyLogUsage);
   }
+  if (node.has_value()) return VerifyRemoteLog(*node, *key, keep_going);
   DataDir dir(*data);
   std::optional<NoteVerifier> verifier;
   std::string key_source = "--key";
@@ -392,13 +331,7 @@ int RunVerifyLog(const std::vector<std::string>& words) {
   Status ran = audit.Run(verifier, key_source);
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary();
-  if (findings.count() > 0) {
-    std::cout << "FAILED: " << findings.count() << " problem" << (findings.count() == 1 ? "" : "s")
-              << (findings.stop() ? " (stopped at the first; --keep-going lists all)" : "") << "\n";
-    return kExitFailed;
-  }
-  std::cout << "VERIFIED: every check passed\n";
-  return kExitVerified;
+  return findings.Verdict();
 }
 
 }  // namespace creg::audit
