@@ -5,8 +5,8 @@
 // compared with the head the log holds in memory; a mismatch is DataLoss and
 // nothing is signed.
 //
-// Thread-safety: Sign and Save from one thread (the sequencer); latest()
-// from any thread.
+// Thread-safety: SignHead from one thread (the sequencer), Save from one
+// thread (the pipeline's saver), latest() from any thread.
 #pragma once
 
 #include <chrono>

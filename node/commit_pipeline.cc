@@ -42,6 +42,7 @@ CommitPipeline::CommitPipeline(Registry& registry, Checkpointer& checkpointer, P
                                             : std::max(1u, std::thread::hardware_concurrency());
   for (int i = 0; i < threads; ++i) verifiers_.emplace_back([this] { VerifyLoop(); });
   sequencer_ = std::thread([this] { SequenceLoop(); });
+  saver_ = std::thread([this] { SaveLoop(); });
 }
 
 CommitPipeline::~CommitPipeline() { Stop(); }
@@ -121,10 +122,23 @@ void CommitPipeline::SequenceLoop() {
       }
     }
     RunGroup(items);
-    checkpointer_.Save(false, options_.checkpoint_file_interval).IgnoreError();  // Retried next group.
   }
+}
+
+// Writes the checkpoint file off the sequencer thread: its fsyncs would
+// otherwise stall every commit behind them once per interval.
+void CommitPipeline::SaveLoop() {
+  std::unique_lock lock(mu_);
+  while (!sequencer_done_) {
+    save_cv_.wait_for(lock, options_.checkpoint_file_interval);
+    lock.unlock();
+    Status saved = checkpointer_.Save(false, options_.checkpoint_file_interval);
+    if (!saved.ok()) LogWarning("cannot save the checkpoint file (will retry): " + saved.message());
+    lock.lock();
+  }
+  lock.unlock();
   Status saved = checkpointer_.Save(true);
-  if (!saved.ok()) EnterFault("cannot save the checkpoint file: " + saved.message());
+  if (!saved.ok()) LogError("cannot save the checkpoint file at shutdown: " + saved.message());
 }
 
 void CommitPipeline::RunGroup(std::vector<Item>& items) {
@@ -231,6 +245,12 @@ void CommitPipeline::Stop() {
   for (std::thread& t : verifiers_) t.join();
   sequence_cv_.notify_all();
   sequencer_.join();
+  {
+    std::lock_guard lock(mu_);
+    sequencer_done_ = true;
+  }
+  save_cv_.notify_all();
+  saver_.join();
 }
 
 }  // namespace creg

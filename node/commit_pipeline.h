@@ -97,6 +97,7 @@ class CommitPipeline {
 
   void VerifyLoop();
   void SequenceLoop();
+  void SaveLoop();
   void RunGroup(std::vector<Item>& items);
   void EnterFault(const std::string& why);
   void CountRefusal(RuleCode code);
@@ -109,6 +110,8 @@ class CommitPipeline {
   mutable std::mutex mu_;
   std::condition_variable verify_cv_;
   std::condition_variable sequence_cv_;
+  std::condition_variable save_cv_;
+  bool sequencer_done_ = false;    // guarded by mu_
   std::deque<Item> to_verify_;     // guarded by mu_
   std::deque<Item> to_sequence_;   // guarded by mu_
   size_t in_verification_ = 0;     // guarded by mu_
@@ -122,6 +125,7 @@ class CommitPipeline {
 
   std::vector<std::thread> verifiers_;
   std::thread sequencer_;
+  std::thread saver_;
   bool stopped_ = false;
 };
 
