@@ -77,12 +77,14 @@ pb::Response RequestHandler::Handle(const pb::Request& request) const {
       uint32_t limit = request.history().limit() == 0 ? 100 : std::min(request.history().limit(), 10'000u);
       auto history = registry_.AccountHistory(request.history().account_id(), limit);
       if (!history.ok()) return ErrorResponseOf(history.status());
+      response.mutable_history();  // an empty list is still an answer
       for (uint64_t i : *history) response.mutable_history()->add_entry_indexes(i);
       break;
     }
     case pb::Request::kProvenance: {
       auto provenance = registry_.Provenance(request.provenance().batch(), request.provenance().serial());
       if (!provenance.ok()) return ErrorResponseOf(provenance.status());
+      response.mutable_history();  // an empty list is still an answer
       for (uint64_t i : *provenance) response.mutable_history()->add_entry_indexes(i);
       break;
     }
@@ -147,6 +149,7 @@ pb::Response RequestHandler::Holdings(const pb::HoldingsRequest& r) const {
   auto holdings = registry_.Holdings(r.account_id());
   if (!holdings.ok()) return ErrorResponseOf(holdings.status());
   pb::Response response;
+  response.mutable_holdings();  // an empty list is still an answer
   for (const Registry::BatchHolding& h : *holdings) {
     auto* out = response.mutable_holdings()->add_batches();
     *out->mutable_batch() = h.batch;
@@ -200,6 +203,7 @@ pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const 
   if (r.by_case() == pb::RetirementsRequest::BY_NOT_SET) return Invalid("name a beneficiary or an account");
   if (!list.ok()) return ErrorResponseOf(list.status());
   pb::Response response;
+  response.mutable_retirements();  // an empty list is still an answer
   for (pb::RetirementRecord& rec : *list) *response.mutable_retirements()->add_retirements() = std::move(rec);
   return response;
 }
