@@ -11,7 +11,8 @@ constexpr char kBase64Alphabet[] =
 constexpr std::array<int8_t, 256> MakeBase64Table() {
   std::array<int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (int i = 0; i < 64; ++i) table[static_cast<uint8_t>(kBase64Alphabet[i])] = static_cast<int8_t>(i);
+  for (int i = 0; i < 64; ++i)
+    table[static_cast<uint8_t>(kBase64Alphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr std::array<int8_t, 256> kBase64Table = MakeBase64Table();
@@ -68,7 +69,9 @@ StatusOr<std::string> Base64Decode(std::string_view text) {
       int v = 0;
       if (j < 4 - pad) {
         v = kBase64Table[static_cast<uint8_t>(text[i + j])];
-        if (v < 0) return InvalidArgumentError("invalid base64 character at offset " + std::to_string(i + j));
+        if (v < 0)
+          return InvalidArgumentError("invalid base64 character at offset " +
+                                      std::to_string(i + j));
       }
       n = (n << 6) | static_cast<uint32_t>(v);
     }
@@ -100,14 +103,16 @@ StatusOr<std::string> HexDecode(std::string_view text) {
   for (size_t i = 0; i < text.size(); i += 2) {
     int hi = HexValue(text[i]);
     int lo = HexValue(text[i + 1]);
-    if (hi < 0 || lo < 0) return InvalidArgumentError("invalid hex digit at offset " + std::to_string(i));
+    if (hi < 0 || lo < 0)
+      return InvalidArgumentError("invalid hex digit at offset " + std::to_string(i));
     out += static_cast<char>((hi << 4) | lo);
   }
   return out;
 }
 
 void AppendBigEndian64(std::string* out, uint64_t value) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((value >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((value >> shift) & 0xff));
 }
 
 uint64_t ReadBigEndian64(std::string_view bytes) {
@@ -117,7 +122,8 @@ uint64_t ReadBigEndian64(std::string_view bytes) {
 }
 
 void AppendBigEndian32(std::string* out, uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((value >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((value >> shift) & 0xff));
 }
 
 uint32_t ReadBigEndian32(std::string_view bytes) {

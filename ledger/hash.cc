@@ -34,7 +34,7 @@ Hash Sha256(std::initializer_list<std::string_view> parts) {
   // with a fetched-once implementation avoids a provider lookup per call.
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                          &EVP_MD_CTX_free);
+                                                                           &EVP_MD_CTX_free);
   Hash out;
   unsigned int len = 0;
   EVP_DigestInit_ex(ctx.get(), kSha256, nullptr);

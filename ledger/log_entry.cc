@@ -53,7 +53,8 @@ EntryLinkReader LogEntryLinkReader() {
         return InvalidArgumentError("entry bytes are not a LogEntry");
       }
     }
-    if (!in.ConsumedEntireMessage() || in.CurrentPosition() != static_cast<int>(entry_bytes.size())) {
+    if (!in.ConsumedEntireMessage() ||
+        in.CurrentPosition() != static_cast<int>(entry_bytes.size())) {
       return InvalidArgumentError("entry bytes are not a LogEntry");
     }
     if (!have_prev) return InvalidArgumentError("entry has no prev_hash");

@@ -64,25 +64,29 @@ Status MerkleLog::LoadAndCheckHead() {
   }
   // Nothing may follow the head: a later entry means a write the head does
   // not account for.
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> beyond, store_->Get(entries_cf_, IndexKey(head.size)));
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> beyond,
+                        store_->Get(entries_cf_, IndexKey(head.size)));
   if (beyond.has_value()) {
     return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                          std::to_string(head.size) + " is stored");
   }
   if (head.size > 0) {
     uint64_t last = head.size - 1;
-    CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry, store_->Get(entries_cf_, IndexKey(last)));
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry,
+                          store_->Get(entries_cf_, IndexKey(last)));
     if (!entry.has_value()) {
       return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                            std::to_string(last) + " is missing");
     }
     CREG_ASSIGN_OR_RETURN(Hash stored_leaf, Node(0, last));
     if (merkle::LeafHash(*entry) != stored_leaf) {
-      return DataLossError("entry " + std::to_string(last) + " does not match its stored leaf hash");
+      return DataLossError("entry " + std::to_string(last) +
+                           " does not match its stored leaf hash");
     }
     if (link_reader_) {
       StatusOr<EntryLink> link = link_reader_(*entry);
-      if (!link.ok()) return DataLossError("entry " + std::to_string(last) + ": " + link.status().message());
+      if (!link.ok())
+        return DataLossError("entry " + std::to_string(last) + ": " + link.status().message());
       Hash want_prev;
       if (last > 0) {
         CREG_ASSIGN_OR_RETURN(want_prev, Node(0, last - 1));
@@ -93,7 +97,8 @@ Status MerkleLog::LoadAndCheckHead() {
       }
     }
   }
-  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder, merkle::TreeBuilder::Resume(head.size, Nodes(false)));
+  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder,
+                        merkle::TreeBuilder::Resume(head.size, Nodes(false)));
   if (builder.Root() != head.root) {
     return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
                          " does not match the stored head");
@@ -127,7 +132,8 @@ StatusOr<Hash> MerkleLog::Node(int level, uint64_t index, bool cached) const {
 StatusOr<Hash> MerkleLog::StoredNode(int level, uint64_t index) const {
   // The subtree (level, index) is completed by its last leaf.
   uint64_t last_leaf = ((index + 1) << level) - 1;
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(tree_cf_, IndexKey(last_leaf)));
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                        store_->Get(tree_cf_, IndexKey(last_leaf)));
   if (!value.has_value()) {
     return DataLossError("Merkle node for leaf " + std::to_string(last_leaf) + " is missing");
   }
@@ -169,7 +175,8 @@ StatusOr<std::string> MerkleLog::Entry(uint64_t index) const {
     return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log (size " +
                            std::to_string(size) + ")");
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(entries_cf_, IndexKey(index)));
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                        store_->Get(entries_cf_, IndexKey(index)));
   if (!value.has_value()) return DataLossError("entry " + std::to_string(index) + " is missing");
   return std::move(*value);
 }
@@ -185,18 +192,19 @@ StatusOr<std::vector<std::string>> MerkleLog::Entries(uint64_t begin, uint64_t e
   size_t bytes = 0;
   bool hit_limit = false;
   uint64_t expected = begin;
-  CREG_RETURN_IF_ERROR(
-      store_->Scan(entries_cf_, IndexKey(begin), "", [&](std::string_view key, std::string_view value) {
-        if (expected >= end || ReadBigEndian64(key) != expected) return false;
-        if (!out.empty() && bytes + value.size() > max_bytes) {
-          hit_limit = true;
-          return false;
-        }
-        bytes += value.size();
-        out.emplace_back(value);
-        ++expected;
-        return true;
-      }));
+  CREG_RETURN_IF_ERROR(store_->Scan(entries_cf_, IndexKey(begin), "",
+                                    [&](std::string_view key, std::string_view value) {
+                                      if (expected >= end || ReadBigEndian64(key) != expected)
+                                        return false;
+                                      if (!out.empty() && bytes + value.size() > max_bytes) {
+                                        hit_limit = true;
+                                        return false;
+                                      }
+                                      bytes += value.size();
+                                      out.emplace_back(value);
+                                      ++expected;
+                                      return true;
+                                    }));
   if (expected < end && !hit_limit) {
     return DataLossError("entry " + std::to_string(expected) + " is missing");
   }
@@ -205,7 +213,8 @@ StatusOr<std::vector<std::string>> MerkleLog::Entries(uint64_t begin, uint64_t e
 
 StatusOr<Hash> MerkleLog::LeafHashAt(uint64_t index) const {
   uint64_t size = head().size;
-  if (index >= size) return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log");
+  if (index >= size)
+    return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log");
   return Node(0, index);
 }
 

@@ -151,9 +151,9 @@ class MerkleLog {
   std::vector<std::vector<Hash>> upper_;  // [level - kCachedLevel][index], guarded by upper_mu_
 
   mutable std::mutex head_mu_;
-  TreeHead head_;                 // guarded by head_mu_
-  merkle::TreeBuilder builder_;   // writer only
-  Hash last_leaf_hash_;           // writer only
+  TreeHead head_;                // guarded by head_mu_
+  merkle::TreeBuilder builder_;  // writer only
+  Hash last_leaf_hash_;          // writer only
 };
 
 }  // namespace creg

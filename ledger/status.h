@@ -110,9 +110,9 @@ class [[nodiscard]] StatusOr {
 }  // namespace creg
 
 // Returns early from the enclosing function when `expr` is not OK.
-#define CREG_RETURN_IF_ERROR(expr)              \
-  do {                                          \
-    ::creg::Status creg_status_ = (expr);       \
+#define CREG_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::creg::Status creg_status_ = (expr);        \
     if (!creg_status_.ok()) return creg_status_; \
   } while (false)
 

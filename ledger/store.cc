@@ -1,10 +1,10 @@
 #include "ledger/store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
-#include <rocksdb/cache.h>
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/write_batch.h>
 
 #include <filesystem>
@@ -38,7 +38,8 @@ size_t WriteBatch::byte_size() const { return rep_->GetDataSize(); }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options,
                                              std::span<const std::string> columns) {
-  if (!options.create_if_missing && !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+  if (!options.create_if_missing &&
+      !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
     return NotFoundError("no registry database at " + path);
   }
   rocksdb::Options db_options;
@@ -61,7 +62,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (const std::string& name : columns) descriptors.emplace_back(name, cf_options);
 
-  if (!options.create_if_missing || std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+  if (!options.create_if_missing ||
+      std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
     std::vector<std::string> existing;
     CREG_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(db_options, path, &existing),
                                      "list column families of " + path));
@@ -69,8 +71,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       bool known = name == rocksdb::kDefaultColumnFamilyName;
       for (const std::string& c : columns) known = known || c == name;
       if (!known) {
-        return InvalidArgumentError("database at " + path + " has an unknown column family '" + name +
-                                    "' (written by a newer creg?)");
+        return InvalidArgumentError("database at " + path + " has an unknown column family '" +
+                                    name + "' (written by a newer creg?)");
       }
     }
   }
@@ -89,8 +91,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   }
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return UnavailableError("registry database at " + path +
-                              " is in use by another process (" + s.ToString() + ")");
+      return UnavailableError("registry database at " + path + " is in use by another process (" +
+                              s.ToString() + ")");
     }
     return FromRocksDb(s, "open " + path);
   }
@@ -103,7 +105,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 
 Store::~Store() {
   if (db_ == nullptr) return;
-  for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  for (rocksdb::ColumnFamilyHandle* h : handles_)
+    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->DestroyColumnFamilyHandle(default_handle_).PermitUncheckedError();
   db_->Close().PermitUncheckedError();  // Nothing to do about a close error on teardown.
 }
@@ -125,7 +128,8 @@ StatusOr<std::optional<std::string>> Store::Get(ColumnId column, std::string_vie
 }
 
 Status Store::Write(WriteBatch& batch) {
-  if (options_.read_only) return FailedPreconditionError("database " + path_ + " is open read-only");
+  if (options_.read_only)
+    return FailedPreconditionError("database " + path_ + " is open read-only");
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync;
   return FromRocksDb(db_->Write(write_options, batch.rep_.get()), "write batch");
@@ -169,8 +173,8 @@ Status Store::Scan(ColumnId column, std::string_view start, std::string_view pre
 Status Store::CompactAll() {
   CREG_RETURN_IF_ERROR(Flush());
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-    CREG_RETURN_IF_ERROR(FromRocksDb(db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
-                                     "compact"));
+    CREG_RETURN_IF_ERROR(FromRocksDb(
+        db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr), "compact"));
   }
   return OkStatus();
 }

@@ -25,7 +25,8 @@ StatusOr<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view text) 
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   if (ec != std::errc() || end != port.data() + port.size() || value > 65535) {
-    return InvalidArgumentError("port '" + std::string(port) + "' in '" + std::string(text) + "' is not 0-65535");
+    return InvalidArgumentError("port '" + std::string(port) + "' in '" + std::string(text) +
+                                "' is not 0-65535");
   }
   return std::make_pair(host, static_cast<uint16_t>(value));
 }

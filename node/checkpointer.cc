@@ -4,7 +4,8 @@
 
 namespace creg {
 
-Checkpointer::Checkpointer(const MerkleLog& log, NoteSigner signer, std::string origin, std::string path)
+Checkpointer::Checkpointer(const MerkleLog& log, NoteSigner signer, std::string origin,
+                           std::string path)
     : log_(log), signer_(std::move(signer)), origin_(std::move(origin)), path_(std::move(path)) {}
 
 Status Checkpointer::SignHead() {

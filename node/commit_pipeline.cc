@@ -36,7 +36,8 @@ pb::Response CommittedResponse(const Accepted& accepted, uint64_t tree_size) {
 
 }  // namespace
 
-CommitPipeline::CommitPipeline(Registry& registry, Checkpointer& checkpointer, PipelineOptions options)
+CommitPipeline::CommitPipeline(Registry& registry, Checkpointer& checkpointer,
+                               PipelineOptions options)
     : registry_(registry), checkpointer_(checkpointer), options_(options) {
   int threads = options_.verify_threads > 0 ? options_.verify_threads
                                             : std::max(1u, std::thread::hardware_concurrency());
@@ -58,7 +59,8 @@ void CommitPipeline::Submit(std::string signed_transaction, Callback done) {
     } else if (!accepting_.load()) {
       refusal = ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault_);
     } else if (to_verify_.size() + in_verification_ + to_sequence_.size() >= options_.max_queued) {
-      refusal = ErrorResponse("RESOURCE_EXHAUSTED", "the node has too many transactions queued; retry shortly");
+      refusal = ErrorResponse("RESOURCE_EXHAUSTED",
+                              "the node has too many transactions queued; retry shortly");
     } else {
       to_verify_.push_back(Item{std::move(signed_transaction), std::move(done), std::nullopt});
       verify_cv_.notify_one();
@@ -143,7 +145,8 @@ void CommitPipeline::SaveLoop() {
 
 void CommitPipeline::RunGroup(std::vector<Item>& items) {
   if (!accepting_.load()) {
-    for (Item& item : items) item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    for (Item& item : items)
+      item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
     return;
   }
   Registry::Group group = registry_.BeginGroup();
@@ -153,7 +156,8 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   for (Item& item : items) {
     int64_t now = std::max(NowMicros(), last_timestamp_);
     StatusOr<Verdict> verdict = registry_.Apply(group, std::move(*item.tx), now);
-    if (verdict.ok() && std::holds_alternative<Accepted>(*verdict) && !std::get<Accepted>(*verdict).duplicate) {
+    if (verdict.ok() && std::holds_alternative<Accepted>(*verdict) &&
+        !std::get<Accepted>(*verdict).duplicate) {
       any_new = true;
       last_timestamp_ = now;
     }
@@ -178,12 +182,14 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   {
     std::lock_guard lock(mu_);
     group_sizes_.push_back(items.size());
-    if (group_sizes_.size() > 4096) group_sizes_.erase(group_sizes_.begin(), group_sizes_.begin() + 2048);
+    if (group_sizes_.size() > 4096)
+      group_sizes_.erase(group_sizes_.begin(), group_sizes_.begin() + 2048);
   }
   if (!accepting_.load()) {
     // Nothing of this group may be reported as committed, and refusals
     // may rest on state that was never written.
-    for (Item& item : items) item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    for (Item& item : items)
+      item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
     return;
   }
   if (any_new && listener_) listener_(tree_size);
@@ -216,7 +222,8 @@ void CommitPipeline::EnterFault(const std::string& why) {
   std::lock_guard lock(mu_);
   if (fault_.empty()) {
     fault_ = why;
-    LogError("no longer accepting transactions: " + why + "; reads continue; restart once the cause is fixed");
+    LogError("no longer accepting transactions: " + why +
+             "; reads continue; restart once the cause is fixed");
   }
   accepting_.store(false);
 }

@@ -111,17 +111,17 @@ class CommitPipeline {
   std::condition_variable verify_cv_;
   std::condition_variable sequence_cv_;
   std::condition_variable save_cv_;
-  bool sequencer_done_ = false;    // guarded by mu_
-  std::deque<Item> to_verify_;     // guarded by mu_
-  std::deque<Item> to_sequence_;   // guarded by mu_
-  size_t in_verification_ = 0;     // guarded by mu_
-  bool stopping_ = false;          // guarded by mu_
-  std::string fault_;              // guarded by mu_
-  std::vector<size_t> group_sizes_;  // guarded by mu_
+  bool sequencer_done_ = false;               // guarded by mu_
+  std::deque<Item> to_verify_;                // guarded by mu_
+  std::deque<Item> to_sequence_;              // guarded by mu_
+  size_t in_verification_ = 0;                // guarded by mu_
+  bool stopping_ = false;                     // guarded by mu_
+  std::string fault_;                         // guarded by mu_
+  std::vector<size_t> group_sizes_;           // guarded by mu_
   std::map<std::string, uint64_t> refusals_;  // guarded by mu_
-  CommitListener listener_;        // set before traffic
+  CommitListener listener_;                   // set before traffic
   std::atomic<bool> accepting_{true};
-  int64_t last_timestamp_ = 0;     // sequencer only
+  int64_t last_timestamp_ = 0;  // sequencer only
 
   std::vector<std::thread> verifiers_;
   std::thread sequencer_;

@@ -53,7 +53,8 @@ int Init(Args& args) {
   options.operator_id = args.Value("--operator-id", options.operator_id);
   options.operator_name = args.Value("--operator-name", options.operator_name);
   if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
-  if (options.origin.empty()) return Usage("init needs --origin NAME, for example --origin registry.example.org");
+  if (options.origin.empty())
+    return Usage("init needs --origin NAME, for example --origin registry.example.org");
   Status s = InitRegistry(options, std::cout);
   if (!s.ok()) {
     std::cerr << "cregd: " << s.message() << "\n";
@@ -68,14 +69,16 @@ int Run(Args& args) {
   options.listen = args.Value("--listen", options.listen);
   options.metrics_listen = args.Value("--metrics", "");
   if (auto n = args.Number("--io-threads")) options.io_threads = static_cast<int>(*n);
-  if (auto n = args.Number("--verify-threads")) options.pipeline.verify_threads = static_cast<int>(*n);
+  if (auto n = args.Number("--verify-threads"))
+    options.pipeline.verify_threads = static_cast<int>(*n);
   if (auto n = args.Number("--max-connections")) options.max_connections = *n;
   if (auto n = args.Number("--max-in-flight")) options.max_in_flight = *n;
   if (options.max_connections == 0 || options.max_in_flight == 0) {
     return Usage("--max-connections and --max-in-flight must be at least 1");
   }
   if (auto n = args.Number("--max-frame-bytes")) {
-    if (*n < 1024 || *n > (64u << 20)) return Usage("--max-frame-bytes must be between 1024 and 67108864");
+    if (*n < 1024 || *n > (64u << 20))
+      return Usage("--max-frame-bytes must be between 1024 and 67108864");
     options.max_frame_bytes = static_cast<uint32_t>(*n);
   }
   if (auto n = args.Number("--idle-timeout")) options.idle_timeout = std::chrono::seconds(*n);
@@ -83,10 +86,14 @@ int Run(Args& args) {
   if (auto n = args.Number("--max-group")) options.pipeline.max_group = std::max<uint64_t>(1, *n);
   std::string level = args.Value("--log-level", "info");
   if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
-  if (level == "debug") SetLogLevel(LogLevel::kDebug);
-  else if (level == "warn") SetLogLevel(LogLevel::kWarning);
-  else if (level == "error") SetLogLevel(LogLevel::kError);
-  else if (level != "info") return Usage("--log-level must be debug, info, warn or error");
+  if (level == "debug")
+    SetLogLevel(LogLevel::kDebug);
+  else if (level == "warn")
+    SetLogLevel(LogLevel::kWarning);
+  else if (level == "error")
+    SetLogLevel(LogLevel::kError);
+  else if (level != "info")
+    return Usage("--log-level must be debug, info, warn or error");
 
   StatusOr<std::unique_ptr<RegistryNode>> node = RegistryNode::Open(options);
   if (!node.ok()) {

@@ -16,8 +16,8 @@ StatusOr<std::optional<std::string>> FrameDecoder::Next() {
   if (buffered() < kFrameHeaderSize) return std::optional<std::string>();
   uint32_t length = ReadBigEndian32(std::string_view(buffer_).substr(consumed_));
   if (length > max_) {
-    return InvalidArgumentError("frame of " + std::to_string(length) + " bytes exceeds the limit of " +
-                                std::to_string(max_) + " bytes");
+    return InvalidArgumentError("frame of " + std::to_string(length) +
+                                " bytes exceeds the limit of " + std::to_string(max_) + " bytes");
   }
   if (buffered() < kFrameHeaderSize + length) return std::optional<std::string>();
   std::string body = buffer_.substr(consumed_ + kFrameHeaderSize, length);

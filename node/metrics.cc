@@ -20,7 +20,8 @@ std::string LatencyHistogram::Render(const std::string& name, const std::string&
   uint64_t cumulative = 0;
   for (size_t i = 0; i < kBoundsMicros.size(); ++i) {
     cumulative += buckets_[i].load();
-    out << name << "_bucket{le=\"" << static_cast<double>(kBoundsMicros[i]) / 1e6 << "\"} " << cumulative << "\n";
+    out << name << "_bucket{le=\"" << static_cast<double>(kBoundsMicros[i]) / 1e6 << "\"} "
+        << cumulative << "\n";
   }
   cumulative += buckets_[kBoundsMicros.size()].load();
   out << name << "_bucket{le=\"+Inf\"} " << cumulative << "\n";
@@ -32,13 +33,16 @@ std::string LatencyHistogram::Render(const std::string& name, const std::string&
 std::string Metrics::Render() {
   std::ostringstream out;
   auto counter = [&](const char* name, const char* help, uint64_t value) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << value << "\n";
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n"
+        << name << " " << value << "\n";
   };
   auto gauge = [&](const char* name, const char* help, uint64_t value) {
-    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n" << name << " " << value << "\n";
+    out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n"
+        << name << " " << value << "\n";
   };
   const PipelineStats& stats = node_.pipeline.stats();
-  counter("creg_transactions_committed_total", "Transactions committed to the log.", stats.committed.load());
+  counter("creg_transactions_committed_total", "Transactions committed to the log.",
+          stats.committed.load());
   counter("creg_transactions_duplicate_total", "Resubmissions answered with their original result.",
           stats.duplicates.load());
   out << "# HELP creg_transactions_refused_total Transactions refused, by rule code.\n"
@@ -46,7 +50,8 @@ std::string Metrics::Render() {
   for (const auto& [code, count] : node_.pipeline.RefusalsByCode()) {
     out << "creg_transactions_refused_total{code=\"" << code << "\"} " << count << "\n";
   }
-  counter("creg_commit_groups_total", "Group commits (one synced write each).", stats.groups.load());
+  counter("creg_commit_groups_total", "Group commits (one synced write each).",
+          stats.groups.load());
   {
     std::lock_guard lock(mu_);
     for (size_t size : node_.pipeline.TakeGroupSizes()) {
@@ -54,7 +59,8 @@ std::string Metrics::Render() {
       while (bucket < size) bucket *= 4;
       ++group_size_counts_[bucket];
     }
-    out << "# HELP creg_commit_group_size Transactions per group commit.\n# TYPE creg_commit_group_size histogram\n";
+    out << "# HELP creg_commit_group_size Transactions per group commit.\n# TYPE "
+           "creg_commit_group_size histogram\n";
     uint64_t cumulative = 0;
     for (const auto& [bound, count] : group_size_counts_) {
       cumulative += count;
@@ -62,13 +68,15 @@ std::string Metrics::Render() {
     }
     out << "creg_commit_group_size_bucket{le=\"+Inf\"} " << cumulative << "\n";
   }
-  out << commit_latency_.Render("creg_commit_latency_seconds",
-                                "Time from receiving a transaction to answering it committed or refused.");
+  out << commit_latency_.Render(
+      "creg_commit_latency_seconds",
+      "Time from receiving a transaction to answering it committed or refused.");
   gauge("creg_tree_size", "Entries in the log.", node_.log.size());
   gauge("creg_open_connections", "Client connections open now.", node_.sessions.size());
   counter("creg_connections_refused_total", "Connections refused for exceeding max_connections.",
           node_.counters.connections_refused.load());
-  counter("creg_bad_frames_total", "Oversized or undecodable frames received.", node_.counters.bad_frames.load());
+  counter("creg_bad_frames_total", "Oversized or undecodable frames received.",
+          node_.counters.bad_frames.load());
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
   return out.str();
@@ -78,7 +86,8 @@ MetricsServer::MetricsServer(asio::ip::tcp::acceptor acceptor, Metrics& metrics)
     : acceptor_(std::move(acceptor)), metrics_(metrics) {}
 
 void MetricsServer::Start() {
-  asio::co_spawn(acceptor_.get_executor(), [this] { return AcceptLoop(); }, asio::detached);
+  asio::co_spawn(
+      acceptor_.get_executor(), [this] { return AcceptLoop(); }, asio::detached);
 }
 
 void MetricsServer::Stop() {
@@ -89,7 +98,8 @@ void MetricsServer::Stop() {
 asio::awaitable<void> MetricsServer::AcceptLoop() {
   for (;;) {
     boost::system::error_code ec;
-    asio::ip::tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    asio::ip::tcp::socket socket =
+        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (!acceptor_.is_open()) co_return;
       continue;
@@ -98,15 +108,18 @@ asio::awaitable<void> MetricsServer::AcceptLoop() {
     std::string request;
     std::array<char, 1024> buffer;
     while (request.find("\r\n\r\n") == std::string::npos && request.size() < 8192) {
-      size_t n = co_await socket.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+      size_t n = co_await socket.async_read_some(asio::buffer(buffer),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       request.append(buffer.data(), n);
     }
     if (ec) continue;
     std::string body = metrics_.Render();
-    std::string response = "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    co_await asio::async_write(socket, asio::buffer(response), asio::redirect_error(asio::use_awaitable, ec));
+    std::string response =
+        "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    co_await asio::async_write(socket, asio::buffer(response),
+                               asio::redirect_error(asio::use_awaitable, ec));
     socket.close(ec);
   }
 }

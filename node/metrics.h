@@ -19,8 +19,8 @@ namespace creg {
 // A histogram with fixed buckets, in microseconds.
 class LatencyHistogram {
  public:
-  static constexpr std::array<uint64_t, 12> kBoundsMicros = {100,    250,    500,     1000,    2500,    5000,
-                                                             10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+  static constexpr std::array<uint64_t, 12> kBoundsMicros = {
+      100, 250, 500, 1000, 2500, 5000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
   void Observe(uint64_t micros);
   // Prometheus lines for a histogram named `name` (seconds).
   std::string Render(const std::string& name, const std::string& help) const;

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "node/commit_pipeline.h"
 #include "node/address.h"
+#include "node/commit_pipeline.h"
 #include "node/frame.h"
 
 namespace creg {

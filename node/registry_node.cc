@@ -35,12 +35,16 @@ void RaiseFileLimit(size_t wanted) {
 
 Status InitRegistry(const InitOptions& options, std::ostream& out) {
   DataDir dir(options.data_dir);
-  if (std::filesystem::exists(dir.db_path()) || std::filesystem::exists(dir.checkpoint_key_path())) {
-    return AlreadyExistsError(options.data_dir + " already holds a registry; refusing to overwrite it");
+  if (std::filesystem::exists(dir.db_path()) ||
+      std::filesystem::exists(dir.checkpoint_key_path())) {
+    return AlreadyExistsError(options.data_dir +
+                              " already holds a registry; refusing to overwrite it");
   }
-  if (options.origin.empty()) return InvalidArgumentError("--origin is required (for example registry.example.org)");
+  if (options.origin.empty())
+    return InvalidArgumentError("--origin is required (for example registry.example.org)");
   if (!IsValidNoteKeyName(options.origin)) {
-    return InvalidArgumentError("origin '" + options.origin + "' must be one word without spaces or '+'");
+    return InvalidArgumentError("origin '" + options.origin +
+                                "' must be one word without spaces or '+'");
   }
   std::error_code ec;
   std::filesystem::create_directories(dir.keys_dir(), ec);
@@ -52,11 +56,13 @@ Status InitRegistry(const InitOptions& options, std::ostream& out) {
   CREG_RETURN_IF_ERROR(checkpoint_key.SaveFile(dir.checkpoint_key_path()));
   CREG_RETURN_IF_ERROR(operator_key.SaveFile(dir.operator_key_path()));
 
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
-                        Store::Open(dir.db_path(), NodeStoreOptions(true), Registry::ColumnNames()));
+  CREG_ASSIGN_OR_RETURN(
+      std::unique_ptr<Store> store,
+      Store::Open(dir.db_path(), NodeStoreOptions(true), Registry::ColumnNames()));
   RegistryOptions registry_options;
   registry_options.origin = options.origin;
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry, Registry::Open(store.get(), registry_options));
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry,
+                        Registry::Open(store.get(), registry_options));
 
   pb::TransactionBody body;
   body.set_origin(options.origin);
@@ -67,21 +73,25 @@ Status InitRegistry(const InitOptions& options, std::ostream& out) {
   open->set_role(pb::ROLE_OPERATOR);
   open->set_public_key(operator_key.public_key().raw());
   open->set_display_name(options.operator_name);
-  CREG_ASSIGN_OR_RETURN(Verdict verdict, registry->Submit(SignTransaction(body, options.operator_id, operator_key)));
+  CREG_ASSIGN_OR_RETURN(Verdict verdict,
+                        registry->Submit(SignTransaction(body, options.operator_id, operator_key)));
   if (auto* rejection = std::get_if<Rejection>(&verdict)) {
     return InvalidArgumentError("cannot open the operator account: " + rejection->ToString());
   }
 
-  CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(options.origin, std::move(checkpoint_key)));
+  CREG_ASSIGN_OR_RETURN(NoteSigner signer,
+                        NoteSigner::Create(options.origin, std::move(checkpoint_key)));
   std::string verifier_key = signer.VerifierKey();
-  Checkpointer checkpointer(registry->log(), std::move(signer), options.origin, dir.checkpoint_path());
+  Checkpointer checkpointer(registry->log(), std::move(signer), options.origin,
+                            dir.checkpoint_path());
   CREG_RETURN_IF_ERROR(checkpointer.SignHead());
   CREG_RETURN_IF_ERROR(checkpointer.Save(true));
   CREG_RETURN_IF_ERROR(WriteFileAtomically(dir.verifier_key_path(), verifier_key + "\n"));
 
   out << "Created registry '" << options.origin << "' in " << options.data_dir << "\n"
       << "  operator account:  " << options.operator_id << "\n"
-      << "  operator key:      " << dir.operator_key_path() << "  (keep it secret; move it off this machine)\n"
+      << "  operator key:      " << dir.operator_key_path()
+      << "  (keep it secret; move it off this machine)\n"
       << "  checkpoint key:    " << dir.checkpoint_key_path() << "\n"
       << "  verifier key:      " << verifier_key << "\n"
       << "                     (also in " << dir.verifier_key_path() << "; give it to auditors)\n"
@@ -94,29 +104,34 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->options_ = options;
   DataDir dir(options.data_dir);
   if (!std::filesystem::exists(dir.db_path())) {
-    return NotFoundError("no registry in " + options.data_dir + "; create one with: cregd init --data " +
-                         options.data_dir + " --origin NAME");
+    return NotFoundError("no registry in " + options.data_dir +
+                         "; create one with: cregd init --data " + options.data_dir +
+                         " --origin NAME");
   }
   RaiseFileLimit(options.max_connections + 256);
-  CREG_ASSIGN_OR_RETURN(node->store_, Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames()));
+  CREG_ASSIGN_OR_RETURN(
+      node->store_, Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames()));
   CREG_ASSIGN_OR_RETURN(node->registry_, Registry::Open(node->store_.get(), RegistryOptions{}));
   CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::LoadFile(dir.checkpoint_key_path()));
   const std::string& origin = node->registry_->origin();
   CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
-  node->checkpointer_ =
-      std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer), origin, dir.checkpoint_path());
+  node->checkpointer_ = std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer),
+                                                       origin, dir.checkpoint_path());
   CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
   CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
-  node->pipeline_ = std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
+  node->pipeline_ =
+      std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
   CommitPipeline* pipeline = node->pipeline_.get();
-  node->handler_->SetWriteState([pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
-  node->context_ = std::unique_ptr<NodeContext>(
-      new NodeContext{node->options_, *node->handler_, *node->pipeline_, node->registry_->log(), {}, {}, {}, {}});
+  node->handler_->SetWriteState(
+      [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
+  node->context_ = std::unique_ptr<NodeContext>(new NodeContext{
+      node->options_, *node->handler_, *node->pipeline_, node->registry_->log(), {}, {}, {}, {}});
   NodeContext* context = node->context_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
-  LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) + " entries");
+  LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
+          " entries");
   return node;
 }
 

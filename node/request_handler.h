@@ -24,13 +24,16 @@ struct ResponseLimits {
 
 class RequestHandler {
  public:
-  RequestHandler(const Registry& registry, const Checkpointer& checkpointer, ResponseLimits limits = {});
+  RequestHandler(const Registry& registry, const Checkpointer& checkpointer,
+                 ResponseLimits limits = {});
 
   // `writes_status` describes the pipeline for StatusRequest.
   pb::Response Handle(const pb::Request& request) const;
 
   // Status is answered with what the pipeline reports.
-  void SetWriteState(std::function<std::pair<bool, std::string>()> state) { write_state_ = std::move(state); }
+  void SetWriteState(std::function<std::pair<bool, std::string>()> state) {
+    write_state_ = std::move(state);
+  }
 
  private:
   pb::Response Entries(const pb::GetEntriesRequest& r) const;

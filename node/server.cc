@@ -26,7 +26,8 @@ StatusOr<Server::tcp::endpoint> Resolve(asio::io_context& io, const std::string&
   return results.begin()->endpoint();
 }
 
-StatusOr<Server::tcp::acceptor> Listen(asio::io_context& io, const Server::tcp::endpoint& endpoint) {
+StatusOr<Server::tcp::acceptor> Listen(asio::io_context& io,
+                                       const Server::tcp::endpoint& endpoint) {
   Server::tcp::acceptor acceptor(io);
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
@@ -59,11 +60,13 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
   CREG_ASSIGN_OR_RETURN(server->acceptor_, Listen(server->io_, endpoint));
   server->endpoint_ = server->acceptor_.local_endpoint();
   if (!node.options.metrics_listen.empty()) {
-    CREG_ASSIGN_OR_RETURN(tcp::endpoint metrics_endpoint, Resolve(server->io_, node.options.metrics_listen));
+    CREG_ASSIGN_OR_RETURN(tcp::endpoint metrics_endpoint,
+                          Resolve(server->io_, node.options.metrics_listen));
     CREG_ASSIGN_OR_RETURN(tcp::acceptor metrics_acceptor, Listen(server->io_, metrics_endpoint));
     server->metrics_endpoint_ = metrics_acceptor.local_endpoint();
     server->metrics_model_ = std::make_unique<Metrics>(node);
-    server->metrics_ = std::make_unique<MetricsServer>(std::move(metrics_acceptor), *server->metrics_model_);
+    server->metrics_ =
+        std::make_unique<MetricsServer>(std::move(metrics_acceptor), *server->metrics_model_);
     Metrics* model = server->metrics_model_.get();
     node.observe_commit_latency = [model](uint64_t micros) { model->ObserveCommitLatency(micros); };
     server->metrics_->Start();
@@ -74,7 +77,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     LogInfo("received signal " + std::to_string(signal) + ", shutting down");
     raw->RequestStop();
   });
-  asio::co_spawn(server->io_, [raw] { return raw->AcceptLoop(); }, asio::detached);
+  asio::co_spawn(
+      server->io_, [raw] { return raw->AcceptLoop(); }, asio::detached);
   int threads = std::max(1, node.options.io_threads);
   for (int i = 0; i < threads; ++i) server->threads_.emplace_back([raw] { raw->io_.run(); });
   return server;
@@ -83,7 +87,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
 awaitable<void> Server::AcceptLoop() {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
+    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_),
+                                                         asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (!acceptor_.is_open()) co_return;
       // Out of file descriptors or similar: back off briefly, keep serving.
@@ -95,7 +100,8 @@ awaitable<void> Server::AcceptLoop() {
     auto session = std::make_shared<Session>(std::move(socket), node_);
     if (!node_.sessions.Add(session, node_.options.max_connections)) {
       ++node_.counters.connections_refused;
-      session->RefuseAndClose("too many connections (limit " + std::to_string(node_.options.max_connections) + ")");
+      session->RefuseAndClose("too many connections (limit " +
+                              std::to_string(node_.options.max_connections) + ")");
       continue;
     }
     ++node_.counters.connections_accepted;

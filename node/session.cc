@@ -36,9 +36,12 @@ Session::~Session() { node_.sessions.Remove(this); }
 void Session::Start() {
   auto self = shared_from_this();
   deadline_ = Clock::now() + node_.options.idle_timeout;
-  asio::co_spawn(socket_.get_executor(), [self] { return self->ReadLoop(); }, asio::detached);
-  asio::co_spawn(socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
-  asio::co_spawn(socket_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self] { return self->ReadLoop(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
 }
 
 void Session::StopReading() {
@@ -57,7 +60,8 @@ void Session::RefuseAndClose(std::string why) {
       [self, why = std::move(why)]() -> awaitable<void> {
         std::string frame = EncodeFrame(ErrorFor(0, "RESOURCE_EXHAUSTED", why).SerializeAsString());
         boost::system::error_code ec;
-        co_await asio::async_write(self->socket_, asio::buffer(frame), asio::redirect_error(use_awaitable, ec));
+        co_await asio::async_write(self->socket_, asio::buffer(frame),
+                                   asio::redirect_error(use_awaitable, ec));
         self->CloseNow();
       },
       asio::detached);
@@ -88,7 +92,8 @@ awaitable<void> Session::ReadLoop() {
   try {
     while (reading_) {
       boost::system::error_code ec;
-      size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(use_awaitable, ec));
+      size_t n = co_await socket_.async_read_some(asio::buffer(buffer),
+                                                  asio::redirect_error(use_awaitable, ec));
       if (ec || n == 0) break;
       bool frame_started = decoder_.buffered() == 0;
       decoder_.Feed(std::string_view(buffer.data(), n));
@@ -96,7 +101,8 @@ awaitable<void> Session::ReadLoop() {
         StatusOr<std::optional<std::string>> frame = decoder_.Next();
         if (!frame.ok()) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT", frame.status().message() + "; closing the connection"));
+          Send(ErrorFor(0, "INVALID_ARGUMENT",
+                        frame.status().message() + "; closing the connection"));
           reading_ = false;
           break;
         }
@@ -104,7 +110,8 @@ awaitable<void> Session::ReadLoop() {
         pb::Request request;
         if (!request.ParseFromString(**frame)) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT", "frame is not a Request message; closing the connection"));
+          Send(ErrorFor(0, "INVALID_ARGUMENT",
+                        "frame is not a Request message; closing the connection"));
           reading_ = false;
           break;
         }
@@ -130,9 +137,10 @@ void Session::Dispatch(pb::Request request) {
   const uint64_t id = request.id();
   if (in_flight_ >= node_.options.max_in_flight) {
     ++in_flight_;
-    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
-                  "more than " + std::to_string(node_.options.max_in_flight) +
-                      " requests unanswered on this connection; wait for answers before sending more"));
+    Send(ErrorFor(
+        id, "RESOURCE_EXHAUSTED",
+        "more than " + std::to_string(node_.options.max_in_flight) +
+            " requests unanswered on this connection; wait for answers before sending more"));
     Finish();
     return;
   }
@@ -141,18 +149,20 @@ void Session::Dispatch(pb::Request request) {
     case pb::Request::kSubmit: {
       auto self = shared_from_this();
       auto started = Clock::now();
-      node_.pipeline.Submit(std::move(*request.mutable_submit()->mutable_signed_transaction()),
-                            [self, id, started](pb::Response response) {
-                              if (self->node_.observe_commit_latency) {
-                                auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
-                                self->node_.observe_commit_latency(static_cast<uint64_t>(micros.count()));
-                              }
-                              response.set_id(id);
-                              asio::post(self->socket_.get_executor(), [self, response = std::move(response)] {
-                                self->Send(response);
-                                self->Finish();
-                              });
-                            });
+      node_.pipeline.Submit(
+          std::move(*request.mutable_submit()->mutable_signed_transaction()),
+          [self, id, started](pb::Response response) {
+            if (self->node_.observe_commit_latency) {
+              auto micros =
+                  std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+              self->node_.observe_commit_latency(static_cast<uint64_t>(micros.count()));
+            }
+            response.set_id(id);
+            asio::post(self->socket_.get_executor(), [self, response = std::move(response)] {
+              self->Send(response);
+              self->Finish();
+            });
+          });
       return;
     }
     case pb::Request::kSubscribe: {
@@ -162,7 +172,9 @@ void Session::Dispatch(pb::Request request) {
       ++subscriptions_;
       auto self = shared_from_this();
       uint64_t start = request.subscribe().start();
-      asio::co_spawn(socket_.get_executor(), [self, id, start] { return self->Subscribe(id, start); }, asio::detached);
+      asio::co_spawn(
+          socket_.get_executor(), [self, id, start] { return self->Subscribe(id, start); },
+          asio::detached);
       return;
     }
     default: {
@@ -204,7 +216,8 @@ awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
         }
         continue;
       }
-      auto timer = std::make_shared<HeadWatch::Timer>(socket_.get_executor(), std::chrono::seconds(1));
+      auto timer =
+          std::make_shared<HeadWatch::Timer>(socket_.get_executor(), std::chrono::seconds(1));
       node_.head_watch.Register(timer);
       if (node_.log.size() > next) continue;  // grew while registering
       boost::system::error_code ec;
@@ -250,9 +263,11 @@ awaitable<void> Session::WriteLoop() {
       }
       boost::system::error_code ec;
       writing_ = true;
-      co_await asio::async_write(socket_, asio::buffer(batch), asio::redirect_error(use_awaitable, ec));
+      co_await asio::async_write(socket_, asio::buffer(batch),
+                                 asio::redirect_error(use_awaitable, ec));
       writing_ = false;
-      write_queue_bytes_ = write_queue_bytes_ >= batch.size() ? write_queue_bytes_ - batch.size() : 0;
+      write_queue_bytes_ =
+          write_queue_bytes_ >= batch.size() ? write_queue_bytes_ - batch.size() : 0;
       if (ec) {
         CloseNow();
         break;

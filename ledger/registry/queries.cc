@@ -25,23 +25,27 @@ StatusOr<std::optional<pb::RetirementRecord>> Registry::Retirement(std::string_v
 StatusOr<std::vector<Registry::BatchHolding>> Registry::Holdings(std::string_view account) const {
   std::vector<BatchHolding> out;
   Status missing = OkStatus();
-  CREG_RETURN_IF_ERROR(tables_->ScanHoldings(*committed_, account, 0, [&](const internal::Holding& h) {
-    if (out.empty() || out.back().batch.batch() != h.batch) {
-      StatusOr<std::optional<pb::BatchRecord>> batch = tables_->Batch(*committed_, h.batch);
-      if (!batch.ok() || !batch->has_value()) {
-        missing = batch.ok() ? DataLossError("held batch " + std::to_string(h.batch) + " has no record") : batch.status();
-        return false;
-      }
-      out.push_back(BatchHolding{std::move(**batch), {}, 0});
-    }
-    pb::SerialBlock block;
-    block.set_batch(h.batch);
-    block.set_first(h.first);
-    block.set_last(h.last);
-    out.back().blocks.push_back(block);
-    out.back().quantity += h.last - h.first + 1;
-    return true;
-  }));
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanHoldings(*committed_, account, 0, [&](const internal::Holding& h) {
+        if (out.empty() || out.back().batch.batch() != h.batch) {
+          StatusOr<std::optional<pb::BatchRecord>> batch = tables_->Batch(*committed_, h.batch);
+          if (!batch.ok() || !batch->has_value()) {
+            missing =
+                batch.ok()
+                    ? DataLossError("held batch " + std::to_string(h.batch) + " has no record")
+                    : batch.status();
+            return false;
+          }
+          out.push_back(BatchHolding{std::move(**batch), {}, 0});
+        }
+        pb::SerialBlock block;
+        block.set_batch(h.batch);
+        block.set_first(h.first);
+        block.set_last(h.last);
+        out.back().blocks.push_back(block);
+        out.back().quantity += h.last - h.first + 1;
+        return true;
+      }));
   CREG_RETURN_IF_ERROR(missing);
   return out;
 }
@@ -58,8 +62,8 @@ StatusOr<std::vector<pb::BlockRecord>> Registry::BatchBlocks(uint64_t batch) con
 namespace {
 
 StatusOr<std::vector<pb::RetirementRecord>> LoadRetirements(const internal::Tables& tables,
-                                                           const internal::StateView& view,
-                                                           const std::vector<std::string>& ids) {
+                                                            const internal::StateView& view,
+                                                            const std::vector<std::string>& ids) {
   std::vector<pb::RetirementRecord> out;
   for (const std::string& id : ids) {
     CREG_ASSIGN_OR_RETURN(std::optional<pb::RetirementRecord> r, tables.Retirement(view, id));
@@ -71,25 +75,30 @@ StatusOr<std::vector<pb::RetirementRecord>> LoadRetirements(const internal::Tabl
 
 }  // namespace
 
-StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfBeneficiary(std::string_view name) const {
+StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfBeneficiary(
+    std::string_view name) const {
   std::vector<std::string> ids;
-  CREG_RETURN_IF_ERROR(tables_->ScanRetirementsOfBeneficiary(*committed_, name, [&](std::string_view id) {
-    ids.emplace_back(id);
-    return true;
-  }));
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanRetirementsOfBeneficiary(*committed_, name, [&](std::string_view id) {
+        ids.emplace_back(id);
+        return true;
+      }));
   return LoadRetirements(*tables_, *committed_, ids);
 }
 
-StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfAccount(std::string_view account) const {
+StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfAccount(
+    std::string_view account) const {
   std::vector<std::string> ids;
-  CREG_RETURN_IF_ERROR(tables_->ScanRetirementsOfAccount(*committed_, account, [&](std::string_view id) {
-    ids.emplace_back(id);
-    return true;
-  }));
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanRetirementsOfAccount(*committed_, account, [&](std::string_view id) {
+        ids.emplace_back(id);
+        return true;
+      }));
   return LoadRetirements(*tables_, *committed_, ids);
 }
 
-StatusOr<std::vector<uint64_t>> Registry::AccountHistory(std::string_view account, size_t limit) const {
+StatusOr<std::vector<uint64_t>> Registry::AccountHistory(std::string_view account,
+                                                         size_t limit) const {
   std::vector<uint64_t> out;
   CREG_RETURN_IF_ERROR(tables_->ScanAccountHistory(*committed_, account, [&](uint64_t entry) {
     out.push_back(entry);
@@ -120,7 +129,8 @@ StatusOr<std::vector<uint64_t>> Registry::Provenance(uint64_t batch, uint64_t se
 StatusOr<pb::LogEntry> Registry::Entry(uint64_t index) const {
   CREG_ASSIGN_OR_RETURN(std::string bytes, log_->Entry(index));
   StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
-  if (!entry.ok()) return DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
+  if (!entry.ok())
+    return DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
   return entry;
 }
 
@@ -129,28 +139,29 @@ StatusOr<Hash> Registry::StateDigest() const {
   const auto& names = internal::RegistryColumnNames();
   for (const std::string& name : names) {
     CREG_ASSIGN_OR_RETURN(ColumnId column, store_->Column(name));
-    CREG_RETURN_IF_ERROR(store_->Scan(column, "", "", [&](std::string_view key, std::string_view value) {
-      std::string lengths;
-      AppendBigEndian32(&lengths, static_cast<uint32_t>(name.size()));
-      AppendBigEndian32(&lengths, static_cast<uint32_t>(key.size()));
-      AppendBigEndian32(&lengths, static_cast<uint32_t>(value.size()));
-      digest = Sha256({digest.view(), lengths, name, key, value});
-      return true;
-    }));
+    CREG_RETURN_IF_ERROR(
+        store_->Scan(column, "", "", [&](std::string_view key, std::string_view value) {
+          std::string lengths;
+          AppendBigEndian32(&lengths, static_cast<uint32_t>(name.size()));
+          AppendBigEndian32(&lengths, static_cast<uint32_t>(key.size()));
+          AppendBigEndian32(&lengths, static_cast<uint32_t>(value.size()));
+          digest = Sha256({digest.view(), lengths, name, key, value});
+          return true;
+        }));
   }
   return digest;
 }
 
-std::string SerialString(const pb::BatchRecord& batch, const pb::ProjectRecord& project, uint64_t first,
-                         uint64_t last) {
+std::string SerialString(const pb::BatchRecord& batch, const pb::ProjectRecord& project,
+                         uint64_t first, uint64_t last) {
   auto compact_date = [](std::string date) {
     date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
     return date;
   };
   std::string standard = project.standard();
   std::replace(standard.begin(), standard.end(), '-', '_');
-  return std::to_string(batch.batch()) + "-" + std::to_string(first) + "-" + std::to_string(last) + "-CREG-" +
-         standard + "-" + project.country() + "-" + project.project_id() + "-" +
+  return std::to_string(batch.batch()) + "-" + std::to_string(first) + "-" + std::to_string(last) +
+         "-CREG-" + standard + "-" + project.country() + "-" + project.project_id() + "-" +
          compact_date(batch.vintage_start()) + "-" + compact_date(batch.vintage_end());
 }
 

@@ -33,19 +33,22 @@ Registry::Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr
 Registry::~Registry() = default;
 
 StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryOptions& options) {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<MerkleLog> log, MerkleLog::Open(store, LogEntryLinkReader()));
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<MerkleLog> log,
+                        MerkleLog::Open(store, LogEntryLinkReader()));
   CREG_ASSIGN_OR_RETURN(Tables tables, Tables::Resolve(*store));
   StoreView view(store);
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> stored_origin, tables.Origin(view));
   std::string origin = options.origin;
   if (stored_origin.has_value()) {
     if (!origin.empty() && origin != *stored_origin) {
-      return InvalidArgumentError("registry origin is '" + *stored_origin + "', not '" + origin + "'");
+      return InvalidArgumentError("registry origin is '" + *stored_origin + "', not '" + origin +
+                                  "'");
     }
     origin = *stored_origin;
   } else {
     if (origin.empty() || origin.find('\n') != std::string::npos) {
-      return InvalidArgumentError("a new registry needs an origin: one line of text, such as registry.example.org");
+      return InvalidArgumentError(
+          "a new registry needs an origin: one line of text, such as registry.example.org");
     }
     if (log->size() != 0) return DataLossError("registry has log entries but no stored origin");
     WriteBatch batch(*store);
@@ -54,8 +57,8 @@ StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryO
     overlay.FlushTo(batch);
     CREG_RETURN_IF_ERROR(store->Write(batch));
   }
-  return std::unique_ptr<Registry>(
-      new Registry(store, std::move(log), std::make_unique<Tables>(std::move(tables)), std::move(origin)));
+  return std::unique_ptr<Registry>(new Registry(
+      store, std::move(log), std::make_unique<Tables>(std::move(tables)), std::move(origin)));
 }
 
 Registry::Group::Group(MerkleLog::PendingAppend pending, std::unique_ptr<StateOverlay> overlay)
@@ -68,10 +71,12 @@ Registry::Group Registry::BeginGroup() const {
   return Group(log_->BeginAppend(), std::make_unique<StateOverlay>(committed_.get()));
 }
 
-StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group, PreparedTransaction& tx,
+StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group,
+                                                         PreparedTransaction& tx,
                                                          pb::AccountRecord* signer) const {
   const std::string& signer_id = tx.envelope.signer();
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account, tables_->Account(*group.overlay_, signer_id));
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
+                        tables_->Account(*group.overlay_, signer_id));
   if (!account.has_value()) {
     // Bootstrap: the first transaction of a registry opens the operator's
     // own account and is checked against the key it carries.
@@ -80,7 +85,8 @@ StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group, Pre
                            tx.body.open_account().account_id() == signer_id &&
                            tx.body.open_account().role() == pb::ROLE_OPERATOR;
     if (!bootstrap) {
-      return internal::Reject(RuleCode::kUnknownAccount, "signer account '" + signer_id + "' does not exist");
+      return internal::Reject(RuleCode::kUnknownAccount,
+                              "signer account '" + signer_id + "' does not exist");
     }
     account.emplace();
     account->set_account_id(signer_id);
@@ -89,16 +95,19 @@ StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group, Pre
     account->set_status(pb::ACCOUNT_ACTIVE);
   }
   if (account->status() == pb::ACCOUNT_SUSPENDED) {
-    return internal::Reject(RuleCode::kAccountSuspended, "signer account '" + signer_id + "' is suspended");
+    return internal::Reject(RuleCode::kAccountSuspended,
+                            "signer account '" + signer_id + "' is suspended");
   }
   if (account->status() == pb::ACCOUNT_CLOSED) {
-    return internal::Reject(RuleCode::kAccountClosed, "signer account '" + signer_id + "' is closed");
+    return internal::Reject(RuleCode::kAccountClosed,
+                            "signer account '" + signer_id + "' is closed");
   }
   if (tx.verified_with_key != account->public_key()) {
     StatusOr<PublicKey> key = PublicKey::FromRaw(account->public_key());
     if (!key.ok() || !VerifyTransactionSignature(tx, *key)) {
-      return internal::Reject(RuleCode::kBadSignature,
-                              "signature does not verify with the current key of account '" + signer_id + "'");
+      return internal::Reject(
+          RuleCode::kBadSignature,
+          "signature does not verify with the current key of account '" + signer_id + "'");
     }
   }
   *signer = std::move(*account);
@@ -109,15 +118,24 @@ namespace {
 
 RuleResult Dispatch(RuleContext& ctx, const pb::TransactionBody& body) {
   switch (body.kind_case()) {
-    case pb::TransactionBody::kOpenAccount: return internal::ApplyOpenAccount(ctx, body.open_account());
-    case pb::TransactionBody::kSetAccountStatus: return internal::ApplySetAccountStatus(ctx, body.set_account_status());
-    case pb::TransactionBody::kRotateKey: return internal::ApplyRotateKey(ctx, body.rotate_key());
-    case pb::TransactionBody::kRegisterProject: return internal::ApplyRegisterProject(ctx, body.register_project());
-    case pb::TransactionBody::kIssue: return internal::ApplyIssue(ctx, body.issue());
-    case pb::TransactionBody::kTransfer: return internal::ApplyTransfer(ctx, body.transfer());
-    case pb::TransactionBody::kRetire: return internal::ApplyRetire(ctx, body.retire());
-    case pb::TransactionBody::kCancel: return internal::ApplyCancel(ctx, body.cancel());
-    case pb::TransactionBody::KIND_NOT_SET: break;
+    case pb::TransactionBody::kOpenAccount:
+      return internal::ApplyOpenAccount(ctx, body.open_account());
+    case pb::TransactionBody::kSetAccountStatus:
+      return internal::ApplySetAccountStatus(ctx, body.set_account_status());
+    case pb::TransactionBody::kRotateKey:
+      return internal::ApplyRotateKey(ctx, body.rotate_key());
+    case pb::TransactionBody::kRegisterProject:
+      return internal::ApplyRegisterProject(ctx, body.register_project());
+    case pb::TransactionBody::kIssue:
+      return internal::ApplyIssue(ctx, body.issue());
+    case pb::TransactionBody::kTransfer:
+      return internal::ApplyTransfer(ctx, body.transfer());
+    case pb::TransactionBody::kRetire:
+      return internal::ApplyRetire(ctx, body.retire());
+    case pb::TransactionBody::kCancel:
+      return internal::ApplyCancel(ctx, body.cancel());
+    case pb::TransactionBody::KIND_NOT_SET:
+      break;
   }
   return internal::Reject(RuleCode::kMalformed, "transaction body names no operation");
 }
@@ -131,15 +149,17 @@ StatusOr<Verdict> Registry::Apply(Group& group, PreparedTransaction tx, int64_t 
 StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_t timestamp_micros,
                                     const std::string_view* expected_entry) {
   if (tx.body.origin() != origin_) {
-    return Verdict(Rejection{RuleCode::kWrongOrigin, "transaction is for registry '" + tx.body.origin() +
-                                                         "', this is '" + origin_ + "'"});
+    return Verdict(Rejection{
+        RuleCode::kWrongOrigin,
+        "transaction is for registry '" + tx.body.origin() + "', this is '" + origin_ + "'"});
   }
   // A resubmission of the very same signed bytes returns the original
   // result and applies nothing; the same body under another signature or
   // signer is a replay.
   auto replayed = [&](uint64_t index) {
-    return Verdict(Rejection{RuleCode::kReplayed, "this transaction was already committed at entry " +
-                                                      std::to_string(index) + " with another signature or signer"});
+    return Verdict(Rejection{RuleCode::kReplayed,
+                             "this transaction was already committed at entry " +
+                                 std::to_string(index) + " with another signature or signer"});
   };
   if (auto it = group.accepted_.find(tx.tx_id); it != group.accepted_.end()) {
     if (Sha256(tx.bytes) != it->second.second) return replayed(it->second.first.entry_index);
@@ -147,7 +167,8 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
     again.duplicate = true;
     return Verdict(again);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> committed_at, tables_->EntryOfTransaction(*committed_, tx.tx_id));
+  CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> committed_at,
+                        tables_->EntryOfTransaction(*committed_, tx.tx_id));
   if (committed_at.has_value()) {
     CREG_ASSIGN_OR_RETURN(pb::LogEntry original, Entry(*committed_at));
     if (original.signed_transaction() != tx.bytes) return replayed(*committed_at);
@@ -157,11 +178,13 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   pb::AccountRecord signer;
   CREG_ASSIGN_OR_RETURN(std::optional<Rejection> refused, CheckSigner(group, tx, &signer));
   if (refused.has_value()) return Verdict(*refused);
-  CREG_ASSIGN_OR_RETURN(std::optional<Hash> nonce_owner,
-                        tables_->TransactionOfNonce(*group.overlay_, signer.account_id(), tx.body.nonce()));
+  CREG_ASSIGN_OR_RETURN(
+      std::optional<Hash> nonce_owner,
+      tables_->TransactionOfNonce(*group.overlay_, signer.account_id(), tx.body.nonce()));
   if (nonce_owner.has_value()) {
     return Verdict(Rejection{RuleCode::kReplayed, "nonce '" + tx.body.nonce() + "' of account '" +
-                                                      signer.account_id() + "' was already used by another transaction"});
+                                                      signer.account_id() +
+                                                      "' was already used by another transaction"});
   }
 
   const uint64_t entry_index = group.pending_.next_index();
@@ -169,14 +192,16 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   pb::Effects effects;
   std::set<std::string> accounts{signer.account_id()};
   std::set<uint64_t> batches;
-  RuleContext ctx{*tables_, overlay, tx, signer, entry_index, timestamp_micros, effects, accounts, batches};
+  RuleContext ctx{*tables_,         overlay, tx,       signer, entry_index,
+                  timestamp_micros, effects, accounts, batches};
   CREG_ASSIGN_OR_RETURN(refused, Dispatch(ctx, tx.body));
   if (refused.has_value()) return Verdict(*refused);
 
   effects.set_tx_id(tx.tx_id.str());
   tables_->PutTransaction(overlay, tx.tx_id, entry_index);
   tables_->PutNonce(overlay, signer.account_id(), tx.body.nonce(), tx.tx_id);
-  for (const std::string& account : accounts) tables_->AddAccountHistory(overlay, account, entry_index);
+  for (const std::string& account : accounts)
+    tables_->AddAccountHistory(overlay, account, entry_index);
   for (uint64_t batch : batches) tables_->AddBatchHistory(overlay, batch, entry_index);
 
   const Hash envelope_hash = Sha256(tx.bytes);
@@ -189,11 +214,13 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   std::string entry_bytes = EncodeLogEntry(entry);
   if (expected_entry != nullptr) {
     if (entry_bytes != *expected_entry) {
-      return DataLossError("entry " + std::to_string(entry_index) +
-                           ": replaying its transaction resolves different effects than were stored");
+      return DataLossError(
+          "entry " + std::to_string(entry_index) +
+          ": replaying its transaction resolves different effects than were stored");
     }
   }
-  CREG_RETURN_IF_ERROR(group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
+  CREG_RETURN_IF_ERROR(
+      group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
   overlay.MergeInto(*group.overlay_);
   Accepted accepted{entry_index, std::move(effects), false};
   group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, envelope_hash));
@@ -203,15 +230,19 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
 Status Registry::ReplayEntry(Group& group, std::string_view entry_bytes) {
   const uint64_t index = group.pending_.next_index();
   StatusOr<pb::LogEntry> entry = DecodeLogEntry(entry_bytes);
-  if (!entry.ok()) return DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
+  if (!entry.ok())
+    return DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
   auto prepared = PrepareTransaction(entry->signed_transaction());
   if (auto* rejection = std::get_if<Rejection>(&prepared)) {
-    return DataLossError("entry " + std::to_string(index) + ": stored transaction is refused: " + rejection->ToString());
+    return DataLossError("entry " + std::to_string(index) +
+                         ": stored transaction is refused: " + rejection->ToString());
   }
-  CREG_ASSIGN_OR_RETURN(Verdict verdict, ApplyAt(group, std::move(std::get<PreparedTransaction>(prepared)),
-                                                 entry->timestamp_micros(), &entry_bytes));
+  CREG_ASSIGN_OR_RETURN(Verdict verdict,
+                        ApplyAt(group, std::move(std::get<PreparedTransaction>(prepared)),
+                                entry->timestamp_micros(), &entry_bytes));
   if (auto* rejection = std::get_if<Rejection>(&verdict)) {
-    return DataLossError("entry " + std::to_string(index) + ": stored transaction is refused: " + rejection->ToString());
+    return DataLossError("entry " + std::to_string(index) +
+                         ": stored transaction is refused: " + rejection->ToString());
   }
   if (std::get<Accepted>(verdict).duplicate) {
     return DataLossError("entry " + std::to_string(index) + " repeats an earlier transaction");
@@ -228,7 +259,9 @@ StatusOr<Verdict> Registry::Submit(std::string_view signed_transaction) {
   auto prepared = PrepareTransaction(signed_transaction);
   if (auto* rejection = std::get_if<Rejection>(&prepared)) return Verdict(*rejection);
   Group group = BeginGroup();
-  CREG_ASSIGN_OR_RETURN(Verdict verdict, Apply(group, std::move(std::get<PreparedTransaction>(prepared)), NowMicros()));
+  CREG_ASSIGN_OR_RETURN(
+      Verdict verdict,
+      Apply(group, std::move(std::get<PreparedTransaction>(prepared)), NowMicros()));
   if (std::holds_alternative<Accepted>(verdict) && !std::get<Accepted>(verdict).duplicate) {
     CREG_RETURN_IF_ERROR(Commit(std::move(group)).status());
   }

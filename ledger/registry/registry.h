@@ -132,7 +132,8 @@ class Registry {
   StatusOr<std::vector<pb::RetirementRecord>> RetirementsOfAccount(std::string_view account) const;
   // Entry indexes of every transaction that involved an account (signed
   // it, or moved credits to or from it), oldest first, up to `limit`.
-  StatusOr<std::vector<uint64_t>> AccountHistory(std::string_view account, size_t limit = 1000) const;
+  StatusOr<std::vector<uint64_t>> AccountHistory(std::string_view account,
+                                                 size_t limit = 1000) const;
   // Entry indexes of every transaction that issued, moved, retired or
   // cancelled serial `serial` of `batch`, oldest first.
   StatusOr<std::vector<uint64_t>> Provenance(uint64_t batch, uint64_t serial) const;

@@ -4,52 +4,85 @@ namespace creg {
 
 std::string_view RuleCodeName(RuleCode code) {
   switch (code) {
-    case RuleCode::kOk: return "OK";
-    case RuleCode::kMalformed: return "MALFORMED";
-    case RuleCode::kWrongOrigin: return "WRONG_ORIGIN";
-    case RuleCode::kUnknownAccount: return "UNKNOWN_ACCOUNT";
-    case RuleCode::kUnknownProject: return "UNKNOWN_PROJECT";
-    case RuleCode::kUnknownBatch: return "UNKNOWN_BATCH";
-    case RuleCode::kBadSignature: return "BAD_SIGNATURE";
-    case RuleCode::kNotAuthorized: return "NOT_AUTHORIZED";
-    case RuleCode::kReplayed: return "REPLAYED";
-    case RuleCode::kInvalidAccountId: return "INVALID_ACCOUNT_ID";
-    case RuleCode::kAccountExists: return "ACCOUNT_EXISTS";
-    case RuleCode::kInvalidProjectId: return "INVALID_PROJECT_ID";
-    case RuleCode::kProjectExists: return "PROJECT_EXISTS";
-    case RuleCode::kInvalidQuantity: return "INVALID_QUANTITY";
-    case RuleCode::kCreditsNotHeld: return "CREDITS_NOT_HELD";
-    case RuleCode::kCreditsRetired: return "CREDITS_RETIRED";
-    case RuleCode::kCreditsCancelled: return "CREDITS_CANCELLED";
-    case RuleCode::kInsufficientCredits: return "INSUFFICIENT_CREDITS";
-    case RuleCode::kRetirementIncomplete: return "RETIREMENT_INCOMPLETE";
-    case RuleCode::kAccountSuspended: return "ACCOUNT_SUSPENDED";
-    case RuleCode::kAccountClosed: return "ACCOUNT_CLOSED";
-    case RuleCode::kDuplicateIssuance: return "DUPLICATE_ISSUANCE";
-    case RuleCode::kInvalidVintage: return "INVALID_VINTAGE";
-    case RuleCode::kInvalidCountry: return "INVALID_COUNTRY";
-    case RuleCode::kInvalidKey: return "INVALID_KEY";
-    case RuleCode::kSelfTransfer: return "SELF_TRANSFER";
-    case RuleCode::kInvalidSerials: return "INVALID_SERIALS";
-    case RuleCode::kInvalidStatusChange: return "INVALID_STATUS_CHANGE";
-    case RuleCode::kAccountNotEmpty: return "ACCOUNT_NOT_EMPTY";
+    case RuleCode::kOk:
+      return "OK";
+    case RuleCode::kMalformed:
+      return "MALFORMED";
+    case RuleCode::kWrongOrigin:
+      return "WRONG_ORIGIN";
+    case RuleCode::kUnknownAccount:
+      return "UNKNOWN_ACCOUNT";
+    case RuleCode::kUnknownProject:
+      return "UNKNOWN_PROJECT";
+    case RuleCode::kUnknownBatch:
+      return "UNKNOWN_BATCH";
+    case RuleCode::kBadSignature:
+      return "BAD_SIGNATURE";
+    case RuleCode::kNotAuthorized:
+      return "NOT_AUTHORIZED";
+    case RuleCode::kReplayed:
+      return "REPLAYED";
+    case RuleCode::kInvalidAccountId:
+      return "INVALID_ACCOUNT_ID";
+    case RuleCode::kAccountExists:
+      return "ACCOUNT_EXISTS";
+    case RuleCode::kInvalidProjectId:
+      return "INVALID_PROJECT_ID";
+    case RuleCode::kProjectExists:
+      return "PROJECT_EXISTS";
+    case RuleCode::kInvalidQuantity:
+      return "INVALID_QUANTITY";
+    case RuleCode::kCreditsNotHeld:
+      return "CREDITS_NOT_HELD";
+    case RuleCode::kCreditsRetired:
+      return "CREDITS_RETIRED";
+    case RuleCode::kCreditsCancelled:
+      return "CREDITS_CANCELLED";
+    case RuleCode::kInsufficientCredits:
+      return "INSUFFICIENT_CREDITS";
+    case RuleCode::kRetirementIncomplete:
+      return "RETIREMENT_INCOMPLETE";
+    case RuleCode::kAccountSuspended:
+      return "ACCOUNT_SUSPENDED";
+    case RuleCode::kAccountClosed:
+      return "ACCOUNT_CLOSED";
+    case RuleCode::kDuplicateIssuance:
+      return "DUPLICATE_ISSUANCE";
+    case RuleCode::kInvalidVintage:
+      return "INVALID_VINTAGE";
+    case RuleCode::kInvalidCountry:
+      return "INVALID_COUNTRY";
+    case RuleCode::kInvalidKey:
+      return "INVALID_KEY";
+    case RuleCode::kSelfTransfer:
+      return "SELF_TRANSFER";
+    case RuleCode::kInvalidSerials:
+      return "INVALID_SERIALS";
+    case RuleCode::kInvalidStatusChange:
+      return "INVALID_STATUS_CHANGE";
+    case RuleCode::kAccountNotEmpty:
+      return "ACCOUNT_NOT_EMPTY";
   }
   return "UNKNOWN_RULE";
 }
 
 StatusCode RuleStatusCode(RuleCode code) {
   switch (code) {
-    case RuleCode::kOk: return StatusCode::kOk;
+    case RuleCode::kOk:
+      return StatusCode::kOk;
     case RuleCode::kUnknownAccount:
     case RuleCode::kUnknownProject:
-    case RuleCode::kUnknownBatch: return StatusCode::kNotFound;
+    case RuleCode::kUnknownBatch:
+      return StatusCode::kNotFound;
     case RuleCode::kBadSignature:
     case RuleCode::kNotAuthorized:
-    case RuleCode::kWrongOrigin: return StatusCode::kPermissionDenied;
+    case RuleCode::kWrongOrigin:
+      return StatusCode::kPermissionDenied;
     case RuleCode::kAccountExists:
     case RuleCode::kProjectExists:
     case RuleCode::kDuplicateIssuance:
-    case RuleCode::kReplayed: return StatusCode::kAlreadyExists;
+    case RuleCode::kReplayed:
+      return StatusCode::kAlreadyExists;
     case RuleCode::kCreditsNotHeld:
     case RuleCode::kCreditsRetired:
     case RuleCode::kCreditsCancelled:
@@ -57,8 +90,10 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kAccountSuspended:
     case RuleCode::kAccountClosed:
     case RuleCode::kInvalidStatusChange:
-    case RuleCode::kAccountNotEmpty: return StatusCode::kFailedPrecondition;
-    default: return StatusCode::kInvalidArgument;
+    case RuleCode::kAccountNotEmpty:
+      return StatusCode::kFailedPrecondition;
+    default:
+      return StatusCode::kInvalidArgument;
   }
 }
 

@@ -12,14 +12,14 @@ namespace creg {
 
 enum class RuleCode : int {
   kOk = 0,
-  kMalformed = 1,              // body does not decode or a field is missing/invalid
-  kWrongOrigin = 2,            // signed for another registry
-  kUnknownAccount = 3,         // an account named does not exist
+  kMalformed = 1,       // body does not decode or a field is missing/invalid
+  kWrongOrigin = 2,     // signed for another registry
+  kUnknownAccount = 3,  // an account named does not exist
   kUnknownProject = 4,
   kUnknownBatch = 5,
-  kBadSignature = 6,           // signature does not verify with the signer's key
-  kNotAuthorized = 7,          // signer may not do this (role, or someone else's credits)
-  kReplayed = 8,               // nonce already used by another transaction of this signer
+  kBadSignature = 6,   // signature does not verify with the signer's key
+  kNotAuthorized = 7,  // signer may not do this (role, or someone else's credits)
+  kReplayed = 8,       // nonce already used by another transaction of this signer
   kInvalidAccountId = 9,
   kAccountExists = 10,
   kInvalidProjectId = 11,
@@ -32,14 +32,14 @@ enum class RuleCode : int {
   kRetirementIncomplete = 18,  // no beneficiary or reason
   kAccountSuspended = 19,
   kAccountClosed = 20,
-  kDuplicateIssuance = 21,     // (project, verification_ref) already issued
+  kDuplicateIssuance = 21,  // (project, verification_ref) already issued
   kInvalidVintage = 22,
   kInvalidCountry = 23,
   kInvalidKey = 24,
   kSelfTransfer = 25,
-  kInvalidSerials = 26,        // blocks out of a batch's range, empty, or overlapping
-  kInvalidStatusChange = 27,   // e.g. reinstating a closed account
-  kAccountNotEmpty = 28,       // closing an account that still holds active credits
+  kInvalidSerials = 26,       // blocks out of a batch's range, empty, or overlapping
+  kInvalidStatusChange = 27,  // e.g. reinstating a closed account
+  kAccountNotEmpty = 28,      // closing an account that still holds active credits
 };
 
 // "CREDITS_NOT_HELD" etc.

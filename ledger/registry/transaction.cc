@@ -5,7 +5,9 @@ namespace {
 
 constexpr std::string_view kSigningPrefix = "creg-transaction/v1\n";
 
-Rejection Malformed(std::string message) { return Rejection{RuleCode::kMalformed, std::move(message)}; }
+Rejection Malformed(std::string message) {
+  return Rejection{RuleCode::kMalformed, std::move(message)};
+}
 
 }  // namespace
 
@@ -30,17 +32,20 @@ std::string SignTransaction(const pb::TransactionBody& body, std::string_view si
 
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes) {
   if (bytes.size() > kMaxTransactionBytes) {
-    return Malformed("transaction of " + std::to_string(bytes.size()) + " bytes is over the limit of " +
-                     std::to_string(kMaxTransactionBytes));
+    return Malformed("transaction of " + std::to_string(bytes.size()) +
+                     " bytes is over the limit of " + std::to_string(kMaxTransactionBytes));
   }
   PreparedTransaction tx;
   tx.bytes = std::string(bytes);
-  if (!tx.envelope.ParseFromString(tx.bytes)) return Malformed("transaction bytes are not a SignedTransaction");
+  if (!tx.envelope.ParseFromString(tx.bytes))
+    return Malformed("transaction bytes are not a SignedTransaction");
   if (tx.envelope.signer().empty()) return Malformed("transaction names no signer");
   if (tx.envelope.signature().size() != PublicKey::kSignatureSize) {
-    return Malformed("signature must be 64 bytes, got " + std::to_string(tx.envelope.signature().size()));
+    return Malformed("signature must be 64 bytes, got " +
+                     std::to_string(tx.envelope.signature().size()));
   }
-  if (!tx.body.ParseFromString(tx.envelope.body())) return Malformed("transaction body does not decode");
+  if (!tx.body.ParseFromString(tx.envelope.body()))
+    return Malformed("transaction body does not decode");
   if (tx.body.kind_case() == pb::TransactionBody::KIND_NOT_SET) {
     return Malformed("transaction body names no operation");
   }
@@ -52,7 +57,8 @@ std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view
 }
 
 bool VerifyTransactionSignature(PreparedTransaction& tx, const PublicKey& public_key) {
-  if (!public_key.Verify(TransactionSigningMessage(tx.envelope.body()), tx.envelope.signature())) return false;
+  if (!public_key.Verify(TransactionSigningMessage(tx.envelope.body()), tx.envelope.signature()))
+    return false;
   tx.verified_with_key = public_key.raw();
   return true;
 }

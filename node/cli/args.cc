@@ -7,7 +7,8 @@
 namespace creg {
 
 Args::Args(int argc, char** argv, int first, std::vector<std::string> boolean_flags)
-    : Args(std::vector<std::string>(argv + std::min(first, argc), argv + argc), std::move(boolean_flags)) {}
+    : Args(std::vector<std::string>(argv + std::min(first, argc), argv + argc),
+           std::move(boolean_flags)) {}
 
 Args::Args(std::vector<std::string> words, std::vector<std::string> boolean_flags) {
   bool only_positional = false;
@@ -32,7 +33,8 @@ Args::Args(std::vector<std::string> words, std::vector<std::string> boolean_flag
       option.value = word.substr(eq + 1);
     } else {
       option.name = word;
-      bool boolean = std::find(boolean_flags.begin(), boolean_flags.end(), word) != boolean_flags.end();
+      bool boolean =
+          std::find(boolean_flags.begin(), boolean_flags.end(), word) != boolean_flags.end();
       if (!boolean && i + 1 < words.size()) option.value = words[++i];
     }
     for (const Option& o : options_) {
@@ -62,7 +64,9 @@ std::optional<std::string> Args::Get(std::string_view name) {
   return o->value;
 }
 
-std::string Args::Value(std::string_view name, std::string fallback) { return Get(name).value_or(std::move(fallback)); }
+std::string Args::Value(std::string_view name, std::string fallback) {
+  return Get(name).value_or(std::move(fallback));
+}
 
 std::string Args::ValueOrEnv(std::string_view name, const char* env, std::string fallback) {
   if (auto v = Get(name)) return *v;

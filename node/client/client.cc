@@ -21,7 +21,8 @@ struct Client::Impl {
 
 Client::~Client() = default;
 
-StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address, ClientOptions options) {
+StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address,
+                                                  ClientOptions options) {
   CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));
   auto client = std::unique_ptr<Client>(new Client());
   client->impl_ = std::make_unique<Impl>();
@@ -61,7 +62,8 @@ StatusOr<pb::Response> Client::Receive() {
     CREG_ASSIGN_OR_RETURN(std::optional<std::string> frame, decoder_.Next());
     if (frame.has_value()) {
       pb::Response response;
-      if (!response.ParseFromString(*frame)) return InvalidArgumentError("the node sent an undecodable response");
+      if (!response.ParseFromString(*frame))
+        return InvalidArgumentError("the node sent an undecodable response");
       return response;
     }
     boost::system::error_code ec;
@@ -89,10 +91,14 @@ StatusOr<pb::Response> Client::Call(pb::Request request) {
 
 Status Client::StatusOfError(const pb::Error& error) {
   static const std::pair<const char*, StatusCode> kCodes[] = {
-      {"INVALID_ARGUMENT", StatusCode::kInvalidArgument},   {"NOT_FOUND", StatusCode::kNotFound},
-      {"ALREADY_EXISTS", StatusCode::kAlreadyExists},       {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
-      {"FAILED_PRECONDITION", StatusCode::kFailedPrecondition}, {"OUT_OF_RANGE", StatusCode::kOutOfRange},
-      {"UNAVAILABLE", StatusCode::kUnavailable},            {"DATA_LOSS", StatusCode::kDataLoss},
+      {"INVALID_ARGUMENT", StatusCode::kInvalidArgument},
+      {"NOT_FOUND", StatusCode::kNotFound},
+      {"ALREADY_EXISTS", StatusCode::kAlreadyExists},
+      {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
+      {"FAILED_PRECONDITION", StatusCode::kFailedPrecondition},
+      {"OUT_OF_RANGE", StatusCode::kOutOfRange},
+      {"UNAVAILABLE", StatusCode::kUnavailable},
+      {"DATA_LOSS", StatusCode::kDataLoss},
       {"RESOURCE_EXHAUSTED", StatusCode::kUnavailable},
   };
   for (const auto& [name, code] : kCodes) {
@@ -106,7 +112,8 @@ StatusOr<pb::SubmitResponse> Client::Submit(std::string signed_transaction) {
   request.mutable_submit()->set_signed_transaction(std::move(signed_transaction));
   CREG_ASSIGN_OR_RETURN(pb::Response response, Call(std::move(request)));
   if (response.has_error()) return StatusOfError(response.error());
-  if (!response.has_submit()) return InvalidArgumentError("the node answered a submission with something else");
+  if (!response.has_submit())
+    return InvalidArgumentError("the node answered a submission with something else");
   return std::move(*response.mutable_submit());
 }
 

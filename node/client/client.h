@@ -33,7 +33,8 @@ struct ClientOptions {
 class Client {
  public:
   // Connects to "HOST:PORT". Unavailable naming the address on failure.
-  static StatusOr<std::unique_ptr<Client>> Connect(const std::string& address, ClientOptions options = {});
+  static StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
+                                                   ClientOptions options = {});
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

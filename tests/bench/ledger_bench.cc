@@ -109,7 +109,8 @@ class LargeLog {
     store_ = std::move(Store::Open(dir_.Sub("large"), options, MerkleLog::ColumnNames())).value();
     log_ = std::move(MerkleLog::Open(store_.get(), LogEntryLinkReader())).value();
     while (log_->size() < entries) {
-      testing::AppendEntries(*log_, std::min<uint64_t>(10'000, entries - log_->size()), kPayloadBytes);
+      testing::AppendEntries(*log_, std::min<uint64_t>(10'000, entries - log_->size()),
+                             kPayloadBytes);
     }
   }
   testing::TempDir dir_;

@@ -35,8 +35,8 @@ Fixture* fixture = nullptr;
 
 bool IsDocumentedCheck(std::string_view check) {
   using namespace creg::cert_check;
-  for (std::string_view c : {kDocument, kFormat, kCheckpoint, kOrigin, kInclusion, kEntry, kAccounts, kSignature,
-                             kIssuances, kProjects, kSummary}) {
+  for (std::string_view c : {kDocument, kFormat, kCheckpoint, kOrigin, kInclusion, kEntry,
+                             kAccounts, kSignature, kIssuances, kProjects, kSummary}) {
     if (check == c) return true;
   }
   return false;
@@ -47,18 +47,23 @@ void CheckSound(const creg::VerifiedRetirement& v) {
   if (v.origin != creg::fuzz::kOrigin) Fail("verified a certificate of origin " + v.origin);
   if (v.checkpoint_size > registry.log().size()) Fail("verified a checkpoint beyond the log");
   creg::StatusOr<creg::Hash> root = registry.log().RootAt(v.checkpoint_size);
-  if (!root.ok() || *root != v.checkpoint_root) Fail("verified a checkpoint with a root the log never had");
+  if (!root.ok() || *root != v.checkpoint_root)
+    Fail("verified a checkpoint with a root the log never had");
   if (v.entry_index >= v.checkpoint_size) Fail("verified an entry beyond its checkpoint");
-  if (v.retirement_id != "R" + std::to_string(v.entry_index)) Fail("retirement id does not name its entry");
+  if (v.retirement_id != "R" + std::to_string(v.entry_index))
+    Fail("retirement id does not name its entry");
 
   auto record = registry.Retirement(v.retirement_id);
-  if (!record.ok() || !record->has_value()) Fail("verified retirement " + v.retirement_id + " that does not exist");
+  if (!record.ok() || !record->has_value())
+    Fail("verified retirement " + v.retirement_id + " that does not exist");
   const creg::pb::RetirementRecord& r = **record;
-  if (r.entry_index() != v.entry_index || r.account() != v.account || r.beneficiary() != v.beneficiary ||
-      r.quantity() != v.quantity || creg::pb::RetirementReason_Name(r.reason()) != v.reason ||
-      r.details() != v.details || r.country_of_use() != v.country_of_use ||
-      r.claim_reference() != v.claim_reference || r.retired_micros() != v.retired_micros) {
-    Fail("verified facts that differ from retirement " + v.retirement_id + ": " + r.ShortDebugString());
+  if (r.entry_index() != v.entry_index || r.account() != v.account ||
+      r.beneficiary() != v.beneficiary || r.quantity() != v.quantity ||
+      creg::pb::RetirementReason_Name(r.reason()) != v.reason || r.details() != v.details ||
+      r.country_of_use() != v.country_of_use || r.claim_reference() != v.claim_reference ||
+      r.retired_micros() != v.retired_micros) {
+    Fail("verified facts that differ from retirement " + v.retirement_id + ": " +
+         r.ShortDebugString());
   }
   uint64_t total = 0;
   for (const creg::RetiredBatch& b : v.batches) total += b.quantity;
@@ -75,7 +80,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view json(reinterpret_cast<const char*>(data), size);
-  creg::StatusOr<creg::VerifiedRetirement> verified = creg::VerifyRetirementCertificate(json, fixture->verifier);
+  creg::StatusOr<creg::VerifiedRetirement> verified =
+      creg::VerifyRetirementCertificate(json, fixture->verifier);
   if (verified.ok()) {
     CheckSound(*verified);
   } else if (!IsDocumentedCheck(creg::FailedCertificateCheck(verified.status()))) {

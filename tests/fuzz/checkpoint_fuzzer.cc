@@ -25,15 +25,16 @@ struct Fixture {
   // Same name, another key: its key id differs, so it never matches a line
   // of the real key.
   creg::NoteVerifier impostor =
-      creg::NoteVerifier::Create(creg::fuzz::kCheckpointKeyName,
-                                 creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kOperator).public_key())
+      creg::NoteVerifier::Create(
+          creg::fuzz::kCheckpointKeyName,
+          creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kOperator).public_key())
           .value();
 };
 Fixture* fixture = nullptr;
 
 [[noreturn]] void Fail(const std::string& what, std::string_view input) {
-  std::fprintf(stderr, "checkpoint_fuzzer: %s\ninput (%zu bytes): %.*s\n", what.c_str(), input.size(),
-               static_cast<int>(std::min<size_t>(input.size(), 2000)), input.data());
+  std::fprintf(stderr, "checkpoint_fuzzer: %s\ninput (%zu bytes): %.*s\n", what.c_str(),
+               input.size(), static_cast<int>(std::min<size_t>(input.size(), 2000)), input.data());
   std::abort();
 }
 
@@ -55,8 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   creg::StatusOr<creg::Checkpoint> body = creg::ParseCheckpointBody(input);
   if (body.ok()) {
-    if (body->origin.empty() || body->origin.find('\n') != std::string::npos) Fail("parsed a bad origin", input);
-    if (Lines(input) == 3 && creg::CheckpointBody(*body) != input) Fail("body does not print back", input);
+    if (body->origin.empty() || body->origin.find('\n') != std::string::npos)
+      Fail("parsed a bad origin", input);
+    if (Lines(input) == 3 && creg::CheckpointBody(*body) != input)
+      Fail("body does not print back", input);
   }
 
   creg::StatusOr<std::string> opened = creg::VerifyNote(input, fixture->verifier);
@@ -64,21 +67,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!input.starts_with(*opened) || opened->empty() || opened->back() != '\n') {
       Fail("the opened body is not the note's first line(s)", input);
     }
-    if (creg::VerifyNote(input, fixture->impostor).ok()) Fail("another key of the same name opened the note", input);
+    if (creg::VerifyNote(input, fixture->impostor).ok())
+      Fail("another key of the same name opened the note", input);
   }
 
-  creg::StatusOr<creg::Checkpoint> checkpoint = creg::VerifyCheckpoint(input, fixture->verifier, "");
+  creg::StatusOr<creg::Checkpoint> checkpoint =
+      creg::VerifyCheckpoint(input, fixture->verifier, "");
   if (checkpoint.ok() != (opened.ok() && creg::ParseCheckpointBody(*opened).ok())) {
     Fail("VerifyCheckpoint disagrees with VerifyNote + ParseCheckpointBody", input);
   }
-  if (checkpoint.ok() && !creg::VerifyCheckpoint(input, fixture->verifier, checkpoint->origin).ok()) {
+  if (checkpoint.ok() &&
+      !creg::VerifyCheckpoint(input, fixture->verifier, checkpoint->origin).ok()) {
     Fail("a checkpoint does not verify with its own origin", input);
   }
 
   creg::StatusOr<creg::NoteVerifier> verifier = creg::NoteVerifier::FromVerifierKey(input);
   if (verifier.ok()) {
     if (verifier->VerifierKey() != input) Fail("verifier key does not print back", input);
-    if (!creg::IsValidNoteKeyName(verifier->name())) Fail("verifier key with an invalid name", input);
+    if (!creg::IsValidNoteKeyName(verifier->name()))
+      Fail("verifier key with an invalid name", input);
   }
   return 0;
 }

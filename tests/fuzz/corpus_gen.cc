@@ -86,7 +86,8 @@ std::vector<std::pair<std::string, creg::pb::Request>> Requests(const FuzzRegist
 
 // A frame_fuzzer input: the stream in front; chunk sizes and the limit
 // index at the end, in the order FuzzedDataProvider takes them from there.
-std::string FrameInput(const std::string& stream, const std::vector<size_t>& chunks, uint8_t limit_index) {
+std::string FrameInput(const std::string& stream, const std::vector<size_t>& chunks,
+                       uint8_t limit_index) {
   // Read from the end: the limit byte, then two bytes per chunk size (range
   // 0..300), the byte nearer the end being the more significant.
   std::string tail;
@@ -105,7 +106,8 @@ void FrameSeeds(const std::vector<std::pair<std::string, creg::pb::Request>>& re
                             creg::EncodeFrame(Serialize(requests[1].second)) +
                             creg::EncodeFrame(Serialize(requests[2].second));
   Write("frame", "three_frames_one_chunk", FrameInput(first_three, {first_three.size()}, 5));
-  Write("frame", "three_frames_small_chunks", FrameInput(first_three, {1, 2, 3, 5, 8, 13, 21, 300}, 5));
+  Write("frame", "three_frames_small_chunks",
+        FrameInput(first_three, {1, 2, 3, 5, 8, 13, 21, 300}, 5));
   Write("frame", "many_frames", FrameInput(stream.substr(0, 290), {7, 100, 183}, 5));
   std::string huge = std::string("\xff\xff\xff\xff", 4) + "more";
   Write("frame", "header_4gib", FrameInput(huge, {2, 6}, 6));
@@ -185,10 +187,14 @@ void TransactionSeeds(const FuzzRegistry& r) {
   project.mutable_register_project()->set_proponent(kAlice);
 
   const std::vector<std::pair<std::string, std::string>> signed_txs = {
-      {"transfer", r.Sign(transfer, kAlice)},    {"retire_blocks", r.Sign(retire, kBob)},
-      {"open_account", r.Sign(open, kOperator)}, {"issue", r.Sign(issue, kOperator)},
-      {"cancel", r.Sign(cancel, kOperator)},     {"suspended_transfer", r.Sign(suspended, kCarol)},
-      {"rotate_key", r.Sign(rotate, kAlice)},    {"reinstate", r.Sign(status, kOperator)},
+      {"transfer", r.Sign(transfer, kAlice)},
+      {"retire_blocks", r.Sign(retire, kBob)},
+      {"open_account", r.Sign(open, kOperator)},
+      {"issue", r.Sign(issue, kOperator)},
+      {"cancel", r.Sign(cancel, kOperator)},
+      {"suspended_transfer", r.Sign(suspended, kCarol)},
+      {"rotate_key", r.Sign(rotate, kAlice)},
+      {"reinstate", r.Sign(status, kOperator)},
       {"register_project", r.Sign(project, kOperator)},
   };
   for (const auto& [name, tx] : signed_txs) {
@@ -211,13 +217,16 @@ void TransactionSeeds(const FuzzRegistry& r) {
     return r.Sign(body, from);
   };
   Write("transaction", "trusted_blocks_unordered",
-        std::string(1, '\1') + record(blocks_of("seed-unordered", kAlice, {{1, 320, 330}, {1, 260, 270}, {1, 300, 300}})));
+        std::string(1, '\1') + record(blocks_of("seed-unordered", kAlice,
+                                                {{1, 320, 330}, {1, 260, 270}, {1, 300, 300}})));
   Write("transaction", "trusted_blocks_overlap",
-        std::string(1, '\1') + record(blocks_of("seed-overlap", kAlice, {{1, 300, 310}, {1, 305, 315}})));
+        std::string(1, '\1') +
+            record(blocks_of("seed-overlap", kAlice, {{1, 300, 310}, {1, 305, 315}})));
   Write("transaction", "trusted_blocks_retired",
         std::string(1, '\1') + record(blocks_of("seed-retired", kAlice, {{1, 899, 902}})));
   Write("transaction", "trusted_blocks_two_batches",
-        std::string(1, '\1') + record(blocks_of("seed-batches", kBob, {{2, 1, 5}, {1, 1, 3}, {2, 499, 500}})));
+        std::string(1, '\1') +
+            record(blocks_of("seed-batches", kBob, {{2, 1, 5}, {1, 1, 3}, {2, 499, 500}})));
   // Groups in which later transactions depend on earlier ones.
   Write("transaction", "group_issue_then_transfer",
         std::string(1, '\1') + record(signed_txs[3].second) + record(r.Sign(transfer, kAlice)) +
@@ -233,7 +242,9 @@ void CheckpointSeeds(const FuzzRegistry& r) {
   Write("checkpoint", "body", note.substr(0, note.find("\n\n") + 1));
   Write("checkpoint", "verifier_key", creg::fuzz::CheckpointVerifier().VerifierKey());
   creg::NoteSigner other =
-      creg::NoteSigner::Create("witness.example", creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kCarol)).value();
+      creg::NoteSigner::Create("witness.example",
+                               creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kCarol))
+          .value();
   // The same body signed by a witness too: two signature lines.
   std::string witnessed = other.Sign(note.substr(0, note.find("\n\n") + 1));
   Write("checkpoint", "note_two_signatures", note + witnessed.substr(witnessed.find("\n\n") + 2));
@@ -268,7 +279,8 @@ void CertificateSeeds(FuzzRegistry& r) {
   uint64_t size = r.registry().log().size();
   std::vector<creg::json::Value> certs;
   for (const std::string& id : r.retirement_ids()) {
-    creg::StatusOr<std::string> cert = creg::BuildRetirementCertificate(r.registry(), id, r.CheckpointNote(), size);
+    creg::StatusOr<std::string> cert =
+        creg::BuildRetirementCertificate(r.registry(), id, r.CheckpointNote(), size);
     creg::fuzz::CheckOk(cert.status(), "certificate " + id);
     Write("certificate", "certificate_" + id, *cert);
     if (id == r.retirement_ids().front()) Write("json", "certificate_" + id, *cert);
@@ -279,14 +291,17 @@ void CertificateSeeds(FuzzRegistry& r) {
   uint64_t small = std::stoull(first.substr(1)) + 1;
   creg::Checkpoint checkpoint{creg::fuzz::kOrigin, small, r.registry().log().RootAt(small).value()};
   std::string note = creg::SignCheckpoint(checkpoint, creg::fuzz::CheckpointSigner());
-  creg::StatusOr<std::string> early = creg::BuildRetirementCertificate(r.registry(), first, note, small);
+  creg::StatusOr<std::string> early =
+      creg::BuildRetirementCertificate(r.registry(), first, note, small);
   creg::fuzz::CheckOk(early.status(), "certificate at the smallest checkpoint");
   Write("certificate", "certificate_" + first + "_at_" + std::to_string(small), *early);
   MixedCertificateSeeds(certs);
 }
 
 void JsonSeeds() {
-  Write("json", "scalars", R"([null,true,false,0,-0,1.5e-7,18446744073709551615,-9223372036854775808,"a\u00e9\ud83d\ude00"])");
+  Write(
+      "json", "scalars",
+      R"([null,true,false,0,-0,1.5e-7,18446744073709551615,-9223372036854775808,"a\u00e9\ud83d\ude00"])");
   Write("json", "nested", R"({"a":{"b":[[],{},[1,[2,[3]]]]},"c":"\"\\\/\b\f\n\r\t"})");
   Write("json", "pretty", "{\n  \"k\": [\n    1.0,\n    2\n  ]\n}");
 }

@@ -78,12 +78,14 @@ Reference Parse(const std::string& stream, uint32_t limit) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (__sanitizer_install_malloc_and_free_hooks(OnMalloc, OnFree) == 0) Fail("cannot install malloc hooks");
+  if (__sanitizer_install_malloc_and_free_hooks(OnMalloc, OnFree) == 0)
+    Fail("cannot install malloc hooks");
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static constexpr std::array<uint32_t, 7> kLimits = {0, 1, 5, 64, 300, 4096, creg::kDefaultMaxFrameBytes};
+  static constexpr std::array<uint32_t, 7> kLimits = {
+      0, 1, 5, 64, 300, 4096, creg::kDefaultMaxFrameBytes};
   FuzzedDataProvider input(data, size);
   const uint32_t limit = kLimits[input.ConsumeIntegralInRange<size_t>(0, kLimits.size() - 1)];
 
@@ -105,13 +107,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         Fail("Next() allocated more than the frame limit");
       }
       if (!next.ok()) {
-        if (!ref.over_limit || frames_seen != ref.frames.size()) Fail("error where the stream is valid");
-        if (next.status().code() != creg::StatusCode::kInvalidArgument) Fail("over-limit error is not InvalidArgument");
+        if (!ref.over_limit || frames_seen != ref.frames.size())
+          Fail("error where the stream is valid");
+        if (next.status().code() != creg::StatusCode::kInvalidArgument)
+          Fail("over-limit error is not InvalidArgument");
         return 0;  // The stream cannot be resynchronized; the caller closes.
       }
       if (!next->has_value()) break;
-      if (frames_seen >= ref.frames.size() || **next != ref.frames[frames_seen]) Fail("wrong frame");
-      if (creg::EncodeFrame(**next).size() != creg::kFrameHeaderSize + (*next)->size()) Fail("bad EncodeFrame");
+      if (frames_seen >= ref.frames.size() || **next != ref.frames[frames_seen])
+        Fail("wrong frame");
+      if (creg::EncodeFrame(**next).size() != creg::kFrameHeaderSize + (*next)->size())
+        Fail("bad EncodeFrame");
       ++frames_seen;
     }
     if (frames_seen != ref.frames.size()) Fail("a complete frame was not handed out");

@@ -13,17 +13,23 @@ namespace {
 
 // Made with `openssl genpkey -algorithm ed25519`, in FixedKey order.
 constexpr std::array<const char*, 6> kFixedKeyPems = {
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINrovI4G6gilLKiUkxRPi6GUtSnZCzt1TUbI9fKIh50P\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEINrovI4G6gilLKiUkxRPi6GUtSnZCzt1TUbI9fKIh50P\n"
     "-----END PRIVATE KEY-----\n",
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINEDo3cev88jcZpwpPde94iwde9pPlYXoIWXVRjpPPO0\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEINEDo3cev88jcZpwpPde94iwde9pPlYXoIWXVRjpPPO0\n"
     "-----END PRIVATE KEY-----\n",
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ/XAmzhRUrzAI38/omMkSWkpNlABtZ5qT7vbm8DeH4A\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ/XAmzhRUrzAI38/omMkSWkpNlABtZ5qT7vbm8DeH4A\n"
     "-----END PRIVATE KEY-----\n",
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIKomtAIaoiPj+t4T8Ox3ZX9xjzPtnAohY4T9ukw8iYBn\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIKomtAIaoiPj+t4T8Ox3ZX9xjzPtnAohY4T9ukw8iYBn\n"
     "-----END PRIVATE KEY-----\n",
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIF7g7aRe3c+FP/l28eJTI8WK7T4r/bvMkmnb7Yi4j9yc\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIF7g7aRe3c+FP/l28eJTI8WK7T4r/bvMkmnb7Yi4j9yc\n"
     "-----END PRIVATE KEY-----\n",
-    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIOdNbZlv04BEUd951lgZB9mK6241mmDxmsoJLjkniSFf\n"
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIOdNbZlv04BEUd951lgZB9mK6241mmDxmsoJLjkniSFf\n"
     "-----END PRIVATE KEY-----\n",
 };
 
@@ -53,7 +59,8 @@ NoteSigner CheckpointSigner() {
 }
 
 NoteVerifier CheckpointVerifier() {
-  return ValueOrDie(NoteVerifier::FromVerifierKey(CheckpointSigner().VerifierKey()), "checkpoint verifier");
+  return ValueOrDie(NoteVerifier::FromVerifierKey(CheckpointSigner().VerifierKey()),
+                    "checkpoint verifier");
 }
 
 void CheckOk(const Status& status, std::string_view what) {
@@ -77,13 +84,14 @@ std::unique_ptr<FuzzRegistry> FuzzRegistry::Create() {
   options.sync = false;  // Nothing here needs to survive a crash.
   options.write_buffer_size = 256 << 10;
   options.block_cache_bytes = 4 << 20;
-  r->store_ = ValueOrDie(Store::Open(r->dir_ + "/db", options, Registry::ColumnNames()), "open store");
+  r->store_ =
+      ValueOrDie(Store::Open(r->dir_ + "/db", options, Registry::ColumnNames()), "open store");
   RegistryOptions registry_options;
   registry_options.origin = kOrigin;
   r->registry_ = ValueOrDie(Registry::Open(r->store_.get(), registry_options), "open registry");
   r->Build();
-  r->checkpointer_ = std::make_unique<Checkpointer>(r->registry_->log(), CheckpointSigner(), kOrigin,
-                                                    r->dir_ + "/checkpoint");
+  r->checkpointer_ = std::make_unique<Checkpointer>(r->registry_->log(), CheckpointSigner(),
+                                                    kOrigin, r->dir_ + "/checkpoint");
   CheckOk(r->checkpointer_->SignHead(), "sign head");
   return r;
 }
@@ -117,8 +125,8 @@ std::string FuzzRegistry::Sign(const pb::TransactionBody& body, std::string_view
   } else if (account == kCarol) {
     key = FixedKey::kCarol;
   } else {
-    std::fprintf(stderr, "fuzz registry: no key for account %.*s\n", static_cast<int>(account.size()),
-                 account.data());
+    std::fprintf(stderr, "fuzz registry: no key for account %.*s\n",
+                 static_cast<int>(account.size()), account.data());
     std::abort();
   }
   return SignTransaction(body, account, LoadFixedKey(key));
@@ -226,7 +234,8 @@ void FuzzRegistry::Build() {
   {
     pb::TransactionBody body = Body("rotate-bob");
     body.mutable_rotate_key()->set_account_id(kBob);
-    body.mutable_rotate_key()->set_new_public_key(LoadFixedKey(FixedKey::kBobRotated).public_key().raw());
+    body.mutable_rotate_key()->set_new_public_key(
+        LoadFixedKey(FixedKey::kBobRotated).public_key().raw());
     Commit(body, kBob);
     bob_rotated_ = true;
   }

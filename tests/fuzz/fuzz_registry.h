@@ -76,7 +76,8 @@ class FuzzRegistry {
   const std::vector<std::string>& retirement_ids() const { return retirement_ids_; }
 
   // A body for this registry's origin with nonce `nonce`.
-  static pb::TransactionBody Body(std::string_view nonce, int64_t created_micros = kStoryStartMicros);
+  static pb::TransactionBody Body(std::string_view nonce,
+                                  int64_t created_micros = kStoryStartMicros);
   // Signs `body` as `account` with the account's current key (accounts of
   // the story only; aborts for others).
   std::string Sign(const pb::TransactionBody& body, std::string_view account) const;

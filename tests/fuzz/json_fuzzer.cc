@@ -23,9 +23,11 @@ namespace {
 void CheckRoundTrip(const creg::json::Value& value, bool pretty, std::string_view input) {
   std::string text = creg::json::Serialize(value, pretty);
   creg::StatusOr<creg::json::Value> again = creg::json::Parse(text);
-  if (!again.ok()) Fail("serialized text does not parse: " + again.status().ToString() + "\ntext: " + text, input);
+  if (!again.ok())
+    Fail("serialized text does not parse: " + again.status().ToString() + "\ntext: " + text, input);
   if (!(*again == value)) Fail("serialized text parses to another value\ntext: " + text, input);
-  if (creg::json::Serialize(*again, pretty) != text) Fail("serializing is not stable\ntext: " + text, input);
+  if (creg::json::Serialize(*again, pretty) != text)
+    Fail("serializing is not stable\ntext: " + text, input);
 }
 
 }  // namespace
@@ -34,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
   creg::StatusOr<creg::json::Value> value = creg::json::Parse(input);
   if (!value.ok()) {
-    if (value.status().code() != creg::StatusCode::kInvalidArgument) Fail("refused with " + value.status().ToString(), input);
+    if (value.status().code() != creg::StatusCode::kInvalidArgument)
+      Fail("refused with " + value.status().ToString(), input);
     return 0;
   }
   CheckRoundTrip(*value, false, input);

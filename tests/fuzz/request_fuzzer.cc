@@ -39,7 +39,8 @@ struct Fixture {
 Fixture* fixture = nullptr;
 
 void Fail(const char* what, const creg::pb::Response& response) {
-  std::fprintf(stderr, "request_fuzzer: %s\nresponse: %s\n", what, response.ShortDebugString().c_str());
+  std::fprintf(stderr, "request_fuzzer: %s\nresponse: %s\n", what,
+               response.ShortDebugString().c_str());
   std::abort();
 }
 
@@ -58,15 +59,18 @@ creg::Hash Root(uint64_t size, const creg::pb::Response& response) {
 void CheckEntries(const creg::pb::Response& response) {
   const auto& entries = response.entries().entries();
   if (entries.empty()) Fail("an entry page with no entries", response);
-  if (static_cast<uint64_t>(entries.size()) > kLimits.max_entries) Fail("more entries than max_entries", response);
+  if (static_cast<uint64_t>(entries.size()) > kLimits.max_entries)
+    Fail("more entries than max_entries", response);
   size_t bytes = 0;
   for (int i = 0; i < entries.size(); ++i) {
-    creg::StatusOr<std::string> stored = fixture->registry->registry().log().Entry(response.entries().start() + i);
+    creg::StatusOr<std::string> stored =
+        fixture->registry->registry().log().Entry(response.entries().start() + i);
     CheckOk(stored.status(), "Entry", response);
     if (*stored != entries[i]) Fail("an entry differs from the stored one", response);
     bytes += entries[i].size();
   }
-  if (entries.size() > 1 && bytes > kLimits.max_entry_bytes) Fail("more entry bytes than max_entry_bytes", response);
+  if (entries.size() > 1 && bytes > kLimits.max_entry_bytes)
+    Fail("more entry bytes than max_entry_bytes", response);
 }
 
 void CheckProof(const creg::pb::Request& request, const creg::pb::Response& response) {
@@ -76,13 +80,15 @@ void CheckProof(const creg::pb::Request& request, const creg::pb::Response& resp
     uint64_t index = request.inclusion_proof().index();
     creg::StatusOr<std::string> entry = fixture->registry->registry().log().Entry(index);
     CheckOk(entry.status(), "Entry", response);
-    if (proof.leaf_hash() != creg::merkle::LeafHash(*entry).str()) Fail("wrong leaf hash", response);
+    if (proof.leaf_hash() != creg::merkle::LeafHash(*entry).str())
+      Fail("wrong leaf hash", response);
     CheckOk(creg::merkle::VerifyInclusion(index, proof.tree_size(), proof.leaf_hash(), hashes,
                                           Root(proof.tree_size(), response).str()),
             "inclusion proof", response);
   } else {
     uint64_t size1 = request.consistency_proof().size1();
-    CheckOk(creg::merkle::VerifyConsistency(size1, proof.tree_size(), hashes, Root(size1, response).str(),
+    CheckOk(creg::merkle::VerifyConsistency(size1, proof.tree_size(), hashes,
+                                            Root(size1, response).str(),
                                             Root(proof.tree_size(), response).str()),
             "consistency proof", response);
   }
@@ -94,21 +100,34 @@ creg::pb::Response::BodyCase AnswerTo(creg::pb::Request::BodyCase request) {
   using Q = creg::pb::Request;
   using A = creg::pb::Response;
   switch (request) {
-    case Q::kGetEntries: return A::kEntries;
-    case Q::kGetCheckpoint: return A::kCheckpoint;
+    case Q::kGetEntries:
+      return A::kEntries;
+    case Q::kGetCheckpoint:
+      return A::kCheckpoint;
     case Q::kInclusionProof:
-    case Q::kConsistencyProof: return A::kProof;
-    case Q::kAccount: return A::kAccount;
-    case Q::kProject: return A::kProject;
-    case Q::kHoldings: return A::kHoldings;
-    case Q::kBatch: return A::kBatch;
-    case Q::kRetirement: return A::kRetirement;
-    case Q::kRetirements: return A::kRetirements;
-    case Q::kCertificate: return A::kCertificate;
-    case Q::kStatus: return A::kStatus;
+    case Q::kConsistencyProof:
+      return A::kProof;
+    case Q::kAccount:
+      return A::kAccount;
+    case Q::kProject:
+      return A::kProject;
+    case Q::kHoldings:
+      return A::kHoldings;
+    case Q::kBatch:
+      return A::kBatch;
+    case Q::kRetirement:
+      return A::kRetirement;
+    case Q::kRetirements:
+      return A::kRetirements;
+    case Q::kCertificate:
+      return A::kCertificate;
+    case Q::kStatus:
+      return A::kStatus;
     case Q::kHistory:
-    case Q::kProvenance: return A::kHistory;
-    default: return A::kError;
+    case Q::kProvenance:
+      return A::kHistory;
+    default:
+      return A::kError;
   }
 }
 
@@ -128,14 +147,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   creg::pb::Response response = fixture->handler.Handle(request);
 
-  if (response.body_case() == creg::pb::Response::BODY_NOT_SET) Fail("a response with no body", response);
+  if (response.body_case() == creg::pb::Response::BODY_NOT_SET)
+    Fail("a response with no body", response);
   if (!response.has_error() && response.body_case() != AnswerTo(request.body_case())) {
     Fail("a response that answers another request", response);
   }
-  if (response.ByteSizeLong() > creg::kDefaultMaxFrameBytes) Fail("a response larger than a frame", response);
-  if (fixture->registry->registry().log().size() != fixture->size) Fail("a read changed the log", response);
+  if (response.ByteSizeLong() > creg::kDefaultMaxFrameBytes)
+    Fail("a response larger than a frame", response);
+  if (fixture->registry->registry().log().size() != fixture->size)
+    Fail("a read changed the log", response);
   if (response.has_error()) {
-    if (response.error().code().empty() || response.error().message().empty()) Fail("an empty error", response);
+    if (response.error().code().empty() || response.error().message().empty())
+      Fail("an empty error", response);
     return 0;
   }
   switch (response.body_case()) {
@@ -146,11 +169,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       CheckProof(request, response);
       break;
     case creg::pb::Response::kCheckpoint:
-      CheckOk(creg::VerifyCheckpoint(response.checkpoint().note(), fixture->verifier, creg::fuzz::kOrigin).status(),
+      CheckOk(creg::VerifyCheckpoint(response.checkpoint().note(), fixture->verifier,
+                                     creg::fuzz::kOrigin)
+                  .status(),
               "checkpoint", response);
       break;
     case creg::pb::Response::kCertificate:
-      CheckOk(creg::VerifyRetirementCertificate(response.certificate().json(), fixture->verifier).status(),
+      CheckOk(creg::VerifyRetirementCertificate(response.certificate().json(), fixture->verifier)
+                  .status(),
               "certificate", response);
       break;
     default:

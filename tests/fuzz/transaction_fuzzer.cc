@@ -71,7 +71,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < kMaxTransactions && !rest.empty(); ++i) {
       std::string_view bytes = rest;
       if (rest.size() >= 2) {
-        size_t length = static_cast<uint8_t>(rest[0]) | static_cast<size_t>(static_cast<uint8_t>(rest[1])) << 8;
+        size_t length =
+            static_cast<uint8_t>(rest[0]) | static_cast<size_t>(static_cast<uint8_t>(rest[1])) << 8;
         bytes = rest.substr(2, length);
         rest.remove_prefix(std::min(rest.size(), 2 + length));
       } else {
@@ -80,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
       auto prepared = creg::PrepareTransaction(bytes);
       if (auto* rejection = std::get_if<creg::Rejection>(&prepared)) {
-        if (rejection->code != creg::RuleCode::kMalformed) Fail("PrepareTransaction refused with " + rejection->ToString());
+        if (rejection->code != creg::RuleCode::kMalformed)
+          Fail("PrepareTransaction refused with " + rejection->ToString());
         continue;
       }
       creg::PreparedTransaction tx = std::move(std::get<creg::PreparedTransaction>(prepared));
@@ -89,7 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!signer.ok()) Fail("Account: " + signer.status().ToString());
         if (signer->has_value()) tx.verified_with_key = (*signer)->public_key();
       }
-      creg::StatusOr<creg::Verdict> verdict = registry.Apply(group, std::move(tx), kApplyMicros + static_cast<int64_t>(i));
+      creg::StatusOr<creg::Verdict> verdict =
+          registry.Apply(group, std::move(tx), kApplyMicros + static_cast<int64_t>(i));
       applied = true;
       if (!verdict.ok()) Fail("Apply failed with a Status: " + verdict.status().ToString());
       if (auto* rejection = std::get_if<creg::Rejection>(&*verdict)) {
@@ -104,10 +107,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         continue;
       }
       if (accepted.entry_index != next_index) {
-        Fail("accepted at entry " + std::to_string(accepted.entry_index) + ", expected " + std::to_string(next_index));
+        Fail("accepted at entry " + std::to_string(accepted.entry_index) + ", expected " +
+             std::to_string(next_index));
       }
       ++next_index;
-      if (group.size() != next_index - fixture->size) Fail("the group does not hold every accepted entry");
+      if (group.size() != next_index - fixture->size)
+        Fail("the group does not hold every accepted entry");
     }
   }  // The group is dropped, never committed.
 

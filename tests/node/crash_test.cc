@@ -131,7 +131,8 @@ TEST_F(CrashTest, KillNineLosesNothingAcknowledged) {
     stop = true;
     for (std::thread& t : writers) t.join();
 
-    auto audit = testing::RunProgram({testing::ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", node_->data_dir()});
+    auto audit = testing::RunProgram(
+        {testing::ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", node_->data_dir()});
     ASSERT_EQ(audit.exit_code, 0) << "cycle " << cycle << ":\n" << audit.out << audit.err;
 
     ASSERT_TRUE(node_->Start()) << "cycle " << cycle;
@@ -145,7 +146,8 @@ TEST_F(CrashTest, KillNineLosesNothingAcknowledged) {
       auto response = client->Call(request);
       ASSERT_TRUE(response.ok() && response->has_entries());
       auto entry = DecodeLogEntry(response->entries().entries(0)).value();
-      ASSERT_EQ(entry.signed_transaction(), tx) << "entry " << index << " is not what was acknowledged";
+      ASSERT_EQ(entry.signed_transaction(), tx)
+          << "entry " << index << " is not what was acknowledged";
     }
   }
   EXPECT_GT(acknowledged.size(), 0u);

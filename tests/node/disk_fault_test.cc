@@ -37,7 +37,8 @@ class SmallDisk {
 TEST(DiskFaultTest, FullDiskStopsWritesKeepsReadsAndLosesNothingAcknowledged) {
   creg::testing::TempDir dir;
   SmallDisk disk(dir.Sub("disk"));
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root); disk fault test skipped";
+  if (!disk.mounted())
+    GTEST_SKIP() << "cannot mount a tmpfs here (needs root); disk fault test skipped";
   // The registry itself lives on the small disk.
   NodeProcess on_disk(dir, "disk/node");
   ASSERT_TRUE(on_disk.Start());

@@ -140,7 +140,8 @@ TEST_F(HostileClientTest, ForgedSuspendedAndReplayedTransactionsAreRefused) {
   suspend.mutable_set_account_status()->set_account_id("holder-1");
   suspend.mutable_set_account_status()->set_status(pb::ACCOUNT_SUSPENDED);
   suspend.mutable_set_account_status()->set_reason("investigation");
-  ASSERT_TRUE(client->Submit(SignTransaction(suspend, "operator", node_->OperatorKey()))->has_committed());
+  ASSERT_TRUE(
+      client->Submit(SignTransaction(suspend, "operator", node_->OperatorKey()))->has_committed());
   pb::TransactionBody rotate = Body("rotate");
   rotate.mutable_rotate_key()->set_account_id("holder-1");
   rotate.mutable_rotate_key()->set_new_public_key(forger.public_key().raw());

@@ -68,7 +68,8 @@ class Signers {
     op->set_verification_ref("VR-" + body.nonce());
     return Sign(body, "operator");
   }
-  std::string Transfer(const std::string& from, const std::string& to, uint64_t batch, uint64_t quantity) {
+  std::string Transfer(const std::string& from, const std::string& to, uint64_t batch,
+                       uint64_t quantity) {
     pb::TransactionBody body = Body();
     body.mutable_transfer()->set_from_account(from);
     body.mutable_transfer()->set_to_account(to);
@@ -97,7 +98,8 @@ pb::Committed MustCommit(Client& client, std::string signed_tx) {
   auto answer = client.Submit(std::move(signed_tx));
   EXPECT_TRUE(answer.ok()) << answer.status().ToString();
   if (!answer.ok()) return {};
-  EXPECT_TRUE(answer->has_committed()) << answer->refused().code() << ": " << answer->refused().message();
+  EXPECT_TRUE(answer->has_committed())
+      << answer->refused().code() << ": " << answer->refused().message();
   return answer->committed();
 }
 
@@ -117,7 +119,9 @@ class RawConnection {
   }
   ~RawConnection() { close(fd_); }
   bool connected() const { return connected_; }
-  bool Write(std::string_view bytes) { return write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()); }
+  bool Write(std::string_view bytes) {
+    return write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  }
   // Reads one response frame; nullopt on close or timeout.
   std::optional<pb::Response> ReadResponse() {
     for (;;) {
@@ -162,7 +166,8 @@ class NodeTest : public ::testing::Test {
     MustCommit(*client_, signers_->OpenAccount("developer"));
     MustCommit(*client_, signers_->OpenAccount("organiser"));
     MustCommit(*client_, signers_->RegisterProject("ke-cookstoves-001", "developer"));
-    pb::Committed issued = MustCommit(*client_, signers_->Issue("ke-cookstoves-001", quantity, "developer"));
+    pb::Committed issued =
+        MustCommit(*client_, signers_->Issue("ke-cookstoves-001", quantity, "developer"));
     ASSERT_EQ(issued.effects().batch(), 1u);
   }
 
@@ -189,15 +194,16 @@ TEST_F(NodeTest, StoryWithProofFetchedRightAfterCommit) {
   ASSERT_TRUE(checkpoint.ok());
   ASSERT_GE(checkpoint->tree_size(), retired.entry_index() + 1);
   NoteVerifier verifier = NoteVerifier::FromVerifierKey(node_->VerifierKey()).value();
-  Checkpoint signed_head = VerifyCheckpoint(checkpoint->note(), verifier, NodeProcess::kOrigin).value();
+  Checkpoint signed_head =
+      VerifyCheckpoint(checkpoint->note(), verifier, NodeProcess::kOrigin).value();
   pb::Request request;
   request.mutable_inclusion_proof()->set_index(retired.entry_index());
   request.mutable_inclusion_proof()->set_tree_size(signed_head.size);
   pb::Response proof = client_->Call(request).value();
   ASSERT_TRUE(proof.has_proof()) << proof.error().message();
   std::vector<std::string> hashes(proof.proof().hashes().begin(), proof.proof().hashes().end());
-  EXPECT_TRUE(merkle::VerifyInclusion(retired.entry_index(), signed_head.size, proof.proof().leaf_hash(), hashes,
-                                      signed_head.root.view())
+  EXPECT_TRUE(merkle::VerifyInclusion(retired.entry_index(), signed_head.size,
+                                      proof.proof().leaf_hash(), hashes, signed_head.root.view())
                   .ok());
 
   // The same serials cannot be retired twice.
@@ -236,7 +242,8 @@ TEST_F(NodeTest, PipelinedRequestsAreAllAnsweredWithTheirIds) {
   for (int i = 0; i < kRequests; ++i) {
     pb::Request request;
     if (i % 2 == 0) {
-      request.mutable_submit()->set_signed_transaction(signers_->Transfer("developer", "organiser", 1, 1));
+      request.mutable_submit()->set_signed_transaction(
+          signers_->Transfer("developer", "organiser", 1, 1));
     } else {
       request.mutable_status();
     }
@@ -332,7 +339,8 @@ TEST_F(NodeTest, InFlightLimitRefusesTheExcess) {
   constexpr int kRequests = 64;
   for (int i = 0; i < kRequests; ++i) {
     pb::Request request;
-    request.mutable_submit()->set_signed_transaction(signers_->Transfer("developer", "organiser", 1, 1));
+    request.mutable_submit()->set_signed_transaction(
+        signers_->Transfer("developer", "organiser", 1, 1));
     ASSERT_TRUE(client_->Send(request).ok());
   }
   int exhausted = 0, committed = 0;
@@ -376,7 +384,8 @@ TEST_F(NodeTest, SigtermAnswersInFlightAndLosesNothingAnswered) {
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
     auto tx_source = std::make_shared<std::vector<std::string>>();
-    for (int i = 0; i < 400; ++i) tx_source->push_back(signers_->Transfer("developer", "organiser", 1, 1));
+    for (int i = 0; i < 400; ++i)
+      tx_source->push_back(signers_->Transfer("developer", "organiser", 1, 1));
     writers.emplace_back([&, tx_source] {
       auto client = Client::Connect(node_->address());
       if (!client.ok()) return;
@@ -400,7 +409,8 @@ TEST_F(NodeTest, SigtermAnswersInFlightAndLosesNothingAnswered) {
   client_ = node_->Connect();
   auto status = client_->GetStatus().value();
   for (uint64_t index : acknowledged) {
-    ASSERT_LT(index, status.tree_size()) << "acknowledged entry " << index << " is missing after restart";
+    ASSERT_LT(index, status.tree_size())
+        << "acknowledged entry " << index << " is missing after restart";
   }
   EXPECT_NE(node_->log_text().find("stopped cleanly"), std::string::npos);
 }

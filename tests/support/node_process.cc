@@ -48,7 +48,8 @@ std::string ReadTextFile(const std::string& path) {
   return s.str();
 }
 
-pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
+pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_path,
+                   const std::string& err_path) {
   int out = out_path.empty() ? -1 : open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   int err = err_path.empty() ? -1 : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = Spawn(argv, -1, out, err);
@@ -88,7 +89,8 @@ RunResult RunProgram(const std::vector<std::string>& argv, const std::string& st
 NodeProcess::NodeProcess(const TempDir& dir, std::string name)
     : data_dir_(dir.Sub(name)), log_path_(dir.Sub(name + ".log")) {
   if (std::ifstream(DataDir(data_dir_).verifier_key_path()).good()) return;
-  RunResult init = RunProgram({ProgramPath("CREGD_BIN"), "init", "--data", data_dir_, "--origin", kOrigin});
+  RunResult init =
+      RunProgram({ProgramPath("CREGD_BIN"), "init", "--data", data_dir_, "--origin", kOrigin});
   EXPECT_EQ(init.exit_code, 0) << init.out << init.err;
 }
 
@@ -97,7 +99,8 @@ NodeProcess::~NodeProcess() {
 }
 
 bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
-  std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
+  std::vector<std::string> argv = {
+      ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   // Only what this run logs counts: remember where the log ends now.
   const size_t offset = ReadTextFile(log_path_).size();
@@ -109,7 +112,8 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = ReadTextFile(log_path_);
     std::smatch match;
-    std::string::const_iterator from = text.begin() + static_cast<long>(std::min(offset, text.size()));
+    std::string::const_iterator from =
+        text.begin() + static_cast<long>(std::min(offset, text.size()));
     std::string serving;
     if (std::regex_search(from, text.cend(), match, kServing)) serving = match[1];
     int status = 0;

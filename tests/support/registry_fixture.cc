@@ -19,7 +19,8 @@ StoreOptions HarnessStoreOptions() {
 
 }  // namespace
 
-RegistryHarness::RegistryHarness(const TempDir& dir, const std::string& name) : path_(dir.Sub(name)) {
+RegistryHarness::RegistryHarness(const TempDir& dir, const std::string& name)
+    : path_(dir.Sub(name)) {
   Reopen();
   const PrivateKey& key = NewKeyFor(kOperator);
   pb::TransactionBody body = Body();
@@ -112,8 +113,8 @@ Verdict RegistryHarness::Issue(const std::string& project, uint64_t quantity, co
   return Submit(body, kOperator);
 }
 
-Verdict RegistryHarness::TransferQuantity(const std::string& from, const std::string& to, uint64_t batch,
-                                          uint64_t quantity) {
+Verdict RegistryHarness::TransferQuantity(const std::string& from, const std::string& to,
+                                          uint64_t batch, uint64_t quantity) {
   pb::TransactionBody body = Body();
   auto* op = body.mutable_transfer();
   op->set_from_account(from);
@@ -133,8 +134,8 @@ Verdict RegistryHarness::TransferBlocks(const std::string& from, const std::stri
   return Submit(body, from);
 }
 
-Verdict RegistryHarness::RetireQuantity(const std::string& account, uint64_t batch, uint64_t quantity,
-                                        const std::string& beneficiary) {
+Verdict RegistryHarness::RetireQuantity(const std::string& account, uint64_t batch,
+                                        uint64_t quantity, const std::string& beneficiary) {
   pb::TransactionBody body = Body();
   auto* op = body.mutable_retire();
   op->set_account(account);
@@ -147,7 +148,8 @@ Verdict RegistryHarness::RetireQuantity(const std::string& account, uint64_t bat
   return Submit(body, account);
 }
 
-Verdict RegistryHarness::CancelQuantity(const std::string& account, uint64_t batch, uint64_t quantity) {
+Verdict RegistryHarness::CancelQuantity(const std::string& account, uint64_t batch,
+                                        uint64_t quantity) {
   pb::TransactionBody body = Body();
   auto* op = body.mutable_cancel();
   op->set_account(account);
@@ -172,7 +174,8 @@ RuleCode RejectionCode(const Verdict& v) {
 }
 
 std::string Describe(const Verdict& v) {
-  if (IsAccepted(v)) return "accepted at entry " + std::to_string(std::get<Accepted>(v).entry_index);
+  if (IsAccepted(v))
+    return "accepted at entry " + std::to_string(std::get<Accepted>(v).entry_index);
   return "refused: " + std::get<Rejection>(v).ToString();
 }
 

@@ -41,10 +41,12 @@ class RegistryHarness {
 
   // Shorthands; each submits as the natural signer and returns the verdict.
   Verdict OpenAccount(const std::string& id, pb::Role role = pb::ROLE_HOLDER);
-  Verdict RegisterProject(const std::string& id, const std::string& proponent, const std::string& country = "KE");
+  Verdict RegisterProject(const std::string& id, const std::string& proponent,
+                          const std::string& country = "KE");
   Verdict Issue(const std::string& project, uint64_t quantity, const std::string& to,
                 const std::string& verification_ref);
-  Verdict TransferQuantity(const std::string& from, const std::string& to, uint64_t batch, uint64_t quantity);
+  Verdict TransferQuantity(const std::string& from, const std::string& to, uint64_t batch,
+                           uint64_t quantity);
   Verdict TransferBlocks(const std::string& from, const std::string& to,
                          const std::vector<pb::SerialBlock>& blocks);
   Verdict RetireQuantity(const std::string& account, uint64_t batch, uint64_t quantity,

@@ -14,9 +14,9 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "ledger/keys.h"
 #include "ledger/log_entry.h"
@@ -73,7 +73,8 @@ struct Setup {
 
 Status Commit(Client& client, const std::string& tx) {
   CREG_ASSIGN_OR_RETURN(pb::SubmitResponse answer, client.Submit(tx));
-  if (answer.has_refused()) return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
+  if (answer.has_refused())
+    return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
   return OkStatus();
 }
 
@@ -86,7 +87,8 @@ pb::TransactionBody Body(const Setup& s, const std::string& nonce) {
 
 // Opens `holders` accounts, each holding `credits` credits of its own batch.
 // Returns their keys and batch numbers.
-StatusOr<std::vector<std::pair<PrivateKey, uint64_t>>> FundHolders(Setup& s, Client& client, size_t holders,
+StatusOr<std::vector<std::pair<PrivateKey, uint64_t>>> FundHolders(Setup& s, Client& client,
+                                                                   size_t holders,
                                                                    uint64_t credits) {
   std::vector<std::pair<PrivateKey, uint64_t>> out;
   pb::TransactionBody project = Body(s, "project");
@@ -114,8 +116,10 @@ StatusOr<std::vector<std::pair<PrivateKey, uint64_t>>> FundHolders(Setup& s, Cli
     op->set_quantity(credits);
     op->set_to_account(id);
     op->set_verification_ref("VR-" + id);
-    CREG_ASSIGN_OR_RETURN(pb::SubmitResponse issued, client.Submit(SignTransaction(issue, s.operator_id, s.operator_key())));
-    if (!issued.has_committed()) return FailedPreconditionError("issuance refused: " + issued.refused().message());
+    CREG_ASSIGN_OR_RETURN(pb::SubmitResponse issued,
+                          client.Submit(SignTransaction(issue, s.operator_id, s.operator_key())));
+    if (!issued.has_committed())
+      return FailedPreconditionError("issuance refused: " + issued.refused().message());
     out.emplace_back(std::move(key), issued.committed().effects().batch());
   }
   return out;
@@ -123,8 +127,8 @@ StatusOr<std::vector<std::pair<PrivateKey, uint64_t>>> FundHolders(Setup& s, Cli
 
 // One connection's load: submits `txs` keeping at most `window` unanswered,
 // optionally paced to `rate` per second. Adds latencies to `stats`.
-Status RunConnection(const std::string& address, const std::vector<std::string>& txs, size_t window, double rate,
-                     LatencyStats& stats, std::atomic<uint64_t>& committed) {
+Status RunConnection(const std::string& address, const std::vector<std::string>& txs, size_t window,
+                     double rate, LatencyStats& stats, std::atomic<uint64_t>& committed) {
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address));
   std::unordered_map<uint64_t, Clock::time_point> sent_at;
   size_t next = 0, answered = 0;
@@ -132,7 +136,8 @@ Status RunConnection(const std::string& address, const std::vector<std::string>&
   while (answered < txs.size()) {
     while (next < txs.size() && sent_at.size() < window) {
       if (rate > 0) {
-        auto due = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(next / rate));
+        auto due = start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(next / rate));
         if (Clock::now() < due) {
           if (!sent_at.empty()) break;  // receive while waiting
           std::this_thread::sleep_until(due);
@@ -147,7 +152,8 @@ Status RunConnection(const std::string& address, const std::vector<std::string>&
     CREG_ASSIGN_OR_RETURN(pb::Response response, client->Receive());
     auto it = sent_at.find(response.id());
     if (it == sent_at.end()) continue;
-    stats.Add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - it->second).count()));
+    stats.Add(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - it->second).count()));
     sent_at.erase(it);
     ++answered;
     if (response.has_submit() && response.submit().has_committed()) ++committed;
@@ -208,7 +214,8 @@ int Transfers(Args& args, double verify_rate) {
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      Status st = RunConnection(s.address, txs[c], window, rate / static_cast<double>(connections), stats[c], committed);
+      Status st = RunConnection(s.address, txs[c], window, rate / static_cast<double>(connections),
+                                stats[c], committed);
       if (!st.ok()) std::cerr << "connection " << c << ": " << st.message() << "\n";
     });
   }
@@ -217,8 +224,8 @@ int Transfers(Args& args, double verify_rate) {
   LatencyStats all;
   for (const LatencyStats& st : stats) all.Merge(st);
   double tps = static_cast<double>(committed.load()) / seconds;
-  std::cout << "committed " << committed.load() << " of " << all.count() << " transfers in " << seconds << " s: "
-            << static_cast<uint64_t>(tps) << " tx/s\n"
+  std::cout << "committed " << committed.load() << " of " << all.count() << " transfers in "
+            << seconds << " s: " << static_cast<uint64_t>(tps) << " tx/s\n"
             << "latency " << all.Summary() << "\n"
             << "ratio to Ed25519 verifications on one core: " << tps / verify_rate << "\n";
   return committed.load() == all.count() ? 0 : 1;
@@ -253,7 +260,8 @@ int Proofs(Args& args, double) {
         auto sent = Clock::now();
         auto response = (*conn)->Call(request);
         if (!response.ok()) return;
-        stats[c].Add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
+        stats[c].Add(static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
         if (response->has_proof()) ++ok;
       }
     });
@@ -262,8 +270,9 @@ int Proofs(Args& args, double) {
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   LatencyStats all;
   for (const LatencyStats& st : stats) all.Merge(st);
-  std::cout << "tree size " << size << ": " << ok.load() << " inclusion proofs in " << seconds << " s: "
-            << static_cast<uint64_t>(static_cast<double>(ok.load()) / seconds) << " proofs/s\n"
+  std::cout << "tree size " << size << ": " << ok.load() << " inclusion proofs in " << seconds
+            << " s: " << static_cast<uint64_t>(static_cast<double>(ok.load()) / seconds)
+            << " proofs/s\n"
             << "latency " << all.Summary() << "\n";
   return 0;
 }
@@ -277,7 +286,8 @@ int Fill(Args& args, double verify_rate) {
   if (!status.ok()) return 3;
   if (status->tree_size() >= entries) return 0;
   uint64_t missing = entries - status->tree_size();
-  std::vector<std::string> words = {"--node", address, "--connections", "8", "--transactions", std::to_string(missing)};
+  std::vector<std::string> words = {"--node", address,          "--connections",
+                                    "8",      "--transactions", std::to_string(missing)};
   if (auto key = args.Get("--operator-key")) {
     words.push_back("--operator-key");
     words.push_back(*key);
@@ -302,7 +312,8 @@ int Main(int argc, char** argv) {
     return 0;
   }
   double verify_rate = MeasureVerifyRate();
-  std::cout << "Ed25519 verifications on one core (OpenSSL, in-process): " << static_cast<uint64_t>(verify_rate)
+  std::cout << "Ed25519 verifications on one core (OpenSSL, in-process): "
+            << static_cast<uint64_t>(verify_rate)
             << "/s; cores here: " << std::thread::hardware_concurrency() << "\n";
   if (command == "transfers") return Transfers(args, verify_rate);
   if (command == "proofs") return Proofs(args, verify_rate);

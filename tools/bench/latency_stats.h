@@ -24,8 +24,11 @@ class LatencyStats {
   }
   // "p50 1.2 ms  p99 4.0 ms  p999 9.1 ms"
   std::string Summary() {
-    auto ms = [](uint64_t us) { return std::to_string(us / 1000) + "." + std::to_string((us % 1000) / 100) + " ms"; };
-    return "p50 " + ms(Quantile(0.5)) + "  p99 " + ms(Quantile(0.99)) + "  p999 " + ms(Quantile(0.999));
+    auto ms = [](uint64_t us) {
+      return std::to_string(us / 1000) + "." + std::to_string((us % 1000) / 100) + " ms";
+    };
+    return "p50 " + ms(Quantile(0.5)) + "  p99 " + ms(Quantile(0.99)) + "  p999 " +
+           ms(Quantile(0.999));
   }
 
  private:

@@ -7,14 +7,17 @@ namespace creg::internal {
 bool IsOperator(const pb::AccountRecord& account) { return account.role() == pb::ROLE_OPERATOR; }
 
 StatusOr<std::optional<Rejection>> CheckCounterparty(const RuleContext& ctx, std::string_view id,
-                                                     std::string_view what, pb::AccountRecord* out) {
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account, ctx.tables.Account(ctx.overlay, id));
+                                                     std::string_view what,
+                                                     pb::AccountRecord* out) {
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
+                        ctx.tables.Account(ctx.overlay, id));
   std::string name = std::string(what) + " account '" + std::string(id) + "'";
   if (!account.has_value()) return Reject(RuleCode::kUnknownAccount, name + " does not exist");
   if (account->status() == pb::ACCOUNT_SUSPENDED) {
     return Reject(RuleCode::kAccountSuspended, name + " is suspended");
   }
-  if (account->status() == pb::ACCOUNT_CLOSED) return Reject(RuleCode::kAccountClosed, name + " is closed");
+  if (account->status() == pb::ACCOUNT_CLOSED)
+    return Reject(RuleCode::kAccountClosed, name + " is closed");
   if (out != nullptr) *out = std::move(*account);
   return Accept();
 }
@@ -37,9 +40,11 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   if (std::string why = CheckText(op.display_name(), 200, false); !why.empty()) {
     return Reject(RuleCode::kMalformed, "display name " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing, ctx.tables.Account(ctx.overlay, op.account_id()));
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing,
+                        ctx.tables.Account(ctx.overlay, op.account_id()));
   if (existing.has_value()) {
-    return Reject(RuleCode::kAccountExists, "account id '" + op.account_id() + "' is already taken");
+    return Reject(RuleCode::kAccountExists,
+                  "account id '" + op.account_id() + "' is already taken");
   }
   pb::AccountRecord record;
   record.set_account_id(op.account_id());
@@ -55,15 +60,18 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
 
 RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& op) {
   if (!IsOperator(ctx.signer)) {
-    return Reject(RuleCode::kNotAuthorized, "only a registry operator may change an account's status");
+    return Reject(RuleCode::kNotAuthorized,
+                  "only a registry operator may change an account's status");
   }
   if (op.account_id() == ctx.signer.account_id()) {
-    return Reject(RuleCode::kNotAuthorized, "an operator may not change the status of its own account");
+    return Reject(RuleCode::kNotAuthorized,
+                  "an operator may not change the status of its own account");
   }
   if (std::string why = CheckText(op.reason(), 500, true); !why.empty()) {
     return Reject(RuleCode::kMalformed, "status change reason " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account, ctx.tables.Account(ctx.overlay, op.account_id()));
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
+                        ctx.tables.Account(ctx.overlay, op.account_id()));
   if (!account.has_value()) {
     return Reject(RuleCode::kUnknownAccount, "account '" + op.account_id() + "' does not exist");
   }
@@ -72,22 +80,26 @@ RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& o
     return Reject(RuleCode::kMalformed, "status must be active, suspended or closed");
   }
   if (account->status() == pb::ACCOUNT_CLOSED) {
-    return Reject(RuleCode::kInvalidStatusChange, "account '" + op.account_id() + "' is closed for good");
+    return Reject(RuleCode::kInvalidStatusChange,
+                  "account '" + op.account_id() + "' is closed for good");
   }
   if (account->status() == to) {
-    return Reject(RuleCode::kInvalidStatusChange,
-                  "account '" + op.account_id() + "' already has status " + pb::AccountStatus_Name(to));
+    return Reject(
+        RuleCode::kInvalidStatusChange,
+        "account '" + op.account_id() + "' already has status " + pb::AccountStatus_Name(to));
   }
   if (to == pb::ACCOUNT_CLOSED) {
     bool holds = false;
-    CREG_RETURN_IF_ERROR(ctx.tables.ScanHoldings(ctx.overlay, op.account_id(), 0, [&](const Holding&) {
-      holds = true;
-      return false;
-    }));
+    CREG_RETURN_IF_ERROR(
+        ctx.tables.ScanHoldings(ctx.overlay, op.account_id(), 0, [&](const Holding&) {
+          holds = true;
+          return false;
+        }));
     if (holds) {
-      return Reject(RuleCode::kAccountNotEmpty, "account '" + op.account_id() +
-                                                    "' still holds active credits; transfer, retire or "
-                                                    "cancel them before closing it");
+      return Reject(RuleCode::kAccountNotEmpty,
+                    "account '" + op.account_id() +
+                        "' still holds active credits; transfer, retire or "
+                        "cancel them before closing it");
     }
   }
   account->set_status(to);
@@ -99,7 +111,8 @@ RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& o
 
 RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
   if (op.account_id() != ctx.signer.account_id()) {
-    return Reject(RuleCode::kNotAuthorized, "a key rotation must be signed by the account's current key");
+    return Reject(RuleCode::kNotAuthorized,
+                  "a key rotation must be signed by the account's current key");
   }
   if (!PublicKey::FromRaw(op.new_public_key()).ok()) {
     return Reject(RuleCode::kInvalidKey, "new public key must be a raw 32-byte Ed25519 key");

@@ -9,30 +9,37 @@ namespace creg::internal {
 namespace {
 
 std::string Range(uint64_t batch, uint64_t first, uint64_t last) {
-  return "serials " + std::to_string(first) + "-" + std::to_string(last) + " of batch " + std::to_string(batch);
+  return "serials " + std::to_string(first) + "-" + std::to_string(last) + " of batch " +
+         std::to_string(batch);
 }
 
 class Mover {
  public:
-  Mover(RuleContext& ctx, const std::string& holder, const Disposition& to) : ctx_(ctx), holder_(holder), to_(to) {}
+  Mover(RuleContext& ctx, const std::string& holder, const Disposition& to)
+      : ctx_(ctx), holder_(holder), to_(to) {}
 
   // Moves [first, last] of `batch`, which must all be active and held.
   RuleResult MoveRange(uint64_t batch, uint64_t first, uint64_t last) {
     uint64_t serial = first;
     while (serial <= last) {
-      CREG_ASSIGN_OR_RETURN(std::optional<Block> block, ctx_.tables.BlockContaining(ctx_.overlay, batch, serial));
-      if (!block.has_value()) return InternalError("batch " + std::to_string(batch) + " has no block for serial " + std::to_string(serial));
+      CREG_ASSIGN_OR_RETURN(std::optional<Block> block,
+                            ctx_.tables.BlockContaining(ctx_.overlay, batch, serial));
+      if (!block.has_value())
+        return InternalError("batch " + std::to_string(batch) + " has no block for serial " +
+                             std::to_string(serial));
       uint64_t piece_last = std::min(last, block->last);
       if (block->record.status() == pb::BLOCK_RETIRED) {
-        return Reject(RuleCode::kCreditsRetired, Range(batch, serial, piece_last) + " are already retired (" +
+        return Reject(RuleCode::kCreditsRetired, Range(batch, serial, piece_last) +
+                                                     " are already retired (" +
                                                      block->record.retirement_id() + ")");
       }
       if (block->record.status() == pb::BLOCK_CANCELLED) {
-        return Reject(RuleCode::kCreditsCancelled, Range(batch, serial, piece_last) + " were cancelled");
+        return Reject(RuleCode::kCreditsCancelled,
+                      Range(batch, serial, piece_last) + " were cancelled");
       }
       if (block->record.owner() != holder_) {
-        return Reject(RuleCode::kCreditsNotHeld,
-                      "account '" + holder_ + "' does not hold " + Range(batch, serial, piece_last));
+        return Reject(RuleCode::kCreditsNotHeld, "account '" + holder_ + "' does not hold " +
+                                                     Range(batch, serial, piece_last));
       }
       Split(*block, serial, piece_last);
       serial = piece_last + 1;
@@ -44,17 +51,18 @@ class Mover {
   RuleResult MoveQuantity(uint64_t batch, uint64_t quantity) {
     std::vector<Holding> taken;
     uint64_t remaining = quantity;
-    CREG_RETURN_IF_ERROR(ctx_.tables.ScanHoldings(ctx_.overlay, holder_, batch, [&](const Holding& h) {
-      taken.push_back(h);
-      uint64_t size = h.last - h.first + 1;
-      remaining -= std::min(size, remaining);
-      return remaining > 0;
-    }));
+    CREG_RETURN_IF_ERROR(
+        ctx_.tables.ScanHoldings(ctx_.overlay, holder_, batch, [&](const Holding& h) {
+          taken.push_back(h);
+          uint64_t size = h.last - h.first + 1;
+          remaining -= std::min(size, remaining);
+          return remaining > 0;
+        }));
     if (remaining > 0) {
       return Reject(RuleCode::kInsufficientCredits,
                     "account '" + holder_ + "' holds only " + std::to_string(quantity - remaining) +
-                        " active credits of batch " + std::to_string(batch) + ", " + std::to_string(quantity) +
-                        " asked");
+                        " active credits of batch " + std::to_string(batch) + ", " +
+                        std::to_string(quantity) + " asked");
     }
     remaining = quantity;
     for (const Holding& h : taken) {
@@ -127,21 +135,26 @@ class Mover {
 
 }  // namespace
 
-RuleResult MoveCredits(RuleContext& ctx, const std::string& holder, const pb::CreditSelection& selection,
-                       const Disposition& to) {
+RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
+                       const pb::CreditSelection& selection, const Disposition& to) {
   const bool by_blocks = selection.blocks_size() > 0;
   const bool by_quantity = selection.batch() != 0 || selection.quantity() != 0;
   if (by_blocks == by_quantity) {
-    return Reject(RuleCode::kMalformed, "name either serial blocks or a batch and a quantity, not both or neither");
+    return Reject(RuleCode::kMalformed,
+                  "name either serial blocks or a batch and a quantity, not both or neither");
   }
   Mover mover(ctx, holder, to);
   if (by_quantity) {
     if (selection.quantity() == 0 || selection.quantity() > kMaxQuantity) {
-      return Reject(RuleCode::kInvalidQuantity, "quantity must be 1 to " + std::to_string(kMaxQuantity) +
-                                                    ", got " + std::to_string(selection.quantity()));
+      return Reject(RuleCode::kInvalidQuantity, "quantity must be 1 to " +
+                                                    std::to_string(kMaxQuantity) + ", got " +
+                                                    std::to_string(selection.quantity()));
     }
-    CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch, ctx.tables.Batch(ctx.overlay, selection.batch()));
-    if (!batch.has_value()) return Reject(RuleCode::kUnknownBatch, "batch " + std::to_string(selection.batch()) + " does not exist");
+    CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch,
+                          ctx.tables.Batch(ctx.overlay, selection.batch()));
+    if (!batch.has_value())
+      return Reject(RuleCode::kUnknownBatch,
+                    "batch " + std::to_string(selection.batch()) + " does not exist");
     RuleResult moved = mover.MoveQuantity(selection.batch(), selection.quantity());
     if (!moved.ok() || moved->has_value()) return moved;
   } else {
@@ -156,19 +169,24 @@ RuleResult MoveCredits(RuleContext& ctx, const std::string& holder, const pb::Cr
     for (size_t i = 0; i < blocks.size(); ++i) {
       const pb::SerialBlock& b = blocks[i];
       if (b.first() == 0 || b.first() > b.last()) {
-        return Reject(RuleCode::kInvalidSerials, "block " + std::to_string(b.first()) + "-" + std::to_string(b.last()) +
-                                                     " of batch " + std::to_string(b.batch()) +
+        return Reject(RuleCode::kInvalidSerials, "block " + std::to_string(b.first()) + "-" +
+                                                     std::to_string(b.last()) + " of batch " +
+                                                     std::to_string(b.batch()) +
                                                      " must have 1 <= first <= last");
       }
       if (i > 0 && blocks[i - 1].batch() == b.batch() && blocks[i - 1].last() >= b.first()) {
-        return Reject(RuleCode::kInvalidSerials, "serial blocks overlap in batch " + std::to_string(b.batch()));
+        return Reject(RuleCode::kInvalidSerials,
+                      "serial blocks overlap in batch " + std::to_string(b.batch()));
       }
-      CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch, ctx.tables.Batch(ctx.overlay, b.batch()));
-      if (!batch.has_value()) return Reject(RuleCode::kUnknownBatch, "batch " + std::to_string(b.batch()) + " does not exist");
+      CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch,
+                            ctx.tables.Batch(ctx.overlay, b.batch()));
+      if (!batch.has_value())
+        return Reject(RuleCode::kUnknownBatch,
+                      "batch " + std::to_string(b.batch()) + " does not exist");
       if (b.last() > batch->quantity()) {
-        return Reject(RuleCode::kInvalidSerials, "batch " + std::to_string(b.batch()) + " has serials 1-" +
-                                                     std::to_string(batch->quantity()) + ", not " +
-                                                     std::to_string(b.last()));
+        return Reject(RuleCode::kInvalidSerials,
+                      "batch " + std::to_string(b.batch()) + " has serials 1-" +
+                          std::to_string(batch->quantity()) + ", not " + std::to_string(b.last()));
       }
       RuleResult moved = mover.MoveRange(b.batch(), b.first(), b.last());
       if (!moved.ok() || moved->has_value()) return moved;

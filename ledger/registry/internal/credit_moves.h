@@ -14,9 +14,9 @@ namespace creg::internal {
 
 // What happens to the moved credits.
 struct Disposition {
-  std::string owner;                        // new owner (the same for retire/cancel)
+  std::string owner;  // new owner (the same for retire/cancel)
   pb::BlockStatus status = pb::BLOCK_ACTIVE;
-  std::string retirement_id;                // for retired blocks
+  std::string retirement_id;  // for retired blocks
 };
 
 // The most explicit blocks one transaction may name.
@@ -28,7 +28,7 @@ inline constexpr int kMaxSelectedBlocks = 10'000;
 // block touched, whatever the number of blocks the holder has.
 // Refusals: MALFORMED, UNKNOWN_BATCH, INVALID_SERIALS, INVALID_QUANTITY,
 // CREDITS_NOT_HELD, CREDITS_RETIRED, CREDITS_CANCELLED, INSUFFICIENT_CREDITS.
-RuleResult MoveCredits(RuleContext& ctx, const std::string& holder, const pb::CreditSelection& selection,
-                       const Disposition& to);
+RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
+                       const pb::CreditSelection& selection, const Disposition& to);
 
 }  // namespace creg::internal

@@ -22,11 +22,14 @@ RuleResult ApplyRegisterProject(RuleContext& ctx, const pb::RegisterProject& op)
   if (std::string why = CheckCountry(op.country()); !why.empty()) {
     return Reject(RuleCode::kInvalidCountry, "project country '" + op.country() + "' " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> proponent, CheckCounterparty(ctx, op.proponent(), "proponent"));
+  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> proponent,
+                        CheckCounterparty(ctx, op.proponent(), "proponent"));
   if (proponent.has_value()) return proponent;
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::ProjectRecord> existing, ctx.tables.Project(ctx.overlay, op.project_id()));
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::ProjectRecord> existing,
+                        ctx.tables.Project(ctx.overlay, op.project_id()));
   if (existing.has_value()) {
-    return Reject(RuleCode::kProjectExists, "project id '" + op.project_id() + "' is already registered");
+    return Reject(RuleCode::kProjectExists,
+                  "project id '" + op.project_id() + "' is already registered");
   }
   pb::ProjectRecord record;
   record.set_project_id(op.project_id());
@@ -42,14 +45,17 @@ RuleResult ApplyRegisterProject(RuleContext& ctx, const pb::RegisterProject& op)
 }
 
 RuleResult ApplyIssue(RuleContext& ctx, const pb::Issue& op) {
-  if (!IsOperator(ctx.signer)) return Reject(RuleCode::kNotAuthorized, "only a registry operator may issue credits");
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::ProjectRecord> project, ctx.tables.Project(ctx.overlay, op.project_id()));
+  if (!IsOperator(ctx.signer))
+    return Reject(RuleCode::kNotAuthorized, "only a registry operator may issue credits");
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::ProjectRecord> project,
+                        ctx.tables.Project(ctx.overlay, op.project_id()));
   if (!project.has_value()) {
     return Reject(RuleCode::kUnknownProject, "project '" + op.project_id() + "' is not registered");
   }
   if (op.quantity() == 0 || op.quantity() > kMaxQuantity) {
-    return Reject(RuleCode::kInvalidQuantity, "issuance quantity must be 1 to " + std::to_string(kMaxQuantity) +
-                                                  " credits, got " + std::to_string(op.quantity()));
+    return Reject(RuleCode::kInvalidQuantity, "issuance quantity must be 1 to " +
+                                                  std::to_string(kMaxQuantity) + " credits, got " +
+                                                  std::to_string(op.quantity()));
   }
   for (const std::string* date : {&op.vintage_start(), &op.vintage_end()}) {
     if (std::string why = CheckDate(*date); !why.empty()) {
@@ -57,20 +63,22 @@ RuleResult ApplyIssue(RuleContext& ctx, const pb::Issue& op) {
     }
   }
   if (op.vintage_end() < op.vintage_start()) {
-    return Reject(RuleCode::kInvalidVintage,
-                  "vintage ends (" + op.vintage_end() + ") before it starts (" + op.vintage_start() + ")");
+    return Reject(RuleCode::kInvalidVintage, "vintage ends (" + op.vintage_end() +
+                                                 ") before it starts (" + op.vintage_start() + ")");
   }
   if (std::string why = CheckText(op.verification_ref(), 200, true); !why.empty()) {
     return Reject(RuleCode::kMalformed, "verification reference " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient, CheckCounterparty(ctx, op.to_account(), "recipient"));
+  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient,
+                        CheckCounterparty(ctx, op.to_account(), "recipient"));
   if (recipient.has_value()) return recipient;
-  CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> earlier,
-                        ctx.tables.BatchOfVerification(ctx.overlay, op.project_id(), op.verification_ref()));
+  CREG_ASSIGN_OR_RETURN(
+      std::optional<uint64_t> earlier,
+      ctx.tables.BatchOfVerification(ctx.overlay, op.project_id(), op.verification_ref()));
   if (earlier.has_value()) {
-    return Reject(RuleCode::kDuplicateIssuance, "verification '" + op.verification_ref() + "' of project '" +
-                                                    op.project_id() + "' was already issued as batch " +
-                                                    std::to_string(*earlier));
+    return Reject(RuleCode::kDuplicateIssuance,
+                  "verification '" + op.verification_ref() + "' of project '" + op.project_id() +
+                      "' was already issued as batch " + std::to_string(*earlier));
   }
   CREG_ASSIGN_OR_RETURN(uint64_t batch_number, ctx.tables.NextBatchNumber(ctx.overlay));
 

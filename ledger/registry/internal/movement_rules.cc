@@ -7,7 +7,8 @@ namespace creg::internal {
 RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op) {
   if (op.from_account() != ctx.signer.account_id()) {
     return Reject(RuleCode::kNotAuthorized, "account '" + ctx.signer.account_id() +
-                                                "' may not move credits held by '" + op.from_account() + "'");
+                                                "' may not move credits held by '" +
+                                                op.from_account() + "'");
   }
   if (op.to_account() == op.from_account()) {
     return Reject(RuleCode::kSelfTransfer, "an account cannot transfer credits to itself");
@@ -15,7 +16,8 @@ RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op) {
   if (std::string why = CheckText(op.memo(), 500, false); !why.empty()) {
     return Reject(RuleCode::kMalformed, "transfer memo " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient, CheckCounterparty(ctx, op.to_account(), "recipient"));
+  CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient,
+                        CheckCounterparty(ctx, op.to_account(), "recipient"));
   if (recipient.has_value()) return recipient;
   Disposition to{op.to_account(), pb::BLOCK_ACTIVE, ""};
   RuleResult moved = MoveCredits(ctx, op.from_account(), op.credits(), to);
@@ -28,13 +30,15 @@ RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op) {
 RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
   if (op.account() != ctx.signer.account_id()) {
     return Reject(RuleCode::kNotAuthorized, "account '" + ctx.signer.account_id() +
-                                                "' may not retire credits held by '" + op.account() + "'");
+                                                "' may not retire credits held by '" +
+                                                op.account() + "'");
   }
   if (op.beneficiary().empty() || op.reason() == pb::RETIREMENT_REASON_UNSPECIFIED) {
     return Reject(RuleCode::kRetirementIncomplete, "a retirement needs a beneficiary and a reason");
   }
   if (!pb::RetirementReason_IsValid(op.reason())) {
-    return Reject(RuleCode::kMalformed, "retirement reason " + std::to_string(op.reason()) + " is not a known reason");
+    return Reject(RuleCode::kMalformed,
+                  "retirement reason " + std::to_string(op.reason()) + " is not a known reason");
   }
   if (std::string why = CheckText(op.beneficiary(), 200, true); !why.empty()) {
     return Reject(RuleCode::kMalformed, "beneficiary " + why);
@@ -47,7 +51,8 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
   }
   if (!op.country_of_use().empty()) {
     if (std::string why = CheckCountry(op.country_of_use()); !why.empty()) {
-      return Reject(RuleCode::kInvalidCountry, "country of use '" + op.country_of_use() + "' " + why);
+      return Reject(RuleCode::kInvalidCountry,
+                    "country of use '" + op.country_of_use() + "' " + why);
     }
   }
   std::string retirement_id = "R" + std::to_string(ctx.entry_index);
@@ -75,12 +80,15 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
 }
 
 RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op) {
-  if (!IsOperator(ctx.signer)) return Reject(RuleCode::kNotAuthorized, "only a registry operator may cancel credits");
+  if (!IsOperator(ctx.signer))
+    return Reject(RuleCode::kNotAuthorized, "only a registry operator may cancel credits");
   if (std::string why = CheckText(op.reason(), 500, true); !why.empty()) {
     return Reject(RuleCode::kMalformed, "cancellation reason " + why);
   }
-  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> holder, ctx.tables.Account(ctx.overlay, op.account()));
-  if (!holder.has_value()) return Reject(RuleCode::kUnknownAccount, "account '" + op.account() + "' does not exist");
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> holder,
+                        ctx.tables.Account(ctx.overlay, op.account()));
+  if (!holder.has_value())
+    return Reject(RuleCode::kUnknownAccount, "account '" + op.account() + "' does not exist");
   // Cancellation is the operator's remedy and works on suspended accounts too.
   Disposition to{op.account(), pb::BLOCK_CANCELLED, ""};
   RuleResult moved = MoveCredits(ctx, op.account(), op.credits(), to);

@@ -19,14 +19,14 @@ namespace creg::internal {
 
 struct RuleContext {
   const Tables& tables;
-  StateOverlay& overlay;               // this transaction's writes
+  StateOverlay& overlay;  // this transaction's writes
   const PreparedTransaction& tx;
-  const pb::AccountRecord& signer;     // active, signature checked
+  const pb::AccountRecord& signer;  // active, signature checked
   uint64_t entry_index;
   int64_t timestamp_micros;
-  pb::Effects& effects;                // filled by the rule
-  std::set<std::string>& accounts;     // accounts involved, for their history
-  std::set<uint64_t>& batches;         // batches touched, for provenance
+  pb::Effects& effects;             // filled by the rule
+  std::set<std::string>& accounts;  // accounts involved, for their history
+  std::set<uint64_t>& batches;      // batches touched, for provenance
 };
 
 // nullopt: accepted (writes are in ctx.overlay); otherwise the refusal.

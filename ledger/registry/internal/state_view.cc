@@ -26,7 +26,8 @@ void StateOverlay::Delete(ColumnId column, std::string_view key) {
   writes_[Key(column, std::string(key))] = std::nullopt;
 }
 
-StatusOr<std::optional<std::string>> StateOverlay::Get(ColumnId column, std::string_view key) const {
+StatusOr<std::optional<std::string>> StateOverlay::Get(ColumnId column,
+                                                       std::string_view key) const {
   auto it = writes_.find(Key(column, std::string(key)));
   if (it != writes_.end()) return it->second;
   return parent_->Get(column, key);
@@ -38,7 +39,8 @@ Status StateOverlay::Scan(ColumnId column, std::string_view start, std::string_v
   if (seek < prefix) seek = std::string(prefix);
   auto mine = writes_.lower_bound(Key(column, seek));
   auto mine_valid = [&] {
-    return mine != writes_.end() && mine->first.first == column && HasPrefix(mine->first.second, prefix);
+    return mine != writes_.end() && mine->first.first == column &&
+           HasPrefix(mine->first.second, prefix);
   };
   bool stopped = false;
   // Emits our writes that sort before `key` (skipping deletions); false if
@@ -50,27 +52,28 @@ Status StateOverlay::Scan(ColumnId column, std::string_view start, std::string_v
     }
     return true;
   };
-  Status status = parent_->Scan(column, seek, prefix, [&](std::string_view key, std::string_view value) {
-    if (!emit_mine_before(key, false)) {
-      stopped = true;
-      return false;
-    }
-    if (mine_valid() && mine->first.second == key) {
-      const std::optional<std::string>& overridden = mine->second;
-      ++mine;
-      if (!overridden.has_value()) return true;  // deleted here
-      if (!visit(key, *overridden)) {
-        stopped = true;
-        return false;
-      }
-      return true;
-    }
-    if (!visit(key, value)) {
-      stopped = true;
-      return false;
-    }
-    return true;
-  });
+  Status status =
+      parent_->Scan(column, seek, prefix, [&](std::string_view key, std::string_view value) {
+        if (!emit_mine_before(key, false)) {
+          stopped = true;
+          return false;
+        }
+        if (mine_valid() && mine->first.second == key) {
+          const std::optional<std::string>& overridden = mine->second;
+          ++mine;
+          if (!overridden.has_value()) return true;  // deleted here
+          if (!visit(key, *overridden)) {
+            stopped = true;
+            return false;
+          }
+          return true;
+        }
+        if (!visit(key, value)) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      });
   CREG_RETURN_IF_ERROR(status);
   if (!stopped) emit_mine_before("", true);
   return OkStatus();

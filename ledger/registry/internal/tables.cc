@@ -21,12 +21,13 @@ std::string Join(std::string_view a, std::string_view b) {
 }
 
 template <typename Record>
-StatusOr<std::optional<Record>> ReadRecord(const StateView& v, ColumnId column, std::string_view key,
-                                           const char* what) {
+StatusOr<std::optional<Record>> ReadRecord(const StateView& v, ColumnId column,
+                                           std::string_view key, const char* what) {
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> bytes, v.Get(column, key));
   if (!bytes.has_value()) return std::optional<Record>();
   Record record;
-  if (!record.ParseFromString(*bytes)) return DataLossError(std::string("stored ") + what + " record does not decode");
+  if (!record.ParseFromString(*bytes))
+    return DataLossError(std::string("stored ") + what + " record does not decode");
   return std::optional<Record>(std::move(record));
 }
 
@@ -38,12 +39,22 @@ std::string Serialize(const google::protobuf::MessageLite& m) {
 
 // Index keys (column "reg.index").
 std::string TxKey(const Hash& tx_id) { return "tx/" + tx_id.str(); }
-std::string NonceKey(std::string_view signer, std::string_view nonce) { return Join("nonce/" + std::string(signer), nonce); }
-std::string VerificationKey(std::string_view project, std::string_view ref) { return Join("verif/" + std::string(project), ref); }
-std::string AccountHistoryPrefix(std::string_view account) { return Join("hist/" + std::string(account), ""); }
+std::string NonceKey(std::string_view signer, std::string_view nonce) {
+  return Join("nonce/" + std::string(signer), nonce);
+}
+std::string VerificationKey(std::string_view project, std::string_view ref) {
+  return Join("verif/" + std::string(project), ref);
+}
+std::string AccountHistoryPrefix(std::string_view account) {
+  return Join("hist/" + std::string(account), "");
+}
 std::string BatchHistoryPrefix(uint64_t batch) { return "bhist/" + Be64(batch); }
-std::string BeneficiaryPrefix(std::string_view name) { return Join("benef/" + std::string(name), ""); }
-std::string AccountRetirementsPrefix(std::string_view account) { return Join("aret/" + std::string(account), ""); }
+std::string BeneficiaryPrefix(std::string_view name) {
+  return Join("benef/" + std::string(name), "");
+}
+std::string AccountRetirementsPrefix(std::string_view account) {
+  return Join("aret/" + std::string(account), "");
+}
 
 std::string BlockKey(uint64_t batch, uint64_t last) { return Be64(batch) + Be64(last); }
 std::string HoldingPrefix(std::string_view account) { return Join(account, ""); }
@@ -84,16 +95,19 @@ StatusOr<Tables> Tables::Resolve(const Store& store) {
   return t;
 }
 
-StatusOr<std::optional<pb::AccountRecord>> Tables::Account(const StateView& v, std::string_view id) const {
+StatusOr<std::optional<pb::AccountRecord>> Tables::Account(const StateView& v,
+                                                           std::string_view id) const {
   return ReadRecord<pb::AccountRecord>(v, accounts, id, "account");
 }
-StatusOr<std::optional<pb::ProjectRecord>> Tables::Project(const StateView& v, std::string_view id) const {
+StatusOr<std::optional<pb::ProjectRecord>> Tables::Project(const StateView& v,
+                                                           std::string_view id) const {
   return ReadRecord<pb::ProjectRecord>(v, projects, id, "project");
 }
 StatusOr<std::optional<pb::BatchRecord>> Tables::Batch(const StateView& v, uint64_t batch) const {
   return ReadRecord<pb::BatchRecord>(v, batches, Be64(batch), "batch");
 }
-StatusOr<std::optional<pb::RetirementRecord>> Tables::Retirement(const StateView& v, std::string_view id) const {
+StatusOr<std::optional<pb::RetirementRecord>> Tables::Retirement(const StateView& v,
+                                                                 std::string_view id) const {
   return ReadRecord<pb::RetirementRecord>(v, retirements, id, "retirement");
 }
 
@@ -102,17 +116,19 @@ Status Tables::ScanBlocksFrom(const StateView& v, uint64_t batch, std::string_vi
                               const std::function<bool(const Block&)>& visit) const {
   std::string prefix = Be64(batch);
   Status decoded = OkStatus();
-  CREG_RETURN_IF_ERROR(v.Scan(blocks, start, prefix, [&](std::string_view key, std::string_view value) {
-    Block b;
-    b.batch = batch;
-    if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      decoded = DataLossError("stored block record of batch " + std::to_string(batch) + " does not decode");
-      return false;
-    }
-    b.first = b.record.first();
-    b.last = ReadBigEndian64(key.substr(8));
-    return visit(b);
-  }));
+  CREG_RETURN_IF_ERROR(
+      v.Scan(blocks, start, prefix, [&](std::string_view key, std::string_view value) {
+        Block b;
+        b.batch = batch;
+        if (!b.record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          decoded = DataLossError("stored block record of batch " + std::to_string(batch) +
+                                  " does not decode");
+          return false;
+        }
+        b.first = b.record.first();
+        b.last = ReadBigEndian64(key.substr(8));
+        return visit(b);
+      }));
   return decoded;
 }
 
@@ -151,14 +167,16 @@ Status Tables::ScanHoldings(const StateView& v, std::string_view account, uint64
   });
 }
 
-StatusOr<std::optional<uint64_t>> Tables::EntryOfTransaction(const StateView& v, const Hash& tx_id) const {
+StatusOr<std::optional<uint64_t>> Tables::EntryOfTransaction(const StateView& v,
+                                                             const Hash& tx_id) const {
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, TxKey(tx_id)));
   if (!value.has_value()) return std::optional<uint64_t>();
   if (value->size() != 8) return DataLossError("stored transaction index record is not 8 bytes");
   return std::optional<uint64_t>(ReadBigEndian64(*value));
 }
 
-StatusOr<std::optional<Hash>> Tables::TransactionOfNonce(const StateView& v, std::string_view signer,
+StatusOr<std::optional<Hash>> Tables::TransactionOfNonce(const StateView& v,
+                                                         std::string_view signer,
                                                          std::string_view nonce) const {
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, NonceKey(signer, nonce)));
   if (!value.has_value()) return std::optional<Hash>();
@@ -166,9 +184,11 @@ StatusOr<std::optional<Hash>> Tables::TransactionOfNonce(const StateView& v, std
   return std::optional<Hash>(h);
 }
 
-StatusOr<std::optional<uint64_t>> Tables::BatchOfVerification(const StateView& v, std::string_view project,
+StatusOr<std::optional<uint64_t>> Tables::BatchOfVerification(const StateView& v,
+                                                              std::string_view project,
                                                               std::string_view ref) const {
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, v.Get(index, VerificationKey(project, ref)));
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                        v.Get(index, VerificationKey(project, ref)));
   if (!value.has_value()) return std::optional<uint64_t>();
   if (value->size() != 8) return DataLossError("stored verification index record is not 8 bytes");
   return std::optional<uint64_t>(ReadBigEndian64(*value));
@@ -181,7 +201,9 @@ StatusOr<uint64_t> Tables::NextBatchNumber(const StateView& v) const {
   return ReadBigEndian64(*value);
 }
 
-StatusOr<std::optional<std::string>> Tables::Origin(const StateView& v) const { return v.Get(meta, "origin"); }
+StatusOr<std::optional<std::string>> Tables::Origin(const StateView& v) const {
+  return v.Get(meta, "origin");
+}
 
 StatusOr<bool> Tables::HasAnyAccount(const StateView& v) const {
   bool any = false;
@@ -202,8 +224,9 @@ Status Tables::ScanBatchHistory(const StateView& v, uint64_t batch,
   return ScanEntryIndex(v, index, BatchHistoryPrefix(batch), visit);
 }
 
-Status Tables::ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
-                                            const std::function<bool(std::string_view)>& visit) const {
+Status Tables::ScanRetirementsOfBeneficiary(
+    const StateView& v, std::string_view beneficiary,
+    const std::function<bool(std::string_view)>& visit) const {
   std::string prefix = BeneficiaryPrefix(beneficiary);
   return v.Scan(index, prefix, prefix, [&](std::string_view key, std::string_view) {
     return visit(key.substr(prefix.size() + 8));
@@ -218,9 +241,15 @@ Status Tables::ScanRetirementsOfAccount(const StateView& v, std::string_view acc
   });
 }
 
-void Tables::PutAccount(StateOverlay& o, const pb::AccountRecord& r) const { o.Put(accounts, r.account_id(), Serialize(r)); }
-void Tables::PutProject(StateOverlay& o, const pb::ProjectRecord& r) const { o.Put(projects, r.project_id(), Serialize(r)); }
-void Tables::PutBatch(StateOverlay& o, const pb::BatchRecord& r) const { o.Put(batches, Be64(r.batch()), Serialize(r)); }
+void Tables::PutAccount(StateOverlay& o, const pb::AccountRecord& r) const {
+  o.Put(accounts, r.account_id(), Serialize(r));
+}
+void Tables::PutProject(StateOverlay& o, const pb::ProjectRecord& r) const {
+  o.Put(projects, r.project_id(), Serialize(r));
+}
+void Tables::PutBatch(StateOverlay& o, const pb::BatchRecord& r) const {
+  o.Put(batches, Be64(r.batch()), Serialize(r));
+}
 void Tables::PutRetirement(StateOverlay& o, const pb::RetirementRecord& r) const {
   o.Put(retirements, r.retirement_id(), Serialize(r));
 }
@@ -230,23 +259,33 @@ void Tables::PutBlock(StateOverlay& o, const Block& b) const {
   record.set_first(b.first);
   record.set_last(b.last);
   o.Put(blocks, BlockKey(b.batch, b.last), Serialize(record));
-  if (record.status() == pb::BLOCK_ACTIVE) o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last), Be64(b.first));
+  if (record.status() == pb::BLOCK_ACTIVE)
+    o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last), Be64(b.first));
 }
 
 void Tables::DeleteBlock(StateOverlay& o, const Block& b) const {
   o.Delete(blocks, BlockKey(b.batch, b.last));
-  if (b.record.status() == pb::BLOCK_ACTIVE) o.Delete(holdings, HoldingKey(b.record.owner(), b.batch, b.last));
+  if (b.record.status() == pb::BLOCK_ACTIVE)
+    o.Delete(holdings, HoldingKey(b.record.owner(), b.batch, b.last));
 }
 
-void Tables::PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const { o.Put(index, TxKey(tx_id), Be64(entry)); }
-void Tables::PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce, const Hash& tx_id) const {
+void Tables::PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const {
+  o.Put(index, TxKey(tx_id), Be64(entry));
+}
+void Tables::PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce,
+                      const Hash& tx_id) const {
   o.Put(index, NonceKey(signer, nonce), tx_id.view());
 }
-void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref, uint64_t batch) const {
+void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref,
+                             uint64_t batch) const {
   o.Put(index, VerificationKey(project, ref), Be64(batch));
 }
-void Tables::PutNextBatchNumber(StateOverlay& o, uint64_t next) const { o.Put(meta, "next_batch", Be64(next)); }
-void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const { o.Put(meta, "origin", origin); }
+void Tables::PutNextBatchNumber(StateOverlay& o, uint64_t next) const {
+  o.Put(meta, "next_batch", Be64(next));
+}
+void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const {
+  o.Put(meta, "origin", origin);
+}
 void Tables::AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
   o.Put(index, AccountHistoryPrefix(account) + Be64(entry), "");
 }
@@ -256,7 +295,8 @@ void Tables::AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) co
 void Tables::AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const {
   // The entry index keeps each list in the order the retirements happened.
   o.Put(index, BeneficiaryPrefix(r.beneficiary()) + Be64(r.entry_index()) + r.retirement_id(), "");
-  o.Put(index, AccountRetirementsPrefix(r.account()) + Be64(r.entry_index()) + r.retirement_id(), "");
+  o.Put(index, AccountRetirementsPrefix(r.account()) + Be64(r.entry_index()) + r.retirement_id(),
+        "");
 }
 
 }  // namespace creg::internal

@@ -44,9 +44,11 @@ class Tables {
   StatusOr<std::optional<pb::AccountRecord>> Account(const StateView& v, std::string_view id) const;
   StatusOr<std::optional<pb::ProjectRecord>> Project(const StateView& v, std::string_view id) const;
   StatusOr<std::optional<pb::BatchRecord>> Batch(const StateView& v, uint64_t batch) const;
-  StatusOr<std::optional<pb::RetirementRecord>> Retirement(const StateView& v, std::string_view id) const;
+  StatusOr<std::optional<pb::RetirementRecord>> Retirement(const StateView& v,
+                                                           std::string_view id) const;
   // The block of `batch` that contains `serial`, if the batch exists.
-  StatusOr<std::optional<Block>> BlockContaining(const StateView& v, uint64_t batch, uint64_t serial) const;
+  StatusOr<std::optional<Block>> BlockContaining(const StateView& v, uint64_t batch,
+                                                 uint64_t serial) const;
   // All blocks of a batch in serial order (visit returns false to stop).
   Status ScanBatchBlocks(const StateView& v, uint64_t batch,
                          const std::function<bool(const Block&)>& visit) const;
@@ -57,7 +59,8 @@ class Tables {
   StatusOr<std::optional<uint64_t>> EntryOfTransaction(const StateView& v, const Hash& tx_id) const;
   StatusOr<std::optional<Hash>> TransactionOfNonce(const StateView& v, std::string_view signer,
                                                    std::string_view nonce) const;
-  StatusOr<std::optional<uint64_t>> BatchOfVerification(const StateView& v, std::string_view project,
+  StatusOr<std::optional<uint64_t>> BatchOfVerification(const StateView& v,
+                                                        std::string_view project,
                                                         std::string_view ref) const;
   StatusOr<uint64_t> NextBatchNumber(const StateView& v) const;
   StatusOr<std::optional<std::string>> Origin(const StateView& v) const;
@@ -84,8 +87,10 @@ class Tables {
   // Removes a block (and its holding) before it is replaced by pieces.
   void DeleteBlock(StateOverlay& o, const Block& b) const;
   void PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const;
-  void PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce, const Hash& tx_id) const;
-  void PutVerification(StateOverlay& o, std::string_view project, std::string_view ref, uint64_t batch) const;
+  void PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce,
+                const Hash& tx_id) const;
+  void PutVerification(StateOverlay& o, std::string_view project, std::string_view ref,
+                       uint64_t batch) const;
   void PutNextBatchNumber(StateOverlay& o, uint64_t next) const;
   void PutOrigin(StateOverlay& o, std::string_view origin) const;
   void AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;

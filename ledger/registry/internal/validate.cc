@@ -3,7 +3,9 @@
 namespace creg::internal {
 namespace {
 
-bool IsIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'; }
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
 bool IsLowerOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -16,10 +18,12 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   for (size_t k = 1; k < n; ++k) {
     if ((byte(i + k) & 0xc0) != 0x80) return 0;
   }
-  if (n == 2 && c < 0xc2) return 0;                                   // overlong
-  if (n == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;            // overlong
-  if (n == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;           // surrogate
-  if (n == 4 && (c > 0xf4 || (c == 0xf0 && byte(i + 1) < 0x90) || (c == 0xf4 && byte(i + 1) >= 0x90))) return 0;
+  if (n == 2 && c < 0xc2) return 0;                          // overlong
+  if (n == 3 && c == 0xe0 && byte(i + 1) < 0xa0) return 0;   // overlong
+  if (n == 3 && c == 0xed && byte(i + 1) >= 0xa0) return 0;  // surrogate
+  if (n == 4 &&
+      (c > 0xf4 || (c == 0xf0 && byte(i + 1) < 0x90) || (c == 0xf4 && byte(i + 1) >= 0x90)))
+    return 0;
   return n;
 }
 
@@ -42,7 +46,8 @@ std::string CheckCountry(std::string_view code) {
 }
 
 std::string CheckDate(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return "must be a date written YYYY-MM-DD";
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-')
+    return "must be a date written YYYY-MM-DD";
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (!IsDigit(date[i])) return "must be a date written YYYY-MM-DD";
   }

@@ -53,7 +53,8 @@ TEST_F(RegistryTest, StoryEveryTonneCountsOnce) {
   EXPECT_EQ(Held("organiser", 1), 500u);
   EXPECT_EQ(Held("developer", 1), 9'500u);
 
-  Verdict retired = h_.RetireQuantity("organiser", 1, 120, "Belt and Road Green Development Forum 2026");
+  Verdict retired =
+      h_.RetireQuantity("organiser", 1, 120, "Belt and Road Green Development Forum 2026");
   ASSERT_TRUE(IsAccepted(retired)) << Describe(retired);
   const pb::Effects& effects = AcceptedOf(retired).effects;
   ASSERT_EQ(effects.blocks_size(), 1);
@@ -76,7 +77,11 @@ TEST_F(RegistryTest, StoryEveryTonneCountsOnce) {
   ASSERT_TRUE(retirement.has_value());
   EXPECT_EQ(retirement->beneficiary(), "Belt and Road Green Development Forum 2026");
   EXPECT_EQ(retirement->quantity(), 120u);
-  EXPECT_EQ(h_.registry().RetirementsOfBeneficiary("Belt and Road Green Development Forum 2026").value().size(), 1u);
+  EXPECT_EQ(h_.registry()
+                .RetirementsOfBeneficiary("Belt and Road Green Development Forum 2026")
+                .value()
+                .size(),
+            1u);
   EXPECT_EQ(h_.registry().RetirementsOfAccount("organiser").value().size(), 1u);
 }
 
@@ -95,7 +100,8 @@ TEST_F(RegistryTest, ResubmissionReturnsOriginalResultAndAppliesNothing) {
   ASSERT_TRUE(IsAccepted(second));
   EXPECT_TRUE(AcceptedOf(second).duplicate);
   EXPECT_EQ(AcceptedOf(second).entry_index, AcceptedOf(first).entry_index);
-  EXPECT_EQ(AcceptedOf(second).effects.SerializeAsString(), AcceptedOf(first).effects.SerializeAsString());
+  EXPECT_EQ(AcceptedOf(second).effects.SerializeAsString(),
+            AcceptedOf(first).effects.SerializeAsString());
   EXPECT_EQ(h_.registry().log().size(), size);
   EXPECT_EQ(Held("organiser", 1), 10u);
   // Also after a restart.
@@ -106,7 +112,8 @@ TEST_F(RegistryTest, ResubmissionReturnsOriginalResultAndAppliesNothing) {
 
 TEST_F(RegistryTest, PartialMovesSplitBlocksAndQuantityTakesLowestSerials) {
   SetUpIssued(100);
-  ASSERT_TRUE(IsAccepted(h_.TransferBlocks("developer", "organiser", {Serials(1, 10, 19), Serials(1, 40, 49)})));
+  ASSERT_TRUE(IsAccepted(
+      h_.TransferBlocks("developer", "organiser", {Serials(1, 10, 19), Serials(1, 40, 49)})));
   // The developer now holds 1-9, 20-39, 50-100; a quantity of 15 takes 1-9 and 20-25.
   Verdict moved = h_.TransferQuantity("developer", "organiser", 1, 15);
   ASSERT_TRUE(IsAccepted(moved));
@@ -155,7 +162,8 @@ TEST_F(RegistryTest, EntriesChainAndProveInclusion) {
     auto entry = h_.registry().Entry(i).value();
     EXPECT_EQ(entry.index(), i);
     auto proof = log.InclusionProof(i, head.size).value();
-    EXPECT_TRUE(merkle::VerifyInclusion(i, head.size, log.LeafHashAt(i).value(), proof, head.root).ok());
+    EXPECT_TRUE(
+        merkle::VerifyInclusion(i, head.size, log.LeafHashAt(i).value(), proof, head.root).ok());
   }
 }
 
@@ -184,7 +192,8 @@ TEST_F(RegistryTest, SerialStringFormat) {
   project.set_project_id("ke-cookstoves-001");
   project.set_standard("VCS");
   project.set_country("KE");
-  EXPECT_EQ(SerialString(batch, project, 1, 120), "7-1-120-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231");
+  EXPECT_EQ(SerialString(batch, project, 1, 120),
+            "7-1-120-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231");
 }
 
 // One case per rule code: what it takes to be refused with it.
@@ -215,16 +224,24 @@ std::vector<RuleCase> RuleCases() {
   };
   return {
       {RuleCode::kMalformed,
-       [](H& h) { return h.SubmitSigned("\x0a\x03" "abc" "\x12\x00"); }},
+       [](H& h) {
+         return h.SubmitSigned(
+             "\x0a\x03"
+             "abc"
+             "\x12\x00");
+       }},
       {RuleCode::kWrongOrigin,
        [=](H& h) {
          pb::TransactionBody body = transfer_body(h, "developer", "organiser", 1);
          body.set_origin("other.registry");
          return h.Submit(body, "developer");
        }},
-      {RuleCode::kUnknownAccount, [](H& h) { return h.TransferQuantity("developer", "nobody", 1, 1); }},
-      {RuleCode::kUnknownProject, [](H& h) { return h.Issue("no-such-project", 5, "developer", "VR-X"); }},
-      {RuleCode::kUnknownBatch, [](H& h) { return h.TransferQuantity("developer", "organiser", 99, 1); }},
+      {RuleCode::kUnknownAccount,
+       [](H& h) { return h.TransferQuantity("developer", "nobody", 1, 1); }},
+      {RuleCode::kUnknownProject,
+       [](H& h) { return h.Issue("no-such-project", 5, "developer", "VR-X"); }},
+      {RuleCode::kUnknownBatch,
+       [](H& h) { return h.TransferQuantity("developer", "organiser", 99, 1); }},
       {RuleCode::kBadSignature,
        [=](H& h) {
          pb::TransactionBody body = transfer_body(h, "developer", "organiser", 1);
@@ -246,8 +263,10 @@ std::vector<RuleCase> RuleCases() {
       {RuleCode::kInvalidAccountId, [](H& h) { return h.OpenAccount("Bad Id!"); }},
       {RuleCode::kAccountExists, [](H& h) { return h.OpenAccount("developer"); }},
       {RuleCode::kInvalidProjectId, [](H& h) { return h.RegisterProject("x", "developer"); }},
-      {RuleCode::kProjectExists, [](H& h) { return h.RegisterProject("ke-cookstoves-001", "developer"); }},
-      {RuleCode::kInvalidQuantity, [](H& h) { return h.TransferQuantity("developer", "organiser", 1, 0); }},
+      {RuleCode::kProjectExists,
+       [](H& h) { return h.RegisterProject("ke-cookstoves-001", "developer"); }},
+      {RuleCode::kInvalidQuantity,
+       [](H& h) { return h.TransferQuantity("developer", "organiser", 1, 0); }},
       {RuleCode::kCreditsNotHeld,
        [](H& h) { return h.TransferBlocks("organiser", "developer", {Serials(1, 1, 5)}); }},
       {RuleCode::kCreditsRetired,
@@ -258,14 +277,16 @@ std::vector<RuleCase> RuleCases() {
        [](H& h) { ASSERT_TRUE(IsAccepted(h.CancelQuantity("developer", 1, 10))); }},
       {RuleCode::kInsufficientCredits,
        [](H& h) { return h.TransferQuantity("developer", "organiser", 1, 1001); }},
-      {RuleCode::kRetirementIncomplete, [](H& h) { return h.RetireQuantity("developer", 1, 1, ""); }},
+      {RuleCode::kRetirementIncomplete,
+       [](H& h) { return h.RetireQuantity("developer", 1, 1, ""); }},
       {RuleCode::kAccountSuspended,
        [](H& h) { return h.TransferQuantity("developer", "organiser", 1, 1); },
        [](H& h) { SetStatus(h, "organiser", pb::ACCOUNT_SUSPENDED); }},
       {RuleCode::kAccountClosed,
        [](H& h) { return h.TransferQuantity("organiser", "developer", 1, 1); },
        [](H& h) { SetStatus(h, "organiser", pb::ACCOUNT_CLOSED); }},
-      {RuleCode::kDuplicateIssuance, [](H& h) { return h.Issue("ke-cookstoves-001", 5, "developer", "VR-2025-001"); }},
+      {RuleCode::kDuplicateIssuance,
+       [](H& h) { return h.Issue("ke-cookstoves-001", 5, "developer", "VR-2025-001"); }},
       {RuleCode::kInvalidVintage,
        [](H& h) {
          pb::TransactionBody body = h.Body();
@@ -278,7 +299,8 @@ std::vector<RuleCase> RuleCases() {
          op->set_verification_ref("VR-2");
          return h.Submit(body, H::kOperator);
        }},
-      {RuleCode::kInvalidCountry, [](H& h) { return h.RegisterProject("br-forest-002", "developer", "Brazil"); }},
+      {RuleCode::kInvalidCountry,
+       [](H& h) { return h.RegisterProject("br-forest-002", "developer", "Brazil"); }},
       {RuleCode::kInvalidKey,
        [](H& h) {
          pb::TransactionBody body = h.Body();
@@ -286,7 +308,8 @@ std::vector<RuleCase> RuleCases() {
          body.mutable_rotate_key()->set_new_public_key("short");
          return h.Submit(body, "developer");
        }},
-      {RuleCode::kSelfTransfer, [](H& h) { return h.TransferQuantity("developer", "developer", 1, 1); }},
+      {RuleCode::kSelfTransfer,
+       [](H& h) { return h.TransferQuantity("developer", "developer", 1, 1); }},
       {RuleCode::kInvalidSerials,
        [](H& h) { return h.TransferBlocks("developer", "organiser", {Serials(1, 990, 1001)}); }},
       {RuleCode::kInvalidStatusChange,
