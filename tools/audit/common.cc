@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ledger/data_dir.h"
+#include "ledger/registry/registry.h"
 
 namespace creg::audit {
 namespace {
@@ -61,6 +62,20 @@ std::string Count(uint64_t n, std::string_view one, std::string_view many) {
 int Report(std::string_view command, int code, std::string_view message) {
   std::cerr << "creg-audit " << command << ": " << message << "\n";
   return code;
+}
+
+std::unique_ptr<Store> OpenDataReadOnly(const DataDir& dir, std::string_view command,
+                                        int* exit_code) {
+  StoreOptions options;
+  options.read_only = true;
+  StatusOr<std::unique_ptr<Store>> store =
+      Store::Open(dir.db_path(), options, Registry::ColumnNames());
+  if (!store.ok()) {
+    *exit_code = Report(command, kExitCannotRead,
+                        "cannot open " + dir.db_path() + ": " + store.status().ToString());
+    return nullptr;
+  }
+  return std::move(store).value();
 }
 
 }  // namespace creg::audit

@@ -4,12 +4,15 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ledger/checkpoint.h"
+#include "ledger/data_dir.h"
 #include "ledger/status.h"
+#include "ledger/store.h"
 
 namespace creg::audit {
 
@@ -39,6 +42,12 @@ StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
 // kExitCannotRead for NotFound and Unavailable, else kExitUsage: how a
 // failure to load an input given on the command line ends the program.
 int LoadFailureCode(const Status& status);
+
+// Opens the registry database of a data folder read-only (safe while the
+// node runs). On failure, reports "cannot open ..." for `command` and sets
+// `exit_code`.
+std::unique_ptr<Store> OpenDataReadOnly(const DataDir& dir, std::string_view command,
+                                        int* exit_code);
 
 // "1 entry", "2 entries": `n` and the word for that many.
 std::string Count(uint64_t n, std::string_view one, std::string_view many);

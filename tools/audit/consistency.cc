@@ -43,15 +43,10 @@ std::string Describe(const Checkpoint& cp) {
 int CheckWithData(const std::string& data, const Checkpoint& old_cp, const Checkpoint& new_cp,
                   const std::string& key_name) {
   DataDir dir(data);
-  StoreOptions options;
-  options.read_only = true;
-  StatusOr<std::unique_ptr<Store>> store =
-      Store::Open(dir.db_path(), options, Registry::ColumnNames());
-  if (!store.ok()) {
-    return Report(kCommand, kExitCannotRead,
-                  "cannot open " + dir.db_path() + ": " + store.status().ToString());
-  }
-  StatusOr<std::unique_ptr<MerkleLog>> log = MerkleLog::Open(store->get(), LogEntryLinkReader());
+  int exit_code = 0;
+  std::unique_ptr<Store> store = OpenDataReadOnly(dir, kCommand, &exit_code);
+  if (store == nullptr) return exit_code;
+  StatusOr<std::unique_ptr<MerkleLog>> log = MerkleLog::Open(store.get(), LogEntryLinkReader());
   if (!log.ok()) {
     if (log.status().code() != StatusCode::kDataLoss) {
       return Report(kCommand, kExitCannotRead, "cannot read the log: " + log.status().ToString());

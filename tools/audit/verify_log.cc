@@ -318,16 +318,11 @@ int RunVerifyLog(const std::vector<std::string>& words) {
     }
     verifier = *loaded;
   }
-  StoreOptions options;
-  options.read_only = true;
-  StatusOr<std::unique_ptr<Store>> store =
-      Store::Open(dir.db_path(), options, Registry::ColumnNames());
-  if (!store.ok()) {
-    return Report(kCommand, kExitCannotRead,
-                  "cannot open " + dir.db_path() + ": " + store.status().ToString());
-  }
+  int exit_code = 0;
+  std::unique_ptr<Store> store = OpenDataReadOnly(dir, kCommand, &exit_code);
+  if (store == nullptr) return exit_code;
   Findings findings(std::cout, keep_going);
-  LogAudit audit(dir, **store, findings);
+  LogAudit audit(dir, *store, findings);
   Status ran = audit.Run(verifier, key_source);
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary();
