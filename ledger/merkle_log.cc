@@ -4,6 +4,7 @@
 #include <bit>
 
 #include "ledger/encoding.h"
+#include "ledger/tree_record.h"
 
 namespace creg {
 namespace {
@@ -33,9 +34,11 @@ StatusOr<TreeHead> DecodeHead(std::string_view value) {
   return head;
 }
 
-// Leaf `index` completes the perfect subtrees at levels 0..k where k is the
-// number of trailing one bits of `index`.
-int CompletedLevels(uint64_t index) { return std::countr_one(index) + 1; }
+std::string NodeName(int level, uint64_t index) {
+  return level == 0 ? "leaf hash of entry " + std::to_string(index)
+                    : "Merkle node (level " + std::to_string(level) + ", index " +
+                          std::to_string(index) + ")";
+}
 
 }  // namespace
 
@@ -70,6 +73,7 @@ Status MerkleLog::LoadAndCheckHead() {
     return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                          std::to_string(head.size) + " is stored");
   }
+  Hash last_leaf;  // zeros for an empty log
   if (head.size > 0) {
     uint64_t last = head.size - 1;
     CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry,
@@ -78,10 +82,13 @@ Status MerkleLog::LoadAndCheckHead() {
       return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                            std::to_string(last) + " is missing");
     }
-    CREG_ASSIGN_OR_RETURN(Hash stored_leaf, Node(0, last));
-    if (merkle::LeafHash(*entry) != stored_leaf) {
-      return DataLossError("entry " + std::to_string(last) +
-                           " does not match its stored leaf hash");
+    last_leaf = merkle::LeafHash(*entry);
+    if (tree_record::WritesRecord(last)) {
+      CREG_ASSIGN_OR_RETURN(Hash stored_leaf, StoredNode(0, last));
+      if (last_leaf != stored_leaf) {
+        return DataLossError("entry " + std::to_string(last) +
+                             " does not match its stored leaf hash");
+      }
     }
     if (link_reader_) {
       StatusOr<EntryLink> link = link_reader_(*entry);
@@ -100,12 +107,12 @@ Status MerkleLog::LoadAndCheckHead() {
   CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder,
                         merkle::TreeBuilder::Resume(head.size, Nodes(false)));
   if (builder.Root() != head.root) {
-    return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
+    // At an odd size the last leaf comes from its entry, not from a record.
+    std::string from = head.size % 2 == 1
+                           ? "stored nodes and entry " + std::to_string(head.size - 1)
+                           : "stored nodes";
+    return DataLossError("root rebuilt from the " + from + " at size " + std::to_string(head.size) +
                          " does not match the stored head");
-  }
-  Hash last_leaf;
-  if (head.size > 0) {
-    CREG_ASSIGN_OR_RETURN(last_leaf, Node(0, head.size - 1));
   }
   CREG_RETURN_IF_ERROR(LoadUpperNodes(head.size));
   std::lock_guard lock(head_mu_);
@@ -130,19 +137,28 @@ StatusOr<Hash> MerkleLog::Node(int level, uint64_t index, bool cached) const {
 }
 
 StatusOr<Hash> MerkleLog::StoredNode(int level, uint64_t index) const {
-  // The subtree (level, index) is completed by its last leaf.
-  uint64_t last_leaf = ((index + 1) << level) - 1;
+  const uint64_t record_leaf = tree_record::RecordLeaf(level, index);
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                        store_->Get(tree_cf_, IndexKey(last_leaf)));
+                        store_->Get(tree_cf_, IndexKey(record_leaf)));
   if (!value.has_value()) {
-    return DataLossError("Merkle node for leaf " + std::to_string(last_leaf) + " is missing");
+    // The last leaf of a log of odd size has no record yet.
+    if (level == 0) return LeafFromEntry(index);
+    return DataLossError("Merkle node record of entry " + std::to_string(record_leaf) +
+                         " is missing (it holds the " + NodeName(level, index) + ")");
   }
-  size_t offset = static_cast<size_t>(level) * Hash::kSize;
-  if (value->size() != static_cast<size_t>(CompletedLevels(last_leaf)) * Hash::kSize) {
-    return DataLossError("Merkle node record for leaf " + std::to_string(last_leaf) + " has " +
+  if (value->size() != tree_record::HashCount(record_leaf) * Hash::kSize) {
+    return DataLossError("Merkle node record of entry " + std::to_string(record_leaf) + " has " +
                          std::to_string(value->size()) + " bytes");
   }
+  size_t offset = tree_record::Slot(level, index) * Hash::kSize;
   return Hash::FromBytes(std::string_view(*value).substr(offset, Hash::kSize));
+}
+
+StatusOr<Hash> MerkleLog::LeafFromEntry(uint64_t index) const {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry,
+                        store_->Get(entries_cf_, IndexKey(index)));
+  if (!entry.has_value()) return DataLossError("entry " + std::to_string(index) + " is missing");
+  return merkle::LeafHash(*entry);
 }
 
 merkle::NodeSource MerkleLog::Nodes(bool cached) const {
@@ -156,7 +172,7 @@ Status MerkleLog::LoadUpperNodes(uint64_t size) {
   // leaves that complete a level-kCachedLevel node in order visits every
   // upper node in index order.
   for (uint64_t leaf = step - 1; leaf < size; leaf += step) {
-    int top = CompletedLevels(leaf) - 1;
+    int top = std::countr_one(leaf);
     for (int level = kCachedLevel; level <= top; ++level) {
       CREG_ASSIGN_OR_RETURN(Hash h, StoredNode(level, ((leaf + 1) >> level) - 1));
       size_t row = static_cast<size_t>(level - kCachedLevel);
@@ -279,15 +295,19 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
   }
   Hash leaf = merkle::LeafHash(entry_bytes);
   std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
-  std::string node_record;
-  node_record.reserve(nodes.size() * Hash::kSize);
-  for (const auto& node : nodes) {
-    node_record.append(node.hash.view());
-    if (node.level >= kCachedLevel) upper_nodes_.push_back(node);
-  }
   std::string key = IndexKey(index);
   batch_.Put(log_->entries_cf_, key, entry_bytes);
-  batch_.Put(log_->tree_cf_, key, node_record);
+  if (tree_record::WritesRecord(index)) {
+    // The pair's even leaf, then the nodes this leaf completes, level 0 up.
+    std::string record;
+    record.reserve(tree_record::HashCount(index) * Hash::kSize);
+    record.append(last_leaf_hash_.view());
+    for (const auto& node : nodes) {
+      record.append(node.hash.view());
+      if (node.level >= kCachedLevel) upper_nodes_.push_back(node);
+    }
+    batch_.Put(log_->tree_cf_, key, record);
+  }
   last_leaf_hash_ = leaf;
   ++entries_added_;
   return OkStatus();

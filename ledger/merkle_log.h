@@ -8,8 +8,10 @@
 //
 // Column families (layout in docs/data-model.md):
 //   log.entries  key BE64(index)      value: the entry bytes as stored
-//   log.tree     key BE64(index)      value: hashes of the perfect subtrees
-//                                     leaf `index` completes, level 0 first
+//   log.tree     key BE64(odd index)  value: the leaf hashes of the pair
+//                                     (index-1, index) and the perfect
+//                                     subtrees leaf `index` completes
+//                                     (ledger/tree_record.h)
 //   log.meta     key "head"           value: BE64(size) || root (32 bytes)
 //
 // Appends: a PendingAppend collects entries (and any state changes the layer
@@ -137,6 +139,8 @@ class MerkleLog {
   merkle::NodeSource Nodes(bool cached = true) const;
   StatusOr<Hash> Node(int level, uint64_t index, bool cached = true) const;
   StatusOr<Hash> StoredNode(int level, uint64_t index) const;
+  // The leaf hash of a stored entry, recomputed from its bytes.
+  StatusOr<Hash> LeafFromEntry(uint64_t index) const;
 
   Store* store_;
   EntryLinkReader link_reader_;

@@ -92,15 +92,25 @@ TEST_F(VerifyLogCliTest, ChangedEntryByteIsLocated) {
 }
 
 TEST_F(VerifyLogCliTest, ChangedMerkleNodeIsLocated) {
-  // Entry 7 completes the subtrees of levels 0-3; damage level 2 (entries 4-7).
+  // Record 7 holds the leaves 6 and 7, then the subtrees of levels 1-3
+  // entry 7 completes; damage level 2 (entries 4-7), in slot 3.
   EditRecord(data_, "log.tree", IndexKey(7), [](std::string& record) {
-    ASSERT_EQ(record.size(), 4u * 32u);
-    record[2 * 32 + 5] ^= 0x01;
+    ASSERT_EQ(record.size(), 5u * 32u);
+    record[3 * 32 + 5] ^= 0x01;
   });
   AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entry 7 (log.tree): the node at "
                                   "level 2 (entries 4-7)"));
+}
+
+TEST_F(VerifyLogCliTest, ChangedLeafNodeOfAnEvenEntryIsLocated) {
+  // Record 5 holds the leaf hashes of entries 4 and 5; damage entry 4's.
+  EditRecord(data_, "log.tree", IndexKey(5), [](std::string& record) { record[7] ^= 0x01; });
+  AuditResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry 4: the leaf hash of the stored entry bytes"));
+  EXPECT_THAT(r.output, Not(HasSubstr("entry 5")));
 }
 
 TEST_F(VerifyLogCliTest, ChangedStateRecordIsLocated) {
@@ -152,7 +162,7 @@ TEST_F(VerifyLogCliTest, SwappedEntriesAreLocated) {
 TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
   EditRecord(data_, "log.entries", IndexKey(2), [](std::string& bytes) { bytes.back() ^= 0x01; });
   EditRecord(data_, "log.tree", IndexKey(11), [](std::string& record) {
-    record[32 + 1] ^= 0x01;  // level 1: entries 10-11
+    record[2 * 32 + 1] ^= 0x01;  // slot 2, level 1: entries 10-11
   });
   AuditResult first = Verify();
   EXPECT_EQ(first.exit_code, 1) << first.output;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bit>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -193,6 +194,47 @@ TEST_F(MerkleLogTest, OpenRefusesChangedLastEntry) {
   EXPECT_NE(s.message().find("entry 9"), std::string::npos) << s.ToString();
 }
 
+TEST_F(MerkleLogTest, OpenRefusesChangedLastEntryOfOddSizedLog) {
+  AppendEntries(*log_, 11);  // entry 10 has no node record yet
+  std::string entry = log_->Entry(10).value();
+  entry.back() ^= 1;
+  Corrupt("log.entries", 10, entry);
+  Status s = ReopenStatus();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("entry 10"), std::string::npos) << s.ToString();
+}
+
+TEST_F(MerkleLogTest, NodeRecordsArePerPairOfLeaves) {
+  AppendEntries(*log_, 7);
+  AppendEntries(*log_, 6);  // 13 entries: records at 1, 3, 5, 7, 9, 11
+  auto nodes_cf = store_->Column("log.tree").value();
+  for (uint64_t leaf = 0; leaf < 14; ++leaf) {
+    std::string key;
+    AppendBigEndian64(&key, leaf);
+    std::optional<std::string> record = store_->Get(nodes_cf, key).value();
+    if (leaf % 2 == 0 || leaf >= 13) {
+      EXPECT_FALSE(record.has_value()) << "leaf " << leaf;
+      continue;
+    }
+    ASSERT_TRUE(record.has_value()) << "leaf " << leaf;
+    // Both leaf hashes of the pair, then one node per trailing one bit.
+    ASSERT_EQ(record->size(), (std::countr_one(leaf) + 2) * Hash::kSize) << "leaf " << leaf;
+    EXPECT_EQ(record->substr(0, Hash::kSize), log_->LeafHashAt(leaf - 1).value().str());
+    EXPECT_EQ(record->substr(Hash::kSize, Hash::kSize), log_->LeafHashAt(leaf).value().str());
+    EXPECT_EQ(record->substr(Hash::kSize, Hash::kSize),
+              merkle::LeafHash(log_->Entry(leaf).value()).str());
+  }
+  // The level-2 node over entries 4-7 sits in slot 3 of record 7.
+  std::string key;
+  AppendBigEndian64(&key, 7);
+  std::string record = store_->Get(nodes_cf, key).value().value();
+  Hash level1_left = merkle::NodeHash(log_->LeafHashAt(4).value(), log_->LeafHashAt(5).value());
+  Hash level1_right = merkle::NodeHash(log_->LeafHashAt(6).value(), log_->LeafHashAt(7).value());
+  EXPECT_EQ(record.substr(2 * Hash::kSize, Hash::kSize), level1_right.str());
+  EXPECT_EQ(record.substr(3 * Hash::kSize, Hash::kSize),
+            merkle::NodeHash(level1_left, level1_right).str());
+}
+
 TEST_F(MerkleLogTest, OpenRefusesBrokenChainLinkAtTheHead) {
   AppendEntries(*log_, 10);
   // A well-formed entry 9 whose prev_hash is wrong, with matching leaf node.
@@ -202,7 +244,7 @@ TEST_F(MerkleLogTest, OpenRefusesBrokenChainLinkAtTheHead) {
   std::string key;
   AppendBigEndian64(&key, 9);
   std::string record = store_->Get(nodes_cf, key).value().value();
-  record.replace(0, Hash::kSize, merkle::LeafHash(forged).view());
+  record.replace(Hash::kSize, Hash::kSize, merkle::LeafHash(forged).view());  // slot 1: leaf 9
   Corrupt("log.tree", 9, record);
   Status s = ReopenStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
@@ -215,7 +257,7 @@ TEST_F(MerkleLogTest, OpenRefusesChangedMerkleNode) {
   AppendBigEndian64(&key, 15);
   auto nodes_cf = store_->Column("log.tree").value();
   std::string record = store_->Get(nodes_cf, key).value().value();
-  record[Hash::kSize * 4] ^= 0x40;  // the level-4 node, which is the root
+  record[Hash::kSize * 5] ^= 0x40;  // slot 5: the level-4 node, which is the root
   Corrupt("log.tree", 15, record);
   EXPECT_EQ(ReopenStatus().code(), StatusCode::kDataLoss);
 }

@@ -1,6 +1,7 @@
 // Checks the stored log column by column, independently of MerkleLog:
 // every entry's position, index and prev_hash link, and every Merkle node
-// record (column "log.tree") against a tree rebuilt from the entry bytes.
+// record (column "log.tree", layout in ledger/tree_record.h) against a tree
+// rebuilt from the entry bytes.
 //
 // The caller feeds the positions 0, 1, 2, ... in order, from a scan of
 // "log.entries". Each problem is reported once, where it is: a changed
@@ -29,14 +30,19 @@ class LogChecker {
   LogChecker(Findings& findings, uint64_t checkpoint_size)
       : findings_(findings), checkpoint_size_(checkpoint_size) {}
 
+  // In both calls, `tree_record` is the "log.tree" record holding the leaf
+  // hash of position `index`: the record of its pair, keyed by `index | 1`
+  // (ledger/tree_record.h), or nullopt if there is none.
+
   // Position `index` has no entry (already reported by the caller). Its
   // stored leaf node, if any, stands in for it so later checks still line up.
   void Missing(uint64_t index, const std::optional<std::string>& tree_record);
 
-  // Checks the entry stored at position `index` and the node record stored
-  // with it. Returns false (after reporting) if the entry itself is unsound:
-  // it does not decode, carries another index, does not link to the entry
-  // before, or does not match its stored leaf node.
+  // Checks the entry stored at position `index` and its stored leaf hash,
+  // and, at an odd position, the rest of the node record. Returns false
+  // (after reporting) if the entry itself is unsound: it does not decode,
+  // carries another index, does not link to the entry before, or does not
+  // match its stored leaf node.
   bool Check(uint64_t index, std::string_view bytes, const std::optional<std::string>& tree_record);
 
   uint64_t size() const { return builder_.size(); }
@@ -52,6 +58,9 @@ class LogChecker {
   // returns false if the stored leaf node differs.
   bool Append(uint64_t index, const Hash& leaf, const std::optional<std::string>& tree_record,
               bool entry_reported);
+  // Reports a stored leaf node that is not the entry's leaf hash (unless
+  // the entry was already reported) and returns whether they match.
+  bool CompareLeaf(uint64_t index, const Hash& leaf, const Hash& stored, bool entry_reported);
   bool Bad(int level, uint64_t index) const { return bad_nodes_.contains({level, index}); }
 
   Findings& findings_;

@@ -128,7 +128,8 @@ Status LogAudit::ScanEntries() {
   uint64_t expected = 0;
   Status failed;
   auto tree_record = [&](uint64_t index) -> std::optional<std::string> {
-    StatusOr<std::optional<std::string>> record = store_.Get(tree_cf_, Be64Key(index));
+    // The record of the pair of leaves `index` belongs to (ledger/tree_record.h).
+    StatusOr<std::optional<std::string>> record = store_.Get(tree_cf_, Be64Key(index | 1));
     if (!record.ok()) failed = record.status();
     return record.ok() ? *record : std::nullopt;
   };
