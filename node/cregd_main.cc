@@ -26,7 +26,10 @@ answers every transaction it has taken before it exits.
 Options of run (defaults in brackets):
   --data DIR               data folder [./creg-data]
   --listen HOST:PORT       address to serve [127.0.0.1:7600]
-  --metrics HOST:PORT      serve Prometheus metrics there [off]
+  --tls-cert FILE          serve TLS with this certificate chain (PEM) [off]
+  --tls-key FILE           the certificate's private key (PEM); give both
+                           or neither [off: plain TCP]
+  --metrics HOST:PORT      serve Prometheus metrics there (plain HTTP) [off]
   --io-threads N           network threads [2]
   --verify-threads N       signature verification threads [one per core]
   --max-connections N      simultaneous connections [4096]
@@ -68,6 +71,8 @@ int Run(Args& args) {
   options.data_dir = args.Value("--data", options.data_dir);
   options.listen = args.Value("--listen", options.listen);
   options.metrics_listen = args.Value("--metrics", "");
+  options.tls_cert_file = args.Value("--tls-cert", "");
+  options.tls_key_file = args.Value("--tls-key", "");
   if (auto n = args.Number("--io-threads")) options.io_threads = static_cast<int>(*n);
   if (auto n = args.Number("--verify-threads"))
     options.pipeline.verify_threads = static_cast<int>(*n);
@@ -86,6 +91,10 @@ int Run(Args& args) {
   if (auto n = args.Number("--max-group")) options.pipeline.max_group = std::max<uint64_t>(1, *n);
   std::string level = args.Value("--log-level", "info");
   if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return Usage(options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
+                                               : "--tls-cert needs --tls-key FILE as well");
+  }
   if (level == "debug")
     SetLogLevel(LogLevel::kDebug);
   else if (level == "warn")
@@ -102,7 +111,8 @@ int Run(Args& args) {
   }
   std::ostringstream where;
   where << (*node)->endpoint();
-  LogInfo("serving on " + where.str() + " (verifier key " + (*node)->verifier_key() + ")");
+  LogInfo("serving on " + where.str() + ((*node)->tls() ? " with TLS" : "") + " (verifier key " +
+          (*node)->verifier_key() + ")");
   (*node)->Run();
   node->reset();
   LogInfo("stopped cleanly");

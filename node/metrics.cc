@@ -77,6 +77,9 @@ std::string Metrics::Render() {
           node_.counters.connections_refused.load());
   counter("creg_bad_frames_total", "Oversized or undecodable frames received.",
           node_.counters.bad_frames.load());
+  counter("creg_tls_handshakes_failed_total",
+          "TLS handshakes that failed or did not finish within the read timeout.",
+          node_.counters.tls_handshakes_failed.load());
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
   return out.str();
@@ -91,8 +94,11 @@ void MetricsServer::Start() {
 }
 
 void MetricsServer::Stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  // On the acceptor's strand, where the accept loop runs.
+  asio::post(acceptor_.get_executor(), [this] {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+  });
 }
 
 asio::awaitable<void> MetricsServer::AcceptLoop() {

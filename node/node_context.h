@@ -1,7 +1,10 @@
 // What every session of a running node shares.
 #pragma once
 
+#include <utility>  // before Asio (GCC 12, see DESIGN.md)
+
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -55,6 +58,7 @@ struct NodeCounters {
   std::atomic<uint64_t> connections_refused{0};
   std::atomic<uint64_t> bad_frames{0};
   std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> tls_handshakes_failed{0};
 };
 
 struct NodeContext {
@@ -67,6 +71,9 @@ struct NodeContext {
   NodeCounters counters;
   // Submit latency observer (microseconds), for metrics. May be empty.
   std::function<void(uint64_t micros)> observe_commit_latency;
+  // Every client connection speaks TLS with this context; null: plain TCP.
+  // Owned by the RegistryNode.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 }  // namespace creg

@@ -39,6 +39,12 @@ struct NodeOptions {
   // Responses queued for a client that does not read them; past this the
   // connection is closed. Default: 64 MiB.
   size_t max_write_queue_bytes = 64u << 20;
+  // TLS for every client connection: the node's certificate chain and its
+  // private key, PEM files (node/tls_context.h). Both or neither. Default:
+  // neither, plain TCP, so a loopback node and the demo need no
+  // certificate; a node reachable from other machines should set them.
+  std::string tls_cert_file;
+  std::string tls_key_file;
   // Serve Prometheus metrics here (HOST:PORT); empty = off. Default: off.
   std::string metrics_listen;
   // How long shutdown waits for clients to receive their last answers.

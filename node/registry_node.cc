@@ -10,6 +10,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
 #include "node/log.h"
+#include "node/tls_context.h"
 
 namespace creg {
 namespace {
@@ -102,6 +103,13 @@ Status InitRegistry(const InitOptions& options, std::ostream& out) {
 StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options) {
   auto node = std::unique_ptr<RegistryNode>(new RegistryNode());
   node->options_ = options;
+  if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+    return InvalidArgumentError("TLS needs both a certificate and its private key");
+  }
+  if (!options.tls_cert_file.empty()) {
+    CREG_ASSIGN_OR_RETURN(node->tls_context_,
+                          MakeServerTlsContext(options.tls_cert_file, options.tls_key_file));
+  }
   DataDir dir(options.data_dir);
   if (!std::filesystem::exists(dir.db_path())) {
     return NotFoundError("no registry in " + options.data_dir +
@@ -125,8 +133,15 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   CommitPipeline* pipeline = node->pipeline_.get();
   node->handler_->SetWriteState(
       [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
-  node->context_ = std::unique_ptr<NodeContext>(new NodeContext{
-      node->options_, *node->handler_, *node->pipeline_, node->registry_->log(), {}, {}, {}, {}});
+  node->context_ = std::unique_ptr<NodeContext>(new NodeContext{node->options_,
+                                                                *node->handler_,
+                                                                *node->pipeline_,
+                                                                node->registry_->log(),
+                                                                {},
+                                                                {},
+                                                                {},
+                                                                {},
+                                                                node->tls_context_.get()});
   NodeContext* context = node->context_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));

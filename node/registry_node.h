@@ -38,18 +38,22 @@ Status InitRegistry(const InitOptions& options, std::ostream& out);
 
 class RegistryNode {
  public:
-  // Opens the data folder and binds the listening socket.
+  // Loads the TLS certificate and key (if configured), opens the data folder
+  // and binds the listening socket. InvalidArgument naming the TLS file
+  // that cannot be used, before anything else is opened.
   static StatusOr<std::unique_ptr<RegistryNode>> Open(const NodeOptions& options);
   ~RegistryNode();
 
   Server::tcp::endpoint endpoint() const { return server_->endpoint(); }
   std::string verifier_key() const { return checkpointer_->VerifierKey(); }
+  bool tls() const { return tls_context_ != nullptr; }
   // Serves until SIGINT/SIGTERM, then drains.
   void Run() { server_->Run(); }
 
  private:
   RegistryNode() = default;
   NodeOptions options_;
+  std::unique_ptr<boost::asio::ssl::context> tls_context_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Checkpointer> checkpointer_;

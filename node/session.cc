@@ -1,5 +1,6 @@
 #include "node/session.h"
 
+#include "node/log.h"
 #include "node/node_context.h"
 #include "node/request_handler.h"
 
@@ -23,11 +24,11 @@ pb::Response ErrorFor(uint64_t id, std::string_view code, std::string message) {
 }  // namespace
 
 Session::Session(tcp::socket socket, NodeContext& node)
-    : socket_(std::move(socket)),
+    : stream_(std::move(socket), node.tls),
       node_(node),
       decoder_(node.options.max_frame_bytes),
-      write_signal_(socket_.get_executor()),
-      watchdog_(socket_.get_executor()) {
+      write_signal_(stream_.get_executor()),
+      watchdog_(stream_.get_executor()) {
   write_signal_.expires_at(Clock::time_point::max());
 }
 
@@ -35,49 +36,54 @@ Session::~Session() { node_.sessions.Remove(this); }
 
 void Session::Start() {
   auto self = shared_from_this();
-  deadline_ = Clock::now() + node_.options.idle_timeout;
+  // A TLS handshake is held to the read timeout, like a frame.
+  deadline_ =
+      Clock::now() + (stream_.tls() ? node_.options.read_timeout : node_.options.idle_timeout);
   asio::co_spawn(
-      socket_.get_executor(), [self] { return self->ReadLoop(); }, asio::detached);
+      stream_.get_executor(), [self] { return self->ReadLoop(); }, asio::detached);
   asio::co_spawn(
-      socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
+      stream_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
   asio::co_spawn(
-      socket_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
+      stream_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
 }
 
 void Session::StopReading() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
     self->reading_ = false;
-    boost::system::error_code ignored;
-    self->socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+    self->stream_.ShutdownReceive();
     self->MaybeCloseAfterDrain();
   });
 }
 
 void Session::RefuseAndClose(std::string why) {
   auto self = shared_from_this();
+  // The watchdog drops a client that never completes the TLS handshake.
+  deadline_ = Clock::now() + node_.options.read_timeout;
   asio::co_spawn(
-      socket_.get_executor(),
+      stream_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
+  asio::co_spawn(
+      stream_.get_executor(),
       [self, why = std::move(why)]() -> awaitable<void> {
-        std::string frame = EncodeFrame(ErrorFor(0, "RESOURCE_EXHAUSTED", why).SerializeAsString());
-        boost::system::error_code ec;
-        co_await asio::async_write(self->socket_, asio::buffer(frame),
-                                   asio::redirect_error(use_awaitable, ec));
+        if (co_await self->Handshake()) {
+          std::string frame =
+              EncodeFrame(ErrorFor(0, "RESOURCE_EXHAUSTED", why).SerializeAsString());
+          boost::system::error_code ec;
+          co_await self->stream_.WriteAll(asio::buffer(frame), ec);
+        }
         self->CloseNow();
       },
       asio::detached);
 }
 
 void Session::Close() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseNow(); });
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->CloseNow(); });
 }
 
 void Session::CloseNow() {
   if (closed_) return;
   closed_ = true;
   reading_ = false;
-  boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.Close();
   write_signal_.cancel();
   watchdog_.cancel();
   node_.sessions.Remove(this);
@@ -87,13 +93,24 @@ void Session::MaybeCloseAfterDrain() {
   if (!reading_ && in_flight_ == 0 && write_queue_.empty() && !writing_) CloseNow();
 }
 
+awaitable<bool> Session::Handshake() {
+  if (!stream_.tls()) co_return true;
+  boost::system::error_code ec;
+  co_await stream_.Handshake(ec);
+  if (!ec && !closed_) co_return true;
+  ++node_.counters.tls_handshakes_failed;
+  Log(LogLevel::kDebug, "TLS handshake failed: " + (closed_ ? "timed out" : ec.message()));
+  CloseNow();
+  co_return false;
+}
+
 awaitable<void> Session::ReadLoop() {
   std::array<char, 16 * 1024> buffer;
   try {
+    if (co_await Handshake()) deadline_ = Clock::now() + node_.options.idle_timeout;
     while (reading_) {
       boost::system::error_code ec;
-      size_t n = co_await socket_.async_read_some(asio::buffer(buffer),
-                                                  asio::redirect_error(use_awaitable, ec));
+      size_t n = co_await stream_.ReadSome(asio::buffer(buffer), ec);
       if (ec || n == 0) break;
       bool frame_started = decoder_.buffered() == 0;
       decoder_.Feed(std::string_view(buffer.data(), n));
@@ -158,7 +175,7 @@ void Session::Dispatch(pb::Request request) {
               self->node_.observe_commit_latency(static_cast<uint64_t>(micros.count()));
             }
             response.set_id(id);
-            asio::post(self->socket_.get_executor(), [self, response = std::move(response)] {
+            asio::post(self->stream_.get_executor(), [self, response = std::move(response)] {
               self->Send(response);
               self->Finish();
             });
@@ -173,7 +190,7 @@ void Session::Dispatch(pb::Request request) {
       auto self = shared_from_this();
       uint64_t start = request.subscribe().start();
       asio::co_spawn(
-          socket_.get_executor(), [self, id, start] { return self->Subscribe(id, start); },
+          stream_.get_executor(), [self, id, start] { return self->Subscribe(id, start); },
           asio::detached);
       return;
     }
@@ -211,13 +228,13 @@ awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
         Send(response);
         // Let a slow reader catch up before producing more.
         while (!closed_ && write_queue_bytes_ > node_.options.max_write_queue_bytes / 4) {
-          asio::steady_timer pause(socket_.get_executor(), std::chrono::milliseconds(20));
+          asio::steady_timer pause(stream_.get_executor(), std::chrono::milliseconds(20));
           co_await pause.async_wait(use_awaitable);
         }
         continue;
       }
       auto timer =
-          std::make_shared<HeadWatch::Timer>(socket_.get_executor(), std::chrono::seconds(1));
+          std::make_shared<HeadWatch::Timer>(stream_.get_executor(), std::chrono::seconds(1));
       node_.head_watch.Register(timer);
       if (node_.log.size() > next) continue;  // grew while registering
       boost::system::error_code ec;
@@ -263,8 +280,7 @@ awaitable<void> Session::WriteLoop() {
       }
       boost::system::error_code ec;
       writing_ = true;
-      co_await asio::async_write(socket_, asio::buffer(batch),
-                                 asio::redirect_error(use_awaitable, ec));
+      co_await stream_.WriteAll(asio::buffer(batch), ec);
       writing_ = false;
       write_queue_bytes_ =
           write_queue_bytes_ >= batch.size() ? write_queue_bytes_ - batch.size() : 0;

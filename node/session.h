@@ -1,6 +1,9 @@
 // Session: one client connection. Reads frames, answers reads through the
 // RequestHandler, hands submissions to the CommitPipeline, streams
 // subscriptions, and writes responses in whatever order they complete.
+// The connection is plain TCP, or TLS when the node has a TLS context
+// (NodeContext::tls); with TLS the handshake comes first and must finish
+// within the read timeout, or the connection is closed like an idle one.
 //
 // Everything a session does runs on its own strand; answers from pipeline
 // threads are posted onto it. Limits (frame size, in-flight requests,
@@ -19,6 +22,7 @@
 
 #include "creg/wire.pb.h"
 #include "node/frame.h"
+#include "node/session_stream.h"
 
 namespace creg {
 
@@ -40,10 +44,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void StopReading();
   // Closes the connection now. Thread-safe.
   void Close();
-  // Instead of Start: tells the client why it is refused and closes.
+  // Instead of Start: tells the client why it is refused (after the TLS
+  // handshake, if any) and closes.
   void RefuseAndClose(std::string why);
 
  private:
+  // False (and the connection closing) if the TLS handshake failed.
+  boost::asio::awaitable<bool> Handshake();
   boost::asio::awaitable<void> ReadLoop();
   boost::asio::awaitable<void> WriteLoop();
   boost::asio::awaitable<void> Watchdog();
@@ -55,7 +62,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void CloseNow();
   void MaybeCloseAfterDrain();
 
-  tcp::socket socket_;
+  SessionStream stream_;
   NodeContext& node_;
   FrameDecoder decoder_;
   boost::asio::steady_timer write_signal_;
@@ -67,7 +74,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = true;
   bool closed_ = false;
   bool writing_ = false;
-  // When the current frame must be complete, or the idle deadline.
+  // When the current frame (or the TLS handshake) must be complete, or the
+  // idle deadline.
   std::chrono::steady_clock::time_point deadline_;
 };
 

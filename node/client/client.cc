@@ -2,51 +2,128 @@
 
 #include <utility>  // before Asio (GCC 12, see DESIGN.md)
 
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <optional>
 
 #include "node/address.h"
+#include "node/tls_context.h"
 
 namespace creg {
 
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using boost::system::error_code;
 
+// Every operation runs asynchronously on a private io_context for at most
+// `timeout`, so a silent node cannot block a caller for ever; on timeout
+// the socket is closed and the connection is unusable.
 struct Client::Impl {
   asio::io_context io;
   tcp::socket socket{io};
+  std::unique_ptr<ssl::context> tls_context;
+  std::optional<ssl::stream<tcp::socket&>> tls;
+  std::chrono::milliseconds timeout{0};
+
+  // Runs `start(done)`, which begins one asynchronous operation whose
+  // handler calls done(ec, bytes). Returns its error, or timed_out.
+  template <typename Start>
+  error_code Run(Start start, size_t* bytes = nullptr) {
+    bool finished = false;
+    error_code result;
+    start([&](const error_code& ec, size_t n) {
+      finished = true;
+      result = ec;
+      if (bytes != nullptr) *bytes = n;
+    });
+    io.restart();
+    io.run_for(timeout);
+    if (finished) return result;
+    error_code ignored;
+    socket.close(ignored);  // cancels the operation
+    io.restart();
+    io.run();
+    return asio::error::timed_out;
+  }
 };
 
 Client::~Client() = default;
+
+bool Client::tls() const { return impl_->tls.has_value(); }
 
 StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address,
                                                   ClientOptions options) {
   CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));
   auto client = std::unique_ptr<Client>(new Client());
   client->impl_ = std::make_unique<Impl>();
+  Impl& impl = *client->impl_;
+  impl.timeout = options.timeout;
   client->address_ = address;
   client->decoder_ = FrameDecoder(options.max_frame_bytes);
-  boost::system::error_code ec;
-  tcp::resolver resolver(client->impl_->io);
+  if (!options.tls_ca_file.empty()) {
+    CREG_ASSIGN_OR_RETURN(impl.tls_context, MakeClientTlsContext(options.tls_ca_file));
+  }
+  error_code ec;
+  tcp::resolver resolver(impl.io);
   auto endpoints = resolver.resolve(host_port.first, std::to_string(host_port.second), ec);
   if (ec) return UnavailableError("cannot resolve " + address + ": " + ec.message());
-  asio::connect(client->impl_->socket, endpoints, ec);
+  ec = impl.Run([&](auto done) {
+    asio::async_connect(impl.socket, endpoints,
+                        [done](const error_code& e, const tcp::endpoint&) { done(e, 0); });
+  });
   if (ec) return UnavailableError("cannot connect to the node at " + address + ": " + ec.message());
-  client->impl_->socket.set_option(tcp::no_delay(true), ec);
-  timeval tv{};
-  tv.tv_sec = options.timeout.count() / 1000;
-  tv.tv_usec = (options.timeout.count() % 1000) * 1000;
-  int fd = client->impl_->socket.native_handle();
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  impl.socket.set_option(tcp::no_delay(true), ec);
+  if (impl.tls_context) {
+    CREG_RETURN_IF_ERROR(client->Handshake(host_port.first, options.tls_ca_file));
+  }
   return client;
 }
 
+Status Client::Handshake(const std::string& host, const std::string& ca_file) {
+  Impl& impl = *impl_;
+  impl.tls.emplace(impl.socket, *impl.tls_context);
+  SSL* native = impl.tls->native_handle();
+  CREG_RETURN_IF_ERROR(ExpectTlsPeerName(native, host));
+  error_code ec = impl.Run([&](auto done) {
+    impl.tls->async_handshake(ssl::stream_base::client,
+                              [done](const error_code& e) { done(e, 0); });
+  });
+  if (!ec) return OkStatus();
+  long verify = SSL_get_verify_result(native);
+  if (verify != X509_V_OK) {
+    return UnavailableError("TLS certificate verification failed for the node at " + address_ +
+                            ": " + X509_verify_cert_error_string(verify) +
+                            " (trusted certificates: " + ca_file + ")");
+  }
+  if (ec == asio::error::timed_out) {
+    return UnavailableError("the node at " + address_ +
+                            " did not complete the TLS handshake in time");
+  }
+  std::string why = ec == asio::error::eof || ec == ssl::error::stream_truncated
+                        ? "the node closed the connection"
+                        : ec.message();
+  return UnavailableError("TLS handshake with the node at " + address_ + " failed: " + why +
+                          " (does the node serve TLS?)");
+}
+
 Status Client::WriteAll(std::string_view bytes) {
-  boost::system::error_code ec;
-  asio::write(impl_->socket, asio::buffer(bytes.data(), bytes.size()), ec);
+  Impl& impl = *impl_;
+  error_code ec = impl.Run([&](auto done) {
+    auto buffer = asio::buffer(bytes.data(), bytes.size());
+    auto handler = [done](const error_code& e, size_t n) { done(e, n); };
+    if (impl.tls) {
+      asio::async_write(*impl.tls, buffer, handler);
+    } else {
+      asio::async_write(impl.socket, buffer, handler);
+    }
+  });
+  if (ec == asio::error::timed_out) {
+    return UnavailableError("the node at " + address_ + " did not take a request in time");
+  }
   if (ec) return UnavailableError("lost the connection to " + address_ + ": " + ec.message());
   return OkStatus();
 }
@@ -56,7 +133,18 @@ Status Client::Send(pb::Request& request) {
   return WriteAll(EncodeFrame(request.SerializeAsString()));
 }
 
+namespace {
+
+// The first bytes of a TLS record from a server: alert or handshake, then
+// major version 3.
+bool LooksLikeTls(std::string_view bytes) {
+  return bytes.size() >= 2 && (bytes[0] == 0x15 || bytes[0] == 0x16) && bytes[1] == 0x03;
+}
+
+}  // namespace
+
 StatusOr<pb::Response> Client::Receive() {
+  Impl& impl = *impl_;
   std::array<char, 64 * 1024> buffer;
   for (;;) {
     CREG_ASSIGN_OR_RETURN(std::optional<std::string> frame, decoder_.Next());
@@ -66,16 +154,35 @@ StatusOr<pb::Response> Client::Receive() {
         return InvalidArgumentError("the node sent an undecodable response");
       return response;
     }
-    boost::system::error_code ec;
-    size_t n = impl_->socket.read_some(asio::buffer(buffer), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    size_t n = 0;
+    error_code ec = impl.Run(
+        [&](auto done) {
+          auto handler = [done](const error_code& e, size_t count) { done(e, count); };
+          if (impl.tls) {
+            impl.tls->async_read_some(asio::buffer(buffer), handler);
+          } else {
+            impl.socket.async_read_some(asio::buffer(buffer), handler);
+          }
+        },
+        &n);
+    if (ec == asio::error::timed_out) {
       return UnavailableError("the node at " + address_ + " did not answer in time");
     }
     if (ec) {
-      std::string why = ec == asio::error::eof ? "the node closed the connection" : ec.message();
+      bool closed = ec == asio::error::eof || ec == ssl::error::stream_truncated;
+      std::string why = closed ? "the node closed the connection" : ec.message();
+      if (closed && !received_any_ && !impl.tls) {
+        why += " without answering (a node that serves TLS does this to plain connections)";
+      }
       return UnavailableError("lost the connection to " + address_ + ": " + why);
     }
-    decoder_.Feed(std::string_view(buffer.data(), n));
+    std::string_view bytes(buffer.data(), n);
+    if (!received_any_ && !impl.tls && LooksLikeTls(bytes)) {
+      return UnavailableError("the node at " + address_ +
+                              " answered with TLS; connect with TLS (--tls-ca FILE)");
+    }
+    received_any_ = true;
+    decoder_.Feed(bytes);
   }
 }
 

@@ -1,11 +1,15 @@
 // Client: a connection to a registry node, speaking the framed protobuf
-// protocol (docs/protocol.md) over a blocking socket.
+// protocol (docs/protocol.md) over a blocking socket, in plain TCP or, with
+// ClientOptions::tls_ca_file, inside TLS.
 //
 // Call() sends one request and waits for its answer. For pipelining, Send()
 // several requests and Receive() their answers, which may come back in any
 // order (match them by id). Errors: Unavailable when the node cannot be
-// reached or the connection fails or times out; InvalidArgument for an
-// answer that does not decode. An Error response from the node is returned
+// reached, the connection fails or times out (a timed-out connection is
+// closed), or the TLS handshake fails (including a node certificate that
+// does not verify: the message then says "certificate verification
+// failed"); InvalidArgument for an answer that does not decode or a TLS CA
+// file that cannot be loaded. An Error response from the node is returned
 // as a Response, not as a Status, except by the typed helpers, which turn it
 // into a Status with the node's code and message.
 //
@@ -24,15 +28,22 @@
 namespace creg {
 
 struct ClientOptions {
-  // Default: 10 s for connecting and for each answer. Commits take
-  // milliseconds; a node that takes longer is in trouble.
+  // Default: 10 s for connecting, the TLS handshake, each write and each
+  // answer. Commits take milliseconds; a node that takes longer is in trouble.
   std::chrono::milliseconds timeout{10'000};
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
+  // Connect with TLS and trust the node only if its certificate chains to a
+  // certificate in this PEM file (the node's own self-signed certificate
+  // will do) and names the host of the address (its IP address when the
+  // address is one). Default: empty, plain TCP.
+  std::string tls_ca_file;
 };
 
 class Client {
  public:
-  // Connects to "HOST:PORT". Unavailable naming the address on failure.
+  // Connects to "HOST:PORT" (and completes the TLS handshake if asked).
+  // Unavailable naming the address on failure; InvalidArgument for a
+  // malformed address or an unusable TLS CA file.
   static StatusOr<std::unique_ptr<Client>> Connect(const std::string& address,
                                                    ClientOptions options = {});
   ~Client();
@@ -56,16 +67,19 @@ class Client {
   static Status StatusOfError(const pb::Error& error);
 
   const std::string& address() const { return address_; }
+  bool tls() const;
 
  private:
   Client() = default;
   Status WriteAll(std::string_view bytes);
+  Status Handshake(const std::string& host, const std::string& ca_file);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string address_;
   FrameDecoder decoder_;
   uint64_t next_id_ = 1;
+  bool received_any_ = false;
 };
 
 }  // namespace creg

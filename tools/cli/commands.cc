@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "node/cli/client_flags.h"
 #include "tools/cli/output.h"
 #include "tools/cli/records.h"
 
@@ -55,11 +56,11 @@ std::string CommandHelp(const Command& command) {
   if (command.options == Command::kOperator) {
     text += "  --data DIR        the local registry folder with the operator key [./creg-data]\n";
   }
-  text +=
-      "  --node HOST:PORT  the registry node [CREG_NODE, else 127.0.0.1:7600]\n"
-      "  --json            machine-readable output with stable field names\n"
-      "\nExit status: 0 done, 1 refused by the registry, 2 usage error, 3 cannot\n"
-      "reach the node, 4 local failure. docs/cli.md has every command and format.\n";
+  text += "  --node HOST:PORT  the registry node [CREG_NODE, else 127.0.0.1:7600]\n" +
+          std::string(kClientFlagsHelp) +
+          "  --json            machine-readable output with stable field names\n"
+          "\nExit status: 0 done, 1 refused by the registry, 2 usage error, 3 cannot\n"
+          "reach the node, 4 local failure. docs/cli.md has every command and format.\n";
   return text;
 }
 

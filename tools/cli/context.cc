@@ -12,6 +12,7 @@
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
+#include "node/cli/client_flags.h"
 
 namespace creg::cli {
 
@@ -24,6 +25,7 @@ Context::Context(std::string command, std::vector<std::string> words)
     : command_(std::move(command)), args_(std::move(words), BooleanFlags()) {
   json_ = args_.Flag("--json");
   node_ = args_.ValueOrEnv("--node", "CREG_NODE", kDefaultNode);
+  client_options_ = ReadClientFlags(args_);
 }
 
 void Context::ReadSignerFlags(bool operator_command) {
@@ -90,9 +92,14 @@ const Signer* Context::signer() {
 
 Client* Context::client() {
   if (client_) return client_.get();
-  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node_);
+  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node_, client_options_);
   if (!client.ok()) {
-    FailConnection(client.status());
+    if (client.status().code() == StatusCode::kInvalidArgument) {
+      // A malformed --node, or a --tls-ca file that cannot be used.
+      UsageError(client.status().message());
+    } else {
+      FailConnection(client.status());
+    }
     return nullptr;
   }
   client_ = std::move(client).value();
@@ -193,10 +200,16 @@ int Context::FailLocal(const Status& status, const std::string& hint) {
 }
 
 int Context::FailConnection(const Status& status) {
+  if (!client_options_.tls_ca_file.empty()) {
+    return Fail(kExitUnreachable, "UNREACHABLE", status.message(),
+                "Is cregd running at " + node_ +
+                    " with TLS, and does --tls-ca (or CREG_TLS_CA) name its certificate or the CA "
+                    "that signed it?");
+  }
   return Fail(kExitUnreachable, "UNREACHABLE", status.message(),
               "Is cregd running at " + node_ +
                   "? Start it with 'cregd run', or point creg at the node with --node HOST:PORT "
-                  "(or CREG_NODE).");
+                  "(or CREG_NODE); if it serves TLS, add --tls-ca FILE.");
 }
 
 int Context::FailRefused(const pb::Refused& refused) {

@@ -56,6 +56,8 @@ class Context {
   const std::string& command() const { return command_; }
   bool json() const { return json_; }
   const std::string& node() const { return node_; }
+  // How to connect (--tls-ca, CREG_TLS_CA; node/cli/client_flags.h).
+  const ClientOptions& client_options() const { return client_options_; }
   const std::vector<std::string>& positional() const { return args_.positional(); }
 
   // Reads --account/--key (and env CREG_ACCOUNT/CREG_KEY) before Finish().
@@ -102,6 +104,7 @@ class Context {
   Args args_;
   bool json_ = false;
   std::string node_;
+  ClientOptions client_options_;
   std::optional<std::string> signer_account_;
   std::optional<std::string> signer_key_path_;
   std::optional<Signer> signer_;

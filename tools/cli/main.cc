@@ -15,7 +15,7 @@ namespace {
 constexpr char kIntro[] =
     "creg - move, retire and look up carbon credits in a creg registry\n"
     "\n"
-    "Usage: creg COMMAND [ARGUMENTS] [--node HOST:PORT] [--json]\n"
+    "Usage: creg COMMAND [ARGUMENTS] [--node HOST:PORT] [--tls-ca FILE] [--json]\n"
     "       creg COMMAND --help      how to use one command\n"
     "\n"
     "Commands:\n";
@@ -24,6 +24,8 @@ constexpr char kOutro[] =
     "\n"
     "Environment:\n"
     "  CREG_NODE     the node, HOST:PORT (--node) [127.0.0.1:7600]\n"
+    "  CREG_TLS_CA   connect with TLS, trusting the certificates in this file\n"
+    "                (--tls-ca) [plain TCP]\n"
     "  CREG_ACCOUNT  the account that signs (--account)\n"
     "  CREG_KEY      that account's private key file (--key)\n"
     "\n"
