@@ -131,7 +131,8 @@ Status Store::Write(WriteBatch& batch) {
   if (options_.read_only)
     return FailedPreconditionError("database " + path_ + " is open read-only");
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync;
+  write_options.disableWAL = !options_.write_ahead_log;
+  write_options.sync = options_.sync && options_.write_ahead_log;
   return FromRocksDb(db_->Write(write_options, batch.rep_.get()), "write batch");
 }
 

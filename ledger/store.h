@@ -40,6 +40,11 @@ struct StoreOptions {
   // fsync the WAL on every Write(). Default: true; the durability contract
   // of the node depends on it. Only benchmarks of raw speed turn it off.
   bool sync = true;
+  // Write to RocksDB's write-ahead log. Default: true. Only a scratch
+  // database that is thrown away after a crash (the audit's replay) turns
+  // it off: writes then reach disk only when memtables are flushed, and
+  // `sync` is ignored.
+  bool write_ahead_log = true;
   // RocksDB memtable size. Default: 64 MiB; tests use tiny values so that
   // flush and compaction paths run.
   size_t write_buffer_size = 64 << 20;

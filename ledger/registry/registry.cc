@@ -228,18 +228,21 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
 }
 
 Status Registry::ReplayEntry(Group& group, std::string_view entry_bytes) {
+  return ReplayEntry(group, DecodeStoredEntry(entry_bytes));
+}
+
+Status Registry::ReplayEntry(Group& group, StoredEntry entry) {
   const uint64_t index = group.pending_.next_index();
-  StatusOr<pb::LogEntry> entry = DecodeLogEntry(entry_bytes);
-  if (!entry.ok())
-    return DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
-  auto prepared = PrepareTransaction(entry->signed_transaction());
-  if (auto* rejection = std::get_if<Rejection>(&prepared)) {
+  if (!entry.decoded.ok())
+    return DataLossError("entry " + std::to_string(index) + ": " + entry.decoded.message());
+  if (auto* rejection = std::get_if<Rejection>(&entry.tx)) {
     return DataLossError("entry " + std::to_string(index) +
                          ": stored transaction is refused: " + rejection->ToString());
   }
+  const std::string_view entry_bytes = entry.bytes;
   CREG_ASSIGN_OR_RETURN(Verdict verdict,
-                        ApplyAt(group, std::move(std::get<PreparedTransaction>(prepared)),
-                                entry->timestamp_micros(), &entry_bytes));
+                        ApplyAt(group, std::move(std::get<PreparedTransaction>(entry.tx)),
+                                entry.timestamp_micros, &entry_bytes));
   if (auto* rejection = std::get_if<Rejection>(&verdict)) {
     return DataLossError("entry " + std::to_string(index) +
                          ": stored transaction is refused: " + rejection->ToString());

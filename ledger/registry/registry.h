@@ -29,6 +29,7 @@
 #include "creg/state.pb.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/rule_code.h"
+#include "ledger/registry/stored_entry.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
@@ -111,6 +112,12 @@ class Registry {
   // original bytes are appended. DataLoss naming the index otherwise. This
   // is how a registry is rebuilt from its log and how an auditor checks it.
   Status ReplayEntry(Group& group, std::string_view entry_bytes);
+  // The same for an entry decoded ahead (DecodeStoredEntry), perhaps with
+  // its signature already checked (entry.tx's verified_with_key): the
+  // signature is checked here unless that key is the signer's current key,
+  // so a wrong or missing key costs a check, never a false acceptance.
+  // Same errors and messages as above.
+  Status ReplayEntry(Group& group, StoredEntry entry);
 
   // --- queries on committed state ---
   StatusOr<std::optional<pb::AccountRecord>> Account(std::string_view id) const;

@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "ledger/encoding.h"
+#include "ledger/log_entry.h"
+#include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/store.h"
 
@@ -104,6 +106,36 @@ std::unique_ptr<Store> OpenForDamage(const std::string& data_root) {
 }
 
 }  // namespace
+
+void RewriteLog(const std::string& from, const std::string& to,
+                const std::function<void(uint64_t index, pb::LogEntry& entry)>& edit) {
+  std::vector<std::string> entries;
+  {
+    std::unique_ptr<Store> source = OpenForDamage(from);
+    ASSERT_NE(source, nullptr);
+    Hash prev;  // zeros for entry 0
+    Status s = source->Scan(source->Column("log.entries").value(), "", "",
+                            [&](std::string_view, std::string_view bytes) {
+                              pb::LogEntry entry;
+                              EXPECT_TRUE(entry.ParseFromString(std::string(bytes)));
+                              edit(entries.size(), entry);
+                              entry.set_prev_hash(prev.str());
+                              entries.push_back(EncodeLogEntry(entry));
+                              prev = merkle::LeafHash(entries.back());
+                              return true;
+                            });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  std::filesystem::create_directories(to);
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.sync = false;
+  std::unique_ptr<Store> store = Store::Open(to + "/db", options, Registry::ColumnNames()).value();
+  ASSERT_TRUE(Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).ok());
+  std::unique_ptr<MerkleLog> log = MerkleLog::Open(store.get(), LogEntryLinkReader()).value();
+  StatusOr<TreeHead> head = log->Append(entries);
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+}
 
 std::optional<std::string> ReadRecord(const std::string& data_root, const std::string& column,
                                       const std::string& key) {

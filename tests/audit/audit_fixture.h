@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "creg/log.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/hash.h"
 #include "tests/support/registry_fixture.h"
@@ -63,6 +64,14 @@ class StoryData {
 
 // A copy of a closed data folder at `to`.
 void CopyDataDir(const std::string& from, const std::string& to);
+
+// A data folder `to` whose log is the log of the closed data folder `from`
+// with `edit` applied to each decoded entry, then re-chained (prev_hash)
+// and re-hashed (Merkle nodes, head): the hash checks pass, and only the
+// registry rules can find what `edit` changed. It holds the origin but no
+// other state record, and no checkpoint.
+void RewriteLog(const std::string& from, const std::string& to,
+                const std::function<void(uint64_t index, pb::LogEntry& entry)>& edit);
 
 // Records of the database at `data_root`/db, read and damaged through the
 // Store API. Each fails the test on storage errors.

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
+#include <thread>
 
 #include "ledger/data_dir.h"
 #include "ledger/registry/registry.h"
@@ -76,6 +77,11 @@ std::unique_ptr<Store> OpenDataReadOnly(const DataDir& dir, std::string_view com
     return nullptr;
   }
   return std::move(store).value();
+}
+
+size_t DefaultJobs() {
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<size_t>(cores);
 }
 
 }  // namespace creg::audit

@@ -13,6 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "node/client/client.h"
 
 namespace creg::audit {
 
@@ -61,8 +62,15 @@ int RunVerifyLog(const std::vector<std::string>& args);
 int RunConsistency(const std::vector<std::string>& args);
 int RunWatch(const std::vector<std::string>& args);
 
-// verify-log --node: the log served by the node at `address`.
-int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going);
+// verify-log --jobs: threads that check signatures ahead of the replay.
+inline constexpr uint64_t kMaxJobs = 256;
+// One per core (std::thread::hardware_concurrency), at least one.
+size_t DefaultJobs();
+
+// verify-log --node: the log served by the node at `address`, with
+// signatures checked on `jobs` threads.
+int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
+                    size_t jobs, const ClientOptions& client = {});
 
 // The usage text of each subcommand (also printed for usage errors).
 extern const char kVerifyCertUsage[];

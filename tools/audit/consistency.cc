@@ -8,6 +8,7 @@
 #include "ledger/merkle_log.h"
 #include "ledger/registry/registry.h"
 #include "node/cli/args.h"
+#include "node/cli/client_flags.h"
 #include "tools/audit/common.h"
 #include "tools/audit/remote.h"
 
@@ -15,15 +16,16 @@ namespace creg::audit {
 
 const char kConsistencyUsage[] =
     "usage: creg-audit consistency OLD NEW --data DIR --key VERIFIER_KEY\n"
-    "       creg-audit consistency OLD NEW --node HOST:PORT --key VERIFIER_KEY\n"
+    "       creg-audit consistency OLD NEW --node HOST:PORT [--tls-ca FILE] --key VERIFIER_KEY\n"
     "\n"
     "OLD and NEW are two checkpoint notes of one registry, for example one\n"
     "saved last month and one fetched today. Checks that both are signed by\n"
     "the trusted key, that the log in DIR agrees with NEW, and that the RFC 9162\n"
     "consistency proof from that log shows OLD's tree is a prefix of NEW's: the\n"
     "log only grew in between. With --node, the proof comes from a running\n"
-    "node instead of a data folder. A log that was rewritten, forked or shrank\n"
-    "is reported as such.\n";
+    "node instead of a data folder (over TLS with --tls-ca FILE, the node's\n"
+    "certificate or its CA; or CREG_TLS_CA). A log that was rewritten, forked\n"
+    "or shrank is reported as such.\n";
 
 namespace {
 
@@ -87,9 +89,9 @@ int CheckWithData(const std::string& data, const Checkpoint& old_cp, const Check
 }
 
 // The node at `address` proves OLD a prefix of NEW.
-int CheckWithNode(const std::string& address, const Checkpoint& old_cp, const Checkpoint& new_cp,
-                  const std::string& key_name) {
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address);
+int CheckWithNode(const std::string& address, const ClientOptions& client, const Checkpoint& old_cp,
+                  const Checkpoint& new_cp, const std::string& key_name) {
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client);
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old_cp.size, new_cp.size);
   if (!proof.ok()) {
@@ -128,6 +130,7 @@ int RunConsistency(const std::vector<std::string>& words) {
   }
   std::optional<std::string> data = args.Get("--data");
   std::optional<std::string> node = args.Get("--node");
+  ClientOptions client = ReadClientFlags(args);
   std::optional<std::string> key = args.Get("--key");
   Status parsed = args.Finish();
   if (!parsed.ok() || data.has_value() == node.has_value() || !key.has_value() ||
@@ -173,7 +176,7 @@ int RunConsistency(const std::vector<std::string>& words) {
                   "); keep both notes, they prove the registry signed two histories");
   }
 
-  return node.has_value() ? CheckWithNode(*node, old_cp, new_cp, verifier->name())
+  return node.has_value() ? CheckWithNode(*node, client, old_cp, new_cp, verifier->name())
                           : CheckWithData(*data, old_cp, new_cp, verifier->name());
 }
 

@@ -4,12 +4,20 @@
 //     expected: <hex>
 //     found:    <hex>
 //
-// Without --keep-going the first problem stops the run. Not thread-safe.
+// Without --keep-going the first problem stops the run.
+//
+// A check that runs ahead of another (the entry scan runs ahead of the
+// replay, which lags behind while signatures are checked on other threads)
+// holds its problems while it runs, so that they are printed, and counted,
+// after the problems of earlier entries: Hold(), the check, StopHolding();
+// then, if holds_any(), let the lagging check catch up and Release(). Not
+// thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace creg::audit {
 
@@ -25,6 +33,17 @@ class Findings {
   // Prints a line that is not a problem (e.g. a check that was skipped).
   void Note(const std::string& text);
 
+  // From now on, Add and Note keep what they are given instead of printing
+  // and counting it.
+  void Hold() { holding_ = true; }
+  // Add and Note print again; what was held stays held.
+  void StopHolding() { holding_ = false; }
+  // True when something is held.
+  bool holds_any() const { return !held_.empty(); }
+  // Stops holding and adds what was held, in order; if stop() is already
+  // true, a problem found earlier ends the run and what was held is dropped.
+  void Release();
+
   // Prints the last line, "VERIFIED: every check passed" or "FAILED: <n>
   // problems", and returns the exit code it stands for.
   int Verdict() const;
@@ -35,9 +54,16 @@ class Findings {
   bool keep_going() const { return keep_going_; }
 
  private:
+  struct Held {
+    bool problem;  // else a note, in `what`
+    std::string where, what, expected, found;
+  };
+
   std::ostream& out_;
   bool keep_going_;
   size_t count_ = 0;
+  bool holding_ = false;
+  std::vector<Held> held_;
 };
 
 }  // namespace creg::audit

@@ -37,6 +37,8 @@ constexpr char kUsage[] =
     "\n"
     "VERIFIER_KEY is the registry's checkpoint verifier key\n"
     "(\"<name>+<id>+<key>\") or a file holding it; get it out of band.\n"
+    "With --node, --tls-ca FILE (or CREG_TLS_CA) connects over TLS and trusts\n"
+    "the node only if its certificate chains to one in FILE.\n"
     "\n"
     "exit codes: 0 verified, 1 a check failed, 2 usage error, 3 an input could\n"
     "not be read. 'creg-audit COMMAND --help' describes each command; the audit\n"

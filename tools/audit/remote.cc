@@ -33,9 +33,9 @@ Status NotEntries(const pb::Response& response, uint64_t start) {
 
 }  // namespace
 
-StatusOr<RemoteLog> RemoteLog::Connect(const std::string& address) {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address));
-  return RemoteLog(address, std::move(client));
+StatusOr<RemoteLog> RemoteLog::Connect(const std::string& address, ClientOptions options) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
+  return RemoteLog(address, std::move(options), std::move(client));
 }
 
 StatusOr<std::string> RemoteLog::CheckpointNote() {
@@ -113,7 +113,7 @@ Status RemoteLog::PageEntries(uint64_t start, uint64_t end, const EntryVisitor& 
 
 Status RemoteLog::StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit) {
   if (start >= end) return OkStatus();
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> stream, Client::Connect(address_));
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> stream, Client::Connect(address_, options_));
   pb::Request request;
   request.mutable_subscribe()->set_start(start);
   CREG_RETURN_IF_ERROR(stream->Send(request));

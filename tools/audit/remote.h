@@ -28,8 +28,9 @@ using EntryVisitor = std::function<Status(uint64_t index, std::string_view bytes
 
 class RemoteLog {
  public:
-  // Connects to "HOST:PORT".
-  static StatusOr<RemoteLog> Connect(const std::string& address);
+  // Connects to "HOST:PORT" (with TLS if `options` say so; the stream of
+  // StreamEntries connects the same way).
+  static StatusOr<RemoteLog> Connect(const std::string& address, ClientOptions options = {});
 
   const std::string& address() const { return address_; }
 
@@ -45,10 +46,11 @@ class RemoteLog {
   Status StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit);
 
  private:
-  RemoteLog(std::string address, std::unique_ptr<Client> client)
-      : address_(std::move(address)), client_(std::move(client)) {}
+  RemoteLog(std::string address, ClientOptions options, std::unique_ptr<Client> client)
+      : address_(std::move(address)), options_(std::move(options)), client_(std::move(client)) {}
 
   std::string address_;
+  ClientOptions options_;
   std::unique_ptr<Client> client_;
 };
 

@@ -12,6 +12,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/transaction.h"
+#include "tools/audit/column_cursor.h"
 
 namespace creg::audit {
 
@@ -25,7 +26,10 @@ StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin) 
   replayer->dir_ = pattern;
   StoreOptions options;
   options.create_if_missing = true;
-  options.sync = false;  // Scratch data: a crash loses nothing of value.
+  // Scratch data, removed when the replay ends: a crash loses nothing of
+  // value, so neither fsyncs nor a write-ahead log.
+  options.sync = false;
+  options.write_ahead_log = false;
   options.block_cache_bytes = 32 << 20;
   CREG_ASSIGN_OR_RETURN(replayer->store_,
                         Store::Open(pattern + "/db", options, Registry::ColumnNames()));
@@ -44,9 +48,9 @@ Replayer::~Replayer() {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
-Status Replayer::Feed(std::string_view entry_bytes) {
+Status Replayer::Feed(StoredEntry entry) {
   if (!group_.has_value()) group_.emplace(registry_->BeginGroup());
-  CREG_RETURN_IF_ERROR(registry_->ReplayEntry(*group_, entry_bytes));
+  CREG_RETURN_IF_ERROR(registry_->ReplayEntry(*group_, std::move(entry)));
   if (group_->size() >= kGroupSize) return Flush();
   return OkStatus();
 }
@@ -58,14 +62,11 @@ Status Replayer::Flush() {
   return registry_->Commit(std::move(group)).status();
 }
 
-Status LogReplay::Feed(uint64_t index, std::string_view bytes) {
+Status LogReplay::Feed(uint64_t index, StoredEntry entry) {
   if (stopped_at_.has_value()) return OkStatus();
+  const PreparedTransaction* tx = entry.prepared();
   if (replayer_ == nullptr) {
-    StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
-    if (entry.ok()) {
-      auto tx = PrepareTransaction(entry->signed_transaction());
-      if (auto* prepared = std::get_if<PreparedTransaction>(&tx)) origin_ = prepared->body.origin();
-    }
+    if (tx != nullptr) origin_ = tx->body.origin();
     if (origin_.empty()) {
       findings_.Add("entry " + std::to_string(index),
                     "its transaction names no registry origin, so the log cannot be replayed");
@@ -74,10 +75,17 @@ Status LogReplay::Feed(uint64_t index, std::string_view bytes) {
     }
     CREG_ASSIGN_OR_RETURN(replayer_, Replayer::Create(origin_));
   }
-  Status s = replayer_->Feed(bytes);
+  // The replay consumes the transaction; keep what the totals need.
+  std::optional<pb::TransactionBody> counted;
+  pb::Effects effects;
+  if (tx != nullptr && Totals::Counts(tx->body)) {
+    counted = tx->body;
+    effects = entry.effects;
+  }
+  Status s = replayer_->Feed(std::move(entry));
   if (s.ok()) {
     ++replayed_;
-    totals_.Add(bytes);
+    if (counted.has_value()) totals_.Add(*counted, effects);
     return OkStatus();
   }
   // Anything but a refusal is the scratch registry failing, not the log.
@@ -142,7 +150,6 @@ StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findin
     CREG_ASSIGN_OR_RETURN(ColumnId stored_cf, stored.Column(column));
     CREG_ASSIGN_OR_RETURN(ColumnId replayed_cf, replayed.Column(column));
     size_t differences = 0;
-    Status failed;
     auto report = [&](std::string_view key, const std::optional<std::string>& want,
                       const std::optional<std::string>& got) {
       if (++differences <= limit) {
@@ -151,31 +158,25 @@ StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findin
                      ValueText(column, got));
       }
     };
-    // Records stored that the replay has not, or has otherwise.
-    Status scanned =
-        stored.Scan(stored_cf, "", "", [&](std::string_view key, std::string_view value) {
-          StatusOr<std::optional<std::string>> want = replayed.Get(replayed_cf, key);
-          if (!want.ok()) {
-            failed = want.status();
-            return false;
-          }
-          if (*want != value) report(key, *want, std::string(value));
-          return true;
-        });
-    CREG_RETURN_IF_ERROR(scanned);
-    CREG_RETURN_IF_ERROR(failed);
-    // Records the replay has that are not stored.
-    scanned = replayed.Scan(replayed_cf, "", "", [&](std::string_view key, std::string_view value) {
-      StatusOr<std::optional<std::string>> got = stored.Get(stored_cf, key);
-      if (!got.ok()) {
-        failed = got.status();
-        return false;
+    // Both columns in key order, in step: a record only one of them has,
+    // or that they hold otherwise, is a difference.
+    ColumnCursor have(stored, stored_cf), want(replayed, replayed_cf);
+    CREG_RETURN_IF_ERROR(have.Next());
+    CREG_RETURN_IF_ERROR(want.Next());
+    while (!have.done() || !want.done()) {
+      if (want.done() || (!have.done() && have.key() < want.key())) {
+        report(have.key(), std::nullopt, std::string(have.value()));
+        CREG_RETURN_IF_ERROR(have.Next());
+      } else if (have.done() || want.key() < have.key()) {
+        report(want.key(), std::string(want.value()), std::nullopt);
+        CREG_RETURN_IF_ERROR(want.Next());
+      } else {
+        if (have.value() != want.value())
+          report(have.key(), std::string(want.value()), std::string(have.value()));
+        CREG_RETURN_IF_ERROR(have.Next());
+        CREG_RETURN_IF_ERROR(want.Next());
       }
-      if (!got->has_value()) report(key, std::string(value), std::nullopt);
-      return true;
-    });
-    CREG_RETURN_IF_ERROR(scanned);
-    CREG_RETURN_IF_ERROR(failed);
+    }
     if (differences > limit) {
       findings.Note(std::to_string(differences - limit) + " more differences in " + column +
                     " are not listed");

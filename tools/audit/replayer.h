@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "ledger/registry/registry.h"
+#include "ledger/registry/stored_entry.h"
 #include "ledger/store.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/totals.h"
@@ -32,9 +33,10 @@ class Replayer {
   Replayer(const Replayer&) = delete;
   Replayer& operator=(const Replayer&) = delete;
 
-  // Replays the next entry. DataLoss naming the entry when the rules refuse
-  // it or resolve other effects; other errors are scratch storage failures.
-  Status Feed(std::string_view entry_bytes);
+  // Replays the next entry (see Registry::ReplayEntry for one decoded
+  // ahead). DataLoss naming the entry when the rules refuse it or resolve
+  // other effects; other errors are scratch storage failures.
+  Status Feed(StoredEntry entry);
   // Commits what is pending. Call before reading the state.
   Status Flush();
 
@@ -59,9 +61,10 @@ class LogReplay {
  public:
   explicit LogReplay(Findings& findings) : findings_(findings) {}
 
-  // Replays the entry at `index`, which must decode. Errors are failures of
-  // the scratch registry, not of the log (a refusal is a finding).
-  Status Feed(uint64_t index, std::string_view bytes);
+  // Replays the entry at `index` (decoded by DecodeStoredEntry, its
+  // signature perhaps checked already). Errors are failures of the scratch
+  // registry, not of the log (a refusal is a finding).
+  Status Feed(uint64_t index, StoredEntry entry);
   // Ends the replay before `index`: that entry could not be checked.
   void StopAt(uint64_t index) {
     if (!stopped_at_.has_value()) stopped_at_ = index;

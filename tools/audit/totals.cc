@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <iomanip>
 #include <ostream>
-#include <variant>
-
-#include "ledger/log_entry.h"
-#include "ledger/registry/transaction.h"
 
 namespace creg::audit {
 
-void Totals::Add(std::string_view entry_bytes) {
-  StatusOr<pb::LogEntry> entry = DecodeLogEntry(entry_bytes);
-  if (!entry.ok()) return;
-  auto prepared = PrepareTransaction(entry->signed_transaction());
-  auto* tx = std::get_if<PreparedTransaction>(&prepared);
-  if (tx == nullptr) return;
-  const pb::TransactionBody& body = tx->body;
-  const pb::Effects& effects = entry->effects();
+bool Totals::Counts(const pb::TransactionBody& body) {
+  return body.has_issue() || body.has_retire() || body.has_cancel();
+}
+
+void Totals::Add(const pb::TransactionBody& body, const pb::Effects& effects) {
   if (body.has_issue()) {
     Key key{body.issue().project_id(), body.issue().vintage_start(), body.issue().vintage_end()};
     batches_[effects.batch()] = key;

@@ -7,16 +7,20 @@
 #include <iosfwd>
 #include <map>
 #include <string>
-#include <string_view>
 #include <tuple>
+
+#include "creg/effects.pb.h"
+#include "creg/transaction.pb.h"
 
 namespace creg::audit {
 
 class Totals {
  public:
-  // Adds one replayed entry (its stored bytes; entries that do not decode
-  // are ignored, since the replay has refused them already).
-  void Add(std::string_view entry_bytes);
+  // True if entries with this transaction count in the totals (issue,
+  // retire, cancel); Add may skip the others.
+  static bool Counts(const pb::TransactionBody& body);
+  // Adds one replayed entry: its transaction and the effects stored with it.
+  void Add(const pb::TransactionBody& body, const pb::Effects& effects);
   // Prints the table, one row per (project, vintage) and a total row.
   void Print(std::ostream& out) const;
 

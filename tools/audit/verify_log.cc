@@ -1,24 +1,29 @@
-// creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]
+// creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going] [--jobs N]
 // (the --node mode is in verify_log_remote.cc)
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/registry/registry.h"
 #include "node/cli/args.h"
+#include "node/cli/client_flags.h"
 #include "tools/audit/common.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
+#include "tools/audit/log_scan.h"
 #include "tools/audit/progress.h"
+#include "tools/audit/replay_pipeline.h"
 #include "tools/audit/replayer.h"
 
 namespace creg::audit {
 
 const char kVerifyLogUsage[] =
-    "usage: creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going]\n"
-    "       creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going]\n"
+    "usage: creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going] [--jobs N]\n"
+    "       creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going] [--jobs N]\n"
+    "                             [--tls-ca FILE]\n"
     "\n"
     "Audits a whole registry data folder, read-only (safe while the node runs):\n"
     "every entry's hash chain link and Merkle node, the stored head, the signed\n"
@@ -32,13 +37,15 @@ const char kVerifyLogUsage[] =
     "stream, up to its latest checkpoint): every entry's hash chain link, the\n"
     "tree rebuilt from them against the signed checkpoint's root, and the replay\n"
     "through the rules. A node holds no stored state the audit can compare, so\n"
-    "the replayed state is only reported.\n";
+    "the replayed state is only reported.\n"
+    "\n"
+    "--jobs N: threads that check transaction signatures ahead of the replay\n"
+    "(default: one per core). Every signature is still checked against the key\n"
+    "its signer held at that entry.\n";
 
 namespace {
 
 constexpr std::string_view kCommand = "verify-log";
-// Missing entries the tree is lined up across; a larger gap ends the scan.
-constexpr uint64_t kMaxGap = uint64_t{1} << 20;
 
 std::string Be64Key(uint64_t index) {
   std::string key;
@@ -48,8 +55,8 @@ std::string Be64Key(uint64_t index) {
 
 class LogAudit {
  public:
-  LogAudit(DataDir dir, Store& store, Findings& findings)
-      : dir_(std::move(dir)), store_(store), findings_(findings) {}
+  LogAudit(DataDir dir, Store& store, Findings& findings, size_t jobs)
+      : dir_(std::move(dir)), store_(store), findings_(findings), replay_(findings, jobs) {}
 
   // Runs every check; an error is a failure to read (exit 3).
   Status Run(const std::optional<NoteVerifier>& verifier, const std::string& key_source);
@@ -70,8 +77,7 @@ class LogAudit {
   std::optional<TreeHead> stored_head_;
   std::optional<Checkpoint> checkpoint_;
   std::string checkpoint_key_;
-  LogReplay replay_{findings_};
-  Status replay_error_;
+  ReplayPipeline replay_;
   bool gave_up_ = false;         // the scan could not go on
   bool head_malformed_ = false;  // already reported
   std::optional<Hash> digest_;
@@ -125,51 +131,12 @@ void LogAudit::CheckCheckpointSignature(const std::optional<NoteVerifier>& verif
 
 Status LogAudit::ScanEntries() {
   Progress progress(stored_head_.has_value() ? stored_head_->size : 0);
-  uint64_t expected = 0;
-  Status failed;
-  auto tree_record = [&](uint64_t index) -> std::optional<std::string> {
-    // The record of the pair of leaves `index` belongs to (ledger/tree_record.h).
-    StatusOr<std::optional<std::string>> record = store_.Get(tree_cf_, Be64Key(index | 1));
-    if (!record.ok()) failed = record.status();
-    return record.ok() ? *record : std::nullopt;
-  };
-  Status scanned =
-      store_.Scan(entries_cf_, "", "", [&](std::string_view key, std::string_view value) {
-        if (key.size() != 8) {
-          findings_.Add("log.entries", "holds a key that is not an 8-byte index", "8 bytes",
-                        HexEncode(key));
-          return !findings_.stop();
-        }
-        uint64_t index = ReadBigEndian64(key);
-        if (index > expected) {
-          findings_.Add(
-              index - expected == 1
-                  ? "entry " + std::to_string(expected)
-                  : "entries " + std::to_string(expected) + "-" + std::to_string(index - 1),
-              "missing from log.entries (the next stored entry is " + std::to_string(index) + ")");
-          replay_.StopAt(expected);
-          if (index - expected > kMaxGap) {
-            findings_.Note("the gap is too large to line the tree up across; the scan stops here");
-            gave_up_ = true;
-            return false;
-          }
-          for (uint64_t i = expected; i < index && failed.ok(); ++i)
-            checker_->Missing(i, tree_record(i));
-          if (findings_.stop() || !failed.ok()) return false;
-        }
-        bool sound = checker_->Check(index, value, tree_record(index));
-        if (sound && replay_error_.ok()) {
-          replay_error_ = replay_.Feed(index, value);
-        } else if (!sound) {
-          replay_.StopAt(index);
-        }
-        expected = index + 1;
-        progress.Tick(expected);
-        return !findings_.stop() && failed.ok() && replay_error_.ok();
-      });
-  CREG_RETURN_IF_ERROR(scanned);
-  CREG_RETURN_IF_ERROR(failed);
-  return replay_error_;
+  CREG_ASSIGN_OR_RETURN(LogScanResult scanned,
+                        ScanLog(store_, *checker_, findings_, &replay_, progress));
+  gave_up_ = scanned.gave_up;
+  if (findings_.stop() || gave_up_) return OkStatus();
+  // Problems of the replay come before those of the head and checkpoint.
+  return replay_.Drain();
 }
 
 Status LogAudit::CheckHeadAndCheckpoint() {
@@ -199,9 +166,9 @@ Status LogAudit::CheckHeadAndCheckpoint() {
   }
   if (!checkpoint_.has_value()) return OkStatus();
   const Checkpoint& cp = *checkpoint_;
-  if (!replay_.origin().empty() && cp.origin != replay_.origin()) {
-    findings_.Add("checkpoint", "names another registry than the log's entries", replay_.origin(),
-                  cp.origin);
+  const std::string& origin = replay_.replay().origin();
+  if (!origin.empty() && cp.origin != origin) {
+    findings_.Add("checkpoint", "names another registry than the log's entries", origin, cp.origin);
   }
   if (cp.size > size) {
     findings_.Add("checkpoint",
@@ -242,16 +209,17 @@ Status LogAudit::CheckThroughRegistry() {
       }
     }
   }
-  if (replay_.replayer() == nullptr) return OkStatus();
-  CREG_RETURN_IF_ERROR(replay_.Flush());
-  if (replay_.stopped_at().has_value()) {
-    findings_.Note("the replay stopped at entry " + std::to_string(*replay_.stopped_at()) +
+  CREG_RETURN_IF_ERROR(replay_.Finish());
+  const LogReplay& replay = replay_.replay();
+  if (replay.replayer() == nullptr) return OkStatus();
+  if (replay.stopped_at().has_value()) {
+    findings_.Note("the replay stopped at entry " + std::to_string(*replay.stopped_at()) +
                    "; the state was not compared and the totals cover the entries before it");
     return OkStatus();
   }
   CREG_ASSIGN_OR_RETURN(size_t differences,
-                        CompareState(store_, replay_.replayer()->store(), findings_));
-  CREG_ASSIGN_OR_RETURN(Hash replayed, replay_.replayer()->registry().StateDigest());
+                        CompareState(store_, replay.replayer()->store(), findings_));
+  CREG_ASSIGN_OR_RETURN(Hash replayed, replay.replayer()->registry().StateDigest());
   if (stored.ok()) {
     CREG_ASSIGN_OR_RETURN(Hash digest, (*stored)->StateDigest());
     if (digest != replayed && differences == 0) {
@@ -271,15 +239,16 @@ void LogAudit::PrintSummary() const {
     std::cout << "checkpoint:   size " << checkpoint_->size << ", signed by " << checkpoint_key_
               << "\n";
   }
-  std::cout << "replayed:     " << replay_.replayed() << " entries through the registry rules\n";
+  const LogReplay& replay = replay_.replay();
+  std::cout << "replayed:     " << replay.replayed() << " entries through the registry rules\n";
   if (digest_.has_value())
     std::cout << "state digest: " << Hex(*digest_) << " (stored = replayed)\n";
   std::cout << "credits (t CO2e) by project and vintage";
-  if (replay_.stopped_at().has_value()) {
-    std::cout << ", of the first " << *replay_.stopped_at() << " entries only";
+  if (replay.stopped_at().has_value()) {
+    std::cout << ", of the first " << *replay.stopped_at() << " entries only";
   }
   std::cout << ":\n";
-  replay_.totals().Print(std::cout);
+  replay.totals().Print(std::cout);
 }
 
 }  // namespace
@@ -292,9 +261,13 @@ int RunVerifyLog(const std::vector<std::string>& words) {
   }
   std::optional<std::string> data = args.Get("--data");
   std::optional<std::string> node = args.Get("--node");
+  ClientOptions client = ReadClientFlags(args);
   std::optional<std::string> key = args.Get("--key");
   bool keep_going = args.Flag("--keep-going");
+  std::optional<uint64_t> jobs = args.Number("--jobs");
   Status parsed = args.Finish();
+  if (parsed.ok() && jobs.has_value() && (*jobs == 0 || *jobs > kMaxJobs))
+    parsed = InvalidArgumentError("--jobs must be 1 to " + std::to_string(kMaxJobs));
   if (!parsed.ok() || data.has_value() == node.has_value() || !args.positional().empty() ||
       (node.has_value() && !key.has_value())) {
     std::string why = !parsed.ok()                             ? parsed.message()
@@ -304,7 +277,8 @@ int RunVerifyLog(const std::vector<std::string>& words) {
                                                    : "--node needs --key";
     return Report(kCommand, kExitUsage, why + "\n" + kVerifyLogUsage);
   }
-  if (node.has_value()) return VerifyRemoteLog(*node, *key, keep_going);
+  const size_t threads = jobs.has_value() ? *jobs : DefaultJobs();
+  if (node.has_value()) return VerifyRemoteLog(*node, *key, keep_going, threads, client);
   DataDir dir(*data);
   std::optional<NoteVerifier> verifier;
   std::string key_source = "--key";
@@ -323,7 +297,7 @@ int RunVerifyLog(const std::vector<std::string>& words) {
   std::unique_ptr<Store> store = OpenDataReadOnly(dir, kCommand, &exit_code);
   if (store == nullptr) return exit_code;
   Findings findings(std::cout, keep_going);
-  LogAudit audit(dir, *store, findings);
+  LogAudit audit(dir, *store, findings, threads);
   Status ran = audit.Run(verifier, key_source);
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary();

@@ -1,4 +1,4 @@
-// creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going]
+// creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going] [--jobs N]
 #include <iostream>
 #include <optional>
 
@@ -8,6 +8,7 @@
 #include "tools/audit/log_checker.h"
 #include "tools/audit/progress.h"
 #include "tools/audit/remote.h"
+#include "tools/audit/replay_pipeline.h"
 #include "tools/audit/replayer.h"
 
 namespace creg::audit {
@@ -24,8 +25,12 @@ std::pair<std::string, std::string> Split(const std::string& message) {
 
 class RemoteAudit {
  public:
-  RemoteAudit(RemoteLog& remote, const Checkpoint& cp, Findings& findings)
-      : remote_(remote), cp_(cp), findings_(findings), chain_(cp.origin, false) {}
+  RemoteAudit(RemoteLog& remote, const Checkpoint& cp, Findings& findings, size_t jobs)
+      : remote_(remote),
+        cp_(cp),
+        findings_(findings),
+        chain_(cp.origin, false),
+        replay_(findings, jobs) {}
 
   // Streams and checks every entry up to the checkpoint; an error is a
   // failure to read (exit 3).
@@ -38,7 +43,7 @@ class RemoteAudit {
   Findings& findings_;
   // Signatures are checked by the replay, against the state it builds.
   EntryChain chain_;
-  LogReplay replay_{findings_};
+  ReplayPipeline replay_;
   std::optional<Hash> digest_;
 };
 
@@ -48,9 +53,10 @@ Status RemoteAudit::Run() {
   Status streamed = remote_.StreamEntries(0, cp_.size, [&](uint64_t index, std::string_view bytes) {
     Status problem = chain_.Append(bytes);
     if (!problem.ok()) {
+      // The replay lags behind: its problems with earlier entries come first.
+      CREG_RETURN_IF_ERROR(replay_.StopAt(index));
       auto [where, what] = Split(problem.message());
-      findings_.Add(where, what);
-      replay_.StopAt(index);
+      if (!findings_.stop()) findings_.Add(where, what);
     } else {
       CREG_RETURN_IF_ERROR(replay_.Feed(index, bytes));
     }
@@ -60,6 +66,8 @@ Status RemoteAudit::Run() {
   });
   if (stopped) return OkStatus();
   CREG_RETURN_IF_ERROR(streamed);
+  CREG_RETURN_IF_ERROR(replay_.Drain());
+  if (findings_.stop()) return OkStatus();
   if (chain_.root() != cp_.root) {
     findings_.Add("checkpoint",
                   "the root of the " + std::to_string(cp_.size) +
@@ -68,41 +76,44 @@ Status RemoteAudit::Run() {
                   cp_.root.ToBase64(), chain_.root().ToBase64());
     if (findings_.stop()) return OkStatus();
   }
-  CREG_RETURN_IF_ERROR(replay_.Flush());
-  if (replay_.stopped_at().has_value()) {
-    findings_.Note("the replay stopped at entry " + std::to_string(*replay_.stopped_at()) +
+  CREG_RETURN_IF_ERROR(replay_.Finish());
+  const LogReplay& replay = replay_.replay();
+  if (replay.stopped_at().has_value()) {
+    findings_.Note("the replay stopped at entry " + std::to_string(*replay.stopped_at()) +
                    "; the totals cover the entries before it");
-  } else if (replay_.replayer() != nullptr) {
-    CREG_ASSIGN_OR_RETURN(digest_, replay_.replayer()->registry().StateDigest());
+  } else if (replay.replayer() != nullptr) {
+    CREG_ASSIGN_OR_RETURN(digest_, replay.replayer()->registry().StateDigest());
   }
   return OkStatus();
 }
 
 void RemoteAudit::PrintSummary(const std::string& key_name) const {
   if (findings_.stop()) return;  // A partial summary would mislead.
+  const LogReplay& replay = replay_.replay();
   std::cout << "\nentries:      " << chain_.size() << " (root " << chain_.root().ToBase64() << ")\n"
             << "checkpoint:   size " << cp_.size << ", signed by " << key_name << " (--key)\n"
-            << "replayed:     " << replay_.replayed() << " entries through the registry rules\n";
+            << "replayed:     " << replay.replayed() << " entries through the registry rules\n";
   if (digest_.has_value()) {
     std::cout << "state digest: " << Hex(*digest_)
               << " (replayed; a node's stored state cannot be compared remotely)\n";
   }
   std::cout << "credits (t CO2e) by project and vintage";
-  if (replay_.stopped_at().has_value()) {
-    std::cout << ", of the first " << *replay_.stopped_at() << " entries only";
+  if (replay.stopped_at().has_value()) {
+    std::cout << ", of the first " << *replay.stopped_at() << " entries only";
   }
   std::cout << ":\n";
-  replay_.totals().Print(std::cout);
+  replay.totals().Print(std::cout);
 }
 
 }  // namespace
 
-int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going) {
+int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
+                    size_t jobs, const ClientOptions& client) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
   }
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address);
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client);
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::string> note = remote->CheckpointNote();
   if (!note.ok()) {
@@ -118,7 +129,7 @@ int VerifyRemoteLog(const std::string& address, const std::string& key, bool kee
   findings.Note("auditing the log of " + cp->origin + " served by " + address + " up to its " +
                 "checkpoint (" + std::to_string(cp->size) + " entries); a node holds no stored " +
                 "state to compare remotely, so the replayed state is reported, not compared");
-  RemoteAudit audit(*remote, *cp, findings);
+  RemoteAudit audit(*remote, *cp, findings, jobs);
   Status ran = audit.Run();
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary(verifier->name());

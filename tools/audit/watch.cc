@@ -6,6 +6,7 @@
 
 #include "ledger/merkle.h"
 #include "node/cli/args.h"
+#include "node/cli/client_flags.h"
 #include "tools/audit/common.h"
 #include "tools/audit/entry_chain.h"
 #include "tools/audit/progress.h"
@@ -15,7 +16,7 @@
 namespace creg::audit {
 
 const char kWatchUsage[] =
-    "usage: creg-audit watch --node HOST:PORT --state FILE --key VERIFIER_KEY\n"
+    "usage: creg-audit watch --node HOST:PORT [--tls-ca FILE] --state FILE --key VERIFIER_KEY\n"
     "\n"
     "Monitors a node's log; run it regularly (from cron, say). FILE keeps the\n"
     "last checkpoint this command verified. Each run fetches the node's newest\n"
@@ -27,7 +28,9 @@ const char kWatchUsage[] =
     "left as it was, and both checkpoints are kept next to it as evidence\n"
     "(FILE.evidence-<time>.old and .new). Without FILE, the whole log is\n"
     "verified from entry 0 and trusted as first seen (trust on first use).\n"
-    "verify-log --node also replays every entry through the registry rules.\n";
+    "verify-log --node also replays every entry through the registry rules.\n"
+    "With --tls-ca FILE (or CREG_TLS_CA) it connects over TLS and trusts the\n"
+    "node only if its certificate chains to one in FILE.\n";
 
 namespace {
 
@@ -93,6 +96,7 @@ int RunWatch(const std::vector<std::string>& words) {
     return kExitVerified;
   }
   std::optional<std::string> node = args.Get("--node");
+  ClientOptions client = ReadClientFlags(args);
   std::optional<std::string> state_path = args.Get("--state");
   std::optional<std::string> key = args.Get("--key");
   Status parsed = args.Finish();
@@ -119,7 +123,7 @@ int RunWatch(const std::vector<std::string>& words) {
     saved = std::move(*loaded);
   }
 
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(*node);
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(*node, client);
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::string> note = remote->CheckpointNote();
   if (!note.ok()) {

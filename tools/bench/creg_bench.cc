@@ -4,6 +4,7 @@
 //                        [--transactions N] [--window W] [--rate TPS]
 //   creg-bench proofs    --node ADDR [--connections C] [--requests N]
 //   creg-bench fill      --node ADDR --operator-key FILE --entries N
+//   creg-bench audit     [--entries N] [--data DIR] [--jobs J] [--repetitions R]
 //
 // Signing is done before the clock starts; what is measured is committed,
 // durable, signature-checked transactions per second and their latency.
@@ -22,8 +23,11 @@
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
 #include "node/cli/args.h"
+#include "node/cli/client_flags.h"
 #include "node/client/client.h"
+#include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
+#include "tools/bench/workload.h"
 
 namespace creg::bench {
 namespace {
@@ -43,93 +47,42 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
       Inclusion proof requests for random entries at the latest checkpoint.
   creg-bench fill --node HOST:PORT --operator-key FILE --entries N
       Grows the log to at least N entries (for the proofs benchmark).
+  creg-bench audit [--entries N] [--data DIR] [--jobs J] [--repetitions 3]
+      creg-audit verify-log --data DIR --jobs J in process, entries per
+      second, beside SHA-256, the hash-and-tree checks alone and Ed25519 on
+      one core measured in the same run. Makes DIR (default
+      /tmp/creg-audit-bench-N) with N signed transfers (default 1000000, or
+      $CREG_BENCH_AUDIT_ENTRIES) unless it holds a registry already. Needs
+      no node.
+
+Every command takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS,
+trusting the node only if its certificate chains to one in FILE.
 
 Every report starts with this machine's Ed25519 verification rate on one core.
 )";
 
-// Ed25519 verifications per second on this thread, over ~1 s.
-double MeasureVerifyRate() {
-  PrivateKey key = PrivateKey::Generate().value();
-  std::string message(200, 'm');
-  std::string signature = key.Sign(message);
-  PublicKey public_key = key.public_key();
-  uint64_t done = 0;
-  auto start = Clock::now();
-  while (Clock::now() - start < std::chrono::seconds(1)) {
-    for (int i = 0; i < 256; ++i) done += public_key.Verify(message, signature) ? 1 : 0;
-  }
-  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  return static_cast<double>(done) / seconds;
-}
-
 struct Setup {
   std::string address;
-  std::string origin;
-  std::string operator_id;
-  std::optional<PrivateKey> operator_key_slot;
-  std::string run_id;
-  const PrivateKey& operator_key() const { return *operator_key_slot; }
+  ClientOptions client;
+  Workload w;
 };
 
-Status Commit(Client& client, const std::string& tx) {
-  CREG_ASSIGN_OR_RETURN(pb::SubmitResponse answer, client.Submit(tx));
-  if (answer.has_refused())
-    return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
-  return OkStatus();
-}
-
-pb::TransactionBody Body(const Setup& s, const std::string& nonce) {
-  pb::TransactionBody body;
-  body.set_origin(s.origin);
-  body.set_nonce(s.run_id + "-" + nonce);
-  return body;
-}
-
-// Opens `holders` accounts, each holding `credits` credits of its own batch.
-// Returns their keys and batch numbers.
-StatusOr<std::vector<std::pair<PrivateKey, uint64_t>>> FundHolders(Setup& s, Client& client,
-                                                                   size_t holders,
-                                                                   uint64_t credits) {
-  std::vector<std::pair<PrivateKey, uint64_t>> out;
-  pb::TransactionBody project = Body(s, "project");
-  auto* reg = project.mutable_register_project();
-  reg->set_project_id("bench-" + s.run_id);
-  reg->set_name("Benchmark project");
-  reg->set_standard("VCS");
-  reg->set_methodology("BENCH");
-  reg->set_country("KE");
-  reg->set_proponent(s.operator_id);
-  CREG_RETURN_IF_ERROR(Commit(client, SignTransaction(project, s.operator_id, s.operator_key())));
-  for (size_t i = 0; i < holders; ++i) {
-    CREG_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
-    std::string id = "b" + s.run_id + "-h" + std::to_string(i);
-    pb::TransactionBody open = Body(s, "open-" + id);
-    open.mutable_open_account()->set_account_id(id);
-    open.mutable_open_account()->set_role(pb::ROLE_HOLDER);
-    open.mutable_open_account()->set_public_key(key.public_key().raw());
-    CREG_RETURN_IF_ERROR(Commit(client, SignTransaction(open, s.operator_id, s.operator_key())));
-    pb::TransactionBody issue = Body(s, "issue-" + id);
-    auto* op = issue.mutable_issue();
-    op->set_project_id("bench-" + s.run_id);
-    op->set_vintage_start("2025-01-01");
-    op->set_vintage_end("2025-12-31");
-    op->set_quantity(credits);
-    op->set_to_account(id);
-    op->set_verification_ref("VR-" + id);
-    CREG_ASSIGN_OR_RETURN(pb::SubmitResponse issued,
-                          client.Submit(SignTransaction(issue, s.operator_id, s.operator_key())));
-    if (!issued.has_committed())
-      return FailedPreconditionError("issuance refused: " + issued.refused().message());
-    out.emplace_back(std::move(key), issued.committed().effects().batch());
-  }
-  return out;
+// Submits through `client` and waits for the commit.
+Submit Through(Client& client) {
+  return [&client](const std::string& tx) -> StatusOr<pb::Effects> {
+    CREG_ASSIGN_OR_RETURN(pb::SubmitResponse answer, client.Submit(tx));
+    if (!answer.has_committed())
+      return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
+    return answer.committed().effects();
+  };
 }
 
 // One connection's load: submits `txs` keeping at most `window` unanswered,
 // optionally paced to `rate` per second. Adds latencies to `stats`.
-Status RunConnection(const std::string& address, const std::vector<std::string>& txs, size_t window,
-                     double rate, LatencyStats& stats, std::atomic<uint64_t>& committed) {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address));
+Status RunConnection(const std::string& address, const ClientOptions& options,
+                     const std::vector<std::string>& txs, size_t window, double rate,
+                     LatencyStats& stats, std::atomic<uint64_t>& committed) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
   std::unordered_map<uint64_t, Clock::time_point> sent_at;
   size_t next = 0, answered = 0;
   auto start = Clock::now();
@@ -164,8 +117,9 @@ Status RunConnection(const std::string& address, const std::vector<std::string>&
 int Transfers(Args& args, double verify_rate) {
   Setup s;
   s.address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
+  s.client = ReadClientFlags(args);
   std::string key_path = args.Value("--operator-key", "./creg-data/keys/operator.key");
-  s.operator_id = args.Value("--operator", "operator");
+  s.w.operator_id = args.Value("--operator", "operator");
   size_t connections = args.Number("--connections").value_or(8);
   size_t total = args.Number("--transactions").value_or(20'000);
   size_t window = args.Number("--window").value_or(64);
@@ -175,19 +129,19 @@ int Transfers(Args& args, double verify_rate) {
     return 2;
   }
   auto key = PrivateKey::LoadFile(key_path);
-  auto client = Client::Connect(s.address);
+  auto client = Client::Connect(s.address, s.client);
   if (!key.ok() || !client.ok()) {
     std::cerr << "creg-bench: " << (key.ok() ? client.status() : key.status()).message() << "\n";
     return 3;
   }
-  s.operator_key_slot.emplace(std::move(*key));
+  s.w.operator_key_slot.emplace(std::move(*key));
   auto status = (*client)->GetStatus();
   if (!status.ok()) return 3;
-  s.origin = status->origin();
-  s.run_id = std::to_string(NowMicros() % 100'000'000);
+  s.w.origin = status->origin();
+  s.w.run_id = std::to_string(NowMicros() % 100'000'000);
   size_t per_connection = (total + connections - 1) / connections;
   std::cout << "setting up " << connections << " holders...\n";
-  auto holders = FundHolders(s, **client, connections, per_connection + 10);
+  auto holders = FundHolders(s.w, Through(**client), connections, per_connection + 10);
   if (!holders.ok()) {
     std::cerr << "creg-bench: setup failed: " << holders.status().message() << "\n";
     return 1;
@@ -195,17 +149,7 @@ int Transfers(Args& args, double verify_rate) {
   std::cout << "signing " << per_connection * connections << " transfers...\n";
   std::vector<std::vector<std::string>> txs(connections);
   for (size_t c = 0; c < connections; ++c) {
-    const auto& [holder_key, batch] = (*holders)[c];
-    std::string from = "b" + s.run_id + "-h" + std::to_string(c);
-    std::string to = "b" + s.run_id + "-h" + std::to_string((c + 1) % connections);
-    for (size_t i = 0; i < per_connection; ++i) {
-      pb::TransactionBody body = Body(s, from + "-t" + std::to_string(i));
-      body.mutable_transfer()->set_from_account(from);
-      body.mutable_transfer()->set_to_account(connections > 1 ? to : s.operator_id);
-      body.mutable_transfer()->mutable_credits()->set_batch(batch);
-      body.mutable_transfer()->mutable_credits()->set_quantity(1);
-      txs[c].push_back(SignTransaction(body, from, holder_key));
-    }
+    for (size_t i = 0; i < per_connection; ++i) txs[c].push_back(SignTransfer(s.w, *holders, c, i));
   }
   std::cout << "submitting...\n";
   std::vector<LatencyStats> stats(connections);
@@ -214,8 +158,8 @@ int Transfers(Args& args, double verify_rate) {
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      Status st = RunConnection(s.address, txs[c], window, rate / static_cast<double>(connections),
-                                stats[c], committed);
+      Status st = RunConnection(s.address, s.client, txs[c], window,
+                                rate / static_cast<double>(connections), stats[c], committed);
       if (!st.ok()) std::cerr << "connection " << c << ": " << st.message() << "\n";
     });
   }
@@ -233,13 +177,14 @@ int Transfers(Args& args, double verify_rate) {
 
 int Proofs(Args& args, double) {
   std::string address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
+  ClientOptions options = ReadClientFlags(args);
   size_t connections = args.Number("--connections").value_or(8);
   size_t total = args.Number("--requests").value_or(20'000);
   if (Status st = args.Finish(); !st.ok()) {
     std::cerr << "creg-bench: " << st.message() << "\n";
     return 2;
   }
-  auto client = Client::Connect(address);
+  auto client = Client::Connect(address, options);
   if (!client.ok()) return 3;
   auto checkpoint = (*client)->GetCheckpoint();
   if (!checkpoint.ok()) return 3;
@@ -250,7 +195,7 @@ int Proofs(Args& args, double) {
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      auto conn = Client::Connect(address);
+      auto conn = Client::Connect(address, options);
       if (!conn.ok()) return;
       std::mt19937_64 rng(c + 1);
       for (size_t i = 0; i < total / connections; ++i) {
@@ -280,7 +225,8 @@ int Proofs(Args& args, double) {
 int Fill(Args& args, double verify_rate) {
   uint64_t entries = args.Number("--entries").value_or(1'000'000);
   std::string address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
-  auto client = Client::Connect(address);
+  ClientOptions options = ReadClientFlags(args);
+  auto client = Client::Connect(address, options);
   if (!client.ok()) return 3;
   auto status = (*client)->GetStatus();
   if (!status.ok()) return 3;
@@ -291,6 +237,10 @@ int Fill(Args& args, double verify_rate) {
   if (auto key = args.Get("--operator-key")) {
     words.push_back("--operator-key");
     words.push_back(*key);
+  }
+  if (!options.tls_ca_file.empty()) {
+    words.push_back("--tls-ca");
+    words.push_back(options.tls_ca_file);
   }
   if (Status st = args.Finish(); !st.ok()) {
     std::cerr << "creg-bench: " << st.message() << "\n";
@@ -311,6 +261,7 @@ int Main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
+  if (command == "audit") return RunAuditBench(args);
   double verify_rate = MeasureVerifyRate();
   std::cout << "Ed25519 verifications on one core (OpenSSL, in-process): "
             << static_cast<uint64_t>(verify_rate)

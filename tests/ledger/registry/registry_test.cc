@@ -183,6 +183,64 @@ TEST_F(RegistryTest, OriginMismatchOnOpenIsRefused) {
   EXPECT_EQ(Registry::Open(&store, options).status().code(), StatusCode::kInvalidArgument);
 }
 
+// An auditor decodes entries and checks signatures ahead of the replay
+// (DecodeStoredEntry, verified_with_key); the replay trusts a key checked
+// ahead only when it is the signer's current key.
+TEST_F(RegistryTest, ReplayOfEntriesDecodedAheadChecksSignaturesItWasNotGiven) {
+  SetUpIssued();
+  ASSERT_TRUE(IsAccepted(h_.TransferQuantity("developer", "organiser", 1, 5)));
+  const uint64_t transfer = h_.registry().log().size() - 1;
+  const Registry& source = h_.registry();
+
+  // The transfer signed instead by a key the developer never held, as a
+  // worker that guessed that key would have "verified" it.
+  PrivateKey stranger = PrivateKey::Generate().value();
+  pb::LogEntry forged;
+  ASSERT_TRUE(forged.ParseFromString(source.log().Entry(transfer).value()));
+  pb::SignedTransaction envelope;
+  ASSERT_TRUE(envelope.ParseFromString(forged.signed_transaction()));
+  pb::TransactionBody body;
+  ASSERT_TRUE(body.ParseFromString(envelope.body()));
+  forged.set_signed_transaction(SignTransaction(body, "developer", stranger));
+
+  creg::testing::TempDir replica_dir;
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.sync = false;
+  std::unique_ptr<Store> store =
+      Store::Open(replica_dir.Sub("audit"), options, Registry::ColumnNames()).value();
+  std::unique_ptr<Registry> audit =
+      Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+  Registry::Group replay = audit->BeginGroup();
+  for (uint64_t i = 0; i < transfer; ++i) {
+    StoredEntry entry = DecodeStoredEntry(source.log().Entry(i).value());
+    PreparedTransaction* tx = entry.prepared();
+    ASSERT_NE(tx, nullptr);
+    if (i % 2 == 0) {  // checked ahead with the right key: not checked again
+      const std::string& signer = tx->envelope.signer();
+      PublicKey key = h_.KeyOf(signer).public_key();
+      ASSERT_TRUE(VerifyTransactionSignature(*tx, key));
+    }
+    Status s = audit->ReplayEntry(replay, std::move(entry));
+    ASSERT_TRUE(s.ok()) << "entry " << i << ": " << s.ToString();
+  }
+  StoredEntry entry = DecodeStoredEntry(forged.SerializeAsString());
+  ASSERT_NE(entry.prepared(), nullptr);
+  ASSERT_TRUE(VerifyTransactionSignature(*entry.prepared(), stranger.public_key()));
+  Status s = audit->ReplayEntry(replay, std::move(entry));
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+  EXPECT_EQ(s.message(), "entry " + std::to_string(transfer) +
+                             ": stored transaction is refused: BAD_SIGNATURE: signature does not "
+                             "verify with the current key of account 'developer'");
+  // The genuine entry replays, checked here since nothing was checked ahead.
+  s = audit->ReplayEntry(replay, DecodeStoredEntry(source.log().Entry(transfer).value()));
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  // Bytes that do not decode are refused with the entry's index.
+  s = audit->ReplayEntry(replay, DecodeStoredEntry("not an entry"));
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), ::testing::StartsWith("entry " + std::to_string(transfer + 1) + ": "));
+}
+
 TEST_F(RegistryTest, SerialStringFormat) {
   pb::BatchRecord batch;
   batch.set_batch(7);

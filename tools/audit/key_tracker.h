@@ -1,0 +1,39 @@
+// Which key each account holds at each point of a log, as the log's
+// entries say: keys come from open_account entries and change with
+// rotate_key entries (the first entry, the operator opening its own
+// account, is signed with the key it carries).
+//
+// Fed every entry's transaction in log order, it names the key a
+// transaction's signer holds just before it, so signatures can be checked
+// on other threads ahead of the replay. It checks nothing itself and
+// believes every entry: a refused open_account or rotate_key still changes
+// its answer. That is sound because the replay (Registry::ReplayEntry)
+// re-checks any signature whose key is not the one the rules say the
+// signer holds; a wrong answer costs one more check, never a false
+// acceptance. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "ledger/keys.h"
+#include "ledger/registry/transaction.h"
+
+namespace creg::audit {
+
+class KeyTracker {
+ public:
+  // The key the signer of `tx` holds before `tx`, or nullopt when the log
+  // so far gives it none (an unknown account, or a malformed key).
+  std::optional<PublicKey> KeyBefore(const PreparedTransaction& tx) const;
+
+  // Takes in the key changes of `tx`, the next transaction of the log.
+  void Record(const PreparedTransaction& tx);
+
+ private:
+  // account id -> its key (nullopt: the log gives it bytes that are no key)
+  std::map<std::string, std::optional<PublicKey>, std::less<>> keys_;
+};
+
+}  // namespace creg::audit

@@ -1,0 +1,95 @@
+// The replay of verify-log (both modes) with every transaction's signature
+// checked on worker threads ahead of the sequential replay.
+//
+// Entries are fed in log order. For each one, a cheap sequential pass
+// decodes it and names the key its signer holds at that point by the log
+// (KeyTracker); the entries go to the workers in windows of kWindow, each
+// worker checks the signatures of a whole window, and the replay
+// (LogReplay, Registry::ReplayEntry) then applies the windows in order.
+// A signature a worker verified is not checked again when its key is the
+// one the rules say the signer holds; any other (a wrong key named ahead,
+// a signature that did not verify) is checked by the replay itself, which
+// reports a bad one at its entry with the same message as a sequential
+// replay. At most max_windows() windows are held at once, so memory is
+// bounded however long the log.
+//
+// Refusals are reported to `findings` as the replay reaches them, which
+// may be some windows after the entry was fed; call Drain() before
+// reporting a problem of a later entry so the output stays in log order.
+//
+// Not thread-safe: one thread feeds, drains and reads it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "ledger/keys.h"
+#include "ledger/registry/stored_entry.h"
+#include "tools/audit/findings.h"
+#include "tools/audit/key_tracker.h"
+#include "tools/audit/replayer.h"
+#include "tools/audit/worker_pool.h"
+
+namespace creg::audit {
+
+class ReplayPipeline {
+ public:
+  // Entries whose signatures one worker checks at a time.
+  static constexpr size_t kWindow = 256;
+
+  // Checks signatures on `jobs` worker threads (at least one).
+  ReplayPipeline(Findings& findings, size_t jobs);
+  // Waits for the workers; what was fed and not drained is not replayed.
+  ~ReplayPipeline();
+  ReplayPipeline(const ReplayPipeline&) = delete;
+  ReplayPipeline& operator=(const ReplayPipeline&) = delete;
+
+  // Queues the entry at `index` (the one after the last fed) for the
+  // replay. May replay earlier entries. Errors are failures of the scratch
+  // registry, not of the log.
+  Status Feed(uint64_t index, std::string_view bytes);
+  // Replays every entry fed so far.
+  Status Drain();
+  // Drains, then ends the replay before `index`: that entry could not be
+  // checked (LogReplay::StopAt).
+  Status StopAt(uint64_t index);
+  // Drains and commits: call before reading the replayed state.
+  Status Finish();
+
+  // The replay; complete up to the last entry fed only after Drain().
+  const LogReplay& replay() const { return replay_; }
+  size_t max_windows() const { return max_windows_; }
+
+ private:
+  struct Item {
+    uint64_t index = 0;
+    StoredEntry entry;
+    std::optional<PublicKey> key;  // the key its signer holds by the log, if any
+  };
+  struct Window {
+    std::vector<Item> items;
+    std::future<void> checked;
+  };
+
+  // Hands the entries gathered so far to a worker.
+  void Dispatch();
+  // Waits for the oldest window's signatures and replays it.
+  Status ReplayOldest();
+  static void CheckSignatures(Window& window);
+
+  KeyTracker keys_;
+  LogReplay replay_;
+  size_t max_windows_;
+  std::vector<Item> gathering_;
+  std::deque<std::unique_ptr<Window>> windows_;  // dispatched, oldest first
+  // Declared last: destroyed (its threads joined) before the windows they use.
+  WorkerPool pool_;
+};
+
+}  // namespace creg::audit

@@ -1,0 +1,201 @@
+#include "tools/bench/audit_bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/data_dir.h"
+#include "ledger/merkle.h"
+#include "ledger/registry/registry.h"
+#include "tools/audit/common.h"
+#include "tools/audit/findings.h"
+#include "tools/audit/log_checker.h"
+#include "tools/audit/log_scan.h"
+#include "tools/audit/progress.h"
+#include "tools/bench/audit_log.h"
+#include "tools/bench/workload.h"
+
+namespace creg::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Entry bytes hashed in memory for the SHA-256 reference.
+constexpr size_t kHashSample = 100'000;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string Rate(double per_second) {
+  std::ostringstream out;
+  if (per_second >= 1e6) {
+    out.precision(3);
+    out << per_second / 1e6 << "M/s";
+  } else {
+    out.precision(1);
+    out << std::fixed << per_second / 1e3 << "k/s";
+  }
+  return out.str();
+}
+
+StatusOr<std::unique_ptr<Store>> OpenReadOnly(const DataDir& dir) {
+  StoreOptions options;
+  options.read_only = true;
+  return Store::Open(dir.db_path(), options, Registry::ColumnNames());
+}
+
+StatusOr<uint64_t> LogSize(const DataDir& dir) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenReadOnly(dir));
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry, Registry::Open(store.get(), {}));
+  return registry->log().size();
+}
+
+// The bytes of the first `n` entries.
+StatusOr<std::vector<std::string>> SampleEntries(const DataDir& dir, size_t n) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenReadOnly(dir));
+  CREG_ASSIGN_OR_RETURN(ColumnId entries, store->Column("log.entries"));
+  std::vector<std::string> out;
+  CREG_RETURN_IF_ERROR(store->Scan(entries, "", "", [&](std::string_view, std::string_view value) {
+    out.emplace_back(value);
+    return out.size() < n;
+  }));
+  return out;
+}
+
+// Leaf hashes per second over `sample`, for about half a second.
+double HashRate(const std::vector<std::string>& sample) {
+  unsigned sink = 0;  // every hash is used, so none is optimized away
+  uint64_t done = 0;
+  auto start = Clock::now();
+  do {
+    for (const std::string& bytes : sample) sink += merkle::LeafHash(bytes).view()[0];
+    done += sample.size();
+  } while (Seconds(start) < 0.5);
+  double rate = static_cast<double>(done) / Seconds(start);
+  return rate + static_cast<double>(sink % 2) * 1e-9;
+}
+
+// The hash-and-tree checks alone: entries per second.
+StatusOr<double> TreeRate(const DataDir& dir, uint64_t size) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenReadOnly(dir));
+  std::ostringstream report;
+  audit::Findings findings(report, false);
+  audit::LogChecker checker(findings, size);
+  audit::Progress progress(size);
+  auto start = Clock::now();
+  CREG_RETURN_IF_ERROR(audit::ScanLog(*store, checker, findings, nullptr, progress).status());
+  double seconds = Seconds(start);
+  if (findings.count() != 0 || checker.size() != size)
+    return DataLossError("the hash-and-tree checks failed:\n" + report.str());
+  return static_cast<double>(size) / seconds;
+}
+
+struct EndToEnd {
+  double rate = 0;      // entries per second of wall time
+  double cpu_rate = 0;  // entries per CPU-second (all threads)
+};
+
+// verify-log --data DIR --jobs J in process, its report kept from stdout.
+StatusOr<EndToEnd> VerifyLogRate(const DataDir& dir, uint64_t size, size_t jobs) {
+  std::ostringstream report;
+  std::streambuf* stdout_buf = std::cout.rdbuf(report.rdbuf());
+  std::clock_t cpu_start = std::clock();
+  auto start = Clock::now();
+  int code = audit::RunVerifyLog({"--data", dir.root(), "--jobs", std::to_string(jobs)});
+  double seconds = Seconds(start);
+  double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  std::cout.rdbuf(stdout_buf);
+  if (code != audit::kExitVerified)
+    return DataLossError("verify-log did not verify the log:\n" + report.str());
+  return EndToEnd{static_cast<double>(size) / seconds, static_cast<double>(size) / cpu_seconds};
+}
+
+}  // namespace
+
+int RunAuditBench(Args& args) {
+  std::optional<uint64_t> entries_flag = args.Number("--entries");
+  const char* env = std::getenv("CREG_BENCH_AUDIT_ENTRIES");
+  uint64_t entries =
+      entries_flag.value_or(env != nullptr ? std::strtoull(env, nullptr, 10) : 1'000'000);
+  DataDir dir(args.Value("--data", "/tmp/creg-audit-bench-" + std::to_string(entries)));
+  size_t jobs = args.Number("--jobs").value_or(audit::DefaultJobs());
+  size_t repetitions = args.Number("--repetitions").value_or(3);
+  if (Status st = args.Finish(); !st.ok() || entries == 0 || jobs == 0 || repetitions == 0) {
+    std::cerr << "creg-bench audit: "
+              << (st.ok() ? "--entries, --jobs and --repetitions must be positive" : st.message())
+              << "\n";
+    return 2;
+  }
+  if (!std::filesystem::exists(dir.db_path())) {
+    std::cout << "making a log of " << entries << " signed transfers in " << dir.root() << "...\n";
+    auto start = Clock::now();
+    if (Status made = MakeAuditLog(dir, entries, audit::DefaultJobs()); !made.ok()) {
+      std::cerr << "creg-bench audit: cannot make the log: " << made.ToString() << "\n";
+      return 3;
+    }
+    std::cout << "made in " << static_cast<int>(Seconds(start)) << " s\n";
+  }
+  StatusOr<uint64_t> size = LogSize(dir);
+  StatusOr<std::vector<std::string>> sample =
+      size.ok() ? SampleEntries(dir, kHashSample)
+                : StatusOr<std::vector<std::string>>(size.status());
+  if (!sample.ok() || sample->empty()) {
+    std::cerr << "creg-bench audit: cannot read the log in " << dir.root() << ": "
+              << (sample.ok() ? "it is empty" : sample.status().ToString()) << "\n";
+    return 3;
+  }
+  size_t cores = std::min<size_t>(jobs, audit::DefaultJobs());
+  std::cout << "log: " << *size << " entries in " << dir.root() << "; verify-log --jobs " << jobs
+            << " on " << audit::DefaultJobs() << " cores\n";
+
+  std::vector<double> verify, hash, tree, e2e, e2e_cpu;
+  for (size_t r = 0; r < repetitions; ++r) {
+    verify.push_back(MeasureVerifyRate());
+    hash.push_back(HashRate(*sample));
+    StatusOr<double> tree_rate = TreeRate(dir, *size);
+    StatusOr<EndToEnd> end_to_end =
+        tree_rate.ok() ? VerifyLogRate(dir, *size, jobs) : StatusOr<EndToEnd>(tree_rate.status());
+    if (!end_to_end.ok()) {
+      std::cerr << "creg-bench audit: " << end_to_end.status().ToString() << "\n";
+      return 1;
+    }
+    tree.push_back(*tree_rate);
+    e2e.push_back(end_to_end->rate);
+    e2e_cpu.push_back(end_to_end->cpu_rate);
+    std::cout << "run " << r + 1 << ": verify-log " << Rate(e2e.back()) << " ("
+              << Rate(e2e_cpu.back()) << " per CPU-second), hash-and-tree " << Rate(tree.back())
+              << ", SHA-256 " << Rate(hash.back()) << ", Ed25519 verify on one core "
+              << Rate(verify.back()) << "\n";
+  }
+  const double v = Median(verify), e = Median(e2e), t = Median(tree);
+  const double goal = 0.8 * static_cast<double>(cores) * v;
+  std::cout << "\nmedians of " << repetitions << " runs, " << *size << " entries:\n"
+            << "  Ed25519 verify, one core (OpenSSL)   " << Rate(v) << "\n"
+            << "  SHA-256 of the entry bytes           " << Rate(Median(hash)) << "\n"
+            << "  hash-and-tree checks alone           " << Rate(t)
+            << "  (goal >= 1M/s: " << (t >= 1e6 ? "met" : "not met") << ")\n"
+            << "  verify-log end to end, --jobs " << jobs << "      " << Rate(e) << "  ("
+            << Rate(Median(e2e_cpu)) << " per CPU-second)\n"
+            << "  per CPU-second / one core's signature checks: " << Median(e2e_cpu) / v
+            << "  (the share of its CPU time spent on them;\n"
+            << "    the ratio below reaches it when both cores are the audit's alone)\n"
+            << "  ratio to " << cores << " core" << (cores == 1 ? "" : "s")
+            << "' signature checks alone: " << e / (static_cast<double>(cores) * v)
+            << "  (goal >= 0.8, " << Rate(goal) << ": " << (e >= goal ? "met" : "not met") << ")\n";
+  return 0;
+}
+
+}  // namespace creg::bench

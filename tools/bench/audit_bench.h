@@ -1,0 +1,20 @@
+// creg-bench audit: the speed of `creg-audit verify-log --data` on a log of
+// N entries, beside the raw cost of its parts measured in the same run
+// (docs/benchmarks.md):
+//   - Ed25519 verifications per second on one core (OpenSSL, in process);
+//   - SHA-256 leaf hashes of the stored entry bytes per second;
+//   - the hash-and-tree checks alone (the LogChecker pass over the stored
+//     entries and Merkle node records, no replay), in entries per second;
+//   - verify-log end to end (in process, --jobs J), in entries per second,
+//     and its ratio to J cores' signature checks alone.
+// Each is repeated and the median printed.
+#pragma once
+
+#include "node/cli/args.h"
+
+namespace creg::bench {
+
+// Runs the benchmark with the words after "audit"; returns the exit code.
+int RunAuditBench(Args& args);
+
+}  // namespace creg::bench

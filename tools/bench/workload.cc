@@ -1,0 +1,82 @@
+#include "tools/bench/workload.h"
+
+#include <chrono>
+
+#include "ledger/registry/transaction.h"
+
+namespace creg::bench {
+
+double MeasureVerifyRate(double seconds) {
+  using Clock = std::chrono::steady_clock;
+  PrivateKey key = PrivateKey::Generate().value();
+  std::string message(200, 'm');
+  std::string signature = key.Sign(message);
+  PublicKey public_key = key.public_key();
+  uint64_t done = 0;
+  auto start = Clock::now();
+  auto until =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  while (Clock::now() < until) {
+    for (int i = 0; i < 256; ++i) done += public_key.Verify(message, signature) ? 1 : 0;
+  }
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(done) / elapsed;
+}
+
+pb::TransactionBody Workload::Body(const std::string& nonce) const {
+  pb::TransactionBody body;
+  body.set_origin(origin);
+  body.set_nonce(run_id + "-" + nonce);
+  return body;
+}
+
+std::string Workload::HolderId(size_t i) const { return "b" + run_id + "-h" + std::to_string(i); }
+
+StatusOr<std::vector<Holder>> FundHolders(const Workload& w, const Submit& submit, size_t holders,
+                                          uint64_t credits) {
+  std::vector<Holder> out;
+  pb::TransactionBody project = w.Body("project");
+  auto* reg = project.mutable_register_project();
+  reg->set_project_id("bench-" + w.run_id);
+  reg->set_name("Benchmark project");
+  reg->set_standard("VCS");
+  reg->set_methodology("BENCH");
+  reg->set_country("KE");
+  reg->set_proponent(w.operator_id);
+  CREG_RETURN_IF_ERROR(submit(SignTransaction(project, w.operator_id, w.operator_key())).status());
+  for (size_t i = 0; i < holders; ++i) {
+    CREG_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
+    std::string id = w.HolderId(i);
+    pb::TransactionBody open = w.Body("open-" + id);
+    open.mutable_open_account()->set_account_id(id);
+    open.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+    open.mutable_open_account()->set_public_key(key.public_key().raw());
+    CREG_RETURN_IF_ERROR(submit(SignTransaction(open, w.operator_id, w.operator_key())).status());
+    pb::TransactionBody issue = w.Body("issue-" + id);
+    auto* op = issue.mutable_issue();
+    op->set_project_id("bench-" + w.run_id);
+    op->set_vintage_start("2025-01-01");
+    op->set_vintage_end("2025-12-31");
+    op->set_quantity(credits);
+    op->set_to_account(id);
+    op->set_verification_ref("VR-" + id);
+    CREG_ASSIGN_OR_RETURN(pb::Effects issued,
+                          submit(SignTransaction(issue, w.operator_id, w.operator_key())));
+    out.push_back(Holder{std::move(key), issued.batch()});
+  }
+  return out;
+}
+
+std::string SignTransfer(const Workload& w, const std::vector<Holder>& holders, size_t from,
+                         uint64_t n) {
+  std::string from_id = w.HolderId(from);
+  pb::TransactionBody body = w.Body(from_id + "-t" + std::to_string(n));
+  body.mutable_transfer()->set_from_account(from_id);
+  body.mutable_transfer()->set_to_account(
+      holders.size() > 1 ? w.HolderId((from + 1) % holders.size()) : w.operator_id);
+  body.mutable_transfer()->mutable_credits()->set_batch(holders[from].batch);
+  body.mutable_transfer()->mutable_credits()->set_quantity(1);
+  return SignTransaction(body, from_id, holders[from].key);
+}
+
+}  // namespace creg::bench
