@@ -25,42 +25,44 @@ std::string EncodeLogEntry(const pb::LogEntry& entry) {
   return bytes;
 }
 
-EntryLinkReader LogEntryLinkReader() {
+StatusOr<EntryLink> ReadEntryLink(std::string_view entry_bytes) {
   // Reads only fields 1 (index) and 3 (prev_hash) and skips the rest: this
-  // runs for every appended entry, and a full parse would cost more than
-  // hashing it.
-  return [](std::string_view entry_bytes) -> StatusOr<EntryLink> {
-    using google::protobuf::internal::WireFormatLite;
-    google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(entry_bytes.data()),
-                                              static_cast<int>(entry_bytes.size()));
-    EntryLink link;
-    bool have_prev = false;
-    for (;;) {
-      uint32_t tag = in.ReadTag();
-      if (tag == 0) break;
-      int field = WireFormatLite::GetTagFieldNumber(tag);
-      auto type = WireFormatLite::GetTagWireType(tag);
-      if (field == 1 && type == WireFormatLite::WIRETYPE_VARINT) {
-        uint64_t index = 0;
-        if (!in.ReadVarint64(&index)) break;
-        link.index = index;
-      } else if (field == 3 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-        std::string prev;
-        if (!WireFormatLite::ReadBytes(&in, &prev)) break;
-        CREG_ASSIGN_OR_RETURN(link.prev_hash, Hash::FromBytes(prev));
-        have_prev = true;
-      } else if (!WireFormatLite::SkipField(&in, tag)) {
-        return InvalidArgumentError("entry bytes are not a LogEntry");
+  // runs for every appended and audited entry, and a full parse would cost
+  // more than hashing it.
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(entry_bytes.data()),
+                                            static_cast<int>(entry_bytes.size()));
+  auto not_an_entry = [] { return InvalidArgumentError("entry bytes are not a LogEntry"); };
+  EntryLink link;
+  bool have_prev = false;
+  for (;;) {
+    uint32_t tag = in.ReadTag();
+    if (tag == 0) break;
+    int field = WireFormatLite::GetTagFieldNumber(tag);
+    auto type = WireFormatLite::GetTagWireType(tag);
+    if (field == 1 && type == WireFormatLite::WIRETYPE_VARINT) {
+      if (!in.ReadVarint64(&link.index)) return not_an_entry();
+    } else if (field == 3 && type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length)) return not_an_entry();
+      if (length != Hash::kSize) {
+        return InvalidArgumentError("entry prev_hash has " + std::to_string(length) +
+                                    " bytes, want 32");
       }
+      if (!in.ReadRaw(link.prev_hash.data(), Hash::kSize)) return not_an_entry();
+      have_prev = true;
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return not_an_entry();
     }
-    if (!in.ConsumedEntireMessage() ||
-        in.CurrentPosition() != static_cast<int>(entry_bytes.size())) {
-      return InvalidArgumentError("entry bytes are not a LogEntry");
-    }
-    if (!have_prev) return InvalidArgumentError("entry has no prev_hash");
-    return link;
-  };
+  }
+  if (!in.ConsumedEntireMessage() || in.CurrentPosition() != static_cast<int>(entry_bytes.size())) {
+    return not_an_entry();
+  }
+  if (!have_prev) return InvalidArgumentError("entry has no prev_hash");
+  return link;
 }
+
+EntryLinkReader LogEntryLinkReader() { return ReadEntryLink; }
 
 int64_t NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(

@@ -23,7 +23,13 @@ StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes);
 // Serializes an entry for appending. The result is what gets stored.
 std::string EncodeLogEntry(const pb::LogEntry& entry);
 
-// The EntryLinkReader for LogEntry bytes, for MerkleLog::Open.
+// Reads the chain link (index and prev_hash) of LogEntry bytes without
+// decoding the rest: the other fields are only skipped, so their contents
+// are not checked. InvalidArgument if the bytes are not a LogEntry at the
+// top level or prev_hash is missing or not 32 bytes.
+StatusOr<EntryLink> ReadEntryLink(std::string_view entry_bytes);
+
+// The EntryLinkReader for LogEntry bytes (ReadEntryLink), for MerkleLog::Open.
 EntryLinkReader LogEntryLinkReader();
 
 // Current time in microseconds since the Unix epoch.

@@ -19,7 +19,7 @@ Hash SlotHash(std::string_view record, size_t slot) {
 
 std::string Hex(const Hash& hash) { return hash.ToHex(); }
 
-void LogChecker::Missing(uint64_t index, const std::optional<std::string>& tree_record) {
+void LogChecker::Missing(uint64_t index, std::optional<std::string_view> tree_record) {
   Hash leaf;
   bool have_leaf = tree_record.has_value() &&
                    tree_record->size() == tree_record::HashCount(index | 1) * Hash::kSize;
@@ -30,23 +30,23 @@ void LogChecker::Missing(uint64_t index, const std::optional<std::string>& tree_
 }
 
 bool LogChecker::Check(uint64_t index, std::string_view bytes,
-                       const std::optional<std::string>& tree_record) {
+                       std::optional<std::string_view> tree_record) {
   const Hash leaf = merkle::LeafHash(bytes);
   bool reported = true;
-  StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
-  if (!entry.ok()) {
-    findings_.Add(Entry(index), "stored bytes do not decode: " + entry.status().message());
-  } else if (entry->index() != index) {
+  StatusOr<EntryLink> link = ReadEntryLink(bytes);
+  if (!link.ok()) {
+    findings_.Add(Entry(index), "stored bytes do not decode: " + link.status().message());
+  } else if (link->index != index) {
     findings_.Add(Entry(index),
                   "the entry stored at position " + std::to_string(index) + " carries index " +
-                      std::to_string(entry->index()) + " (entries moved, swapped or rewritten)",
-                  std::to_string(index), std::to_string(entry->index()));
-  } else if (!prev_suspect_ && entry->prev_hash() != prev_leaf_.str()) {
+                      std::to_string(link->index) + " (entries moved, swapped or rewritten)",
+                  std::to_string(index), std::to_string(link->index));
+  } else if (!prev_suspect_ && link->prev_hash != prev_leaf_) {
     findings_.Add(Entry(index),
                   index == 0 ? "prev_hash of the first entry is not 32 zero bytes"
                              : "prev_hash does not name the leaf hash of entry " +
                                    std::to_string(index - 1) + " (the hash chain is broken)",
-                  Hex(prev_leaf_), HexEncode(entry->prev_hash()));
+                  Hex(prev_leaf_), Hex(link->prev_hash));
   } else {
     reported = false;
   }
@@ -58,7 +58,7 @@ bool LogChecker::Check(uint64_t index, std::string_view bytes,
 }
 
 bool LogChecker::Append(uint64_t index, const Hash& leaf,
-                        const std::optional<std::string>& tree_record, bool entry_reported) {
+                        std::optional<std::string_view> tree_record, bool entry_reported) {
   std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
   uint64_t size = builder_.size();
   if (std::has_single_bit(size) || size == checkpoint_size_) roots_[size] = builder_.Root();

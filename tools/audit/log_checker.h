@@ -32,18 +32,19 @@ class LogChecker {
 
   // In both calls, `tree_record` is the "log.tree" record holding the leaf
   // hash of position `index`: the record of its pair, keyed by `index | 1`
-  // (ledger/tree_record.h), or nullopt if there is none.
+  // (ledger/tree_record.h), or nullopt if there is none. It is only read
+  // during the call.
 
   // Position `index` has no entry (already reported by the caller). Its
   // stored leaf node, if any, stands in for it so later checks still line up.
-  void Missing(uint64_t index, const std::optional<std::string>& tree_record);
+  void Missing(uint64_t index, std::optional<std::string_view> tree_record);
 
   // Checks the entry stored at position `index` and its stored leaf hash,
   // and, at an odd position, the rest of the node record. Returns false
   // (after reporting) if the entry itself is unsound: it does not decode,
   // carries another index, does not link to the entry before, or does not
   // match its stored leaf node.
-  bool Check(uint64_t index, std::string_view bytes, const std::optional<std::string>& tree_record);
+  bool Check(uint64_t index, std::string_view bytes, std::optional<std::string_view> tree_record);
 
   uint64_t size() const { return builder_.size(); }
   // Root of the tree rebuilt from the entry bytes.
@@ -56,7 +57,7 @@ class LogChecker {
  private:
   // Appends `leaf`, compares the completed nodes with `tree_record`, and
   // returns false if the stored leaf node differs.
-  bool Append(uint64_t index, const Hash& leaf, const std::optional<std::string>& tree_record,
+  bool Append(uint64_t index, const Hash& leaf, std::optional<std::string_view> tree_record,
               bool entry_reported);
   // Reports a stored leaf node that is not the entry's leaf hash (unless
   // the entry was already reported) and returns whether they match.

@@ -15,9 +15,9 @@ class TreeRecords {
  public:
   TreeRecords(const Store& store, ColumnId column) : cursor_(store, column) {}
 
-  // The record stored at `index`, or nullopt. Indexes must not descend;
-  // the same one may be asked for again.
-  StatusOr<std::optional<std::string>> At(uint64_t index) {
+  // The record stored at `index`, or nullopt; valid until the next call.
+  // Indexes must not descend; the same one may be asked for again.
+  StatusOr<std::optional<std::string_view>> At(uint64_t index) {
     if (!started_) {
       CREG_RETURN_IF_ERROR(cursor_.Next());
       started_ = true;
@@ -28,8 +28,8 @@ class TreeRecords {
       CREG_RETURN_IF_ERROR(cursor_.Next());
     }
     if (cursor_.done() || ReadBigEndian64(cursor_.key()) != index)
-      return std::optional<std::string>();
-    return std::optional<std::string>(cursor_.value());
+      return std::optional<std::string_view>();
+    return std::optional<std::string_view>(cursor_.value());
   }
 
  private:
@@ -47,11 +47,11 @@ StatusOr<LogScanResult> ScanLog(const Store& store, LogChecker& checker, Finding
   LogScanResult result;
   uint64_t expected = 0;
   Status failed;  // a read or replay error, which ends the scan
-  auto tree_record = [&](uint64_t index) -> std::optional<std::string> {
+  auto tree_record = [&](uint64_t index) -> std::optional<std::string_view> {
     // The record of the pair of leaves `index` belongs to (ledger/tree_record.h).
-    StatusOr<std::optional<std::string>> record = tree.At(index | 1);
+    StatusOr<std::optional<std::string_view>> record = tree.At(index | 1);
     if (!record.ok()) failed = record.status();
-    return record.ok() ? std::move(*record) : std::nullopt;
+    return record.ok() ? *record : std::nullopt;
   };
   // Replays everything before the entry a held problem concerns, then
   // prints the problem.
