@@ -66,9 +66,8 @@ std::string EntryOfSize(uint64_t index, const Hash& prev, size_t bytes) {
   entry.set_timestamp_micros(NowMicros());
   entry.set_prev_hash(prev.str());
   entry.set_signed_transaction(Payload(index));
-  std::string encoded = EncodeLogEntry(entry);
   // The payload's length prefix is two bytes at 300 and at the padded size.
-  entry.mutable_signed_transaction()->resize(bytes - (encoded.size() - kPayloadBytes));
+  entry.mutable_signed_transaction()->resize(bytes - (entry.ByteSizeLong() - kPayloadBytes));
   return EncodeLogEntry(entry);
 }
 
