@@ -26,9 +26,12 @@ StatusOr<Server::tcp::endpoint> Resolve(asio::io_context& io, const std::string&
   return results.begin()->endpoint();
 }
 
+// The acceptor gets a strand of its own: its accept loop and the close at
+// shutdown run on different io threads otherwise, and an acceptor is not
+// safe for concurrent use.
 StatusOr<Server::tcp::acceptor> Listen(asio::io_context& io,
                                        const Server::tcp::endpoint& endpoint) {
-  Server::tcp::acceptor acceptor(io);
+  Server::tcp::acceptor acceptor(asio::make_strand(io));
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -78,7 +81,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     raw->RequestStop();
   });
   asio::co_spawn(
-      server->io_, [raw] { return raw->AcceptLoop(); }, asio::detached);
+      server->acceptor_.get_executor(), [raw] { return raw->AcceptLoop(); }, asio::detached);
   int threads = std::max(1, node.options.io_threads);
   for (int i = 0; i < threads; ++i) server->threads_.emplace_back([raw] { raw->io_.run(); });
   return server;
@@ -120,7 +123,7 @@ void Server::Run() {
 
 void Server::Drain() {
   // 1. No new connections or requests.
-  asio::post(io_, [this] {
+  asio::post(acceptor_.get_executor(), [this] {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     signals_.cancel(ignored);

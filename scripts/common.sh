@@ -29,6 +29,7 @@ ensure_packages() {
 }
 
 # build_creg BUILD_DIR [cmake args...]: configure once, then build.
+# CREG_BUILD_TARGETS="a b" builds only those targets (and what they need).
 build_creg() {
   local dir="$1"
   shift
@@ -37,7 +38,12 @@ build_creg() {
     cmake -S "$CREG_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
   fi
   log "building $dir"
-  local jobs
+  local jobs targets
   jobs="$(nproc 2>/dev/null || echo 2)"
-  cmake --build "$dir" --parallel "$jobs"
+  if [ -n "${CREG_BUILD_TARGETS:-}" ]; then
+    read -r -a targets <<<"${CREG_BUILD_TARGETS//$'\n'/ }"
+    cmake --build "$dir" --parallel "$jobs" --target "${targets[@]}"
+  else
+    cmake --build "$dir" --parallel "$jobs"
+  fi
 }

@@ -5,10 +5,11 @@
 //   - creg-audit verify-log passes: the chain and tree verify, and the
 //     stored state equals a replay of the log (nothing half-applied).
 // CREG_CRASH_CYCLES sets the number of cycles (default 3 here; hundreds
-// when run by hand, see docs/benchmarks.md).
+// when run by hand, see docs/security.md).
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -127,9 +128,15 @@ TEST_F(CrashTest, KillNineLosesNothingAcknowledged) {
       });
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 400));
-    node_->Stop(SIGKILL);
+    const int killed = node_->Kill();
     stop = true;
     for (std::thread& t : writers) t.join();
+    if (killed != 128 + SIGKILL) {
+      const std::string log = node_->log_text();
+      FAIL() << "cycle " << cycle << ": the node ended before the kill (status " << killed
+             << "):\n"
+             << log.substr(log.size() - std::min<size_t>(log.size(), 8000));
+    }
 
     auto audit = testing::RunProgram(
         {testing::ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", node_->data_dir()});

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -30,13 +31,39 @@ pid_t Spawn(const std::vector<std::string>& argv, int stdin_fd, int stdout_fd, i
   _exit(127);
 }
 
+int ExitCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
 int WaitExit(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  return ExitCode(status);
+}
+
+// Like WaitExit, but gives up after `timeout` (nullopt, still running).
+std::optional<int> WaitExitFor(pid_t pid, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return ExitCode(status);
+    if (done < 0 && errno != EINTR) return -1;
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+// A log for a failure message: all of it if short, else its head (where
+// the first sanitizer report or error is) and its tail.
+std::string Abridged(const std::string& text) {
+  constexpr size_t kHead = 24'000, kTail = 6'000;
+  if (text.size() <= kHead + kTail) return text;
+  return text.substr(0, kHead) + "\n[... " + std::to_string(text.size() - kHead - kTail) +
+         " bytes left out ...]\n" + text.substr(text.size() - kTail);
 }
 
 }  // namespace
@@ -95,7 +122,7 @@ NodeProcess::NodeProcess(const TempDir& dir, std::string name)
 }
 
 NodeProcess::~NodeProcess() {
-  if (pid_ > 0) Stop(SIGKILL);
+  if (pid_ > 0) Stop(SIGTERM);
 }
 
 bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
@@ -104,6 +131,7 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   // Only what this run logs counts: remember where the log ends now.
   const size_t offset = ReadTextFile(log_path_).size();
+  log_offset_ = offset;
   int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   pid_ = Spawn(argv, -1, log, log);
   close(log);
@@ -132,12 +160,31 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   return false;
 }
 
+std::string NodeProcess::RunLog() const {
+  std::string text = ReadTextFile(log_path_);
+  return text.substr(std::min(log_offset_, text.size()));
+}
+
 int NodeProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
-  kill(pid_, signal);
-  int code = WaitExit(pid_);
+  const pid_t pid = pid_;
   pid_ = -1;
-  return code;
+  kill(pid, signal);
+  std::optional<int> code = WaitExitFor(pid, kStopTimeout);
+  const bool shutdown = signal == SIGTERM || signal == SIGINT;
+  if (!code.has_value()) {
+    kill(pid, SIGKILL);
+    code = WaitExit(pid);
+    ADD_FAILURE() << "cregd did not exit within " << kStopTimeout.count() << " s of signal "
+                  << signal << "; killed it. Its log:\n"
+                  << Abridged(RunLog());
+  } else if (shutdown && *code != 0) {
+    ADD_FAILURE() << "cregd did not shut down cleanly on signal " << signal << ": exit status "
+                  << *code << (*code == 66 ? " (66: a sanitizer report)" : "")
+                  << ". Its log:\n"
+                  << Abridged(RunLog());
+  }
+  return *code;
 }
 
 std::string NodeProcess::log_text() const { return ReadTextFile(log_path_); }

@@ -2,10 +2,17 @@
 // data folder, `cregd run` on 127.0.0.1 with an ephemeral port, and stop by
 // signal. It runs the built cregd (or the one CREGD_BIN names), the program
 // a user runs.
+//
+// A node is shut down the way an operator does it, with SIGTERM, and must
+// exit 0 within kStopTimeout: otherwise the test that owns it fails, with
+// the node's log (a sanitizer report, a hang in the drain, an error at
+// close). Kill() is the crash a crash test wants.
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,18 +27,27 @@ class NodeProcess {
  public:
   static constexpr const char* kOrigin = "it.creg.example";
 
+  // How long Stop waits for the node to exit before it SIGKILLs it.
+  // Generous: a sanitizer build drains slowly on a loaded machine.
+  static constexpr std::chrono::seconds kStopTimeout{60};
+
   // Inits a registry in dir/"node" (or reuses one that exists).
   explicit NodeProcess(const TempDir& dir, std::string name = "node");
-  ~NodeProcess();  // SIGKILLs a node still running
+  ~NodeProcess();  // Stop()s a node still running (so it must exit 0)
   NodeProcess(const NodeProcess&) = delete;
   NodeProcess& operator=(const NodeProcess&) = delete;
 
   // Starts `cregd run` with extra flags; waits until it serves. False on
   // failure (with a gtest failure recorded).
   bool Start(const std::vector<std::string>& extra_flags = {});
-  // Sends `signal` and waits for exit; returns the exit status (or 128 +
-  // signal if killed by one).
-  int Stop(int signal = 15);
+  // Sends `signal` and waits for exit, at most kStopTimeout, then SIGKILLs.
+  // Returns the exit status, or 128 + signal if a signal ended it. For a
+  // shutdown request (SIGTERM, SIGINT) anything but a clean exit 0 in time
+  // also records a test failure with this run's log.
+  int Stop(int signal = SIGTERM);
+  // SIGKILL, as in a crash, and waits; returns the status (128 + SIGKILL
+  // unless the node had already ended). Records no failure.
+  int Kill() { return Stop(SIGKILL); }
   bool running() const { return pid_ > 0; }
 
   const std::string& address() const { return address_; }
@@ -43,9 +59,12 @@ class NodeProcess {
   std::string VerifierKey() const;
 
  private:
+  std::string RunLog() const;  // the log since the last Start
+
   std::string data_dir_;
   std::string log_path_;
   std::string address_;
+  size_t log_offset_ = 0;  // where this run's part of the log starts
   pid_t pid_ = -1;
 };
 
