@@ -14,37 +14,13 @@
 #include "node/address.h"
 #include "node/frame.h"
 #include "tests/support/node_process.h"
+#include "tests/support/raw_connection.h"
 
 namespace creg {
 namespace {
 
 using testing::NodeProcess;
-
-int ConnectRaw(const std::string& address) {
-  auto host_port = ParseHostPort(address).value();
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(host_port.second);
-  inet_pton(AF_INET, host_port.first.c_str(), &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-// True once the peer closed `fd` (a read returns 0 or fails) within `wait`.
-bool ClosedWithin(int fd, std::chrono::seconds wait) {
-  timeval tv{static_cast<time_t>(wait.count()), 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  char buffer[256];
-  for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n == 0) return true;
-    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
-  }
-}
+using testing::RawConnection;
 
 class HostileClientTest : public ::testing::Test {
  protected:
@@ -82,11 +58,10 @@ TEST_F(HostileClientTest, ThousandIdleConnectionsDoNotStarveOthers) {
   setrlimit(RLIMIT_NOFILE, &limit);
   const size_t want = std::min<size_t>(1000, static_cast<size_t>(limit.rlim_cur) - 64);
   Start();
-  std::vector<int> fds;
+  std::vector<std::unique_ptr<RawConnection>> idle;
   for (size_t i = 0; i < want; ++i) {
-    int fd = ConnectRaw(node_->address());
-    ASSERT_GE(fd, 0) << "connection " << i;
-    fds.push_back(fd);
+    idle.push_back(std::make_unique<RawConnection>(node_->address()));
+    ASSERT_TRUE(idle.back()->connected()) << "connection " << i;
   }
   // Normal clients still get answers while the idle ones are held open.
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(Answers());
@@ -94,28 +69,27 @@ TEST_F(HostileClientTest, ThousandIdleConnectionsDoNotStarveOthers) {
   ASSERT_TRUE(client.ok());
   auto status = (*client)->GetStatus();
   ASSERT_TRUE(status.ok());
-  for (int fd : fds) close(fd);
-  RecordProperty("connections_held", static_cast<int>(fds.size()));
+  RecordProperty("connections_held", static_cast<int>(idle.size()));
+  idle.clear();
 }
 
 TEST_F(HostileClientTest, SlowSenderIsCutOffAtTheReadTimeout) {
   Start({"--read-timeout", "2"});
-  int fd = ConnectRaw(node_->address());
-  ASSERT_GE(fd, 0);
+  RawConnection slow(node_->address(), std::chrono::seconds(1));
+  ASSERT_TRUE(slow.connected());
   std::string frame = EncodeFrame(std::string(64, 'x'));
   auto started = std::chrono::steady_clock::now();
   bool closed = false;
   // One byte a second; the node must close before the frame completes.
   for (size_t i = 0; i < frame.size() && !closed; ++i) {
-    if (write(fd, &frame[i], 1) != 1) {
+    if (!slow.Write(std::string_view(&frame[i], 1))) {
       closed = true;
       break;
     }
-    closed = ClosedWithin(fd, std::chrono::seconds(1));
+    closed = slow.ClosedByPeer();
   }
   EXPECT_TRUE(closed);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
-  close(fd);
   EXPECT_TRUE(Answers());
 }
 

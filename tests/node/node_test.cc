@@ -18,11 +18,13 @@
 #include "node/address.h"
 #include "node/frame.h"
 #include "tests/support/node_process.h"
+#include "tests/support/raw_connection.h"
 
 namespace creg {
 namespace {
 
 using testing::NodeProcess;
+using testing::RawConnection;
 
 // Builds and signs transactions for the node's registry.
 class Signers {
@@ -102,54 +104,6 @@ pb::Committed MustCommit(Client& client, std::string signed_tx) {
       << answer->refused().code() << ": " << answer->refused().message();
   return answer->committed();
 }
-
-// A plain TCP connection for sending bytes no client library would send.
-class RawConnection {
- public:
-  explicit RawConnection(const std::string& address) {
-    auto host_port = ParseHostPort(address).value();
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(host_port.second);
-    inet_pton(AF_INET, host_port.first.c_str(), &addr.sin_addr);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval tv{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~RawConnection() { close(fd_); }
-  bool connected() const { return connected_; }
-  bool Write(std::string_view bytes) {
-    return write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
-  }
-  // Reads one response frame; nullopt on close or timeout.
-  std::optional<pb::Response> ReadResponse() {
-    for (;;) {
-      auto frame = decoder_.Next();
-      if (!frame.ok()) return std::nullopt;
-      if (frame->has_value()) {
-        pb::Response response;
-        if (!response.ParseFromString(**frame)) return std::nullopt;
-        return response;
-      }
-      char buffer[4096];
-      ssize_t n = read(fd_, buffer, sizeof buffer);
-      if (n <= 0) return std::nullopt;
-      decoder_.Feed(std::string_view(buffer, static_cast<size_t>(n)));
-    }
-  }
-  // True once the node has closed the connection (read returns 0).
-  bool ClosedByPeer() {
-    char byte;
-    ssize_t n = read(fd_, &byte, 1);
-    return n == 0;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-  FrameDecoder decoder_;
-};
 
 class NodeTest : public ::testing::Test {
  protected:

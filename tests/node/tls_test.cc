@@ -16,6 +16,7 @@
 #include "ledger/registry/transaction.h"
 #include "node/address.h"
 #include "tests/support/node_process.h"
+#include "tests/support/raw_connection.h"
 #include "tests/support/tls_certs.h"
 
 namespace creg {
@@ -24,6 +25,7 @@ namespace {
 using testing::MakeSelfSignedCert;
 using testing::NodeProcess;
 using testing::ProgramPath;
+using testing::RawConnection;
 using testing::RunProgram;
 using testing::RunResult;
 using testing::TlsFiles;
@@ -32,34 +34,6 @@ std::string CregBin() {
   if (const char* path = std::getenv("CREG_BIN"); path != nullptr && *path != '\0') return path;
   return CREG_BIN_DEFAULT;
 }
-
-// A TCP connection that never says anything.
-class SilentConnection {
- public:
-  explicit SilentConnection(const std::string& address) {
-    auto host_port = ParseHostPort(address).value();
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(host_port.second);
-    inet_pton(AF_INET, host_port.first.c_str(), &addr.sin_addr);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    timeval tv{20, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~SilentConnection() { close(fd_); }
-  bool connected() const { return connected_; }
-  // Blocks until the node closes the connection (true) or 20 s pass or
-  // bytes arrive (false).
-  bool WaitForClose() {
-    char byte;
-    return read(fd_, &byte, 1) == 0;
-  }
-
- private:
-  int fd_ = -1;
-  bool connected_ = false;
-};
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -191,11 +165,11 @@ TEST_F(TlsTest, CertificateForAnotherAddressIsRefused) {
 
 TEST_F(TlsTest, ClientThatNeverHandshakesIsDroppedAfterTheReadTimeout) {
   StartNode({"--read-timeout", "2", "--idle-timeout", "300"});
-  SilentConnection silent(node_->address());
+  RawConnection silent(node_->address(), std::chrono::seconds(20));  // never says anything
   ASSERT_TRUE(silent.connected());
   auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(ServesTls());  // others are served meanwhile
-  ASSERT_TRUE(silent.WaitForClose());
+  ASSERT_TRUE(silent.ClosedByPeer());
   double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_GE(waited, 1.5);
   EXPECT_LT(waited, 10.0);
