@@ -133,8 +133,7 @@ TEST_F(CrashTest, KillNineLosesNothingAcknowledged) {
     for (std::thread& t : writers) t.join();
     if (killed != 128 + SIGKILL) {
       const std::string log = node_->log_text();
-      FAIL() << "cycle " << cycle << ": the node ended before the kill (status " << killed
-             << "):\n"
+      FAIL() << "cycle " << cycle << ": the node ended before the kill (status " << killed << "):\n"
              << log.substr(log.size() - std::min<size_t>(log.size(), 8000));
     }
 

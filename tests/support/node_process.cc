@@ -180,8 +180,7 @@ int NodeProcess::Stop(int signal) {
                   << Abridged(RunLog());
   } else if (shutdown && *code != 0) {
     ADD_FAILURE() << "cregd did not shut down cleanly on signal " << signal << ": exit status "
-                  << *code << (*code == 66 ? " (66: a sanitizer report)" : "")
-                  << ". Its log:\n"
+                  << *code << (*code == 66 ? " (66: a sanitizer report)" : "") << ". Its log:\n"
                   << Abridged(RunLog());
   }
   return *code;
