@@ -58,6 +58,19 @@ class MerkleLogTest : public ::testing::Test {
     ASSERT_TRUE(store_->Write(batch).ok());
   }
 
+  // Appends `size` entries, flips a bit of the last one and expects
+  // reopening to fail with DataLoss naming it.
+  void ExpectOpenRefusesChangedLastEntry(uint64_t size) {
+    AppendEntries(*log_, size);
+    const uint64_t last = size - 1;
+    std::string entry = log_->Entry(last).value();
+    entry.back() ^= 1;
+    Corrupt("log.entries", last, entry);
+    Status s = ReopenStatus();
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+    EXPECT_NE(s.message().find("entry " + std::to_string(last)), std::string::npos) << s.ToString();
+  }
+
   std::vector<Hash> LeafHashes() {
     std::vector<Hash> leaves;
     for (uint64_t i = 0; i < log_->size(); ++i)
@@ -184,24 +197,10 @@ TEST_F(MerkleLogTest, OpenRefusesEntryBeyondTheHead) {
   EXPECT_NE(s.message().find("entry 10"), std::string::npos) << s.ToString();
 }
 
-TEST_F(MerkleLogTest, OpenRefusesChangedLastEntry) {
-  AppendEntries(*log_, 10);
-  std::string entry = log_->Entry(9).value();
-  entry.back() ^= 1;
-  Corrupt("log.entries", 9, entry);
-  Status s = ReopenStatus();
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("entry 9"), std::string::npos) << s.ToString();
-}
+TEST_F(MerkleLogTest, OpenRefusesChangedLastEntry) { ExpectOpenRefusesChangedLastEntry(10); }
 
 TEST_F(MerkleLogTest, OpenRefusesChangedLastEntryOfOddSizedLog) {
-  AppendEntries(*log_, 11);  // entry 10 has no node record yet
-  std::string entry = log_->Entry(10).value();
-  entry.back() ^= 1;
-  Corrupt("log.entries", 10, entry);
-  Status s = ReopenStatus();
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("entry 10"), std::string::npos) << s.ToString();
+  ExpectOpenRefusesChangedLastEntry(11);  // entry 10 has no node record yet
 }
 
 TEST_F(MerkleLogTest, NodeRecordsArePerPairOfLeaves) {
