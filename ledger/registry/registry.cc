@@ -9,6 +9,7 @@
 
 namespace creg {
 
+using internal::GroupSnapshotView;
 using internal::RuleContext;
 using internal::RuleResult;
 using internal::StateOverlay;
@@ -61,14 +62,18 @@ StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryO
       store, std::move(log), std::make_unique<Tables>(std::move(tables)), std::move(origin)));
 }
 
-Registry::Group::Group(MerkleLog::PendingAppend pending, std::unique_ptr<StateOverlay> overlay)
-    : pending_(std::move(pending)), overlay_(std::move(overlay)) {}
+Registry::Group::Group(MerkleLog::PendingAppend pending,
+                       std::unique_ptr<GroupSnapshotView> snapshot,
+                       std::unique_ptr<StateOverlay> overlay)
+    : pending_(std::move(pending)), snapshot_(std::move(snapshot)), overlay_(std::move(overlay)) {}
 Registry::Group::Group(Group&&) noexcept = default;
 Registry::Group& Registry::Group::operator=(Group&&) noexcept = default;
 Registry::Group::~Group() = default;
 
 Registry::Group Registry::BeginGroup() const {
-  return Group(log_->BeginAppend(), std::make_unique<StateOverlay>(committed_.get()));
+  auto snapshot = std::make_unique<GroupSnapshotView>(store_);
+  auto overlay = std::make_unique<StateOverlay>(snapshot.get());
+  return Group(log_->BeginAppend(), std::move(snapshot), std::move(overlay));
 }
 
 StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group,
@@ -188,7 +193,9 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   }
 
   const uint64_t entry_index = group.pending_.next_index();
-  StateOverlay overlay(group.overlay_.get());
+  // The rules write into the group's overlay; a refusal takes that back.
+  StateOverlay& overlay = *group.overlay_;
+  StateOverlay::Undo undo(overlay);
   pb::Effects effects;
   std::set<std::string> accounts{signer.account_id()};
   std::set<uint64_t> batches;
@@ -221,7 +228,7 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   }
   CREG_RETURN_IF_ERROR(
       group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
-  overlay.MergeInto(*group.overlay_);
+  undo.Keep();
   Accepted accepted{entry_index, std::move(effects), false};
   group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, envelope_hash));
   return Verdict(std::move(accepted));

@@ -37,6 +37,7 @@
 namespace creg {
 
 namespace internal {
+class GroupSnapshotView;
 class StateOverlay;
 class StoreView;
 class Tables;
@@ -84,14 +85,21 @@ class Registry {
 
    private:
     friend class Registry;
-    Group(MerkleLog::PendingAppend pending, std::unique_ptr<internal::StateOverlay> overlay);
+    Group(MerkleLog::PendingAppend pending, std::unique_ptr<internal::GroupSnapshotView> snapshot,
+          std::unique_ptr<internal::StateOverlay> overlay);
     MerkleLog::PendingAppend pending_;
+    // The committed state read through (kept for the group), and the
+    // group's writes on top of it.
+    std::unique_ptr<internal::GroupSnapshotView> snapshot_;
     std::unique_ptr<internal::StateOverlay> overlay_;
     // Transactions accepted in this group, for resubmissions within it:
     // tx id -> (result, SHA-256 of the SignedTransaction bytes).
     std::map<Hash, std::pair<Accepted, Hash>> accepted_;
   };
 
+  // Starts a group on the committed state. One group at a time: the group
+  // keeps what it reads of the committed state, so nothing else may write
+  // to the registry until it is committed or dropped.
   Group BeginGroup() const;
 
   // Checks `tx` against the rules and the state as of the end of `group`;

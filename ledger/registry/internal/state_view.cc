@@ -18,17 +18,57 @@ Status StoreView::Scan(ColumnId column, std::string_view start, std::string_view
   return store_->Scan(column, start, prefix, visit);
 }
 
-void StateOverlay::Put(ColumnId column, std::string_view key, std::string_view value) {
-  writes_[Key(column, std::string(key))] = std::string(value);
+std::optional<std::string>& StateOverlay::Slot(ColumnId column, std::string_view key) {
+  const KeyLess::View wanted(column, key);
+  auto it = writes_.lower_bound(wanted);
+  if (it != writes_.end() && !writes_.key_comp()(wanted, it->first)) {
+    if (recording_) undo_log_.push_back(Replaced{it, true, it->second});
+    return it->second;
+  }
+  it = writes_.emplace_hint(it, Key(column, std::string(key)), std::nullopt);
+  if (recording_) undo_log_.push_back(Replaced{it, false, std::nullopt});
+  return it->second;
 }
 
-void StateOverlay::Delete(ColumnId column, std::string_view key) {
-  writes_[Key(column, std::string(key))] = std::nullopt;
+StatusOr<std::optional<std::string>> GroupSnapshotView::Get(ColumnId column,
+                                                            std::string_view key) const {
+  const ColumnKeyLess::View wanted(column, key);
+  auto kept = kept_.lower_bound(wanted);
+  if (kept != kept_.end() && !kept_.key_comp()(wanted, kept->first)) {
+    return std::optional<std::string>(kept->second);
+  }
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, store_->Get(column, key));
+  // Only records that exist are kept: the keys looked up in vain are those
+  // of new transactions and nonces, never read twice.
+  if (value.has_value() && kept_.size() < kMaxKept) {
+    kept_.emplace_hint(kept, ColumnKey(column, std::string(key)), *value);
+  }
+  return value;
 }
+
+Status GroupSnapshotView::Scan(ColumnId column, std::string_view start, std::string_view prefix,
+                               const ScanVisitor& visit) const {
+  const size_t slot = static_cast<size_t>(column);
+  if (cursors_.size() <= slot) cursors_.resize(slot + 1);
+  if (cursors_[slot] == nullptr) cursors_[slot] = store_->NewCursor(column);
+  StoreCursor& cursor = *cursors_[slot];
+  cursor.Seek(start < prefix ? prefix : start);
+  for (; cursor.Valid(); cursor.Next()) {
+    std::string_view key = cursor.key();
+    if (!HasPrefix(key, prefix) || !visit(key, cursor.value())) return OkStatus();
+  }
+  return cursor.status();
+}
+
+void StateOverlay::Put(ColumnId column, std::string_view key, std::string_view value) {
+  Slot(column, key).emplace(value);
+}
+
+void StateOverlay::Delete(ColumnId column, std::string_view key) { Slot(column, key).reset(); }
 
 StatusOr<std::optional<std::string>> StateOverlay::Get(ColumnId column,
                                                        std::string_view key) const {
-  auto it = writes_.find(Key(column, std::string(key)));
+  auto it = writes_.find(KeyLess::View(column, key));
   if (it != writes_.end()) return it->second;
   return parent_->Get(column, key);
 }
@@ -37,7 +77,7 @@ Status StateOverlay::Scan(ColumnId column, std::string_view start, std::string_v
                           const ScanVisitor& visit) const {
   std::string seek(start);
   if (seek < prefix) seek = std::string(prefix);
-  auto mine = writes_.lower_bound(Key(column, seek));
+  auto mine = writes_.lower_bound(KeyLess::View(column, seek));
   auto mine_valid = [&] {
     return mine != writes_.end() && mine->first.first == column &&
            HasPrefix(mine->first.second, prefix);
@@ -79,9 +119,28 @@ Status StateOverlay::Scan(ColumnId column, std::string_view start, std::string_v
   return OkStatus();
 }
 
-void StateOverlay::MergeInto(StateOverlay& target) {
-  for (auto& [key, value] : writes_) target.writes_[key] = std::move(value);
-  writes_.clear();
+StateOverlay::Undo::Undo(StateOverlay& overlay) : overlay_(overlay) {
+  overlay_.undo_log_.clear();
+  overlay_.recording_ = true;
+}
+
+StateOverlay::Undo::~Undo() {
+  if (!kept_) overlay_.TakeBack();
+  overlay_.recording_ = false;
+  overlay_.undo_log_.clear();
+}
+
+void StateOverlay::Undo::Keep() { kept_ = true; }
+
+void StateOverlay::TakeBack() {
+  // Newest first, so a key written twice ends at its value from before both.
+  for (auto r = undo_log_.rbegin(); r != undo_log_.rend(); ++r) {
+    if (r->existed) {
+      r->at->second = std::move(r->before);
+    } else {
+      writes_.erase(r->at);
+    }
+  }
 }
 
 void StateOverlay::FlushTo(WriteBatch& batch) const {

@@ -12,10 +12,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "ledger/status.h"
 #include "ledger/store.h"
@@ -23,6 +25,21 @@
 namespace creg::internal {
 
 using ScanVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+
+// A key of one column family.
+using ColumnKey = std::pair<ColumnId, std::string>;
+// Orders ColumnKeys by (column, bytes), and finds them by a
+// (column, string_view) pair too, so that a lookup builds no std::string.
+struct ColumnKeyLess {
+  using is_transparent = void;
+  using View = std::pair<ColumnId, std::string_view>;
+  static View AsView(const ColumnKey& k) { return {k.first, k.second}; }
+  static View AsView(const View& k) { return k; }
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return AsView(a) < AsView(b);
+  }
+};
 
 class StateView {
  public:
@@ -46,6 +63,29 @@ class StoreView : public StateView {
   const Store* store_;
 };
 
+// The committed state as one group of transactions sees it. While a group
+// is applied nothing writes to the Store (one sequencer applies and commits
+// groups one after the other), so the records read are kept for the next
+// transactions of the group, and scans reuse one cursor per column instead
+// of opening a RocksDB iterator each time. Must not outlive the group: a
+// commit makes what it holds stale.
+class GroupSnapshotView : public StateView {
+ public:
+  // `store` must outlive the view.
+  explicit GroupSnapshotView(const Store* store) : store_(store) {}
+  StatusOr<std::optional<std::string>> Get(ColumnId column, std::string_view key) const override;
+  Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
+              const ScanVisitor& visit) const override;
+
+ private:
+  // Records kept per group at most; past it, reads go to the Store.
+  static constexpr size_t kMaxKept = 4096;
+
+  const Store* store_;
+  mutable std::map<ColumnKey, std::string, ColumnKeyLess> kept_;
+  mutable std::vector<std::unique_ptr<StoreCursor>> cursors_;  // by ColumnId
+};
+
 class StateOverlay : public StateView {
  public:
   // `parent` must outlive the overlay.
@@ -58,17 +98,49 @@ class StateOverlay : public StateView {
   Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
               const ScanVisitor& visit) const override;
 
-  // Moves every write into `target` (an overlay on the same parent chain).
-  void MergeInto(StateOverlay& target);
   // Adds every write to `batch`.
   void FlushTo(WriteBatch& batch) const;
   bool empty() const { return writes_.empty(); }
 
+  // Makes the writes done while it lives one unit that is taken back unless
+  // kept: a transaction's rules write straight into the group's overlay,
+  // and a refused transaction leaves nothing behind. One at a time per
+  // overlay; the overlay must outlive it.
+  class Undo {
+   public:
+    explicit Undo(StateOverlay& overlay);
+    // Takes back every write since construction unless Keep() was called.
+    ~Undo();
+    Undo(const Undo&) = delete;
+    Undo& operator=(const Undo&) = delete;
+    void Keep();
+
+   private:
+    StateOverlay& overlay_;
+    bool kept_ = false;
+  };
+
  private:
-  using Key = std::pair<ColumnId, std::string>;
+  using Key = ColumnKey;
+  using KeyLess = ColumnKeyLess;
+  using Writes = std::map<Key, std::optional<std::string>, KeyLess>;
+  // What a write replaced: no write of the key at all, or the earlier one.
+  struct Replaced {
+    Writes::iterator at;
+    bool existed = false;
+    std::optional<std::string> before;
+  };
+
+  // The write of `key`, added (as a deletion) if there is none yet; noted
+  // for the Undo in progress.
+  std::optional<std::string>& Slot(ColumnId column, std::string_view key);
+  void TakeBack();
+
   const StateView* parent_;
   // nullopt marks a deletion.
-  std::map<Key, std::optional<std::string>> writes_;
+  Writes writes_;
+  bool recording_ = false;
+  std::vector<Replaced> undo_log_;
 };
 
 }  // namespace creg::internal
