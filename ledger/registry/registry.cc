@@ -167,7 +167,7 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
                                  std::to_string(index) + " with another signature or signer"});
   };
   if (auto it = group.accepted_.find(tx.tx_id); it != group.accepted_.end()) {
-    if (Sha256(tx.bytes) != it->second.second) return replayed(it->second.first.entry_index);
+    if (tx.bytes != it->second.second) return replayed(it->second.first.entry_index);
     Accepted again = it->second.first;
     again.duplicate = true;
     return Verdict(again);
@@ -211,13 +211,12 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
     tables_->AddAccountHistory(overlay, account, entry_index);
   for (uint64_t batch : batches) tables_->AddBatchHistory(overlay, batch, entry_index);
 
-  const Hash envelope_hash = Sha256(tx.bytes);
   pb::LogEntry entry;
   entry.set_index(entry_index);
   entry.set_timestamp_micros(timestamp_micros);
   entry.set_prev_hash(group.pending_.last_leaf_hash().str());
-  entry.set_signed_transaction(std::move(tx.bytes));
-  *entry.mutable_effects() = effects;
+  entry.set_signed_transaction(tx.bytes);
+  entry.mutable_effects()->Swap(&effects);
   std::string entry_bytes = EncodeLogEntry(entry);
   if (expected_entry != nullptr) {
     if (entry_bytes != *expected_entry) {
@@ -229,8 +228,8 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   CREG_RETURN_IF_ERROR(
       group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
   undo.Keep();
-  Accepted accepted{entry_index, std::move(effects), false};
-  group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, envelope_hash));
+  Accepted accepted{entry_index, std::move(*entry.mutable_effects()), false};
+  group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, std::move(tx.bytes)));
   return Verdict(std::move(accepted));
 }
 

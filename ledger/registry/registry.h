@@ -93,8 +93,8 @@ class Registry {
     std::unique_ptr<internal::GroupSnapshotView> snapshot_;
     std::unique_ptr<internal::StateOverlay> overlay_;
     // Transactions accepted in this group, for resubmissions within it:
-    // tx id -> (result, SHA-256 of the SignedTransaction bytes).
-    std::map<Hash, std::pair<Accepted, Hash>> accepted_;
+    // tx id -> (result, the SignedTransaction bytes).
+    std::map<Hash, std::pair<Accepted, std::string>> accepted_;
   };
 
   // Starts a group on the committed state. One group at a time: the group
