@@ -6,6 +6,7 @@
 #include "ledger/registry/internal/state_view.h"
 #include "ledger/registry/internal/tables.h"
 #include "ledger/registry/registry.h"
+#include "ledger/registry/state_digest.h"
 
 namespace creg {
 
@@ -135,21 +136,17 @@ StatusOr<pb::LogEntry> Registry::Entry(uint64_t index) const {
 }
 
 StatusOr<Hash> Registry::StateDigest() const {
-  Hash digest;
+  StateDigester digester;
   const auto& names = internal::RegistryColumnNames();
   for (const std::string& name : names) {
     CREG_ASSIGN_OR_RETURN(ColumnId column, store_->Column(name));
     CREG_RETURN_IF_ERROR(
         store_->Scan(column, "", "", [&](std::string_view key, std::string_view value) {
-          std::string lengths;
-          AppendBigEndian32(&lengths, static_cast<uint32_t>(name.size()));
-          AppendBigEndian32(&lengths, static_cast<uint32_t>(key.size()));
-          AppendBigEndian32(&lengths, static_cast<uint32_t>(value.size()));
-          digest = Sha256({digest.view(), lengths, name, key, value});
+          digester.Add(name, key, value);
           return true;
         }));
   }
-  return digest;
+  return digester.digest();
 }
 
 std::string SerialString(const pb::BatchRecord& batch, const pb::ProjectRecord& project,

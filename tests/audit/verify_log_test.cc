@@ -7,6 +7,9 @@
 
 #include "creg/log.pb.h"
 #include "creg/state.pb.h"
+#include "ledger/data_dir.h"
+#include "ledger/registry/registry.h"
+#include "ledger/tree_record.h"
 #include "tests/audit/audit_fixture.h"
 
 namespace creg::testing {
@@ -52,7 +55,17 @@ TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
   EXPECT_THAT(r.output, HasSubstr("VERIFIED"));
   EXPECT_THAT(r.output, HasSubstr("entries:      " + std::to_string(story().size)));
   EXPECT_THAT(r.output, HasSubstr("checkpoint:   size " + std::to_string(story().size)));
-  EXPECT_THAT(r.output, HasSubstr("(stored = replayed)"));
+  // The digest computed while comparing the states is the registry's own.
+  {
+    StoreOptions options;
+    options.read_only = true;
+    auto store = Store::Open(DataDir(data_).db_path(), options, Registry::ColumnNames());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto registry = Registry::Open(store->get(), {});
+    ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+    EXPECT_THAT(r.output, HasSubstr("state digest: " + (*registry)->StateDigest().value().ToHex() +
+                                    " (stored = replayed)"));
+  }
   // issued, retired, cancelled, outstanding
   EXPECT_THAT(r.output,
               ContainsRegex("ke-cookstoves-001 +2025-01-01..2025-12-31 +1000 +130 +10 +860"));
@@ -92,25 +105,70 @@ TEST_F(VerifyLogCliTest, ChangedEntryByteIsLocated) {
 }
 
 TEST_F(VerifyLogCliTest, ChangedMerkleNodeIsLocated) {
-  // Record 7 holds the leaves 6 and 7, then the subtrees of levels 1-3
-  // entry 7 completes; damage level 2 (entries 4-7), in slot 3.
-  EditRecord(data_, "log.tree", IndexKey(7), [](std::string& record) {
-    ASSERT_EQ(record.size(), 5u * 32u);
-    record[3 * 32 + 5] ^= 0x01;
+  // The record of tile 0-15 holds the nodes its leaves complete, in the
+  // order they complete (ledger/tree_record.h); damage level 2 (entries 4-7).
+  EditRecord(data_, "log.tree", IndexKey(0), [](std::string& record) {
+    ASSERT_GE(record.size(), (tree_record::Slot(2, 1) + 1) * 32);
+    record[tree_record::Slot(2, 1) * 32 + 5] ^= 0x01;
   });
   AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entry 7 (log.tree): the node at "
-                                  "level 2 (entries 4-7)"));
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entries 0-15 (log.tree): the "
+                                  "node at level 2 (entries 4-7)"));
 }
 
-TEST_F(VerifyLogCliTest, ChangedLeafNodeOfAnEvenEntryIsLocated) {
-  // Record 5 holds the leaf hashes of entries 4 and 5; damage entry 4's.
-  EditRecord(data_, "log.tree", IndexKey(5), [](std::string& record) { record[7] ^= 0x01; });
+TEST_F(VerifyLogCliTest, ChangedLeafNodeIsLocated) {
+  EditRecord(data_, "log.tree", IndexKey(0),
+             [](std::string& record) { record[tree_record::Slot(0, 4) * 32 + 7] ^= 0x01; });
   AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED entry 4: the leaf hash of the stored entry bytes"));
   EXPECT_THAT(r.output, Not(HasSubstr("entry 5")));
+}
+
+TEST_F(VerifyLogCliTest, MissingTileRecordIsLocated) {
+  WriteRecord(data_, "log.tree", IndexKey(0), std::nullopt);
+  AuditResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entries 0-15 (log.tree): is "
+                                  "missing"));
+}
+
+TEST_F(VerifyLogCliTest, ShortTileRecordIsLocated) {
+  // Cut after entry 9's nodes: a well-formed record that stops too early.
+  EditRecord(data_, "log.tree", IndexKey(0), [](std::string& record) {
+    ASSERT_GT(record.size(), tree_record::HashCount(9) * 32);
+    record.resize(tree_record::HashCount(9) * 32);
+  });
+  AuditResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entries 0-15 (log.tree): ends "
+                                  "before the nodes of entry 10"));
+}
+
+TEST_F(VerifyLogCliTest, TileRecordOfTheWrongLengthIsLocated) {
+  EditRecord(data_, "log.tree", IndexKey(0), [](std::string& record) { record.push_back('x'); });
+  AuditResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entries 0-15 (log.tree): has the "
+                                  "wrong length"));
+}
+
+TEST_F(VerifyLogCliTest, LastTileRecordReachingPastTheLogIsLocated) {
+  // The last tile's record made as long as if one more entry were there.
+  const uint64_t last = story().size - 1;
+  ASSERT_FALSE(tree_record::EndsTile(last)) << "the story must end inside a tile";
+  const uint64_t start = tree_record::TileStart(last);
+  EditRecord(data_, "log.tree", IndexKey(start), [&](std::string& record) {
+    ASSERT_EQ(record.size(), tree_record::HashCount(last) * 32);
+    record.resize(tree_record::HashCount(last + 1) * 32, 'x');
+  });
+  AuditResult r = Verify();
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED Merkle node record of entries " + std::to_string(start) +
+                                  "-" + std::to_string(start + 15) +
+                                  " (log.tree): holds nodes of entries past the last one (" +
+                                  std::to_string(last) + ")"));
 }
 
 TEST_F(VerifyLogCliTest, ChangedStateRecordIsLocated) {
@@ -161,8 +219,8 @@ TEST_F(VerifyLogCliTest, SwappedEntriesAreLocated) {
 
 TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
   EditRecord(data_, "log.entries", IndexKey(2), [](std::string& bytes) { bytes.back() ^= 0x01; });
-  EditRecord(data_, "log.tree", IndexKey(11), [](std::string& record) {
-    record[2 * 32 + 1] ^= 0x01;  // slot 2, level 1: entries 10-11
+  EditRecord(data_, "log.tree", IndexKey(0), [](std::string& record) {
+    record[tree_record::Slot(1, 5) * 32 + 1] ^= 0x01;  // level 1: entries 10-11
   });
   AuditResult first = Verify();
   EXPECT_EQ(first.exit_code, 1) << first.output;
@@ -173,7 +231,7 @@ TEST_F(VerifyLogCliTest, KeepGoingListsEveryProblem) {
   AuditResult all = Verify({"--keep-going"});
   EXPECT_EQ(all.exit_code, 1) << all.output;
   EXPECT_THAT(all.output, HasSubstr("FAILED entry 2"));
-  EXPECT_THAT(all.output, HasSubstr("FAILED Merkle node record of entry 11 (log.tree)"));
+  EXPECT_THAT(all.output, HasSubstr("FAILED Merkle node record of entries 0-15 (log.tree)"));
   EXPECT_THAT(all.output, HasSubstr("the log was rewritten after it was signed"));
   EXPECT_THAT(all.output, HasSubstr("the replay stopped at entry 2"));
 }

@@ -11,6 +11,7 @@
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle_log.h"
+#include "ledger/registry/state_digest.h"
 #include "ledger/registry/transaction.h"
 #include "tools/audit/column_cursor.h"
 
@@ -141,10 +142,11 @@ std::string ValueText(const std::string& column, const std::optional<std::string
 
 }  // namespace
 
-StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findings& findings,
-                              size_t limit) {
+StatusOr<StateComparison> CompareState(const Store& stored, const Store& replayed,
+                                       Findings& findings, size_t limit) {
   const std::vector<std::string>& log_columns = MerkleLog::ColumnNames();
   size_t total = 0;
+  StateDigester replayed_digest;
   for (const std::string& column : Registry::ColumnNames()) {
     if (std::find(log_columns.begin(), log_columns.end(), column) != log_columns.end()) continue;
     CREG_ASSIGN_OR_RETURN(ColumnId stored_cf, stored.Column(column));
@@ -168,9 +170,11 @@ StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findin
         report(have.key(), std::nullopt, std::string(have.value()));
         CREG_RETURN_IF_ERROR(have.Next());
       } else if (have.done() || want.key() < have.key()) {
+        replayed_digest.Add(column, want.key(), want.value());
         report(want.key(), std::string(want.value()), std::nullopt);
         CREG_RETURN_IF_ERROR(want.Next());
       } else {
+        replayed_digest.Add(column, want.key(), want.value());
         if (have.value() != want.value())
           report(have.key(), std::string(want.value()), std::string(have.value()));
         CREG_RETURN_IF_ERROR(have.Next());
@@ -183,7 +187,7 @@ StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findin
     }
     total += differences;
   }
-  return total;
+  return StateComparison{total, replayed_digest.digest()};
 }
 
 }  // namespace creg::audit

@@ -90,12 +90,18 @@ class LogReplay {
   Totals totals_;
 };
 
+struct StateComparison {
+  size_t differences = 0;
+  // The state digest (docs/data-model.md) of the replayed state, computed
+  // on the way; with no differences it is the stored state's too.
+  Hash replayed_digest;
+};
+
 // Compares every registry state record (every column of
 // Registry::ColumnNames() that is not the log's) of `stored` with
 // `replayed` and reports each record that differs, is missing or is extra,
-// at most `limit` per column. Returns the number of differences, or a
-// storage error.
-StatusOr<size_t> CompareState(const Store& stored, const Store& replayed, Findings& findings,
-                              size_t limit = 20);
+// at most `limit` per column. Errors: storage errors.
+StatusOr<StateComparison> CompareState(const Store& stored, const Store& replayed,
+                                       Findings& findings, size_t limit = 20);
 
 }  // namespace creg::audit
