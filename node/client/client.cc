@@ -128,9 +128,15 @@ Status Client::WriteAll(std::string_view bytes) {
   return OkStatus();
 }
 
-Status Client::Send(pb::Request& request) {
-  if (request.id() == 0) request.set_id(next_id_++);
-  return WriteAll(EncodeFrame(request.SerializeAsString()));
+Status Client::Send(pb::Request& request) { return SendAll(std::span<pb::Request>(&request, 1)); }
+
+Status Client::SendAll(std::span<pb::Request> requests) {
+  std::string frames;
+  for (pb::Request& request : requests) {
+    if (request.id() == 0) request.set_id(next_id_++);
+    frames += EncodeFrame(request.SerializeAsString());
+  }
+  return WriteAll(frames);
 }
 
 namespace {
@@ -143,17 +149,21 @@ bool LooksLikeTls(std::string_view bytes) {
 
 }  // namespace
 
+StatusOr<std::optional<pb::Response>> Client::ReceiveBuffered() {
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> frame, decoder_.Next());
+  if (!frame.has_value()) return std::optional<pb::Response>();
+  pb::Response response;
+  if (!response.ParseFromString(*frame))
+    return InvalidArgumentError("the node sent an undecodable response");
+  return std::optional<pb::Response>(std::move(response));
+}
+
 StatusOr<pb::Response> Client::Receive() {
   Impl& impl = *impl_;
   std::array<char, 64 * 1024> buffer;
   for (;;) {
-    CREG_ASSIGN_OR_RETURN(std::optional<std::string> frame, decoder_.Next());
-    if (frame.has_value()) {
-      pb::Response response;
-      if (!response.ParseFromString(*frame))
-        return InvalidArgumentError("the node sent an undecodable response");
-      return response;
-    }
+    CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> buffered, ReceiveBuffered());
+    if (buffered.has_value()) return std::move(*buffered);
     size_t n = 0;
     error_code ec = impl.Run(
         [&](auto done) {

@@ -19,6 +19,8 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "creg/wire.pb.h"
@@ -52,8 +54,14 @@ class Client {
 
   // Assigns the next id to `request` (if it has none) and writes it.
   Status Send(pb::Request& request);
+  // The same for several requests, written together (one system call for
+  // the lot, where the kernel takes them at once).
+  Status SendAll(std::span<pb::Request> requests);
   // The next response to arrive.
   StatusOr<pb::Response> Receive();
+  // A response that has already arrived (read along with an earlier one),
+  // if there is one; never waits.
+  StatusOr<std::optional<pb::Response>> ReceiveBuffered();
   // Send then Receive until the answer to this request arrives; answers to
   // other requests received meanwhile are dropped.
   StatusOr<pb::Response> Call(pb::Request request);
