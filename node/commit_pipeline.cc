@@ -85,13 +85,11 @@ void CommitPipeline::VerifyLoop() {
     bool forward = false;
     if (auto* tx = std::get_if<PreparedTransaction>(&prepared)) {
       // Check against the committed key; the sequencer re-checks if the key
-      // changes before the transaction is applied.
-      StatusOr<std::optional<pb::AccountRecord>> signer = registry_.Account(tx->envelope.signer());
-      if (signer.ok() && signer->has_value()) {
-        StatusOr<PublicKey> key = PublicKey::FromRaw((*signer)->public_key());
-        // A failed check is not final here: the sequencer checks again
-        // against the key current at that point and refuses if it fails.
-        if (key.ok()) static_cast<void>(VerifyTransactionSignature(*tx, *key));
+      // changes before the transaction is applied. A failed check is not
+      // final here: the sequencer checks again against the key current at
+      // that point and refuses if it fails.
+      if (std::optional<PublicKey> key = signer_keys_.Get(tx->envelope.signer())) {
+        static_cast<void>(VerifyTransactionSignature(*tx, *key));
       }
       item.tx = std::move(*tx);
       forward = true;
@@ -170,6 +168,7 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   uint64_t tree_size = registry_.log().size();
   if (accepting_.load() && any_new) {
     StatusOr<TreeHead> head = registry_.Commit(std::move(group));
+    signer_keys_.Invalidate();
     if (!head.ok()) {
       EnterFault("writing to the database failed: " + head.status().ToString());
     } else {

@@ -33,6 +33,7 @@
 #include "creg/wire.pb.h"
 #include "ledger/registry/registry.h"
 #include "node/checkpointer.h"
+#include "node/signer_keys.h"
 
 namespace creg {
 
@@ -103,6 +104,7 @@ class CommitPipeline {
   void CountRefusal(RuleCode code);
 
   Registry& registry_;
+  SignerKeys signer_keys_{registry_};
   Checkpointer& checkpointer_;
   PipelineOptions options_;
   PipelineStats stats_;
