@@ -67,8 +67,9 @@ class StoreView : public StateView {
 // is applied nothing writes to the Store (one sequencer applies and commits
 // groups one after the other), so the records read are kept for the next
 // transactions of the group, and scans reuse one cursor per column instead
-// of opening a RocksDB iterator each time. Must not outlive the group: a
-// commit makes what it holds stale.
+// of opening a RocksDB iterator each time, so a scan's visitor must not
+// start another scan of the same column (the rules never nest scans). Must
+// not outlive the group: a commit makes what it holds stale.
 class GroupSnapshotView : public StateView {
  public:
   // `store` must outlive the view.
