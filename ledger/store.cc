@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -14,6 +15,34 @@
 namespace creg {
 
 using internal::FromRocksDb;
+
+std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning() {
+  return {{"log.entries", ColumnTuning{.compress = false, .ascending_keys = true}},
+          {"log.tree", ColumnTuning{.compress = false, .ascending_keys = true}}};
+}
+
+namespace {
+
+rocksdb::ColumnFamilyOptions Tuned(const rocksdb::ColumnFamilyOptions& base,
+                                   const ColumnTuning& tuning) {
+  rocksdb::ColumnFamilyOptions column = base;
+  if (!tuning.compress) {
+    column.compression = rocksdb::kNoCompression;
+    column.bottommost_compression = rocksdb::kNoCompression;
+  }
+  if (tuning.ascending_keys) {
+    // Read by index, for keys that exist: a memtable Bloom filter would
+    // only cost a hash per insert.
+    column.memtable_prefix_bloom_size_ratio = 0;
+    column.memtable_whole_key_filtering = false;
+    // Keys are BE64 indexes: their first byte is a prefix all of a
+    // column's recent keys share, so one insert hint serves the column.
+    column.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+  }
+  return column;
+}
+
+}  // namespace
 
 WriteBatch::WriteBatch(const Store& store)
     : store_(&store), rep_(std::make_unique<rocksdb::WriteBatch>()) {}
@@ -62,10 +91,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   // miss walks the memtable's skip list.
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   cf_options.memtable_whole_key_filtering = true;
-
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const std::string& name : columns) descriptors.emplace_back(name, cf_options);
+  for (const std::string& name : columns) {
+    auto tuning = options.column_tuning.find(name);
+    descriptors.emplace_back(name, tuning == options.column_tuning.end()
+                                       ? cf_options
+                                       : Tuned(cf_options, tuning->second));
+  }
 
   if (!options.create_if_missing ||
       std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
@@ -174,6 +207,31 @@ Status Store::Scan(ColumnId column, std::string_view start, std::string_view pre
     if (!visit(key, std::string_view(it->value().data(), it->value().size()))) break;
   }
   return FromRocksDb(it->status(), "scan " + names_[column]);
+}
+
+StoreCursor::StoreCursor(std::unique_ptr<rocksdb::Iterator> it, std::string column)
+    : it_(std::move(it)), column_(std::move(column)) {}
+StoreCursor::~StoreCursor() = default;
+
+void StoreCursor::Seek(std::string_view start) {
+  it_->Seek(rocksdb::Slice(start.data(), start.size()));
+}
+bool StoreCursor::Valid() const { return it_->Valid(); }
+void StoreCursor::Next() { it_->Next(); }
+std::string_view StoreCursor::key() const { return {it_->key().data(), it_->key().size()}; }
+std::string_view StoreCursor::value() const { return {it_->value().data(), it_->value().size()}; }
+Status StoreCursor::status() const { return FromRocksDb(it_->status(), "scan " + column_); }
+
+std::unique_ptr<StoreCursor> Store::NewCursor(ColumnId column, bool bulk) const {
+  rocksdb::ReadOptions read_options;
+  if (bulk) {
+    // A pass over a whole column reads each block once: keep the cache for
+    // the blocks that are read again, and read files ahead in large steps.
+    read_options.fill_cache = false;
+    read_options.readahead_size = 4 << 20;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, handles_.at(column)));
+  return std::unique_ptr<StoreCursor>(new StoreCursor(std::move(it), names_.at(column)));
 }
 
 Status Store::CompactAll() {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -25,10 +26,30 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Iterator;
 class WriteBatch;
 }  // namespace rocksdb
 
 namespace creg {
+
+// Storage settings of one column family.
+struct ColumnTuning {
+  // Compress SST blocks (Snappy). Default: true.
+  bool compress = true;
+  // Keys are mostly written in ascending order: a memtable insert starts
+  // its search where the column's previous insert ended instead of at the
+  // top of the skip list. Default: false.
+  bool ascending_keys = false;
+};
+
+// The tuning of the Merkle log's columns (docs/data-model.md), measured
+// with creg_ledger_bench and `creg-bench audit` (docs/benchmarks.md):
+//   log.entries  not compressed (the entries, full of keys, signatures and
+//                hashes, shrink by only about 15%, and decompressing them
+//                was the largest single cost of reading the log), ascending
+//                keys;
+//   log.tree     not compressed (hashes do not compress), ascending keys.
+std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning();
 
 struct StoreOptions {
   // Create the database and missing column families if absent.
@@ -51,6 +72,9 @@ struct StoreOptions {
   // Block cache for reads. Default: 256 MiB, enough to hold the Merkle
   // nodes of tens of millions of entries.
   size_t block_cache_bytes = 256 << 20;
+  // How particular columns are stored; the others get ColumnTuning's
+  // defaults. Default: LogColumnTuning(), for the Merkle log's columns.
+  std::map<std::string, ColumnTuning, std::less<>> column_tuning = LogColumnTuning();
 };
 
 using ColumnId = int;
@@ -70,6 +94,7 @@ class WriteBatch {
 
   void Put(ColumnId column, std::string_view key, std::string_view value);
   void Delete(ColumnId column, std::string_view key);
+  // Empties the batch; its buffer is kept for the next puts.
   void Clear();
   size_t count() const;
   size_t byte_size() const;
@@ -78,6 +103,35 @@ class WriteBatch {
   friend class Store;
   const Store* store_;
   std::unique_ptr<rocksdb::WriteBatch> rep_;
+};
+
+// Reads one column in key order. key() and value() point into RocksDB's
+// buffers and stay valid only until the next Next() or Seek(): copy what
+// must outlive them. Made by Store::NewCursor; the Store must outlive it.
+// Not thread-safe (one cursor per thread).
+class StoreCursor {
+ public:
+  ~StoreCursor();
+  StoreCursor(const StoreCursor&) = delete;
+  StoreCursor& operator=(const StoreCursor&) = delete;
+
+  // Moves to the first record with a key >= `start`.
+  void Seek(std::string_view start);
+  // True while the cursor is on a record; false at the end or on an error.
+  bool Valid() const;
+  // Moves to the next record. Precondition: Valid().
+  void Next();
+  std::string_view key() const;
+  std::string_view value() const;
+  // Once !Valid(): OK at the end of the column, else the read error
+  // (Unavailable, DataLoss).
+  Status status() const;
+
+ private:
+  friend class Store;
+  StoreCursor(std::unique_ptr<rocksdb::Iterator> it, std::string column);
+  std::unique_ptr<rocksdb::Iterator> it_;
+  std::string column_;
 };
 
 class Store {
@@ -106,6 +160,11 @@ class Store {
   // true and, if `prefix` is non-empty, while keys begin with `prefix`.
   Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // A cursor over `column`, not yet positioned (call Seek). With `bulk`,
+  // for one pass over much of a column: reads ahead and does not fill the
+  // block cache with what the pass will not read again.
+  std::unique_ptr<StoreCursor> NewCursor(ColumnId column, bool bulk = false) const;
 
   // Flushes memtables to SST files (used by tests and before backups).
   Status Flush();

@@ -12,6 +12,7 @@
 
 #include "creg/log.pb.h"
 #include "ledger/registry/transaction.h"
+#include "ledger/tree_record.h"
 #include "tests/audit/audit_fixture.h"
 
 namespace creg::testing {
@@ -146,16 +147,17 @@ TEST_F(VerifyLogParallelTest, ProblemsAreReportedInLogOrder) {
   // A forged signature, and a damaged Merkle node shortly after it, which
   // the entry scan reaches long before the replay reaches the signature.
   const uint64_t forged = size_ - 400;
-  const uint64_t damaged = forged + 101;  // odd: its record holds a level-1 node
+  const uint64_t damaged = forged + 101;  // odd: it completes a level-1 node
+  const uint64_t tile = tree_record::TileStart(damaged);
   std::string root = ResignedAt(forged, PrivateKey::Generate().value());
-  EditRecord(root, "log.tree", IndexKey(damaged), [](std::string& record) {
-    // Slots: the pair's two leaf hashes, then the level-1 node
-    // (ledger/tree_record.h).
-    ASSERT_GE(record.size(), 3u * 32u);
-    record[2 * 32 + 3] ^= 0x01;
+  EditRecord(root, "log.tree", IndexKey(tile), [&](std::string& record) {
+    // The level-1 node over damaged-1 and damaged (ledger/tree_record.h).
+    const size_t slot = tree_record::Slot(1, damaged / 2);
+    ASSERT_GE(record.size(), (slot + 1) * 32);
+    record[slot * 32 + 3] ^= 0x01;
   });
-  std::string node_problem =
-      "FAILED Merkle node record of entry " + std::to_string(damaged) + " (log.tree)";
+  std::string node_problem = "FAILED Merkle node record of entries " + std::to_string(tile) + "-" +
+                             std::to_string(tile + 15) + " (log.tree)";
 
   AuditResult first = Verify(root, {"--jobs", "2"});
   EXPECT_EQ(first.exit_code, 1) << first.output;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <random>
@@ -13,6 +14,7 @@
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
+#include "ledger/tree_record.h"
 #include "tests/support/log_fixture.h"
 
 namespace creg {
@@ -199,39 +201,74 @@ TEST_F(MerkleLogTest, OpenRefusesEntryBeyondTheHead) {
 
 TEST_F(MerkleLogTest, OpenRefusesChangedLastEntry) { ExpectOpenRefusesChangedLastEntry(10); }
 
-TEST_F(MerkleLogTest, OpenRefusesChangedLastEntryOfOddSizedLog) {
-  ExpectOpenRefusesChangedLastEntry(11);  // entry 10 has no node record yet
+TEST_F(MerkleLogTest, OpenRefusesChangedLastEntryOfPartlyFilledTile) {
+  ExpectOpenRefusesChangedLastEntry(11);  // the record of tile 0-15 holds 11 leaves
 }
 
-TEST_F(MerkleLogTest, NodeRecordsArePerPairOfLeaves) {
-  AppendEntries(*log_, 7);
-  AppendEntries(*log_, 6);  // 13 entries: records at 1, 3, 5, 7, 9, 11
+TEST_F(MerkleLogTest, NodeRecordsArePerTileOfSixteenLeaves) {
+  // Batches that end inside tiles and cross tile ends: 7, 13, 33, 40.
+  for (int n : {7, 6, 20, 7}) AppendEntries(*log_, n);
+  const uint64_t size = log_->size();
+  ASSERT_EQ(size, 40u);
   auto nodes_cf = store_->Column("log.tree").value();
-  for (uint64_t leaf = 0; leaf < 14; ++leaf) {
+  // One record per tile, keyed by its first leaf, and nothing else.
+  std::vector<uint64_t> keys;
+  ASSERT_TRUE(store_
+                  ->Scan(nodes_cf, "", "",
+                         [&](std::string_view key, std::string_view) {
+                           keys.push_back(ReadBigEndian64(key));
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(keys, (std::vector<uint64_t>{0, 16, 32}));
+  for (uint64_t start : keys) {
     std::string key;
-    AppendBigEndian64(&key, leaf);
-    std::optional<std::string> record = store_->Get(nodes_cf, key).value();
-    if (leaf % 2 == 0 || leaf >= 13) {
-      EXPECT_FALSE(record.has_value()) << "leaf " << leaf;
-      continue;
+    AppendBigEndian64(&key, start);
+    std::string record = store_->Get(nodes_cf, key).value().value();
+    const uint64_t last = std::min(start + 15, size - 1);
+    ASSERT_EQ(record.size(), tree_record::HashCount(last) * Hash::kSize) << "tile " << start;
+    for (uint64_t leaf = start; leaf <= last; ++leaf) {
+      EXPECT_EQ(record.substr(tree_record::Slot(0, leaf) * Hash::kSize, Hash::kSize),
+                merkle::LeafHash(log_->Entry(leaf).value()).str())
+          << "leaf " << leaf;
     }
-    ASSERT_TRUE(record.has_value()) << "leaf " << leaf;
-    // Both leaf hashes of the pair, then one node per trailing one bit.
-    ASSERT_EQ(record->size(), (std::countr_one(leaf) + 2) * Hash::kSize) << "leaf " << leaf;
-    EXPECT_EQ(record->substr(0, Hash::kSize), log_->LeafHashAt(leaf - 1).value().str());
-    EXPECT_EQ(record->substr(Hash::kSize, Hash::kSize), log_->LeafHashAt(leaf).value().str());
-    EXPECT_EQ(record->substr(Hash::kSize, Hash::kSize),
-              merkle::LeafHash(log_->Entry(leaf).value()).str());
   }
-  // The level-2 node over entries 4-7 sits in slot 3 of record 7.
+  // Tile 0 in completion order: leaf 0, leaf 1, node 0-1, leaf 2, leaf 3,
+  // node 2-3, node 0-3, leaf 4, ...; the node over 4-7 is in slot 13.
   std::string key;
-  AppendBigEndian64(&key, 7);
+  AppendBigEndian64(&key, 0);
+  std::string tile0 = store_->Get(nodes_cf, key).value().value();
+  auto leaf = [&](uint64_t i) { return log_->LeafHashAt(i).value(); };
+  Hash n01 = merkle::NodeHash(leaf(0), leaf(1)), n23 = merkle::NodeHash(leaf(2), leaf(3));
+  EXPECT_EQ(tile0.substr(2 * Hash::kSize, Hash::kSize), n01.str());
+  EXPECT_EQ(tile0.substr(6 * Hash::kSize, Hash::kSize), merkle::NodeHash(n01, n23).str());
+  Hash n45 = merkle::NodeHash(leaf(4), leaf(5)), n67 = merkle::NodeHash(leaf(6), leaf(7));
+  EXPECT_EQ(tree_record::Slot(2, 1), 13u);
+  EXPECT_EQ(tile0.substr(13 * Hash::kSize, Hash::kSize), merkle::NodeHash(n45, n67).str());
+  // The tile's own root (level 4) ends record 0; the node over 0-31
+  // (level 5) ends record 16.
+  EXPECT_EQ(tile0.substr(tile0.size() - Hash::kSize), log_->RootAt(16).value().str());
+  key.clear();
+  AppendBigEndian64(&key, 16);
+  std::string tile16 = store_->Get(nodes_cf, key).value().value();
+  EXPECT_EQ(tile16.substr(tile16.size() - Hash::kSize), log_->RootAt(32).value().str());
+}
+
+TEST_F(MerkleLogTest, OpenRefusesLastTileRecordOfAnotherLength) {
+  AppendEntries(*log_, 13);
+  auto nodes_cf = store_->Column("log.tree").value();
+  std::string key;
+  AppendBigEndian64(&key, 0);
   std::string record = store_->Get(nodes_cf, key).value().value();
-  Hash level1_left = merkle::NodeHash(log_->LeafHashAt(4).value(), log_->LeafHashAt(5).value());
-  Hash level1_right = merkle::NodeHash(log_->LeafHashAt(6).value(), log_->LeafHashAt(7).value());
-  EXPECT_EQ(record.substr(2 * Hash::kSize, Hash::kSize), level1_right.str());
-  EXPECT_EQ(record.substr(3 * Hash::kSize, Hash::kSize),
-            merkle::NodeHash(level1_left, level1_right).str());
+  // A record that reaches only entry 11, then one with an extra hash.
+  Corrupt("log.tree", 0, record.substr(0, tree_record::HashCount(11) * Hash::kSize));
+  Status s = ReopenStatus();
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("entries 0-15"), std::string::npos) << s.ToString();
+  Corrupt("log.tree", 0, record + std::string(Hash::kSize, 'x'));
+  EXPECT_EQ(ReopenStatus().code(), StatusCode::kDataLoss);
+  Corrupt("log.tree", 0, record);
+  EXPECT_TRUE(ReopenStatus().ok());
 }
 
 TEST_F(MerkleLogTest, OpenRefusesBrokenChainLinkAtTheHead) {
@@ -241,10 +278,11 @@ TEST_F(MerkleLogTest, OpenRefusesBrokenChainLinkAtTheHead) {
   Corrupt("log.entries", 9, forged);
   auto nodes_cf = store_->Column("log.tree").value();
   std::string key;
-  AppendBigEndian64(&key, 9);
+  AppendBigEndian64(&key, 0);  // the tile of entries 0-15
   std::string record = store_->Get(nodes_cf, key).value().value();
-  record.replace(Hash::kSize, Hash::kSize, merkle::LeafHash(forged).view());  // slot 1: leaf 9
-  Corrupt("log.tree", 9, record);
+  record.replace(tree_record::Slot(0, 9) * Hash::kSize, Hash::kSize,
+                 merkle::LeafHash(forged).view());
+  Corrupt("log.tree", 0, record);
   Status s = ReopenStatus();
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("entry 9"), std::string::npos) << s.ToString();
@@ -253,11 +291,11 @@ TEST_F(MerkleLogTest, OpenRefusesBrokenChainLinkAtTheHead) {
 TEST_F(MerkleLogTest, OpenRefusesChangedMerkleNode) {
   AppendEntries(*log_, 16);
   std::string key;
-  AppendBigEndian64(&key, 15);
+  AppendBigEndian64(&key, 0);
   auto nodes_cf = store_->Column("log.tree").value();
   std::string record = store_->Get(nodes_cf, key).value().value();
-  record[Hash::kSize * 5] ^= 0x40;  // slot 5: the level-4 node, which is the root
-  Corrupt("log.tree", 15, record);
+  record[Hash::kSize * tree_record::Slot(4, 0)] ^= 0x40;  // the level-4 node, which is the root
+  Corrupt("log.tree", 0, record);
   EXPECT_EQ(ReopenStatus().code(), StatusCode::kDataLoss);
 }
 

@@ -15,22 +15,69 @@ Hash SlotHash(std::string_view record, size_t slot) {
   return Hash::FromBytes(record.substr(slot * Hash::kSize, Hash::kSize)).value();
 }
 
+std::string TileName(uint64_t start) {
+  return "Merkle node record of entries " + std::to_string(start) + "-" +
+         std::to_string(start + tree_record::kTileLeaves - 1) + " (log.tree)";
+}
+
+std::string Bytes(size_t n) { return std::to_string(n) + " bytes"; }
+
+// True if a record of `bytes` bytes reaches one of the leaves of the tile
+// starting at `start`.
+bool WellFormed(uint64_t start, size_t bytes) {
+  if (bytes % Hash::kSize != 0) return false;
+  for (uint64_t leaf = start; leaf < start + tree_record::kTileLeaves; ++leaf) {
+    if (tree_record::HashCount(leaf) * Hash::kSize == bytes) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string Hex(const Hash& hash) { return hash.ToHex(); }
 
-void LogChecker::Missing(uint64_t index, std::optional<std::string_view> tree_record) {
+void LogChecker::Missing(uint64_t index, std::optional<std::string_view> tile_record) {
+  EnterTile(index, tile_record);
   Hash leaf;
-  bool have_leaf = tree_record.has_value() &&
-                   tree_record->size() == tree_record::HashCount(index | 1) * Hash::kSize;
-  if (have_leaf) leaf = SlotHash(*tree_record, tree_record::Slot(0, index));
+  const size_t slot = tree_record::Slot(0, index);
+  bool have_leaf = tile_.well_formed && tile_.bytes >= (slot + 1) * Hash::kSize;
+  if (have_leaf) leaf = SlotHash(*tile_record, slot);
   bad_nodes_.insert({0, index});
-  Append(index, leaf, tree_record, /*entry_reported=*/true);
+  Append(index, leaf, tile_record, /*entry_reported=*/true);
+  // The next entry's prev_hash is checked against the stored leaf.
+  prev_leaf_ = leaf;
   prev_suspect_ = !have_leaf;
 }
 
+void LogChecker::EnterTile(uint64_t index, std::optional<std::string_view> tile_record) {
+  const uint64_t start = tree_record::TileStart(index);
+  if (start == tile_.start) return;
+  tile_ = Tile{};
+  tile_.start = start;
+  tile_.present = tile_record.has_value();
+  tile_.bytes = tile_.present ? tile_record->size() : 0;
+  tile_.well_formed = tile_.present && WellFormed(start, tile_.bytes);
+}
+
+void LogChecker::ReportTile(const std::string& what, const std::string& expected,
+                            const std::string& found) {
+  if (tile_.reported) return;
+  tile_.reported = true;
+  findings_.Add(TileName(tile_.start), what, expected, found);
+}
+
+void LogChecker::Finish() {
+  if (size() == 0 || !tile_.well_formed) return;
+  const size_t want = tree_record::HashCount(size() - 1) * Hash::kSize;
+  if (tile_.bytes > want) {
+    ReportTile("holds nodes of entries past the last one (" + std::to_string(size() - 1) + ")",
+               Bytes(want), Bytes(tile_.bytes));
+  }
+}
+
 bool LogChecker::Check(uint64_t index, std::string_view bytes,
-                       std::optional<std::string_view> tree_record) {
+                       std::optional<std::string_view> tile_record) {
+  EnterTile(index, tile_record);
   const Hash leaf = merkle::LeafHash(bytes);
   bool reported = true;
   StatusOr<EntryLink> link = ReadEntryLink(bytes);
@@ -51,41 +98,38 @@ bool LogChecker::Check(uint64_t index, std::string_view bytes,
     reported = false;
   }
   if (reported) bad_nodes_.insert({0, index});
-  bool leaf_matches = Append(index, leaf, tree_record, reported);
+  bool leaf_matches = Append(index, leaf, tile_record, reported);
   prev_leaf_ = leaf;
   prev_suspect_ = reported || !leaf_matches;
   return !reported && leaf_matches;
 }
 
 bool LogChecker::Append(uint64_t index, const Hash& leaf,
-                        std::optional<std::string_view> tree_record, bool entry_reported) {
+                        std::optional<std::string_view> tile_record, bool entry_reported) {
   std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
   uint64_t size = builder_.size();
   if (std::has_single_bit(size) || size == checkpoint_size_) roots_[size] = builder_.Root();
-  const uint64_t record_leaf = index | 1;
-  const size_t want_bytes = tree_record::HashCount(record_leaf) * Hash::kSize;
-  const bool usable = tree_record.has_value() && tree_record->size() == want_bytes;
-  if (!tree_record::WritesRecord(index)) {
-    // The record of the pair comes with the odd leaf: a missing or
-    // malformed one is reported there (and at the end of a log of odd size
-    // there is none yet). The leaf hash in it is checked now.
-    if (!usable) return true;
-    return CompareLeaf(index, leaf, SlotHash(*tree_record, 0), entry_reported);
-  }
-  const std::string where = "Merkle node record of entry " + std::to_string(index) + " (log.tree)";
-  if (!usable) {
+  const size_t want_bytes = tree_record::HashCount(index) * Hash::kSize;
+  if (!tile_.well_formed || tile_.bytes < want_bytes) {
+    // An entry already reported as missing does not also report its
+    // record; the next position of the tile that is stored does.
     if (!Bad(0, index) || !entry_reported) {
-      findings_.Add(
-          where, tree_record.has_value() ? "has the wrong length" : "is missing",
-          std::to_string(want_bytes) + " bytes",
-          tree_record.has_value() ? std::to_string(tree_record->size()) + " bytes" : "nothing");
+      if (!tile_.present) {
+        ReportTile("is missing", "a record of at least " + Bytes(want_bytes), "nothing");
+      } else if (!tile_.well_formed) {
+        ReportTile("has the wrong length", "a record reaching one of its entries",
+                   Bytes(tile_.bytes));
+      } else {
+        ReportTile("ends before the nodes of entry " + std::to_string(index),
+                   "at least " + Bytes(want_bytes), Bytes(tile_.bytes));
+      }
     }
     for (const auto& node : nodes) bad_nodes_.insert({node.level, node.index});
     return true;  // No leaf node to hold the entry against; the next link still checks it.
   }
   bool leaf_matches = true;
   for (const auto& node : nodes) {
-    Hash stored = SlotHash(*tree_record, tree_record::Slot(node.level, node.index));
+    Hash stored = SlotHash(*tile_record, tree_record::Slot(node.level, node.index));
     if (node.level == 0) {
       leaf_matches = CompareLeaf(index, node.hash, stored, entry_reported);
       continue;
@@ -94,7 +138,7 @@ bool LogChecker::Append(uint64_t index, const Hash& leaf,
     if (!Bad(node.level - 1, 2 * node.index) && !Bad(node.level - 1, 2 * node.index + 1)) {
       uint64_t first = node.index << node.level;
       uint64_t last = first + (uint64_t{1} << node.level) - 1;
-      findings_.Add(where,
+      findings_.Add(TileName(tile_.start),
                     "the node at level " + std::to_string(node.level) + " (entries " +
                         std::to_string(first) + "-" + std::to_string(last) +
                         ") differs from the hash of the nodes below it",

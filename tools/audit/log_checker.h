@@ -30,21 +30,26 @@ class LogChecker {
   LogChecker(Findings& findings, uint64_t checkpoint_size)
       : findings_(findings), checkpoint_size_(checkpoint_size) {}
 
-  // In both calls, `tree_record` is the "log.tree" record holding the leaf
-  // hash of position `index`: the record of its pair, keyed by `index | 1`
-  // (ledger/tree_record.h), or nullopt if there is none. It is only read
-  // during the call.
+  // In both calls, `tile_record` is the "log.tree" record of the tile
+  // holding position `index`, keyed by its first leaf TileStart(index)
+  // (ledger/tree_record.h), or nullopt if there is none: the same record
+  // for every position of a tile. It is only read during the call.
 
   // Position `index` has no entry (already reported by the caller). Its
   // stored leaf node, if any, stands in for it so later checks still line up.
-  void Missing(uint64_t index, std::optional<std::string_view> tree_record);
+  void Missing(uint64_t index, std::optional<std::string_view> tile_record);
 
-  // Checks the entry stored at position `index` and its stored leaf hash,
-  // and, at an odd position, the rest of the node record. Returns false
-  // (after reporting) if the entry itself is unsound: it does not decode,
-  // carries another index, does not link to the entry before, or does not
-  // match its stored leaf node.
-  bool Check(uint64_t index, std::string_view bytes, std::optional<std::string_view> tree_record);
+  // Checks the entry stored at position `index`, its stored leaf hash and
+  // the other nodes it completes. Returns false (after reporting) if the
+  // entry itself is unsound: it does not decode, carries another index,
+  // does not link to the entry before, or does not match its stored leaf
+  // node.
+  bool Check(uint64_t index, std::string_view bytes, std::optional<std::string_view> tile_record);
+
+  // After the last position: reports a last tile record that holds nodes
+  // past it (a tile record is checked against the positions it covers as
+  // they come; only the end of the log says where the last one must end).
+  void Finish();
 
   uint64_t size() const { return builder_.size(); }
   // Root of the tree rebuilt from the entry bytes.
@@ -55,9 +60,21 @@ class LogChecker {
   bool tree_damaged() const { return !bad_nodes_.empty(); }
 
  private:
-  // Appends `leaf`, compares the completed nodes with `tree_record`, and
+  // What is known of the record of the tile of the last position.
+  struct Tile {
+    uint64_t start = ~uint64_t{0};
+    bool present = false;
+    bool well_formed = false;  // its length is that of a record reaching one of its leaves
+    size_t bytes = 0;
+    bool reported = false;  // a problem of the record itself was reported
+  };
+  // Moves to the tile of `index` if it is another one.
+  void EnterTile(uint64_t index, std::optional<std::string_view> tile_record);
+  // Reports a problem of the current tile's record once.
+  void ReportTile(const std::string& what, const std::string& expected, const std::string& found);
+  // Appends `leaf`, compares the completed nodes with `tile_record`, and
   // returns false if the stored leaf node differs.
-  bool Append(uint64_t index, const Hash& leaf, std::optional<std::string_view> tree_record,
+  bool Append(uint64_t index, const Hash& leaf, std::optional<std::string_view> tile_record,
               bool entry_reported);
   // Reports a stored leaf node that is not the entry's leaf hash (unless
   // the entry was already reported) and returns whether they match.
@@ -71,6 +88,7 @@ class LogChecker {
   bool prev_suspect_ = false;  // the previous entry was reported; skip the link check
   std::set<std::pair<int, uint64_t>> bad_nodes_;  // (level, index) known to differ
   std::map<uint64_t, Hash> roots_;
+  Tile tile_;
 };
 
 // Lower-case hex of a hash, for messages.

@@ -1,8 +1,8 @@
 // The entry scan of `verify-log --data`: reads log.entries in index order
-// and the Merkle node record stored with each entry (log.tree), runs every
-// position through a LogChecker (hash chain, nodes), and hands each sound
-// entry to the replay. A missing position is reported and lined up with
-// its stored leaf node; a gap over kMaxGap ends the scan.
+// and the Merkle node record of each entry's tile (log.tree), on a reader
+// thread of its own (LogReader), runs every position through a LogChecker
+// (hash chain, nodes), and hands each sound entry to the replay. A missing position is reported and
+// lined up with its stored leaf node; a gap over kMaxGap ends the scan.
 //
 // The replay lags behind the scan (signatures are checked on other
 // threads), so the checker's problems are held (Findings::Hold) until the
@@ -16,6 +16,7 @@
 #include "ledger/store.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
+#include "tools/audit/log_reader.h"
 #include "tools/audit/progress.h"
 #include "tools/audit/replay_pipeline.h"
 
@@ -33,7 +34,10 @@ struct LogScanResult {
 // `checker` reports to). Sound entries are fed to `replay` unless it is
 // null (the hash-and-tree checks alone). Stops early when findings.stop().
 // Errors: failures to read the store or of the scratch registry.
+// `chunk_bytes`: how much the reader thread hands over at a time
+// (LogReader); tests make it tiny so that tiles span chunks.
 StatusOr<LogScanResult> ScanLog(const Store& store, LogChecker& checker, Findings& findings,
-                                ReplayPipeline* replay, Progress& progress);
+                                ReplayPipeline* replay, Progress& progress,
+                                size_t chunk_bytes = LogReader::kChunkBytes);
 
 }  // namespace creg::audit

@@ -7,7 +7,8 @@
 //     entries and Merkle node records, no replay), in entries per second;
 //   - verify-log end to end (in process, --jobs J), in entries per second,
 //     and its ratio to J cores' signature checks alone.
-// Each is repeated and the median printed.
+// Each is repeated and the median printed. With --tree-only, only the
+// SHA-256 and hash-and-tree figures.
 #pragma once
 
 #include "node/cli/args.h"
