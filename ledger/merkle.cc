@@ -304,20 +304,20 @@ StatusOr<TreeBuilder> TreeBuilder::Resume(uint64_t size, const NodeSource& nodes
   return builder;
 }
 
-std::vector<TreeBuilder::Node> TreeBuilder::Append(const Hash& leaf_hash) {
-  std::vector<Node> completed;
+std::span<const TreeBuilder::Node> TreeBuilder::Append(const Hash& leaf_hash) {
+  completed_.clear();
   Hash carry = leaf_hash;
   int level = 0;
-  completed.push_back({0, size_, carry});
+  completed_.push_back({0, size_, carry});
   while (level < 64 && ((size_ >> level) & 1) == 1) {
     carry = NodeHash(frontier_[level], carry);
     ++level;
-    completed.push_back({level, size_ >> level, carry});
+    completed_.push_back({level, size_ >> level, carry});
   }
   if (frontier_.size() <= static_cast<size_t>(level)) frontier_.resize(level + 1);
   frontier_[level] = carry;
   ++size_;
-  return completed;
+  return completed_;
 }
 
 Hash TreeBuilder::Root() const {

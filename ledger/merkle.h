@@ -97,8 +97,9 @@ class TreeBuilder {
 
   uint64_t size() const { return size_; }
   // Appends one leaf hash and returns every perfect subtree it completes,
-  // from level 0 (the leaf itself) upwards.
-  std::vector<Node> Append(const Hash& leaf_hash);
+  // from level 0 (the leaf itself) upwards. The nodes are the builder's
+  // own: valid until the next Append (no allocation per leaf).
+  std::span<const Node> Append(const Hash& leaf_hash);
   // Root of the current tree, from the frontier alone.
   Hash Root() const;
 
@@ -107,6 +108,7 @@ class TreeBuilder {
   // frontier_[level] is the completed subtree at that level on the right
   // edge, valid when bit `level` of size_ is set.
   std::vector<Hash> frontier_;
+  std::vector<Node> completed_;  // what the last Append returned
 };
 
 }  // namespace creg::merkle

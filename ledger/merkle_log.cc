@@ -52,16 +52,30 @@ const std::vector<std::string>& MerkleLog::ColumnNames() {
   return kNames;
 }
 
-MerkleLog::MerkleLog(Store* store, EntryLinkReader link_reader)
-    : store_(store), link_reader_(std::move(link_reader)) {}
+MerkleLog::MerkleLog(Store* store, EntryLinkReader link_reader, const MerkleLogOptions& options)
+    : store_(store), link_reader_(std::move(link_reader)), options_(options) {}
 
-StatusOr<std::unique_ptr<MerkleLog>> MerkleLog::Open(Store* store, EntryLinkReader link_reader) {
-  auto log = std::unique_ptr<MerkleLog>(new MerkleLog(store, std::move(link_reader)));
+StatusOr<std::unique_ptr<MerkleLog>> MerkleLog::Open(Store* store, EntryLinkReader link_reader,
+                                                     const MerkleLogOptions& options) {
+  auto log = std::unique_ptr<MerkleLog>(new MerkleLog(store, std::move(link_reader), options));
   CREG_ASSIGN_OR_RETURN(log->entries_cf_, store->Column("log.entries"));
   CREG_ASSIGN_OR_RETURN(log->tree_cf_, store->Column("log.tree"));
   CREG_ASSIGN_OR_RETURN(log->meta_cf_, store->Column("log.meta"));
+  if (!options.store_entries) {
+    // Nothing to resume from: the frontier of the tree is not stored.
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> head, store->Get(log->meta_cf_, kHeadKey));
+    if (head.has_value()) {
+      return FailedPreconditionError("a log that stores no entries cannot be reopened");
+    }
+    return log;
+  }
   CREG_RETURN_IF_ERROR(log->LoadAndCheckHead());
   return log;
+}
+
+Status MerkleLog::RequireStored() const {
+  if (options_.store_entries) return OkStatus();
+  return FailedPreconditionError("this log stores no entries or Merkle nodes");
 }
 
 Status MerkleLog::LoadAndCheckHead() {
@@ -190,6 +204,7 @@ Status MerkleLog::LoadUpperNodes(uint64_t size) {
 }
 
 StatusOr<std::string> MerkleLog::Entry(uint64_t index) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t size = head().size;
   if (index >= size) {
     return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log (size " +
@@ -203,6 +218,7 @@ StatusOr<std::string> MerkleLog::Entry(uint64_t index) const {
 
 StatusOr<std::vector<std::string>> MerkleLog::Entries(uint64_t begin, uint64_t end,
                                                       size_t max_bytes) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t size = head().size;
   if (begin >= end || end > size) {
     return OutOfRangeError("entries [" + std::to_string(begin) + ", " + std::to_string(end) +
@@ -232,6 +248,7 @@ StatusOr<std::vector<std::string>> MerkleLog::Entries(uint64_t begin, uint64_t e
 }
 
 StatusOr<Hash> MerkleLog::LeafHashAt(uint64_t index) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t size = head().size;
   if (index >= size)
     return OutOfRangeError("entry " + std::to_string(index) + " is past the end of the log");
@@ -245,10 +262,12 @@ StatusOr<Hash> MerkleLog::RootAt(uint64_t size) const {
                            std::to_string(current.size) + ")");
   }
   if (size == current.size) return current.root;
+  CREG_RETURN_IF_ERROR(RequireStored());
   return merkle::RootAt(size, Nodes());
 }
 
 StatusOr<Hash> MerkleLog::RecomputeRoot(uint64_t size) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t current = head().size;
   if (size > current) {
     return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
@@ -258,6 +277,7 @@ StatusOr<Hash> MerkleLog::RecomputeRoot(uint64_t size) const {
 }
 
 StatusOr<std::vector<Hash>> MerkleLog::InclusionProof(uint64_t index, uint64_t size) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t current = head().size;
   if (size > current) {
     return OutOfRangeError("tree size " + std::to_string(size) + " is past the head (" +
@@ -267,6 +287,7 @@ StatusOr<std::vector<Hash>> MerkleLog::InclusionProof(uint64_t index, uint64_t s
 }
 
 StatusOr<std::vector<Hash>> MerkleLog::ConsistencyProof(uint64_t size1, uint64_t size2) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
   uint64_t current = head().size;
   if (size2 > current) {
     return OutOfRangeError("tree size " + std::to_string(size2) + " is past the head (" +
@@ -299,7 +320,10 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
     }
   }
   Hash leaf = merkle::LeafHash(entry_bytes);
-  std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  std::span<const merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  last_leaf_hash_ = leaf;
+  ++entries_added_;
+  if (!log_->options_.store_entries) return OkStatus();
   batch_.Put(log_->entries_cf_, IndexKey(index), entry_bytes);
   // The nodes this leaf completes, level 0 up, extend its tile's record,
   // which is written once the tile is full or, for the last tile, at Commit.
@@ -312,8 +336,6 @@ Status MerkleLog::PendingAppend::Add(std::string_view entry_bytes) {
     batch_.Put(log_->tree_cf_, IndexKey(tree_record::TileStart(index)), tile_);
     tile_.clear();
   }
-  last_leaf_hash_ = leaf;
-  ++entries_added_;
   return OkStatus();
 }
 

@@ -49,6 +49,17 @@ struct EntryLink {
 // decode.
 using EntryLinkReader = std::function<StatusOr<EntryLink>(std::string_view entry_bytes)>;
 
+struct MerkleLogOptions {
+  // False: the log checks every appended entry's chain link and keeps its
+  // head (size and root), but stores neither the entries nor the tree
+  // nodes. For a scratch replay of a log that is stored and checked
+  // elsewhere (an audit's), where writing a second copy would only cost
+  // time and disk. Such a log must be opened empty and cannot be reopened;
+  // reading its entries, nodes, earlier roots or proofs is
+  // FailedPrecondition.
+  bool store_entries = true;
+};
+
 // The signed state of the log: its size and root hash.
 struct TreeHead {
   uint64_t size = 0;
@@ -65,7 +76,9 @@ class MerkleLog {
   // the last entry exists and nothing follows it, its chain link and leaf
   // hash agree with the stored nodes, and the root rebuilt from stored
   // nodes equals the head's. DataLoss naming the index otherwise.
-  static StatusOr<std::unique_ptr<MerkleLog>> Open(Store* store, EntryLinkReader link_reader);
+  // FailedPrecondition for a log that stores no entries and is not empty.
+  static StatusOr<std::unique_ptr<MerkleLog>> Open(Store* store, EntryLinkReader link_reader,
+                                                   const MerkleLogOptions& options = {});
 
   MerkleLog(const MerkleLog&) = delete;
   MerkleLog& operator=(const MerkleLog&) = delete;
@@ -73,6 +86,8 @@ class MerkleLog {
   // The committed head. Thread-safe.
   TreeHead head() const;
   uint64_t size() const { return head().size; }
+  // False for a log opened with store_entries = false.
+  bool stores_entries() const { return options_.store_entries; }
 
   // Entry bytes exactly as stored. OutOfRange past the end.
   StatusOr<std::string> Entry(uint64_t index) const;
@@ -134,7 +149,9 @@ class MerkleLog {
   StatusOr<TreeHead> Append(const std::vector<std::string>& entries);
 
  private:
-  MerkleLog(Store* store, EntryLinkReader link_reader);
+  MerkleLog(Store* store, EntryLinkReader link_reader, const MerkleLogOptions& options);
+  // FailedPrecondition unless the log stores its entries and nodes.
+  Status RequireStored() const;
   Status LoadAndCheckHead();
   Status LoadUpperNodes(uint64_t size);
   // Stored nodes; with `cached`, the upper levels come from memory.
@@ -144,6 +161,7 @@ class MerkleLog {
 
   Store* store_;
   EntryLinkReader link_reader_;
+  MerkleLogOptions options_;
   ColumnId entries_cf_ = 0;
   ColumnId tree_cf_ = 0;
   ColumnId meta_cf_ = 0;

@@ -34,8 +34,10 @@ Registry::Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr
 Registry::~Registry() = default;
 
 StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryOptions& options) {
+  MerkleLogOptions log_options;
+  log_options.store_entries = options.store_log;
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<MerkleLog> log,
-                        MerkleLog::Open(store, LogEntryLinkReader()));
+                        MerkleLog::Open(store, LogEntryLinkReader(), log_options));
   CREG_ASSIGN_OR_RETURN(Tables tables, Tables::Resolve(*store));
   StoreView view(store);
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> stored_origin, tables.Origin(view));
@@ -175,6 +177,12 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> committed_at,
                         tables_->EntryOfTransaction(*committed_, tx.tx_id));
   if (committed_at.has_value()) {
+    // Without the log there are no signed bytes to tell the two apart.
+    if (!log_->stores_entries()) {
+      return Verdict(Rejection{
+          RuleCode::kReplayed,
+          "this transaction was already committed at entry " + std::to_string(*committed_at)});
+    }
     CREG_ASSIGN_OR_RETURN(pb::LogEntry original, Entry(*committed_at));
     if (original.signed_transaction() != tx.bytes) return replayed(*committed_at);
     return Verdict(Accepted{*committed_at, original.effects(), true});

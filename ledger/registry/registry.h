@@ -47,6 +47,12 @@ struct RegistryOptions {
   // The registry's origin (checkpoint origin line, and what transactions
   // must name). Required when the store is new; must match afterwards.
   std::string origin;
+  // False: keep the state only (MerkleLogOptions::store_entries), for a
+  // scratch registry that replays a log stored and checked elsewhere. Its
+  // log must start empty; Entry() and the log's reads are
+  // FailedPrecondition, and a transaction committed earlier comes back as
+  // a kReplayed rejection, never as a duplicate.
+  bool store_log = true;
 };
 
 // An accepted (or earlier accepted) transaction.

@@ -155,6 +155,45 @@ TEST_F(MerkleLogTest, RefusesEntryThatBreaksTheChain) {
   EXPECT_EQ(log_->size(), 4u);
 }
 
+TEST_F(MerkleLogTest, LogThatStoresNoEntriesKeepsTheSameHeadAndWritesNoEntriesOrNodes) {
+  std::unique_ptr<Store> store = OpenLogStore(dir_.Sub("unstored"), TinyStoreOptions());
+  ASSERT_NE(store, nullptr);
+  MerkleLogOptions options;
+  options.store_entries = false;
+  std::unique_ptr<MerkleLog> unstored =
+      MerkleLog::Open(store.get(), LogEntryLinkReader(), options).value();
+  EXPECT_FALSE(unstored->stores_entries());
+  for (size_t group : {1, 15, 16, 40}) {
+    EXPECT_EQ(AppendEntries(*unstored, group).root, AppendEntries(*log_, group).root);
+  }
+  EXPECT_EQ(unstored->size(), 72u);
+
+  // The chain is still checked.
+  MerkleLog::PendingAppend pending = unstored->BeginAppend();
+  EXPECT_EQ(pending.Add(MakeEntry(72, Hash(), "x")).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(pending.Add(MakeEntry(73, pending.last_leaf_hash(), "x")).code(),
+            StatusCode::kInvalidArgument);
+
+  for (const char* column : {"log.entries", "log.tree"}) {
+    size_t records = 0;
+    ASSERT_TRUE(store
+                    ->Scan(store->Column(column).value(), "", "",
+                           [&](std::string_view, std::string_view) { return ++records, true; })
+                    .ok());
+    EXPECT_EQ(records, 0u) << column;
+  }
+  EXPECT_EQ(unstored->Entry(0).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unstored->InclusionProof(0, 72).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unstored->ConsistencyProof(1, 72).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unstored->RootAt(10).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(unstored->RootAt(72).value(), log_->head().root);
+
+  // Without its tree it cannot go on after a restart.
+  unstored.reset();
+  EXPECT_EQ(MerkleLog::Open(store.get(), LogEntryLinkReader(), options).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
 TEST_F(MerkleLogTest, UncommittedAppendIsInvisibleAndStaleCommitRefused) {
   AppendEntries(*log_, 2);
   MerkleLog::PendingAppend stale = log_->BeginAppend();

@@ -381,8 +381,8 @@ TEST_F(MerkleTest, TreeBuilderMatchesReference) {
     TreeBuilder copy = builder;
     for (uint64_t more = size; more < std::min(size + 9, kMaxSize); ++more) {
       const Hash leaf = LeafHash(ref_.leaf(more));
-      std::vector<TreeBuilder::Node> a = resumed->Append(leaf);
-      std::vector<TreeBuilder::Node> b = copy.Append(leaf);
+      std::span<const TreeBuilder::Node> a = resumed->Append(leaf);
+      std::span<const TreeBuilder::Node> b = copy.Append(leaf);
       ASSERT_EQ(a.size(), b.size());
       for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].hash, b[i].hash);
       EXPECT_EQ(resumed->Root(), ref_.Mth(0, more + 1));
@@ -390,7 +390,7 @@ TEST_F(MerkleTest, TreeBuilderMatchesReference) {
     if (size == kMaxSize) break;
     // Appending leaf `size` completes one perfect subtree per trailing one
     // bit of `size`, plus the leaf itself.
-    std::vector<TreeBuilder::Node> nodes = builder.Append(LeafHash(ref_.leaf(size)));
+    std::span<const TreeBuilder::Node> nodes = builder.Append(LeafHash(ref_.leaf(size)));
     ASSERT_EQ(nodes.size(), static_cast<size_t>(std::countr_one(size)) + 1);
     for (size_t level = 0; level < nodes.size(); ++level) {
       const uint64_t index = size >> level;

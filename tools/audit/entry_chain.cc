@@ -87,7 +87,7 @@ Status EntryChain::Append(std::string_view entry_bytes) {
   } else {
     problem = CheckSignature(index, entry->signed_transaction());
   }
-  std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  std::span<const merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
   const merkle::TreeBuilder::Node& top = nodes.back();
   if (edge_.size() <= static_cast<size_t>(top.level)) edge_.resize(top.level + 1);
   edge_[top.level] = top.hash;

@@ -106,7 +106,7 @@ bool LogChecker::Check(uint64_t index, std::string_view bytes,
 
 bool LogChecker::Append(uint64_t index, const Hash& leaf,
                         std::optional<std::string_view> tile_record, bool entry_reported) {
-  std::vector<merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
+  std::span<const merkle::TreeBuilder::Node> nodes = builder_.Append(leaf);
   uint64_t size = builder_.size();
   if (std::has_single_bit(size) || size == checkpoint_size_) roots_[size] = builder_.Root();
   const size_t want_bytes = tree_record::HashCount(index) * Hash::kSize;

@@ -36,6 +36,10 @@ StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin) 
                         Store::Open(pattern + "/db", options, Registry::ColumnNames()));
   RegistryOptions registry_options;
   registry_options.origin = origin;
+  // The log itself is checked by the scan; the replay needs only the state
+  // and the chain of leaf hashes (a second copy of the entries would double
+  // what the scratch folder holds).
+  registry_options.store_log = false;
   CREG_ASSIGN_OR_RETURN(replayer->registry_,
                         Registry::Open(replayer->store_.get(), registry_options));
   return replayer;

@@ -258,13 +258,17 @@ struct Replica {
   std::unique_ptr<Store> store;
   std::unique_ptr<Registry> registry;
 
-  Replica(const TempDir& dir, const std::string& name) {
+  // `store_log` false: a registry that keeps the state only, as an
+  // auditor's replay does.
+  Replica(const TempDir& dir, const std::string& name, bool store_log = true) {
     StoreOptions options;
     options.create_if_missing = true;
     options.sync = false;
     options.write_buffer_size = 256 << 10;
     store = Store::Open(dir.Sub(name), options, Registry::ColumnNames()).value();
-    registry = Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+    RegistryOptions registry_options{RegistryHarness::kOrigin};
+    registry_options.store_log = store_log;
+    registry = Registry::Open(store.get(), registry_options).value();
   }
 
   // Replays entries [begin, end) of `source` in groups of 1..50 entries.
@@ -668,6 +672,13 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
   EXPECT_EQ(replica.Digest(), digest);
   EXPECT_EQ(replica.registry->log().head().size, size);
   EXPECT_EQ(replica.registry->log().head().root, source.log().head().root);
+  // A registry that keeps the state only reaches the same state and head.
+  Replica state_only(dir_, "state-only", /*store_log=*/false);
+  state_only.Replay(source, 0, size, rng_);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_EQ(state_only.Digest(), digest);
+  EXPECT_EQ(state_only.registry->log().head().root, source.log().head().root);
+  EXPECT_EQ(state_only.registry->Entry(0).status().code(), StatusCode::kFailedPrecondition);
 
   // The last entry that moved credits, tampered with in four ways.
   uint64_t k = size - 1;
@@ -678,7 +689,7 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
   }
   ASSERT_GT(k, 0u);
   ASSERT_EQ(entry.SerializeAsString(), source.log().Entry(k).value());  // re-encoding is exact
-  Replica audit(dir_, "audit");
+  Replica audit(dir_, "audit", /*store_log=*/false);
   audit.Replay(source, 0, k, rng_);
   for (int variant = 0; variant < 4; ++variant) {
     pb::LogEntry t = entry;
@@ -693,6 +704,13 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
     EXPECT_THAT(s.message(), ::testing::HasSubstr(std::to_string(k))) << s.ToString();
   }
   EXPECT_EQ(audit.registry->log().size(), k);
+  {  // an earlier entry again, in place of entry k
+    Registry::Group group = audit.registry->BeginGroup();
+    Status s = audit.registry->ReplayEntry(group, source.log().Entry(k - 1).value());
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+    EXPECT_THAT(s.message(),
+                ::testing::HasSubstr("already committed at entry " + std::to_string(k - 1)));
+  }
   audit.Replay(source, k, size, rng_);  // the genuine entries still replay
   EXPECT_EQ(audit.Digest(), digest);
 }
