@@ -111,5 +111,28 @@ TEST_F(LogScanTest, LastTileRecordPastTheLastEntryIsReported) {
                                   "one (86)"));
 }
 
+TEST_F(LogScanTest, RecordsUnderKeysThatAreNoTilesAreReported) {
+  // Inside the log (one in the middle of a tile, one after the last tile's
+  // start) and a key of another length that sorts among them (keys past
+  // the last entry are verify-log's to report); the scan reports each
+  // once, however the chunks fall.
+  Put("log.tree", 21, std::string(32, 'a'));
+  Put("log.tree", 83, std::string(32, 'b'));
+  WriteBatch batch(*store_);
+  const std::string short_key(1, '\0');
+  batch.Put(store_->Column("log.tree").value(), short_key, "c");
+  ASSERT_TRUE(store_->Write(batch).ok());
+  for (size_t chunk_bytes : {size_t{1}, size_t{700}, LogReader::kChunkBytes}) {
+    Result r = Scan(chunk_bytes);
+    EXPECT_EQ(r.problems, 3u) << "chunks of " << chunk_bytes << ":\n" << r.report;
+    for (std::string found :
+         {HexEncode(Key(21)) + " (21)", HexEncode(Key(83)) + " (83)", HexEncode(short_key)}) {
+      EXPECT_THAT(r.report, HasSubstr("holds a record under a key that is no tile's"));
+      EXPECT_THAT(r.report, HasSubstr("found:    " + found + "\n")) << "chunks of " << chunk_bytes;
+    }
+    EXPECT_EQ(r.root, log_->head().root);
+  }
+}
+
 }  // namespace
 }  // namespace creg::audit

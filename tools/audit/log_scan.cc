@@ -12,13 +12,24 @@ namespace creg::audit {
 namespace {
 
 // The tile records of ascending positions, read in step with the entries
-// from the chunks of a LogReader.
+// from the chunks of a LogReader. A record the scan passes without asking
+// for it is reported: every tile start is asked for in turn, so its key is
+// no tile's (not BE64 of a multiple of 16).
 class TileRecords {
  public:
+  explicit TileRecords(Findings& findings) : findings_(findings) {}
+
   // The "log.tree" records that follow those of the run before.
   void SetRun(const RecordRun* run) {
     run_ = run;
     at_ = 0;
+  }
+  // Once every entry of the run's chunk was checked: the records left
+  // (keyed after the last tile start asked for, and no later than the
+  // chunk's last entry) are no tile's.
+  void EndRun() {
+    for (; run_ != nullptr && at_ < run_->size(); ++at_) ReportStray(run_->key(at_));
+    run_ = nullptr;
   }
 
   // The record stored under BE64(`start`), or nullopt; valid until the next
@@ -26,10 +37,15 @@ class TileRecords {
   std::optional<std::string_view> At(uint64_t start) {
     if (have_ && current_start_ == start) return std::string_view(current_);
     for (; run_ != nullptr && at_ < run_->size(); ++at_) {
-      // Keys of another length are no node records and are never asked for.
-      if (run_->key(at_).size() != 8) continue;
+      if (run_->key(at_).size() != 8) {
+        ReportStray(run_->key(at_));
+        continue;
+      }
       const uint64_t key = ReadBigEndian64(run_->key(at_));
-      if (key < start) continue;
+      if (key < start) {
+        ReportStray(run_->key(at_));
+        continue;
+      }
       if (key > start) break;
       // Kept across runs: a tile's entries may span two chunks.
       current_.assign(run_->value(at_));
@@ -42,6 +58,16 @@ class TileRecords {
   }
 
  private:
+  void ReportStray(std::string_view key) {
+    std::string found = HexEncode(key);
+    if (key.size() == 8) found += " (" + std::to_string(ReadBigEndian64(key)) + ")";
+    findings_.Add("log.tree", "holds a record under a key that is no tile's",
+                  "keys of 8 bytes naming the first entry of a tile of " +
+                      std::to_string(tree_record::kTileLeaves),
+                  found);
+  }
+
+  Findings& findings_;
   const RecordRun* run_ = nullptr;
   size_t at_ = 0;
   bool have_ = false;
@@ -54,7 +80,7 @@ class TileRecords {
 StatusOr<LogScanResult> ScanLog(const Store& store, LogChecker& checker, Findings& findings,
                                 ReplayPipeline* replay, Progress& progress, size_t chunk_bytes) {
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<LogReader> reader, LogReader::Start(store, chunk_bytes));
-  TileRecords tiles;
+  TileRecords tiles(findings);
   LogScanResult result;
   uint64_t expected = 0;
   Status failed;  // a replay error, which ends the scan
@@ -117,6 +143,12 @@ StatusOr<LogScanResult> ScanLog(const Store& store, LogChecker& checker, Finding
     tiles.SetRun(&chunk->tiles);
     for (size_t i = 0; go && i < chunk->entries.size(); ++i)
       go = visit(chunk->entries.key(i), chunk->entries.value(i));
+    if (go) {
+      findings.Hold();
+      tiles.EndRun();
+      release();
+      go = !findings.stop() && failed.ok();
+    }
     if (chunk->last) {
       scanned = chunk->status;
       whole = go && scanned.ok();
