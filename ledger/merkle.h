@@ -98,7 +98,8 @@ class TreeBuilder {
   uint64_t size() const { return size_; }
   // Appends one leaf hash and returns every perfect subtree it completes,
   // from level 0 (the leaf itself) upwards. The nodes are the builder's
-  // own: valid until the next Append (no allocation per leaf).
+  // own (no allocation per leaf): valid until the builder is next appended
+  // to, assigned or destroyed.
   std::span<const Node> Append(const Hash& leaf_hash);
   // Root of the current tree, from the frontier alone.
   Hash Root() const;

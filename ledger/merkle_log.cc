@@ -64,9 +64,18 @@ StatusOr<std::unique_ptr<MerkleLog>> MerkleLog::Open(Store* store, EntryLinkRead
   if (!options.store_entries) {
     // Nothing to resume from: the frontier of the tree is not stored.
     CREG_ASSIGN_OR_RETURN(std::optional<std::string> head, store->Get(log->meta_cf_, kHeadKey));
-    if (head.has_value()) {
-      return FailedPreconditionError("a log that stores no entries cannot be reopened");
+    bool any = head.has_value();
+    for (ColumnId column : {log->entries_cf_, log->tree_cf_}) {
+      CREG_RETURN_IF_ERROR(store->Scan(column, "", "", [&](std::string_view, std::string_view) {
+        any = true;
+        return false;
+      }));
     }
+    if (any) {
+      return FailedPreconditionError(
+          "a log that stores no entries must start empty, and this store already holds a log");
+    }
+    log->head_ = TreeHead{0, merkle::EmptyRoot()};
     return log;
   }
   CREG_RETURN_IF_ERROR(log->LoadAndCheckHead());

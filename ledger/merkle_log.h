@@ -76,7 +76,8 @@ class MerkleLog {
   // the last entry exists and nothing follows it, its chain link and leaf
   // hash agree with the stored nodes, and the root rebuilt from stored
   // nodes equals the head's. DataLoss naming the index otherwise.
-  // FailedPrecondition for a log that stores no entries and is not empty.
+  // With store_entries false: FailedPrecondition if the store already holds
+  // a log (a head, entries or nodes).
   static StatusOr<std::unique_ptr<MerkleLog>> Open(Store* store, EntryLinkReader link_reader,
                                                    const MerkleLogOptions& options = {});
 

@@ -35,14 +35,17 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build_creg BUILD_DIR [cmake args...]: configure once, then build.
+# build_creg BUILD_DIR [cmake args...]: configure (again when the
+# arguments changed since the last time), then build.
 # CREG_BUILD_TARGETS="a b" builds only those targets (and what they need).
 build_creg() {
   local dir="$1"
   shift
-  if [ ! -f "$dir/build.ninja" ]; then
+  local args_file="$dir/.creg-cmake-args"
+  if [ ! -f "$dir/build.ninja" ] || [ "$(cat "$args_file" 2>/dev/null)" != "$*" ]; then
     log "configuring $dir"
     cmake -S "$CREG_ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+    printf '%s' "$*" >"$args_file"
   fi
   log "building $dir"
   local jobs targets

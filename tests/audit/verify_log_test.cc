@@ -8,6 +8,7 @@
 #include "creg/log.pb.h"
 #include "creg/state.pb.h"
 #include "ledger/data_dir.h"
+#include "ledger/encoding.h"
 #include "ledger/registry/registry.h"
 #include "ledger/tree_record.h"
 #include "tests/audit/audit_fixture.h"
@@ -169,6 +170,21 @@ TEST_F(VerifyLogCliTest, LastTileRecordReachingPastTheLogIsLocated) {
                                   "-" + std::to_string(start + 15) +
                                   " (log.tree): holds nodes of entries past the last one (" +
                                   std::to_string(last) + ")"));
+}
+
+TEST_F(VerifyLogCliTest, TreeRecordsUnderKeysOfNoTileAreLocated) {
+  // One inside the first tile, one sorting just after the last entry's key
+  // (the scan reports the first, the check past the end the second).
+  const uint64_t last = story().size - 1;
+  WriteRecord(data_, "log.tree", IndexKey(1), std::string(32, 'a'));
+  WriteRecord(data_, "log.tree", IndexKey(last) + "x", std::string(32, 'b'));
+  AuditResult r = Verify({"--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED log.tree: holds a record under a key that is no tile's"));
+  EXPECT_THAT(r.output, HasSubstr("found:    " + HexEncode(IndexKey(1)) + " (1)\n"));
+  EXPECT_THAT(r.output,
+              HasSubstr("FAILED log.tree: holds a Merkle node record past the last entry"));
+  EXPECT_THAT(r.output, HasSubstr("found:    " + HexEncode(IndexKey(last) + "x") + "\n"));
 }
 
 TEST_F(VerifyLogCliTest, ChangedStateRecordIsLocated) {

@@ -5,7 +5,9 @@
 //       --benchmark_report_aggregates_only=true
 //
 // CREG_BENCH_PROOF_ENTRIES sets the log size for the proof benchmarks
-// (default 1,000,000).
+// (default 1,000,000). Their log is built at their first repetition, which
+// the random interleaving (below) may put among the appends' repetitions:
+// measure appends with --benchmark_filter='Raw|LogAppend'.
 #include <benchmark/benchmark.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>

@@ -163,6 +163,7 @@ TEST_F(MerkleLogTest, LogThatStoresNoEntriesKeepsTheSameHeadAndWritesNoEntriesOr
   std::unique_ptr<MerkleLog> unstored =
       MerkleLog::Open(store.get(), LogEntryLinkReader(), options).value();
   EXPECT_FALSE(unstored->stores_entries());
+  EXPECT_EQ(unstored->head().root, log_->head().root);  // the empty tree's
   for (size_t group : {1, 15, 16, 40}) {
     EXPECT_EQ(AppendEntries(*unstored, group).root, AppendEntries(*log_, group).root);
   }
@@ -188,9 +189,12 @@ TEST_F(MerkleLogTest, LogThatStoresNoEntriesKeepsTheSameHeadAndWritesNoEntriesOr
   EXPECT_EQ(unstored->RootAt(10).status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(unstored->RootAt(72).value(), log_->head().root);
 
-  // Without its tree it cannot go on after a restart.
+  // Without its tree it cannot go on after a restart, nor take over a
+  // stored log.
   unstored.reset();
   EXPECT_EQ(MerkleLog::Open(store.get(), LogEntryLinkReader(), options).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(MerkleLog::Open(store_.get(), LogEntryLinkReader(), options).status().code(),
             StatusCode::kFailedPrecondition);
 }
 

@@ -24,11 +24,16 @@ class TileRecords {
     run_ = run;
     at_ = 0;
   }
-  // Once every entry of the run's chunk was checked: the records left
-  // (keyed after the last tile start asked for, and no later than the
-  // chunk's last entry) are no tile's.
-  void EndRun() {
-    for (; run_ != nullptr && at_ < run_->size(); ++at_) ReportStray(run_->key(at_));
+  // Once every entry of the run's chunk was checked, `visited` positions
+  // in all: the records left that sort no later than the last position's
+  // key are no tile's. Those after it are left to the check for records
+  // past the last entry (verify-log's), which starts just after that key.
+  void EndRun(uint64_t visited) {
+    if (run_ != nullptr && visited > 0) {
+      std::string last;
+      AppendBigEndian64(&last, visited - 1);
+      for (; at_ < run_->size() && run_->key(at_) <= last; ++at_) ReportStray(run_->key(at_));
+    }
     run_ = nullptr;
   }
 
@@ -145,7 +150,7 @@ StatusOr<LogScanResult> ScanLog(const Store& store, LogChecker& checker, Finding
       go = visit(chunk->entries.key(i), chunk->entries.value(i));
     if (go) {
       findings.Hold();
-      tiles.EndRun();
+      tiles.EndRun(expected);
       release();
       go = !findings.stop() && failed.ok();
     }

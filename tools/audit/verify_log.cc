@@ -141,10 +141,15 @@ Status LogAudit::ScanEntries() {
 
 Status LogAudit::CheckHeadAndCheckpoint() {
   const uint64_t size = checker_->size();
+  // Every key sorting after the last entry's (the scan reported the ones
+  // before it that are no tile's).
+  const std::string after_last = size == 0 ? "" : Be64Key(size - 1) + '\0';
   Status scanned =
-      store_.Scan(tree_cf_, Be64Key(size), "", [&](std::string_view key, std::string_view) {
+      store_.Scan(tree_cf_, after_last, "", [&](std::string_view key, std::string_view) {
         findings_.Add("log.tree", "holds a Merkle node record past the last entry",
-                      "no record at or after " + std::to_string(size), HexEncode(key));
+                      size == 0 ? std::string("no record (no entries)")
+                                : "no record keyed after entry " + std::to_string(size - 1),
+                      HexEncode(key));
         return false;
       });
   CREG_RETURN_IF_ERROR(scanned);

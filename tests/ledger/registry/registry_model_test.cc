@@ -689,30 +689,38 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
   }
   ASSERT_GT(k, 0u);
   ASSERT_EQ(entry.SerializeAsString(), source.log().Entry(k).value());  // re-encoding is exact
-  Replica audit(dir_, "audit", /*store_log=*/false);
-  audit.Replay(source, 0, k, rng_);
-  for (int variant = 0; variant < 4; ++variant) {
-    pb::LogEntry t = entry;
-    pb::SerialBlock* blk = t.mutable_effects()->mutable_blocks(0);
-    if (variant == 0) blk->set_last(blk->last() > blk->first() ? blk->last() - 1 : blk->last() + 1);
-    if (variant == 1) t.mutable_effects()->set_quantity(t.effects().quantity() + 1);
-    if (variant == 2) t.mutable_effects()->set_tx_id(std::string(32, 'x'));
-    if (variant == 3) t.mutable_signed_transaction()->back() ^= 1;  // in the signature
-    Registry::Group group = audit.registry->BeginGroup();
-    Status s = audit.registry->ReplayEntry(group, t.SerializeAsString());
-    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << "variant " << variant << ": " << s.ToString();
-    EXPECT_THAT(s.message(), ::testing::HasSubstr(std::to_string(k))) << s.ToString();
+  // Refused alike by a registry rebuilding its own log and by an
+  // auditor's state-only replay.
+  for (bool store_log : {true, false}) {
+    SCOPED_TRACE(store_log ? "log stored" : "state only");
+    Replica audit(dir_, store_log ? "audit" : "audit-state-only", store_log);
+    audit.Replay(source, 0, k, rng_);
+    for (int variant = 0; variant < 4; ++variant) {
+      pb::LogEntry t = entry;
+      pb::SerialBlock* blk = t.mutable_effects()->mutable_blocks(0);
+      if (variant == 0)
+        blk->set_last(blk->last() > blk->first() ? blk->last() - 1 : blk->last() + 1);
+      if (variant == 1) t.mutable_effects()->set_quantity(t.effects().quantity() + 1);
+      if (variant == 2) t.mutable_effects()->set_tx_id(std::string(32, 'x'));
+      if (variant == 3) t.mutable_signed_transaction()->back() ^= 1;  // in the signature
+      Registry::Group group = audit.registry->BeginGroup();
+      Status s = audit.registry->ReplayEntry(group, t.SerializeAsString());
+      EXPECT_EQ(s.code(), StatusCode::kDataLoss) << "variant " << variant << ": " << s.ToString();
+      EXPECT_THAT(s.message(), ::testing::HasSubstr(std::to_string(k))) << s.ToString();
+    }
+    EXPECT_EQ(audit.registry->log().size(), k);
+    {  // an earlier entry again, in place of entry k
+      Registry::Group group = audit.registry->BeginGroup();
+      Status s = audit.registry->ReplayEntry(group, source.log().Entry(k - 1).value());
+      EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+      EXPECT_THAT(s.message(),
+                  ::testing::HasSubstr(
+                      store_log ? "entry " + std::to_string(k) + " repeats an earlier transaction"
+                                : "already committed at entry " + std::to_string(k - 1)));
+    }
+    audit.Replay(source, k, size, rng_);  // the genuine entries still replay
+    EXPECT_EQ(audit.Digest(), digest);
   }
-  EXPECT_EQ(audit.registry->log().size(), k);
-  {  // an earlier entry again, in place of entry k
-    Registry::Group group = audit.registry->BeginGroup();
-    Status s = audit.registry->ReplayEntry(group, source.log().Entry(k - 1).value());
-    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
-    EXPECT_THAT(s.message(),
-                ::testing::HasSubstr("already committed at entry " + std::to_string(k - 1)));
-  }
-  audit.Replay(source, k, size, rng_);  // the genuine entries still replay
-  EXPECT_EQ(audit.Digest(), digest);
 }
 
 TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {
