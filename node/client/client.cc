@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <optional>
@@ -21,13 +22,22 @@ using boost::system::error_code;
 
 // Every operation runs asynchronously on a private io_context for at most
 // `timeout`, so a silent node cannot block a caller for ever; on timeout
-// the socket is closed and the connection is unusable.
+// the socket is closed and the connection is unusable. A read can stay
+// pending between calls (ReceiveBefore returning at its deadline); writes
+// run beside it, and its bytes are taken by the next receive.
 struct Client::Impl {
   asio::io_context io;
   tcp::socket socket{io};
   std::unique_ptr<ssl::context> tls_context;
   std::optional<ssl::stream<tcp::socket&>> tls;
   std::chrono::milliseconds timeout{0};
+
+  // The read in progress or completed and not yet taken.
+  std::array<char, 64 * 1024> read_buffer;
+  bool reading = false;
+  bool read_done = false;
+  error_code read_error;
+  size_t read_bytes = 0;
 
   // Runs `start(done)`, which begins one asynchronous operation whose
   // handler calls done(ec, bytes). Returns its error, or timed_out.
@@ -40,14 +50,33 @@ struct Client::Impl {
       result = ec;
       if (bytes != nullptr) *bytes = n;
     });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     io.restart();
-    io.run_for(timeout);
+    while (!finished && io.run_one_until(deadline) > 0) {
+    }
     if (finished) return result;
     error_code ignored;
-    socket.close(ignored);  // cancels the operation
+    socket.close(ignored);  // cancels the operation (and a pending read)
     io.restart();
     io.run();
     return asio::error::timed_out;
+  }
+
+  // Starts a read into read_buffer unless one is pending or not taken.
+  void StartRead() {
+    if (reading || read_done) return;
+    reading = true;
+    auto handler = [this](const error_code& ec, size_t n) {
+      reading = false;
+      read_done = true;
+      read_error = ec;
+      read_bytes = n;
+    };
+    if (tls) {
+      tls->async_read_some(asio::buffer(read_buffer), handler);
+    } else {
+      socket.async_read_some(asio::buffer(read_buffer), handler);
+    }
   }
 };
 
@@ -159,26 +188,29 @@ StatusOr<std::optional<pb::Response>> Client::ReceiveBuffered() {
 }
 
 StatusOr<pb::Response> Client::Receive() {
+  CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
+                        ReceiveBefore(std::chrono::steady_clock::now() + impl_->timeout));
+  if (response.has_value()) return std::move(*response);
+  error_code ignored;
+  impl_->socket.close(ignored);
+  impl_->io.restart();
+  impl_->io.run();
+  return UnavailableError("the node at " + address_ + " did not answer in time");
+}
+
+StatusOr<std::optional<pb::Response>> Client::ReceiveBefore(
+    std::chrono::steady_clock::time_point deadline) {
   Impl& impl = *impl_;
-  std::array<char, 64 * 1024> buffer;
   for (;;) {
     CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> buffered, ReceiveBuffered());
-    if (buffered.has_value()) return std::move(*buffered);
-    size_t n = 0;
-    error_code ec = impl.Run(
-        [&](auto done) {
-          auto handler = [done](const error_code& e, size_t count) { done(e, count); };
-          if (impl.tls) {
-            impl.tls->async_read_some(asio::buffer(buffer), handler);
-          } else {
-            impl.socket.async_read_some(asio::buffer(buffer), handler);
-          }
-        },
-        &n);
-    if (ec == asio::error::timed_out) {
-      return UnavailableError("the node at " + address_ + " did not answer in time");
+    if (buffered.has_value()) return buffered;
+    impl.StartRead();
+    impl.io.restart();
+    while (!impl.read_done && impl.io.run_one_until(deadline) > 0) {
     }
-    if (ec) {
+    if (!impl.read_done) return std::optional<pb::Response>();
+    impl.read_done = false;
+    if (const error_code& ec = impl.read_error) {
       bool closed = ec == asio::error::eof || ec == ssl::error::stream_truncated;
       std::string why = closed ? "the node closed the connection" : ec.message();
       if (closed && !received_any_ && !impl.tls) {
@@ -186,7 +218,7 @@ StatusOr<pb::Response> Client::Receive() {
       }
       return UnavailableError("lost the connection to " + address_ + ": " + why);
     }
-    std::string_view bytes(buffer.data(), n);
+    std::string_view bytes(impl.read_buffer.data(), impl.read_bytes);
     if (!received_any_ && !impl.tls && LooksLikeTls(bytes)) {
       return UnavailableError("the node at " + address_ +
                               " answered with TLS; connect with TLS (--tls-ca FILE)");

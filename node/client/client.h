@@ -57,8 +57,14 @@ class Client {
   // The same for several requests, written together (one system call for
   // the lot, where the kernel takes them at once).
   Status SendAll(std::span<pb::Request> requests);
-  // The next response to arrive.
+  // The next response to arrive; Unavailable (and the connection closed)
+  // if none comes within the timeout.
   StatusOr<pb::Response> Receive();
+  // The next response to arrive before `deadline`, or nullopt if none has
+  // by then; the connection stays usable and a read begun stays pending
+  // until the next receive. For a caller that must also send on time.
+  StatusOr<std::optional<pb::Response>> ReceiveBefore(
+      std::chrono::steady_clock::time_point deadline);
   // A response that has already arrived (read along with an earlier one),
   // if there is one; never waits.
   StatusOr<std::optional<pb::Response>> ReceiveBuffered();

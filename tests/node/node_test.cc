@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <thread>
 
@@ -218,6 +219,33 @@ TEST_F(NodeTest, PipelinedRequestsAreAllAnsweredWithTheirIds) {
     sent.erase(response->id());
   }
   EXPECT_EQ(committed, kRequests / 2);
+}
+
+TEST_F(NodeTest, ReceiveBeforeReturnsAtItsDeadlineAndTheConnectionStaysUsable) {
+  StartNode();
+  using std::chrono::steady_clock;
+  // Nothing asked: nothing comes, and the call returns at its deadline.
+  auto asked_at = steady_clock::now();
+  auto nothing = client_->ReceiveBefore(asked_at + std::chrono::milliseconds(50));
+  ASSERT_TRUE(nothing.ok()) << nothing.status().ToString();
+  EXPECT_FALSE(nothing->has_value());
+  EXPECT_GE(steady_clock::now() - asked_at, std::chrono::milliseconds(50));
+
+  // The read left pending does not stop a request going out, and its
+  // answer is received by the next call, whichever kind.
+  pb::Request request;
+  request.mutable_status();
+  ASSERT_TRUE(client_->Send(request).ok());
+  auto answer = client_->ReceiveBefore(steady_clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_TRUE(answer->has_value());
+  EXPECT_EQ((*answer)->id(), request.id());
+  EXPECT_TRUE((*answer)->has_status());
+
+  ASSERT_TRUE(client_->ReceiveBefore(steady_clock::now() + std::chrono::milliseconds(20)).ok());
+  auto status = client_->GetStatus();
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(status->origin(), NodeProcess::kOrigin);
 }
 
 TEST_F(NodeTest, SubscriptionStreamsHistoryThenNewEntries) {

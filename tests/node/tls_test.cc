@@ -81,6 +81,11 @@ TEST_F(TlsTest, TlsClientGetsStatusCommitsAndProofs) {
   auto status = (*client)->GetStatus();
   ASSERT_TRUE(status.ok()) << status.status().ToString();
   EXPECT_EQ(status->origin(), NodeProcess::kOrigin);
+  // A read left pending at a deadline does not disturb the TLS stream.
+  auto nothing =
+      (*client)->ReceiveBefore(std::chrono::steady_clock::now() + std::chrono::milliseconds(30));
+  ASSERT_TRUE(nothing.ok()) << nothing.status().ToString();
+  EXPECT_FALSE(nothing->has_value());
 
   pb::TransactionBody body;
   body.set_origin(NodeProcess::kOrigin);

@@ -41,8 +41,10 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
                        [--rate TPS]
       Opens one holder account per connection, issues it credits, pre-signs
       transfers of 1 credit, submits them pipelined (at most --window
-      unanswered per connection, or paced at --rate in total), and prints
-      committed transactions per second and latency percentiles.
+      unanswered per connection), and prints committed transactions per
+      second and latency percentiles. With --rate, each transfer is sent
+      when due at TPS in total, whether or not earlier ones were answered,
+      and its latency counts from when it was due.
   creg-bench proofs --node HOST:PORT [--connections 8] [--requests 20000]
       Inclusion proof requests for random entries at the latest checkpoint.
   creg-bench fill --node HOST:PORT --operator-key FILE --entries N
@@ -79,15 +81,19 @@ Submit Through(Client& client) {
 
 // One connection's load: submits `txs` keeping at most `window` unanswered,
 // optionally paced to `rate` per second. Adds latencies to `stats`. The
-// requests a window opening lets out go in one write, and every answer
-// already read is taken before writing again, so that the load generator,
-// on the same cores as the node, spends little on system calls.
+// requests due together go in one write, and every answer already read is
+// taken before writing again, so that the load generator, on the same
+// cores as the node, spends little on system calls. Paced, the load is
+// open: each request is sent when it is due, whatever is unanswered, and
+// its latency counts from when it was due, so a node that falls behind is
+// not hidden by a generator that waits for it.
 Status RunConnection(const std::string& address, const ClientOptions& options,
                      const std::vector<std::string>& txs, size_t window, double rate,
                      LatencyStats& stats, std::atomic<uint64_t>& committed) {
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
   std::unordered_map<uint64_t, Clock::time_point> sent_at;
   std::vector<pb::Request> batch;
+  std::vector<Clock::time_point> due_at;
   size_t next = 0, answered = 0;
   auto take = [&](const pb::Response& response) {
     auto it = sent_at.find(response.id());
@@ -98,28 +104,41 @@ Status RunConnection(const std::string& address, const ClientOptions& options,
     ++answered;
     if (response.has_submit() && response.submit().has_committed()) ++committed;
   };
-  auto start = Clock::now();
+  const auto start = Clock::now();
+  auto due = [&](size_t i) {
+    if (rate <= 0) return start;
+    return start + std::chrono::duration_cast<Clock::duration>(
+                       std::chrono::duration<double>(static_cast<double>(i) / rate));
+  };
   while (answered < txs.size()) {
     batch.clear();
-    while (next < txs.size() && sent_at.size() + batch.size() < window) {
-      if (rate > 0) {
-        auto due = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(next / rate));
-        if (Clock::now() < due) {
-          if (!sent_at.empty() || !batch.empty()) break;  // receive while waiting
-          std::this_thread::sleep_until(due);
-        }
-      }
-      batch.emplace_back().mutable_submit()->set_signed_transaction(txs[next++]);
+    due_at.clear();
+    const auto now = Clock::now();
+    while (next < txs.size() && sent_at.size() + batch.size() < window && due(next) <= now) {
+      batch.emplace_back().mutable_submit()->set_signed_transaction(txs[next]);
+      due_at.push_back(due(next++));
     }
     if (!batch.empty()) {
       CREG_RETURN_IF_ERROR(client->SendAll(batch));
-      auto now = Clock::now();
-      for (const pb::Request& request : batch) sent_at[request.id()] = now;
+      const auto sent = Clock::now();
+      for (size_t i = 0; i < batch.size(); ++i) {
+        sent_at[batch[i].id()] = rate > 0 ? due_at[i] : sent;
+      }
     }
-    if (sent_at.empty()) continue;
-    CREG_ASSIGN_OR_RETURN(pb::Response response, client->Receive());
-    take(response);
+    const bool more_to_send = next < txs.size() && sent_at.size() < window;
+    if (sent_at.empty()) {
+      if (more_to_send) std::this_thread::sleep_until(due(next));
+      continue;
+    }
+    if (rate > 0 && more_to_send) {
+      // Wait for answers only until the next request is due.
+      CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response, client->ReceiveBefore(due(next)));
+      if (!response.has_value()) continue;
+      take(*response);
+    } else {
+      CREG_ASSIGN_OR_RETURN(pb::Response response, client->Receive());
+      take(response);
+    }
     for (;;) {
       CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> more, client->ReceiveBuffered());
       if (!more.has_value()) break;
