@@ -151,12 +151,15 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   std::vector<StatusOr<Verdict>> verdicts;
   verdicts.reserve(items.size());
   bool any_new = false;
+  bool keys_rotated = false;
   for (Item& item : items) {
     int64_t now = std::max(NowMicros(), last_timestamp_);
+    const bool rotates_key = item.tx->body.has_rotate_key();
     StatusOr<Verdict> verdict = registry_.Apply(group, std::move(*item.tx), now);
     if (verdict.ok() && std::holds_alternative<Accepted>(*verdict) &&
         !std::get<Accepted>(*verdict).duplicate) {
       any_new = true;
+      keys_rotated = keys_rotated || rotates_key;
       last_timestamp_ = now;
     }
     if (!verdict.ok()) {
@@ -168,7 +171,9 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   uint64_t tree_size = registry_.log().size();
   if (accepting_.load() && any_new) {
     StatusOr<TreeHead> head = registry_.Commit(std::move(group));
-    signer_keys_.Invalidate();
+    // Only a key rotation changes a key the workers may hold (a new
+    // account's key was never held: SignerKeys keeps found keys only).
+    if (keys_rotated) signer_keys_.Invalidate();
     if (!head.ok()) {
       EnterFault("writing to the database failed: " + head.status().ToString());
     } else {

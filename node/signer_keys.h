@@ -3,8 +3,8 @@
 //
 // Reading an account record and decoding its key for every transaction
 // costs the workers, the node's busiest threads, several microseconds each;
-// a signer usually sends many. Keys read are kept until the next commit
-// (Invalidate()), so a rotated key is picked up after the group that
+// a signer usually sends many. Keys read are kept until a commit rotates
+// a key (Invalidate()), so a rotated key is picked up after the group that
 // rotated it. A stale key is harmless: the sequencer checks the signature
 // again whenever the key it was verified with is not the signer's key at
 // that point (Registry::Apply), so it costs a second check, never a false
@@ -34,7 +34,7 @@ class SignerKeys {
   // if the account does not exist, its key does not decode, or it cannot
   // be read.
   std::optional<PublicKey> Get(std::string_view signer);
-  // Forgets every key kept (call after each commit).
+  // Forgets every key kept (call after a commit that rotated a key).
   void Invalidate();
 
  private:

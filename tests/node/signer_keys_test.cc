@@ -1,5 +1,5 @@
 // SignerKeys keeps each signer's committed key for the verify workers
-// until the next commit, and reads it again after.
+// until it is told a commit rotated a key, and reads it again after.
 #include "node/signer_keys.h"
 
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 namespace creg::testing {
 namespace {
 
-TEST(SignerKeysTest, KeepsEachKeyUntilTheNextCommitThenReadsItAgain) {
+TEST(SignerKeysTest, KeepsEachKeyUntilInvalidatedThenReadsItAgain) {
   TempDir dir;
   RegistryHarness h(dir);
   ASSERT_TRUE(IsAccepted(h.OpenAccount("holder")));
@@ -26,8 +26,8 @@ TEST(SignerKeysTest, KeepsEachKeyUntilTheNextCommitThenReadsItAgain) {
   body.mutable_rotate_key()->set_new_public_key(next.public_key().raw());
   ASSERT_TRUE(IsAccepted(h.Submit(body, "holder")));
 
-  // Until the pipeline says a commit happened, the kept key is served: the
-  // sequencer re-checks signatures made with it.
+  // Until the pipeline says a commit rotated a key, the kept key is
+  // served: the sequencer re-checks signatures made with it.
   EXPECT_EQ(keys.Get("holder"), before);
   keys.Invalidate();
   EXPECT_EQ(keys.Get("holder"), next.public_key());
