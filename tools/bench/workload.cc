@@ -1,6 +1,8 @@
 #include "tools/bench/workload.h"
 
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include "ledger/registry/transaction.h"
 
@@ -21,6 +23,18 @@ double MeasureVerifyRate(double seconds) {
   }
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   return static_cast<double>(done) / elapsed;
+}
+
+double MeasureVerifyRateOnThreads(size_t threads, double seconds) {
+  std::vector<double> rates(threads, 0.0);
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < threads; ++i) {
+    workers.emplace_back([&rates, i, seconds] { rates[i] = MeasureVerifyRate(seconds); });
+  }
+  for (std::thread& worker : workers) worker.join();
+  double total = 0;
+  for (double rate : rates) total += rate;
+  return total;
 }
 
 pb::TransactionBody Workload::Body(const std::string& nonce) const {

@@ -25,6 +25,10 @@ namespace creg::bench {
 // Ed25519 verifications per second on the calling thread (OpenSSL, in
 // process), over about `seconds`.
 double MeasureVerifyRate(double seconds = 1.0);
+// The same on `threads` threads at once, summed: what the signature checks
+// alone reach on that many cores of this machine, which is less than
+// `threads` times one core's rate where cores share caches or a host.
+double MeasureVerifyRateOnThreads(size_t threads, double seconds = 1.0);
 
 struct Workload {
   std::string origin;
