@@ -30,9 +30,9 @@ class SignerKeys {
   // `registry` must outlive this.
   explicit SignerKeys(const Registry& registry) : registry_(registry) {}
 
-  // The key of `signer` as committed (at most one commit ago), or nullopt
-  // if the account does not exist, its key does not decode, or it cannot
-  // be read.
+  // The key of `signer` as committed, at the latest as of the last
+  // Invalidate(), or nullopt if the account does not exist, its key does
+  // not decode, or it cannot be read.
   std::optional<PublicKey> Get(std::string_view signer);
   // Forgets every key kept (call after a commit that rotated a key).
   void Invalidate();

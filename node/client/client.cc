@@ -206,6 +206,7 @@ StatusOr<std::optional<pb::Response>> Client::ReceiveBefore(
     if (buffered.has_value()) return buffered;
     impl.StartRead();
     impl.io.restart();
+    impl.io.poll();  // what has arrived already, even past the deadline
     while (!impl.read_done && impl.io.run_one_until(deadline) > 0) {
     }
     if (!impl.read_done) return std::optional<pb::Response>();

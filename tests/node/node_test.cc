@@ -231,8 +231,23 @@ TEST_F(NodeTest, ReceiveBeforeReturnsAtItsDeadlineAndTheConnectionStaysUsable) {
   EXPECT_FALSE(nothing->has_value());
   EXPECT_GE(steady_clock::now() - asked_at, std::chrono::milliseconds(50));
 
-  // The read left pending does not stop a request going out, and its
-  // answer is received by the next call, whichever kind.
+  // A read left pending does not hold up a request going out, even one
+  // that is never answered: a subscription past the end of the log.
+  auto size = client_->GetStatus();
+  ASSERT_TRUE(size.ok()) << size.status().ToString();
+  pb::Request quiet;
+  quiet.mutable_subscribe()->set_start(size->tree_size() + 1000);
+  ASSERT_TRUE(client_->Send(quiet).ok());
+  nothing = client_->ReceiveBefore(steady_clock::now() + std::chrono::milliseconds(20));
+  ASSERT_TRUE(nothing.ok()) << nothing.status().ToString();
+  EXPECT_FALSE(nothing->has_value());
+  pb::Request another = quiet;
+  another.set_id(0);
+  auto sending = steady_clock::now();
+  ASSERT_TRUE(client_->Send(another).ok());
+  EXPECT_LT(steady_clock::now() - sending, std::chrono::seconds(1));
+
+  // The pending read then takes the next answer, whichever call receives.
   pb::Request request;
   request.mutable_status();
   ASSERT_TRUE(client_->Send(request).ok());

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -43,8 +44,9 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
       transfers of 1 credit, submits them pipelined (at most --window
       unanswered per connection), and prints committed transactions per
       second and latency percentiles. With --rate, each transfer is sent
-      when due at TPS in total, whether or not earlier ones were answered,
-      and its latency counts from when it was due.
+      when due at TPS in total (the connections taking turns), whether or
+      not earlier ones were answered, and its latency counts from when it
+      was due; --window then defaults to no limit but the node's.
   creg-bench proofs --node HOST:PORT [--connections 8] [--requests 20000]
       Inclusion proof requests for random entries at the latest checkpoint.
   creg-bench fill --node HOST:PORT --operator-key FILE --entries N
@@ -79,18 +81,32 @@ Submit Through(Client& client) {
   };
 }
 
+// How one connection paces its transfers: none due before `start`, then
+// `rate` per second, offset by `phase` (0 to 1) of one interval so that the
+// connections of a run take turns instead of sending in step. A rate of 0
+// sends as fast as the window allows.
+struct Pacing {
+  double rate = 0;
+  Clock::time_point start;
+  double phase = 0;
+
+  Clock::time_point Due(size_t i) const {
+    if (rate <= 0) return start;
+    return start + std::chrono::duration_cast<Clock::duration>(
+                       std::chrono::duration<double>((static_cast<double>(i) + phase) / rate));
+  }
+};
+
 // One connection's load: submits `txs` keeping at most `window` unanswered,
-// optionally paced to `rate` per second. Adds latencies to `stats`. The
-// requests due together go in one write, and every answer already read is
-// taken before writing again, so that the load generator, on the same
-// cores as the node, spends little on system calls. Paced, the load is
-// open: each request is sent when it is due, whatever is unanswered, and
-// its latency counts from when it was due, so a node that falls behind is
-// not hidden by a generator that waits for it.
-Status RunConnection(const std::string& address, const ClientOptions& options,
-                     const std::vector<std::string>& txs, size_t window, double rate,
-                     LatencyStats& stats, std::atomic<uint64_t>& committed) {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
+// paced as `pacing` says. Adds latencies to `stats`. The requests due
+// together go in one write, and every answer already read is taken before
+// writing again, so that the load generator, on the same cores as the
+// node, spends little on system calls. Paced, the load is open: each
+// request is sent when it is due (the window permitting), whatever is
+// unanswered, and its latency counts from when it was due, so a node that
+// falls behind is not hidden by a generator that waits for it.
+Status RunConnection(Client& client, const std::vector<std::string>& txs, size_t window,
+                     const Pacing& pacing, LatencyStats& stats, std::atomic<uint64_t>& committed) {
   std::unordered_map<uint64_t, Clock::time_point> sent_at;
   std::vector<pb::Request> batch;
   std::vector<Clock::time_point> due_at;
@@ -104,43 +120,39 @@ Status RunConnection(const std::string& address, const ClientOptions& options,
     ++answered;
     if (response.has_submit() && response.submit().has_committed()) ++committed;
   };
-  const auto start = Clock::now();
-  auto due = [&](size_t i) {
-    if (rate <= 0) return start;
-    return start + std::chrono::duration_cast<Clock::duration>(
-                       std::chrono::duration<double>(static_cast<double>(i) / rate));
-  };
+  const bool paced = pacing.rate > 0;
   while (answered < txs.size()) {
     batch.clear();
     due_at.clear();
     const auto now = Clock::now();
-    while (next < txs.size() && sent_at.size() + batch.size() < window && due(next) <= now) {
+    while (next < txs.size() && sent_at.size() + batch.size() < window && pacing.Due(next) <= now) {
       batch.emplace_back().mutable_submit()->set_signed_transaction(txs[next]);
-      due_at.push_back(due(next++));
+      due_at.push_back(pacing.Due(next++));
     }
     if (!batch.empty()) {
-      CREG_RETURN_IF_ERROR(client->SendAll(batch));
+      CREG_RETURN_IF_ERROR(client.SendAll(batch));
       const auto sent = Clock::now();
       for (size_t i = 0; i < batch.size(); ++i) {
-        sent_at[batch[i].id()] = rate > 0 ? due_at[i] : sent;
+        sent_at[batch[i].id()] = paced ? due_at[i] : sent;
       }
     }
     const bool more_to_send = next < txs.size() && sent_at.size() < window;
     if (sent_at.empty()) {
-      if (more_to_send) std::this_thread::sleep_until(due(next));
+      if (more_to_send) std::this_thread::sleep_until(pacing.Due(next));
       continue;
     }
-    if (rate > 0 && more_to_send) {
+    if (paced && more_to_send) {
       // Wait for answers only until the next request is due.
-      CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response, client->ReceiveBefore(due(next)));
+      CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
+                            client.ReceiveBefore(pacing.Due(next)));
       if (!response.has_value()) continue;
       take(*response);
     } else {
-      CREG_ASSIGN_OR_RETURN(pb::Response response, client->Receive());
+      CREG_ASSIGN_OR_RETURN(pb::Response response, client.Receive());
       take(response);
     }
     for (;;) {
-      CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> more, client->ReceiveBuffered());
+      CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> more, client.ReceiveBuffered());
       if (!more.has_value()) break;
       take(*more);
     }
@@ -156,10 +168,14 @@ int Transfers(Args& args, double verify_rate) {
   s.w.operator_id = args.Value("--operator", "operator");
   size_t connections = args.Number("--connections").value_or(8);
   size_t total = args.Number("--transactions").value_or(20'000);
-  size_t window = args.Number("--window").value_or(64);
   double rate = static_cast<double>(args.Number("--rate").value_or(0));
-  if (Status st = args.Finish(); !st.ok()) {
-    std::cerr << "creg-bench: " << st.message() << "\n";
+  // Paced, nothing but the node's own limit holds a due transfer back.
+  size_t window =
+      args.Number("--window").value_or(rate > 0 ? std::numeric_limits<size_t>::max() : size_t{64});
+  if (Status st = args.Finish(); !st.ok() || window == 0 || connections == 0) {
+    std::cerr << "creg-bench: "
+              << (!st.ok() ? st.message() : "--window and --connections must be at least 1")
+              << "\n";
     return 2;
   }
   auto key = PrivateKey::LoadFile(key_path);
@@ -188,12 +204,22 @@ int Transfers(Args& args, double verify_rate) {
   std::cout << "submitting...\n";
   std::vector<LatencyStats> stats(connections);
   std::atomic<uint64_t> committed{0};
+  std::vector<std::unique_ptr<Client>> clients;
+  for (size_t c = 0; c < connections; ++c) {
+    auto connected = Client::Connect(s.address, s.client);
+    if (!connected.ok()) {
+      std::cerr << "creg-bench: " << connected.status().message() << "\n";
+      return 3;
+    }
+    clients.push_back(std::move(*connected));
+  }
   std::vector<std::thread> threads;
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
-    threads.emplace_back([&, c] {
-      Status st = RunConnection(s.address, s.client, txs[c], window,
-                                rate / static_cast<double>(connections), stats[c], committed);
+    Pacing pacing{rate / static_cast<double>(connections), start,
+                  static_cast<double>(c) / static_cast<double>(connections)};
+    threads.emplace_back([&, c, pacing] {
+      Status st = RunConnection(*clients[c], txs[c], window, pacing, stats[c], committed);
       if (!st.ok()) std::cerr << "connection " << c << ": " << st.message() << "\n";
     });
   }

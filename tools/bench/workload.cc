@@ -8,33 +8,46 @@
 
 namespace creg::bench {
 
-double MeasureVerifyRate(double seconds) {
-  using Clock = std::chrono::steady_clock;
-  PrivateKey key = PrivateKey::Generate().value();
-  std::string message(200, 'm');
-  std::string signature = key.Sign(message);
-  PublicKey public_key = key.public_key();
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Verifies one signature over and over until `until`; returns the count.
+uint64_t VerifyUntil(const PublicKey& key, const std::string& message, const std::string& signature,
+                     Clock::time_point until) {
   uint64_t done = 0;
-  auto start = Clock::now();
-  auto until =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   while (Clock::now() < until) {
-    for (int i = 0; i < 256; ++i) done += public_key.Verify(message, signature) ? 1 : 0;
+    for (int i = 0; i < 256; ++i) done += key.Verify(message, signature) ? 1 : 0;
   }
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  return static_cast<double>(done) / elapsed;
+  return done;
 }
 
+}  // namespace
+
+double MeasureVerifyRate(double seconds) { return MeasureVerifyRateOnThreads(1, seconds); }
+
 double MeasureVerifyRateOnThreads(size_t threads, double seconds) {
-  std::vector<double> rates(threads, 0.0);
+  PrivateKey key = PrivateKey::Generate().value();
+  const std::string message(200, 'm');
+  const std::string signature = key.Sign(message);
+  const PublicKey public_key = key.public_key();
+  // One window for all threads: each starts at `start` and stops at `until`.
+  const auto start = Clock::now() + std::chrono::milliseconds(10);
+  const auto until =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  std::vector<uint64_t> done(threads, 0);
   std::vector<std::thread> workers;
   for (size_t i = 0; i < threads; ++i) {
-    workers.emplace_back([&rates, i, seconds] { rates[i] = MeasureVerifyRate(seconds); });
+    workers.emplace_back([&, i] {
+      std::this_thread::sleep_until(start);
+      done[i] = VerifyUntil(public_key, message, signature, until);
+    });
   }
   for (std::thread& worker : workers) worker.join();
-  double total = 0;
-  for (double rate : rates) total += rate;
-  return total;
+  uint64_t total = 0;
+  for (uint64_t count : done) total += count;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  return static_cast<double>(total) / elapsed;
 }
 
 pb::TransactionBody Workload::Body(const std::string& nonce) const {

@@ -22,12 +22,13 @@
 
 namespace creg::bench {
 
-// Ed25519 verifications per second on the calling thread (OpenSSL, in
-// process), over about `seconds`.
+// Ed25519 verifications per second on one thread (OpenSSL, in process),
+// over about `seconds`.
 double MeasureVerifyRate(double seconds = 1.0);
-// The same on `threads` threads at once, summed: what the signature checks
-// alone reach on that many cores of this machine, which is less than
-// `threads` times one core's rate where cores share caches or a host.
+// The same on `threads` threads over one shared window, in total: what the
+// signature checks alone reach on that many cores of this machine, which
+// is less than `threads` times one core's rate where cores share caches
+// or a host.
 double MeasureVerifyRateOnThreads(size_t threads, double seconds = 1.0);
 
 struct Workload {
