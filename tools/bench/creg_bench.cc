@@ -54,7 +54,7 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
   creg-bench audit [--entries N] [--data DIR] [--jobs J] [--repetitions 3] [--tree-only]
       creg-audit verify-log --data DIR --jobs J in process, entries per
       second, beside SHA-256, the hash-and-tree checks alone and Ed25519
-      on one core and on all the cores at once, measured in the same run.
+      on one core and on J cores at once, measured in the same run.
       Makes DIR (default /tmp/creg-audit-bench-N) with N signed transfers
       (default 1000000, or $CREG_BENCH_AUDIT_ENTRIES) unless it holds a
       registry already. Needs no node.
