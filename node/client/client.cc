@@ -55,11 +55,17 @@ struct Client::Impl {
     while (!finished && io.run_one_until(deadline) > 0) {
     }
     if (finished) return result;
+    Abort();
+    return asio::error::timed_out;
+  }
+
+  // Closes the socket, which cancels what is in progress (a pending read
+  // too), and lets the cancelled handlers run: the connection is unusable.
+  void Abort() {
     error_code ignored;
-    socket.close(ignored);  // cancels the operation (and a pending read)
+    socket.close(ignored);
     io.restart();
     io.run();
-    return asio::error::timed_out;
   }
 
   // Starts a read into read_buffer unless one is pending or not taken.
@@ -191,10 +197,7 @@ StatusOr<pb::Response> Client::Receive() {
   CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
                         ReceiveBefore(std::chrono::steady_clock::now() + impl_->timeout));
   if (response.has_value()) return std::move(*response);
-  error_code ignored;
-  impl_->socket.close(ignored);
-  impl_->io.restart();
-  impl_->io.run();
+  impl_->Abort();
   return UnavailableError("the node at " + address_ + " did not answer in time");
 }
 
