@@ -113,6 +113,11 @@ int Run(Args& args) {
   where << (*node)->endpoint();
   LogInfo("serving on " + where.str() + ((*node)->tls() ? " with TLS" : "") + " (verifier key " +
           (*node)->verifier_key() + ")");
+  if (auto metrics = (*node)->metrics_endpoint()) {
+    std::ostringstream at;
+    at << *metrics;
+    LogInfo("metrics on http://" + at.str() + "/metrics");
+  }
   (*node)->Run();
   node->reset();
   LogInfo("stopped cleanly");

@@ -1,10 +1,27 @@
 #include "node/metrics.h"
 
+#include <sys/resource.h>
+
+#include <iomanip>
 #include <sstream>
 
 namespace creg {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// User and system CPU time of the whole process so far, in seconds.
+double ProcessCpuSeconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+}  // namespace
 
 void LatencyHistogram::Observe(uint64_t micros) {
   size_t i = 0;
@@ -82,6 +99,10 @@ std::string Metrics::Render() {
           node_.counters.tls_handshakes_failed.load());
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
+  out << "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+      << "# TYPE process_cpu_seconds_total counter\n"
+      << "process_cpu_seconds_total " << std::fixed << std::setprecision(6) << ProcessCpuSeconds()
+      << "\n";
   return out.str();
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -45,6 +46,10 @@ class RegistryNode {
   ~RegistryNode();
 
   Server::tcp::endpoint endpoint() const { return server_->endpoint(); }
+  // Where the metrics are served, if --metrics was given.
+  std::optional<Server::tcp::endpoint> metrics_endpoint() const {
+    return server_->metrics_endpoint();
+  }
   std::string verifier_key() const { return checkpointer_->VerifierKey(); }
   bool tls() const { return tls_context_ != nullptr; }
   // Serves until SIGINT/SIGTERM, then drains.

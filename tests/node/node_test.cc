@@ -17,6 +17,7 @@
 #include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
 #include "node/address.h"
+#include "node/client/metrics_reader.h"
 #include "node/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
@@ -419,6 +420,45 @@ TEST_F(NodeTest, StatusAndMetrics) {
   EXPECT_EQ(status.verifier_key(), node_->VerifierKey());
   EXPECT_TRUE(status.accepting_writes());
   EXPECT_GE(status.tree_size(), 1u);
+
+  // Four commits, one more, a resubmission of it and a refusal.
+  SetUpCredits(10);
+  std::string transfer = signers_->Transfer("developer", "organiser", 1, 2);
+  MustCommit(*client_, transfer);
+  auto again = client_->Submit(transfer);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->committed().duplicate());
+  auto refused = client_->Submit(signers_->Transfer("developer", "organiser", 1, 100));
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  ASSERT_TRUE(refused->has_refused());
+  const uint64_t tree_size = client_->GetStatus().value().tree_size();
+
+  ASSERT_FALSE(node_->metrics_address().empty()) << node_->log_text();
+  auto metrics = FetchMetrics(node_->metrics_address());
+  ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
+  auto sample = [&](const std::string& name) {
+    auto it = metrics->find(name);
+    EXPECT_NE(it, metrics->end()) << "no sample " << name;
+    return it == metrics->end() ? -1.0 : it->second;
+  };
+  EXPECT_EQ(sample("creg_transactions_committed_total"), 5);
+  EXPECT_EQ(sample("creg_transactions_duplicate_total"), 1);
+  EXPECT_EQ(sample("creg_transactions_refused_total{code=\"" + refused->refused().code() + "\"}"),
+            1);
+  EXPECT_EQ(sample("creg_tree_size"), static_cast<double>(tree_size));
+  EXPECT_GE(sample("creg_commit_groups_total"), 1);
+  EXPECT_LE(sample("creg_commit_groups_total"), 7);
+  EXPECT_EQ(sample("creg_commit_latency_seconds_count"), 7);
+  EXPECT_EQ(sample("creg_open_connections"), 1);
+  EXPECT_EQ(sample("creg_accepting_writes"), 1);
+  const double cpu = sample("process_cpu_seconds_total");
+  EXPECT_GT(cpu, 0);
+
+  // Counters only grow.
+  auto later = FetchMetrics(node_->metrics_address());
+  ASSERT_TRUE(later.ok()) << later.status().ToString();
+  EXPECT_GE(later->at("process_cpu_seconds_total"), cpu);
+  EXPECT_EQ(later->at("creg_transactions_committed_total"), 5);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -136,6 +137,10 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   pid_ = Spawn(argv, -1, log, log);
   close(log);
   static const std::regex kServing("serving on ([0-9.]+:[0-9]+)");
+  static const std::regex kMetrics("metrics on http://([0-9.]+:[0-9]+)/metrics");
+  const bool wants_metrics =
+      std::find(extra_flags.begin(), extra_flags.end(), "--metrics") != extra_flags.end();
+  metrics_address_.clear();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = ReadTextFile(log_path_);
@@ -144,14 +149,17 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
         text.begin() + static_cast<long>(std::min(offset, text.size()));
     std::string serving;
     if (std::regex_search(from, text.cend(), match, kServing)) serving = match[1];
+    std::string metrics;
+    if (std::regex_search(from, text.cend(), match, kMetrics)) metrics = match[1];
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       ADD_FAILURE() << "cregd exited during start:\n" << text;
       return false;
     }
-    if (!serving.empty()) {
+    if (!serving.empty() && (!wants_metrics || !metrics.empty())) {
       address_ = serving;
+      metrics_address_ = metrics;
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -51,6 +51,8 @@ class NodeProcess {
   bool running() const { return pid_ > 0; }
 
   const std::string& address() const { return address_; }
+  // Where the node serves its metrics when started with --metrics.
+  const std::string& metrics_address() const { return metrics_address_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string log_text() const;
   std::unique_ptr<Client> Connect() const;
@@ -64,6 +66,7 @@ class NodeProcess {
   std::string data_dir_;
   std::string log_path_;
   std::string address_;
+  std::string metrics_address_;
   size_t log_offset_ = 0;  // where this run's part of the log starts
   pid_t pid_ = -1;
 };

@@ -2,6 +2,7 @@
 //
 //   creg-bench transfers --node ADDR --operator-key FILE [--connections C]
 //                        [--transactions N] [--window W] [--rate TPS]
+//                        [--metrics ADDR]
 //   creg-bench proofs    --node ADDR [--connections C] [--requests N]
 //   creg-bench fill      --node ADDR --operator-key FILE --entries N
 //   creg-bench audit     [--entries N] [--data DIR] [--jobs J] [--repetitions R] [--tree-only]
@@ -26,6 +27,7 @@
 #include "node/cli/args.h"
 #include "node/cli/client_flags.h"
 #include "node/client/client.h"
+#include "node/client/metrics_reader.h"
 #include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
 #include "tools/bench/workload.h"
@@ -39,14 +41,16 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
 
   creg-bench transfers --node HOST:PORT --operator-key FILE [--operator ID]
                        [--connections 8] [--transactions 20000] [--window 64]
-                       [--rate TPS]
+                       [--rate TPS] [--metrics HOST:PORT]
       Opens one holder account per connection, issues it credits, pre-signs
       transfers of 1 credit, submits them pipelined (at most --window
       unanswered per connection), and prints committed transactions per
       second and latency percentiles. With --rate, each transfer is sent
       when due at TPS in total (the connections taking turns), whether or
       not earlier ones were answered, and its latency counts from when it
-      was due; --window then defaults to no limit but the node's.
+      was due; --window then defaults to no limit but the node's. With
+      --metrics (the node's --metrics address), also what the run cost the
+      node: CPU per transfer and transfers per group commit.
   creg-bench proofs --node HOST:PORT [--connections 8] [--requests 20000]
       Inclusion proof requests for random entries at the latest checkpoint.
   creg-bench fill --node HOST:PORT --operator-key FILE --entries N
@@ -160,6 +164,25 @@ Status RunConnection(Client& client, const std::vector<std::string>& txs, size_t
   return OkStatus();
 }
 
+// What the transfers cost the node, from its metrics before and after:
+// CPU per transfer against one signature check on one core, and how many
+// transfers shared a group commit.
+void PrintNodeCost(const MetricSamples& before, const MetricSamples& after, uint64_t committed,
+                   double seconds, double verify_rate) {
+  auto grown = [&](const char* name) {
+    auto b = before.find(name), a = after.find(name);
+    return a == after.end() || b == before.end() ? 0.0 : a->second - b->second;
+  };
+  const double cpu = grown("process_cpu_seconds_total");
+  const double groups = grown("creg_commit_groups_total");
+  const double per_transfer_us = cpu / static_cast<double>(committed) * 1e6;
+  std::cout << "node: " << static_cast<uint64_t>(per_transfer_us) << " us of CPU per transfer ("
+            << per_transfer_us * verify_rate / 1e6 << " x one signature check on one core), "
+            << cpu / seconds << " cores busy, "
+            << (groups > 0 ? static_cast<double>(committed) / groups : 0.0)
+            << " transfers per group commit\n";
+}
+
 int Transfers(Args& args, double verify_rate) {
   Setup s;
   s.address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
@@ -172,6 +195,8 @@ int Transfers(Args& args, double verify_rate) {
   // Paced, nothing but the node's own limit holds a due transfer back.
   size_t window =
       args.Number("--window").value_or(rate > 0 ? std::numeric_limits<size_t>::max() : size_t{64});
+  // The node's --metrics address: what the run cost the node.
+  std::string metrics_address = args.Value("--metrics", "");
   if (Status st = args.Finish(); !st.ok() || window == 0 || connections == 0) {
     std::cerr << "creg-bench: "
               << (!st.ok() ? st.message() : "--window and --connections must be at least 1")
@@ -213,6 +238,15 @@ int Transfers(Args& args, double verify_rate) {
     }
     clients.push_back(std::move(*connected));
   }
+  std::optional<MetricSamples> metrics_before;
+  if (!metrics_address.empty()) {
+    auto fetched = FetchMetrics(metrics_address);
+    if (!fetched.ok()) {
+      std::cerr << "creg-bench: " << fetched.status().message() << "\n";
+      return 3;
+    }
+    metrics_before = std::move(*fetched);
+  }
   std::vector<std::thread> threads;
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
@@ -232,6 +266,14 @@ int Transfers(Args& args, double verify_rate) {
             << seconds << " s: " << static_cast<uint64_t>(tps) << " tx/s\n"
             << "latency " << all.Summary() << "\n"
             << "ratio to Ed25519 verifications on one core: " << tps / verify_rate << "\n";
+  if (metrics_before.has_value() && committed.load() > 0) {
+    auto after = FetchMetrics(metrics_address);
+    if (!after.ok()) {
+      std::cerr << "creg-bench: " << after.status().message() << "\n";
+      return 3;
+    }
+    PrintNodeCost(*metrics_before, *after, committed.load(), seconds, verify_rate);
+  }
   return committed.load() == all.count() ? 0 : 1;
 }
 
