@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <iomanip>
 #include <sstream>
 
@@ -10,6 +11,9 @@ namespace creg {
 namespace asio = boost::asio;
 
 namespace {
+
+// How long a metrics client has to send its request.
+constexpr std::chrono::seconds kRequestTimeout{2};
 
 // User and system CPU time of the whole process so far, in seconds.
 double ProcessCpuSeconds() {
@@ -99,10 +103,11 @@ std::string Metrics::Render() {
           node_.counters.tls_handshakes_failed.load());
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
+  std::ostringstream cpu;
+  cpu << std::fixed << std::setprecision(6) << ProcessCpuSeconds();
   out << "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
       << "# TYPE process_cpu_seconds_total counter\n"
-      << "process_cpu_seconds_total " << std::fixed << std::setprecision(6) << ProcessCpuSeconds()
-      << "\n";
+      << "process_cpu_seconds_total " << cpu.str() << "\n";
   return out.str();
 }
 
@@ -131,7 +136,14 @@ asio::awaitable<void> MetricsServer::AcceptLoop() {
       if (!acceptor_.is_open()) co_return;
       continue;
     }
-    // One short request per connection; read its head, answer, close.
+    // One short request per connection; read its head, answer, close. A
+    // client that does not send it in time is dropped, so that it cannot
+    // hold up the next one for long.
+    asio::steady_timer deadline(socket.get_executor(), kRequestTimeout);
+    deadline.async_wait([&socket](boost::system::error_code wait) {
+      boost::system::error_code ignored;
+      if (!wait) socket.close(ignored);
+    });
     std::string request;
     std::array<char, 1024> buffer;
     while (request.find("\r\n\r\n") == std::string::npos && request.size() < 8192) {

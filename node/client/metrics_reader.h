@@ -19,13 +19,16 @@ namespace creg {
 using MetricSamples = std::map<std::string, double, std::less<>>;
 
 // Parses the Prometheus text exposition format. Comment (#) and blank
-// lines are skipped; a sample line is NAME, optional {LABELS}, a value and
-// an optional timestamp, which is ignored. InvalidArgument naming the line
-// for any other line.
+// lines are skipped; a sample line is NAME, optional {LABELS}, a value (a
+// decimal or exponent number, +Inf, -Inf or NaN) and an optional
+// timestamp, which is ignored. InvalidArgument naming the line for any
+// other line.
 StatusOr<MetricSamples> ParseMetricsText(std::string_view text);
 
 // GETs /metrics from `address` (HOST:PORT) and parses it. Unavailable if
-// the address cannot be reached or does not answer within `timeout`;
+// the address cannot be reached, does not answer in full within `timeout`
+// (a host name must also resolve within it: the lookup itself cannot be
+// interrupted), or sends a reply shorter than its Content-Length;
 // InvalidArgument for a reply other than HTTP 200 with a parsable body.
 StatusOr<MetricSamples> FetchMetrics(const std::string& address,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(5));

@@ -139,7 +139,8 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   static const std::regex kServing("serving on ([0-9.]+:[0-9]+)");
   static const std::regex kMetrics("metrics on http://([0-9.]+:[0-9]+)/metrics");
   const bool wants_metrics =
-      std::find(extra_flags.begin(), extra_flags.end(), "--metrics") != extra_flags.end();
+      std::any_of(extra_flags.begin(), extra_flags.end(),
+                  [](const std::string& flag) { return flag.rfind("--metrics", 0) == 0; });
   metrics_address_.clear();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {

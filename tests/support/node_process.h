@@ -51,7 +51,8 @@ class NodeProcess {
   bool running() const { return pid_ > 0; }
 
   const std::string& address() const { return address_; }
-  // Where the node serves its metrics when started with --metrics.
+  // Where the node serves its metrics when started with --metrics (at the
+  // default log level, which logs the address).
   const std::string& metrics_address() const { return metrics_address_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string log_text() const;

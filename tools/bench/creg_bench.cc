@@ -50,7 +50,7 @@ constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
       not earlier ones were answered, and its latency counts from when it
       was due; --window then defaults to no limit but the node's. With
       --metrics (the node's --metrics address), also what the run cost the
-      node: CPU per transfer and transfers per group commit.
+      node: CPU per transfer, cores busy, and transactions per group commit.
   creg-bench proofs --node HOST:PORT [--connections 8] [--requests 20000]
       Inclusion proof requests for random entries at the latest checkpoint.
   creg-bench fill --node HOST:PORT --operator-key FILE --entries N
@@ -166,21 +166,30 @@ Status RunConnection(Client& client, const std::vector<std::string>& txs, size_t
 
 // What the transfers cost the node, from its metrics before and after:
 // CPU per transfer against one signature check on one core, and how many
-// transfers shared a group commit.
+// transactions shared a group commit.
 void PrintNodeCost(const MetricSamples& before, const MetricSamples& after, uint64_t committed,
                    double seconds, double verify_rate) {
-  auto grown = [&](const char* name) {
+  auto grown = [&](const char* name) -> std::optional<double> {
     auto b = before.find(name), a = after.find(name);
-    return a == after.end() || b == before.end() ? 0.0 : a->second - b->second;
+    if (a == after.end() || b == before.end()) return std::nullopt;
+    return a->second - b->second;
   };
-  const double cpu = grown("process_cpu_seconds_total");
-  const double groups = grown("creg_commit_groups_total");
-  const double per_transfer_us = cpu / static_cast<double>(committed) * 1e6;
-  std::cout << "node: " << static_cast<uint64_t>(per_transfer_us) << " us of CPU per transfer ("
-            << per_transfer_us * verify_rate / 1e6 << " x one signature check on one core), "
-            << cpu / seconds << " cores busy, "
-            << (groups > 0 ? static_cast<double>(committed) / groups : 0.0)
-            << " transfers per group commit\n";
+  const std::optional<double> cpu = grown("process_cpu_seconds_total");
+  const std::optional<double> groups = grown("creg_commit_groups_total");
+  const std::optional<double> node_committed = grown("creg_transactions_committed_total");
+  std::cout << "node: ";
+  if (cpu.has_value()) {
+    const double per_transfer_us = *cpu / static_cast<double>(committed) * 1e6;
+    std::cout << static_cast<uint64_t>(per_transfer_us) << " us of CPU per transfer ("
+              << per_transfer_us * verify_rate / 1e6 << " x one signature check on one core), "
+              << *cpu / seconds << " cores busy";
+  } else {
+    std::cout << "no process_cpu_seconds_total in its metrics";
+  }
+  if (groups.has_value() && node_committed.has_value() && *groups > 0) {
+    std::cout << ", " << *node_committed / *groups << " transactions committed per group commit";
+  }
+  std::cout << "\n";
 }
 
 int Transfers(Args& args, double verify_rate) {
