@@ -81,6 +81,28 @@ bool IsOkStatusLine(std::string_view line) {
   return line.substr(9, 3) == "200" && (line.size() == 12 || line[12] == ' ');
 }
 
+// The samples of a whole HTTP reply from `address`.
+StatusOr<MetricSamples> SamplesOfReply(const std::string& address, std::string_view reply) {
+  if (reply.empty()) return UnavailableError(address + " closed the connection without a reply");
+  const size_t head_end = reply.find("\r\n\r\n");
+  const std::string_view status_line = reply.substr(0, reply.find("\r\n"));
+  if (head_end == std::string::npos || !IsOkStatusLine(status_line)) {
+    return InvalidArgumentError("metrics from " + address + " did not come back as HTTP 200: " +
+                                std::string(status_line.substr(0, 200)));
+  }
+  std::string_view body = reply.substr(head_end + 4);
+  std::optional<size_t> length = ContentLength(reply.substr(0, head_end));
+  if (length.has_value()) {
+    if (body.size() < *length) {
+      return UnavailableError("the metrics reply from " + address + " was cut off after " +
+                              std::to_string(body.size()) + " of " + std::to_string(*length) +
+                              " bytes");
+    }
+    body = body.substr(0, *length);
+  }
+  return ParseMetricsText(body);
+}
+
 }  // namespace
 
 StatusOr<MetricSamples> ParseMetricsText(std::string_view text) {
@@ -200,24 +222,7 @@ StatusOr<MetricSamples> FetchMetrics(const std::string& address,
     return UnavailableError("no metrics from " + address + " within " +
                             std::to_string(timeout.count()) + " ms");
   }
-  if (reply.empty()) return UnavailableError(address + " closed the connection without a reply");
-  const size_t head_end = reply.find("\r\n\r\n");
-  const std::string_view status_line = std::string_view(reply).substr(0, reply.find("\r\n"));
-  if (head_end == std::string::npos || !IsOkStatusLine(status_line)) {
-    return InvalidArgumentError("metrics from " + address + " did not come back as HTTP 200: " +
-                                std::string(status_line.substr(0, 200)));
-  }
-  std::string_view body = std::string_view(reply).substr(head_end + 4);
-  std::optional<size_t> length = ContentLength(std::string_view(reply).substr(0, head_end));
-  if (length.has_value()) {
-    if (body.size() < *length) {
-      return UnavailableError("the metrics reply from " + address + " was cut off after " +
-                              std::to_string(body.size()) + " of " + std::to_string(*length) +
-                              " bytes");
-    }
-    body = body.substr(0, *length);
-  }
-  return ParseMetricsText(body);
+  return SamplesOfReply(address, reply);
 }
 
 }  // namespace creg
