@@ -8,8 +8,10 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <cstdio>
 #include <filesystem>
 
+#include "ledger/internal/rocksdb_logger.h"
 #include "ledger/internal/rocksdb_status.h"
 
 namespace creg {
@@ -76,6 +78,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   db_options.create_missing_column_families = options.create_if_missing;
   db_options.write_buffer_size = options.write_buffer_size;
   db_options.paranoid_checks = true;
+  db_options.info_log = internal::NewRocksDbLogger(
+      options.on_rocksdb_message ? options.on_rocksdb_message : [](std::string_view message) {
+        std::fprintf(stderr, "rocksdb %.*s\n", static_cast<int>(message.size()), message.data());
+      });
   // Group commit happens above RocksDB; these let concurrent writers (and
   // the WAL fsync) overlap where they can.
   db_options.enable_pipelined_write = true;

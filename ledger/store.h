@@ -72,6 +72,10 @@ struct StoreOptions {
   // Block cache for reads. Default: 256 MiB, enough to hold the Merkle
   // nodes of tens of millions of entries.
   size_t block_cache_bytes = 256 << 20;
+  // Where RocksDB's own warnings and errors go (it keeps no LOG file in
+  // the database folder). Default: standard error, one line each, prefixed
+  // "rocksdb ". Must be thread-safe: RocksDB logs from its own threads.
+  std::function<void(std::string_view message)> on_rocksdb_message;
   // How particular columns are stored; the others get ColumnTuning's
   // defaults. Default: LogColumnTuning(), for the Merkle log's columns.
   std::map<std::string, ColumnTuning, std::less<>> column_tuning = LogColumnTuning();

@@ -18,6 +18,10 @@ namespace {
 StoreOptions NodeStoreOptions(bool create) {
   StoreOptions options;
   options.create_if_missing = create;
+  // RocksDB's warnings and errors in the node's own log.
+  options.on_rocksdb_message = [](std::string_view message) {
+    LogWarning("rocksdb " + std::string(message));
+  };
   return options;
 }
 
