@@ -2,6 +2,7 @@
 
 #include <rocksdb/env.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
