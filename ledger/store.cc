@@ -73,6 +73,14 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
       !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
     return NotFoundError("no registry database at " + path);
   }
+  if (options.create_if_missing) {
+    // RocksDB creates a missing folder itself, but first logs an ERROR for
+    // the folder it could not list; creating it here keeps a new
+    // registry's first run free of alarming lines.
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) return UnavailableError("cannot create " + path + ": " + ec.message());
+  }
   rocksdb::Options db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = options.create_if_missing;

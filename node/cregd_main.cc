@@ -4,6 +4,7 @@
 
 #include "node/cli/args.h"
 #include "node/log.h"
+#include "node/protobuf_log.h"
 #include "node/registry_node.h"
 
 namespace creg {
@@ -104,6 +105,7 @@ int Run(Args& args) {
   else if (level != "info")
     return Usage("--log-level must be debug, info, warn or error");
 
+  RouteProtobufLogToNodeLog();
   StatusOr<std::unique_ptr<RegistryNode>> node = RegistryNode::Open(options);
   if (!node.ok()) {
     LogError(node.status().message());

@@ -157,5 +157,33 @@ TEST_F(HostileClientTest, FloodBeyondTheInFlightLimitIsRefusedNotQueued) {
   EXPECT_TRUE(Answers());
 }
 
+TEST_F(HostileClientTest, InvalidUtf8RequestsCannotFloodTheNodeLog) {
+  Start();
+  // Request{id: 1, account: {account_id: "\xff\xfe"}}: a string field that
+  // is not UTF-8, which protobuf's parser refuses and reports in its log.
+  const std::string bad_request("\x08\x01\x7a\x04\x0a\x02\xff\xfe", 8);
+  constexpr int kRequests = 60;
+  for (int i = 0; i < kRequests; ++i) {
+    RawConnection raw(node_->address());
+    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(raw.Write(EncodeFrame(bad_request)));
+    auto response = raw.ReadResponse();
+    ASSERT_TRUE(response.has_value()) << "request " << i;
+    EXPECT_EQ(response->error().code(), "INVALID_ARGUMENT");
+  }
+  EXPECT_TRUE(Answers());
+  const std::string log = node_->log_text();
+  // Protobuf's lines reach the log only through the node's logger (its own
+  // format, never "libprotobuf ERROR"), and only a few of them.
+  EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
+  size_t lines = 0;
+  for (size_t at = log.find("protobuf: "); at != std::string::npos;
+       at = log.find("protobuf: ", at + 1)) {
+    ++lines;
+  }
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 5u) << log;
+}
+
 }  // namespace
 }  // namespace creg
