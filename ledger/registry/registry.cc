@@ -33,14 +33,39 @@ Registry::Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr
 
 Registry::~Registry() = default;
 
+namespace {
+
+// OK if a registry stamped `format` (nullopt: no stamp) can be opened by
+// this build.
+Status CheckFormat(const std::optional<std::string>& format) {
+  const std::string ours = std::to_string(Registry::kFormatVersion);
+  if (format == ours) return OkStatus();
+  const std::string what =
+      format.has_value() ? "is in data format " + *format
+                         : "has no data format record (it was made by a creg build from before "
+                           "data folders carried one)";
+  return FailedPreconditionError(
+      "this registry " + what + "; this build reads format " + ours +
+      " only. Open it with the creg version that made it; docs/operations.md, "
+      "\"Upgrading\", says what to do");
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryOptions& options) {
+  // The format is checked before anything else is read, so a folder in
+  // another layout is named as such rather than failing on some record.
+  CREG_ASSIGN_OR_RETURN(Tables tables, Tables::Resolve(*store));
+  StoreView view(store);
+  CREG_ASSIGN_OR_RETURN(std::optional<std::string> stored_origin, tables.Origin(view));
+  if (stored_origin.has_value()) {
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> format, tables.Format(view));
+    CREG_RETURN_IF_ERROR(CheckFormat(format));
+  }
   MerkleLogOptions log_options;
   log_options.store_entries = options.store_log;
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<MerkleLog> log,
                         MerkleLog::Open(store, LogEntryLinkReader(), log_options));
-  CREG_ASSIGN_OR_RETURN(Tables tables, Tables::Resolve(*store));
-  StoreView view(store);
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> stored_origin, tables.Origin(view));
   std::string origin = options.origin;
   if (stored_origin.has_value()) {
     if (!origin.empty() && origin != *stored_origin) {
@@ -57,6 +82,7 @@ StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryO
     WriteBatch batch(*store);
     StateOverlay overlay(&view);
     tables.PutOrigin(overlay, origin);
+    tables.PutFormat(overlay, std::to_string(kFormatVersion));
     overlay.FlushTo(batch);
     CREG_RETURN_IF_ERROR(store->Write(batch));
   }

@@ -70,9 +70,17 @@ class Registry {
   // Every column family a registry Store needs (log and state).
   static std::vector<std::string> ColumnNames();
 
-  // Opens the registry in `store` (which must outlive it). InvalidArgument
-  // if options.origin is empty on a new store or differs from the stored
-  // one; the errors of MerkleLog::Open otherwise.
+  // The layout version of the log and state this build writes and reads,
+  // stamped in a new store (docs/data-model.md, "Format version"). Raised
+  // whenever a stored record changes meaning or layout.
+  static constexpr int kFormatVersion = 1;
+
+  // Opens the registry in `store` (which must outlive it); a new store gets
+  // the origin and kFormatVersion. InvalidArgument if options.origin is
+  // empty on a new store or differs from the stored one;
+  // FailedPrecondition, naming both versions, if the store was written in
+  // another format (or before stores carried one); the errors of
+  // MerkleLog::Open otherwise.
   static StatusOr<std::unique_ptr<Registry>> Open(Store* store, const RegistryOptions& options);
   ~Registry();
   Registry(const Registry&) = delete;

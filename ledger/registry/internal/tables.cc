@@ -204,6 +204,9 @@ StatusOr<uint64_t> Tables::NextBatchNumber(const StateView& v) const {
 StatusOr<std::optional<std::string>> Tables::Origin(const StateView& v) const {
   return v.Get(meta, "origin");
 }
+StatusOr<std::optional<std::string>> Tables::Format(const StateView& v) const {
+  return v.Get(meta, "format");
+}
 
 StatusOr<bool> Tables::HasAnyAccount(const StateView& v) const {
   bool any = false;
@@ -285,6 +288,9 @@ void Tables::PutNextBatchNumber(StateOverlay& o, uint64_t next) const {
 }
 void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const {
   o.Put(meta, "origin", origin);
+}
+void Tables::PutFormat(StateOverlay& o, std::string_view format) const {
+  o.Put(meta, "format", format);
 }
 void Tables::AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
   o.Put(index, AccountHistoryPrefix(account) + Be64(entry), "");

@@ -64,6 +64,9 @@ class Tables {
                                                         std::string_view ref) const;
   StatusOr<uint64_t> NextBatchNumber(const StateView& v) const;
   StatusOr<std::optional<std::string>> Origin(const StateView& v) const;
+  // The data format version stamped at creation (docs/data-model.md,
+  // "Format version"); nullopt in a store made before stamps existed.
+  StatusOr<std::optional<std::string>> Format(const StateView& v) const;
   StatusOr<bool> HasAnyAccount(const StateView& v) const;
 
   // Index scans: entry indexes (or ids) under a secondary-index prefix.
@@ -93,6 +96,7 @@ class Tables {
                        uint64_t batch) const;
   void PutNextBatchNumber(StateOverlay& o, uint64_t next) const;
   void PutOrigin(StateOverlay& o, std::string_view origin) const;
+  void PutFormat(StateOverlay& o, std::string_view format) const;
   void AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;
   void AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const;
   void AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const;
