@@ -3,13 +3,17 @@
 
 CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-# Debian packages creg needs to build, test and run.
+# Debian packages creg needs to build, test and run (lld links several
+# times faster than the default linker; see CMakeLists.txt).
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev llvm lld
+  lld
 )
+# What only the fuzz targets need (libFuzzer comes with clang), installed
+# by scripts/fuzz: `ensure_packages "${CREG_FUZZ_PACKAGES[@]}"`.
+CREG_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 
 # How the build folder that scripts/test and scripts/demo share is
 # configured: optimised, assertions off, and line tables only (-g1, enough
