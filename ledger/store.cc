@@ -85,6 +85,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = options.create_if_missing;
   db_options.write_buffer_size = options.write_buffer_size;
+  db_options.max_total_wal_size = options.max_wal_bytes;
   db_options.paranoid_checks = true;
   db_options.info_log = internal::NewRocksDbLogger(
       options.on_rocksdb_message ? options.on_rocksdb_message : [](std::string_view message) {
@@ -157,6 +158,15 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 
 Store::~Store() {
   if (db_ == nullptr) return;
+  if (!options_.read_only) {
+    // Nothing to do about a failed flush on teardown: the WAL still holds
+    // every write, and the next Open replays it.
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+    all.push_back(default_handle_);
+    db_->Flush(flush, all).PermitUncheckedError();
+  }
   for (rocksdb::ColumnFamilyHandle* h : handles_)
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->DestroyColumnFamilyHandle(default_handle_).PermitUncheckedError();

@@ -1,0 +1,87 @@
+// Store: what a clean close leaves behind, and the bound on the
+// write-ahead log while a rarely written column family stays unflushed.
+#include "ledger/store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/support/temp_dir.h"
+
+namespace creg {
+namespace {
+
+const std::vector<std::string> kColumns = {"busy", "quiet"};
+
+// Bytes in the write-ahead log files (*.log) of the database at `path`.
+uint64_t WalBytes(const std::string& path) {
+  uint64_t total = 0;
+  for (const auto& file : std::filesystem::directory_iterator(path)) {
+    if (file.path().extension() == ".log") total += file.file_size();
+  }
+  return total;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<Store> Open(StoreOptions options = {}) {
+    options.create_if_missing = true;
+    options.on_rocksdb_message = [](std::string_view) {};  // write stalls are expected here
+    auto store = Store::Open(path_, options, kColumns);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return std::move(store).value();
+  }
+
+  // Writes `count` records of 1 KiB to `column`, one batch each.
+  static void Fill(Store& store, const std::string& column, int count) {
+    ColumnId id = store.Column(column).value();
+    const std::string value(1024, 'v');
+    for (int i = 0; i < count; ++i) {
+      WriteBatch batch(store);
+      batch.Put(id, column + std::to_string(i), value);
+      ASSERT_TRUE(store.Write(batch).ok());
+    }
+  }
+
+  creg::testing::TempDir dir_;
+  std::string path_ = dir_.Sub("db");
+};
+
+TEST_F(StoreTest, CleanCloseLeavesNoLogToReplay) {
+  StoreOptions options;
+  options.sync = false;  // the bytes written are what matters here
+  {
+    std::unique_ptr<Store> store = Open(options);
+    Fill(*store, "busy", 2000);
+    ASSERT_GT(WalBytes(path_), 2000u * 1024);
+  }
+  // Everything is in table files; the log that remains holds nothing.
+  EXPECT_LT(WalBytes(path_), 64u * 1024);
+  std::unique_ptr<Store> store = Open(options);
+  auto value = store->Get(store->Column("busy").value(), "busy1999");
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(value->value_or("").size(), 1024u);
+}
+
+TEST_F(StoreTest, QuietColumnDoesNotPinTheWriteAheadLog) {
+  StoreOptions options;
+  options.sync = false;
+  options.write_buffer_size = 1 << 20;
+  options.max_wal_bytes = 4 << 20;
+  std::unique_ptr<Store> store = Open(options);
+  Fill(*store, "quiet", 1);  // never fills its memtable
+  uint64_t peak = 0;
+  for (int round = 0; round < 32; ++round) {
+    Fill(*store, "busy", 512);  // 512 KiB a round, 16 MiB in all
+    peak = std::max(peak, WalBytes(path_));
+  }
+  // Without the bound the quiet column keeps all 16 MiB of logs alive.
+  EXPECT_LT(peak, 8u << 20) << "peak write-ahead log " << peak << " bytes";
+  auto value = store->Get(store->Column("quiet").value(), "quiet0");
+  ASSERT_TRUE(value.ok());
+  EXPECT_TRUE(value->has_value());
+}
+
+}  // namespace
+}  // namespace creg
