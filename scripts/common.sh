@@ -8,6 +8,7 @@ CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libunistring-dev
   clang libclang-rt-14-dev llvm lld
 )
 
