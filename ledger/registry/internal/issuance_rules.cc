@@ -13,7 +13,8 @@ RuleResult ApplyRegisterProject(RuleContext& ctx, const pb::RegisterProject& op)
   }
   if (auto refused = CheckFreeText("project name", op.name(), 200, true)) return refused;
   if (auto refused = CheckFreeText("project standard", op.standard(), 32, true)) return refused;
-  if (auto refused = CheckFreeText("project methodology", op.methodology(), 64, true)) return refused;
+  if (auto refused = CheckFreeText("project methodology", op.methodology(), 64, true))
+    return refused;
   if (std::string why = CheckCountry(op.country()); !why.empty()) {
     return Reject(RuleCode::kInvalidCountry, "project country '" + op.country() + "' " + why);
   }

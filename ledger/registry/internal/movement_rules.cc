@@ -45,7 +45,8 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
   }
   if (auto refused = CheckFreeText("beneficiary", op.beneficiary(), 200, true)) return refused;
   if (auto refused = CheckFreeText("retirement details", op.details(), 1000, false)) return refused;
-  if (auto refused = CheckFreeText("claim reference", op.claim_reference(), 200, false)) return refused;
+  if (auto refused = CheckFreeText("claim reference", op.claim_reference(), 200, false))
+    return refused;
   if (!op.country_of_use().empty()) {
     if (std::string why = CheckCountry(op.country_of_use()); !why.empty()) {
       return Reject(RuleCode::kInvalidCountry,

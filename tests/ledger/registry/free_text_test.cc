@@ -181,7 +181,8 @@ TEST_F(FreeTextTest, ReferencesThatReadTheSameAreOneReport) {
   Verdict first = h_.Issue("ke-cookstoves-001", 10, "developer", "VR-A");
   ASSERT_TRUE(IsAccepted(first)) << Describe(first);
   const uint64_t batch = AcceptedOf(first).effects.batch();
-  for (const char* same : {"VR-A", "vr-a", "VR\u2010A", "Vr \u2013 a", "\uff36\uff32\uff0d\uff21"}) {
+  for (const char* same :
+       {"VR-A", "vr-a", "VR\u2010A", "Vr \u2013 a", "\uff36\uff32\uff0d\uff21"}) {
     SCOPED_TRACE(same);
     ExpectRefused(IssueBody("ke-cookstoves-001", same), RegistryHarness::kOperator,
                   RuleCode::kDuplicateIssuance,
@@ -211,7 +212,8 @@ TEST_F(FreeTextTest, ReasonOtherNeedsDetails) {
   ExpectRefused(body, "developer", RuleCode::kRetirementIncomplete,
                 "a retirement with reason OTHER needs details");
   body.mutable_retire()->set_details(" ");
-  ExpectRefused(body, "developer", RuleCode::kInvalidText, "retirement details is only white space");
+  ExpectRefused(body, "developer", RuleCode::kInvalidText,
+                "retirement details is only white space");
   body.mutable_retire()->set_details("offsetting a staff trip");
   Verdict v = h_.Submit(body, "developer");
   EXPECT_TRUE(IsAccepted(v)) << Describe(v);

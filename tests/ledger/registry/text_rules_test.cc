@@ -48,10 +48,10 @@ TEST(TextRulesTest, LookAlikeTextIsRefusedNamingTheCodePointAndWhere) {
       {"A\u0378", "contains U+0378, an unassigned code point, at character 2"},
       {"A\ufdd0", "contains U+FDD0, an unassigned code point, at character 2"},
       {"A\ue000", "contains U+E000, a private-use character, at character 2"},
-      {"\xff" "ACME", "is not valid UTF-8 at byte 1"},
-      {"AB\xc0\xaf", "is not valid UTF-8 at byte 3"},       // overlong '/'
-      {"AB\xed\xa0\x80", "is not valid UTF-8 at byte 3"},   // surrogate
-      {"Soci\xc3", "is not valid UTF-8 at byte 5"},         // cut short
+      {"\xff-ACME", "is not valid UTF-8 at byte 1"},
+      {"AB\xc0\xaf", "is not valid UTF-8 at byte 3"},      // overlong '/'
+      {"AB\xed\xa0\x80", "is not valid UTF-8 at byte 3"},  // surrogate
+      {"Soci\xc3", "is not valid UTF-8 at byte 5"},        // cut short
       {" ", "is only white space"},
       {"   ", "is only white space"},
       {"\u00a0", "is only white space"},
@@ -72,20 +72,18 @@ TEST(TextRulesTest, LookAlikeTextIsRefusedNamingTheCodePointAndWhere) {
 
 TEST(TextRulesTest, NamesOfEveryScriptPass) {
   for (const char* name : {
-           "ACME Ltd.",
-           "Société Générale",
+           "ACME Ltd.", "Société Générale",
            "Socie\u0301te\u0301 Ge\u0301ne\u0301rale",  // combining accents
            "北京绿色交易所",
-           "شركة أبوظبي لطاقة المستقبل",           // Arabic, no bidi controls
-           "חברת החשמל לישראל",                    // Hebrew
-           "Мосэнерго",
-           "मुंबई ग्रीन एनर्जी",
-           "می\u200cخواهم",                        // Persian with ZERO WIDTH NON-JOINER
-           "\U0001F469\u200D\U0001F52C Lab",       // emoji with ZERO WIDTH JOINER
-           "\u2764\ufe0f Foundation",              // variation selector
+           "شركة أبوظبي لطاقة المستقبل",  // Arabic, no bidi controls
+           "חברת החשמל לישראל",           // Hebrew
+           "Мосэнерго", "मुंबई ग्रीन एनर्जी",
+           "می\u200cخواهم",                   // Persian with ZERO WIDTH NON-JOINER
+           "\U0001F469\u200D\U0001F52C Lab",  // emoji with ZERO WIDTH JOINER
+           "\u2764\ufe0f Foundation",         // variation selector
            "O'Brien & Sons (UK) — 2026",
-           "=HYPERLINK(\"x\")",                    // harmless here; CSV writers defuse it
-           "A  B",                                 // inner spaces are text
+           "=HYPERLINK(\"x\")",  // harmless here; CSV writers defuse it
+           "A  B",               // inner spaces are text
        }) {
     EXPECT_EQ(Describe(CheckFreeText("beneficiary", name, 200, true)), "accepted") << name;
   }
@@ -111,13 +109,13 @@ std::string Key(std::string_view ref) {
 TEST(TextRulesTest, ReferencesThatReadTheSameHaveOneKey) {
   const std::string key = Key("VR-A");
   EXPECT_EQ(key, "vra");
-  for (const char* same : {"vr-a", "VR-A ", "VR\u2010A", "VR\u2011A", "VR\u2013A", "VR\u2014A",
-                           "VR\u2212A", "VR A", "VR - A", "\uff36\uff32\uff0d\uff21", "V R\u00a0-A",
-                           "vR\ufe58a"}) {
+  for (const char* same :
+       {"vr-a", "VR-A ", "VR\u2010A", "VR\u2011A", "VR\u2013A", "VR\u2014A", "VR\u2212A", "VR A",
+        "VR - A", "\uff36\uff32\uff0d\uff21", "V R\u00a0-A", "vR\ufe58a"}) {
     EXPECT_EQ(Key(same), key) << same;
   }
   EXPECT_EQ(Key("STRASSE-1"), Key("straße-1"));  // full case folding
-  EXPECT_EQ(Key("VR-Ⅸ"), Key("vr-ix"));           // compatibility forms
+  EXPECT_EQ(Key("VR-Ⅸ"), Key("vr-ix"));          // compatibility forms
   EXPECT_NE(Key("VR-B"), key);
   EXPECT_NE(Key("VR-A1"), key);
   EXPECT_EQ(Key("VR-2025/001"), "vr2025/001");
