@@ -62,6 +62,8 @@ std::string_view RuleCodeName(RuleCode code) {
       return "INVALID_STATUS_CHANGE";
     case RuleCode::kAccountNotEmpty:
       return "ACCOUNT_NOT_EMPTY";
+    case RuleCode::kInvalidText:
+      return "INVALID_TEXT";
   }
   return "UNKNOWN_RULE";
 }

@@ -40,6 +40,7 @@ enum class RuleCode : int {
   kInvalidSerials = 26,       // blocks out of a batch's range, empty, or overlapping
   kInvalidStatusChange = 27,  // e.g. reinstating a closed account
   kAccountNotEmpty = 28,      // closing an account that still holds active credits
+  kInvalidText = 29,          // free text with controls, bidi overrides, invisible characters, ...
 };
 
 // "CREDITS_NOT_HELD" etc.

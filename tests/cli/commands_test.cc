@@ -146,9 +146,9 @@ TEST_F(CommandsTest, HumanOutputIsTablesAndSentences) {
   EXPECT_NE(holdings.out.find("1:1-500"), std::string::npos) << holdings.out;
   EXPECT_NE(holdings.out.find("total: 500 credits held by organiser"), std::string::npos);
 
-  RunResult retire = Creg(Join(
-      {"retire", "--batch", "1", "--quantity", "20", "--beneficiary", "Forum", "--reason", "other"},
-      As("organiser")));
+  RunResult retire = Creg(Join({"retire", "--batch", "1", "--quantity", "20", "--beneficiary",
+                                "Forum", "--reason", "other", "--details", "staff offsite"},
+                               As("organiser")));
   ASSERT_EQ(retire.exit_code, 0) << retire.err;
   EXPECT_NE(retire.out.find("retired 20 credits (1:1-20) as R"), std::string::npos) << retire.out;
   EXPECT_NE(retire.out.find("creg cert R"), std::string::npos) << retire.out;

@@ -1,5 +1,6 @@
 #include "ledger/keys.h"
 #include "ledger/registry/internal/rules.h"
+#include "ledger/registry/internal/text_rules.h"
 #include "ledger/registry/internal/validate.h"
 
 namespace creg::internal {
@@ -37,9 +38,7 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   if (!PublicKey::FromRaw(op.public_key()).ok()) {
     return Reject(RuleCode::kInvalidKey, "public key must be a raw 32-byte Ed25519 key");
   }
-  if (std::string why = CheckText(op.display_name(), 200, false); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "display name " + why);
-  }
+  if (auto refused = CheckFreeText("display name", op.display_name(), 200, false)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing,
                         ctx.tables.Account(ctx.overlay, op.account_id()));
   if (existing.has_value()) {
@@ -67,9 +66,7 @@ RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& o
     return Reject(RuleCode::kNotAuthorized,
                   "an operator may not change the status of its own account");
   }
-  if (std::string why = CheckText(op.reason(), 500, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "status change reason " + why);
-  }
+  if (auto refused = CheckFreeText("status change reason", op.reason(), 500, true)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
                         ctx.tables.Account(ctx.overlay, op.account_id()));
   if (!account.has_value()) {

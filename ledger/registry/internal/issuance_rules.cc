@@ -1,4 +1,5 @@
 #include "ledger/registry/internal/rules.h"
+#include "ledger/registry/internal/text_rules.h"
 #include "ledger/registry/internal/validate.h"
 
 namespace creg::internal {
@@ -10,15 +11,10 @@ RuleResult ApplyRegisterProject(RuleContext& ctx, const pb::RegisterProject& op)
   if (std::string why = CheckId(op.project_id()); !why.empty()) {
     return Reject(RuleCode::kInvalidProjectId, "project id '" + op.project_id() + "' " + why);
   }
-  if (std::string why = CheckText(op.name(), 200, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "project name " + why);
-  }
-  if (std::string why = CheckText(op.standard(), 32, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "project standard " + why);
-  }
-  if (std::string why = CheckText(op.methodology(), 64, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "project methodology " + why);
-  }
+  if (auto refused = CheckFreeText("project name", op.name(), 200, true)) return refused;
+  if (auto refused = CheckFreeText("project standard", op.standard(), 32, true)) return refused;
+  if (auto refused = CheckFreeText("project methodology", op.methodology(), 64, true))
+    return refused;
   if (std::string why = CheckCountry(op.country()); !why.empty()) {
     return Reject(RuleCode::kInvalidCountry, "project country '" + op.country() + "' " + why);
   }
@@ -66,19 +62,31 @@ RuleResult ApplyIssue(RuleContext& ctx, const pb::Issue& op) {
     return Reject(RuleCode::kInvalidVintage, "vintage ends (" + op.vintage_end() +
                                                  ") before it starts (" + op.vintage_start() + ")");
   }
-  if (std::string why = CheckText(op.verification_ref(), 200, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "verification reference " + why);
+  if (auto refused = CheckFreeText("verification reference", op.verification_ref(), 200, true)) {
+    return refused;
+  }
+  // Duplicates are found by the reference's key: "VR-A", "vr-a" and
+  // "VR\u2010A" are one report.
+  CREG_ASSIGN_OR_RETURN(std::string ref_key, ReferenceKey(op.verification_ref()));
+  if (ref_key.empty()) {
+    return Reject(RuleCode::kInvalidText, "verification reference '" + op.verification_ref() +
+                                              "' has nothing but dashes and white space");
   }
   CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient,
                         CheckCounterparty(ctx, op.to_account(), "recipient"));
   if (recipient.has_value()) return recipient;
-  CREG_ASSIGN_OR_RETURN(
-      std::optional<uint64_t> earlier,
-      ctx.tables.BatchOfVerification(ctx.overlay, op.project_id(), op.verification_ref()));
+  CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> earlier,
+                        ctx.tables.BatchOfVerification(ctx.overlay, op.project_id(), ref_key));
   if (earlier.has_value()) {
-    return Reject(RuleCode::kDuplicateIssuance,
-                  "verification '" + op.verification_ref() + "' of project '" + op.project_id() +
-                      "' was already issued as batch " + std::to_string(*earlier));
+    std::string message = "verification '" + op.verification_ref() + "' of project '" +
+                          op.project_id() + "' was already issued as batch " +
+                          std::to_string(*earlier);
+    CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch,
+                          ctx.tables.Batch(ctx.overlay, *earlier));
+    if (batch.has_value() && batch->verification_ref() != op.verification_ref()) {
+      message += " (written '" + batch->verification_ref() + "')";
+    }
+    return Reject(RuleCode::kDuplicateIssuance, message);
   }
   CREG_ASSIGN_OR_RETURN(uint64_t batch_number, ctx.tables.NextBatchNumber(ctx.overlay));
 
@@ -93,7 +101,7 @@ RuleResult ApplyIssue(RuleContext& ctx, const pb::Issue& op) {
   batch.set_issued_at_entry(ctx.entry_index);
   batch.set_issued_micros(ctx.timestamp_micros);
   ctx.tables.PutBatch(ctx.overlay, batch);
-  ctx.tables.PutVerification(ctx.overlay, op.project_id(), op.verification_ref(), batch_number);
+  ctx.tables.PutVerification(ctx.overlay, op.project_id(), ref_key, batch_number);
   ctx.tables.PutNextBatchNumber(ctx.overlay, batch_number + 1);
 
   Block block;

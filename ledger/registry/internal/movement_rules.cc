@@ -1,5 +1,6 @@
 #include "ledger/registry/internal/credit_moves.h"
 #include "ledger/registry/internal/rules.h"
+#include "ledger/registry/internal/text_rules.h"
 #include "ledger/registry/internal/validate.h"
 
 namespace creg::internal {
@@ -13,9 +14,7 @@ RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op) {
   if (op.to_account() == op.from_account()) {
     return Reject(RuleCode::kSelfTransfer, "an account cannot transfer credits to itself");
   }
-  if (std::string why = CheckText(op.memo(), 500, false); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "transfer memo " + why);
-  }
+  if (auto refused = CheckFreeText("transfer memo", op.memo(), 500, false)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient,
                         CheckCounterparty(ctx, op.to_account(), "recipient"));
   if (recipient.has_value()) return recipient;
@@ -40,15 +39,14 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
     return Reject(RuleCode::kMalformed,
                   "retirement reason " + std::to_string(op.reason()) + " is not a known reason");
   }
-  if (std::string why = CheckText(op.beneficiary(), 200, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "beneficiary " + why);
+  if (op.reason() == pb::OTHER && op.details().empty()) {
+    return Reject(RuleCode::kRetirementIncomplete,
+                  "a retirement with reason OTHER needs details that say what the reason is");
   }
-  if (std::string why = CheckText(op.details(), 1000, false); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "retirement details " + why);
-  }
-  if (std::string why = CheckText(op.claim_reference(), 200, false); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "claim reference " + why);
-  }
+  if (auto refused = CheckFreeText("beneficiary", op.beneficiary(), 200, true)) return refused;
+  if (auto refused = CheckFreeText("retirement details", op.details(), 1000, false)) return refused;
+  if (auto refused = CheckFreeText("claim reference", op.claim_reference(), 200, false))
+    return refused;
   if (!op.country_of_use().empty()) {
     if (std::string why = CheckCountry(op.country_of_use()); !why.empty()) {
       return Reject(RuleCode::kInvalidCountry,
@@ -82,9 +80,7 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
 RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op) {
   if (!IsOperator(ctx.signer))
     return Reject(RuleCode::kNotAuthorized, "only a registry operator may cancel credits");
-  if (std::string why = CheckText(op.reason(), 500, true); !why.empty()) {
-    return Reject(RuleCode::kMalformed, "cancellation reason " + why);
-  }
+  if (auto refused = CheckFreeText("cancellation reason", op.reason(), 500, true)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> holder,
                         ctx.tables.Account(ctx.overlay, op.account()));
   if (!holder.has_value())

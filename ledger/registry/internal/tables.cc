@@ -42,8 +42,9 @@ std::string TxKey(const Hash& tx_id) { return "tx/" + tx_id.str(); }
 std::string NonceKey(std::string_view signer, std::string_view nonce) {
   return Join("nonce/" + std::string(signer), nonce);
 }
-std::string VerificationKey(std::string_view project, std::string_view ref) {
-  return Join("verif/" + std::string(project), ref);
+// `ref_key` is the reference's ReferenceKey (text_rules.h).
+std::string VerificationKey(std::string_view project, std::string_view ref_key) {
+  return Join("verif/" + std::string(project), ref_key);
 }
 std::string AccountHistoryPrefix(std::string_view account) {
   return Join("hist/" + std::string(account), "");
@@ -186,9 +187,9 @@ StatusOr<std::optional<Hash>> Tables::TransactionOfNonce(const StateView& v,
 
 StatusOr<std::optional<uint64_t>> Tables::BatchOfVerification(const StateView& v,
                                                               std::string_view project,
-                                                              std::string_view ref) const {
+                                                              std::string_view ref_key) const {
   CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                        v.Get(index, VerificationKey(project, ref)));
+                        v.Get(index, VerificationKey(project, ref_key)));
   if (!value.has_value()) return std::optional<uint64_t>();
   if (value->size() != 8) return DataLossError("stored verification index record is not 8 bytes");
   return std::optional<uint64_t>(ReadBigEndian64(*value));
@@ -279,9 +280,9 @@ void Tables::PutNonce(StateOverlay& o, std::string_view signer, std::string_view
                       const Hash& tx_id) const {
   o.Put(index, NonceKey(signer, nonce), tx_id.view());
 }
-void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref,
+void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref_key,
                              uint64_t batch) const {
-  o.Put(index, VerificationKey(project, ref), Be64(batch));
+  o.Put(index, VerificationKey(project, ref_key), Be64(batch));
 }
 void Tables::PutNextBatchNumber(StateOverlay& o, uint64_t next) const {
   o.Put(meta, "next_batch", Be64(next));

@@ -59,9 +59,11 @@ class Tables {
   StatusOr<std::optional<uint64_t>> EntryOfTransaction(const StateView& v, const Hash& tx_id) const;
   StatusOr<std::optional<Hash>> TransactionOfNonce(const StateView& v, std::string_view signer,
                                                    std::string_view nonce) const;
+  // The batch issued on a verification report of `project`. `ref_key` is
+  // the reference's ReferenceKey (text_rules.h), not the text as written.
   StatusOr<std::optional<uint64_t>> BatchOfVerification(const StateView& v,
                                                         std::string_view project,
-                                                        std::string_view ref) const;
+                                                        std::string_view ref_key) const;
   StatusOr<uint64_t> NextBatchNumber(const StateView& v) const;
   StatusOr<std::optional<std::string>> Origin(const StateView& v) const;
   // The data format version stamped at creation (docs/data-model.md,
@@ -92,7 +94,8 @@ class Tables {
   void PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const;
   void PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce,
                 const Hash& tx_id) const;
-  void PutVerification(StateOverlay& o, std::string_view project, std::string_view ref,
+  // `ref_key` as for BatchOfVerification.
+  void PutVerification(StateOverlay& o, std::string_view project, std::string_view ref_key,
                        uint64_t batch) const;
   void PutNextBatchNumber(StateOverlay& o, uint64_t next) const;
   void PutOrigin(StateOverlay& o, std::string_view origin) const;

@@ -14,9 +14,7 @@ std::string CheckId(std::string_view id);
 std::string CheckCountry(std::string_view code);
 // A real calendar date written YYYY-MM-DD, years 1990 to 2200.
 std::string CheckDate(std::string_view date);
-// Free text: at most `max_bytes`, valid UTF-8, no control characters.
-// `required` refuses the empty string.
-std::string CheckText(std::string_view text, size_t max_bytes, bool required);
+// Free text is checked by CheckFreeText (text_rules.h).
 
 // The most credits one issuance or move may name: 10^12 t, far above any
 // real issuance, and far enough below 2^64 that sums cannot overflow.

@@ -386,6 +386,8 @@ std::vector<RuleCase> RuleCases() {
          body.mutable_set_account_status()->set_reason("leaving");
          return h.Submit(body, H::kOperator);
        }},
+      {RuleCode::kInvalidText,
+       [](H& h) { return h.RetireQuantity("developer", 1, 1, "ACME \u202eLTD"); }},
   };
 }
 
@@ -411,7 +413,7 @@ TEST(RegistryRulesTest, EveryRuleCodeIsReachedAndRefusalWritesNothing) {
     EXPECT_EQ(h.registry().log().head().root, head.root);
     covered.insert(rule.code);
   }
-  for (int code = 1; code <= static_cast<int>(RuleCode::kAccountNotEmpty); ++code) {
+  for (int code = 1; code <= static_cast<int>(RuleCode::kInvalidText); ++code) {
     EXPECT_TRUE(covered.count(static_cast<RuleCode>(code)))
         << "no test reaches " << RuleCodeName(static_cast<RuleCode>(code));
   }
