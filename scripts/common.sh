@@ -6,7 +6,7 @@ CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages creg needs to build, test and run.
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
-  librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
+  librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev llvm lld
 )

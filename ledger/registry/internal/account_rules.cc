@@ -34,8 +34,9 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   if (op.role() != pb::ROLE_OPERATOR && op.role() != pb::ROLE_HOLDER) {
     return Reject(RuleCode::kMalformed, "account role must be operator or holder");
   }
-  if (!PublicKey::FromRaw(op.public_key()).ok()) {
-    return Reject(RuleCode::kInvalidKey, "public key must be a raw 32-byte Ed25519 key");
+  if (Status key = CheckPublicKey(op.public_key()); !key.ok()) {
+    return Reject(RuleCode::kInvalidKey,
+                  "the public key of account '" + op.account_id() + "' is refused: " + key.message());
   }
   if (std::string why = CheckText(op.display_name(), 200, false); !why.empty()) {
     return Reject(RuleCode::kMalformed, "display name " + why);
@@ -114,8 +115,8 @@ RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
     return Reject(RuleCode::kNotAuthorized,
                   "a key rotation must be signed by the account's current key");
   }
-  if (!PublicKey::FromRaw(op.new_public_key()).ok()) {
-    return Reject(RuleCode::kInvalidKey, "new public key must be a raw 32-byte Ed25519 key");
+  if (Status key = CheckPublicKey(op.new_public_key()); !key.ok()) {
+    return Reject(RuleCode::kInvalidKey, "the new public key is refused: " + key.message());
   }
   if (op.new_public_key() == ctx.signer.public_key()) {
     return Reject(RuleCode::kInvalidKey, "new public key is the same as the current one");
