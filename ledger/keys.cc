@@ -16,30 +16,35 @@
 #include <filesystem>
 #include <system_error>
 
+#include "ledger/internal/ed25519.h"
+
 namespace creg {
 namespace internal {
 
-void EvpPkeyDeleter::operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
+struct Ed25519Secret {
+  unsigned char bytes[ed25519::kSecretKeySize];
+};
+
+void Ed25519SecretDeleter::operator()(Ed25519Secret* secret) const {
+  ed25519::Wipe(secret->bytes, sizeof(secret->bytes));
+  delete secret;
+}
 
 }  // namespace internal
 
 namespace {
 
-using PkeyPtr = std::unique_ptr<EVP_PKEY, internal::EvpPkeyDeleter>;
+namespace ed25519 = internal::ed25519;
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
-};
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
-
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
 
 // Keys are a few hundred bytes; anything much larger is not a key file.
 constexpr off_t kMaxKeyFileSize = 64 * 1024;
@@ -63,19 +68,14 @@ Status OpensslError(StatusCode code, std::string what) {
   return Status(code, std::move(what));
 }
 
-// For calls whose API cannot report failure and which OpenSSL fails only when
-// memory runs out: a registry node must not carry on with a missing signature.
+// For calls whose API cannot report failure and which fail only when memory
+// runs out: a registry node must not carry on with a missing signature.
 [[noreturn]] void Fatal(const char* what) {
   std::fprintf(stderr, "creg: fatal OpenSSL failure: %s: %s\n", what, DrainOpensslErrors().c_str());
   std::abort();
 }
 
 std::string ErrnoText(int err) { return std::system_category().message(err); }
-
-const unsigned char* Bytes(std::string_view s) {
-  static const unsigned char kEmpty = 0;
-  return s.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(s.data());
-}
 
 // Never prompts on a terminal for a passphrase: encrypted keys are refused.
 int NoPassphrase(char*, int, int, void*) { return 0; }
@@ -197,24 +197,27 @@ StatusOr<PublicKey> PublicKeyFromPkey(EVP_PKEY* pkey, std::string_view what) {
   if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1 || len != sizeof(raw)) {
     return OpensslError(StatusCode::kInternal, "cannot read an Ed25519 public key");
   }
-  return PublicKey::FromRaw(std::string_view(reinterpret_cast<const char*>(raw), len));
+  StatusOr<PublicKey> key =
+      PublicKey::FromRaw(std::string_view(reinterpret_cast<const char*>(raw), len));
+  if (!key.ok()) return key.status().WithContext(what);
+  return key;
 }
 
 }  // namespace
 
 // ---- PublicKey ----
 
+Status CheckPublicKey(std::string_view raw32) {
+  std::string problem = ed25519::PublicKeyProblem(raw32);
+  if (problem.empty()) return OkStatus();
+  return InvalidArgumentError("the key " + problem);
+}
+
 StatusOr<PublicKey> PublicKey::FromRaw(std::string_view raw32) {
-  if (raw32.size() != kSize) {
-    return InvalidArgumentError("an Ed25519 public key is 32 bytes, got " +
-                                std::to_string(raw32.size()));
-  }
-  EVP_PKEY* pkey =
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, Bytes(raw32), raw32.size());
-  if (pkey == nullptr) return OpensslError(StatusCode::kInvalidArgument, "bad Ed25519 public key");
+  CREG_RETURN_IF_ERROR(CheckPublicKey(raw32));
   std::array<uint8_t, kSize> raw;
   std::copy(raw32.begin(), raw32.end(), raw.begin());
-  return PublicKey(std::shared_ptr<EVP_PKEY>(pkey, internal::EvpPkeyDeleter()), raw);
+  return PublicKey(raw);
 }
 
 StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem) {
@@ -231,40 +234,42 @@ StatusOr<PublicKey> PublicKey::FromPem(std::string_view pem) {
 std::string PublicKey::raw() const { return std::string(raw_.begin(), raw_.end()); }
 
 std::string PublicKey::ToPem() const {
+  PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, raw_.data(), raw_.size()));
   BioPtr bio(BIO_new(BIO_s_mem()));
-  if (bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey_.get()) != 1) {
+  if (pkey == nullptr || bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) {
     Fatal("PEM_write_bio_PUBKEY");
   }
   return BioContents(bio.get());
 }
 
 bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
-  if (signature.size() != kSignatureSize) return false;
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  bool ok = ctx != nullptr &&
-            EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) == 1 &&
-            EVP_DigestVerify(ctx.get(), Bytes(signature), signature.size(), Bytes(message),
-                             message.size()) == 1;
-  if (!ok) ERR_clear_error();  // A bad signature is an answer, not an error to keep.
-  return ok;
+  return ed25519::Verify(
+      std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size()), message,
+      signature);
 }
 
 // ---- PrivateKey ----
 
-StatusOr<PrivateKey> PrivateKey::FromPkey(PkeyPtr pkey) {
-  CREG_ASSIGN_OR_RETURN(PublicKey pub, PublicKeyFromPkey(pkey.get(), "the private key"));
-  return PrivateKey(std::move(pkey), std::move(pub));
+StatusOr<PrivateKey> PrivateKey::FromSeed(const unsigned char* seed) {
+  SecretPtr secret(new internal::Ed25519Secret);
+  unsigned char pub[PublicKey::kSize];
+  ed25519::KeyPairFromSeed(seed, pub, secret->bytes);
+  CREG_ASSIGN_OR_RETURN(
+      PublicKey public_key,
+      PublicKey::FromRaw(std::string_view(reinterpret_cast<const char*>(pub), sizeof(pub))));
+  return PrivateKey(std::move(secret), std::move(public_key));
 }
 
 StatusOr<PrivateKey> PrivateKey::Generate() {
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(
-      EVP_PKEY_CTX_new_from_name(nullptr, "ED25519", nullptr));
-  EVP_PKEY* made = nullptr;
-  if (ctx == nullptr || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
-      EVP_PKEY_generate(ctx.get(), &made) != 1) {
-    return OpensslError(StatusCode::kInternal, "cannot generate an Ed25519 key");
+  SecretPtr secret(new internal::Ed25519Secret);
+  unsigned char pub[PublicKey::kSize];
+  ed25519::GenerateKeyPair(pub, secret->bytes);
+  StatusOr<PublicKey> public_key =
+      PublicKey::FromRaw(std::string_view(reinterpret_cast<const char*>(pub), sizeof(pub)));
+  if (!public_key.ok()) {
+    return InternalError("cannot generate an Ed25519 key: " + public_key.status().message());
   }
-  return FromPkey(PkeyPtr(made));
+  return PrivateKey(std::move(secret), *std::move(public_key));
 }
 
 StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
@@ -279,7 +284,18 @@ StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
     return OpensslError(StatusCode::kInvalidArgument,
                         "not a PEM private key (\"-----BEGIN PRIVATE KEY-----\")");
   }
-  return FromPkey(std::move(pkey));
+  if (!IsEd25519(pkey.get())) {
+    return InvalidArgumentError("the private key is a " + TypeName(pkey.get()) +
+                                " key, not an Ed25519 key");
+  }
+  unsigned char seed[ed25519::kSeedSize];
+  size_t len = sizeof(seed);
+  if (EVP_PKEY_get_raw_private_key(pkey.get(), seed, &len) != 1 || len != sizeof(seed)) {
+    return OpensslError(StatusCode::kInternal, "cannot read an Ed25519 private key");
+  }
+  StatusOr<PrivateKey> key = FromSeed(seed);
+  ed25519::Wipe(seed, sizeof(seed));
+  return key;
 }
 
 StatusOr<PrivateKey> PrivateKey::LoadFile(const std::string& path) {
@@ -298,29 +314,22 @@ Status PrivateKey::SaveFile(const std::string& path) const {
 }
 
 std::string PrivateKey::ToPem() const {
-  if (pkey_ == nullptr) Fatal("PrivateKey::ToPem on a moved-from key");
-  // A secure-heap BIO is wiped when freed, so only the returned copy remains.
+  if (secret_ == nullptr) Fatal("PrivateKey::ToPem on a moved-from key");
+  // OpenSSL keeps the seed in its secure heap and wipes it when the key is
+  // freed; a secure-heap BIO is wiped too, so only the returned copy remains.
+  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, secret_->bytes,
+                                            ed25519::kSeedSize));
   BioPtr bio(BIO_new(BIO_s_secmem()));
-  if (bio == nullptr || PEM_write_bio_PrivateKey(bio.get(), pkey_.get(), nullptr, nullptr, 0,
-                                                 nullptr, nullptr) != 1) {
+  if (pkey == nullptr || bio == nullptr ||
+      PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     Fatal("PEM_write_bio_PrivateKey");
   }
   return BioContents(bio.get());
 }
 
 std::string PrivateKey::Sign(std::string_view message) const {
-  if (pkey_ == nullptr) Fatal("PrivateKey::Sign on a moved-from key");
-  std::string sig(PublicKey::kSignatureSize, '\0');
-  size_t len = sig.size();
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (ctx == nullptr ||
-      EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, pkey_.get()) != 1 ||
-      EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, Bytes(message),
-                     message.size()) != 1 ||
-      len != PublicKey::kSignatureSize) {
-    Fatal("Ed25519 signing");
-  }
-  return sig;
+  if (secret_ == nullptr) Fatal("PrivateKey::Sign on a moved-from key");
+  return ed25519::Sign(secret_->bytes, message);
 }
 
 // ---- Public key files ----

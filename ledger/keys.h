@@ -1,25 +1,28 @@
-// Ed25519 keys (RFC 8032) through OpenSSL 3's EVP interface.
+// Ed25519 keys (RFC 8032): signing and verification through libsodium,
+// under creg's strict rule (ledger/internal/ed25519.h, docs/security.md);
+// PEM files through OpenSSL.
 //
 // PublicKey is a small immutable value: copyable, comparable, and safe to use
-// from many threads at once without external synchronization (each Verify
-// makes its own OpenSSL context; the shared EVP_PKEY is only read, as libssl
-// shares a server key between connections).
+// from many threads at once without external synchronization. Every
+// PublicKey holds an acceptable key (CheckPublicKey): there is no PublicKey
+// of a small-order or non-canonical point.
 //
-// PrivateKey owns secret material: it is move-only, and Sign is safe to call
-// from many threads at once. A moved-from PrivateKey may only be destroyed or
-// assigned to.
+// PrivateKey owns secret material: it is move-only, wipes its secret when
+// destroyed, and Sign is safe to call from many threads at once. A
+// moved-from PrivateKey may only be destroyed or assigned to.
 //
 // Files use PEM: private keys as unencrypted PKCS#8 ("BEGIN PRIVATE KEY"),
 // public keys as SubjectPublicKeyInfo ("BEGIN PUBLIC KEY"), the same forms
 // `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout` write, so
 // keys can be made or inspected with the openssl command.
 //
-// Errors: InvalidArgument for bytes or text that are not an Ed25519 key;
-// NotFound for a missing file; AlreadyExists when saving over an existing
-// file; Unavailable for other I/O failures; Internal if key generation fails.
-// No function throws. Sign and ToPem cannot report errors: OpenSSL fails them
-// only when memory runs out, and then (or on a moved-from PrivateKey) they
-// print the OpenSSL error and abort rather than return a bad signature.
+// Errors: InvalidArgument for bytes or text that are not an acceptable
+// Ed25519 key; NotFound for a missing file; AlreadyExists when saving over an
+// existing file; Unavailable for other I/O failures; Internal if key
+// generation fails. No function throws. Sign and ToPem cannot report errors:
+// they fail only when memory runs out, and then (or on a moved-from
+// PrivateKey) they print the error and abort rather than return a bad
+// signature.
 #pragma once
 
 #include <array>
@@ -29,27 +32,34 @@
 #include <string_view>
 #include <utility>
 
-#include <openssl/types.h>
-
 #include "ledger/status.h"
 
 namespace creg {
 
 namespace internal {
-struct EvpPkeyDeleter {
-  void operator()(EVP_PKEY* pkey) const;
+// libsodium's Ed25519 secret key (seed || public key), wiped when freed.
+struct Ed25519Secret;
+struct Ed25519SecretDeleter {
+  void operator()(Ed25519Secret* secret) const;
 };
 }  // namespace internal
+
+// OK if `raw32` is an Ed25519 public key creg accepts: exactly 32 bytes, the
+// canonical encoding of a point of the curve (RFC 8032 5.1.3), and not one
+// of the 8 points of small order (the identity point 01 00...00 among them),
+// under which anyone could forge signatures. Otherwise InvalidArgument
+// saying what is wrong, as a sentence starting "the key ...". Thread-safe.
+Status CheckPublicKey(std::string_view raw32);
 
 class PublicKey {
  public:
   static constexpr size_t kSize = 32;  // Raw RFC 8032 public key.
   static constexpr size_t kSignatureSize = 64;
 
-  // InvalidArgument unless `raw32` is exactly 32 bytes.
+  // InvalidArgument unless CheckPublicKey(raw32) is OK.
   static StatusOr<PublicKey> FromRaw(std::string_view raw32);
   // Parses one "-----BEGIN PUBLIC KEY-----" block. InvalidArgument if it is
-  // not PEM, or is a key of another algorithm.
+  // not PEM, is a key of another algorithm, or fails CheckPublicKey.
   static StatusOr<PublicKey> FromPem(std::string_view pem);
 
   // The 32-byte RFC 8032 encoding.
@@ -58,22 +68,23 @@ class PublicKey {
   std::string ToPem() const;
 
   // True only if `signature` is a valid 64-byte Ed25519 signature of
-  // `message` by this key. Any other length is false. Thread-safe.
+  // `message` by this key under creg's strict rule: S < L, R canonical and
+  // not of small order, and the cofactorless equation (docs/security.md).
+  // Any other length is false. Thread-safe.
   bool Verify(std::string_view message, std::string_view signature) const;
 
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.raw_ == b.raw_; }
 
  private:
-  PublicKey(std::shared_ptr<EVP_PKEY> pkey, const std::array<uint8_t, kSize>& raw)
-      : pkey_(std::move(pkey)), raw_(raw) {}
+  explicit PublicKey(const std::array<uint8_t, kSize>& raw) : raw_(raw) {}
 
-  std::shared_ptr<EVP_PKEY> pkey_;  // Never null; never mutated after construction.
-  std::array<uint8_t, kSize> raw_;
+  std::array<uint8_t, kSize> raw_;  // Always passes CheckPublicKey.
 };
 
 class PrivateKey {
  public:
-  // A fresh key from OpenSSL's CSPRNG. Internal only if OpenSSL fails.
+  // A fresh key from libsodium's CSPRNG (the kernel's getrandom). Internal
+  // only if the key cannot be used (never expected).
   static StatusOr<PrivateKey> Generate();
   // Parses one unencrypted "-----BEGIN PRIVATE KEY-----" (PKCS#8) block.
   // InvalidArgument if it is not PEM, is encrypted, or is another algorithm.
@@ -103,11 +114,13 @@ class PrivateKey {
   std::string Sign(std::string_view message) const;
 
  private:
-  PrivateKey(std::unique_ptr<EVP_PKEY, internal::EvpPkeyDeleter> pkey, PublicKey public_key)
-      : pkey_(std::move(pkey)), public_key_(std::move(public_key)) {}
-  static StatusOr<PrivateKey> FromPkey(std::unique_ptr<EVP_PKEY, internal::EvpPkeyDeleter> pkey);
+  using SecretPtr = std::unique_ptr<internal::Ed25519Secret, internal::Ed25519SecretDeleter>;
+  PrivateKey(SecretPtr secret, PublicKey public_key)
+      : secret_(std::move(secret)), public_key_(std::move(public_key)) {}
+  // The key of a 32-byte RFC 8032 seed.
+  static StatusOr<PrivateKey> FromSeed(const unsigned char* seed);
 
-  std::unique_ptr<EVP_PKEY, internal::EvpPkeyDeleter> pkey_;
+  SecretPtr secret_;  // Null only when moved from.
   PublicKey public_key_;
 };
 

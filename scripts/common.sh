@@ -7,7 +7,7 @@ CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # times faster than the default linker; see CMakeLists.txt).
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
-  librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev
+  librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libunistring-dev
   lld

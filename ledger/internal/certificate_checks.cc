@@ -100,7 +100,11 @@ StatusOr<PublicKey> CheckAccounts(Evidence& ev, const Checkpoint& cp, const std:
       raw = body.rotate_key().new_public_key();
     }
     StatusOr<PublicKey> parsed = PublicKey::FromRaw(raw);
-    if (!parsed.ok()) return Fail(check::kAccounts, "entry " + N(e.index) + ": bad public key");
+    if (!parsed.ok()) {
+      return Fail(check::kAccounts,
+                  "entry " + N(e.index) + ": sets a public key that is refused: " +
+                      parsed.status().message());
+    }
     key = *parsed;
   }
   return *key;

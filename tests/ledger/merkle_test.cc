@@ -401,7 +401,7 @@ TEST_F(MerkleTest, TreeBuilderMatchesReference) {
   }
 }
 
-// The transparency-dev/merkle vectors in ../shared/testdata/merkle.
+// The transparency-dev/merkle vectors in tests/testdata/merkle.
 class MerkleVectorTest : public ::testing::Test {
  protected:
   static std::string Bytes(const json::Value& doc, std::string_view key) {
@@ -426,7 +426,7 @@ class MerkleVectorTest : public ::testing::Test {
 };
 
 TEST_F(MerkleVectorTest, EveryCaseGivesItsVerdict) {
-  const std::filesystem::path dir = creg::testing::SourcePath("../shared/testdata/merkle");
+  const std::filesystem::path dir = creg::testing::SourcePath("tests/testdata/merkle");
   ASSERT_TRUE(std::filesystem::is_directory(dir)) << "test vectors missing: " << dir;
   // Vectors we refuse although they say wantErr=false, because they carry a
   // "root" that is not 32 bytes; merkle.h (and the README beside the

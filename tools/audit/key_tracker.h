@@ -25,14 +25,18 @@ namespace creg::audit {
 class KeyTracker {
  public:
   // The key the signer of `tx` holds before `tx`, or nullopt when the log
-  // so far gives it none (an unknown account, or a malformed key).
+  // so far gives it none (an unknown account, or a key CheckPublicKey
+  // refuses: malformed, not canonical or of small order; no signature
+  // verifies under such a key, and the replay reports the entry that set
+  // it).
   std::optional<PublicKey> KeyBefore(const PreparedTransaction& tx) const;
 
   // Takes in the key changes of `tx`, the next transaction of the log.
   void Record(const PreparedTransaction& tx);
 
  private:
-  // account id -> its key (nullopt: the log gives it bytes that are no key)
+  // account id -> its key (nullopt: the log gives it bytes that are no
+  // acceptable key)
   std::map<std::string, std::optional<PublicKey>, std::less<>> keys_;
 };
 

@@ -166,7 +166,7 @@ int RunAuditBench(Args& args) {
   std::cout << "log: " << *size << " entries in " << dir.root() << "; verify-log --jobs " << jobs
             << " on " << audit::DefaultJobs() << " cores\n";
 
-  std::vector<double> verify, verify_all, hash, tree, tree_cpu, e2e, e2e_cpu;
+  std::vector<double> verify, verify_all, openssl, openssl_all, hash, tree, tree_cpu, e2e, e2e_cpu;
   for (size_t r = 0; r < repetitions; ++r) {
     if (tree_only) {
       hash.push_back(HashRate(*sample));
@@ -184,6 +184,8 @@ int RunAuditBench(Args& args) {
     }
     verify.push_back(MeasureVerifyRate());
     verify_all.push_back(MeasureVerifyRateOnThreads(cores));
+    openssl.push_back(MeasureOpensslVerifyRateOnThreads(1));
+    openssl_all.push_back(MeasureOpensslVerifyRateOnThreads(cores));
     hash.push_back(HashRate(*sample));
     StatusOr<Rates> tree_rate = TreeRate(dir, *size);
     StatusOr<Rates> end_to_end =
@@ -200,8 +202,9 @@ int RunAuditBench(Args& args) {
               << Rate(e2e_cpu.back()) << " per CPU-second), hash-and-tree " << Rate(tree.back())
               << " (" << Rate(tree_cpu.back()) << " per CPU-second)"
               << ", SHA-256 " << Rate(hash.back()) << ", Ed25519 verify on one core "
-              << Rate(verify.back()) << ", on " << cores << " at once " << Rate(verify_all.back())
-              << "\n";
+              << Rate(verify.back()) << " (OpenSSL " << Rate(openssl.back()) << "), on " << cores
+              << " at once " << Rate(verify_all.back()) << " (OpenSSL "
+              << Rate(openssl_all.back()) << ")\n";
   }
   if (tree_only) {
     const double t = Median(tree);
@@ -216,9 +219,11 @@ int RunAuditBench(Args& args) {
   const double goal = 0.8 * all;
   const std::string on_cores = std::to_string(cores) + " core" + (cores == 1 ? "" : "s");
   std::cout << "\nmedians of " << repetitions << " runs, " << *size << " entries:\n"
-            << "  Ed25519 verify, one core (OpenSSL)   " << Rate(v) << "\n"
+            << "  Ed25519 verify, one core (libsodium) " << Rate(v) << "  (OpenSSL "
+            << Rate(Median(openssl)) << "; libsodium / OpenSSL " << v / Median(openssl) << ")\n"
             << "  Ed25519 verify, " << on_cores << " at once     " << Rate(all) << "  (" << all / v
-            << " x one core)\n"
+            << " x one core; OpenSSL " << Rate(Median(openssl_all)) << ", libsodium / OpenSSL "
+            << all / Median(openssl_all) << ")\n"
             << "  SHA-256 of the entry bytes           " << Rate(Median(hash)) << "\n"
             << "  hash-and-tree checks alone           " << Rate(t) << "  ("
             << Rate(Median(tree_cpu))

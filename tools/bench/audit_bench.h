@@ -1,7 +1,9 @@
 // creg-bench audit: the speed of `creg-audit verify-log --data` on a log of
 // N entries, beside the raw cost of its parts measured in the same run
 // (docs/benchmarks.md):
-//   - Ed25519 verifications per second on one core (OpenSSL, in process);
+//   - Ed25519 verifications per second on one core and on all of them
+//     (libsodium under creg's rule, what verify-log runs; OpenSSL beside it
+//     for comparison), in process;
 //   - SHA-256 leaf hashes of the stored entry bytes per second;
 //   - the hash-and-tree checks alone (the LogChecker pass over the stored
 //     entries and Merkle node records, no replay), in entries per second;

@@ -4,7 +4,8 @@
 // of its own, and transfers of one credit around the ring of holders.
 //
 // Every report also quotes this machine's Ed25519 verification rate on one
-// core (MeasureVerifyRate), so figures read as ratios.
+// core (MeasureVerifyRate), so figures read as ratios, with OpenSSL's rate
+// beside it for comparison (MeasureOpensslVerifyRateOnThreads).
 #pragma once
 
 #include <cstddef>
@@ -22,14 +23,18 @@
 
 namespace creg::bench {
 
-// Ed25519 verifications per second on one thread (OpenSSL, in process),
-// over about `seconds`.
+// Ed25519 verifications per second on one thread, in process, over about
+// `seconds`: PublicKey::Verify, i.e. libsodium under creg's strict rule,
+// what the node and creg-audit run.
 double MeasureVerifyRate(double seconds = 1.0);
 // The same on `threads` threads over one shared window, in total: what the
 // signature checks alone reach on that many cores of this machine, which
 // is less than `threads` times one core's rate where cores share caches
 // or a host.
 double MeasureVerifyRateOnThreads(size_t threads, double seconds = 1.0);
+// The same through OpenSSL's EVP interface (the Ed25519 code creg used
+// before libsodium), for comparison.
+double MeasureOpensslVerifyRateOnThreads(size_t threads, double seconds = 1.0);
 
 struct Workload {
   std::string origin;

@@ -35,8 +35,9 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   if (op.role() != pb::ROLE_OPERATOR && op.role() != pb::ROLE_HOLDER) {
     return Reject(RuleCode::kMalformed, "account role must be operator or holder");
   }
-  if (!PublicKey::FromRaw(op.public_key()).ok()) {
-    return Reject(RuleCode::kInvalidKey, "public key must be a raw 32-byte Ed25519 key");
+  if (Status key = CheckPublicKey(op.public_key()); !key.ok()) {
+    return Reject(RuleCode::kInvalidKey,
+                  "the public key of account '" + op.account_id() + "' is refused: " + key.message());
   }
   if (auto refused = CheckFreeText("display name", op.display_name(), 200, false)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing,
@@ -111,8 +112,8 @@ RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
     return Reject(RuleCode::kNotAuthorized,
                   "a key rotation must be signed by the account's current key");
   }
-  if (!PublicKey::FromRaw(op.new_public_key()).ok()) {
-    return Reject(RuleCode::kInvalidKey, "new public key must be a raw 32-byte Ed25519 key");
+  if (Status key = CheckPublicKey(op.new_public_key()); !key.ok()) {
+    return Reject(RuleCode::kInvalidKey, "the new public key is refused: " + key.message());
   }
   if (op.new_public_key() == ctx.signer.public_key()) {
     return Reject(RuleCode::kInvalidKey, "new public key is the same as the current one");
