@@ -30,6 +30,11 @@ StatusOr<std::optional<std::string>> FrameDecoder::Next() {
   return std::optional<std::string>(std::move(body));
 }
 
+std::optional<uint32_t> FrameDecoder::announced() const {
+  if (buffered() < kFrameHeaderSize) return std::nullopt;
+  return ReadBigEndian32(std::string_view(buffer_).substr(consumed_));
+}
+
 size_t FrameDecoder::wanted() const {
   size_t have = buffered();
   if (have < kFrameHeaderSize) return kFrameHeaderSize - have;

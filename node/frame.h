@@ -40,6 +40,8 @@ class FrameDecoder {
   size_t buffered() const { return buffer_.size() - consumed_; }
   // Bytes the decoder still needs to complete the current frame (at least 1).
   size_t wanted() const;
+  // The length the current frame's header announces, once its 4 bytes are in.
+  std::optional<uint32_t> announced() const;
 
  private:
   uint32_t max_;

@@ -96,23 +96,12 @@ pb::Response RequestHandler::Handle(const pb::Request& request) const {
     case pb::Request::kStatus:
       response = StatusOf();
       break;
-    case pb::Request::kHistory: {
-      uint32_t limit =
-          request.history().limit() == 0 ? 100 : std::min(request.history().limit(), 10'000u);
-      auto history = registry_.AccountHistory(request.history().account_id(), limit);
-      if (!history.ok()) return ErrorResponseOf(history.status());
-      response.mutable_history();  // an empty list is still an answer
-      for (uint64_t i : *history) response.mutable_history()->add_entry_indexes(i);
+    case pb::Request::kHistory:
+      response = History(request.history());
       break;
-    }
-    case pb::Request::kProvenance: {
-      auto provenance =
-          registry_.Provenance(request.provenance().batch(), request.provenance().serial());
-      if (!provenance.ok()) return ErrorResponseOf(provenance.status());
-      response.mutable_history();  // an empty list is still an answer
-      for (uint64_t i : *provenance) response.mutable_history()->add_entry_indexes(i);
+    case pb::Request::kProvenance:
+      response = Provenance(request.provenance());
       break;
-    }
     case pb::Request::kSubmit:
     case pb::Request::kSubscribe:
       response = Invalid("this request is handled by the session, not the request handler");
@@ -172,26 +161,30 @@ pb::Response RequestHandler::Proof(const pb::ConsistencyProofRequest& r) const {
   return response;
 }
 
+Registry::PageLimits RequestHandler::PageLimits() const {
+  Registry::PageLimits limits;
+  limits.max_items = limits_.page_items;
+  limits.max_bytes = limits_.page_bytes;
+  return limits;
+}
+
 pb::Response RequestHandler::Holdings(const pb::HoldingsRequest& r) const {
   auto account = registry_.Account(r.account_id());
   if (!account.ok()) return ErrorResponseOf(account.status());
   if (!account->has_value()) return NotFound("account '" + r.account_id() + "' does not exist");
-  auto holdings = registry_.Holdings(r.account_id());
-  if (!holdings.ok()) return ErrorResponseOf(holdings.status());
+  auto page = registry_.HoldingsPage(r.account_id(), r.cursor(), PageLimits());
+  if (!page.ok()) return ErrorResponseOf(page.status());
   pb::Response response;
-  response.mutable_holdings();  // an empty list is still an answer
-  for (const Registry::BatchHolding& h : *holdings) {
-    auto* out = response.mutable_holdings()->add_batches();
-    *out->mutable_batch() = h.batch;
-    auto project = registry_.Project(h.batch.project_id());
-    if (!project.ok()) return ErrorResponseOf(project.status());
-    if (project->has_value()) *out->mutable_project() = **project;
-    for (const pb::SerialBlock& b : h.blocks) {
-      *out->add_blocks() = b;
-      out->add_serials(SerialString(h.batch, out->project(), b.first(), b.last()));
-    }
-    out->set_quantity(h.quantity);
+  pb::HoldingsResponse* out = response.mutable_holdings();  // an empty list is still an answer
+  for (Registry::BatchHolding& h : page->items) {
+    auto* batch = out->add_batches();
+    *batch->mutable_batch() = std::move(h.batch);
+    *batch->mutable_project() = std::move(h.project);
+    for (pb::SerialBlock& b : h.blocks) *batch->add_blocks() = std::move(b);
+    for (std::string& s : h.serials) batch->add_serials(std::move(s));
+    batch->set_quantity(h.quantity);
   }
+  out->set_next_cursor(std::move(page->next_cursor));
   return response;
 }
 
@@ -200,14 +193,38 @@ pb::Response RequestHandler::Batch(const pb::BatchRequest& r) const {
   if (!batch.ok()) return ErrorResponseOf(batch.status());
   if (!batch->has_value())
     return NotFound("batch " + std::to_string(r.batch()) + " does not exist");
-  auto blocks = registry_.BatchBlocks(r.batch());
-  if (!blocks.ok()) return ErrorResponseOf(blocks.status());
   auto project = registry_.Project((*batch)->project_id());
   if (!project.ok()) return ErrorResponseOf(project.status());
   pb::Response response;
   *response.mutable_batch()->mutable_batch() = **batch;
   if (project->has_value()) *response.mutable_batch()->mutable_project() = **project;
-  for (pb::BlockRecord& b : *blocks) *response.mutable_batch()->add_blocks() = std::move(b);
+  if (r.without_blocks()) return response;
+  auto page = registry_.BatchBlocksPage(r.batch(), r.cursor(), PageLimits());
+  if (!page.ok()) return ErrorResponseOf(page.status());
+  for (pb::BlockRecord& b : page->items) *response.mutable_batch()->add_blocks() = std::move(b);
+  response.mutable_batch()->set_next_cursor(std::move(page->next_cursor));
+  return response;
+}
+
+pb::Response RequestHandler::History(const pb::HistoryRequest& r) const {
+  Registry::PageLimits limits = PageLimits();
+  limits.max_items = std::min<size_t>(r.limit() == 0 ? 100 : r.limit(), limits.max_items);
+  auto page = registry_.AccountHistoryPage(r.account_id(), r.cursor(), limits);
+  if (!page.ok()) return ErrorResponseOf(page.status());
+  pb::Response response;
+  response.mutable_history();  // an empty list is still an answer
+  for (uint64_t i : page->items) response.mutable_history()->add_entry_indexes(i);
+  response.mutable_history()->set_next_cursor(std::move(page->next_cursor));
+  return response;
+}
+
+pb::Response RequestHandler::Provenance(const pb::ProvenanceRequest& r) const {
+  auto page = registry_.ProvenancePage(r.batch(), r.serial(), r.cursor(), PageLimits());
+  if (!page.ok()) return ErrorResponseOf(page.status());
+  pb::Response response;
+  response.mutable_history();  // an empty list is still an answer
+  for (uint64_t i : page->items) response.mutable_history()->add_entry_indexes(i);
+  response.mutable_history()->set_next_cursor(std::move(page->next_cursor));
   return response;
 }
 
@@ -230,17 +247,16 @@ pb::Response RequestHandler::Retirement(const pb::RetirementRequest& r) const {
 }
 
 pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const {
-  StatusOr<std::vector<pb::RetirementRecord>> list =
-      r.by_case() == pb::RetirementsRequest::kBeneficiary
-          ? registry_.RetirementsOfBeneficiary(r.beneficiary())
-          : registry_.RetirementsOfAccount(r.account_id());
   if (r.by_case() == pb::RetirementsRequest::BY_NOT_SET)
     return Invalid("name a beneficiary or an account");
-  if (!list.ok()) return ErrorResponseOf(list.status());
+  auto page = r.by_case() == pb::RetirementsRequest::kBeneficiary
+                  ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(), PageLimits())
+                  : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits());
+  if (!page.ok()) return ErrorResponseOf(page.status());
   pb::Response response;
-  response.mutable_retirements();  // an empty list is still an answer
-  for (pb::RetirementRecord& rec : *list)
-    *response.mutable_retirements()->add_retirements() = std::move(rec);
+  pb::RetirementsResponse* out = response.mutable_retirements();  // empty is still an answer
+  for (pb::RetirementRecord& rec : page->items) *out->add_retirements() = std::move(rec);
+  out->set_next_cursor(std::move(page->next_cursor));
   return response;
 }
 

@@ -14,12 +14,22 @@
 
 namespace creg {
 
-// Limits on what one response may carry.
+// Limits on what one response may carry, so that every answer fits in a
+// frame and the work and memory of one request stay bounded
+// (docs/protocol.md, "Paging").
 struct ResponseLimits {
   // Entries per GetEntries response. Default: 1,000.
   uint64_t max_entries = 1000;
   // Bytes of entries per response. Default: 3 MiB, under the 4 MiB frame.
   size_t max_entry_bytes = 3 << 20;
+  // Items per page of a listing (holdings blocks, batch blocks,
+  // retirements, history indexes; entries read for a provenance page).
+  // Default: 10,000.
+  size_t page_items = 10'000;
+  // Encoded bytes of items per page (of entries read, for provenance).
+  // Default: 1 MiB, a quarter of the 4 MiB frame: a page's envelope (a
+  // few bytes per item) cannot take it past the frame.
+  size_t page_bytes = 1 << 20;
 };
 
 class RequestHandler {
@@ -44,6 +54,9 @@ class RequestHandler {
   pb::Response Retirement(const pb::RetirementRequest& r) const;
   pb::Response Retirements(const pb::RetirementsRequest& r) const;
   pb::Response Certificate(const pb::CertificateRequest& r) const;
+  pb::Response History(const pb::HistoryRequest& r) const;
+  pb::Response Provenance(const pb::ProvenanceRequest& r) const;
+  Registry::PageLimits PageLimits() const;
   pb::Response StatusOf() const;
   uint64_t CheckpointSize() const;
 

@@ -23,108 +23,282 @@ StatusOr<std::optional<pb::RetirementRecord>> Registry::Retirement(std::string_v
   return tables_->Retirement(*committed_, id);
 }
 
-StatusOr<std::vector<Registry::BatchHolding>> Registry::Holdings(std::string_view account) const {
-  std::vector<BatchHolding> out;
-  Status missing = OkStatus();
+namespace {
+
+using PageLimits = Registry::PageLimits;
+
+// Fills a page item by item within its limits, and remembers the cursor of
+// the last item taken.
+class PageFill {
+ public:
+  explicit PageFill(const PageLimits& limits)
+      : max_items_(std::max<size_t>(limits.max_items, 1)), max_bytes_(limits.max_bytes) {}
+
+  // Whether an item of `bytes` still goes on the page. False means the page
+  // is full and at least this item remains for the next one.
+  bool Fits(size_t bytes) {
+    if (items_ >= max_items_ || (items_ > 0 && bytes_ + bytes > max_bytes_)) {
+      more_ = true;
+      return false;
+    }
+    return true;
+  }
+  // Takes an item that Fits.
+  void Take(size_t bytes, std::string_view cursor) {
+    ++items_;
+    bytes_ += bytes;
+    cursor_.assign(cursor);
+  }
+  std::string next_cursor() const { return more_ ? cursor_ : std::string(); }
+
+ private:
+  size_t max_items_;
+  size_t max_bytes_;
+  size_t items_ = 0;
+  size_t bytes_ = 0;
+  bool more_ = false;
+  std::string cursor_;
+};
+
+// What a repeated message field costs on the wire besides the message: its
+// tag and length.
+constexpr size_t kFieldOverhead = 6;
+
+}  // namespace
+
+StatusOr<Registry::Page<Registry::BatchHolding>> Registry::HoldingsPage(
+    std::string_view account, std::string_view cursor, const PageLimits& limits) const {
+  Page<BatchHolding> page;
+  PageFill fill(limits);
+  Status failed = OkStatus();
   CREG_RETURN_IF_ERROR(
-      tables_->ScanHoldings(*committed_, account, 0, [&](const internal::Holding& h) {
-        if (out.empty() || out.back().batch.batch() != h.batch) {
+      tables_->ScanHoldingsAfter(*committed_, account, cursor, [&](const internal::Holding& h) {
+        size_t bytes = 0;
+        std::optional<BatchHolding> started;
+        if (page.items.empty() || page.items.back().batch.batch() != h.batch) {
           StatusOr<std::optional<pb::BatchRecord>> batch = tables_->Batch(*committed_, h.batch);
           if (!batch.ok() || !batch->has_value()) {
-            missing =
+            failed =
                 batch.ok()
                     ? DataLossError("held batch " + std::to_string(h.batch) + " has no record")
                     : batch.status();
             return false;
           }
-          out.push_back(BatchHolding{std::move(**batch), {}, 0});
+          started.emplace();
+          started->batch = std::move(**batch);
+          StatusOr<std::optional<pb::ProjectRecord>> project =
+              tables_->Project(*committed_, started->batch.project_id());
+          if (!project.ok()) {
+            failed = project.status();
+            return false;
+          }
+          if (project->has_value()) started->project = std::move(**project);
+          // The two records, the quantity and the BatchHolding's own envelope.
+          bytes += started->batch.ByteSizeLong() + started->project.ByteSizeLong() +
+                   4 * kFieldOverhead + 11;
         }
+        const BatchHolding& holding = started ? *started : page.items.back();
         pb::SerialBlock block;
         block.set_batch(h.batch);
         block.set_first(h.first);
         block.set_last(h.last);
-        out.back().blocks.push_back(block);
-        out.back().quantity += h.last - h.first + 1;
+        std::string serial = SerialString(holding.batch, holding.project, h.first, h.last);
+        bytes += block.ByteSizeLong() + serial.size() + 2 * kFieldOverhead;
+        if (!fill.Fits(bytes)) return false;
+        fill.Take(bytes, internal::Tables::HoldingCursor(h));
+        if (started) page.items.push_back(std::move(*started));
+        BatchHolding& out = page.items.back();
+        out.blocks.push_back(std::move(block));
+        out.serials.push_back(std::move(serial));
+        out.quantity += h.last - h.first + 1;
         return true;
       }));
-  CREG_RETURN_IF_ERROR(missing);
-  return out;
+  CREG_RETURN_IF_ERROR(failed);
+  page.next_cursor = fill.next_cursor();
+  return page;
 }
 
-StatusOr<std::vector<pb::BlockRecord>> Registry::BatchBlocks(uint64_t batch) const {
-  std::vector<pb::BlockRecord> out;
-  CREG_RETURN_IF_ERROR(tables_->ScanBatchBlocks(*committed_, batch, [&](const internal::Block& b) {
-    out.push_back(b.record);
-    return true;
-  }));
-  return out;
+StatusOr<Registry::Page<pb::BlockRecord>> Registry::BatchBlocksPage(
+    uint64_t batch, std::string_view cursor, const PageLimits& limits) const {
+  Page<pb::BlockRecord> page;
+  PageFill fill(limits);
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanBatchBlocksAfter(*committed_, batch, cursor, [&](const internal::Block& b) {
+        size_t bytes = b.record.ByteSizeLong() + kFieldOverhead;
+        if (!fill.Fits(bytes)) return false;
+        fill.Take(bytes, internal::Tables::BlockCursor(b));
+        page.items.push_back(b.record);
+        return true;
+      }));
+  page.next_cursor = fill.next_cursor();
+  return page;
 }
 
 namespace {
 
-StatusOr<std::vector<pb::RetirementRecord>> LoadRetirements(const internal::Tables& tables,
-                                                            const internal::StateView& view,
-                                                            const std::vector<std::string>& ids) {
-  std::vector<pb::RetirementRecord> out;
-  for (const std::string& id : ids) {
-    CREG_ASSIGN_OR_RETURN(std::optional<pb::RetirementRecord> r, tables.Retirement(view, id));
-    if (!r.has_value()) return DataLossError("indexed retirement " + id + " has no record");
-    out.push_back(std::move(*r));
-  }
+// A page of retirements from one of the retirement indexes.
+template <typename Scan>
+StatusOr<Registry::Page<pb::RetirementRecord>> RetirementsPage(const internal::Tables& tables,
+                                                               const internal::StateView& view,
+                                                               const PageLimits& limits,
+                                                               Scan scan) {
+  Registry::Page<pb::RetirementRecord> page;
+  PageFill fill(limits);
+  Status failed = OkStatus();
+  CREG_RETURN_IF_ERROR(scan([&](std::string_view id, std::string_view cursor) {
+    StatusOr<std::optional<pb::RetirementRecord>> r = tables.Retirement(view, id);
+    if (!r.ok() || !r->has_value()) {
+      failed = r.ok() ? DataLossError("indexed retirement " + std::string(id) + " has no record")
+                      : r.status();
+      return false;
+    }
+    size_t bytes = (*r)->ByteSizeLong() + kFieldOverhead;
+    if (!fill.Fits(bytes)) return false;
+    fill.Take(bytes, cursor);
+    page.items.push_back(std::move(**r));
+    return true;
+  }));
+  CREG_RETURN_IF_ERROR(failed);
+  page.next_cursor = fill.next_cursor();
+  return page;
+}
+
+// Reads a whole listing page after page.
+template <typename T, typename Read>
+StatusOr<std::vector<T>> ReadAll(Read read_page) {
+  std::vector<T> out;
+  std::string cursor;
+  do {
+    CREG_ASSIGN_OR_RETURN(Registry::Page<T> page, read_page(cursor));
+    for (T& item : page.items) out.push_back(std::move(item));
+    cursor = std::move(page.next_cursor);
+  } while (!cursor.empty());
   return out;
 }
 
 }  // namespace
 
-StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfBeneficiary(
-    std::string_view name) const {
-  std::vector<std::string> ids;
+StatusOr<Registry::Page<pb::RetirementRecord>> Registry::RetirementsOfBeneficiaryPage(
+    std::string_view name, std::string_view cursor, const PageLimits& limits) const {
+  return RetirementsPage(*tables_, *committed_, limits, [&](const auto& visit) {
+    return tables_->ScanRetirementsOfBeneficiary(*committed_, name, cursor, visit);
+  });
+}
+
+StatusOr<Registry::Page<pb::RetirementRecord>> Registry::RetirementsOfAccountPage(
+    std::string_view account, std::string_view cursor, const PageLimits& limits) const {
+  return RetirementsPage(*tables_, *committed_, limits, [&](const auto& visit) {
+    return tables_->ScanRetirementsOfAccount(*committed_, account, cursor, visit);
+  });
+}
+
+StatusOr<Registry::Page<uint64_t>> Registry::AccountHistoryPage(std::string_view account,
+                                                                std::string_view cursor,
+                                                                const PageLimits& limits) const {
+  Page<uint64_t> page;
+  PageFill fill(limits);
   CREG_RETURN_IF_ERROR(
-      tables_->ScanRetirementsOfBeneficiary(*committed_, name, [&](std::string_view id) {
-        ids.emplace_back(id);
+      tables_->ScanAccountHistory(*committed_, account, cursor, [&](uint64_t entry) {
+        constexpr size_t kBytes = 10;  // a varint of up to 64 bits
+        if (!fill.Fits(kBytes)) return false;
+        fill.Take(kBytes, internal::Tables::EntryCursor(entry));
+        page.items.push_back(entry);
         return true;
       }));
-  return LoadRetirements(*tables_, *committed_, ids);
+  page.next_cursor = fill.next_cursor();
+  return page;
+}
+
+StatusOr<Registry::Page<uint64_t>> Registry::ProvenancePage(uint64_t batch, uint64_t serial,
+                                                            std::string_view cursor,
+                                                            const PageLimits& limits) const {
+  Page<uint64_t> page;
+  PageFill fill(limits);  // counts the entries read, not the indexes returned
+  Status failed = OkStatus();
+  CREG_RETURN_IF_ERROR(tables_->ScanBatchHistory(*committed_, batch, cursor, [&](uint64_t index) {
+    StatusOr<std::string> bytes = log_->Entry(index);
+    if (!bytes.ok()) {
+      failed = bytes.status();
+      return false;
+    }
+    if (!fill.Fits(bytes->size())) return false;
+    fill.Take(bytes->size(), internal::Tables::EntryCursor(index));
+    StatusOr<pb::LogEntry> entry = DecodeLogEntry(*bytes);
+    if (!entry.ok()) {
+      failed = DataLossError("entry " + std::to_string(index) + ": " + entry.status().message());
+      return false;
+    }
+    for (const pb::SerialBlock& b : entry->effects().blocks()) {
+      if (b.batch() == batch && b.first() <= serial && serial <= b.last()) {
+        page.items.push_back(index);
+        break;
+      }
+    }
+    return true;
+  }));
+  CREG_RETURN_IF_ERROR(failed);
+  page.next_cursor = fill.next_cursor();
+  return page;
+}
+
+StatusOr<std::vector<Registry::BatchHolding>> Registry::Holdings(std::string_view account) const {
+  std::vector<BatchHolding> out;
+  std::string cursor;
+  do {
+    CREG_ASSIGN_OR_RETURN(Page<BatchHolding> page, HoldingsPage(account, cursor, PageLimits{}));
+    for (BatchHolding& h : page.items) {
+      if (!out.empty() && out.back().batch.batch() == h.batch.batch()) {
+        BatchHolding& last = out.back();
+        for (auto& b : h.blocks) last.blocks.push_back(std::move(b));
+        for (auto& s : h.serials) last.serials.push_back(std::move(s));
+        last.quantity += h.quantity;
+      } else {
+        out.push_back(std::move(h));
+      }
+    }
+    cursor = std::move(page.next_cursor);
+  } while (!cursor.empty());
+  return out;
+}
+
+StatusOr<std::vector<pb::BlockRecord>> Registry::BatchBlocks(uint64_t batch) const {
+  return ReadAll<pb::BlockRecord>(
+      [&](const std::string& cursor) { return BatchBlocksPage(batch, cursor, PageLimits{}); });
+}
+
+StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfBeneficiary(
+    std::string_view name) const {
+  return ReadAll<pb::RetirementRecord>([&](const std::string& cursor) {
+    return RetirementsOfBeneficiaryPage(name, cursor, PageLimits{});
+  });
 }
 
 StatusOr<std::vector<pb::RetirementRecord>> Registry::RetirementsOfAccount(
     std::string_view account) const {
-  std::vector<std::string> ids;
-  CREG_RETURN_IF_ERROR(
-      tables_->ScanRetirementsOfAccount(*committed_, account, [&](std::string_view id) {
-        ids.emplace_back(id);
-        return true;
-      }));
-  return LoadRetirements(*tables_, *committed_, ids);
+  return ReadAll<pb::RetirementRecord>([&](const std::string& cursor) {
+    return RetirementsOfAccountPage(account, cursor, PageLimits{});
+  });
 }
 
 StatusOr<std::vector<uint64_t>> Registry::AccountHistory(std::string_view account,
                                                          size_t limit) const {
   std::vector<uint64_t> out;
-  CREG_RETURN_IF_ERROR(tables_->ScanAccountHistory(*committed_, account, [&](uint64_t entry) {
-    out.push_back(entry);
-    return out.size() < limit;
-  }));
+  std::string cursor;
+  while (out.size() < limit) {
+    PageLimits limits;
+    limits.max_items = std::min(limit - out.size(), size_t{100'000});
+    CREG_ASSIGN_OR_RETURN(Page<uint64_t> page, AccountHistoryPage(account, cursor, limits));
+    out.insert(out.end(), page.items.begin(), page.items.end());
+    if (page.next_cursor.empty()) break;
+    cursor = std::move(page.next_cursor);
+  }
   return out;
 }
 
 StatusOr<std::vector<uint64_t>> Registry::Provenance(uint64_t batch, uint64_t serial) const {
-  std::vector<uint64_t> candidates;
-  CREG_RETURN_IF_ERROR(tables_->ScanBatchHistory(*committed_, batch, [&](uint64_t entry) {
-    candidates.push_back(entry);
-    return true;
-  }));
-  std::vector<uint64_t> out;
-  for (uint64_t index : candidates) {
-    CREG_ASSIGN_OR_RETURN(pb::LogEntry entry, Entry(index));
-    for (const pb::SerialBlock& b : entry.effects().blocks()) {
-      if (b.batch() == batch && b.first() <= serial && serial <= b.last()) {
-        out.push_back(index);
-        break;
-      }
-    }
-  }
-  return out;
+  return ReadAll<uint64_t>([&](const std::string& cursor) {
+    return ProvenancePage(batch, serial, cursor, PageLimits{});
+  });
 }
 
 StatusOr<pb::LogEntry> Registry::Entry(uint64_t index) const {

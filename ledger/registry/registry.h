@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -147,24 +148,88 @@ class Registry {
   StatusOr<std::optional<pb::BatchRecord>> Batch(uint64_t batch) const;
   StatusOr<std::optional<pb::RetirementRecord>> Retirement(std::string_view id) const;
 
-  // An account's active credits, grouped by batch, in batch order.
+  // An account's active credits of one batch.
   struct BatchHolding {
     pb::BatchRecord batch;
+    pb::ProjectRecord project;  // empty if the project has no record
     std::vector<pb::SerialBlock> blocks;
-    uint64_t quantity = 0;
+    std::vector<std::string> serials;  // SerialString of each block, same order
+    uint64_t quantity = 0;             // of `blocks`
   };
-  StatusOr<std::vector<BatchHolding>> Holdings(std::string_view account) const;
-  // The blocks of a batch's partition, with owner and status, in serial order.
-  StatusOr<std::vector<pb::BlockRecord>> BatchBlocks(uint64_t batch) const;
+
+  // --- paged listings ---
+  //
+  // A listing that grows with the registry is read a page at a time: pass
+  // "" as `cursor` for the first page, then each page's next_cursor, until
+  // a page comes back with an empty next_cursor. A page holds at most
+  // limits.max_items items and stops before the encoded size of its items
+  // would pass limits.max_bytes, but holds at least one item if any remain
+  // (so an item larger than max_bytes still comes through). A page reads
+  // about one page of records (and one more, to know whether more remain),
+  // never the whole listing.
+  //
+  // A cursor is opaque bytes (the store key of the last item visited,
+  // without the listing's prefix). Each page reads the committed state at
+  // the time it is read, so the pages of a listing read while the registry
+  // changes may mix states. A cursor stays valid across writes: the next
+  // page resumes right after the key it names, whether or not that item
+  // still exists; items that appear or change after that key are seen,
+  // those before it are not revisited. A cursor that no listing of this
+  // kind can have made (wrong length) is InvalidArgument.
+  struct PageLimits {
+    // Default: 1,000 items.
+    size_t max_items = 1000;
+    // Default: 1 MiB of encoded items.
+    size_t max_bytes = size_t{1} << 20;
+  };
+  template <typename T>
+  struct Page {
+    std::vector<T> items;
+    // Empty when this page ends the listing.
+    std::string next_cursor;
+  };
+
+  // An account's active credits, by batch in batch order, blocks in serial
+  // order. Each SerialBlock and serial string is an item; a batch's
+  // holding is cut across pages when it has more blocks than a page takes,
+  // so the first batch of a page may continue the last one of the page
+  // before (same batch number); `quantity` counts the blocks on the page.
+  StatusOr<Page<BatchHolding>> HoldingsPage(std::string_view account, std::string_view cursor,
+                                            const PageLimits& limits) const;
+  // The blocks of a batch's partition, with owner and status, in serial
+  // order. An unknown batch gives an empty page.
+  StatusOr<Page<pb::BlockRecord>> BatchBlocksPage(uint64_t batch, std::string_view cursor,
+                                                  const PageLimits& limits) const;
   // Retirements by beneficiary or by retiring account, oldest first.
+  StatusOr<Page<pb::RetirementRecord>> RetirementsOfBeneficiaryPage(std::string_view name,
+                                                                    std::string_view cursor,
+                                                                    const PageLimits& limits) const;
+  StatusOr<Page<pb::RetirementRecord>> RetirementsOfAccountPage(std::string_view account,
+                                                                std::string_view cursor,
+                                                                const PageLimits& limits) const;
+  // Entry indexes of every transaction that involved an account (signed
+  // it, or moved credits to or from it), oldest first.
+  StatusOr<Page<uint64_t>> AccountHistoryPage(std::string_view account, std::string_view cursor,
+                                              const PageLimits& limits) const;
+  // Entry indexes of every transaction that issued, moved, retired or
+  // cancelled serial `serial` of `batch`, oldest first. Finding them means
+  // reading every entry that touched the batch, so here the limits bound
+  // those entries (max_items of them, max_bytes of their bytes): a page may
+  // hold fewer indexes than max_items, or none, and still have a
+  // next_cursor.
+  StatusOr<Page<uint64_t>> ProvenancePage(uint64_t batch, uint64_t serial,
+                                          std::string_view cursor, const PageLimits& limits) const;
+
+  // The same listings whole, read page after page into memory: for tests
+  // and in-process tools that know their listings are small. The node
+  // serves only pages.
+  StatusOr<std::vector<BatchHolding>> Holdings(std::string_view account) const;
+  StatusOr<std::vector<pb::BlockRecord>> BatchBlocks(uint64_t batch) const;
   StatusOr<std::vector<pb::RetirementRecord>> RetirementsOfBeneficiary(std::string_view name) const;
   StatusOr<std::vector<pb::RetirementRecord>> RetirementsOfAccount(std::string_view account) const;
-  // Entry indexes of every transaction that involved an account (signed
-  // it, or moved credits to or from it), oldest first, up to `limit`.
+  // At most `limit` indexes, the oldest.
   StatusOr<std::vector<uint64_t>> AccountHistory(std::string_view account,
                                                  size_t limit = 1000) const;
-  // Entry indexes of every transaction that issued, moved, retired or
-  // cancelled serial `serial` of `batch`, oldest first.
   StatusOr<std::vector<uint64_t>> Provenance(uint64_t batch, uint64_t serial) const;
   // The decoded entry at `index`.
   StatusOr<pb::LogEntry> Entry(uint64_t index) const;

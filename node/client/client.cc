@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <cstdio>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <optional>
@@ -99,6 +100,7 @@ StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address,
   impl.timeout = options.timeout;
   client->address_ = address;
   client->decoder_ = FrameDecoder(options.max_frame_bytes);
+  client->max_frame_bytes_ = options.max_frame_bytes;
   if (!options.tls_ca_file.empty()) {
     CREG_ASSIGN_OR_RETURN(impl.tls_context, MakeClientTlsContext(options.tls_ca_file));
   }
@@ -182,14 +184,40 @@ bool LooksLikeTls(std::string_view bytes) {
   return bytes.size() >= 2 && (bytes[0] == 0x15 || bytes[0] == 0x16) && bytes[1] == 0x03;
 }
 
+// "4 MiB", "9.4 MiB", "512 KiB", "100 bytes".
+std::string SizeText(uint64_t bytes) {
+  auto unit = [&](double size, const char* name) {
+    char text[32];
+    if (size == static_cast<double>(static_cast<uint64_t>(size))) {
+      std::snprintf(text, sizeof text, "%llu %s", static_cast<unsigned long long>(size), name);
+    } else {
+      std::snprintf(text, sizeof text, "%.1f %s", size, name);
+    }
+    return std::string(text);
+  };
+  if (bytes >= (1u << 20)) return unit(static_cast<double>(bytes) / (1u << 20), "MiB");
+  if (bytes >= (1u << 10)) return unit(static_cast<double>(bytes) / (1u << 10), "KiB");
+  return std::to_string(bytes) + " bytes";
+}
+
 }  // namespace
 
+Status Client::ProtocolError(const std::string& what) {
+  impl_->Abort();
+  return DataLossError("protocol error: the node at " + address_ + " " + what);
+}
+
 StatusOr<std::optional<pb::Response>> Client::ReceiveBuffered() {
-  CREG_ASSIGN_OR_RETURN(std::optional<std::string> frame, decoder_.Next());
-  if (!frame.has_value()) return std::optional<pb::Response>();
+  StatusOr<std::optional<std::string>> frame = decoder_.Next();
+  if (!frame.ok()) {
+    return ProtocolError("sent a frame of " + SizeText(decoder_.announced().value_or(0)) +
+                         ", over the " + SizeText(max_frame_bytes_) + " limit");
+  }
+  if (!frame->has_value()) return std::optional<pb::Response>();
   pb::Response response;
-  if (!response.ParseFromString(*frame))
-    return InvalidArgumentError("the node sent an undecodable response");
+  if (!response.ParseFromString(**frame)) {
+    return ProtocolError("sent a frame that is not a Response message");
+  }
   return std::optional<pb::Response>(std::move(response));
 }
 
@@ -216,6 +244,13 @@ StatusOr<std::optional<pb::Response>> Client::ReceiveBefore(
     impl.read_done = false;
     if (const error_code& ec = impl.read_error) {
       bool closed = ec == asio::error::eof || ec == ssl::error::stream_truncated;
+      if (closed && decoder_.buffered() > 0) {
+        std::optional<uint32_t> length = decoder_.announced();
+        return ProtocolError(
+            "closed the connection in the middle of a frame (" +
+            std::to_string(decoder_.buffered()) + " bytes received" +
+            (length ? " of " + std::to_string(kFrameHeaderSize + *length) : std::string()) + ")");
+      }
       std::string why = closed ? "the node closed the connection" : ec.message();
       if (closed && !received_any_ && !impl.tls) {
         why += " without answering (a node that serves TLS does this to plain connections)";

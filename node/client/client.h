@@ -8,8 +8,11 @@
 // reached, the connection fails or times out (a timed-out connection is
 // closed), or the TLS handshake fails (including a node certificate that
 // does not verify: the message then says "certificate verification
-// failed"); InvalidArgument for an answer that does not decode or a TLS CA
-// file that cannot be loaded. An Error response from the node is returned
+// failed"); InvalidArgument for a TLS CA file that cannot be loaded;
+// DataLoss, with a message starting "protocol error:", when what the node
+// sent breaks the protocol (a frame over max_frame_bytes, a frame that is
+// not a Response, a connection closed in the middle of a frame); the
+// connection is closed then, as it cannot be resynchronized. An Error response from the node is returned
 // as a Response, not as a Status, except by the typed helpers, which turn it
 // into a Status with the node's code and message.
 //
@@ -58,7 +61,7 @@ class Client {
   // the lot, where the kernel takes them at once).
   Status SendAll(std::span<pb::Request> requests);
   // The next response to arrive; Unavailable (and the connection closed)
-  // if none comes within the timeout.
+  // if none comes within the timeout; DataLoss for a protocol error.
   StatusOr<pb::Response> Receive();
   // The next response to arrive before `deadline`, or nullopt if none has
   // by then; the connection stays usable and a read begun stays pending
@@ -87,11 +90,14 @@ class Client {
   Client() = default;
   Status WriteAll(std::string_view bytes);
   Status Handshake(const std::string& host, const std::string& ca_file);
+  // Closes the connection and returns the DataLoss described above.
+  Status ProtocolError(const std::string& what);
 
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::string address_;
   FrameDecoder decoder_;
+  uint32_t max_frame_bytes_ = kDefaultMaxFrameBytes;
   uint64_t next_id_ = 1;
   bool received_any_ = false;
 };

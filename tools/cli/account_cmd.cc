@@ -4,6 +4,7 @@
 #include "ledger/keys.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/log_walk.h"
+#include "tools/cli/pages.h"
 #include "tools/cli/output.h"
 #include "tools/cli/records.h"
 
@@ -123,23 +124,26 @@ int History(Context& ctx) {
   if (!ctx.Finish(0, 1)) return ctx.exit_code();
   std::optional<std::string> id = AccountArgument(ctx, own);
   if (!id) return ctx.exit_code();
-  pb::Request request;
-  request.mutable_history()->set_account_id(*id);
-  request.mutable_history()->set_limit(
-      static_cast<uint32_t>(std::min<uint64_t>(limit.value_or(100), 10'000)));
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
-  if (!response) return ctx.exit_code();
-  std::vector<uint64_t> indexes(response->history().entry_indexes().begin(),
-                                response->history().entry_indexes().end());
-  std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, indexes);
-  if (!entries) return ctx.exit_code();
-  if (entries->empty() && !ctx.json()) {
-    std::cout << "no transactions involve account " << *id << " yet\n";
-    return kExitOk;
-  }
+  // The node answers at most 10,000 indexes a page; follow the pages until
+  // N entries are printed or the history ends.
+  uint64_t remaining = limit.value_or(100);
   json::Value doc = json::Value::EmptyObject();
   doc.Set("account_id", *id);
-  return PrintEntryList(ctx, *entries, std::move(doc));
+  EntryListPrinter printer(ctx, doc);
+  pb::Request request;
+  request.mutable_history()->set_account_id(*id);
+  request.mutable_history()->set_limit(static_cast<uint32_t>(std::min<uint64_t>(remaining, 10'000)));
+  bool ok = remaining == 0 || ForEachPage(ctx, request, [&](const pb::Response& page) {
+    const auto& found = page.history().entry_indexes();
+    std::vector<uint64_t> indexes(found.begin(), found.end());
+    if (indexes.size() > remaining) indexes.resize(remaining);
+    remaining -= indexes.size();
+    if (!ForEachEntry(ctx, indexes, [&](const EntryView& e) { printer.Add(e); })) return false;
+    return remaining > 0;
+  });
+  if (!ok) return ctx.exit_code();
+  printer.Finish("no transactions involve account " + *id + " yet");
+  return kExitOk;
 }
 
 }  // namespace

@@ -210,7 +210,9 @@ int Bulk(Context& ctx, BulkKind kind) {
   }
 
   size_t bad = run.count("refused") + run.count("error");
-  int code = !lost.ok() ? kExitUnreachable : bad > 0 ? kExitRefused : kExitOk;
+  const bool protocol = lost.code() == StatusCode::kDataLoss;  // see client.h
+  int code = !lost.ok() ? (protocol ? kExitProtocol : kExitUnreachable)
+                        : bad > 0 ? kExitRefused : kExitOk;
   if (ctx.json()) {
     json::Value v = json::Value::EmptyObject();
     v.Set("file", input);
@@ -233,7 +235,7 @@ int Bulk(Context& ctx, BulkKind kind) {
                  {"  results", results_path}});
   }
   if (!lost.ok()) {
-    return ctx.Fail(kExitUnreachable, "UNREACHABLE", lost.message(),
+    return ctx.Fail(code, protocol ? "PROTOCOL_ERROR" : "UNREACHABLE", lost.message(),
                     "Rerun the same command when the node is back: rows already done are not "
                     "applied twice.");
   }

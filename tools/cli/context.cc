@@ -144,7 +144,9 @@ std::optional<pb::Committed> Context::Submit(pb::TransactionBody body) {
   request.mutable_submit()->set_signed_transaction(SignTransaction(body, s->account, s->key));
   StatusOr<pb::Response> response = client()->Call(std::move(request));
   if (!response.ok()) {
-    Fail(kExitUnreachable, "UNREACHABLE", response.status().message(),
+    bool protocol = response.status().code() == StatusCode::kDataLoss;
+    Fail(protocol ? kExitProtocol : kExitUnreachable, protocol ? "PROTOCOL_ERROR" : "UNREACHABLE",
+         response.status().message(),
          "The transaction may or may not have been committed: check with 'creg account "
          "history " +
              s->account + "' before you try again.");
@@ -200,6 +202,7 @@ int Context::FailLocal(const Status& status, const std::string& hint) {
 }
 
 int Context::FailConnection(const Status& status) {
+  if (status.code() == StatusCode::kDataLoss) return FailProtocol(status.message());
   if (!client_options_.tls_ca_file.empty()) {
     return Fail(kExitUnreachable, "UNREACHABLE", status.message(),
                 "Is cregd running at " + node_ +
@@ -210,6 +213,13 @@ int Context::FailConnection(const Status& status) {
               "Is cregd running at " + node_ +
                   "? Start it with 'cregd run', or point creg at the node with --node HOST:PORT "
                   "(or CREG_NODE); if it serves TLS, add --tls-ca FILE.");
+}
+
+int Context::FailProtocol(const std::string& message) {
+  return Fail(kExitProtocol, "PROTOCOL_ERROR", message,
+              "The node is reachable but sent an answer creg cannot read. Check that --node (or "
+              "CREG_NODE) names a cregd of the same version as this creg; if it does, report it "
+              "with the node's log.");
 }
 
 int Context::FailRefused(const pb::Refused& refused) {

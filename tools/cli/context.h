@@ -32,6 +32,7 @@ enum ExitCode : int {
   kExitUsage = 2,        // the command line (or a file it names) is wrong
   kExitUnreachable = 3,  // cannot reach the node, or the connection failed
   kExitLocal = 4,        // a local failure, e.g. a file could not be written
+  kExitProtocol = 5,     // the node's answer broke the protocol (e.g. a frame over the limit)
 };
 
 inline constexpr char kDefaultNode[] = "127.0.0.1:7600";
@@ -95,7 +96,12 @@ class Context {
   // kExitUnreachable, NotFound/InvalidArgument/AlreadyExists are usage errors
   // about files the user named, anything else kExitLocal.
   int FailLocal(const Status& status, const std::string& hint);
+  // A Status from the connection: Unavailable is "cannot reach the node"
+  // (kExitUnreachable), DataLoss a protocol error (FailProtocol).
   int FailConnection(const Status& status);
+  // The node answered something that breaks the protocol: kExitProtocol,
+  // code PROTOCOL_ERROR.
+  int FailProtocol(const std::string& message);
   int FailRefused(const pb::Refused& refused);
   int exit_code() const { return exit_code_; }
 

@@ -2,24 +2,25 @@
 // retirement columns follow the public retirement reports of registries
 // (serials, quantity, project, vintage, country, beneficiary, reason,
 // details, date). docs/cli.md lists every column.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
+#include <memory>
 
-#include "ledger/data_dir.h"
 #include "ledger/registry/registry.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/csv.h"
+#include "tools/cli/json_stream.h"
 #include "tools/cli/log_walk.h"
 #include "tools/cli/output.h"
+#include "tools/cli/pages.h"
 
 namespace creg::cli {
 namespace {
-
-struct Report {
-  std::vector<std::string> columns;
-  std::vector<std::vector<json::Value>> rows;
-};
 
 std::string CellText(const json::Value& v) {
   if (v.is_string()) return v.as_string();
@@ -46,130 +47,220 @@ std::optional<ExportFlags> ReadFlags(Context& ctx, bool takes_account) {
   return f;
 }
 
-int Emit(Context& ctx, const ExportFlags& flags, const Report& report) {
-  std::string text;
-  if (flags.format == "csv") {
-    text = CsvLine(report.columns);
-    for (const auto& row : report.rows) {
-      std::vector<std::string> cells;
-      for (const json::Value& v : row) cells.push_back(CellText(v));
-      text += CsvLine(cells);
+// A report written row by row as the walk finds them, so that memory stays
+// flat whatever its length: to stdout, or to FILE.tmp renamed over FILE
+// once the report is complete (a failed export leaves FILE as it was).
+class ReportWriter {
+ public:
+  ReportWriter(Context& ctx, const ExportFlags& flags, std::vector<std::string> columns)
+      : ctx_(ctx), flags_(flags), columns_(std::move(columns)) {}
+  ~ReportWriter() {
+    if (file_.is_open()) {
+      file_.close();
+      std::remove(temp_.c_str());
     }
-  } else {
-    json::Value list = json::Value::EmptyArray();
-    for (const auto& row : report.rows) {
-      json::Value object = json::Value::EmptyObject();
-      for (size_t i = 0; i < row.size(); ++i) object.Set(report.columns[i], row[i]);
-      list.Append(std::move(object));
-    }
-    text = json::Serialize(list, true) + "\n";
   }
-  if (!flags.output || *flags.output == "-") {
-    std::cout << text;
+
+  // False after printing a failure.
+  bool Open() {
+    if (flags_.output && *flags_.output != "-") {
+      temp_ = *flags_.output + ".tmp";
+      file_.open(temp_, std::ios::binary | std::ios::trunc);
+      if (!file_) {
+        ctx_.FailLocal(InternalError("cannot create " + temp_),
+                       "Check that the folder of " + *flags_.output + " is writable.");
+        return false;
+      }
+      out_ = &file_;
+    }
+    json_ = std::make_unique<JsonStream>(*out_);
+    if (flags_.format == "csv") {
+      *out_ << CsvLine(columns_);
+    } else {
+      json_->BeginArray();
+    }
+    return true;
+  }
+
+  void Row(const std::vector<json::Value>& row) {
+    ++rows_;
+    if (flags_.format == "csv") {
+      std::vector<std::string> cells;
+      cells.reserve(row.size());
+      for (const json::Value& v : row) cells.push_back(CellText(v));
+      *out_ << CsvLine(cells);
+      return;
+    }
+    json::Value object = json::Value::EmptyObject();
+    for (size_t i = 0; i < row.size() && i < columns_.size(); ++i) object.Set(columns_[i], row[i]);
+    json_->Value(object);
+  }
+
+  // Ends the report; the exit code.
+  int Close() {
+    if (flags_.format == "json") json_->End();
+    if (!file_.is_open()) {
+      std::cout.flush();
+      return kExitOk;
+    }
+    file_.close();
+    if (file_.fail() || !Sync(temp_) || std::rename(temp_.c_str(), flags_.output->c_str()) != 0) {
+      std::remove(temp_.c_str());
+      return ctx_.FailLocal(InternalError("cannot write " + *flags_.output),
+                            "Check that the folder of " + *flags_.output +
+                                " is writable and has room.");
+    }
+    std::cerr << "wrote " << rows_ << " rows to " << *flags_.output << "\n";
     return kExitOk;
   }
-  if (Status s = WriteFileAtomically(*flags.output, text); !s.ok()) {
-    return ctx.FailLocal(s, "Check that the folder of " + *flags.output + " is writable.");
-  }
-  std::cerr << "wrote " << report.rows.size() << " rows to " << *flags.output << "\n";
-  return kExitOk;
-}
 
-// Batch and project records of `batches`, asked pipelined.
-std::optional<std::map<uint64_t, pb::BatchResponse>> FetchBatches(
-    Context& ctx, const std::set<uint64_t>& batches) {
-  std::vector<pb::Request> requests;
-  for (uint64_t b : batches) {
-    requests.emplace_back();
-    requests.back().mutable_batch()->set_batch(b);
+ private:
+  static bool Sync(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
   }
-  std::optional<std::vector<pb::Response>> answers = AskMany(ctx, std::move(requests));
-  if (!answers) return std::nullopt;
-  std::map<uint64_t, pb::BatchResponse> out;
-  for (pb::Response& a : *answers) {
-    if (a.has_error()) {
-      ctx.Fail(kExitRefused, a.error().code(), a.error().message(),
-               HintForNodeError(a.error().code()));
-      return std::nullopt;
-    }
-    out[a.batch().batch().batch()] = std::move(*a.mutable_batch());
+
+  Context& ctx_;
+  const ExportFlags& flags_;
+  std::vector<std::string> columns_;
+  std::ofstream file_;
+  std::string temp_;
+  std::ostream* out_ = &std::cout;
+  std::unique_ptr<JsonStream> json_;
+  size_t rows_ = 0;
+};
+
+// Batch and project records (no blocks), asked once per batch.
+class BatchInfo {
+ public:
+  explicit BatchInfo(Context& ctx) : ctx_(ctx) {}
+  // nullptr after printing a failure.
+  const pb::BatchResponse* Get(uint64_t batch) {
+    auto it = known_.find(batch);
+    if (it != known_.end()) return &it->second;
+    pb::Request request;
+    request.mutable_batch()->set_batch(batch);
+    request.mutable_batch()->set_without_blocks(true);
+    std::optional<pb::Response> answer = ctx_.Ask(std::move(request));
+    if (!answer) return nullptr;
+    return &(known_[batch] = std::move(*answer->mutable_batch()));
   }
-  return out;
-}
+
+ private:
+  Context& ctx_;
+  std::map<uint64_t, pb::BatchResponse> known_;
+};
 
 int Retirements(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, true);
   if (!flags) return ctx.exit_code();
-  std::vector<EntryView> retirements;
-  std::set<uint64_t> batches;
-  bool ok = WalkLog(ctx, [&](const EntryView& e) {
-    if (e.kind != "retire") return;
-    if (!flags->account.empty() && e.body.retire().account() != flags->account) return;
-    for (const pb::SerialBlock& b : e.entry.effects().blocks()) batches.insert(b.batch());
-    retirements.push_back(e);
-  });
-  if (!ok) return ctx.exit_code();
-  auto info = FetchBatches(ctx, batches);
-  if (!info) return ctx.exit_code();
-  Report report{
+  ReportWriter report(
+      ctx, *flags,
       {"retirement_id", "retired_at", "entry_index", "account", "quantity", "serials", "batch",
        "project_id", "project_name", "standard", "methodology", "project_country", "vintage_start",
-       "vintage_end", "beneficiary", "reason", "details", "country_of_use", "claim_reference"},
-      {}};
-  for (const EntryView& e : retirements) {
+       "vintage_end", "beneficiary", "reason", "details", "country_of_use", "claim_reference"});
+  if (!report.Open()) return ctx.exit_code();
+  BatchInfo info(ctx);
+  bool ok = WalkLog(ctx, [&](const EntryView& e) {
+    if (e.kind != "retire") return true;
     const pb::Retire& op = e.body.retire();
+    if (!flags->account.empty() && op.account() != flags->account) return true;
     // One row per batch the retirement took credits from.
     std::map<uint64_t, std::pair<uint64_t, std::string>> per_batch;
     for (const pb::SerialBlock& b : e.entry.effects().blocks()) {
-      const pb::BatchResponse& batch = (*info)[b.batch()];
+      const pb::BatchResponse* batch = info.Get(b.batch());
+      if (batch == nullptr) return false;
       auto& [quantity, serials] = per_batch[b.batch()];
       quantity += b.last() - b.first() + 1;
       serials += (serials.empty() ? "" : " ") +
-                 SerialString(batch.batch(), batch.project(), b.first(), b.last());
+                 SerialString(batch->batch(), batch->project(), b.first(), b.last());
     }
     for (const auto& [batch_number, totals] : per_batch) {
-      const pb::BatchResponse& batch = (*info)[batch_number];
-      report.rows.push_back({e.entry.effects().retirement_id(), IsoTime(e.entry.timestamp_micros()),
-                             e.entry.index(), op.account(), totals.first, totals.second,
-                             batch_number, batch.project().project_id(), batch.project().name(),
-                             batch.project().standard(), batch.project().methodology(),
-                             batch.project().country(), batch.batch().vintage_start(),
-                             batch.batch().vintage_end(), op.beneficiary(), ReasonName(op.reason()),
-                             op.details(), op.country_of_use(), op.claim_reference()});
+      const pb::BatchResponse& batch = *info.Get(batch_number);
+      report.Row({e.entry.effects().retirement_id(), IsoTime(e.entry.timestamp_micros()),
+                  e.entry.index(), op.account(), totals.first, totals.second, batch_number,
+                  batch.project().project_id(), batch.project().name(), batch.project().standard(),
+                  batch.project().methodology(), batch.project().country(),
+                  batch.batch().vintage_start(), batch.batch().vintage_end(), op.beneficiary(),
+                  ReasonName(op.reason()), op.details(), op.country_of_use(),
+                  op.claim_reference()});
     }
-  }
-  return Emit(ctx, *flags, report);
+    return true;
+  });
+  if (!ok) return ctx.exit_code();
+  return report.Close();
 }
 
 int Issuances(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, false);
   if (!flags) return ctx.exit_code();
-  std::vector<EntryView> issues;
-  std::set<uint64_t> batches;
+  ReportWriter report(ctx, *flags,
+                      {"batch", "issued_at", "entry_index", "project_id", "project_name",
+                       "standard", "methodology", "country", "vintage_start", "vintage_end",
+                       "quantity", "issued_to", "verification_ref", "serials"});
+  if (!report.Open()) return ctx.exit_code();
+  BatchInfo info(ctx);
   bool ok = WalkLog(ctx, [&](const EntryView& e) {
-    if (e.kind != "issue") return;
-    batches.insert(e.entry.effects().batch());
-    issues.push_back(e);
+    if (e.kind != "issue") return true;
+    const pb::Issue& op = e.body.issue();
+    const pb::BatchResponse* batch = info.Get(e.entry.effects().batch());
+    if (batch == nullptr) return false;
+    report.Row({e.entry.effects().batch(), IsoTime(e.entry.timestamp_micros()), e.entry.index(),
+                op.project_id(), batch->project().name(), batch->project().standard(),
+                batch->project().methodology(), batch->project().country(), op.vintage_start(),
+                op.vintage_end(), op.quantity(), op.to_account(), op.verification_ref(),
+                SerialString(batch->batch(), batch->project(), 1, op.quantity())});
+    return true;
   });
   if (!ok) return ctx.exit_code();
-  auto info = FetchBatches(ctx, batches);
-  if (!info) return ctx.exit_code();
-  Report report{{"batch", "issued_at", "entry_index", "project_id", "project_name", "standard",
-                 "methodology", "country", "vintage_start", "vintage_end", "quantity", "issued_to",
-                 "verification_ref", "serials"},
-                {}};
-  for (const EntryView& e : issues) {
-    const pb::Issue& op = e.body.issue();
-    const pb::BatchResponse& batch = (*info)[e.entry.effects().batch()];
-    report.rows.push_back({e.entry.effects().batch(), IsoTime(e.entry.timestamp_micros()),
-                           e.entry.index(), op.project_id(), batch.project().name(),
-                           batch.project().standard(), batch.project().methodology(),
-                           batch.project().country(), op.vintage_start(), op.vintage_end(),
-                           op.quantity(), op.to_account(), op.verification_ref(),
-                           SerialString(batch.batch(), batch.project(), 1, op.quantity())});
-  }
-  return Emit(ctx, *flags, report);
+  return report.Close();
 }
+
+// Rows of `creg export holdings`: one per account and batch, and per
+// kBlocksPerRow blocks of a batch held in more blocks than that, so that a
+// row stays a usable size and is written without waiting for the end of
+// the batch. The rows of one account and batch add up to its holding.
+class HoldingRows {
+ public:
+  static constexpr size_t kBlocksPerRow = 1000;
+
+  HoldingRows(ReportWriter& report, std::string account)
+      : report_(report), account_(std::move(account)) {}
+
+  void Add(const pb::HoldingsResponse::BatchHolding& h) {
+    if (count_ > 0 && h.batch().batch() != batch_.batch()) Flush();
+    batch_ = h.batch();
+    project_ = h.project();
+    for (int i = 0; i < h.blocks_size(); ++i) {
+      const pb::SerialBlock& b = h.blocks(i);
+      quantity_ += b.last() - b.first() + 1;
+      if (i < h.serials_size()) serials_ += (serials_.empty() ? "" : " ") + h.serials(i);
+      if (++count_ == kBlocksPerRow) Flush();
+    }
+  }
+
+  void Flush() {
+    if (count_ == 0) return;
+    report_.Row({account_, batch_.batch(), batch_.project_id(), project_.name(),
+                 project_.country(), batch_.vintage_start(), batch_.vintage_end(), quantity_,
+                 serials_});
+    serials_.clear();
+    quantity_ = 0;
+    count_ = 0;
+  }
+
+ private:
+  ReportWriter& report_;
+  std::string account_;
+  pb::BatchRecord batch_;
+  pb::ProjectRecord project_;
+  std::string serials_;
+  uint64_t quantity_ = 0;
+  size_t count_ = 0;
+};
 
 int Holdings(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, true);
@@ -179,32 +270,26 @@ int Holdings(Context& ctx) {
     accounts.push_back(flags->account);
   } else if (!WalkLog(ctx, [&](const EntryView& e) {
                if (e.kind == "open-account") accounts.push_back(e.body.open_account().account_id());
+               return true;
              })) {
     return ctx.exit_code();
   }
-  std::vector<pb::Request> requests(accounts.size());
-  for (size_t i = 0; i < accounts.size(); ++i) {
-    requests[i].mutable_holdings()->set_account_id(accounts[i]);
+  ReportWriter report(ctx, *flags,
+                      {"account", "batch", "project_id", "project_name", "country",
+                       "vintage_start", "vintage_end", "quantity", "serials"});
+  if (!report.Open()) return ctx.exit_code();
+  for (const std::string& account : accounts) {
+    HoldingRows rows(report, account);
+    pb::Request request;
+    request.mutable_holdings()->set_account_id(account);
+    bool ok = ForEachPage(ctx, std::move(request), [&](const pb::Response& page) {
+      for (const auto& h : page.holdings().batches()) rows.Add(h);
+      return true;
+    });
+    if (!ok) return ctx.exit_code();
+    rows.Flush();
   }
-  std::optional<std::vector<pb::Response>> answers = AskMany(ctx, std::move(requests));
-  if (!answers) return ctx.exit_code();
-  Report report{{"account", "batch", "project_id", "project_name", "country", "vintage_start",
-                 "vintage_end", "quantity", "serials"},
-                {}};
-  for (size_t i = 0; i < accounts.size(); ++i) {
-    const pb::Response& a = (*answers)[i];
-    if (a.has_error())
-      return ctx.Fail(kExitRefused, a.error().code(), a.error().message(),
-                      HintForNodeError(a.error().code()));
-    for (const auto& h : a.holdings().batches()) {
-      std::string serials;
-      for (const std::string& s : h.serials()) serials += (serials.empty() ? "" : " ") + s;
-      report.rows.push_back({accounts[i], h.batch().batch(), h.batch().project_id(),
-                             h.project().name(), h.project().country(), h.batch().vintage_start(),
-                             h.batch().vintage_end(), h.quantity(), serials});
-    }
-  }
-  return Emit(ctx, *flags, report);
+  return report.Close();
 }
 
 constexpr char kExportOptions[] =
@@ -231,7 +316,8 @@ void AddExportCommands(std::vector<Command>& out) {
   static const std::string kHoldingsHelp =
       std::string(
           "One row per account and batch: account, batch, project_id, project_name,\n"
-          "country, vintage_start, vintage_end, quantity, serials. Every account, or\n"
+          "country, vintage_start, vintage_end, quantity, serials (a batch held in\n"
+          "more than 1,000 blocks takes a row per 1,000 blocks). Every account, or\n"
           "only --account ID. ") +
       kExportOptions + "\nExample:\n  creg export holdings --account organiser\n";
   out.push_back({"export retirements", "[--account ID] [--format csv|json] [-o FILE]",

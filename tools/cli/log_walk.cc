@@ -53,12 +53,14 @@ std::optional<std::vector<EntryView>> FetchEntries(Context& ctx,
       return std::nullopt;
     }
     if (answer.entries().entries_size() != 1) {
-      ctx.Fail(kExitUnreachable, "BAD_ANSWER", "the node answered with no entry", "");
+      ctx.FailProtocol("the node answered a request for one entry with " +
+                       std::to_string(answer.entries().entries_size()) + ": protocol error");
       return std::nullopt;
     }
     StatusOr<EntryView> view = ViewEntry(answer.entries().entries(0));
     if (!view.ok()) {
-      ctx.Fail(kExitUnreachable, "BAD_ANSWER", view.status().message(), "");
+      ctx.FailProtocol("the node sent an entry that does not decode (" + view.status().message() +
+                       "): protocol error");
       return std::nullopt;
     }
     views.push_back(std::move(view).value());
@@ -66,7 +68,21 @@ std::optional<std::vector<EntryView>> FetchEntries(Context& ctx,
   return views;
 }
 
-bool WalkLog(Context& ctx, const std::function<void(const EntryView&)>& visit) {
+bool ForEachEntry(Context& ctx, const std::vector<uint64_t>& indexes,
+                  const std::function<void(const EntryView&)>& visit) {
+  constexpr size_t kChunk = 256;
+  for (size_t at = 0; at < indexes.size(); at += kChunk) {
+    std::vector<uint64_t> chunk(indexes.begin() + static_cast<ptrdiff_t>(at),
+                                indexes.begin() + static_cast<ptrdiff_t>(
+                                                      std::min(indexes.size(), at + kChunk)));
+    std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, chunk);
+    if (!entries) return false;
+    for (const EntryView& e : *entries) visit(e);
+  }
+  return true;
+}
+
+bool WalkLog(Context& ctx, const std::function<bool(const EntryView&)>& visit) {
   pb::Request status;
   status.mutable_status();
   std::optional<pb::Response> answer = ctx.Ask(status);
@@ -79,37 +95,51 @@ bool WalkLog(Context& ctx, const std::function<void(const EntryView&)>& visit) {
     std::optional<pb::Response> page = ctx.Ask(std::move(request));
     if (!page) return false;
     if (page->entries().entries_size() == 0) {
-      ctx.Fail(kExitUnreachable, "BAD_ANSWER", "the node sent no entries", "");
+      ctx.FailProtocol("the node answered a request for entries with none: protocol error");
       return false;
     }
     for (const std::string& bytes : page->entries().entries()) {
       StatusOr<EntryView> view = ViewEntry(bytes);
       if (!view.ok()) {
-        ctx.Fail(kExitUnreachable, "BAD_ANSWER", view.status().message(), "");
+        ctx.FailProtocol("the node sent an entry that does not decode (" +
+                         view.status().message() + "): protocol error");
         return false;
       }
-      visit(*view);
+      if (!visit(*view)) return false;
     }
     start += static_cast<uint64_t>(page->entries().entries_size());
   }
   return true;
 }
 
-int PrintEntryList(Context& ctx, const std::vector<EntryView>& entries, json::Value doc) {
-  if (ctx.json()) {
-    json::Value list = json::Value::EmptyArray();
-    for (const EntryView& e : entries) list.Append(EntryJson(e));
-    doc.Set("entries", std::move(list));
-    PrintJson(doc);
-    return kExitOk;
+EntryListPrinter::EntryListPrinter(Context& ctx, const json::Value& doc)
+    : ctx_(ctx), json_(std::cout), table_({"ENTRY", "TIME", "KIND", "SIGNER", "SUMMARY"}) {
+  if (!ctx_.json()) return;
+  json_.BeginObject();
+  json_.Members(doc);
+  json_.Key("entries");
+  json_.BeginArray();
+}
+
+void EntryListPrinter::Add(const EntryView& e) {
+  ++count_;
+  if (ctx_.json()) {
+    json_.Value(EntryJson(e));
+    return;
   }
-  Table table({"ENTRY", "TIME", "KIND", "SIGNER", "SUMMARY"});
-  for (const EntryView& e : entries) {
-    table.AddRow({std::to_string(e.entry.index()), IsoTime(e.entry.timestamp_micros()), e.kind,
-                  e.envelope.signer(), e.summary});
+  table_.AddRow({std::to_string(e.entry.index()), IsoTime(e.entry.timestamp_micros()), e.kind,
+                 e.envelope.signer(), e.summary});
+}
+
+void EntryListPrinter::Finish(const std::string& none) {
+  if (ctx_.json()) {
+    json_.End();
+    json_.End();
+  } else if (count_ == 0) {
+    std::cout << none << "\n";
+  } else {
+    table_.Finish();
   }
-  table.Print();
-  return kExitOk;
 }
 
 }  // namespace creg::cli

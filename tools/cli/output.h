@@ -34,6 +34,33 @@ class Table {
   std::vector<std::vector<std::string>> rows_;
 };
 
+// A table printed as its rows come, for listings of any length: the first
+// `sample_rows` rows are kept to set the column widths and alignment (as
+// Table does), then printed, and every later row is printed at once with
+// those widths (a wider cell pushes the rest of its row right). Memory
+// stays at sample_rows rows whatever the number of rows.
+class TableStream {
+ public:
+  explicit TableStream(std::vector<std::string> headers, std::ostream& out = std::cout,
+                       size_t sample_rows = 1000);
+  void AddRow(std::vector<std::string> cells);
+  // Prints the rows still kept (and the headers if nothing was printed).
+  void Finish();
+  size_t rows() const { return rows_; }
+
+ private:
+  void Flush();
+
+  std::vector<std::string> headers_;
+  std::ostream& out_;
+  size_t sample_rows_;
+  std::vector<std::vector<std::string>> kept_;
+  std::vector<size_t> width_;
+  std::vector<bool> numeric_;
+  bool printing_ = false;
+  size_t rows_ = 0;
+};
+
 // "key:  value" lines with the values aligned; empty values are skipped.
 using Fields = std::vector<std::pair<std::string, std::string>>;
 void PrintFields(const Fields& fields, std::ostream& out = std::cout);

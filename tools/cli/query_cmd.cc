@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "tools/cli/commands.h"
+#include "tools/cli/json_stream.h"
 #include "tools/cli/log_walk.h"
+#include "tools/cli/pages.h"
 #include "tools/cli/output.h"
 #include "tools/cli/records.h"
 #include "tools/cli/selection.h"
@@ -19,6 +21,140 @@ std::optional<uint64_t> NumberArgument(Context& ctx, size_t i, const char* what)
   return *n;
 }
 
+// `creg holdings` output, written as the pages come. With --json one
+// document, each batch an object whose blocks and serials arrays may span
+// pages; for people a table with one row per batch and up to
+// kBlocksPerRow blocks, so that rows stay readable and nothing waits for
+// the end of a batch.
+class HoldingsPrinter {
+ public:
+  static constexpr size_t kBlocksPerRow = 100;
+
+  HoldingsPrinter(Context& ctx, const std::string& account)
+      : ctx_(ctx),
+        account_(account),
+        json_(std::cout),
+        table_({"BATCH", "PROJECT", "VINTAGE", "QUANTITY", "SERIALS"}) {
+    if (!ctx_.json()) return;
+    json_.BeginObject();
+    json_.Key("account_id");
+    json_.Value(account_);
+    json_.Key("batches");
+    json_.BeginArray();
+  }
+
+  // False after printing a failure.
+  bool Add(const pb::HoldingsResponse::BatchHolding& h) {
+    if (!in_batch_ || h.batch().batch() != batch_) {
+      if (!EndBatch()) return false;
+      StartBatch(h);
+    }
+    for (int i = 0; i < h.blocks_size(); ++i) {
+      const pb::SerialBlock& b = h.blocks(i);
+      const uint64_t quantity = b.last() - b.first() + 1;
+      total_ += quantity;
+      batch_quantity_ += quantity;
+      if (ctx_.json()) {
+        json_.Value(SerialBlockJson(b));
+        std::string serial = i < h.serials_size() ? h.serials(i) : std::string();
+        if (Status s = serials_.Add(json::Serialize(json::Value(serial))); !s.ok()) {
+          ctx_.FailLocal(s, "creg keeps long lists in a temporary file: check TMPDIR.");
+          return false;
+        }
+        continue;
+      }
+      row_blocks_ += (row_count_ == 0 ? "" : ",") + BlockText(b);
+      row_quantity_ += quantity;
+      if (++row_count_ == kBlocksPerRow) FlushRow();
+    }
+    return true;
+  }
+
+  // False after printing a failure.
+  bool Finish() {
+    if (!EndBatch()) return false;
+    if (ctx_.json()) {
+      json_.End();
+      json_.Key("total");
+      json_.Value(total_);
+      json_.End();
+    } else if (table_.rows() == 0) {
+      std::cout << "account " << account_ << " holds no active credits\n";
+    } else {
+      table_.Finish();
+      std::cout << "total: " << Credits(total_) << " held by " << account_ << "\n";
+    }
+    return true;
+  }
+
+ private:
+  void StartBatch(const pb::HoldingsResponse::BatchHolding& h) {
+    in_batch_ = true;
+    batch_ = h.batch().batch();
+    batch_quantity_ = 0;
+    if (ctx_.json()) {
+      json_.BeginObject();
+      json::Value b = json::Value::EmptyObject();
+      b.Set("batch", h.batch().batch());
+      b.Set("project_id", h.batch().project_id());
+      b.Set("project_name", h.project().name());
+      b.Set("country", h.project().country());
+      b.Set("vintage_start", h.batch().vintage_start());
+      b.Set("vintage_end", h.batch().vintage_end());
+      json_.Members(b);
+      json_.Key("blocks");
+      json_.BeginArray();
+      return;
+    }
+    row_head_ = {std::to_string(batch_), h.batch().project_id(),
+                 h.batch().vintage_start() + ".." + h.batch().vintage_end()};
+  }
+
+  bool EndBatch() {
+    if (!in_batch_) return true;
+    in_batch_ = false;
+    if (!ctx_.json()) {
+      FlushRow();
+      return true;
+    }
+    json_.End();  // blocks
+    json_.Key("serials");
+    json_.BeginArray();
+    if (Status s = serials_.MoveTo(json_); !s.ok()) {
+      ctx_.FailLocal(s, "creg keeps long lists in a temporary file: check TMPDIR.");
+      return false;
+    }
+    json_.End();
+    json_.Key("quantity");
+    json_.Value(batch_quantity_);
+    json_.End();  // the batch
+    return true;
+  }
+
+  void FlushRow() {
+    if (row_count_ == 0) return;
+    table_.AddRow({row_head_[0], row_head_[1], row_head_[2], std::to_string(row_quantity_),
+                   std::move(row_blocks_)});
+    row_blocks_.clear();
+    row_count_ = 0;
+    row_quantity_ = 0;
+  }
+
+  Context& ctx_;
+  std::string account_;
+  JsonStream json_;
+  TableStream table_;
+  uint64_t total_ = 0;
+  bool in_batch_ = false;
+  uint64_t batch_ = 0;
+  uint64_t batch_quantity_ = 0;
+  SpillList serials_;
+  std::vector<std::string> row_head_;
+  std::string row_blocks_;
+  size_t row_count_ = 0;
+  uint64_t row_quantity_ = 0;
+};
+
 int Holdings(Context& ctx) {
   std::string own = ctx.ReadAccountFlag();
   if (!ctx.Finish(0, 1)) return ctx.exit_code();
@@ -26,42 +162,15 @@ int Holdings(Context& ctx) {
   if (id.empty()) return ctx.UsageError("name the account: 'creg holdings ACCOUNT'");
   pb::Request request;
   request.mutable_holdings()->set_account_id(id);
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
-  if (!response) return ctx.exit_code();
-  uint64_t total = 0;
-  json::Value batches = json::Value::EmptyArray();
-  Table table({"BATCH", "PROJECT", "VINTAGE", "QUANTITY", "SERIALS"});
-  for (const auto& h : response->holdings().batches()) {
-    total += h.quantity();
-    json::Value b = json::Value::EmptyObject();
-    b.Set("batch", h.batch().batch());
-    b.Set("project_id", h.batch().project_id());
-    b.Set("project_name", h.project().name());
-    b.Set("country", h.project().country());
-    b.Set("vintage_start", h.batch().vintage_start());
-    b.Set("vintage_end", h.batch().vintage_end());
-    b.Set("quantity", h.quantity());
-    b.Set("blocks", SerialBlocksJson(h.blocks()));
-    json::Value serials = json::Value::EmptyArray();
-    for (const std::string& s : h.serials()) serials.Append(s);
-    b.Set("serials", std::move(serials));
-    batches.Append(std::move(b));
-    table.AddRow({std::to_string(h.batch().batch()), h.batch().project_id(),
-                  h.batch().vintage_start() + ".." + h.batch().vintage_end(),
-                  std::to_string(h.quantity()), BlocksText(h.blocks())});
-  }
-  if (ctx.json()) {
-    json::Value v = json::Value::EmptyObject();
-    v.Set("account_id", id);
-    v.Set("total", total);
-    v.Set("batches", std::move(batches));
-    PrintJson(v);
-  } else if (table.empty()) {
-    std::cout << "account " << id << " holds no active credits\n";
-  } else {
-    table.Print();
-    std::cout << "total: " << Credits(total) << " held by " << id << "\n";
-  }
+  std::optional<HoldingsPrinter> printer;
+  bool ok = ForEachPage(ctx, std::move(request), [&](const pb::Response& page) {
+    if (!printer) printer.emplace(ctx, id);  // after the account is known to exist
+    for (const auto& h : page.holdings().batches()) {
+      if (!printer->Add(h)) return false;
+    }
+    return true;
+  });
+  if (!ok || !printer->Finish()) return ctx.exit_code();
   return kExitOk;
 }
 
@@ -71,31 +180,47 @@ int Batch(Context& ctx) {
   if (!n) return ctx.exit_code();
   pb::Request request;
   request.mutable_batch()->set_batch(*n);
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
-  if (!response) return ctx.exit_code();
-  const pb::BatchResponse& b = response->batch();
+  JsonStream json(std::cout);
+  std::optional<TableStream> table;
+  bool ok = ForEachPage(ctx, std::move(request), [&](const pb::Response& page) {
+    const pb::BatchResponse& b = page.batch();
+    if (!table) {  // the first page: the batch itself
+      table.emplace(std::vector<std::string>{"FIRST", "LAST", "QUANTITY", "OWNER", "STATUS",
+                                             "RETIREMENT", "CHANGED AT ENTRY"});
+      if (ctx.json()) {
+        json.BeginObject();
+        json.Members(BatchJson(b.batch()));
+        json.Key("project");
+        json.Value(ProjectJson(b.project()));
+        json.Key("blocks");
+        json.BeginArray();
+      } else {
+        Fields fields = BatchFields(b.batch());
+        fields.insert(fields.begin() + 2, {"project name", b.project().name()});
+        fields.insert(fields.begin() + 3, {"country", b.project().country()});
+        PrintFields(fields);
+        std::cout << "\n";
+      }
+    }
+    for (const pb::BlockRecord& block : b.blocks()) {
+      if (ctx.json()) {
+        json.Value(BlockRecordJson(block));
+        continue;
+      }
+      table->AddRow({std::to_string(block.first()), std::to_string(block.last()),
+                     std::to_string(block.last() - block.first() + 1), block.owner(),
+                     BlockStatusName(block.status()), block.retirement_id(),
+                     std::to_string(block.changed_at_entry())});
+    }
+    return true;
+  });
+  if (!ok) return ctx.exit_code();
   if (ctx.json()) {
-    json::Value v = BatchJson(b.batch());
-    v.Set("project", ProjectJson(b.project()));
-    json::Value blocks = json::Value::EmptyArray();
-    for (const pb::BlockRecord& block : b.blocks()) blocks.Append(BlockRecordJson(block));
-    v.Set("blocks", std::move(blocks));
-    PrintJson(v);
-    return kExitOk;
+    json.End();
+    json.End();
+  } else {
+    table->Finish();
   }
-  Fields fields = BatchFields(b.batch());
-  fields.insert(fields.begin() + 2, {"project name", b.project().name()});
-  fields.insert(fields.begin() + 3, {"country", b.project().country()});
-  PrintFields(fields);
-  std::cout << "\n";
-  Table table({"FIRST", "LAST", "QUANTITY", "OWNER", "STATUS", "RETIREMENT", "CHANGED AT ENTRY"});
-  for (const pb::BlockRecord& block : b.blocks()) {
-    table.AddRow({std::to_string(block.first()), std::to_string(block.last()),
-                  std::to_string(block.last() - block.first() + 1), block.owner(),
-                  BlockStatusName(block.status()), block.retirement_id(),
-                  std::to_string(block.changed_at_entry())});
-  }
-  table.Print();
   return kExitOk;
 }
 
@@ -131,28 +256,35 @@ int Retirements(Context& ctx) {
   } else {
     return ctx.UsageError("give --beneficiary NAME or --account ID");
   }
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
-  if (!response) return ctx.exit_code();
-  if (ctx.json()) {
-    json::Value list = json::Value::EmptyArray();
-    for (const auto& r : response->retirements().retirements()) list.Append(RetirementJson(r));
-    json::Value v = json::Value::EmptyObject();
-    v.Set("retirements", std::move(list));
-    PrintJson(v);
-    return kExitOk;
-  }
-  if (response->retirements().retirements_size() == 0) {
-    std::cout << "no retirements found\n";
-    return kExitOk;
-  }
-  Table table(
+  JsonStream json(std::cout);
+  TableStream table(
       {"RETIREMENT", "RETIRED AT", "ACCOUNT", "QUANTITY", "SERIALS", "BENEFICIARY", "REASON"});
-  for (const auto& r : response->retirements().retirements()) {
-    table.AddRow({r.retirement_id(), IsoTime(r.retired_micros()), r.account(),
-                  std::to_string(r.quantity()), BlocksText(r.blocks()), r.beneficiary(),
-                  ReasonName(r.reason())});
+  if (ctx.json()) {
+    json.BeginObject();
+    json.Key("retirements");
+    json.BeginArray();
   }
-  table.Print();
+  bool ok = ForEachPage(ctx, std::move(request), [&](const pb::Response& page) {
+    for (const auto& r : page.retirements().retirements()) {
+      if (ctx.json()) {
+        json.Value(RetirementJson(r));
+        continue;
+      }
+      table.AddRow({r.retirement_id(), IsoTime(r.retired_micros()), r.account(),
+                    std::to_string(r.quantity()), BlocksText(r.blocks()), r.beneficiary(),
+                    ReasonName(r.reason())});
+    }
+    return true;
+  });
+  if (!ok) return ctx.exit_code();
+  if (ctx.json()) {
+    json.End();
+    json.End();
+  } else if (table.rows() == 0) {
+    std::cout << "no retirements found\n";
+  } else {
+    table.Finish();
+  }
   return kExitOk;
 }
 
@@ -176,20 +308,19 @@ int Provenance(Context& ctx) {
   pb::Request request;
   request.mutable_provenance()->set_batch(batch);
   request.mutable_provenance()->set_serial(serial);
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
-  if (!response) return ctx.exit_code();
-  std::vector<uint64_t> indexes(response->history().entry_indexes().begin(),
-                                response->history().entry_indexes().end());
-  std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, indexes);
-  if (!entries) return ctx.exit_code();
-  if (entries->empty() && !ctx.json()) {
-    std::cout << "no transaction has touched serial " << serial << " of batch " << batch << "\n";
-    return kExitOk;
-  }
   json::Value doc = json::Value::EmptyObject();
   doc.Set("batch", batch);
   doc.Set("serial", serial);
-  return PrintEntryList(ctx, *entries, std::move(doc));
+  EntryListPrinter printer(ctx, doc);
+  bool ok = ForEachPage(ctx, std::move(request), [&](const pb::Response& page) {
+    const auto& found = page.history().entry_indexes();
+    return ForEachEntry(ctx, std::vector<uint64_t>(found.begin(), found.end()),
+                        [&](const EntryView& e) { printer.Add(e); });
+  });
+  if (!ok) return ctx.exit_code();
+  printer.Finish("no transaction has touched serial " + std::to_string(serial) + " of batch " +
+                 std::to_string(batch));
+  return kExitOk;
 }
 
 int Entry(Context& ctx) {

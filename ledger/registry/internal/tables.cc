@@ -67,10 +67,36 @@ std::string HoldingKey(std::string_view account, uint64_t batch, uint64_t last) 
   return HoldingPrefix(account) + Be64(batch) + Be64(last);
 }
 
+// Where a paged scan under `prefix` starts: the first key after
+// prefix + after (appending a zero byte makes the least greater key).
+StatusOr<std::string> StartAfter(const std::string& prefix, std::string_view after,
+                                 size_t min_size, size_t max_size) {
+  if (after.empty()) return prefix;
+  if (after.size() < min_size || after.size() > max_size)
+    return InvalidArgumentError("the cursor was not made by this listing");
+  std::string start = prefix;
+  start.append(after);
+  start += '\0';
+  return start;
+}
+
 Status ScanEntryIndex(const StateView& v, ColumnId column, const std::string& prefix,
-                      const std::function<bool(uint64_t)>& visit) {
-  return v.Scan(column, prefix, prefix, [&](std::string_view key, std::string_view) {
+                      std::string_view after, const std::function<bool(uint64_t)>& visit) {
+  CREG_ASSIGN_OR_RETURN(std::string start, StartAfter(prefix, after, 8, 8));
+  return v.Scan(column, start, prefix, [&](std::string_view key, std::string_view) {
+    if (key.size() != prefix.size() + 8) return true;  // not an entry index key
     return visit(ReadBigEndian64(key.substr(prefix.size())));
+  });
+}
+
+// Retirement index keys: prefix, entry index (8 bytes), retirement id.
+Status ScanRetirementIndex(const StateView& v, ColumnId column, const std::string& prefix,
+                           std::string_view after, const Tables::RetirementVisitor& visit) {
+  CREG_ASSIGN_OR_RETURN(std::string start, StartAfter(prefix, after, 9, 8 + 256));
+  return v.Scan(column, start, prefix, [&](std::string_view key, std::string_view) {
+    std::string_view cursor = key.substr(prefix.size());
+    if (cursor.size() <= 8) return true;  // not a retirement index key
+    return visit(cursor.substr(8), cursor);
   });
 }
 
@@ -150,6 +176,31 @@ Status Tables::ScanBatchBlocks(const StateView& v, uint64_t batch,
   return ScanBlocksFrom(v, batch, Be64(batch), visit);
 }
 
+Status Tables::ScanBatchBlocksAfter(const StateView& v, uint64_t batch, std::string_view after,
+                                    const std::function<bool(const Block&)>& visit) const {
+  CREG_ASSIGN_OR_RETURN(std::string start, StartAfter(Be64(batch), after, 8, 8));
+  return ScanBlocksFrom(v, batch, start, visit);
+}
+
+Status Tables::ScanHoldingsAfter(const StateView& v, std::string_view account,
+                                 std::string_view after,
+                                 const std::function<bool(const Holding&)>& visit) const {
+  const std::string prefix = HoldingPrefix(account);
+  CREG_ASSIGN_OR_RETURN(std::string start, StartAfter(prefix, after, 16, 16));
+  return v.Scan(holdings, start, prefix, [&](std::string_view key, std::string_view value) {
+    if (key.size() != prefix.size() + 16 || value.size() != 8) return true;
+    Holding h;
+    h.batch = ReadBigEndian64(key.substr(prefix.size()));
+    h.last = ReadBigEndian64(key.substr(prefix.size() + 8));
+    h.first = ReadBigEndian64(value);
+    return visit(h);
+  });
+}
+
+std::string Tables::HoldingCursor(const Holding& h) { return Be64(h.batch) + Be64(h.last); }
+std::string Tables::BlockCursor(const Block& b) { return Be64(b.last); }
+std::string Tables::EntryCursor(uint64_t entry) { return Be64(entry); }
+
 Status Tables::ScanHoldings(const StateView& v, std::string_view account, uint64_t batch,
                             const std::function<bool(const Holding&)>& visit) const {
   std::string prefix = HoldingPrefix(account);
@@ -219,30 +270,26 @@ StatusOr<bool> Tables::HasAnyAccount(const StateView& v) const {
 }
 
 Status Tables::ScanAccountHistory(const StateView& v, std::string_view account,
+                                  std::string_view after,
                                   const std::function<bool(uint64_t)>& visit) const {
-  return ScanEntryIndex(v, index, AccountHistoryPrefix(account), visit);
+  return ScanEntryIndex(v, index, AccountHistoryPrefix(account), after, visit);
 }
 
-Status Tables::ScanBatchHistory(const StateView& v, uint64_t batch,
+Status Tables::ScanBatchHistory(const StateView& v, uint64_t batch, std::string_view after,
                                 const std::function<bool(uint64_t)>& visit) const {
-  return ScanEntryIndex(v, index, BatchHistoryPrefix(batch), visit);
+  return ScanEntryIndex(v, index, BatchHistoryPrefix(batch), after, visit);
 }
 
-Status Tables::ScanRetirementsOfBeneficiary(
-    const StateView& v, std::string_view beneficiary,
-    const std::function<bool(std::string_view)>& visit) const {
-  std::string prefix = BeneficiaryPrefix(beneficiary);
-  return v.Scan(index, prefix, prefix, [&](std::string_view key, std::string_view) {
-    return visit(key.substr(prefix.size() + 8));
-  });
+Status Tables::ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
+                                            std::string_view after,
+                                            const RetirementVisitor& visit) const {
+  return ScanRetirementIndex(v, index, BeneficiaryPrefix(beneficiary), after, visit);
 }
 
 Status Tables::ScanRetirementsOfAccount(const StateView& v, std::string_view account,
-                                        const std::function<bool(std::string_view)>& visit) const {
-  std::string prefix = AccountRetirementsPrefix(account);
-  return v.Scan(index, prefix, prefix, [&](std::string_view key, std::string_view) {
-    return visit(key.substr(prefix.size() + 8));
-  });
+                                        std::string_view after,
+                                        const RetirementVisitor& visit) const {
+  return ScanRetirementIndex(v, index, AccountRetirementsPrefix(account), after, visit);
 }
 
 void Tables::PutAccount(StateOverlay& o, const pb::AccountRecord& r) const {

@@ -56,6 +56,19 @@ class Tables {
   // `batch` (0 = all batches) and staying inside it unless batch is 0.
   Status ScanHoldings(const StateView& v, std::string_view account, uint64_t batch,
                       const std::function<bool(const Holding&)>& visit) const;
+
+  // Paged scans. `after` is a cursor: the key of the last item already
+  // seen, without the listing's prefix ("" to start at the beginning); the
+  // scan visits the items whose keys come after it, whether or not that
+  // key still exists. Each item's own cursor is given by the *Cursor
+  // functions below. InvalidArgument for a cursor of the wrong shape.
+  Status ScanHoldingsAfter(const StateView& v, std::string_view account, std::string_view after,
+                           const std::function<bool(const Holding&)>& visit) const;
+  Status ScanBatchBlocksAfter(const StateView& v, uint64_t batch, std::string_view after,
+                              const std::function<bool(const Block&)>& visit) const;
+  static std::string HoldingCursor(const Holding& h);
+  static std::string BlockCursor(const Block& b);
+  static std::string EntryCursor(uint64_t entry);
   StatusOr<std::optional<uint64_t>> EntryOfTransaction(const StateView& v, const Hash& tx_id) const;
   StatusOr<std::optional<Hash>> TransactionOfNonce(const StateView& v, std::string_view signer,
                                                    std::string_view nonce) const;
@@ -71,15 +84,19 @@ class Tables {
   StatusOr<std::optional<std::string>> Format(const StateView& v) const;
   StatusOr<bool> HasAnyAccount(const StateView& v) const;
 
-  // Index scans: entry indexes (or ids) under a secondary-index prefix.
-  Status ScanAccountHistory(const StateView& v, std::string_view account,
+  // Index scans: entry indexes (or retirements) under a secondary-index
+  // prefix, after a cursor as for the paged scans above (EntryCursor for
+  // the entry indexes; the retirement scans give each item's cursor).
+  Status ScanAccountHistory(const StateView& v, std::string_view account, std::string_view after,
                             const std::function<bool(uint64_t entry)>& visit) const;
-  Status ScanBatchHistory(const StateView& v, uint64_t batch,
+  Status ScanBatchHistory(const StateView& v, uint64_t batch, std::string_view after,
                           const std::function<bool(uint64_t entry)>& visit) const;
+  using RetirementVisitor = std::function<bool(std::string_view id, std::string_view cursor)>;
   Status ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
-                                      const std::function<bool(std::string_view id)>& visit) const;
+                                      std::string_view after,
+                                      const RetirementVisitor& visit) const;
   Status ScanRetirementsOfAccount(const StateView& v, std::string_view account,
-                                  const std::function<bool(std::string_view id)>& visit) const;
+                                  std::string_view after, const RetirementVisitor& visit) const;
 
   // --- writes (into an overlay) ---
   void PutAccount(StateOverlay& o, const pb::AccountRecord& r) const;
