@@ -6,6 +6,7 @@
 #include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -75,9 +76,26 @@ class WireReader {
 
 Status Problem(std::string message) { return InvalidArgumentError(std::move(message)); }
 
+// Where a message sits in the outermost one; spelled out only for a problem
+// ("TransactionBody.retire.credits.blocks[2]"), so a canonical message costs
+// no string building.
+struct Path {
+  const Descriptor* root = nullptr;  // the outermost message (parent null)
+  const Path* parent = nullptr;
+  const FieldDescriptor* field = nullptr;  // the field that holds this message
+  size_t element = 0;                      // its index, if `field` is repeated
+
+  std::string str() const {
+    if (parent == nullptr) return root->name();
+    std::string s = parent->str() + "." + field->name();
+    if (field->is_repeated()) s += "[" + N(element) + "]";
+    return s;
+  }
+};
+
 // "field 1 (origin) of TransactionBody"
-std::string Name(const FieldDescriptor& f, const std::string& where) {
-  return "field " + N(f.number()) + " (" + f.name() + ") of " + where;
+std::string Name(const FieldDescriptor& f, const Path& where) {
+  return "field " + N(f.number()) + " (" + f.name() + ") of " + where.str();
 }
 
 std::string WireTypeName(int wire_type) {
@@ -100,7 +118,7 @@ std::string WireTypeName(int wire_type) {
 
 // Whether a varint `value` is in range for `f`'s type, and for an enum one
 // of its declared values.
-Status CheckVarintValue(const FieldDescriptor& f, uint64_t value, const std::string& where) {
+Status CheckVarintValue(const FieldDescriptor& f, uint64_t value, const Path& where) {
   const auto as_signed = static_cast<int64_t>(value);
   const bool fits_int32 = as_signed >= std::numeric_limits<int32_t>::min() &&
                           as_signed <= std::numeric_limits<int32_t>::max();
@@ -119,7 +137,8 @@ Status CheckVarintValue(const FieldDescriptor& f, uint64_t value, const std::str
       }
       break;
     case FieldDescriptor::TYPE_BOOL:
-      if (value > 1) return Problem(Name(f, where) + " holds " + N(value) + ", not a bool (0 or 1)");
+      if (value > 1)
+        return Problem(Name(f, where) + " holds " + N(value) + ", not a bool (0 or 1)");
       break;
     case FieldDescriptor::TYPE_ENUM:
       if (!fits_int32) {
@@ -141,28 +160,34 @@ class Walker {
  public:
   // Checks one message's bytes; `base` is their offset in the outermost
   // message, `where` names the message ("TransactionBody.retire").
-  Status Walk(const Descriptor& type, std::string_view bytes, size_t base, const std::string& where,
+  Status Walk(const Descriptor& type, std::string_view bytes, size_t base, const Path& where,
               int depth) {
-    if (depth > kMaxDepth) return Problem(where + " is nested more than 100 deep");
+    if (depth > kMaxDepth) return Problem(where.str() + " is nested more than 100 deep");
     WireReader in(bytes, base);
     const FieldDescriptor* previous = nullptr;
     size_t element = 0;  // index of a repeated field's current element
-    std::vector<const FieldDescriptor*> oneof_members(type.oneof_decl_count(), nullptr);
+    // The member seen of each oneof (creg's messages have at most one oneof).
+    std::array<const FieldDescriptor*, 4> few{};
+    std::vector<const FieldDescriptor*> many;
+    if (static_cast<size_t>(type.oneof_decl_count()) > few.size())
+      many.resize(static_cast<size_t>(type.oneof_decl_count()));
+    const FieldDescriptor** oneof_members = many.empty() ? few.data() : many.data();
     while (!in.AtEnd()) {
       const size_t at = in.offset();
       uint64_t tag = 0;
       bool minimal = true;
       if (!in.Varint(tag, minimal) || tag > std::numeric_limits<uint32_t>::max()) {
-        return Problem("bad field tag at byte " + N(at) + " in " + where);
+        return Problem("bad field tag at byte " + N(at) + " in " + where.str());
       }
       if (!minimal) {
-        return Problem("the tag at byte " + N(at) + " in " + where + " is a non-minimal varint");
+        return Problem("the tag at byte " + N(at) + " in " + where.str() +
+                       " is a non-minimal varint");
       }
       const auto number = static_cast<int>(tag >> 3);
       const auto wire_type = static_cast<int>(tag & 7);
-      if (number == 0) return Problem("field number 0 at byte " + N(at) + " in " + where);
+      if (number == 0) return Problem("field number 0 at byte " + N(at) + " in " + where.str());
       const FieldDescriptor* f = type.FindFieldByNumber(number);
-      if (f == nullptr) return Problem("unknown field " + N(number) + " in " + where);
+      if (f == nullptr) return Problem("unknown field " + N(number) + " in " + where.str());
       if (f->is_map() || f->type() == FieldDescriptor::TYPE_GROUP) {
         return Problem(Name(*f, where) + " is a map or group, which has no canonical form here");
       }
@@ -186,14 +211,14 @@ class Walker {
         const FieldDescriptor*& member = oneof_members[oneof->index()];
         if (member != nullptr && member != f) {
           return Problem("fields " + N(member->number()) + " (" + member->name() + ") and " +
-                         N(number) + " (" + f->name() + ") of " + where +
+                         N(number) + " (" + f->name() + ") of " + where.str() +
                          " are both set, but belong to oneof " + oneof->name());
         }
         member = f;
       }
 
-      const auto scalar_type = WireFormatLite::WireTypeForFieldType(
-          static_cast<WireFormatLite::FieldType>(f->type()));
+      const auto scalar_type =
+          WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(f->type()));
       const int expected = f->is_packed() ? WireFormatLite::WIRETYPE_LENGTH_DELIMITED : scalar_type;
       if (wire_type != expected) {
         if (f->is_packed() && wire_type == scalar_type) {
@@ -203,10 +228,8 @@ class Walker {
         return Problem(Name(*f, where) + " has wire type " + WireTypeName(wire_type) +
                        ", expected " + WireTypeName(expected));
       }
-      const std::string element_where =
-          f->is_repeated() ? where + "." + f->name() + "[" + N(element) + "]"
-                           : where + "." + f->name();
-      CREG_RETURN_IF_ERROR(Value(*f, in, where, element_where, depth));
+      const Path inner{nullptr, &where, f, element};
+      CREG_RETURN_IF_ERROR(Value(*f, in, where, inner, depth));
     }
     return OkStatus();
   }
@@ -217,19 +240,19 @@ class Walker {
     return !f.is_repeated() && !f.has_presence();
   }
 
-  static Status Default(const FieldDescriptor& f, const std::string& where) {
+  static Status Default(const FieldDescriptor& f, const Path& where) {
     return Problem(Name(f, where) +
                    " holds its default value explicitly; canonical form leaves it out");
   }
 
   // The value of field `f` whose tag `in` just read.
-  Status Value(const FieldDescriptor& f, WireReader& in, const std::string& where,
-               const std::string& element_where, int depth) {
+  Status Value(const FieldDescriptor& f, WireReader& in, const Path& where, const Path& inner,
+               int depth) {
     const size_t at = in.offset();
     uint64_t value = 0;
     bool minimal = true;
-    switch (WireFormatLite::WireTypeForFieldType(
-        static_cast<WireFormatLite::FieldType>(f.type()))) {
+    switch (
+        WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(f.type()))) {
       case WireFormatLite::WIRETYPE_VARINT:
         if (f.is_packed()) break;
         if (!in.Varint(value, minimal)) return Cut(f, where, at);
@@ -256,7 +279,7 @@ class Walker {
     if (f.is_packed()) return Packed(f, payload, payload_at, where);
     switch (f.type()) {
       case FieldDescriptor::TYPE_MESSAGE:
-        return Walk(*f.message_type(), payload, payload_at, element_where, depth + 1);
+        return Walk(*f.message_type(), payload, payload_at, inner, depth + 1);
       case FieldDescriptor::TYPE_STRING:
         if (!google::protobuf::internal::IsStructurallyValidUTF8(
                 payload.data(), static_cast<int>(payload.size()))) {
@@ -271,13 +294,14 @@ class Walker {
 
   // A packed run of `f`'s values: not empty, each value canonical.
   static Status Packed(const FieldDescriptor& f, std::string_view run, size_t base,
-                       const std::string& where) {
+                       const Path& where) {
     if (run.empty()) {
       return Problem("packed " + Name(f, where) + " is an empty run; canonical form leaves it out");
     }
     WireReader in(run, base);
-    const bool varints = WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(
-                             f.type())) == WireFormatLite::WIRETYPE_VARINT;
+    const bool varints =
+        WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(f.type())) ==
+        WireFormatLite::WIRETYPE_VARINT;
     if (!varints && run.size() % FixedSize(f) != 0) {
       return Problem("packed " + Name(f, where) + " is " + N(run.size()) +
                      " bytes, not a whole number of " + N(FixedSize(f)) + "-byte values");
@@ -298,43 +322,44 @@ class Walker {
   }
 
   static size_t FixedSize(const FieldDescriptor& f) {
-    return WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(
-               f.type())) == WireFormatLite::WIRETYPE_FIXED64
+    return WireFormatLite::WireTypeForFieldType(static_cast<WireFormatLite::FieldType>(f.type())) ==
+                   WireFormatLite::WIRETYPE_FIXED64
                ? 8
                : 4;
   }
 
-  static Status Cut(const FieldDescriptor& f, const std::string& where, size_t at) {
+  static Status Cut(const FieldDescriptor& f, const Path& where, size_t at) {
     return Problem(Name(f, where) + " at byte " + N(at) + " is cut off or runs past its message");
   }
 
-  static Status NonMinimal(const FieldDescriptor& f, const std::string& where, size_t at) {
+  static Status NonMinimal(const FieldDescriptor& f, const Path& where, size_t at) {
     return Problem(Name(f, where) + " at byte " + N(at) +
                    " is a non-minimal varint (padded with 0x80 bytes)");
   }
 };
 
 // The first unknown field in `message` or any message it holds.
-Status CheckNoUnknownFields(const Message& message, const std::string& where) {
+Status CheckNoUnknownFields(const Message& message, const Path& where) {
   const google::protobuf::Reflection& reflection = *message.GetReflection();
   const google::protobuf::UnknownFieldSet& unknown = reflection.GetUnknownFields(message);
   if (!unknown.empty()) {
-    return Problem("unknown field " + N(static_cast<uint64_t>(unknown.field(0).number())) +
-                   " in " + where);
+    return Problem("unknown field " + N(static_cast<uint64_t>(unknown.field(0).number())) + " in " +
+                   where.str());
   }
-  std::vector<const FieldDescriptor*> fields;
-  reflection.ListFields(message, &fields);
-  for (const FieldDescriptor* f : fields) {
+  const Descriptor& type = *message.GetDescriptor();
+  for (int k = 0; k < type.field_count(); ++k) {
+    const FieldDescriptor* f = type.field(k);
     if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
     if (!f->is_repeated()) {
+      if (!reflection.HasField(message, f)) continue;
       CREG_RETURN_IF_ERROR(
-          CheckNoUnknownFields(reflection.GetMessage(message, f), where + "." + f->name()));
+          CheckNoUnknownFields(reflection.GetMessage(message, f), Path{nullptr, &where, f, 0}));
       continue;
     }
     const int count = reflection.FieldSize(message, f);
     for (int i = 0; i < count; ++i) {
       CREG_RETURN_IF_ERROR(CheckNoUnknownFields(reflection.GetRepeatedMessage(message, f, i),
-                                                where + "." + f->name() + "[" + N(i) + "]"));
+                                                Path{nullptr, &where, f, static_cast<size_t>(i)}));
     }
   }
   return OkStatus();
@@ -343,13 +368,13 @@ Status CheckNoUnknownFields(const Message& message, const std::string& where) {
 }  // namespace
 
 Status CheckCanonicalEncoding(const Descriptor& type, std::string_view bytes) {
-  return Walker().Walk(type, bytes, 0, type.name(), 0);
+  return Walker().Walk(type, bytes, 0, Path{&type}, 0);
 }
 
 Status CheckCanonical(const Message& message, std::string_view bytes) {
   const Descriptor& type = *message.GetDescriptor();
   CREG_RETURN_IF_ERROR(CheckCanonicalEncoding(type, bytes));
-  CREG_RETURN_IF_ERROR(CheckNoUnknownFields(message, type.name()));
+  CREG_RETURN_IF_ERROR(CheckNoUnknownFields(message, Path{&type}));
   const std::string again = SerializeCanonical(message);
   if (again != bytes) {
     size_t i = 0;
@@ -374,15 +399,14 @@ Status ParseCanonical(std::string_view bytes, Message& message) {
 }
 
 std::string SerializeCanonical(const Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
+  const size_t size = message.ByteSizeLong();  // protobuf encodes under 2 GiB only
+  if (size > static_cast<size_t>(std::numeric_limits<int>::max())) return std::string();
+  std::string bytes(size, '\0');
+  {  // The stream writes its last bytes when destroyed.
+    google::protobuf::io::ArrayOutputStream array(bytes.data(), static_cast<int>(size));
+    google::protobuf::io::CodedOutputStream out(&array);
     out.SetSerializationDeterministic(true);
-    // Fails only for a proto2 message missing a required field; the bytes
-    // written are then what the caller's checks refuse.
-    const bool complete = message.SerializePartialToCodedStream(&out);
-    static_cast<void>(complete);
+    message.SerializeWithCachedSizes(&out);
   }
   return bytes;
 }

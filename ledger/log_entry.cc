@@ -24,9 +24,7 @@ StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes) {
   return entry;
 }
 
-std::string EncodeLogEntry(const pb::LogEntry& entry) {
-  return SerializeCanonical(entry);
-}
+std::string EncodeLogEntry(const pb::LogEntry& entry) { return SerializeCanonical(entry); }
 
 StatusOr<EntryLink> ReadEntryLink(std::string_view entry_bytes) {
   // Reads only fields 1 (index) and 3 (prev_hash) and skips the rest: this

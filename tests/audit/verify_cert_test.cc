@@ -32,8 +32,7 @@ class VerifyCertCliTest : public ::testing::Test {
     auto tx = PrepareTransaction(DecodeLogEntry(stored).value().signed_transaction());
     std::string body = TwoOperationBody(std::get<PreparedTransaction>(tx).body);
     non_canonical_cert_ = new std::string(CertificateWithEntry(
-        *base_, index,
-        WithSignedBody(stored, body, base_->harness().KeyOf("organiser"))));
+        *base_, index, WithSignedBody(stored, body, base_->harness().KeyOf("organiser"))));
     base_->Close();
   }
   static void TearDownTestSuite() {

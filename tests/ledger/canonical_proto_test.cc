@@ -1,9 +1,9 @@
 #include "ledger/canonical_proto.h"
 
+#include <gmock/gmock.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/text_format.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -111,9 +111,8 @@ TEST(CanonicalProtoTest, RepeatedSingularFieldIsRefused) {
   EXPECT_THAT(Check(bytes).message(),
               HasSubstr("field 1 (origin) of TransactionBody appears twice"));
   // Also inside a nested message.
-  std::string nested =
-      Header() + LdField(16, LdField(1, "organiser") + LdField(1, "developer") +
-                                 LdField(3, "Example Forum 2026"));
+  std::string nested = Header() + LdField(16, LdField(1, "organiser") + LdField(1, "developer") +
+                                                  LdField(3, "Example Forum 2026"));
   EXPECT_THAT(Check(nested).message(),
               HasSubstr("field 1 (account) of TransactionBody.retire appears twice"));
 }
@@ -144,9 +143,9 @@ TEST(CanonicalProtoTest, UnknownFieldIsRefusedAtAnyDepth) {
   ASSERT_TRUE(lenient.ParseFromString(top));
   EXPECT_THAT(Check(top).message(), HasSubstr("unknown field 99 in TransactionBody"));
   std::string nested =
-      Header() + LdField(16, LdField(1, "organiser") +
-                                 LdField(2, VarintField(2, 1) + VarintField(9, 5)) +
-                                 LdField(3, "Example Forum 2026"));
+      Header() +
+      LdField(16, LdField(1, "organiser") + LdField(2, VarintField(2, 1) + VarintField(9, 5)) +
+                      LdField(3, "Example Forum 2026"));
   EXPECT_THAT(Check(nested).message(),
               HasSubstr("unknown field 9 in TransactionBody.retire.credits"));
   // protobuf keeps unknown fields and writes them back, so a re-encoding
@@ -201,9 +200,9 @@ TEST(CanonicalProtoTest, FieldsOutOfOrderAreRefused) {
   std::string split = LdField(1, block) + VarintField(2, 1) + LdField(1, block);
   EXPECT_THAT(CheckCanonicalEncoding(*pb::CreditSelection::descriptor(), split).message(),
               HasSubstr("field 1 (blocks) of CreditSelection comes after field 2 (batch)"));
-  EXPECT_TRUE(
-      CheckCanonicalEncoding(*pb::CreditSelection::descriptor(), LdField(1, block) + LdField(1, block))
-          .ok());
+  EXPECT_TRUE(CheckCanonicalEncoding(*pb::CreditSelection::descriptor(),
+                                     LdField(1, block) + LdField(1, block))
+                  .ok());
 }
 
 TEST(CanonicalProtoTest, WrongWireTypeAndCutOffBytesAreRefused) {
@@ -223,20 +222,22 @@ class DynamicSampleTest : public ::testing::Test {
  protected:
   void SetUp() override {
     google::protobuf::FileDescriptorProto file;
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
-      name: "canonical_sample.proto"
-      package: "sample"
-      syntax: "proto3"
-      message_type {
-        name: "Sample"
-        field { name: "values" number: 1 label: LABEL_REPEATED type: TYPE_UINT64 }
-        field { name: "flag" number: 2 label: LABEL_OPTIONAL type: TYPE_BOOL }
-        field { name: "small" number: 3 label: LABEL_OPTIONAL type: TYPE_INT32 }
-        field { name: "zigzag" number: 4 label: LABEL_OPTIONAL type: TYPE_SINT32 }
-        field { name: "words" number: 5 label: LABEL_REPEATED type: TYPE_FIXED32 }
-        field { name: "names" number: 6 label: LABEL_REPEATED type: TYPE_STRING }
-      }
-    )pb", &file));
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        R"pb(
+          name: "canonical_sample.proto"
+          package: "sample"
+          syntax: "proto3"
+          message_type {
+            name: "Sample"
+            field { name: "values" number: 1 label: LABEL_REPEATED type: TYPE_UINT64 }
+            field { name: "flag" number: 2 label: LABEL_OPTIONAL type: TYPE_BOOL }
+            field { name: "small" number: 3 label: LABEL_OPTIONAL type: TYPE_INT32 }
+            field { name: "zigzag" number: 4 label: LABEL_OPTIONAL type: TYPE_SINT32 }
+            field { name: "words" number: 5 label: LABEL_REPEATED type: TYPE_FIXED32 }
+            field { name: "names" number: 6 label: LABEL_REPEATED type: TYPE_STRING }
+          }
+        )pb",
+        &file));
     const google::protobuf::FileDescriptor* built = pool_.BuildFile(file);
     ASSERT_NE(built, nullptr);
     type_ = built->FindMessageTypeByName("Sample");
@@ -283,7 +284,8 @@ TEST_F(DynamicSampleTest, ScalarRangesFollowTheirTypes) {
   EXPECT_THAT(Check(VarintField(2, 2)).message(), HasSubstr("not a bool"));
   EXPECT_TRUE(Parsed(VarintField(2, 1)).ok());
   // -1 as an int32 is sign-extended to ten bytes; its 5-byte form is refused.
-  EXPECT_TRUE(Parsed(VarintField(3, ~uint64_t{0})).ok()) << Parsed(VarintField(3, ~uint64_t{0})).ToString();
+  EXPECT_TRUE(Parsed(VarintField(3, ~uint64_t{0})).ok())
+      << Parsed(VarintField(3, ~uint64_t{0})).ToString();
   EXPECT_THAT(Check(VarintField(3, 0xffffffffu)).message(),
               HasSubstr("holds 4294967295, out of range for int32"));
   EXPECT_THAT(Check(VarintField(4, uint64_t{1} << 32)).message(),

@@ -276,8 +276,9 @@ TEST_F(CertificateTest, NonCanonicalRetirementBodyIsRefused) {
   std::string forged = testing::WithSignedBody(stored, body, data_.harness().KeyOf("organiser"));
 
   // The control: the same bytes, canonically re-signed, verify.
-  std::string control = testing::WithSignedBody(
-      stored, std::get<PreparedTransaction>(tx).envelope.body(), data_.harness().KeyOf("organiser"));
+  std::string control =
+      testing::WithSignedBody(stored, std::get<PreparedTransaction>(tx).envelope.body(),
+                              data_.harness().KeyOf("organiser"));
   StatusOr<VerifiedRetirement> good = Verify(testing::CertificateWithEntry(data_, index, control));
   ASSERT_TRUE(good.ok()) << good.status().ToString();
 

@@ -16,12 +16,12 @@
 namespace creg {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::Describe;
+using ::testing::HasSubstr;
 using testing::IsAccepted;
 using testing::RegistryHarness;
 using testing::RejectionCode;
+using ::testing::StartsWith;
 
 std::string Varint(uint64_t v) {
   std::string out;
@@ -71,16 +71,17 @@ std::vector<Form> NonCanonicalForms(const PublicKey& key) {
       {"repeated_origin", LdField(1, "other.example") + Header("f2") + LdField(10, open),
        "field 1 (origin) of TransactionBody appears twice"},
       {"enum_2_pow_32_plus_role",
-       Header("f3") + LdField(10, LdField(1, "holder-b") +
-                                      VarintField(2, (uint64_t{1} << 32) + holder) +
-                                      LdField(3, key.raw())),
+       Header("f3") +
+           LdField(10, LdField(1, "holder-b") + VarintField(2, (uint64_t{1} << 32) + holder) +
+                           LdField(3, key.raw())),
        "field 2 (role) of TransactionBody.open_account holds enum value 4294967298, out of range"},
       {"unknown_field", Header("f4") + LdField(10, open) + VarintField(99, 1),
        "unknown field 99 in TransactionBody"},
       {"nested_unknown_field", Header("f5") + LdField(10, open + LdField(7, "x")),
        "unknown field 7 in TransactionBody.open_account"},
-      {"non_minimal_varint", Header("f6") + VarintField(3, 0).substr(0, 1) + "\x85" +
-                                 std::string(1, '\0') + LdField(10, open),
+      {"non_minimal_varint",
+       Header("f6") + VarintField(3, 0).substr(0, 1) + "\x85" + std::string(1, '\0') +
+           LdField(10, open),
        "field 3 (created_micros) of TransactionBody at byte 24 is a non-minimal varint"},
       {"explicit_default", Header("f7") + VarintField(3, 0) + LdField(10, open),
        "field 3 (created_micros) of TransactionBody holds its default value explicitly"},
@@ -168,8 +169,8 @@ TEST_F(TransactionTest, RegistryRefusesNonCanonicalBodiesAndWritesNothing) {
     EXPECT_EQ(h_.registry().StateDigest().value(), digest);
   }
   // The same open_account, canonical, is accepted: the form alone was refused.
-  std::string canonical = Header("f9") + LdField(10, OpenAccountBytes("holder-a", pb::ROLE_HOLDER,
-                                                                      key.public_key()));
+  std::string canonical =
+      Header("f9") + LdField(10, OpenAccountBytes("holder-a", pb::ROLE_HOLDER, key.public_key()));
   Verdict v = h_.SubmitSigned(SignRaw(canonical, RegistryHarness::kOperator, key));
   EXPECT_TRUE(IsAccepted(v)) << Describe(v);
   EXPECT_EQ(h_.registry().log().size(), size + 1);
