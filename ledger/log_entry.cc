@@ -5,12 +5,17 @@
 
 #include <chrono>
 
+#include "ledger/canonical_proto.h"
+
 namespace creg {
 
 StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes) {
   pb::LogEntry entry;
   if (!entry.ParseFromArray(entry_bytes.data(), static_cast<int>(entry_bytes.size()))) {
     return InvalidArgumentError("entry bytes are not a LogEntry");
+  }
+  if (Status canonical = CheckCanonical(entry, entry_bytes); !canonical.ok()) {
+    return InvalidArgumentError("entry bytes are not in canonical form: " + canonical.message());
   }
   if (entry.prev_hash().size() != Hash::kSize) {
     return InvalidArgumentError("entry prev_hash has " + std::to_string(entry.prev_hash().size()) +
@@ -19,11 +24,7 @@ StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes) {
   return entry;
 }
 
-std::string EncodeLogEntry(const pb::LogEntry& entry) {
-  std::string bytes;
-  entry.SerializeToString(&bytes);
-  return bytes;
-}
+std::string EncodeLogEntry(const pb::LogEntry& entry) { return SerializeCanonical(entry); }
 
 StatusOr<EntryLink> ReadEntryLink(std::string_view entry_bytes) {
   // Reads only fields 1 (index) and 3 (prev_hash) and skips the rest: this

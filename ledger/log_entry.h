@@ -16,11 +16,14 @@
 
 namespace creg {
 
-// Decodes stored entry bytes. InvalidArgument if they are not a LogEntry or
-// its prev_hash is not 32 bytes.
+// Decodes stored entry bytes. InvalidArgument if they are not a LogEntry, are
+// not in canonical form (ledger/canonical_proto.h: one meaning for every
+// reader), or its prev_hash is not 32 bytes. The transaction inside is
+// checked by PrepareTransaction, not here.
 StatusOr<pb::LogEntry> DecodeLogEntry(std::string_view entry_bytes);
 
-// Serializes an entry for appending. The result is what gets stored.
+// Serializes an entry for appending, in canonical form. The result is what
+// gets stored.
 std::string EncodeLogEntry(const pb::LogEntry& entry);
 
 // Reads the chain link (index and prev_hash) of LogEntry bytes without

@@ -1,5 +1,7 @@
 #include "ledger/registry/transaction.h"
 
+#include "ledger/canonical_proto.h"
+
 namespace creg {
 namespace {
 
@@ -22,12 +24,10 @@ std::string TransactionSigningMessage(std::string_view body_bytes) {
 std::string SignTransaction(const pb::TransactionBody& body, std::string_view signer,
                             const PrivateKey& key) {
   pb::SignedTransaction envelope;
-  body.SerializeToString(envelope.mutable_body());
+  envelope.set_body(SerializeCanonical(body));
   envelope.set_signer(std::string(signer));
   envelope.set_signature(key.Sign(TransactionSigningMessage(envelope.body())));
-  std::string bytes;
-  envelope.SerializeToString(&bytes);
-  return bytes;
+  return SerializeCanonical(envelope);
 }
 
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes) {
@@ -39,6 +39,9 @@ std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view
   tx.bytes = std::string(bytes);
   if (!tx.envelope.ParseFromString(tx.bytes))
     return Malformed("transaction bytes are not a SignedTransaction");
+  if (Status canonical = CheckCanonical(tx.envelope, tx.bytes); !canonical.ok()) {
+    return Malformed("transaction envelope is not in canonical form: " + canonical.message());
+  }
   if (tx.envelope.signer().empty()) return Malformed("transaction names no signer");
   if (tx.envelope.signature().size() != PublicKey::kSignatureSize) {
     return Malformed("signature must be 64 bytes, got " +
@@ -46,6 +49,9 @@ std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view
   }
   if (!tx.body.ParseFromString(tx.envelope.body()))
     return Malformed("transaction body does not decode");
+  if (Status canonical = CheckCanonical(tx.body, tx.envelope.body()); !canonical.ok()) {
+    return Malformed("transaction body is not in canonical form: " + canonical.message());
+  }
   if (tx.body.kind_case() == pb::TransactionBody::KIND_NOT_SET) {
     return Malformed("transaction body names no operation");
   }

@@ -27,7 +27,9 @@ namespace creg {
 std::string TransactionSigningMessage(std::string_view body_bytes);
 
 // Serializes `body`, signs it as `signer` with `key`, and returns the bytes of
-// the SignedTransaction to submit.
+// the SignedTransaction to submit. Both the body and the envelope are in
+// canonical form (ledger/canonical_proto.h) as long as `body`'s enum fields
+// hold declared values.
 std::string SignTransaction(const pb::TransactionBody& body, std::string_view signer,
                             const PrivateKey& key);
 
@@ -48,7 +50,12 @@ struct PreparedTransaction {
 inline constexpr size_t kMaxTransactionBytes = 256 * 1024;
 
 // Decodes the envelope and body. Rejection kMalformed naming what is wrong
-// (including a transaction over kMaxTransactionBytes).
+// (including a transaction over kMaxTransactionBytes, and an envelope or
+// body not in canonical form: "transaction body is not in canonical form:
+// field 1 (origin) of TransactionBody appears twice"), so that the signed
+// bytes of every transaction accepted have exactly one meaning. This is the
+// one decoder of signed transactions; the node, the replay, the audit and
+// the certificate checks all use it.
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes);
 
 // Checks the signature against `public_key`; on success records the key in

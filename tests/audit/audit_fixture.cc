@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ledger/certificate.h"
 #include "ledger/encoding.h"
+#include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
@@ -135,6 +137,72 @@ void RewriteLog(const std::string& from, const std::string& to,
   std::unique_ptr<MerkleLog> log = MerkleLog::Open(store.get(), LogEntryLinkReader()).value();
   StatusOr<TreeHead> head = log->Append(entries);
   ASSERT_TRUE(head.ok()) << head.status().ToString();
+}
+
+std::string TwoOperationBody(const pb::TransactionBody& body) {
+  EXPECT_FALSE(body.has_open_account());
+  pb::TransactionBody decoy = body;
+  decoy.mutable_open_account();  // replaces the operation: one oneof
+  pb::TransactionBody operation = body;
+  operation.clear_origin();
+  operation.clear_nonce();
+  operation.clear_created_micros();
+  return decoy.SerializeAsString() + operation.SerializeAsString();
+}
+
+std::string WithSignedBody(const std::string& entry_bytes, const std::string& body_bytes,
+                           const PrivateKey& key) {
+  pb::LogEntry entry;
+  EXPECT_TRUE(entry.ParseFromString(entry_bytes));
+  pb::SignedTransaction tx;
+  EXPECT_TRUE(tx.ParseFromString(entry.signed_transaction()));
+  tx.set_body(body_bytes);
+  tx.set_signature(key.Sign(TransactionSigningMessage(body_bytes)));
+  entry.set_signed_transaction(tx.SerializeAsString());
+  return EncodeLogEntry(entry);
+}
+
+std::string CertificateWithEntry(StoryData& data, uint64_t index, const std::string& entry_bytes) {
+  Registry& registry = data.harness().registry();
+  const uint64_t size = data.story().size;
+  StatusOr<std::string> built =
+      BuildRetirementCertificate(registry, "R" + std::to_string(index), data.Note(size), size);
+  EXPECT_TRUE(built.ok()) << built.status().ToString();
+  if (!built.ok()) return "";
+  std::vector<Hash> leaves;
+  for (uint64_t i = 0; i < index; ++i)
+    leaves.push_back(merkle::LeafHash(registry.log().Entry(i).value()));
+  leaves.push_back(merkle::LeafHash(entry_bytes));
+  // Brute force: the perfect subtree of 2^level leaves from index << level.
+  merkle::NodeSource nodes = [&](int level, uint64_t at) -> StatusOr<Hash> {
+    std::vector<Hash> hashes(leaves.begin() + static_cast<ptrdiff_t>(at << level),
+                             leaves.begin() + static_cast<ptrdiff_t>((at + 1) << level));
+    while (hashes.size() > 1) {
+      std::vector<Hash> up;
+      for (size_t i = 0; i < hashes.size(); i += 2)
+        up.push_back(merkle::NodeHash(hashes[i], hashes[i + 1]));
+      hashes = std::move(up);
+    }
+    return hashes[0];
+  };
+  const uint64_t tree_size = index + 1;
+  auto proof_of = [&](uint64_t i) {
+    json::Array out;
+    for (const Hash& h : merkle::InclusionProof(i, tree_size, nodes).value())
+      out.emplace_back(h.ToBase64());
+    return out;
+  };
+  json::Value doc = json::Parse(*built).value();
+  doc.Set("entry", Base64Encode(entry_bytes));
+  doc.Set("inclusion_proof", proof_of(index));
+  for (const char* list : {"accounts", "issuances", "projects"}) {
+    for (json::Value& e : doc.Find(list)->as_array()) {
+      e.Set("inclusion_proof", proof_of(e.Find("entry_index")->as_uint()));
+    }
+  }
+  doc.Set("checkpoint", data.SignedNote(Checkpoint{RegistryHarness::kOrigin, tree_size,
+                                                   merkle::RootAt(tree_size, nodes).value()}));
+  return json::Serialize(doc, /*pretty=*/true) + "\n";
 }
 
 std::optional<std::string> ReadRecord(const std::string& data_root, const std::string& column,

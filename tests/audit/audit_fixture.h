@@ -73,6 +73,24 @@ void CopyDataDir(const std::string& from, const std::string& to);
 void RewriteLog(const std::string& from, const std::string& to,
                 const std::function<void(uint64_t index, pb::LogEntry& entry)>& edit);
 
+// Body bytes that protobuf's lenient parser reads as `body`, but that are not
+// in canonical form: an empty open_account precedes `body`'s operation (two
+// members of one oneof; the last one wins). Precondition: `body`'s
+// operation is not itself an open_account.
+std::string TwoOperationBody(const pb::TransactionBody& body);
+
+// The signed transaction of `entry_bytes` with its body replaced by
+// `body_bytes`, signed by the same signer with `key`; the entry re-encoded.
+std::string WithSignedBody(const std::string& entry_bytes, const std::string& body_bytes,
+                           const PrivateKey& key);
+
+// A certificate of retirement entry `index` of `data` (not closed) whose
+// entry is `entry_bytes` instead: every inclusion proof and the checkpoint
+// are remade over the log's first `index` entries followed by `entry_bytes`,
+// and signed with the data's checkpoint key, so that only the checks of the
+// entry's contents can fail.
+std::string CertificateWithEntry(StoryData& data, uint64_t index, const std::string& entry_bytes);
+
 // Records of the database at `data_root`/db, read and damaged through the
 // Store API. Each fails the test on storage errors.
 std::optional<std::string> ReadRecord(const std::string& data_root, const std::string& column,

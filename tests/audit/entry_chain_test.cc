@@ -172,7 +172,24 @@ TEST(EntryChainTest, RefusesBadEntries) {
        [&](LogMaker& l) { l.AddRaw(7, SignTransaction(l.Body(), "operator", l.op_key())); },
        "entry 1: carries index 7"},
       {"undecodable transaction", [&](LogMaker& l) { l.AddRaw(1, "not a transaction"); },
-       "entry 1: its transaction does not decode"},
+       "entry 1: its transaction is refused: MALFORMED: transaction bytes are not a "
+       "SignedTransaction"},
+      {"non-canonical body",
+       [&](LogMaker& l) {
+         // Two operations, validly signed: protobuf reads the last one.
+         pb::TransactionBody decoy = l.OpenAccount("decoy", stranger);
+         pb::TransactionBody second;
+         second.mutable_rotate_key()->set_account_id("operator");
+         second.mutable_rotate_key()->set_new_public_key(stranger.public_key().raw());
+         std::string body = decoy.SerializeAsString() + second.SerializeAsString();
+         pb::SignedTransaction tx;
+         tx.set_body(body);
+         tx.set_signer("operator");
+         tx.set_signature(l.op_key().Sign(TransactionSigningMessage(body)));
+         l.AddRaw(1, tx.SerializeAsString());
+       },
+       "entry 1: its transaction is refused: MALFORMED: transaction body is not in canonical "
+       "form: fields 10 (open_account) and 12 (rotate_key) of TransactionBody are both set"},
       {"second open",
        [&](LogMaker& l) { l.Add(l.OpenAccount("operator", stranger), "operator", l.op_key()); },
        "entry 1: opens account 'operator' a second time"},

@@ -5,12 +5,15 @@
 #include "ledger/certificate.h"
 #include "ledger/data_dir.h"
 #include "ledger/json.h"
+#include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
 #include "tests/audit/audit_fixture.h"
 
 namespace creg::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // One story registry for the suite; each test gets its own certificate file.
 class VerifyCertCliTest : public ::testing::Test {
@@ -23,9 +26,17 @@ class VerifyCertCliTest : public ::testing::Test {
                                                        "R" + std::to_string(story.retirement),
                                                        base_->Note(story.size), story.size)
                                 .value());
+    // The multi-block retirement re-signed as a non-canonical body.
+    const uint64_t index = story.multi_retirement;
+    std::string stored = base_->harness().registry().log().Entry(index).value();
+    auto tx = PrepareTransaction(DecodeLogEntry(stored).value().signed_transaction());
+    std::string body = TwoOperationBody(std::get<PreparedTransaction>(tx).body);
+    non_canonical_cert_ = new std::string(CertificateWithEntry(
+        *base_, index, WithSignedBody(stored, body, base_->harness().KeyOf("organiser"))));
     base_->Close();
   }
   static void TearDownTestSuite() {
+    delete non_canonical_cert_;
     delete cert_;
     delete base_;
     delete base_dir_;
@@ -35,6 +46,7 @@ class VerifyCertCliTest : public ::testing::Test {
   static TempDir* base_dir_;
   static StoryData* base_;
   static std::string* cert_;
+  static std::string* non_canonical_cert_;
   StoryData& data_ = *base_;
   TempDir dir_;
   std::string cert_path_;
@@ -43,6 +55,7 @@ class VerifyCertCliTest : public ::testing::Test {
 TempDir* VerifyCertCliTest::base_dir_ = nullptr;
 StoryData* VerifyCertCliTest::base_ = nullptr;
 std::string* VerifyCertCliTest::cert_ = nullptr;
+std::string* VerifyCertCliTest::non_canonical_cert_ = nullptr;
 
 TEST_F(VerifyCertCliTest, PrintsWhatTheCertificateProves) {
   AuditResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
@@ -74,6 +87,17 @@ TEST_F(VerifyCertCliTest, NamesTheFailedCheck) {
   EXPECT_THAT(r.output, HasSubstr("FAILED check 'summary'"));
   EXPECT_THAT(r.output, HasSubstr("retirement.beneficiary"));
   EXPECT_THAT(r.output, HasSubstr("Someone Else"));
+}
+
+TEST_F(VerifyCertCliTest, NonCanonicalEntryIsNotVerified) {
+  // Every proof and signature checks; protobuf alone would read the retire.
+  WriteText(cert_path_, *non_canonical_cert_);
+  AuditResult r = RunAudit({"verify-cert", cert_path_, "--key", data_.VerifierKey()});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+  EXPECT_THAT(r.output, HasSubstr("FAILED check 'entry'"));
+  EXPECT_THAT(r.output, HasSubstr("entry " + std::to_string(data_.story().multi_retirement) +
+                                  ": MALFORMED: transaction body is not in canonical form"));
 }
 
 TEST_F(VerifyCertCliTest, RefusesAnotherRegistrysKey) {

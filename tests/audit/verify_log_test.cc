@@ -10,6 +10,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/registry/registry.h"
+#include "ledger/registry/transaction.h"
 #include "ledger/tree_record.h"
 #include "tests/audit/audit_fixture.h"
 
@@ -25,9 +26,11 @@ class VerifyLogCliTest : public ::testing::Test {
   static void SetUpTestSuite() {
     base_dir_ = new TempDir();
     base_ = new StoryData(*base_dir_);
+    organiser_pem_ = new std::string(base_->harness().KeyOf("organiser").ToPem());
     base_->Close();
   }
   static void TearDownTestSuite() {
+    delete organiser_pem_;
     delete base_;
     delete base_dir_;
   }
@@ -43,12 +46,42 @@ class VerifyLogCliTest : public ::testing::Test {
 
   static TempDir* base_dir_;
   static StoryData* base_;
+  static std::string* organiser_pem_;  // the organiser's key after its rotation
   TempDir dir_;
   std::string data_;
 };
 
 TempDir* VerifyLogCliTest::base_dir_ = nullptr;
 StoryData* VerifyLogCliTest::base_ = nullptr;
+std::string* VerifyLogCliTest::organiser_pem_ = nullptr;
+
+TEST_F(VerifyLogCliTest, NonCanonicalBodyIsReportedAtItsEntry) {
+  // The multi-block retirement re-signed by its own signer as two
+  // operations: protobuf reads the same retire, so the replay alone would
+  // resolve the same entry.
+  const uint64_t index = story().multi_retirement;
+  PrivateKey key = PrivateKey::FromPem(*organiser_pem_).value();
+  std::string root = dir_.Sub("non-canonical");
+  RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
+    if (i != index) return;
+    pb::SignedTransaction tx;
+    ASSERT_TRUE(tx.ParseFromString(entry.signed_transaction()));
+    pb::TransactionBody body;
+    ASSERT_TRUE(body.ParseFromString(tx.body()));
+    std::string bytes = TwoOperationBody(body);
+    tx.set_body(bytes);
+    tx.set_signature(key.Sign(TransactionSigningMessage(bytes)));
+    entry.set_signed_transaction(tx.SerializeAsString());
+  });
+  AuditResult r = RunAudit({"verify-log", "--data", root, "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) +
+                                  ": the registry rules do not accept it as stored: stored "
+                                  "transaction is refused: MALFORMED: transaction body is not in "
+                                  "canonical form: fields 10 (open_account) and 16 (retire) of "
+                                  "TransactionBody are both set"));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
 
 TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
   AuditResult r = Verify({"--key", base_->VerifierKey()});

@@ -17,6 +17,7 @@
 #include "ledger/certificate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/json.h"
+#include "ledger/registry/transaction.h"
 #include "node/frame.h"
 #include "tests/fuzz/fuzz_registry.h"
 
@@ -234,6 +235,40 @@ void TransactionSeeds(const FuzzRegistry& r) {
   Write("transaction", "group_open_project",
         std::string(1, '\0') + record(signed_txs[2].second) + record(signed_txs[8].second));
   Write("transaction", "garbage", std::string(1, '\0') + record("not a transaction"));
+
+  // Validly signed bodies that protobuf decodes but that are not in
+  // canonical form, so each must be refused MALFORMED (and anything the
+  // fuzzer makes of them either refused or canonical).
+  auto signed_raw = [](const std::string& body_bytes) {
+    creg::pb::SignedTransaction tx;
+    tx.set_body(body_bytes);
+    tx.set_signer(std::string(kOperator));
+    tx.set_signature(creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kOperator)
+                         .Sign(creg::TransactionSigningMessage(body_bytes)));
+    return Serialize(tx);
+  };
+  creg::pb::TransactionBody decoy = FuzzRegistry::Body("seed-two-operations", at);
+  decoy.mutable_open_account()->set_account_id("org-erin");
+  creg::pb::TransactionBody issue_only;
+  *issue_only.mutable_issue() = issue.issue();
+  const std::string two_operations = Serialize(decoy) + Serialize(issue_only);
+  creg::pb::TransactionBody other_origin;
+  other_origin.set_origin("other.example");
+  const std::string repeated_origin = Serialize(other_origin) + Serialize(issue);
+  const std::string unknown_field = Serialize(issue) + std::string("\x98\x06\x01", 3);  // 99: 1
+  // An open_account whose role ROLE_HOLDER (0x10 0x02) is sent as 2^32 + 2,
+  // which protobuf reads as 2.
+  std::string op = Serialize(open.open_account());
+  op.replace(op.find(std::string("\x10\x02", 2)), 2, std::string("\x10\x82\x80\x80\x80\x10", 6));
+  const std::string role_bytes = Serialize(FuzzRegistry::Body("seed-enum", at)) + "\x52" +
+                                 static_cast<char>(op.size()) + op;  // field 10, under 128 bytes
+  for (const auto& [name, body] :
+       std::vector<std::pair<std::string, std::string>>{{"two_operations", two_operations},
+                                                        {"repeated_origin", repeated_origin},
+                                                        {"unknown_field", unknown_field},
+                                                        {"enum_over_32_bits", role_bytes}}) {
+    Write("transaction", "noncanonical_" + name, std::string(1, '\1') + record(signed_raw(body)));
+  }
 }
 
 void CheckpointSeeds(const FuzzRegistry& r) {

@@ -15,6 +15,9 @@
 // taken exactly as a client sent them.
 //
 // Checks, besides "never crashes":
+//  - whatever PrepareTransaction accepts is in canonical form: its envelope
+//    and body re-encode, deterministically, to exactly the bytes given, so
+//    the signed bytes have one meaning (ledger/canonical_proto.h);
 //  - Apply returns a Status error only for storage failures: never here;
 //  - accepted transactions get consecutive entry indexes after the head,
 //    and a refusal carries a code and a message;
@@ -27,6 +30,7 @@
 #include <string_view>
 #include <variant>
 
+#include "ledger/canonical_proto.h"
 #include "ledger/registry/registry.h"
 #include "ledger/registry/transaction.h"
 #include "tests/fuzz/fuzz_registry.h"
@@ -86,6 +90,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         continue;
       }
       creg::PreparedTransaction tx = std::move(std::get<creg::PreparedTransaction>(prepared));
+      if (tx.bytes != bytes) Fail("the prepared transaction is not the bytes given");
+      if (creg::SerializeCanonical(tx.envelope) != bytes)
+        Fail("an accepted envelope does not re-encode to itself");
+      if (creg::SerializeCanonical(tx.body) != tx.envelope.body())
+        Fail("an accepted body does not re-encode to itself");
       if (trusted_signature) {
         auto signer = registry.Account(tx.envelope.signer());
         if (!signer.ok()) Fail("Account: " + signer.status().ToString());

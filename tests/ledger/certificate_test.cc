@@ -7,6 +7,8 @@
 
 #include "ledger/encoding.h"
 #include "ledger/json.h"
+#include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
 #include "tests/audit/audit_fixture.h"
 
 namespace creg {
@@ -259,6 +261,35 @@ TEST_F(CertificateTest, UnknownMissingAndMistypedFieldsAreRefused) {
       Edited([](json::Value& doc) { doc.Set("format", "creg-retirement-certificate/2"); }),
       cert_check::kFormat, StatusCode::kInvalidArgument);
   ExpectRefused("not json", cert_check::kDocument, StatusCode::kInvalidArgument);
+}
+
+TEST_F(CertificateTest, NonCanonicalRetirementBodyIsRefused) {
+  // The retirement's own body, re-signed by the retiring account's current
+  // key as two operations; protobuf reads the retire, so the summary, the
+  // signature and every proof would check.
+  const uint64_t index = data_.story().multi_retirement;
+  std::string stored = data_.harness().registry().log().Entry(index).value();
+  pb::LogEntry entry = DecodeLogEntry(stored).value();
+  auto tx = PrepareTransaction(entry.signed_transaction());
+  ASSERT_TRUE(std::holds_alternative<PreparedTransaction>(tx));
+  const std::string body = testing::TwoOperationBody(std::get<PreparedTransaction>(tx).body);
+  std::string forged = testing::WithSignedBody(stored, body, data_.harness().KeyOf("organiser"));
+
+  // The control: the same bytes, canonically re-signed, verify.
+  std::string control =
+      testing::WithSignedBody(stored, std::get<PreparedTransaction>(tx).envelope.body(),
+                              data_.harness().KeyOf("organiser"));
+  StatusOr<VerifiedRetirement> good = Verify(testing::CertificateWithEntry(data_, index, control));
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+
+  StatusOr<VerifiedRetirement> v = Verify(testing::CertificateWithEntry(data_, index, forged));
+  ASSERT_FALSE(v.ok()) << "a non-canonical body was verified";
+  EXPECT_EQ(FailedCertificateCheck(v.status()), cert_check::kEntry) << v.status().ToString();
+  EXPECT_EQ(v.status().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(v.status().message(),
+              HasSubstr("entry " + std::to_string(index) +
+                        ": MALFORMED: transaction body is not in canonical form: fields 10 "
+                        "(open_account) and 16 (retire) of TransactionBody are both set"));
 }
 
 TEST(Rfc3339MicrosTest, FormatsUtcWithMicroseconds) {

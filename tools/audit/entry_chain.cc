@@ -98,7 +98,9 @@ Status EntryChain::Append(std::string_view entry_bytes) {
 Status EntryChain::CheckSignature(uint64_t index, std::string_view signed_transaction) {
   auto prepared = PrepareTransaction(signed_transaction);
   if (auto* refused = std::get_if<Rejection>(&prepared)) {
-    return Problem(index, "its transaction does not decode: " + refused->ToString());
+    // Includes signed bytes that decode but not in canonical form: they
+    // have more than one meaning, so no reading of them is trusted.
+    return Problem(index, "its transaction is refused: " + refused->ToString());
   }
   PreparedTransaction& tx = std::get<PreparedTransaction>(prepared);
   if (tx.body.origin() != origin_) {

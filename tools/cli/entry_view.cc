@@ -2,6 +2,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/transaction.h"
 #include "tools/cli/output.h"
 #include "tools/cli/records.h"
 
@@ -177,11 +178,13 @@ std::string KindName(const pb::TransactionBody& body) {
 StatusOr<EntryView> ViewEntry(std::string_view entry_bytes) {
   EntryView view;
   CREG_ASSIGN_OR_RETURN(view.entry, DecodeLogEntry(entry_bytes));
-  if (!view.envelope.ParseFromString(view.entry.signed_transaction()) ||
-      !view.body.ParseFromString(view.envelope.body())) {
+  auto tx = PrepareTransaction(view.entry.signed_transaction());
+  if (auto* refused = std::get_if<Rejection>(&tx)) {
     return InvalidArgumentError("entry " + std::to_string(view.entry.index()) +
-                                " holds a transaction that does not decode");
+                                " holds a transaction that does not decode: " + refused->message);
   }
+  view.envelope = std::move(std::get<PreparedTransaction>(tx).envelope);
+  view.body = std::move(std::get<PreparedTransaction>(tx).body);
   view.kind = KindName(view.body);
   view.summary = Summary(view.body, view.entry.effects());
   return view;
