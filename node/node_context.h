@@ -59,6 +59,7 @@ struct NodeCounters {
   std::atomic<uint64_t> bad_frames{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> tls_handshakes_failed{0};
+  std::atomic<uint64_t> subscriptions_refused{0};
 };
 
 struct NodeContext {
