@@ -96,7 +96,8 @@ std::string Metrics::Render() {
   gauge("creg_open_connections", "Client connections open now.", node_.sessions.size());
   counter("creg_connections_refused_total", "Connections refused for exceeding max_connections.",
           node_.counters.connections_refused.load());
-  counter("creg_bad_frames_total", "Oversized or undecodable frames received.",
+  counter("creg_bad_frames_total",
+          "Frames that closed their connection: oversized, undecodable, or a request with id 0.",
           node_.counters.bad_frames.load());
   gauge("creg_subscriptions", "Subscriptions open now.", node_.head_watch.subscriptions());
   counter("creg_subscriptions_refused_total",

@@ -21,6 +21,12 @@ pb::Response ErrorFor(uint64_t id, std::string_view code, std::string message) {
   return response;
 }
 
+std::string ReservedIdMessage(bool empty_frame) {
+  return std::string(empty_frame ? "empty frame" : "request id 0") +
+         ": id 0 is reserved for the node's messages about the connection, use ids from 1; "
+         "closing the connection";
+}
+
 }  // namespace
 
 Session::Session(tcp::socket socket, NodeContext& node)
@@ -132,11 +138,19 @@ awaitable<void> Session::ReadLoop() {
           break;
         }
         if (!frame->has_value()) break;
+        // A frame that is not a Request, or a request with id 0, leaves
+        // nothing to answer: id 0 is the node's, for errors that close the
+        // connection (an empty frame decodes as a request with id 0).
         pb::Request request;
+        std::string refusal;
         if (!request.ParseFromString(**frame)) {
+          refusal = "frame is not a Request message; closing the connection";
+        } else if (request.id() == 0) {
+          refusal = ReservedIdMessage((*frame)->empty());
+        }
+        if (!refusal.empty()) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT",
-                        "frame is not a Request message; closing the connection"));
+          Send(ErrorFor(0, "INVALID_ARGUMENT", std::move(refusal)));
           reading_ = false;
           break;
         }

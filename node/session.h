@@ -9,8 +9,9 @@
 // threads are posted onto it. Limits (frame size, in-flight requests,
 // subscriptions, timeouts, write queue) are in NodeOptions. A bad frame
 // never takes the node down: the client gets an Error response and, when
-// the stream cannot be trusted any more (oversized or undecodable frame),
-// the connection is closed.
+// the stream cannot be trusted any more (oversized or undecodable frame, or
+// a request with the reserved id 0), an Error with id 0 and the connection
+// is closed. No other error closes it (docs/protocol.md, "Errors").
 //
 // Subscriptions: each is a coroutine on the strand, counted against the
 // connection's and the node's caps and against max_in_flight for its
