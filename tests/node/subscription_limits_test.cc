@@ -331,5 +331,19 @@ TEST_F(SubscriptionLimitsTest, SubscriptionsStreamEntriesAsTheyCommit) {
   EXPECT_EQ(Metric("creg_head_watch_waiters"), 1);
 }
 
+TEST_F(SubscriptionLimitsTest, ShutdownDoesNotWaitForSubscribers) {
+  Start();
+  auto subscriber = node_->Connect();
+  EXPECT_EQ(SubscribeMany(*subscriber, 2, 0, ""), 0u);
+  pb::Request waiting = SubscribeFrom(1'000'000);
+  ASSERT_TRUE(subscriber->Send(waiting).ok());
+  ASSERT_TRUE(MetricReaches("creg_subscriptions", 3));
+  // Subscriptions never end by themselves, but they end with their
+  // connection once it stops reading: the drain does not wait out its 5 s.
+  const auto asked = Clock::now();
+  EXPECT_EQ(node_->Stop(), 0);
+  EXPECT_LT(Clock::now() - asked, std::chrono::seconds(4));
+}
+
 }  // namespace
 }  // namespace creg
