@@ -34,9 +34,14 @@ Options of run (defaults in brackets):
   --io-threads N           network threads [2]
   --verify-threads N       signature verification threads [one per core]
   --max-connections N      simultaneous connections [4096]
-  --max-in-flight N        unanswered requests per connection [1024]
+  --max-in-flight N        unanswered requests per connection, subscriptions
+                           included [1024]
+  --max-subscriptions N    subscriptions on the whole node [1024]
+  --max-subscriptions-per-connection N
+                           subscriptions on one connection [4]
   --max-frame-bytes N      largest request frame [4194304]
-  --idle-timeout SECONDS   close silent connections after [300]
+  --idle-timeout SECONDS   close silent connections that wait for no answer
+                           and hold no subscription after [300]
   --read-timeout SECONDS   a frame must arrive whole within [30]
   --max-group N            most transactions per group commit [4096]
   --log-level LEVEL        debug, info, warn or error [info]
@@ -81,6 +86,10 @@ int Run(Args& args) {
   if (auto n = args.Number("--max-in-flight")) options.max_in_flight = *n;
   if (options.max_connections == 0 || options.max_in_flight == 0) {
     return Usage("--max-connections and --max-in-flight must be at least 1");
+  }
+  if (auto n = args.Number("--max-subscriptions")) options.max_subscriptions = *n;
+  if (auto n = args.Number("--max-subscriptions-per-connection")) {
+    options.max_subscriptions_per_connection = *n;
   }
   if (auto n = args.Number("--max-frame-bytes")) {
     if (*n < 1024 || *n > (64u << 20))

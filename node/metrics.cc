@@ -96,8 +96,16 @@ std::string Metrics::Render() {
   gauge("creg_open_connections", "Client connections open now.", node_.sessions.size());
   counter("creg_connections_refused_total", "Connections refused for exceeding max_connections.",
           node_.counters.connections_refused.load());
-  counter("creg_bad_frames_total", "Oversized or undecodable frames received.",
+  counter("creg_bad_frames_total",
+          "Frames that closed their connection: oversized, undecodable, or a request with id 0.",
           node_.counters.bad_frames.load());
+  gauge("creg_subscriptions", "Subscriptions open now.", node_.head_watch.subscriptions());
+  counter("creg_subscriptions_refused_total",
+          "Subscribe requests refused for exceeding a subscription cap.",
+          node_.counters.subscriptions_refused.load());
+  gauge("creg_head_watch_waiters",
+        "Sessions waiting for the log to grow (at most one per session with subscriptions).",
+        node_.head_watch.waiters());
   counter("creg_tls_handshakes_failed_total",
           "TLS handshakes that failed or did not finish within the read timeout.",
           node_.counters.tls_handshakes_failed.load());

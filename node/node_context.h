@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -31,10 +33,16 @@ class SessionSet {
   void Remove(const Session* session) {
     std::lock_guard lock(mu_);
     sessions_.erase(session);
+    if (sessions_.empty()) emptied_.notify_all();
   }
   size_t size() const {
     std::lock_guard lock(mu_);
     return sessions_.size();
+  }
+  // Blocks until no session is open or `deadline` passes; true if none is.
+  bool WaitUntilEmpty(std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    return emptied_.wait_until(lock, deadline, [this] { return sessions_.empty(); });
   }
   template <typename F>
   void ForEach(F f) {
@@ -50,6 +58,7 @@ class SessionSet {
 
  private:
   mutable std::mutex mu_;
+  std::condition_variable emptied_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
 };
 
@@ -59,6 +68,7 @@ struct NodeCounters {
   std::atomic<uint64_t> bad_frames{0};
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> tls_handshakes_failed{0};
+  std::atomic<uint64_t> subscriptions_refused{0};
 };
 
 struct NodeContext {

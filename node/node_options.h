@@ -31,7 +31,22 @@ struct NodeOptions {
   // Requests one connection may have unanswered; more are answered with
   // RESOURCE_EXHAUSTED. Default: 1024, deep enough to pipeline a bulk file.
   size_t max_in_flight = 1024;
-  // A connection that sends nothing for this long is closed. Default: 300 s.
+  // Subscriptions one connection may hold; more are answered with
+  // RESOURCE_EXHAUSTED. Each holds a coroutine and counts against
+  // max_in_flight for its life. Default: 4; following the log needs one,
+  // and a few more let a client restart from another entry without
+  // reconnecting.
+  size_t max_subscriptions_per_connection = 4;
+  // Subscriptions the whole node may hold; more are answered with
+  // RESOURCE_EXHAUSTED. Default: 1024, far more than the mirrors and
+  // auditors a registry serves, and well below what max_connections times
+  // the per-connection cap (16,384) would let one client open.
+  size_t max_subscriptions = 1024;
+  // A connection that sends nothing for this long, while it has no
+  // unanswered request and no subscription, is closed. A subscriber is
+  // never idle: it waits for the log to grow, which on a quiet registry may
+  // take hours; one that stops reading is closed by max_write_queue_bytes.
+  // Default: 300 s.
   std::chrono::seconds idle_timeout{300};
   // A frame must arrive whole within this time of its first byte, so slow
   // senders cannot hold connections. Default: 30 s.

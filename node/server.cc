@@ -132,13 +132,18 @@ void Server::Drain() {
   node_.sessions.ForEach([](Session& s) { s.StopReading(); });
   // 2. Finish and answer every transaction already taken.
   node_.pipeline.Stop();
-  // 3. Give clients a moment to receive their answers, then close.
-  auto deadline = std::chrono::steady_clock::now() + node_.options.drain_timeout;
-  while (node_.sessions.size() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // 3. Give clients a moment to receive their answers, then close. Each
+  // session leaves the set when its connection closes.
+  using Clock = std::chrono::steady_clock;
+  if (!node_.sessions.WaitUntilEmpty(Clock::now() + node_.options.drain_timeout)) {
+    node_.sessions.ForEach([](Session& s) { s.Close(); });
+    // The closes run on the io threads; a session stuck past this is
+    // dropped with the io_context.
+    if (!node_.sessions.WaitUntilEmpty(Clock::now() + std::chrono::seconds(1))) {
+      LogWarning(std::to_string(node_.sessions.size()) +
+                 " connections did not close at shutdown; dropping them");
+    }
   }
-  node_.sessions.ForEach([](Session& s) { s.Close(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();

@@ -21,6 +21,12 @@ pb::Response ErrorFor(uint64_t id, std::string_view code, std::string message) {
   return response;
 }
 
+std::string ReservedIdMessage(bool empty_frame) {
+  return std::string(empty_frame ? "empty frame" : "request id 0") +
+         ": id 0 is reserved for the node's messages about the connection, use ids from 1; "
+         "closing the connection";
+}
+
 }  // namespace
 
 Session::Session(tcp::socket socket, NodeContext& node)
@@ -28,11 +34,16 @@ Session::Session(tcp::socket socket, NodeContext& node)
       node_(node),
       decoder_(node.options.max_frame_bytes),
       write_signal_(stream_.get_executor()),
-      watchdog_(stream_.get_executor()) {
+      watchdog_(stream_.get_executor()),
+      subscription_wake_(stream_.get_executor()) {
   write_signal_.expires_at(Clock::time_point::max());
+  subscription_wake_.expires_at(Clock::time_point::max());
 }
 
-Session::~Session() { node_.sessions.Remove(this); }
+Session::~Session() {
+  if (head_waiter_ != 0) node_.head_watch.RemoveWaiter(head_waiter_);
+  node_.sessions.Remove(this);
+}
 
 void Session::Start() {
   auto self = shared_from_this();
@@ -86,11 +97,14 @@ void Session::CloseNow() {
   stream_.Close();
   write_signal_.cancel();
   watchdog_.cancel();
+  subscription_wake_.cancel();
   node_.sessions.Remove(this);
 }
 
 void Session::MaybeCloseAfterDrain() {
-  if (!reading_ && in_flight_ == 0 && write_queue_.empty() && !writing_) CloseNow();
+  // Subscriptions never end by themselves: they do not hold the connection
+  // open once it stopped reading.
+  if (!reading_ && in_flight_ <= subscriptions_ && write_queue_.empty() && !writing_) CloseNow();
 }
 
 awaitable<bool> Session::Handshake() {
@@ -124,11 +138,19 @@ awaitable<void> Session::ReadLoop() {
           break;
         }
         if (!frame->has_value()) break;
+        // A frame that is not a Request, or a request with id 0, leaves
+        // nothing to answer: id 0 is the node's, for errors that close the
+        // connection (an empty frame decodes as a request with id 0).
         pb::Request request;
+        std::string refusal;
         if (!request.ParseFromString(**frame)) {
+          refusal = "frame is not a Request message; closing the connection";
+        } else if (request.id() == 0) {
+          refusal = ReservedIdMessage((*frame)->empty());
+        }
+        if (!refusal.empty()) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT",
-                        "frame is not a Request message; closing the connection"));
+          Send(ErrorFor(0, "INVALID_ARGUMENT", std::move(refusal)));
           reading_ = false;
           break;
         }
@@ -182,18 +204,9 @@ void Session::Dispatch(pb::Request request) {
           });
       return;
     }
-    case pb::Request::kSubscribe: {
-      // A subscription is not an unanswered request: it lasts as long as the
-      // connection, which closes when the client stops sending.
-      Finish();
-      ++subscriptions_;
-      auto self = shared_from_this();
-      uint64_t start = request.subscribe().start();
-      asio::co_spawn(
-          stream_.get_executor(), [self, id, start] { return self->Subscribe(id, start); },
-          asio::detached);
+    case pb::Request::kSubscribe:
+      StartSubscription(id, request.subscribe().start());
       return;
-    }
     default: {
       pb::Response response;
       try {
@@ -209,40 +222,87 @@ void Session::Dispatch(pb::Request request) {
   }
 }
 
+void Session::StartSubscription(uint64_t id, uint64_t start) {
+  // Already counted in flight by Dispatch, and stays so while it lasts.
+  const size_t per_connection = node_.options.max_subscriptions_per_connection;
+  if (subscriptions_ >= per_connection) {
+    ++node_.counters.subscriptions_refused;
+    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
+                  "this connection already holds the most subscriptions allowed per "
+                  "connection (" +
+                      std::to_string(per_connection) +
+                      "); a subscription ends only when its connection closes"));
+    Finish();
+    return;
+  }
+  if (!node_.head_watch.TryAcquire(node_.options.max_subscriptions)) {
+    ++node_.counters.subscriptions_refused;
+    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
+                  "this node allows at most " + std::to_string(node_.options.max_subscriptions) +
+                      " subscriptions and all are in use; retry later"));
+    Finish();
+    return;
+  }
+  if (subscriptions_++ == 0) {
+    head_waiter_ = node_.head_watch.AddWaiter(
+        [weak = weak_from_this(), executor = stream_.get_executor()] {
+          asio::post(executor, [weak] {
+            if (auto self = weak.lock()) self->subscription_wake_.cancel();
+          });
+        });
+  }
+  auto self = shared_from_this();
+  asio::co_spawn(
+      stream_.get_executor(), [self, id, start] { return self->Subscribe(id, start); },
+      asio::detached);
+}
+
+void Session::EndSubscription() {
+  node_.head_watch.Release();
+  if (--subscriptions_ == 0 && head_waiter_ != 0) {
+    node_.head_watch.RemoveWaiter(head_waiter_);
+    head_waiter_ = 0;
+  }
+  Finish();
+}
+
+awaitable<void> Session::WaitForWake() {
+  boost::system::error_code ec;
+  co_await subscription_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+}
+
 awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
   uint64_t next = start;
   try {
+    // Every check below and the wait that follows it run without a
+    // suspension in between, on the strand where wake-ups are delivered,
+    // so a wake-up is never missed.
     while (!closed_) {
-      uint64_t size = node_.log.size();
-      if (next < size) {
-        pb::Request page;
-        page.mutable_get_entries()->set_start(next);
-        page.mutable_get_entries()->set_count(size - next);
-        pb::Response response = node_.handler.Handle(page);
-        response.set_id(id);
-        if (response.has_error()) {
-          Send(response);
-          break;
-        }
-        next += static_cast<uint64_t>(response.entries().entries_size());
-        Send(response);
-        // Let a slow reader catch up before producing more.
-        while (!closed_ && write_queue_bytes_ > node_.options.max_write_queue_bytes / 4) {
-          asio::steady_timer pause(stream_.get_executor(), std::chrono::milliseconds(20));
-          co_await pause.async_wait(use_awaitable);
-        }
+      // Let a slow reader catch up before producing more.
+      if (write_queue_bytes_ > node_.options.max_write_queue_bytes / 4) {
+        co_await WaitForWake();
         continue;
       }
-      auto timer =
-          std::make_shared<HeadWatch::Timer>(stream_.get_executor(), std::chrono::seconds(1));
-      node_.head_watch.Register(timer);
-      if (node_.log.size() > next) continue;  // grew while registering
-      boost::system::error_code ec;
-      co_await timer->async_wait(asio::redirect_error(use_awaitable, ec));
+      uint64_t size = node_.log.size();
+      if (next >= size) {
+        co_await WaitForWake();
+        continue;
+      }
+      pb::Request page;
+      page.mutable_get_entries()->set_start(next);
+      page.mutable_get_entries()->set_count(size - next);
+      pb::Response response = node_.handler.Handle(page);
+      response.set_id(id);
+      if (response.has_error()) {
+        Send(response);
+        break;
+      }
+      next += static_cast<uint64_t>(response.entries().entries_size());
+      Send(response);
     }
   } catch (const std::exception&) {
   }
-  --subscriptions_;
+  EndSubscription();
 }
 
 void Session::Send(const pb::Response& response) {
@@ -284,6 +344,7 @@ awaitable<void> Session::WriteLoop() {
       writing_ = false;
       write_queue_bytes_ =
           write_queue_bytes_ >= batch.size() ? write_queue_bytes_ - batch.size() : 0;
+      if (subscriptions_ > 0) subscription_wake_.cancel();  // room for more pages
       if (ec) {
         CloseNow();
         break;
@@ -303,9 +364,10 @@ awaitable<void> Session::Watchdog() {
       co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (closed_) break;
       // Mid-frame: the read deadline always applies. Idle: only while the
-      // client waits for nothing (a subscriber may sit quietly for hours).
+      // client waits for nothing; a subscription is in flight for its life,
+      // since a subscriber may wait quietly for hours for the next commit.
       bool mid_frame = decoder_.buffered() > 0;
-      bool waiting = in_flight_ > 0 || subscriptions_ > 0;
+      bool waiting = in_flight_ > 0;
       if (reading_ && Clock::now() > deadline_ && (mid_frame || !waiting)) CloseNow();
     }
   } catch (const std::exception&) {

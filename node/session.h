@@ -7,10 +7,17 @@
 //
 // Everything a session does runs on its own strand; answers from pipeline
 // threads are posted onto it. Limits (frame size, in-flight requests,
-// timeouts, write queue) are in NodeOptions. A bad frame never takes the
-// node down: the client gets an Error response and, when the stream cannot
-// be trusted any more (oversized or undecodable frame), the connection is
-// closed.
+// subscriptions, timeouts, write queue) are in NodeOptions. A bad frame
+// never takes the node down: the client gets an Error response and, when
+// the stream cannot be trusted any more (oversized or undecodable frame, or
+// a request with the reserved id 0), an Error with id 0 and the connection
+// is closed. No other error closes it (docs/protocol.md, "Errors").
+//
+// Subscriptions: each is a coroutine on the strand, counted against the
+// connection's and the node's caps and against max_in_flight for its
+// life. They all sleep on one timer of the session (subscription_wake_),
+// woken when the log grows (the session is registered once in the node's
+// HeadWatch while it holds any), when the write queue drains, and at close.
 #pragma once
 
 #include <utility>  // before Asio (GCC 12, see DESIGN.md)
@@ -55,6 +62,12 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> WriteLoop();
   boost::asio::awaitable<void> Watchdog();
   boost::asio::awaitable<void> Subscribe(uint64_t id, uint64_t start);
+  // The subscribe case of Dispatch: refuses it over a cap, else starts it.
+  void StartSubscription(uint64_t id, uint64_t start);
+  // Releases what StartSubscription took; the subscription is answered.
+  void EndSubscription();
+  // Suspends until subscription_wake_ is cancelled (a wake-up).
+  boost::asio::awaitable<void> WaitForWake();
   void Dispatch(pb::Request request);
   // Queues a response (on the strand) and wakes the writer.
   void Send(const pb::Response& response);
@@ -67,10 +80,15 @@ class Session : public std::enable_shared_from_this<Session> {
   FrameDecoder decoder_;
   boost::asio::steady_timer write_signal_;
   boost::asio::steady_timer watchdog_;
+  // Never expires; cancel() wakes every subscription waiting on it.
+  boost::asio::steady_timer subscription_wake_;
   std::deque<std::string> write_queue_;
   size_t write_queue_bytes_ = 0;
+  // Unanswered requests, subscriptions included.
   size_t in_flight_ = 0;
   size_t subscriptions_ = 0;
+  // This session's entry in node_.head_watch while subscriptions_ > 0.
+  uint64_t head_waiter_ = 0;
   bool reading_ = true;
   bool closed_ = false;
   bool writing_ = false;

@@ -49,6 +49,9 @@ class NodeProcess {
   // unless the node had already ended). Records no failure.
   int Kill() { return Stop(SIGKILL); }
   bool running() const { return pid_ > 0; }
+  // The running node's process id (-1 when it is not running), for reading
+  // /proc/PID.
+  pid_t pid() const { return pid_; }
 
   const std::string& address() const { return address_; }
   // Where the node serves its metrics when started with --metrics (at the
