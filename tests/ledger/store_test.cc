@@ -16,9 +16,14 @@ const std::vector<std::string> kColumns = {"busy", "quiet"};
 
 // Bytes in the write-ahead log files (*.log) of the database at `path`.
 uint64_t WalBytes(const std::string& path) {
+  // RocksDB deletes obsolete logs on its own threads: a file listed here
+  // may be gone when its size is asked for, and then counts for nothing.
   uint64_t total = 0;
-  for (const auto& file : std::filesystem::directory_iterator(path)) {
-    if (file.path().extension() == ".log") total += file.file_size();
+  std::error_code ec;
+  for (const auto& file : std::filesystem::directory_iterator(path, ec)) {
+    if (file.path().extension() != ".log") continue;
+    uintmax_t size = std::filesystem::file_size(file.path(), ec);
+    if (!ec) total += size;
   }
   return total;
 }
