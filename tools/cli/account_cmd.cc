@@ -1,4 +1,8 @@
 // creg account open|suspend|reinstate|close|rotate-key|show|history.
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 
 #include "ledger/keys.h"
@@ -11,12 +15,47 @@
 namespace creg::cli {
 namespace {
 
+enum class KeyBlock { kNone, kPublic, kPrivate };
+
+// Which PEM key block the first bytes of `path` hold, if any. The text read
+// is wiped: it may be a private key.
+KeyBlock KeyBlockIn(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text(64 * 1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+  KeyBlock block = KeyBlock::kNone;
+  if (text.find("-----BEGIN PUBLIC KEY-----") != std::string::npos) {
+    block = KeyBlock::kPublic;
+  } else if (text.find("PRIVATE KEY-----") != std::string::npos) {
+    block = KeyBlock::kPrivate;
+  }
+  OPENSSL_cleanse(text.data(), text.size());
+  return block;
+}
+
 // A public key file, or a private key file whose public half is taken.
+// When neither loads, the error says why: a file holding a key block that is
+// refused gets the loader's reason (a key of small order or in a
+// non-canonical encoding, a key of another algorithm, an encrypted private
+// key), so the person is not told the file holds no key at all.
 StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
   StatusOr<PublicKey> key = LoadPublicKeyFile(path);
   if (key.ok() || key.status().code() != StatusCode::kInvalidArgument) return key;
   StatusOr<PrivateKey> private_key = PrivateKey::LoadFile(path);
   if (private_key.ok()) return private_key->public_key();
+  if (private_key.status().code() != StatusCode::kInvalidArgument) return private_key.status();
+  // The same error from both: the file itself is wrong (too large, not a
+  // regular file).
+  if (private_key.status() == key.status()) return key.status();
+  switch (KeyBlockIn(path)) {
+    case KeyBlock::kPublic:
+      return key.status();
+    case KeyBlock::kPrivate:
+      return private_key.status();
+    case KeyBlock::kNone:
+      break;
+  }
   return InvalidArgumentError(path + " holds neither an Ed25519 public key nor a private key");
 }
 

@@ -282,7 +282,7 @@ void AddBulkCommands(std::vector<Command>& out) {
           "  batch and quantity or serials, beneficiary, reason, [details],\n"
           "  [country_of_use], [claim_reference], [request_id]\n"
           "reason is one of:\n") +
-      ReasonList() + "\n" + kBulkHelp +
+      ReasonList() + "details is required when reason is other.\n\n" + kBulkHelp +
       "\nExample file:\n"
       "  batch,quantity,beneficiary,reason,details,country_of_use,claim_reference\n"
       "  1,120,Forum Organising Committee,voluntary-event-offset,Forum 2026,CN,INV-1\n"

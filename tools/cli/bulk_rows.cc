@@ -125,6 +125,10 @@ StatusOr<pb::TransactionBody> BulkLayout::Body(const CsvRecord& row,
     return InvalidArgumentError("reason '" + reason_text +
                                 "' is not one of the reasons 'creg retire --help' lists");
   }
+  if (*reason == pb::OTHER && Field(row, "details").empty()) {
+    return InvalidArgumentError("details is empty; reason 'other' needs details saying what "
+                                "the reason is");
+  }
   pb::Retire* op = body.mutable_retire();
   op->set_account(signer);
   *op->mutable_credits() = *selection;

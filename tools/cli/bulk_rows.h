@@ -4,7 +4,8 @@
 //   transfer: to_account, and batch+quantity or serials; optional memo,
 //             request_id
 //   retire:   beneficiary, reason, and batch+quantity or serials; optional
-//             details, country_of_use, claim_reference, request_id
+//             details (required with reason other), country_of_use,
+//             claim_reference, request_id
 //
 // The nonce of a row is derived, never random, so that the same file run
 // again after an interruption yields byte-identical signed transactions
@@ -45,7 +46,8 @@ class BulkLayout {
 
   // The transaction of one row, signed by `signer`, origin and nonce unset.
   // InvalidArgument naming the column at fault: missing or extra fields,
-  // empty required fields, quantities that are not whole numbers >= 1.
+  // empty required fields (details too when reason is other), quantities
+  // that are not whole numbers >= 1.
   StatusOr<pb::TransactionBody> Body(const CsvRecord& row, const std::string& signer) const;
 
   // The row's derived nonce (see the file comment).

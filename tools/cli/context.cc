@@ -232,7 +232,9 @@ int Context::FailRefused(const pb::Refused& refused) {
 std::string HintForRule(const std::string& code) {
   static const std::pair<const char*, const char*> kHints[] = {
       {"MALFORMED",
-       "A field is missing or invalid (the message names it); see the command's --help."},
+       "A field is missing, too long or invalid (the message names it); see the command's "
+       "--help. A transaction another program encoded in a non-canonical form is refused "
+       "too: sign it with creg or a client that writes the canonical encoding."},
       {"WRONG_ORIGIN", "The transaction was signed for another registry: check --node."},
       {"UNKNOWN_ACCOUNT",
        "Check the account id with 'creg account show ID'; the operator opens accounts with "
@@ -268,7 +270,8 @@ std::string HintForRule(const std::string& code) {
       {"INSUFFICIENT_CREDITS",
        "Lower the quantity: 'creg holdings ACCOUNT' shows how many are held in each batch."},
       {"RETIREMENT_INCOMPLETE",
-       "Give --beneficiary and --reason ('creg retire --help' lists the reasons)."},
+       "Give --beneficiary and --reason ('creg retire --help' lists the reasons); with "
+       "--reason other, also --details saying what the reason is."},
       {"ACCOUNT_SUSPENDED",
        "Ask the registry operator to reinstate the account ('creg account reinstate ID')."},
       {"ACCOUNT_CLOSED", "A closed account stays closed; open a new account."},
@@ -277,7 +280,9 @@ std::string HintForRule(const std::string& code) {
       {"INVALID_VINTAGE", "Vintage dates are YYYY-MM-DD and the end is not before the start."},
       {"INVALID_COUNTRY", "Use an ISO 3166-1 alpha-2 code in capitals, e.g. CN, KE, BR."},
       {"INVALID_KEY",
-       "Give a public key file made by 'creg keygen' (FILE.pub) that is not the current key."},
+       "Give a public key file made by 'creg keygen' (FILE.pub) that is not the current key; "
+       "a key of small order or in a non-canonical encoding is refused (anyone could forge "
+       "signatures under it)."},
       {"SELF_TRANSFER", "Transfer to another account."},
       {"INVALID_SERIALS",
        "Serial blocks are BATCH:FIRST-LAST inside the batch, in order, not overlapping; see "
@@ -285,6 +290,11 @@ std::string HintForRule(const std::string& code) {
       {"INVALID_STATUS_CHANGE", "See the account's status with 'creg account show ID'."},
       {"ACCOUNT_NOT_EMPTY",
        "Transfer, retire or cancel what the account holds first ('creg holdings ID')."},
+      {"INVALID_TEXT",
+       "Free text (names, reasons, details, references) must show as what it is: no control "
+       "characters such as tabs or line breaks, no bidirectional overrides, line separators, "
+       "invisible or unassigned characters, no white space at the start or end, and not white "
+       "space alone. Retype the field the message names (docs/rules.md, \"Free text\")."},
   };
   for (const auto& [name, hint] : kHints) {
     if (code == name) return hint;

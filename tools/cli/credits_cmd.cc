@@ -112,6 +112,10 @@ int Retire(Context& ctx) {
   if (!reason) return ctx.UsageError("give --reason, one of:\n" + ReasonList());
   std::optional<pb::RetirementReason> r = ParseReason(*reason);
   if (!r) return ctx.UsageError("unknown --reason '" + *reason + "'; use one of:\n" + ReasonList());
+  if (*r == pb::OTHER && details.empty()) {
+    // The registry refuses it too (RETIREMENT_INCOMPLETE); say so before signing.
+    return ctx.UsageError("--reason other needs --details TEXT saying what the reason is");
+  }
   std::optional<pb::CreditSelection> selection = Selection(ctx, flags);
   if (!selection) return ctx.exit_code();
   const Signer* signer = ctx.signer();
@@ -178,6 +182,7 @@ void AddCreditCommands(std::vector<Command>& out) {
   static const std::string kRetireHelp =
       std::string(kSelectionHelp) + "\n--beneficiary and --reason are required. Reasons:\n" +
       ReasonList() +
+      "--reason other needs --details TEXT saying what the reason is.\n"
       "--country-of-use is an ISO 3166-1 alpha-2 code. A retirement is final.\n"
       "\nExample:\n"
       "  creg retire --batch 1 --quantity 120 --beneficiary \"Forum Organising Committee\" \\\n"
