@@ -177,8 +177,8 @@ StatusOr<std::string> BuildRetirementCertificate(const Registry& registry,
                         registry.KeyEntries(record->account(), record->entry_index()));
   if (key_entries.empty() || key_entries.front() != account->opened_at_entry()) {
     return DataLossError("the key index of account " + record->account() +
-                         " does not start at its opening (entry " +
-                         N(account->opened_at_entry()) + ")");
+                         " does not start at its opening (entry " + N(account->opened_at_entry()) +
+                         ")");
   }
   for (uint64_t index : key_entries) {
     CREG_ASSIGN_OR_RETURN(ProvenEntry evidence, prove(index));

@@ -322,8 +322,8 @@ TEST(CertificateCostTest, KeyEvidenceReadsNoneOfTheAccountsOtherEntries) {
   pb::TransactionBody rotate = h.Body();
   rotate.mutable_rotate_key()->set_account_id("organiser");
   rotate.mutable_rotate_key()->set_new_public_key(fresh.public_key().raw());
-  Verdict rotated = h.SubmitSigned(
-      SignTransaction(rotate, "organiser", PrivateKey::FromPem(old_pem).value()));
+  Verdict rotated =
+      h.SubmitSigned(SignTransaction(rotate, "organiser", PrivateKey::FromPem(old_pem).value()));
   ASSERT_TRUE(IsAccepted(rotated)) << testing::Describe(rotated);
   transfers();
   Verdict retired = h.RetireQuantity("organiser", 1, 2 * kTransfers);
@@ -332,9 +332,8 @@ TEST(CertificateCostTest, KeyEvidenceReadsNoneOfTheAccountsOtherEntries) {
   EXPECT_EQ(h.registry().AccountHistory("organiser", 10'000).value().size(),
             2 * kTransfers + 3u);  // opened, transfers, rotation, retirement
   EXPECT_THAT(h.registry().KeyEntries("organiser", retirement).value(),
-              ::testing::ElementsAre(
-                  h.registry().Account("organiser").value()->opened_at_entry(),
-                  testing::AcceptedOf(rotated).entry_index));
+              ::testing::ElementsAre(h.registry().Account("organiser").value()->opened_at_entry(),
+                                     testing::AcceptedOf(rotated).entry_index));
 
   const uint64_t size = h.registry().log().size();
   NoteSigner signer =
@@ -346,8 +345,8 @@ TEST(CertificateCostTest, KeyEvidenceReadsNoneOfTheAccountsOtherEntries) {
   for (uint64_t index : others) damage.Put(entries, testing::IndexKey(index), "\xff not an entry");
   ASSERT_TRUE(h.store().Write(damage).ok());
 
-  StatusOr<std::string> cert = BuildRetirementCertificate(
-      h.registry(), "R" + std::to_string(retirement), note, size);
+  StatusOr<std::string> cert =
+      BuildRetirementCertificate(h.registry(), "R" + std::to_string(retirement), note, size);
   ASSERT_TRUE(cert.ok()) << cert.status().ToString();
   StatusOr<VerifiedRetirement> v = VerifyRetirementCertificate(
       *cert, NoteVerifier::FromVerifierKey(signer.VerifierKey()).value());

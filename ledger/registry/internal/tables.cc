@@ -278,8 +278,7 @@ Status Tables::ScanAccountHistory(const StateView& v, std::string_view account,
   return ScanEntryIndex(v, index, AccountHistoryPrefix(account), after, visit);
 }
 
-Status Tables::ScanKeyHistory(const StateView& v, std::string_view account,
-                              std::string_view after,
+Status Tables::ScanKeyHistory(const StateView& v, std::string_view account, std::string_view after,
                               const std::function<bool(uint64_t)>& visit) const {
   return ScanEntryIndex(v, index, KeyHistoryPrefix(account), after, visit);
 }

@@ -13,9 +13,9 @@
 namespace creg {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::AcceptedOf;
 using testing::Describe;
+using ::testing::HasSubstr;
 using testing::IsAccepted;
 using testing::RegistryHarness;
 using testing::RejectionCode;
