@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
-#include <limits>
 #include <set>
 #include <span>
 
 #include "ledger/encoding.h"
 #include "ledger/internal/certificate_checks.h"
 #include "ledger/json.h"
-#include "ledger/log_entry.h"
-#include "ledger/registry/transaction.h"
 
 namespace creg {
 namespace {
@@ -173,21 +170,19 @@ StatusOr<std::string> BuildRetirementCertificate(const Registry& registry,
   CREG_ASSIGN_OR_RETURN(auto account, registry.Account(record->account()));
   if (!account.has_value())
     return DataLossError("retiring account " + record->account() + " has no record");
-  CREG_ASSIGN_OR_RETURN(ProvenEntry opened, prove(account->opened_at_entry()));
-  ev.accounts.push_back(std::move(opened));
-  CREG_ASSIGN_OR_RETURN(
-      std::vector<uint64_t> history,
-      registry.AccountHistory(record->account(), std::numeric_limits<size_t>::max()));
-  for (uint64_t index : history) {
-    if (index <= account->opened_at_entry() || index >= record->entry_index()) continue;
-    CREG_ASSIGN_OR_RETURN(pb::LogEntry entry, registry.Entry(index));
-    auto tx = PrepareTransaction(entry.signed_transaction());
-    auto* prepared = std::get_if<PreparedTransaction>(&tx);
-    if (prepared != nullptr && prepared->body.has_rotate_key() &&
-        prepared->body.rotate_key().account_id() == record->account()) {
-      CREG_ASSIGN_OR_RETURN(ProvenEntry rotation, prove(index));
-      ev.accounts.push_back(std::move(rotation));
-    }
+  // The key evidence: the entries that set the account's key before the
+  // retirement (its opening, then its rotations), from the key index, so
+  // that the cost does not grow with the account's other transactions.
+  CREG_ASSIGN_OR_RETURN(std::vector<uint64_t> key_entries,
+                        registry.KeyEntries(record->account(), record->entry_index()));
+  if (key_entries.empty() || key_entries.front() != account->opened_at_entry()) {
+    return DataLossError("the key index of account " + record->account() +
+                         " does not start at its opening (entry " + N(account->opened_at_entry()) +
+                         ")");
+  }
+  for (uint64_t index : key_entries) {
+    CREG_ASSIGN_OR_RETURN(ProvenEntry evidence, prove(index));
+    ev.accounts.push_back(std::move(evidence));
   }
   std::set<std::string> projects;
   std::set<uint64_t> batches;

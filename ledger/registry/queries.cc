@@ -295,6 +295,17 @@ StatusOr<std::vector<uint64_t>> Registry::AccountHistory(std::string_view accoun
   return out;
 }
 
+StatusOr<std::vector<uint64_t>> Registry::KeyEntries(std::string_view account,
+                                                     uint64_t before) const {
+  std::vector<uint64_t> out;
+  CREG_RETURN_IF_ERROR(tables_->ScanKeyHistory(*committed_, account, "", [&](uint64_t entry) {
+    if (entry >= before) return false;
+    out.push_back(entry);
+    return true;
+  }));
+  return out;
+}
+
 StatusOr<std::vector<uint64_t>> Registry::Provenance(uint64_t batch, uint64_t serial) const {
   return ReadAll<uint64_t>([&](const std::string& cursor) {
     return ProvenancePage(batch, serial, cursor, PageLimits{});

@@ -74,7 +74,7 @@ class Registry {
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is
@@ -231,6 +231,12 @@ class Registry {
   StatusOr<std::vector<uint64_t>> AccountHistory(std::string_view account,
                                                  size_t limit = 1000) const;
   StatusOr<std::vector<uint64_t>> Provenance(uint64_t batch, uint64_t serial) const;
+  // The entries below `before` that set `account`'s public key, oldest
+  // first: the one that opened it, then each of its key rotations. Read
+  // from an index of those entries alone, so the cost grows with the
+  // account's own rotations, not with the transactions it took part in.
+  // Empty for an unknown account.
+  StatusOr<std::vector<uint64_t>> KeyEntries(std::string_view account, uint64_t before) const;
   // The decoded entry at `index`.
   StatusOr<pb::LogEntry> Entry(uint64_t index) const;
 

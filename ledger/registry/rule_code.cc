@@ -64,6 +64,8 @@ std::string_view RuleCodeName(RuleCode code) {
       return "ACCOUNT_NOT_EMPTY";
     case RuleCode::kInvalidText:
       return "INVALID_TEXT";
+    case RuleCode::kTooManyBlocks:
+      return "TOO_MANY_BLOCKS";
   }
   return "UNKNOWN_RULE";
 }
@@ -93,6 +95,7 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kAccountClosed:
     case RuleCode::kInvalidStatusChange:
     case RuleCode::kAccountNotEmpty:
+    case RuleCode::kTooManyBlocks:
       return StatusCode::kFailedPrecondition;
     default:
       return StatusCode::kInvalidArgument;

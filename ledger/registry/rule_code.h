@@ -41,6 +41,7 @@ enum class RuleCode : int {
   kInvalidStatusChange = 27,  // e.g. reinstating a closed account
   kAccountNotEmpty = 28,      // closing an account that still holds active credits
   kInvalidText = 29,          // free text with controls, bidi overrides, invisible characters, ...
+  kTooManyBlocks = 30,        // a move would take credits from over 10,000 serial blocks
 };
 
 // "CREDITS_NOT_HELD" etc.

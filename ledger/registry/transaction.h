@@ -45,8 +45,9 @@ struct PreparedTransaction {
 };
 
 // The largest SignedTransaction accepted: 256 KiB, room for the 10,000
-// explicit serial blocks one transaction may name, and a bound on what
-// anyone can make the log store for ever.
+// explicit serial blocks one transaction may name (kMaxBlocksPerTransaction
+// in internal/credit_moves.h), and a bound on what anyone can make the log
+// store for ever.
 inline constexpr size_t kMaxTransactionBytes = 256 * 1024;
 
 // Decodes the envelope and body. Rejection kMalformed naming what is wrong

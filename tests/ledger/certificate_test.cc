@@ -292,6 +292,69 @@ TEST_F(CertificateTest, NonCanonicalRetirementBodyIsRefused) {
                         "(open_account) and 16 (retire) of TransactionBody are both set"));
 }
 
+// The certificate's key evidence comes from the account's key index, not
+// from its history: an account that took part in many transactions gets its
+// certificate without any of those entries being read. Here every entry of
+// the account's history that is not key evidence is overwritten with bytes
+// that do not decode; a builder that walked the history would fail on the
+// first of them.
+TEST(CertificateCostTest, KeyEvidenceReadsNoneOfTheAccountsOtherEntries) {
+  using testing::IsAccepted;
+  using testing::RegistryHarness;
+  constexpr int kTransfers = 200;  // per half; each one an entry of the account's history
+  creg::testing::TempDir dir;
+  RegistryHarness h(dir);
+  ASSERT_TRUE(IsAccepted(h.OpenAccount("developer")));
+  ASSERT_TRUE(IsAccepted(h.OpenAccount("organiser")));
+  ASSERT_TRUE(IsAccepted(h.RegisterProject("ke-cookstoves-001", "developer")));
+  ASSERT_TRUE(IsAccepted(h.Issue("ke-cookstoves-001", 1000, "developer", "VR-1")));
+  std::vector<uint64_t> others;  // entries of the organiser's history, not key evidence
+  auto transfers = [&] {
+    for (int i = 0; i < kTransfers; ++i) {
+      Verdict v = h.TransferQuantity("developer", "organiser", 1, 1);
+      ASSERT_TRUE(IsAccepted(v)) << testing::Describe(v);
+      others.push_back(testing::AcceptedOf(v).entry_index);
+    }
+  };
+  transfers();
+  std::string old_pem = h.KeyOf("organiser").ToPem();
+  const PrivateKey& fresh = h.NewKeyFor("organiser");
+  pb::TransactionBody rotate = h.Body();
+  rotate.mutable_rotate_key()->set_account_id("organiser");
+  rotate.mutable_rotate_key()->set_new_public_key(fresh.public_key().raw());
+  Verdict rotated =
+      h.SubmitSigned(SignTransaction(rotate, "organiser", PrivateKey::FromPem(old_pem).value()));
+  ASSERT_TRUE(IsAccepted(rotated)) << testing::Describe(rotated);
+  transfers();
+  Verdict retired = h.RetireQuantity("organiser", 1, 2 * kTransfers);
+  ASSERT_TRUE(IsAccepted(retired)) << testing::Describe(retired);
+  const uint64_t retirement = testing::AcceptedOf(retired).entry_index;
+  EXPECT_EQ(h.registry().AccountHistory("organiser", 10'000).value().size(),
+            2 * kTransfers + 3u);  // opened, transfers, rotation, retirement
+  EXPECT_THAT(h.registry().KeyEntries("organiser", retirement).value(),
+              ::testing::ElementsAre(h.registry().Account("organiser").value()->opened_at_entry(),
+                                     testing::AcceptedOf(rotated).entry_index));
+
+  const uint64_t size = h.registry().log().size();
+  NoteSigner signer =
+      NoteSigner::Create("test.creg.example-checkpoints", PrivateKey::Generate().value()).value();
+  std::string note = SignCheckpoint(
+      Checkpoint{RegistryHarness::kOrigin, size, h.registry().log().head().root}, signer);
+  ColumnId entries = h.store().Column("log.entries").value();
+  WriteBatch damage(h.store());
+  for (uint64_t index : others) damage.Put(entries, testing::IndexKey(index), "\xff not an entry");
+  ASSERT_TRUE(h.store().Write(damage).ok());
+
+  StatusOr<std::string> cert =
+      BuildRetirementCertificate(h.registry(), "R" + std::to_string(retirement), note, size);
+  ASSERT_TRUE(cert.ok()) << cert.status().ToString();
+  StatusOr<VerifiedRetirement> v = VerifyRetirementCertificate(
+      *cert, NoteVerifier::FromVerifierKey(signer.VerifierKey()).value());
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->key_rotations, 1u);
+  EXPECT_EQ(v->quantity, 2u * kTransfers);
+}
+
 TEST(Rfc3339MicrosTest, FormatsUtcWithMicroseconds) {
   EXPECT_EQ(Rfc3339Micros(0), "1970-01-01T00:00:00.000000Z");
   EXPECT_EQ(Rfc3339Micros(1'777'000'000'123'456), "2026-04-24T03:06:40.123456Z");

@@ -54,6 +54,7 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   record.set_status(pb::ACCOUNT_ACTIVE);
   record.set_opened_at_entry(ctx.entry_index);
   ctx.tables.PutAccount(ctx.overlay, record);
+  ctx.tables.AddKeyHistory(ctx.overlay, op.account_id(), ctx.entry_index);
   ctx.accounts.insert(op.account_id());
   return Accept();
 }
@@ -121,6 +122,7 @@ RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
   pb::AccountRecord account = ctx.signer;
   account.set_public_key(op.new_public_key());
   ctx.tables.PutAccount(ctx.overlay, account);
+  ctx.tables.AddKeyHistory(ctx.overlay, op.account_id(), ctx.entry_index);
   return Accept();
 }
 

@@ -13,6 +13,20 @@ std::string Range(uint64_t batch, uint64_t first, uint64_t last) {
          std::to_string(batch);
 }
 
+// 23456 -> "23,456", for the messages people read.
+std::string Grouped(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// "10,000"
+std::string Cap() { return Grouped(kMaxBlocksPerTransaction); }
+
 class Mover {
  public:
   Mover(RuleContext& ctx, const std::string& holder, const Disposition& to)
@@ -41,23 +55,48 @@ class Mover {
         return Reject(RuleCode::kCreditsNotHeld, "account '" + holder_ + "' does not hold " +
                                                      Range(batch, serial, piece_last));
       }
+      if (moved_.size() >= static_cast<size_t>(kMaxBlocksPerTransaction)) {
+        return Reject(RuleCode::kTooManyBlocks,
+                      "the serials named lie in more than " + Cap() + " serial blocks (" +
+                          Range(batch, serial, piece_last) + " would be block " +
+                          Grouped(moved_.size() + 1) + "); at most " + Cap() +
+                          " per transaction: name fewer serials and move the rest in "
+                          "another transaction");
+      }
       Split(*block, serial, piece_last);
       serial = piece_last + 1;
     }
     return Accept();
   }
 
-  // Moves the `quantity` lowest serials `holder` has in `batch`.
+  // Moves the `quantity` lowest serials `holder` has in `batch`. Reads at
+  // most kMaxBlocksPerTransaction + 1 of the holder's blocks, however many
+  // it has.
   RuleResult MoveQuantity(uint64_t batch, uint64_t quantity) {
     std::vector<Holding> taken;
     uint64_t remaining = quantity;
+    bool over_cap = false;
     CREG_RETURN_IF_ERROR(
         ctx_.tables.ScanHoldings(ctx_.overlay, holder_, batch, [&](const Holding& h) {
+          if (taken.size() == static_cast<size_t>(kMaxBlocksPerTransaction)) {
+            over_cap = true;
+            return false;
+          }
           taken.push_back(h);
           uint64_t size = h.last - h.first + 1;
           remaining -= std::min(size, remaining);
           return remaining > 0;
         }));
+    if (over_cap) {
+      const uint64_t within = quantity - remaining;  // what the lowest blocks taken hold
+      return Reject(RuleCode::kTooManyBlocks,
+                    "moving " + Grouped(quantity) + " t of batch " + std::to_string(batch) +
+                        " from account '" + holder_ + "' would take more than " + Cap() +
+                        " serial blocks (its " + Cap() + " lowest blocks of the batch hold " +
+                        Grouped(within) + " t); at most " + Cap() +
+                        " per transaction: move at most " + Grouped(within) +
+                        " t in this one and the rest in others");
+    }
     if (remaining > 0) {
       return Reject(RuleCode::kInsufficientCredits,
                     "account '" + holder_ + "' holds only " + std::to_string(quantity - remaining) +
@@ -158,9 +197,10 @@ RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
     RuleResult moved = mover.MoveQuantity(selection.batch(), selection.quantity());
     if (!moved.ok() || moved->has_value()) return moved;
   } else {
-    if (selection.blocks_size() > kMaxSelectedBlocks) {
-      return Reject(RuleCode::kInvalidSerials, "at most " + std::to_string(kMaxSelectedBlocks) +
-                                                   " serial blocks per transaction");
+    if (selection.blocks_size() > kMaxBlocksPerTransaction) {
+      return Reject(RuleCode::kInvalidSerials, "at most " + Cap() +
+                                                   " serial blocks per transaction, " +
+                                                   Grouped(selection.blocks_size()) + " named");
     }
     std::vector<pb::SerialBlock> blocks(selection.blocks().begin(), selection.blocks().end());
     std::sort(blocks.begin(), blocks.end(), [](const pb::SerialBlock& a, const pb::SerialBlock& b) {

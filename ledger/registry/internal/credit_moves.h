@@ -19,15 +19,25 @@ struct Disposition {
   std::string retirement_id;  // for retired blocks
 };
 
-// The most explicit blocks one transaction may name.
-inline constexpr int kMaxSelectedBlocks = 10'000;
+// The most serial blocks one transaction may name, and the most stored
+// blocks of the partition one move may take credits from, whether the
+// selection names blocks or a quantity (docs/rules.md, "Credit
+// selections"). It bounds what one transaction costs to apply and what its
+// entry stores: at most this many blocks in Effects.blocks, so the largest
+// entry stays far under the entry page and frame limits (docs/protocol.md,
+// "Limits and timeouts", has the figure). kMaxTransactionBytes
+// (transaction.h) is sized to hold this many named blocks.
+inline constexpr int kMaxBlocksPerTransaction = 10'000;
 
 // Moves the credits `selection` names out of `holder`'s active holdings,
 // writing the split blocks into ctx.overlay and the moved blocks (merged
 // where contiguous, in serial order) into ctx.effects. Costs O(log n) per
-// block touched, whatever the number of blocks the holder has.
+// block touched, whatever the number of blocks the holder has, and touches
+// at most kMaxBlocksPerTransaction + 1 blocks before it accepts or refuses.
 // Refusals: MALFORMED, UNKNOWN_BATCH, INVALID_SERIALS, INVALID_QUANTITY,
-// CREDITS_NOT_HELD, CREDITS_RETIRED, CREDITS_CANCELLED, INSUFFICIENT_CREDITS.
+// CREDITS_NOT_HELD, CREDITS_RETIRED, CREDITS_CANCELLED, INSUFFICIENT_CREDITS,
+// TOO_MANY_BLOCKS (the credits lie in more than kMaxBlocksPerTransaction
+// stored blocks).
 RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
                        const pb::CreditSelection& selection, const Disposition& to);
 

@@ -50,6 +50,9 @@ std::string AccountHistoryPrefix(std::string_view account) {
   return Join("hist/" + std::string(account), "");
 }
 std::string BatchHistoryPrefix(uint64_t batch) { return "bhist/" + Be64(batch); }
+std::string KeyHistoryPrefix(std::string_view account) {
+  return Join("keys/" + std::string(account), "");
+}
 std::string BeneficiaryPrefix(std::string_view name) {
   return Join("benef/" + std::string(name), "");
 }
@@ -275,6 +278,11 @@ Status Tables::ScanAccountHistory(const StateView& v, std::string_view account,
   return ScanEntryIndex(v, index, AccountHistoryPrefix(account), after, visit);
 }
 
+Status Tables::ScanKeyHistory(const StateView& v, std::string_view account, std::string_view after,
+                              const std::function<bool(uint64_t)>& visit) const {
+  return ScanEntryIndex(v, index, KeyHistoryPrefix(account), after, visit);
+}
+
 Status Tables::ScanBatchHistory(const StateView& v, uint64_t batch, std::string_view after,
                                 const std::function<bool(uint64_t)>& visit) const {
   return ScanEntryIndex(v, index, BatchHistoryPrefix(batch), after, visit);
@@ -342,6 +350,9 @@ void Tables::PutFormat(StateOverlay& o, std::string_view format) const {
 }
 void Tables::AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
   o.Put(index, AccountHistoryPrefix(account) + Be64(entry), "");
+}
+void Tables::AddKeyHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
+  o.Put(index, KeyHistoryPrefix(account) + Be64(entry), "");
 }
 void Tables::AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const {
   o.Put(index, BatchHistoryPrefix(batch) + Be64(entry), "");

@@ -91,6 +91,9 @@ class Tables {
                             const std::function<bool(uint64_t entry)>& visit) const;
   Status ScanBatchHistory(const StateView& v, uint64_t batch, std::string_view after,
                           const std::function<bool(uint64_t entry)>& visit) const;
+  // The entries that set an account's key: its opening, then each rotation.
+  Status ScanKeyHistory(const StateView& v, std::string_view account, std::string_view after,
+                        const std::function<bool(uint64_t entry)>& visit) const;
   using RetirementVisitor = std::function<bool(std::string_view id, std::string_view cursor)>;
   Status ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
                                       std::string_view after,
@@ -119,6 +122,8 @@ class Tables {
   void PutFormat(StateOverlay& o, std::string_view format) const;
   void AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;
   void AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const;
+  // Written by the entry that opens the account and by each key rotation.
+  void AddKeyHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;
   void AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const;
 
   Status ScanBlocksFrom(const StateView& v, uint64_t batch, std::string_view start,

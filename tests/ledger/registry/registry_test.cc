@@ -388,6 +388,21 @@ std::vector<RuleCase> RuleCases() {
        }},
       {RuleCode::kInvalidText,
        [](H& h) { return h.RetireQuantity("developer", 1, 1, "ACME \u202eLTD"); }},
+      {RuleCode::kTooManyBlocks,
+       [](H& h) { return h.TransferQuantity("organiser", "developer", 2, 10'001); },
+       [](H& h) {
+         // Batch 2 reaches the organiser as 10,001 single-serial blocks;
+         // block_cap_test.cc has the rest of this rule.
+         ASSERT_TRUE(IsAccepted(h.Issue("ke-cookstoves-001", 10'001, "developer", "VR-2")));
+         std::vector<pb::SerialBlock> blocks;
+         for (uint64_t s = 1; s <= 10'001; ++s) {
+           blocks.push_back(Serials(2, s, s));
+           if (blocks.size() == 10'000 || s == 10'001) {
+             ASSERT_TRUE(IsAccepted(h.TransferBlocks("developer", "organiser", blocks)));
+             blocks.clear();
+           }
+         }
+       }},
   };
 }
 
@@ -413,7 +428,7 @@ TEST(RegistryRulesTest, EveryRuleCodeIsReachedAndRefusalWritesNothing) {
     EXPECT_EQ(h.registry().log().head().root, head.root);
     covered.insert(rule.code);
   }
-  for (int code = 1; code <= static_cast<int>(RuleCode::kInvalidText); ++code) {
+  for (int code = 1; code <= static_cast<int>(RuleCode::kTooManyBlocks); ++code) {
     EXPECT_TRUE(covered.count(static_cast<RuleCode>(code)))
         << "no test reaches " << RuleCodeName(static_cast<RuleCode>(code));
   }
