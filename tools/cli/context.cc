@@ -290,6 +290,9 @@ std::string HintForRule(const std::string& code) {
       {"INVALID_STATUS_CHANGE", "See the account's status with 'creg account show ID'."},
       {"ACCOUNT_NOT_EMPTY",
        "Transfer, retire or cancel what the account holds first ('creg holdings ID')."},
+      {"TOO_MANY_BLOCKS",
+       "Move fewer credits in this transaction (the message says how many fit) and the rest "
+       "in further ones; 'creg holdings ACCOUNT' shows how the holding is split into blocks."},
       {"INVALID_TEXT",
        "Free text (names, reasons, details, references) must show as what it is: no control "
        "characters such as tabs or line breaks, no bidirectional overrides, line separators, "
