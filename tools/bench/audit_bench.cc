@@ -216,7 +216,10 @@ int RunAuditBench(Args& args) {
     return 0;
   }
   const double v = Median(verify), all = Median(verify_all), e = Median(e2e), t = Median(tree);
-  const double goal = 0.8 * all;
+  // The goal: verify-log at 0.6 x libsodium's all-core verification rate
+  // (docs/benchmarks.md).
+  constexpr double kGoalRatio = 0.6;
+  const double goal = kGoalRatio * all;
   const std::string on_cores = std::to_string(cores) + " core" + (cores == 1 ? "" : "s");
   std::cout << "\nmedians of " << repetitions << " runs, " << *size << " entries:\n"
             << "  Ed25519 verify, one core (libsodium) " << Rate(v) << "  (OpenSSL "
@@ -236,14 +239,14 @@ int RunAuditBench(Args& args) {
             << "  ratio to " << cores
             << " x one core's signature checks: " << e / (static_cast<double>(cores) * v) << "\n"
             << "  ratio to the signature checks alone on " << on_cores << ": " << e / all
-            << "  (goal >= 0.8, " << Rate(goal) << ": " << (e >= goal ? "met" : "not met") << ")\n";
+            << "  (goal >= " << kGoalRatio << ", " << Rate(goal) << ": " << (e >= goal ? "met" : "not met") << ")\n";
   // The same in CPU time per entry: what a signature check costs while
   // every core checks them, and what the goal leaves for the rest.
   const double cpu_us = 1e6 / Median(e2e_cpu);
   const double signature_us = 1e6 * static_cast<double>(cores) / all;
   std::cout << "  CPU per entry: " << cpu_us << " us, of which about " << signature_us
             << " us the signature check and " << cpu_us - signature_us
-            << " us the rest; the goal leaves " << signature_us / 0.8 - signature_us
+            << " us the rest; the goal leaves " << signature_us / kGoalRatio - signature_us
             << " us for the rest, with every core busy throughout\n";
   return 0;
 }
