@@ -206,10 +206,10 @@ pb::Response RequestHandler::Batch(const pb::BatchRequest& r) const {
   return response;
 }
 
-pb::Response RequestHandler::History(const pb::HistoryRequest& r) const {
-  Registry::PageLimits limits = PageLimits();
-  limits.max_items = std::min<size_t>(r.limit() == 0 ? 100 : r.limit(), limits.max_items);
-  auto page = registry_.AccountHistoryPage(r.account_id(), r.cursor(), limits);
+namespace {
+
+// A page of entry indexes (history and provenance) as a HistoryResponse.
+pb::Response HistoryResponseOf(StatusOr<Registry::Page<uint64_t>> page) {
   if (!page.ok()) return ErrorResponseOf(page.status());
   pb::Response response;
   response.mutable_history();  // an empty list is still an answer
@@ -218,14 +218,17 @@ pb::Response RequestHandler::History(const pb::HistoryRequest& r) const {
   return response;
 }
 
+}  // namespace
+
+pb::Response RequestHandler::History(const pb::HistoryRequest& r) const {
+  Registry::PageLimits limits = PageLimits();
+  limits.max_items = std::min<size_t>(r.limit() == 0 ? 100 : r.limit(), limits.max_items);
+  return HistoryResponseOf(registry_.AccountHistoryPage(r.account_id(), r.cursor(), limits));
+}
+
 pb::Response RequestHandler::Provenance(const pb::ProvenanceRequest& r) const {
-  auto page = registry_.ProvenancePage(r.batch(), r.serial(), r.cursor(), PageLimits());
-  if (!page.ok()) return ErrorResponseOf(page.status());
-  pb::Response response;
-  response.mutable_history();  // an empty list is still an answer
-  for (uint64_t i : page->items) response.mutable_history()->add_entry_indexes(i);
-  response.mutable_history()->set_next_cursor(std::move(page->next_cursor));
-  return response;
+  return HistoryResponseOf(
+      registry_.ProvenancePage(r.batch(), r.serial(), r.cursor(), PageLimits()));
 }
 
 pb::Response RequestHandler::Retirement(const pb::RetirementRequest& r) const {

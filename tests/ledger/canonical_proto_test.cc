@@ -12,29 +12,17 @@
 
 #include "creg/log.pb.h"
 #include "creg/transaction.pb.h"
+#include "tests/support/wire_bytes.h"
 
 namespace creg {
 namespace {
 
 using ::testing::HasSubstr;
 
-// Raw protobuf wire bytes, written by hand so that tests can make every
-// non-canonical form a lenient parser accepts.
-std::string Varint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  return out + static_cast<char>(v);
-}
-std::string Tag(int number, int wire_type) {
-  return Varint(static_cast<uint64_t>(number) << 3 | static_cast<uint64_t>(wire_type));
-}
-std::string VarintField(int number, uint64_t v) { return Tag(number, 0) + Varint(v); }
-std::string LdField(int number, const std::string& payload) {
-  return Tag(number, 2) + Varint(payload.size()) + payload;
-}
+using testing::LdField;
+using testing::Tag;
+using testing::Varint;
+using testing::VarintField;
 
 // The canonical reading of TransactionBody bytes: the walk's verdict.
 Status Check(const std::string& bytes) {

@@ -15,20 +15,6 @@
 namespace creg {
 namespace {
 
-std::string Unhex(std::string_view hex) {
-  StatusOr<std::string> bytes = HexDecode(hex);
-  EXPECT_TRUE(bytes.ok()) << hex;
-  return bytes.ok() ? *bytes : std::string();
-}
-
-// An RFC 8410 PKCS#8 PEM holding a raw 32-byte Ed25519 seed, built by hand so
-// known-answer keys do not depend on the code under test.
-std::string SeedToPem(std::string_view seed) {
-  std::string der = Unhex("302e020100300506032b657004220420");
-  der += seed;
-  return "-----BEGIN PRIVATE KEY-----\n" + Base64Encode(der) + "\n-----END PRIVATE KEY-----\n";
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -84,36 +70,7 @@ TEST(KeysTest, GenerateSignVerify) {
   EXPECT_FALSE(key->public_key() == other->public_key());
 }
 
-// RFC 8032 section 7.1, TEST 1 and TEST 2: Ed25519 is deterministic, so the
-// signatures must match byte for byte.
-TEST(KeysTest, Rfc8032KnownAnswers) {
-  struct Vector {
-    const char* seed;
-    const char* pub;
-    const char* msg;
-    const char* sig;
-  } vectors[] = {
-      {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
-       "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701c"
-       "f9b46bd25bf5f0595bbe24655141438e7a100b"},
-      {"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
-       "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0"
-       "f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
-  };
-  for (const Vector& v : vectors) {
-    StatusOr<PrivateKey> key = PrivateKey::FromPem(SeedToPem(Unhex(v.seed)));
-    ASSERT_TRUE(key.ok()) << key.status().ToString();
-    EXPECT_EQ(HexEncode(key->public_key().raw()), v.pub);
-    std::string msg = Unhex(v.msg);
-    EXPECT_EQ(HexEncode(key->Sign(msg)), v.sig);
-    StatusOr<PublicKey> pub = PublicKey::FromRaw(Unhex(v.pub));
-    ASSERT_TRUE(pub.ok());
-    EXPECT_TRUE(pub->Verify(msg, Unhex(v.sig)));
-    EXPECT_FALSE(pub->Verify(msg + "x", Unhex(v.sig)));
-  }
-}
+// RFC 8032's known answers are in ed25519_vectors_test.cc.
 
 TEST(KeysTest, WrongKeyMessageOrSignatureRefused) {
   StatusOr<PrivateKey> a = PrivateKey::Generate();

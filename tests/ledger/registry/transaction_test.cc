@@ -12,6 +12,7 @@
 
 #include "ledger/canonical_proto.h"
 #include "tests/support/registry_fixture.h"
+#include "tests/support/wire_bytes.h"
 
 namespace creg {
 namespace {
@@ -23,20 +24,9 @@ using testing::RegistryHarness;
 using testing::RejectionCode;
 using ::testing::StartsWith;
 
-std::string Varint(uint64_t v) {
-  std::string out;
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  return out + static_cast<char>(v);
-}
-std::string VarintField(int number, uint64_t v) {
-  return Varint(static_cast<uint64_t>(number) << 3) + Varint(v);
-}
-std::string LdField(int number, const std::string& payload) {
-  return Varint(static_cast<uint64_t>(number) << 3 | 2) + Varint(payload.size()) + payload;
-}
+using testing::LdField;
+using testing::Varint;
+using testing::VarintField;
 
 // A SignedTransaction over exactly `body_bytes`, with a real signature.
 std::string SignRaw(const std::string& body_bytes, const std::string& signer,
