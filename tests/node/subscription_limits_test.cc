@@ -187,8 +187,15 @@ TEST_F(SubscriptionLimitsTest, SubscribeFloodIsRefusedOverTheCapAndCostsNothing)
   ASSERT_TRUE(after.has_value());
   RecordProperty("rss_baseline_kib", static_cast<int>(*baseline));
   RecordProperty("rss_after_kib", static_cast<int>(*after));
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine (256 MiB by default),
+  // so the refused frames' buffers stay resident: the bound is for the
+  // node's own allocator, and the gauges above check the same promise here.
+  (void)kAllowedGrowthKiB;
+#else
   EXPECT_LE(*after, *baseline + kAllowedGrowthKiB)
       << "VmRSS grew from " << *baseline << " KiB to " << *after << " KiB";
+#endif
   EXPECT_TRUE(StatusWithinOneSecond());
 
   // The refused frames did not close the connection, and the held
