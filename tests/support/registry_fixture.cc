@@ -181,4 +181,12 @@ std::string Describe(const Verdict& v) {
 
 const Accepted& AcceptedOf(const Verdict& v) { return std::get<Accepted>(v); }
 
+ReplicaRegistry::ReplicaRegistry() {
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.sync = false;
+  store = Store::Open(dir.Sub("replica"), options, Registry::ColumnNames()).value();
+  registry = Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+}
+
 }  // namespace creg::testing

@@ -63,6 +63,15 @@ class RegistryHarness {
 
 pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last);
 
+// An empty registry with the harness's origin in its own temporary folder,
+// unsynced, to replay another registry's log into (as the audit does).
+struct ReplicaRegistry {
+  ReplicaRegistry();
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Registry> registry;
+};
+
 // gtest helpers: the verdict was accepted / refused with `code`.
 bool IsAccepted(const Verdict& v);
 RuleCode RejectionCode(const Verdict& v);  // kOk when accepted

@@ -240,14 +240,8 @@ TEST_F(FreeTextTest, ALogWithNormalisedReferencesReplaysToTheSameState) {
   ASSERT_TRUE(IsAccepted(h_.Submit(RetireBody("北京绿色交易所"), "developer")));
   const Registry& source = h_.registry();
 
-  creg::testing::TempDir replica_dir;
-  StoreOptions options;
-  options.create_if_missing = true;
-  options.sync = false;
-  std::unique_ptr<Store> store =
-      Store::Open(replica_dir.Sub("audit"), options, Registry::ColumnNames()).value();
-  std::unique_ptr<Registry> audit =
-      Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+  creg::testing::ReplicaRegistry replica;
+  Registry* audit = replica.registry.get();
   Registry::Group replay = audit->BeginGroup();
   for (uint64_t i = 0; i < source.log().size(); ++i) {
     Status s = audit->ReplayEntry(replay, source.log().Entry(i).value());

@@ -203,14 +203,8 @@ TEST_F(RegistryTest, ReplayOfEntriesDecodedAheadChecksSignaturesItWasNotGiven) {
   ASSERT_TRUE(body.ParseFromString(envelope.body()));
   forged.set_signed_transaction(SignTransaction(body, "developer", stranger));
 
-  creg::testing::TempDir replica_dir;
-  StoreOptions options;
-  options.create_if_missing = true;
-  options.sync = false;
-  std::unique_ptr<Store> store =
-      Store::Open(replica_dir.Sub("audit"), options, Registry::ColumnNames()).value();
-  std::unique_ptr<Registry> audit =
-      Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+  creg::testing::ReplicaRegistry replica;
+  Registry* audit = replica.registry.get();
   Registry::Group replay = audit->BeginGroup();
   for (uint64_t i = 0; i < transfer; ++i) {
     StoredEntry entry = DecodeStoredEntry(source.log().Entry(i).value());
