@@ -243,9 +243,8 @@ std::string PublicKey::ToPem() const {
 }
 
 bool PublicKey::Verify(std::string_view message, std::string_view signature) const {
-  return ed25519::Verify(
-      std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size()), message,
-      signature);
+  return ed25519::Verify(std::string_view(reinterpret_cast<const char*>(raw_.data()), raw_.size()),
+                         message, signature);
 }
 
 // ---- PrivateKey ----
@@ -317,8 +316,8 @@ std::string PrivateKey::ToPem() const {
   if (secret_ == nullptr) Fatal("PrivateKey::ToPem on a moved-from key");
   // OpenSSL keeps the seed in its secure heap and wipes it when the key is
   // freed; a secure-heap BIO is wiped too, so only the returned copy remains.
-  PkeyPtr pkey(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, secret_->bytes,
-                                            ed25519::kSeedSize));
+  PkeyPtr pkey(
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, secret_->bytes, ed25519::kSeedSize));
   BioPtr bio(BIO_new(BIO_s_secmem()));
   if (pkey == nullptr || bio == nullptr ||
       PEM_write_bio_PrivateKey(bio.get(), pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {

@@ -252,9 +252,10 @@ pb::Response RequestHandler::Retirement(const pb::RetirementRequest& r) const {
 pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const {
   if (r.by_case() == pb::RetirementsRequest::BY_NOT_SET)
     return Invalid("name a beneficiary or an account");
-  auto page = r.by_case() == pb::RetirementsRequest::kBeneficiary
-                  ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(), PageLimits())
-                  : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits());
+  auto page =
+      r.by_case() == pb::RetirementsRequest::kBeneficiary
+          ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(), PageLimits())
+          : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits());
   if (!page.ok()) return ErrorResponseOf(page.status());
   pb::Response response;
   pb::RetirementsResponse* out = response.mutable_retirements();  // empty is still an answer

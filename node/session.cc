@@ -244,8 +244,8 @@ void Session::StartSubscription(uint64_t id, uint64_t start) {
     return;
   }
   if (subscriptions_++ == 0) {
-    head_waiter_ = node_.head_watch.AddWaiter(
-        [weak = weak_from_this(), executor = stream_.get_executor()] {
+    head_waiter_ =
+        node_.head_watch.AddWaiter([weak = weak_from_this(), executor = stream_.get_executor()] {
           asio::post(executor, [weak] {
             if (auto self = weak.lock()) self->subscription_wake_.cancel();
           });

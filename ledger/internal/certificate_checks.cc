@@ -102,8 +102,8 @@ StatusOr<PublicKey> CheckAccounts(Evidence& ev, const Checkpoint& cp, const std:
     StatusOr<PublicKey> parsed = PublicKey::FromRaw(raw);
     if (!parsed.ok()) {
       return Fail(check::kAccounts,
-                  "entry " + N(e.index) + ": sets a public key that is refused: " +
-                      parsed.status().message());
+                  "entry " + N(e.index) +
+                      ": sets a public key that is refused: " + parsed.status().message());
     }
     key = *parsed;
   }

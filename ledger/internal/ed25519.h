@@ -60,8 +60,7 @@ std::string Sign(const unsigned char secret_key[kSecretKeySize], std::string_vie
 
 // The libsodium secret key and public key of a 32-byte seed (RFC 8032's
 // private key), as OpenSSL's PKCS#8 files hold it.
-void KeyPairFromSeed(const unsigned char seed[kSeedSize],
-                     unsigned char public_key[kPublicKeySize],
+void KeyPairFromSeed(const unsigned char seed[kSeedSize], unsigned char public_key[kPublicKeySize],
                      unsigned char secret_key[kSecretKeySize]);
 // A fresh key pair from libsodium's CSPRNG (the kernel's getrandom).
 void GenerateKeyPair(unsigned char public_key[kPublicKeySize],

@@ -78,10 +78,9 @@ StatusOr<Registry::Page<Registry::BatchHolding>> Registry::HoldingsPage(
         if (page.items.empty() || page.items.back().batch.batch() != h.batch) {
           StatusOr<std::optional<pb::BatchRecord>> batch = tables_->Batch(*committed_, h.batch);
           if (!batch.ok() || !batch->has_value()) {
-            failed =
-                batch.ok()
-                    ? DataLossError("held batch " + std::to_string(h.batch) + " has no record")
-                    : batch.status();
+            failed = batch.ok()
+                         ? DataLossError("held batch " + std::to_string(h.batch) + " has no record")
+                         : batch.status();
             return false;
           }
           started.emplace();

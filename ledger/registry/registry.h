@@ -18,8 +18,8 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -217,8 +217,8 @@ class Registry {
   // those entries (max_items of them, max_bytes of their bytes): a page may
   // hold fewer indexes than max_items, or none, and still have a
   // next_cursor.
-  StatusOr<Page<uint64_t>> ProvenancePage(uint64_t batch, uint64_t serial,
-                                          std::string_view cursor, const PageLimits& limits) const;
+  StatusOr<Page<uint64_t>> ProvenancePage(uint64_t batch, uint64_t serial, std::string_view cursor,
+                                          const PageLimits& limits) const;
 
   // The same listings whole, read page after page into memory: for tests
   // and in-process tools that know their listings are small. The node

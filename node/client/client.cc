@@ -6,9 +6,9 @@
 #include <openssl/x509.h>
 
 #include <array>
-#include <cstdio>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <cstdio>
 #include <optional>
 
 #include "node/address.h"

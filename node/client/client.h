@@ -12,9 +12,9 @@
 // DataLoss, with a message starting "protocol error:", when what the node
 // sent breaks the protocol (a frame over max_frame_bytes, a frame that is
 // not a Response, a connection closed in the middle of a frame); the
-// connection is closed then, as it cannot be resynchronized. An Error response from the node is returned
-// as a Response, not as a Status, except by the typed helpers, which turn it
-// into a Status with the node's code and message.
+// connection is closed then, as it cannot be resynchronized. An Error response from the node is
+// returned as a Response, not as a Status, except by the typed helpers, which turn it into a Status
+// with the node's code and message.
 //
 // Not thread-safe: one Client per thread.
 #pragma once

@@ -94,8 +94,7 @@ TEST_F(InputChecksTest, RetireWithReasonOtherNeedsDetailsBeforeTheNodeIsAsked) {
   RunResult r = Creg(retire);
   Value error = ErrorOf(r, 2);
   EXPECT_EQ(Str(error, "code"), "USAGE");
-  EXPECT_TRUE(Contains(Str(error, "message"), "--details"))
-      << Str(error, "message");
+  EXPECT_TRUE(Contains(Str(error, "message"), "--details")) << Str(error, "message");
   EXPECT_TRUE(Contains(r.err, "--details")) << r.err;
   // An empty --details is no details either.
   EXPECT_EQ(Creg(Join(retire, {"--details", ""})).exit_code, 2);
@@ -142,8 +141,8 @@ TEST_F(InputChecksTest, BulkRetireRowWithReasonOtherNeedsDetails) {
 TEST_F(InputChecksTest, SmallOrderKeyFileIsNamedWithTheReason) {
   const std::string pem = Path("identity.pub");
   WriteText(pem, PublicKeyPem(IdentityPoint()));
-  RunResult open = Creg(
-      Join({"account", "open", "mallory", "--public-key", pem, "--json"}, AsOperator()));
+  RunResult open =
+      Creg(Join({"account", "open", "mallory", "--public-key", pem, "--json"}, AsOperator()));
   Value error = ErrorOf(open, 2);
   std::string message = Str(error, "message");
   EXPECT_TRUE(Contains(message, pem)) << message;
@@ -175,9 +174,8 @@ TEST_F(InputChecksTest, EverySmallOrderAndNonCanonicalKeyFileIsRefusedWithItsRea
     SCOPED_TRACE(HexEncode(c.raw));
     const std::string pem = Path("weak-" + std::to_string(n++) + ".pub");
     WriteText(pem, PublicKeyPem(c.raw));
-    RunResult open =
-        Creg(Join({"account", "open", "weak-" + std::to_string(n), "--public-key", pem},
-                  AsOperator()));
+    RunResult open = Creg(
+        Join({"account", "open", "weak-" + std::to_string(n), "--public-key", pem}, AsOperator()));
     EXPECT_EQ(open.exit_code, 2) << open.out << open.err;
     EXPECT_TRUE(Contains(open.err, c.reason)) << open.err;
     EXPECT_TRUE(Contains(open.err, pem)) << open.err;

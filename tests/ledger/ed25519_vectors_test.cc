@@ -228,11 +228,12 @@ TEST(Ed25519VectorsTest, SmallOrderOrNonCanonicalRAndLargeSAreRefused) {
   ASSERT_TRUE(ed25519::Verify(pub, message, good));
   // S + L: the same point equation, a non-canonical scalar.
   std::string s_plus_l = good;
-  const std::string order = Unhex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
+  const std::string order =
+      Unhex("edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010");
   unsigned carry = 0;
   for (size_t i = 0; i < 32; ++i) {
-    unsigned sum = static_cast<unsigned char>(s_plus_l[32 + i]) +
-                   static_cast<unsigned char>(order[i]) + carry;
+    unsigned sum =
+        static_cast<unsigned char>(s_plus_l[32 + i]) + static_cast<unsigned char>(order[i]) + carry;
     s_plus_l[32 + i] = static_cast<char>(sum & 0xff);
     carry = sum >> 8;
   }

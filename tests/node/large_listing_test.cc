@@ -9,8 +9,8 @@
 // frame). By hand, at a million blocks (a few minutes to build):
 //   CREG_LARGE_LISTING_BLOCKS=1000000 build/tests/node_large_listing_test
 #include <fcntl.h>
-#include <malloc.h>
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,7 +177,7 @@ class LargeListingTest : public ::testing::Test {
   }
 
   static uint64_t FileSize(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
   }
 

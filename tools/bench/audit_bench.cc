@@ -203,8 +203,8 @@ int RunAuditBench(Args& args) {
               << " (" << Rate(tree_cpu.back()) << " per CPU-second)"
               << ", SHA-256 " << Rate(hash.back()) << ", Ed25519 verify on one core "
               << Rate(verify.back()) << " (OpenSSL " << Rate(openssl.back()) << "), on " << cores
-              << " at once " << Rate(verify_all.back()) << " (OpenSSL "
-              << Rate(openssl_all.back()) << ")\n";
+              << " at once " << Rate(verify_all.back()) << " (OpenSSL " << Rate(openssl_all.back())
+              << ")\n";
   }
   if (tree_only) {
     const double t = Median(tree);
@@ -239,7 +239,8 @@ int RunAuditBench(Args& args) {
             << "  ratio to " << cores
             << " x one core's signature checks: " << e / (static_cast<double>(cores) * v) << "\n"
             << "  ratio to the signature checks alone on " << on_cores << ": " << e / all
-            << "  (goal >= " << kGoalRatio << ", " << Rate(goal) << ": " << (e >= goal ? "met" : "not met") << ")\n";
+            << "  (goal >= " << kGoalRatio << ", " << Rate(goal) << ": "
+            << (e >= goal ? "met" : "not met") << ")\n";
   // The same in CPU time per entry: what a signature check costs while
   // every core checks them, and what the goal leaves for the rest.
   const double cpu_us = 1e6 / Median(e2e_cpu);

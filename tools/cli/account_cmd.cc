@@ -8,8 +8,8 @@
 #include "ledger/keys.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/log_walk.h"
-#include "tools/cli/pages.h"
 #include "tools/cli/output.h"
+#include "tools/cli/pages.h"
 #include "tools/cli/records.h"
 
 namespace creg::cli {
@@ -171,15 +171,17 @@ int History(Context& ctx) {
   EntryListPrinter printer(ctx, doc);
   pb::Request request;
   request.mutable_history()->set_account_id(*id);
-  request.mutable_history()->set_limit(static_cast<uint32_t>(std::min<uint64_t>(remaining, 10'000)));
+  request.mutable_history()->set_limit(
+      static_cast<uint32_t>(std::min<uint64_t>(remaining, 10'000)));
   bool ok = remaining == 0 || ForEachPage(ctx, request, [&](const pb::Response& page) {
-    const auto& found = page.history().entry_indexes();
-    std::vector<uint64_t> indexes(found.begin(), found.end());
-    if (indexes.size() > remaining) indexes.resize(remaining);
-    remaining -= indexes.size();
-    if (!ForEachEntry(ctx, indexes, [&](const EntryView& e) { printer.Add(e); })) return false;
-    return remaining > 0;
-  });
+              const auto& found = page.history().entry_indexes();
+              std::vector<uint64_t> indexes(found.begin(), found.end());
+              if (indexes.size() > remaining) indexes.resize(remaining);
+              remaining -= indexes.size();
+              if (!ForEachEntry(ctx, indexes, [&](const EntryView& e) { printer.Add(e); }))
+                return false;
+              return remaining > 0;
+            });
   if (!ok) return ctx.exit_code();
   printer.Finish("no transactions involve account " + *id + " yet");
   return kExitOk;

@@ -212,7 +212,8 @@ int Bulk(Context& ctx, BulkKind kind) {
   size_t bad = run.count("refused") + run.count("error");
   const bool protocol = lost.code() == StatusCode::kDataLoss;  // see client.h
   int code = !lost.ok() ? (protocol ? kExitProtocol : kExitUnreachable)
-                        : bad > 0 ? kExitRefused : kExitOk;
+             : bad > 0  ? kExitRefused
+                        : kExitOk;
   if (ctx.json()) {
     json::Value v = json::Value::EmptyObject();
     v.Set("file", input);

@@ -126,8 +126,9 @@ StatusOr<pb::TransactionBody> BulkLayout::Body(const CsvRecord& row,
                                 "' is not one of the reasons 'creg retire --help' lists");
   }
   if (*reason == pb::OTHER && Field(row, "details").empty()) {
-    return InvalidArgumentError("details is empty; reason 'other' needs details saying what "
-                                "the reason is");
+    return InvalidArgumentError(
+        "details is empty; reason 'other' needs details saying what "
+        "the reason is");
   }
   pb::Retire* op = body.mutable_retire();
   op->set_account(signer);

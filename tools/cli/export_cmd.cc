@@ -106,9 +106,9 @@ class ReportWriter {
     file_.close();
     if (file_.fail() || !Sync(temp_) || std::rename(temp_.c_str(), flags_.output->c_str()) != 0) {
       std::remove(temp_.c_str());
-      return ctx_.FailLocal(InternalError("cannot write " + *flags_.output),
-                            "Check that the folder of " + *flags_.output +
-                                " is writable and has room.");
+      return ctx_.FailLocal(
+          InternalError("cannot write " + *flags_.output),
+          "Check that the folder of " + *flags_.output + " is writable and has room.");
     }
     std::cerr << "wrote " << rows_ << " rows to " << *flags_.output << "\n";
     return kExitOk;
@@ -244,9 +244,8 @@ class HoldingRows {
 
   void Flush() {
     if (count_ == 0) return;
-    report_.Row({account_, batch_.batch(), batch_.project_id(), project_.name(),
-                 project_.country(), batch_.vintage_start(), batch_.vintage_end(), quantity_,
-                 serials_});
+    report_.Row({account_, batch_.batch(), batch_.project_id(), project_.name(), project_.country(),
+                 batch_.vintage_start(), batch_.vintage_end(), quantity_, serials_});
     serials_.clear();
     quantity_ = 0;
     count_ = 0;
@@ -275,8 +274,8 @@ int Holdings(Context& ctx) {
     return ctx.exit_code();
   }
   ReportWriter report(ctx, *flags,
-                      {"account", "batch", "project_id", "project_name", "country",
-                       "vintage_start", "vintage_end", "quantity", "serials"});
+                      {"account", "batch", "project_id", "project_name", "country", "vintage_start",
+                       "vintage_end", "quantity", "serials"});
   if (!report.Open()) return ctx.exit_code();
   for (const std::string& account : accounts) {
     HoldingRows rows(report, account);

@@ -72,9 +72,9 @@ bool ForEachEntry(Context& ctx, const std::vector<uint64_t>& indexes,
                   const std::function<void(const EntryView&)>& visit) {
   constexpr size_t kChunk = 256;
   for (size_t at = 0; at < indexes.size(); at += kChunk) {
-    std::vector<uint64_t> chunk(indexes.begin() + static_cast<ptrdiff_t>(at),
-                                indexes.begin() + static_cast<ptrdiff_t>(
-                                                      std::min(indexes.size(), at + kChunk)));
+    std::vector<uint64_t> chunk(
+        indexes.begin() + static_cast<ptrdiff_t>(at),
+        indexes.begin() + static_cast<ptrdiff_t>(std::min(indexes.size(), at + kChunk)));
     std::optional<std::vector<EntryView>> entries = FetchEntries(ctx, chunk);
     if (!entries) return false;
     for (const EntryView& e : *entries) visit(e);
@@ -101,8 +101,8 @@ bool WalkLog(Context& ctx, const std::function<bool(const EntryView&)>& visit) {
     for (const std::string& bytes : page->entries().entries()) {
       StatusOr<EntryView> view = ViewEntry(bytes);
       if (!view.ok()) {
-        ctx.FailProtocol("the node sent an entry that does not decode (" +
-                         view.status().message() + "): protocol error");
+        ctx.FailProtocol("the node sent an entry that does not decode (" + view.status().message() +
+                         "): protocol error");
         return false;
       }
       if (!visit(*view)) return false;

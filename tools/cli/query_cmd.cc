@@ -4,8 +4,8 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/json_stream.h"
 #include "tools/cli/log_walk.h"
-#include "tools/cli/pages.h"
 #include "tools/cli/output.h"
+#include "tools/cli/pages.h"
 #include "tools/cli/records.h"
 #include "tools/cli/selection.h"
 

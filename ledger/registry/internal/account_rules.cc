@@ -36,8 +36,8 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
     return Reject(RuleCode::kMalformed, "account role must be operator or holder");
   }
   if (Status key = CheckPublicKey(op.public_key()); !key.ok()) {
-    return Reject(RuleCode::kInvalidKey,
-                  "the public key of account '" + op.account_id() + "' is refused: " + key.message());
+    return Reject(RuleCode::kInvalidKey, "the public key of account '" + op.account_id() +
+                                             "' is refused: " + key.message());
   }
   if (auto refused = CheckFreeText("display name", op.display_name(), 200, false)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing,

@@ -72,8 +72,8 @@ std::string HoldingKey(std::string_view account, uint64_t batch, uint64_t last) 
 
 // Where a paged scan under `prefix` starts: the first key after
 // prefix + after (appending a zero byte makes the least greater key).
-StatusOr<std::string> StartAfter(const std::string& prefix, std::string_view after,
-                                 size_t min_size, size_t max_size) {
+StatusOr<std::string> StartAfter(const std::string& prefix, std::string_view after, size_t min_size,
+                                 size_t max_size) {
   if (after.empty()) return prefix;
   if (after.size() < min_size || after.size() > max_size)
     return InvalidArgumentError("the cursor was not made by this listing");

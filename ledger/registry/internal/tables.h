@@ -96,8 +96,7 @@ class Tables {
                         const std::function<bool(uint64_t entry)>& visit) const;
   using RetirementVisitor = std::function<bool(std::string_view id, std::string_view cursor)>;
   Status ScanRetirementsOfBeneficiary(const StateView& v, std::string_view beneficiary,
-                                      std::string_view after,
-                                      const RetirementVisitor& visit) const;
+                                      std::string_view after, const RetirementVisitor& visit) const;
   Status ScanRetirementsOfAccount(const StateView& v, std::string_view account,
                                   std::string_view after, const RetirementVisitor& visit) const;
 

@@ -145,14 +145,14 @@ TEST_F(PagingTest, ACursorStaysValidAcrossWrites) {
   // Between pages: the holder gives away the last block it was shown and
   // one not shown yet (serial 401), and receives serial 402, after the
   // cursor, and serial 2, before it.
-  ASSERT_TRUE(IsAccepted(
-      h_.TransferBlocks("holder", "developer", {Serials(1, last_seen, last_seen)})));
+  ASSERT_TRUE(
+      IsAccepted(h_.TransferBlocks("holder", "developer", {Serials(1, last_seen, last_seen)})));
   ASSERT_TRUE(IsAccepted(h_.TransferBlocks("holder", "developer", {Serials(1, 401, 401)})));
   ASSERT_TRUE(IsAccepted(h_.TransferBlocks("developer", "holder", {Serials(1, 402, 402)})));
   ASSERT_TRUE(IsAccepted(h_.TransferBlocks("developer", "holder", {Serials(1, 2, 2)})));
-  auto second =
-      h_.registry().HoldingsPage("holder", first.next_cursor, Registry::PageLimits{150, 1 << 20})
-          .value();
+  auto second = h_.registry()
+                    .HoldingsPage("holder", first.next_cursor, Registry::PageLimits{150, 1 << 20})
+                    .value();
   ASSERT_FALSE(second.items.empty());
   // The page resumes right after the cursor's key (a block gone since) and
   // shows the state as it is now: 201, 203, ..., 399, 402, 403, ...
@@ -201,8 +201,8 @@ TEST_F(PagingTest, BatchBlocksHistoryAndRetirementsPage) {
   std::vector<uint64_t> history;
   cursor.clear();
   do {
-    auto page = h_.registry().AccountHistoryPage("holder", cursor, Registry::PageLimits{2, 1024})
-                    .value();
+    auto page =
+        h_.registry().AccountHistoryPage("holder", cursor, Registry::PageLimits{2, 1024}).value();
     history.insert(history.end(), page.items.begin(), page.items.end());
     cursor = page.next_cursor;
   } while (!cursor.empty());
@@ -215,9 +215,9 @@ TEST_F(PagingTest, BatchBlocksHistoryAndRetirementsPage) {
   std::vector<std::string> ids;
   cursor.clear();
   do {
-    auto page =
-        h_.registry().RetirementsOfBeneficiaryPage("Forum", cursor, Registry::PageLimits{2, 1024})
-            .value();
+    auto page = h_.registry()
+                    .RetirementsOfBeneficiaryPage("Forum", cursor, Registry::PageLimits{2, 1024})
+                    .value();
     EXPECT_LE(page.items.size(), 2u);
     for (const auto& r : page.items) ids.push_back(r.retirement_id());
     cursor = page.next_cursor;

@@ -12,8 +12,8 @@
 namespace creg {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::Describe;
+using ::testing::HasSubstr;
 using testing::IsAccepted;
 using testing::RegistryHarness;
 using testing::RejectionCode;
@@ -52,8 +52,7 @@ class WeakKeyTest : public ::testing::Test {
     pb::SignedTransaction tx;
     tx.set_body(body.SerializeAsString());
     tx.set_signer(account);
-    tx.set_signature(
-        testing::ForgeUnderSmallOrderKey(key, TransactionSigningMessage(tx.body())));
+    tx.set_signature(testing::ForgeUnderSmallOrderKey(key, TransactionSigningMessage(tx.body())));
     return h_.SubmitSigned(tx.SerializeAsString());
   }
 
