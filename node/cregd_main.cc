@@ -2,7 +2,7 @@
 // serves it. docs/operations.md has every option and its default.
 #include <iostream>
 
-#include "node/cli/args.h"
+#include "cmdline/args.h"
 #include "node/log.h"
 #include "node/protobuf_log.h"
 #include "node/registry_node.h"

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "node/address.h"
+#include "net/address.h"
 #include "node/commit_pipeline.h"
-#include "node/frame.h"
+#include "net/frame.h"
 
 namespace creg {
 
@@ -23,7 +23,7 @@ struct NodeOptions {
   // Threads running the network event loop. Default: 2; sessions are cheap
   // and the heavy work (signatures, commits) runs on pipeline threads.
   int io_threads = 2;
-  // Largest frame accepted. Default: 4 MiB (see node/frame.h).
+  // Largest frame accepted. Default: 4 MiB (see net/frame.h).
   uint32_t max_frame_bytes = kDefaultMaxFrameBytes;
   // Simultaneous client connections; more are answered with an error and
   // closed. Default: 4096.
@@ -55,7 +55,7 @@ struct NodeOptions {
   // connection is closed. Default: 64 MiB.
   size_t max_write_queue_bytes = 64u << 20;
   // TLS for every client connection: the node's certificate chain and its
-  // private key, PEM files (node/tls_context.h). Both or neither. Default:
+  // private key, PEM files (net/tls_context.h). Both or neither. Default:
   // neither, plain TCP, so a loopback node and the demo need no
   // certificate; a node reachable from other machines should set them.
   std::string tls_cert_file;

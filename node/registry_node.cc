@@ -10,7 +10,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
 #include "node/log.h"
-#include "node/tls_context.h"
+#include "net/tls_context.h"
 
 namespace creg {
 namespace {

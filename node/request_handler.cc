@@ -1,6 +1,6 @@
 #include "node/request_handler.h"
 
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 
 namespace creg {
 namespace {

@@ -28,7 +28,7 @@
 #include <string>
 
 #include "creg/wire.pb.h"
-#include "node/frame.h"
+#include "net/frame.h"
 #include "node/session_stream.h"
 
 namespace creg {

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/encoding.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"

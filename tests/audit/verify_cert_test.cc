@@ -2,7 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/data_dir.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"

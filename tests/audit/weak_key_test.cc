@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "creg/log.pb.h"
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/encoding.h"
 #include "ledger/hash.h"
 #include "ledger/json.h"

@@ -1,4 +1,4 @@
-// Fuzzes retirement certificate verification (ledger/certificate.h,
+// Fuzzes retirement certificate verification (ledger/registry/certificate.h,
 // VerifyRetirementCertificate) with the checkpoint key of the fixed
 // registry of fuzz_registry.h, whose real certificates are the seeds.
 //
@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "tests/fuzz/fuzz_registry.h"
 
 namespace {

@@ -1,4 +1,4 @@
-// Fuzzes FrameDecoder (node/frame.h) with arbitrary byte streams cut into
+// Fuzzes FrameDecoder (net/frame.h) with arbitrary byte streams cut into
 // arbitrary chunks, against a reference parser of the same stream.
 //
 // Input: the frame limit and the chunk sizes are taken from the end of the
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "ledger/encoding.h"
-#include "node/frame.h"
+#include "net/frame.h"
 
 namespace {
 

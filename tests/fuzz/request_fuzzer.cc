@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "creg/wire.pb.h"
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/merkle.h"
-#include "node/frame.h"
+#include "net/frame.h"
 #include "node/request_handler.h"
 #include "tests/fuzz/fuzz_registry.h"
 

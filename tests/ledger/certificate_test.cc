@@ -1,4 +1,4 @@
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

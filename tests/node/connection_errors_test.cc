@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "node/frame.h"
+#include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 

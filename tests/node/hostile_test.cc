@@ -11,8 +11,8 @@
 
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "node/address.h"
-#include "node/frame.h"
+#include "net/address.h"
+#include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 

@@ -1,4 +1,4 @@
-#include "node/client/metrics_reader.h"
+#include "client/metrics_reader.h"
 
 #include <gtest/gtest.h>
 

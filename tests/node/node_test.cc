@@ -16,9 +16,9 @@
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
-#include "node/address.h"
-#include "node/client/metrics_reader.h"
-#include "node/frame.h"
+#include "net/address.h"
+#include "client/metrics_reader.h"
+#include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 

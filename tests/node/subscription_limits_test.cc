@@ -16,8 +16,8 @@
 
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "node/client/metrics_reader.h"
-#include "node/frame.h"
+#include "client/metrics_reader.h"
+#include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 

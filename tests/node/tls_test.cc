@@ -14,7 +14,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
-#include "node/address.h"
+#include "net/address.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 #include "tests/support/tls_certs.h"

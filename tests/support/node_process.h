@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "ledger/keys.h"
-#include "node/client/client.h"
+#include "client/client.h"
 #include "tests/support/temp_dir.h"
 
 namespace creg::testing {

@@ -7,7 +7,7 @@
 
 #include <cerrno>
 
-#include "node/address.h"
+#include "net/address.h"
 
 namespace creg::testing {
 

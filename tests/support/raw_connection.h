@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "creg/wire.pb.h"
-#include "node/frame.h"
+#include "net/frame.h"
 
 namespace creg::testing {
 

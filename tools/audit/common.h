@@ -13,7 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
-#include "node/client/client.h"
+#include "client/client.h"
 
 namespace creg::audit {
 

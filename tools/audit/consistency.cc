@@ -7,8 +7,8 @@
 #include "ledger/merkle.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/registry.h"
-#include "node/cli/args.h"
-#include "node/cli/client_flags.h"
+#include "cmdline/args.h"
+#include "client/client_flags.h"
 #include "tools/audit/common.h"
 #include "tools/audit/remote.h"
 

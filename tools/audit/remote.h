@@ -18,7 +18,7 @@
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/status.h"
-#include "node/client/client.h"
+#include "client/client.h"
 
 namespace creg::audit {
 

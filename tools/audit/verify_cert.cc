@@ -1,8 +1,8 @@
 // creg-audit verify-cert FILE --key VERIFIER_KEY
 #include <iostream>
 
-#include "ledger/certificate.h"
-#include "node/cli/args.h"
+#include "ledger/registry/certificate.h"
+#include "cmdline/args.h"
 #include "tools/audit/common.h"
 
 namespace creg::audit {

@@ -5,8 +5,8 @@
 #include <system_error>
 
 #include "ledger/merkle.h"
-#include "node/cli/args.h"
-#include "node/cli/client_flags.h"
+#include "cmdline/args.h"
+#include "client/client_flags.h"
 #include "tools/audit/common.h"
 #include "tools/audit/entry_chain.h"
 #include "tools/audit/progress.h"

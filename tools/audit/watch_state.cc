@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/json.h"

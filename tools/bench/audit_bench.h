@@ -13,7 +13,7 @@
 // SHA-256 and hash-and-tree figures.
 #pragma once
 
-#include "node/cli/args.h"
+#include "cmdline/args.h"
 
 namespace creg::bench {
 

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "node/cli/client_flags.h"
+#include "client/client_flags.h"
 #include "tools/cli/output.h"
 #include "tools/cli/records.h"
 

@@ -12,7 +12,7 @@
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "node/cli/client_flags.h"
+#include "client/client_flags.h"
 
 namespace creg::cli {
 

@@ -20,8 +20,8 @@
 #include "creg/transaction.pb.h"
 #include "creg/wire.pb.h"
 #include "ledger/keys.h"
-#include "node/cli/args.h"
-#include "node/client/client.h"
+#include "cmdline/args.h"
+#include "client/client.h"
 
 namespace creg::cli {
 
@@ -57,7 +57,7 @@ class Context {
   const std::string& command() const { return command_; }
   bool json() const { return json_; }
   const std::string& node() const { return node_; }
-  // How to connect (--tls-ca, CREG_TLS_CA; node/cli/client_flags.h).
+  // How to connect (--tls-ca, CREG_TLS_CA; client/client_flags.h).
   const ClientOptions& client_options() const { return client_options_; }
   const std::vector<std::string>& positional() const { return args_.positional(); }
 

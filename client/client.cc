@@ -1,4 +1,4 @@
-#include "node/client/client.h"
+#include "client/client.h"
 
 #include <utility>  // before Asio (GCC 12, see DESIGN.md)
 
@@ -11,8 +11,8 @@
 #include <cstdio>
 #include <optional>
 
-#include "node/address.h"
-#include "node/tls_context.h"
+#include "net/address.h"
+#include "net/tls_context.h"
 
 namespace creg {
 

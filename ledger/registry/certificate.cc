@@ -1,4 +1,4 @@
-#include "ledger/certificate.h"
+#include "ledger/registry/certificate.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include <span>
 
 #include "ledger/encoding.h"
-#include "ledger/internal/certificate_checks.h"
+#include "ledger/registry/internal/certificate_checks.h"
 #include "ledger/json.h"
 
 namespace creg {

@@ -1,4 +1,4 @@
-#include "node/cli/client_flags.h"
+#include "client/client_flags.h"
 
 namespace creg {
 

@@ -1,4 +1,4 @@
-#include "node/address.h"
+#include "net/address.h"
 
 #include <charconv>
 

@@ -1,4 +1,4 @@
-#include "ledger/internal/certificate_checks.h"
+#include "ledger/registry/internal/certificate_checks.h"
 
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "node/cli/args.h"
+#include "cmdline/args.h"
 
 #include <algorithm>
 #include <charconv>

@@ -28,7 +28,7 @@
 
 #include "creg/wire.pb.h"
 #include "ledger/status.h"
-#include "node/frame.h"
+#include "net/frame.h"
 
 namespace creg {
 

@@ -10,8 +10,8 @@
 //   auto client = Client::Connect(address, options);
 #pragma once
 
-#include "node/cli/args.h"
-#include "node/client/client.h"
+#include "cmdline/args.h"
+#include "client/client.h"
 
 namespace creg {
 

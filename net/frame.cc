@@ -1,4 +1,4 @@
-#include "node/frame.h"
+#include "net/frame.h"
 
 #include "ledger/encoding.h"
 

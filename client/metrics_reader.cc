@@ -1,4 +1,4 @@
-#include "node/client/metrics_reader.h"
+#include "client/metrics_reader.h"
 
 #include <utility>  // before Asio (GCC 12, see DESIGN.md)
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <optional>
 
-#include "node/address.h"
+#include "net/address.h"
 
 namespace creg {
 namespace {
