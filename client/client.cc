@@ -13,6 +13,7 @@
 
 #include "net/address.h"
 #include "net/tls_context.h"
+#include "net/wire_status.h"
 
 namespace creg {
 
@@ -273,33 +274,15 @@ StatusOr<pb::Response> Client::Call(pb::Request request) {
     CREG_ASSIGN_OR_RETURN(pb::Response response, Receive());
     if (response.id() == request.id()) return response;
     // id 0: the node speaks about the connection itself (e.g. closing it).
-    if (response.id() == 0 && response.has_error()) return StatusOfError(response.error());
+    if (response.id() == 0 && response.has_error()) return StatusFromWire(response.error());
   }
-}
-
-Status Client::StatusOfError(const pb::Error& error) {
-  static const std::pair<const char*, StatusCode> kCodes[] = {
-      {"INVALID_ARGUMENT", StatusCode::kInvalidArgument},
-      {"NOT_FOUND", StatusCode::kNotFound},
-      {"ALREADY_EXISTS", StatusCode::kAlreadyExists},
-      {"PERMISSION_DENIED", StatusCode::kPermissionDenied},
-      {"FAILED_PRECONDITION", StatusCode::kFailedPrecondition},
-      {"OUT_OF_RANGE", StatusCode::kOutOfRange},
-      {"UNAVAILABLE", StatusCode::kUnavailable},
-      {"DATA_LOSS", StatusCode::kDataLoss},
-      {"RESOURCE_EXHAUSTED", StatusCode::kUnavailable},
-  };
-  for (const auto& [name, code] : kCodes) {
-    if (error.code() == name) return Status(code, error.message());
-  }
-  return InternalError(error.code() + ": " + error.message());
 }
 
 StatusOr<pb::SubmitResponse> Client::Submit(std::string signed_transaction) {
   pb::Request request;
   request.mutable_submit()->set_signed_transaction(std::move(signed_transaction));
   CREG_ASSIGN_OR_RETURN(pb::Response response, Call(std::move(request)));
-  if (response.has_error()) return StatusOfError(response.error());
+  if (response.has_error()) return StatusFromWire(response.error());
   if (!response.has_submit())
     return InvalidArgumentError("the node answered a submission with something else");
   return std::move(*response.mutable_submit());
@@ -309,7 +292,7 @@ StatusOr<pb::StatusResponse> Client::GetStatus() {
   pb::Request request;
   request.mutable_status();
   CREG_ASSIGN_OR_RETURN(pb::Response response, Call(std::move(request)));
-  if (response.has_error()) return StatusOfError(response.error());
+  if (response.has_error()) return StatusFromWire(response.error());
   return std::move(*response.mutable_status());
 }
 
@@ -317,7 +300,7 @@ StatusOr<pb::CheckpointResponse> Client::GetCheckpoint() {
   pb::Request request;
   request.mutable_get_checkpoint();
   CREG_ASSIGN_OR_RETURN(pb::Response response, Call(std::move(request)));
-  if (response.has_error()) return StatusOfError(response.error());
+  if (response.has_error()) return StatusFromWire(response.error());
   return std::move(*response.mutable_checkpoint());
 }
 

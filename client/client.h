@@ -12,9 +12,11 @@
 // DataLoss, with a message starting "protocol error:", when what the node
 // sent breaks the protocol (a frame over max_frame_bytes, a frame that is
 // not a Response, a connection closed in the middle of a frame); the
-// connection is closed then, as it cannot be resynchronized. An Error response from the node is
-// returned as a Response, not as a Status, except by the typed helpers, which turn it into a Status
-// with the node's code and message.
+// connection is closed then, as it cannot be resynchronized. An Error
+// response from the node is returned as a Response, not as a Status, except
+// by Call for an Error with id 0 (the node closing the connection) and by
+// the typed helpers, which turn it into a Status with StatusFromWire
+// (net/wire_status.h): RESOURCE_EXHAUSTED becomes kResourceExhausted.
 //
 // Not thread-safe: one Client per thread.
 #pragma once
@@ -75,13 +77,11 @@ class Client {
   // other requests received meanwhile are dropped.
   StatusOr<pb::Response> Call(pb::Request request);
 
-  // Typed helpers. A node Error becomes a Status with its code.
+  // Typed helpers. A node Error becomes the Status StatusFromWire gives
+  // (net/wire_status.h): the node's code and message.
   StatusOr<pb::SubmitResponse> Submit(std::string signed_transaction);
   StatusOr<pb::StatusResponse> GetStatus();
   StatusOr<pb::CheckpointResponse> GetCheckpoint();
-
-  // The Status an Error response stands for (code name mapped back).
-  static Status StatusOfError(const pb::Error& error);
 
   const std::string& address() const { return address_; }
   bool tls() const;

@@ -7,6 +7,8 @@
 //   kFailedPrecondition the state does not allow it (credits not held, retired)
 //   kPermissionDenied   wrong signer or bad signature
 //   kOutOfRange         an index or size past the end of the log
+//   kResourceExhausted  a limit was reached (queue, connections, requests in
+//                       flight); nothing was done, retry later
 //   kUnavailable        retryable I/O failure
 //   kDataLoss           stored data or a proof does not match its hash
 //   kInternal           a broken invariant inside creg
@@ -31,6 +33,7 @@ enum class StatusCode : int {
   kNotFound = 5,
   kAlreadyExists = 6,
   kPermissionDenied = 7,
+  kResourceExhausted = 8,
   kFailedPrecondition = 9,
   kOutOfRange = 11,
   kInternal = 13,
@@ -38,7 +41,24 @@ enum class StatusCode : int {
   kDataLoss = 15,
 };
 
-// The canonical upper-case name of a code, for example "NOT_FOUND".
+// Every code above, in this order; what a mapping over all codes iterates.
+inline constexpr StatusCode kAllStatusCodes[] = {
+    StatusCode::kOk,
+    StatusCode::kInvalidArgument,
+    StatusCode::kNotFound,
+    StatusCode::kAlreadyExists,
+    StatusCode::kPermissionDenied,
+    StatusCode::kResourceExhausted,
+    StatusCode::kFailedPrecondition,
+    StatusCode::kOutOfRange,
+    StatusCode::kInternal,
+    StatusCode::kUnavailable,
+    StatusCode::kDataLoss,
+};
+
+// The canonical upper-case name of a code, for example "NOT_FOUND"; these
+// names are also the wire's error codes (net/wire_status.h), so they never
+// change. "UNKNOWN" for a value that is not a code.
 std::string_view StatusCodeName(StatusCode code);
 
 class [[nodiscard]] Status {
@@ -77,6 +97,7 @@ Status AlreadyExistsError(std::string message);
 Status PermissionDeniedError(std::string message);
 Status FailedPreconditionError(std::string message);
 Status OutOfRangeError(std::string message);
+Status ResourceExhaustedError(std::string message);
 Status InternalError(std::string message);
 Status UnavailableError(std::string message);
 Status DataLossError(std::string message);

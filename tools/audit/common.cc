@@ -56,6 +56,11 @@ int LoadFailureCode(const Status& status) {
   return unreadable ? kExitCannotRead : kExitUsage;
 }
 
+bool NodeDidNotServe(const Status& status) {
+  return status.code() == StatusCode::kUnavailable ||
+         status.code() == StatusCode::kResourceExhausted;
+}
+
 std::string Count(uint64_t n, std::string_view one, std::string_view many) {
   return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }

@@ -44,6 +44,10 @@ StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
 // failure to load an input given on the command line ends the program.
 int LoadFailureCode(const Status& status);
 
+// True when a node did not serve a request at all: Unavailable, or
+// ResourceExhausted (busy). Says nothing about its log, unlike a refusal.
+bool NodeDidNotServe(const Status& status);
+
 // Opens the registry database of a data folder read-only (safe while the
 // node runs). On failure, reports "cannot open ..." for `command` and sets
 // `exit_code`.

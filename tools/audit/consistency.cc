@@ -95,7 +95,7 @@ int CheckWithNode(const std::string& address, const ClientOptions& client, const
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old_cp.size, new_cp.size);
   if (!proof.ok()) {
-    if (proof.status().code() == StatusCode::kUnavailable) {
+    if (NodeDidNotServe(proof.status())) {
       return Report(kCommand, kExitCannotRead,
                     "cannot get the consistency proof: " + proof.status().message());
     }

@@ -4,6 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "net/wire_status.h"
+
 namespace creg::audit {
 namespace {
 
@@ -16,7 +18,7 @@ std::string N(uint64_t n) { return std::to_string(n); }
 
 // The Status of a response that is not the entries asked for.
 Status NotEntries(const pb::Response& response, uint64_t start) {
-  if (response.has_error()) return Client::StatusOfError(response.error());
+  if (response.has_error()) return StatusFromWire(response.error());
   if (!response.has_entries()) {
     return DataLossError("the node answered a request for entries from " + N(start) +
                          " with something else");
@@ -48,7 +50,7 @@ StatusOr<std::vector<std::string>> RemoteLog::ConsistencyProof(uint64_t size1, u
   request.mutable_consistency_proof()->set_size1(size1);
   request.mutable_consistency_proof()->set_size2(size2);
   CREG_ASSIGN_OR_RETURN(pb::Response response, client_->Call(std::move(request)));
-  if (response.has_error()) return Client::StatusOfError(response.error());
+  if (response.has_error()) return StatusFromWire(response.error());
   if (!response.has_proof() || response.proof().tree_size() != size2) {
     return DataLossError("the node answered a request for a consistency proof from " + N(size1) +
                          " to " + N(size2) + " with something else");
@@ -83,7 +85,7 @@ Status RemoteLog::PageEntries(uint64_t start, uint64_t end, const EntryVisitor& 
     if (page == ready.end()) {
       CREG_ASSIGN_OR_RETURN(pb::Response response, client_->Receive());
       if (response.id() == 0 && response.has_error()) {
-        return Client::StatusOfError(response.error());
+        return StatusFromWire(response.error());
       }
       auto asked = in_flight.find(response.id());
       if (asked == in_flight.end()) continue;
@@ -122,7 +124,7 @@ Status RemoteLog::StreamEntries(uint64_t start, uint64_t end, const EntryVisitor
     CREG_ASSIGN_OR_RETURN(pb::Response response, stream->Receive());
     if (response.id() != request.id()) {
       if (response.id() == 0 && response.has_error()) {
-        return Client::StatusOfError(response.error());
+        return StatusFromWire(response.error());
       }
       continue;
     }

@@ -140,7 +140,7 @@ int RunWatch(const std::vector<std::string>& words) {
     if (std::optional<int> code = CompareSizes(*state_path, *saved, *note, *cp)) return *code;
     const Checkpoint& old = saved->checkpoint;
     StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old.size, cp->size);
-    if (!proof.ok() && proof.status().code() == StatusCode::kUnavailable) {
+    if (!proof.ok() && NodeDidNotServe(proof.status())) {
       return Report(kCommand, kExitCannotRead,
                     "cannot get the consistency proof: " + proof.status().message());
     }
