@@ -8,30 +8,8 @@
 namespace creg {
 namespace {
 
-pb::Response ErrorResponse(std::string_view code, std::string message) {
-  pb::Response response;
-  response.mutable_error()->set_code(std::string(code));
-  response.mutable_error()->set_message(std::move(message));
-  return response;
-}
-
-pb::Response RefusedResponse(const Rejection& rejection) {
-  pb::Response response;
-  pb::Refused* refused = response.mutable_submit()->mutable_refused();
-  refused->set_code(std::string(RuleCodeName(rejection.code)));
-  refused->set_code_number(static_cast<uint32_t>(rejection.code));
-  refused->set_message(rejection.message);
-  return response;
-}
-
-pb::Response CommittedResponse(const Accepted& accepted, uint64_t tree_size) {
-  pb::Response response;
-  pb::Committed* committed = response.mutable_submit()->mutable_committed();
-  committed->set_entry_index(accepted.entry_index);
-  *committed->mutable_effects() = accepted.effects;
-  committed->set_duplicate(accepted.duplicate);
-  committed->set_tree_size(tree_size);
-  return response;
+Status NotAcceptingWrites(const std::string& fault) {
+  return UnavailableError("the node is not accepting writes: " + fault);
 }
 
 }  // namespace
@@ -51,16 +29,15 @@ CommitPipeline::~CommitPipeline() { Stop(); }
 void CommitPipeline::SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
 
 void CommitPipeline::Submit(std::string signed_transaction, Callback done) {
-  pb::Response refusal;
+  Status refusal;
   {
     std::lock_guard lock(mu_);
     if (stopping_) {
-      refusal = ErrorResponse("UNAVAILABLE", "the node is shutting down");
+      refusal = UnavailableError("the node is shutting down");
     } else if (!accepting_.load()) {
-      refusal = ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault_);
+      refusal = NotAcceptingWrites(fault_);
     } else if (to_verify_.size() + in_verification_ + to_sequence_.size() >= options_.max_queued) {
-      refusal = ErrorResponse("RESOURCE_EXHAUSTED",
-                              "the node has too many transactions queued; retry shortly");
+      refusal = ResourceExhaustedError("the node has too many transactions queued; retry shortly");
     } else {
       to_verify_.push_back(Item{std::move(signed_transaction), std::move(done), std::nullopt});
       verify_cv_.notify_one();
@@ -96,7 +73,7 @@ void CommitPipeline::VerifyLoop() {
     }
     if (!forward) {
       CountRefusal(std::get<Rejection>(prepared).code);
-      item.done(RefusedResponse(std::get<Rejection>(prepared)));
+      item.done(Judgement(std::get<Rejection>(std::move(prepared))));
     }
     std::lock_guard lock(mu_);
     --in_verification_;
@@ -143,8 +120,7 @@ void CommitPipeline::SaveLoop() {
 
 void CommitPipeline::RunGroup(std::vector<Item>& items) {
   if (!accepting_.load()) {
-    for (Item& item : items)
-      item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    for (Item& item : items) item.done(NotAcceptingWrites(fault()));
     return;
   }
   Registry::Group group = registry_.BeginGroup();
@@ -192,21 +168,21 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   if (!accepting_.load()) {
     // Nothing of this group may be reported as committed, and refusals
     // may rest on state that was never written.
-    for (Item& item : items)
-      item.done(ErrorResponse("UNAVAILABLE", "the node is not accepting writes: " + fault()));
+    for (Item& item : items) item.done(NotAcceptingWrites(fault()));
     return;
   }
   if (any_new && listener_) listener_(tree_size);
   for (size_t i = 0; i < items.size(); ++i) {
-    const Verdict& verdict = *verdicts[i];
-    if (const auto* accepted = std::get_if<Accepted>(&verdict)) {
+    Verdict& verdict = *verdicts[i];
+    if (auto* accepted = std::get_if<Accepted>(&verdict)) {
       ++(accepted->duplicate ? stats_.duplicates : stats_.committed);
       // A duplicate may be older than the latest checkpoint; any size past
       // its index includes it.
-      items[i].done(CommittedResponse(*accepted, std::max(tree_size, accepted->entry_index + 1)));
+      uint64_t covering = std::max(tree_size, accepted->entry_index + 1);
+      items[i].done(Judgement(Committed{std::move(*accepted), covering}));
     } else {
       CountRefusal(std::get<Rejection>(verdict).code);
-      items[i].done(RefusedResponse(std::get<Rejection>(verdict)));
+      items[i].done(Judgement(std::get<Rejection>(std::move(verdict))));
     }
   }
 }

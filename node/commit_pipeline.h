@@ -4,7 +4,8 @@
 //              signature against the signer's committed key)
 //          ──> sequencer (1 thread: apply the registry rules in order into a
 //              group, commit the group in one synced RocksDB write, sign a
-//              checkpoint) ──> callbacks
+//              checkpoint) ──> callbacks, each with the verdict of one
+//              submission
 //
 // Group commit: while one group is being written, new transactions queue
 // up and form the next group, so under load many transactions share one
@@ -12,9 +13,13 @@
 // and the checkpoint covering it was signed, so a client can ask for a proof
 // at once.
 //
+// The pipeline speaks no wire protocol: a callback gets a verdict
+// (committed, or refused by a rule) or a Status saying the transaction was
+// not judged, and the session renders the answer.
+//
 // Storage faults: if a commit fails, the pipeline stops accepting writes
-// (every later Submit gets UNAVAILABLE), answers the failed group with
-// UNAVAILABLE, and reports the fault in fault(); reads go on elsewhere.
+// (every later Submit gets kUnavailable), answers the failed group with
+// kUnavailable, and reports the fault in fault(); reads go on elsewhere.
 //
 // Thread-safety: Submit, accepting_writes, fault from any thread. Stop once.
 #pragma once
@@ -28,9 +33,9 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
-#include "creg/wire.pb.h"
 #include "ledger/registry/registry.h"
 #include "node/checkpointer.h"
 #include "node/signer_keys.h"
@@ -44,7 +49,7 @@ struct PipelineOptions {
   // synced write several times over at the rates the node reaches.
   size_t max_group = 4096;
   // Submissions waiting for verification or sequencing, beyond which new
-  // ones are refused with RESOURCE_EXHAUSTED. Default: 100,000.
+  // ones are refused with kResourceExhausted. Default: 100,000.
   size_t max_queued = 100'000;
   // How often the latest checkpoint is written to the data folder.
   // Default: 1 s; the in-memory checkpoint served to clients is always
@@ -59,10 +64,25 @@ struct PipelineStats {
   std::atomic<uint64_t> groups{0};
 };
 
+// A transaction in the log: where (accepted.entry_index), what it did, and
+// whether it was there already (accepted.duplicate); a checkpoint of
+// `tree_size`, signed before the callback ran, includes it.
+struct Committed {
+  Accepted accepted;
+  uint64_t tree_size = 0;
+};
+
+// The registry's judgement of one submission: committed, or refused by a
+// rule (final under the current state; nothing was written).
+using Judgement = std::variant<Committed, Rejection>;
+
 class CommitPipeline {
  public:
-  // The answer to one submission: a SubmitResponse, or an Error.
-  using Callback = std::function<void(pb::Response response)>;
+  // The answer to one submission: its Judgement, or, when it was not
+  // judged, kUnavailable (shutting down, or writes stopped after a storage
+  // fault; then nothing of it was written) or kResourceExhausted (too many
+  // queued; nothing was done).
+  using Callback = std::function<void(StatusOr<Judgement> verdict)>;
   // Called on the sequencer thread after each group with the new tree size.
   using CommitListener = std::function<void(uint64_t tree_size)>;
 

@@ -1,31 +1,18 @@
 #include "node/request_handler.h"
 
 #include "ledger/registry/certificate.h"
+#include "net/wire_status.h"
 
 namespace creg {
 namespace {
 
 constexpr char kVersion[] = "creg 0.1.0";
 
-pb::Response Invalid(std::string message) {
-  return ErrorResponseOf(InvalidArgumentError(std::move(message)));
-}
-pb::Response NotFound(std::string message) {
-  return ErrorResponseOf(NotFoundError(std::move(message)));
-}
-
 void AddHashes(const std::vector<Hash>& hashes, pb::ProofResponse* out) {
   for (const Hash& h : hashes) out->add_hashes(h.str());
 }
 
 }  // namespace
-
-pb::Response ErrorResponseOf(const Status& status) {
-  pb::Response response;
-  response.mutable_error()->set_code(std::string(StatusCodeName(status.code())));
-  response.mutable_error()->set_message(status.message());
-  return response;
-}
 
 RequestHandler::RequestHandler(const Registry& registry, const Checkpointer& checkpointer,
                                ResponseLimits limits)
@@ -37,109 +24,102 @@ uint64_t RequestHandler::CheckpointSize() const {
 }
 
 pb::Response RequestHandler::Handle(const pb::Request& request) const {
-  pb::Response response;
+  StatusOr<pb::Response> answer = Answer(request);
+  if (!answer.ok()) return ErrorResponse(answer.status());
+  return std::move(answer).value();
+}
+
+StatusOr<pb::Response> RequestHandler::Answer(const pb::Request& request) const {
   switch (request.body_case()) {
     case pb::Request::kGetEntries:
-      response = Entries(request.get_entries());
-      break;
-    case pb::Request::kGetCheckpoint: {
-      auto latest = checkpointer_.latest();
-      if (!latest) {
-        response = ErrorResponseOf(UnavailableError("no checkpoint has been signed yet"));
-        break;
-      }
-      response.mutable_checkpoint()->set_note(latest->note);
-      response.mutable_checkpoint()->set_tree_size(latest->checkpoint.size);
-      break;
-    }
+      return Entries(request.get_entries());
+    case pb::Request::kGetCheckpoint:
+      return LatestCheckpoint();
     case pb::Request::kInclusionProof:
-      response = Proof(request.inclusion_proof());
-      break;
+      return Proof(request.inclusion_proof());
     case pb::Request::kConsistencyProof:
-      response = Proof(request.consistency_proof());
-      break;
-    case pb::Request::kAccount: {
-      auto account = registry_.Account(request.account().account_id());
-      if (!account.ok()) return ErrorResponseOf(account.status());
-      if (!account->has_value()) {
-        response = NotFound("account '" + request.account().account_id() + "' does not exist");
-      } else {
-        *response.mutable_account()->mutable_account() = **account;
-      }
-      break;
-    }
-    case pb::Request::kProject: {
-      auto project = registry_.Project(request.project().project_id());
-      if (!project.ok()) return ErrorResponseOf(project.status());
-      if (!project->has_value()) {
-        response = NotFound("project '" + request.project().project_id() + "' is not registered");
-      } else {
-        *response.mutable_project()->mutable_project() = **project;
-      }
-      break;
-    }
+      return Proof(request.consistency_proof());
+    case pb::Request::kAccount:
+      return Account(request.account());
+    case pb::Request::kProject:
+      return Project(request.project());
     case pb::Request::kHoldings:
-      response = Holdings(request.holdings());
-      break;
+      return Holdings(request.holdings());
     case pb::Request::kBatch:
-      response = Batch(request.batch());
-      break;
+      return Batch(request.batch());
     case pb::Request::kRetirement:
-      response = Retirement(request.retirement());
-      break;
+      return Retirement(request.retirement());
     case pb::Request::kRetirements:
-      response = Retirements(request.retirements());
-      break;
+      return Retirements(request.retirements());
     case pb::Request::kCertificate:
-      response = Certificate(request.certificate());
-      break;
+      return Certificate(request.certificate());
     case pb::Request::kStatus:
-      response = StatusOf();
-      break;
+      return StatusOf();
     case pb::Request::kHistory:
-      response = History(request.history());
-      break;
+      return History(request.history());
     case pb::Request::kProvenance:
-      response = Provenance(request.provenance());
-      break;
+      return Provenance(request.provenance());
     case pb::Request::kSubmit:
     case pb::Request::kSubscribe:
-      response = Invalid("this request is handled by the session, not the request handler");
-      break;
+      return InvalidArgumentError(
+          "this request is handled by the session, not the request handler");
     case pb::Request::BODY_NOT_SET:
-      response = Invalid("request has no body");
       break;
   }
+  return InvalidArgumentError("request has no body");
+}
+
+StatusOr<pb::Response> RequestHandler::LatestCheckpoint() const {
+  auto latest = checkpointer_.latest();
+  if (!latest) return UnavailableError("no checkpoint has been signed yet");
+  pb::Response response;
+  response.mutable_checkpoint()->set_note(latest->note);
+  response.mutable_checkpoint()->set_tree_size(latest->checkpoint.size);
   return response;
 }
 
-pb::Response RequestHandler::Entries(const pb::GetEntriesRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Account(const pb::AccountRequest& r) const {
+  CREG_ASSIGN_OR_RETURN(auto account, registry_.Account(r.account_id()));
+  if (!account) return NotFoundError("account '" + r.account_id() + "' does not exist");
+  pb::Response response;
+  *response.mutable_account()->mutable_account() = std::move(*account);
+  return response;
+}
+
+StatusOr<pb::Response> RequestHandler::Project(const pb::ProjectRequest& r) const {
+  CREG_ASSIGN_OR_RETURN(auto project, registry_.Project(r.project_id()));
+  if (!project) return NotFoundError("project '" + r.project_id() + "' is not registered");
+  pb::Response response;
+  *response.mutable_project()->mutable_project() = std::move(*project);
+  return response;
+}
+
+StatusOr<pb::Response> RequestHandler::Entries(const pb::GetEntriesRequest& r) const {
   uint64_t size = registry_.log().size();
   if (r.start() >= size) {
-    return ErrorResponseOf(OutOfRangeError("entry " + std::to_string(r.start()) +
-                                           " is past the end of the log (size " +
-                                           std::to_string(size) + ")"));
+    return OutOfRangeError("entry " + std::to_string(r.start()) +
+                           " is past the end of the log (size " + std::to_string(size) + ")");
   }
   uint64_t count =
       std::min<uint64_t>({r.count() == 0 ? 1 : r.count(), limits_.max_entries, size - r.start()});
   auto entries = registry_.log().Entries(r.start(), r.start() + count, limits_.max_entry_bytes);
-  if (!entries.ok()) return ErrorResponseOf(entries.status());
+  if (!entries.ok()) return entries.status();
   pb::Response response;
   response.mutable_entries()->set_start(r.start());
   for (std::string& e : *entries) response.mutable_entries()->add_entries(std::move(e));
   return response;
 }
 
-pb::Response RequestHandler::Proof(const pb::InclusionProofRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Proof(const pb::InclusionProofRequest& r) const {
   uint64_t size = r.tree_size() == 0 ? CheckpointSize() : r.tree_size();
   if (r.index() >= size) {
-    return ErrorResponseOf(OutOfRangeError("entry " + std::to_string(r.index()) +
-                                           " is not in a tree of size " + std::to_string(size)));
+    return OutOfRangeError("entry " + std::to_string(r.index()) + " is not in a tree of size " +
+                           std::to_string(size));
   }
   auto proof = registry_.log().InclusionProof(r.index(), size);
-  if (!proof.ok()) return ErrorResponseOf(proof.status());
+  if (!proof.ok()) return proof.status();
   auto leaf = registry_.log().LeafHashAt(r.index());
-  if (!leaf.ok()) return ErrorResponseOf(leaf.status());
+  if (!leaf.ok()) return leaf.status();
   pb::Response response;
   response.mutable_proof()->set_tree_size(size);
   response.mutable_proof()->set_leaf_hash(leaf->str());
@@ -147,14 +127,14 @@ pb::Response RequestHandler::Proof(const pb::InclusionProofRequest& r) const {
   return response;
 }
 
-pb::Response RequestHandler::Proof(const pb::ConsistencyProofRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Proof(const pb::ConsistencyProofRequest& r) const {
   uint64_t size2 = r.size2() == 0 ? CheckpointSize() : r.size2();
   if (r.size1() > size2) {
-    return Invalid("size1 (" + std::to_string(r.size1()) + ") is larger than size2 (" +
-                   std::to_string(size2) + ")");
+    return InvalidArgumentError("size1 (" + std::to_string(r.size1()) + ") is larger than size2 (" +
+                                std::to_string(size2) + ")");
   }
   auto proof = registry_.log().ConsistencyProof(r.size1(), size2);
-  if (!proof.ok()) return ErrorResponseOf(proof.status());
+  if (!proof.ok()) return proof.status();
   pb::Response response;
   response.mutable_proof()->set_tree_size(size2);
   AddHashes(*proof, response.mutable_proof());
@@ -168,12 +148,13 @@ Registry::PageLimits RequestHandler::PageLimits() const {
   return limits;
 }
 
-pb::Response RequestHandler::Holdings(const pb::HoldingsRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Holdings(const pb::HoldingsRequest& r) const {
   auto account = registry_.Account(r.account_id());
-  if (!account.ok()) return ErrorResponseOf(account.status());
-  if (!account->has_value()) return NotFound("account '" + r.account_id() + "' does not exist");
+  if (!account.ok()) return account.status();
+  if (!account->has_value())
+    return NotFoundError("account '" + r.account_id() + "' does not exist");
   auto page = registry_.HoldingsPage(r.account_id(), r.cursor(), PageLimits());
-  if (!page.ok()) return ErrorResponseOf(page.status());
+  if (!page.ok()) return page.status();
   pb::Response response;
   pb::HoldingsResponse* out = response.mutable_holdings();  // an empty list is still an answer
   for (Registry::BatchHolding& h : page->items) {
@@ -188,19 +169,19 @@ pb::Response RequestHandler::Holdings(const pb::HoldingsRequest& r) const {
   return response;
 }
 
-pb::Response RequestHandler::Batch(const pb::BatchRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Batch(const pb::BatchRequest& r) const {
   auto batch = registry_.Batch(r.batch());
-  if (!batch.ok()) return ErrorResponseOf(batch.status());
+  if (!batch.ok()) return batch.status();
   if (!batch->has_value())
-    return NotFound("batch " + std::to_string(r.batch()) + " does not exist");
+    return NotFoundError("batch " + std::to_string(r.batch()) + " does not exist");
   auto project = registry_.Project((*batch)->project_id());
-  if (!project.ok()) return ErrorResponseOf(project.status());
+  if (!project.ok()) return project.status();
   pb::Response response;
   *response.mutable_batch()->mutable_batch() = **batch;
   if (project->has_value()) *response.mutable_batch()->mutable_project() = **project;
   if (r.without_blocks()) return response;
   auto page = registry_.BatchBlocksPage(r.batch(), r.cursor(), PageLimits());
-  if (!page.ok()) return ErrorResponseOf(page.status());
+  if (!page.ok()) return page.status();
   for (pb::BlockRecord& b : page->items) *response.mutable_batch()->add_blocks() = std::move(b);
   response.mutable_batch()->set_next_cursor(std::move(page->next_cursor));
   return response;
@@ -209,8 +190,8 @@ pb::Response RequestHandler::Batch(const pb::BatchRequest& r) const {
 namespace {
 
 // A page of entry indexes (history and provenance) as a HistoryResponse.
-pb::Response HistoryResponseOf(StatusOr<Registry::Page<uint64_t>> page) {
-  if (!page.ok()) return ErrorResponseOf(page.status());
+StatusOr<pb::Response> HistoryResponseOf(StatusOr<Registry::Page<uint64_t>> page) {
+  if (!page.ok()) return page.status();
   pb::Response response;
   response.mutable_history();  // an empty list is still an answer
   for (uint64_t i : page->items) response.mutable_history()->add_entry_indexes(i);
@@ -220,22 +201,22 @@ pb::Response HistoryResponseOf(StatusOr<Registry::Page<uint64_t>> page) {
 
 }  // namespace
 
-pb::Response RequestHandler::History(const pb::HistoryRequest& r) const {
+StatusOr<pb::Response> RequestHandler::History(const pb::HistoryRequest& r) const {
   Registry::PageLimits limits = PageLimits();
   limits.max_items = std::min<size_t>(r.limit() == 0 ? 100 : r.limit(), limits.max_items);
   return HistoryResponseOf(registry_.AccountHistoryPage(r.account_id(), r.cursor(), limits));
 }
 
-pb::Response RequestHandler::Provenance(const pb::ProvenanceRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Provenance(const pb::ProvenanceRequest& r) const {
   return HistoryResponseOf(
       registry_.ProvenancePage(r.batch(), r.serial(), r.cursor(), PageLimits()));
 }
 
-pb::Response RequestHandler::Retirement(const pb::RetirementRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Retirement(const pb::RetirementRequest& r) const {
   auto retirement = registry_.Retirement(r.retirement_id());
-  if (!retirement.ok()) return ErrorResponseOf(retirement.status());
+  if (!retirement.ok()) return retirement.status();
   if (!retirement->has_value())
-    return NotFound("retirement '" + r.retirement_id() + "' does not exist");
+    return NotFoundError("retirement '" + r.retirement_id() + "' does not exist");
   pb::Response response;
   *response.mutable_retirement()->mutable_retirement() = **retirement;
   for (const pb::SerialBlock& b : (*retirement)->blocks()) {
@@ -249,14 +230,14 @@ pb::Response RequestHandler::Retirement(const pb::RetirementRequest& r) const {
   return response;
 }
 
-pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Retirements(const pb::RetirementsRequest& r) const {
   if (r.by_case() == pb::RetirementsRequest::BY_NOT_SET)
-    return Invalid("name a beneficiary or an account");
+    return InvalidArgumentError("name a beneficiary or an account");
   auto page =
       r.by_case() == pb::RetirementsRequest::kBeneficiary
           ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(), PageLimits())
           : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits());
-  if (!page.ok()) return ErrorResponseOf(page.status());
+  if (!page.ok()) return page.status();
   pb::Response response;
   pb::RetirementsResponse* out = response.mutable_retirements();  // empty is still an answer
   for (pb::RetirementRecord& rec : page->items) *out->add_retirements() = std::move(rec);
@@ -264,18 +245,18 @@ pb::Response RequestHandler::Retirements(const pb::RetirementsRequest& r) const 
   return response;
 }
 
-pb::Response RequestHandler::Certificate(const pb::CertificateRequest& r) const {
+StatusOr<pb::Response> RequestHandler::Certificate(const pb::CertificateRequest& r) const {
   auto latest = checkpointer_.latest();
-  if (!latest) return ErrorResponseOf(UnavailableError("no checkpoint has been signed yet"));
+  if (!latest) return UnavailableError("no checkpoint has been signed yet");
   auto json = BuildRetirementCertificate(registry_, r.retirement_id(), latest->note,
                                          latest->checkpoint.size);
-  if (!json.ok()) return ErrorResponseOf(json.status());
+  if (!json.ok()) return json.status();
   pb::Response response;
   response.mutable_certificate()->set_json(std::move(*json));
   return response;
 }
 
-pb::Response RequestHandler::StatusOf() const {
+StatusOr<pb::Response> RequestHandler::StatusOf() const {
   pb::Response response;
   pb::StatusResponse* status = response.mutable_status();
   status->set_origin(registry_.origin());

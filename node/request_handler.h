@@ -46,18 +46,24 @@ class RequestHandler {
   }
 
  private:
-  pb::Response Entries(const pb::GetEntriesRequest& r) const;
-  pb::Response Proof(const pb::InclusionProofRequest& r) const;
-  pb::Response Proof(const pb::ConsistencyProofRequest& r) const;
-  pb::Response Holdings(const pb::HoldingsRequest& r) const;
-  pb::Response Batch(const pb::BatchRequest& r) const;
-  pb::Response Retirement(const pb::RetirementRequest& r) const;
-  pb::Response Retirements(const pb::RetirementsRequest& r) const;
-  pb::Response Certificate(const pb::CertificateRequest& r) const;
-  pb::Response History(const pb::HistoryRequest& r) const;
-  pb::Response Provenance(const pb::ProvenanceRequest& r) const;
+  // The answer to `request`, or the Status that Handle renders as its Error
+  // (net/wire_status.h).
+  StatusOr<pb::Response> Answer(const pb::Request& request) const;
+  StatusOr<pb::Response> Entries(const pb::GetEntriesRequest& r) const;
+  StatusOr<pb::Response> LatestCheckpoint() const;
+  StatusOr<pb::Response> Proof(const pb::InclusionProofRequest& r) const;
+  StatusOr<pb::Response> Proof(const pb::ConsistencyProofRequest& r) const;
+  StatusOr<pb::Response> Account(const pb::AccountRequest& r) const;
+  StatusOr<pb::Response> Project(const pb::ProjectRequest& r) const;
+  StatusOr<pb::Response> Holdings(const pb::HoldingsRequest& r) const;
+  StatusOr<pb::Response> Batch(const pb::BatchRequest& r) const;
+  StatusOr<pb::Response> Retirement(const pb::RetirementRequest& r) const;
+  StatusOr<pb::Response> Retirements(const pb::RetirementsRequest& r) const;
+  StatusOr<pb::Response> Certificate(const pb::CertificateRequest& r) const;
+  StatusOr<pb::Response> History(const pb::HistoryRequest& r) const;
+  StatusOr<pb::Response> Provenance(const pb::ProvenanceRequest& r) const;
   Registry::PageLimits PageLimits() const;
-  pb::Response StatusOf() const;
+  StatusOr<pb::Response> StatusOf() const;
   uint64_t CheckpointSize() const;
 
   const Registry& registry_;
@@ -65,8 +71,5 @@ class RequestHandler {
   ResponseLimits limits_;
   std::function<std::pair<bool, std::string>()> write_state_;
 };
-
-// An Error response with a canonical code name and message.
-pb::Response ErrorResponseOf(const Status& status);
 
 }  // namespace creg

@@ -1,5 +1,6 @@
 #include "node/session.h"
 
+#include "net/wire_status.h"
 #include "node/log.h"
 #include "node/node_context.h"
 #include "node/request_handler.h"
@@ -13,12 +14,30 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-pb::Response ErrorFor(uint64_t id, std::string_view code, std::string message) {
+// The answer to a submission: Committed or Refused, or the Error saying
+// why it was not judged.
+pb::Response SubmitAnswer(StatusOr<Judgement> verdict) {
+  if (!verdict.ok()) return ErrorResponse(verdict.status());
   pb::Response response;
-  response.set_id(id);
-  response.mutable_error()->set_code(std::string(code));
-  response.mutable_error()->set_message(std::move(message));
+  if (auto* committed = std::get_if<Committed>(&*verdict)) {
+    pb::Committed* out = response.mutable_submit()->mutable_committed();
+    out->set_entry_index(committed->accepted.entry_index);
+    *out->mutable_effects() = std::move(committed->accepted.effects);
+    out->set_duplicate(committed->accepted.duplicate);
+    out->set_tree_size(committed->tree_size);
+  } else {
+    const Rejection& rejection = std::get<Rejection>(*verdict);
+    pb::Refused* out = response.mutable_submit()->mutable_refused();
+    out->set_code(std::string(RuleCodeName(rejection.code)));
+    out->set_code_number(static_cast<uint32_t>(rejection.code));
+    out->set_message(rejection.message);
+  }
   return response;
+}
+
+// The Error (id 0) about a stream that cannot be trusted any more.
+pb::Response UntrustedStream(std::string message) {
+  return ErrorResponse(InvalidArgumentError(std::move(message)));
 }
 
 std::string ReservedIdMessage(bool empty_frame) {
@@ -72,12 +91,12 @@ void Session::RefuseAndClose(std::string why) {
   deadline_ = Clock::now() + node_.options.read_timeout;
   asio::co_spawn(
       stream_.get_executor(), [self] { return self->Watchdog(); }, asio::detached);
+  std::string frame =
+      EncodeFrame(ErrorResponse(ResourceExhaustedError(std::move(why))).SerializeAsString());
   asio::co_spawn(
       stream_.get_executor(),
-      [self, why = std::move(why)]() -> awaitable<void> {
+      [self, frame = std::move(frame)]() -> awaitable<void> {
         if (co_await self->Handshake()) {
-          std::string frame =
-              EncodeFrame(ErrorFor(0, "RESOURCE_EXHAUSTED", why).SerializeAsString());
           boost::system::error_code ec;
           co_await self->stream_.WriteAll(asio::buffer(frame), ec);
         }
@@ -132,8 +151,7 @@ awaitable<void> Session::ReadLoop() {
         StatusOr<std::optional<std::string>> frame = decoder_.Next();
         if (!frame.ok()) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT",
-                        frame.status().message() + "; closing the connection"));
+          Send(UntrustedStream(frame.status().message() + "; closing the connection"));
           reading_ = false;
           break;
         }
@@ -150,7 +168,7 @@ awaitable<void> Session::ReadLoop() {
         }
         if (!refusal.empty()) {
           ++node_.counters.bad_frames;
-          Send(ErrorFor(0, "INVALID_ARGUMENT", std::move(refusal)));
+          Send(UntrustedStream(std::move(refusal)));
           reading_ = false;
           break;
         }
@@ -176,10 +194,11 @@ void Session::Dispatch(pb::Request request) {
   const uint64_t id = request.id();
   if (in_flight_ >= node_.options.max_in_flight) {
     ++in_flight_;
-    Send(ErrorFor(
-        id, "RESOURCE_EXHAUSTED",
-        "more than " + std::to_string(node_.options.max_in_flight) +
-            " requests unanswered on this connection; wait for answers before sending more"));
+    Send(ErrorResponse(
+        ResourceExhaustedError(
+            "more than " + std::to_string(node_.options.max_in_flight) +
+            " requests unanswered on this connection; wait for answers before sending more"),
+        id));
     Finish();
     return;
   }
@@ -190,12 +209,13 @@ void Session::Dispatch(pb::Request request) {
       auto started = Clock::now();
       node_.pipeline.Submit(
           std::move(*request.mutable_submit()->mutable_signed_transaction()),
-          [self, id, started](pb::Response response) {
+          [self, id, started](StatusOr<Judgement> verdict) {
             if (self->node_.observe_commit_latency) {
               auto micros =
                   std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
               self->node_.observe_commit_latency(static_cast<uint64_t>(micros.count()));
             }
+            pb::Response response = SubmitAnswer(std::move(verdict));
             response.set_id(id);
             asio::post(self->stream_.get_executor(), [self, response = std::move(response)] {
               self->Send(response);
@@ -212,7 +232,7 @@ void Session::Dispatch(pb::Request request) {
       try {
         response = node_.handler.Handle(request);
       } catch (const std::exception& e) {
-        response = ErrorFor(id, "INTERNAL", std::string("request failed: ") + e.what());
+        response = ErrorResponse(InternalError(std::string("request failed: ") + e.what()));
       }
       response.set_id(id);
       Send(response);
@@ -227,19 +247,21 @@ void Session::StartSubscription(uint64_t id, uint64_t start) {
   const size_t per_connection = node_.options.max_subscriptions_per_connection;
   if (subscriptions_ >= per_connection) {
     ++node_.counters.subscriptions_refused;
-    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
-                  "this connection already holds the most subscriptions allowed per "
-                  "connection (" +
-                      std::to_string(per_connection) +
-                      "); a subscription ends only when its connection closes"));
+    Send(ErrorResponse(
+        ResourceExhaustedError("this connection already holds the most subscriptions allowed per "
+                               "connection (" +
+                               std::to_string(per_connection) +
+                               "); a subscription ends only when its connection closes"),
+        id));
     Finish();
     return;
   }
   if (!node_.head_watch.TryAcquire(node_.options.max_subscriptions)) {
     ++node_.counters.subscriptions_refused;
-    Send(ErrorFor(id, "RESOURCE_EXHAUSTED",
-                  "this node allows at most " + std::to_string(node_.options.max_subscriptions) +
-                      " subscriptions and all are in use; retry later"));
+    Send(ErrorResponse(ResourceExhaustedError("this node allows at most " +
+                                              std::to_string(node_.options.max_subscriptions) +
+                                              " subscriptions and all are in use; retry later"),
+                       id));
     Finish();
     return;
   }

@@ -1,5 +1,6 @@
 // Session: one client connection. Reads frames, answers reads through the
-// RequestHandler, hands submissions to the CommitPipeline, streams
+// RequestHandler, hands submissions to the CommitPipeline and renders its
+// verdicts as responses (errors through net/wire_status.h), streams
 // subscriptions, and writes responses in whatever order they complete.
 // The connection is plain TCP, or TLS when the node has a TLS context
 // (NodeContext::tls); with TLS the handshake comes first and must finish
