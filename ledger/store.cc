@@ -192,6 +192,7 @@ StatusOr<std::optional<std::string>> Store::Get(ColumnId column, std::string_vie
 Status Store::Write(WriteBatch& batch) {
   if (options_.read_only)
     return FailedPreconditionError("database " + path_ + " is open read-only");
+  if (write_fault_) CREG_RETURN_IF_ERROR(write_fault_());
   rocksdb::WriteOptions write_options;
   write_options.disableWAL = !options_.write_ahead_log;
   write_options.sync = options_.sync && options_.write_ahead_log;

@@ -168,6 +168,14 @@ class Store {
   // nothing of the batch is visible. FailedPrecondition when read-only.
   Status Write(WriteBatch& batch);
 
+  // A store that fails on demand, for tests of what sits above it: every
+  // Write() first calls `fault` (on the writing thread) and, if it returns
+  // an error, returns that error and writes nothing. The hook may also block
+  // to hold a writer inside Write. Set it while no Write runs (it is not
+  // synchronized with Write); the hook itself must be thread-safe.
+  // Default: none. Reads are unaffected.
+  void SetWriteFault(std::function<Status()> fault) { write_fault_ = std::move(fault); }
+
   // Calls `visit(key, value)` for keys >= start in order, while it returns
   // true and, if `prefix` is non-empty, while keys begin with `prefix`.
   Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
@@ -196,6 +204,7 @@ class Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* default_handle_ = nullptr;
   std::unique_ptr<rocksdb::DB> db_;
+  std::function<Status()> write_fault_;
 };
 
 }  // namespace creg

@@ -76,7 +76,7 @@ Verdict RegistryHarness::SubmitSigned(const std::string& signed_bytes) {
   return v.ok() ? *v : Verdict(Rejection{RuleCode::kMalformed, v.status().ToString()});
 }
 
-Verdict RegistryHarness::OpenAccount(const std::string& id, pb::Role role) {
+pb::TransactionBody RegistryHarness::OpenAccountBody(const std::string& id, pb::Role role) {
   const PrivateKey& key = NewKeyFor(id);
   pb::TransactionBody body = Body();
   auto* op = body.mutable_open_account();
@@ -84,7 +84,15 @@ Verdict RegistryHarness::OpenAccount(const std::string& id, pb::Role role) {
   op->set_role(role);
   op->set_public_key(key.public_key().raw());
   op->set_display_name("Account " + id);
-  return Submit(body, kOperator);
+  return body;
+}
+
+std::string RegistryHarness::SignedOpenAccount(const std::string& id) {
+  return SignTransaction(OpenAccountBody(id), kOperator, KeyOf(kOperator));
+}
+
+Verdict RegistryHarness::OpenAccount(const std::string& id, pb::Role role) {
+  return Submit(OpenAccountBody(id, role), kOperator);
 }
 
 Verdict RegistryHarness::RegisterProject(const std::string& id, const std::string& proponent,

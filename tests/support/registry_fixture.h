@@ -39,6 +39,10 @@ class RegistryHarness {
   Verdict Submit(const pb::TransactionBody& body, const std::string& signer);
   Verdict SubmitSigned(const std::string& signed_bytes);
 
+  // An operator-signed open_account of `id` with a fresh key, not submitted
+  // (for submitting some other way, e.g. through a CommitPipeline).
+  std::string SignedOpenAccount(const std::string& id);
+
   // Shorthands; each submits as the natural signer and returns the verdict.
   Verdict OpenAccount(const std::string& id, pb::Role role = pb::ROLE_HOLDER);
   Verdict RegisterProject(const std::string& id, const std::string& proponent,
@@ -54,6 +58,8 @@ class RegistryHarness {
   Verdict CancelQuantity(const std::string& account, uint64_t batch, uint64_t quantity);
 
  private:
+  pb::TransactionBody OpenAccountBody(const std::string& id, pb::Role role = pb::ROLE_HOLDER);
+
   std::string path_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Registry> registry_;
