@@ -6,6 +6,7 @@
 //                               move it off the node for production
 //   <root>/verifier.key      the checkpoint verifier key string (public)
 //   <root>/checkpoint        the latest signed checkpoint note
+//   <root>/control.sock      the running node's local control socket (0600)
 //
 // Thread-safe: pure path arithmetic plus atomic file replacement.
 #pragma once
@@ -28,6 +29,7 @@ class DataDir {
   std::string operator_key_path() const { return root_ + "/keys/operator.key"; }
   std::string verifier_key_path() const { return root_ + "/verifier.key"; }
   std::string checkpoint_path() const { return root_ + "/checkpoint"; }
+  std::string control_socket_path() const { return root_ + "/control.sock"; }
 
  private:
   std::string root_;

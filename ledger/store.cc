@@ -6,6 +6,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstdio>
@@ -271,6 +272,20 @@ Status Store::CompactAll() {
 Status Store::Flush() {
   if (options_.read_only) return OkStatus();
   return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_), "flush");
+}
+
+Status Store::CopyTo(const std::string& destination) const {
+  std::error_code error;
+  if (std::filesystem::exists(destination, error)) {
+    return AlreadyExistsError("cannot copy the database to " + destination + ": it exists");
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  CREG_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw), "copy " + path_));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush 0: flush the memtables first, so the copy is whole
+  // SST files and opens without replaying a write-ahead log.
+  return FromRocksDb(checkpoint->CreateCheckpoint(destination, /*log_size_for_flush=*/0),
+                     "copy " + path_ + " to " + destination);
 }
 
 }  // namespace creg

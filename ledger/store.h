@@ -186,8 +186,15 @@ class Store {
   // block cache with what the pass will not read again.
   std::unique_ptr<StoreCursor> NewCursor(ColumnId column, bool bulk = false) const;
 
-  // Flushes memtables to SST files (used by tests and before backups).
+  // Flushes memtables to SST files (used by tests).
   Status Flush();
+  // Writes a consistent copy of the database, as of one moment, to the new
+  // folder `destination` (its parent must exist; it must not). Writes may
+  // go on meanwhile. Files are hard-linked when `destination` is on the
+  // same file system, else copied; the copy opens as a database of its own.
+  // Errors: AlreadyExists; Unavailable on an I/O error (a partial
+  // destination is then removed by RocksDB).
+  Status CopyTo(const std::string& destination) const;
   // Flushes and compacts every column family fully, so reads afterwards
   // see a settled tree (benchmarks; after a bulk import).
   Status CompactAll();

@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "ledger/checkpoint.h"
 #include "ledger/keys.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/backup.h"
 #include "ledger/registry/transaction.h"
 #include "node/log.h"
 #include "net/tls_context.h"
@@ -104,6 +106,53 @@ Status InitRegistry(const InitOptions& options, std::ostream& out) {
   return OkStatus();
 }
 
+Status BackupRegistry(const BackupOptions& options, std::ostream& out) {
+  if (options.destination.empty()) return InvalidArgumentError("no backup destination given");
+  DataDir dir(options.data_dir);
+  if (!std::filesystem::exists(dir.db_path())) {
+    return NotFoundError("no registry in " + options.data_dir);
+  }
+  std::error_code error;
+  const std::string destination = std::filesystem::absolute(options.destination, error).string();
+  StatusOr<std::string> answer =
+      SendControlRequest(dir, "backup " + destination, options.timeout);
+  BackupResult made;
+  if (answer.ok()) {
+    std::istringstream line(*answer);
+    std::string word;
+    line >> word;
+    if (word != "ok") {
+      return UnavailableError("the node serving " + options.data_dir + " refused: " +
+                              answer->substr(std::min<size_t>(answer->size(), 6)));
+    }
+    line >> made.entries >> made.database_bytes;
+    out << "Backed up the running node's registry.\n";
+  } else if (answer.status().code() == StatusCode::kNotFound) {
+    // No node serves the folder: open it here, which also keeps one from
+    // starting until the copy is made.
+    StatusOr<std::unique_ptr<Store>> store =
+        Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames());
+    if (!store.ok()) {
+      if (store.status().code() == StatusCode::kUnavailable) {
+        return UnavailableError("a node holds " + options.data_dir +
+                                " but does not answer on its control socket: " +
+                                answer.status().message());
+      }
+      return store.status();
+    }
+    CREG_ASSIGN_OR_RETURN(made, BackupDataDir(dir, **store, destination));
+    out << "Backed up the registry (no node was serving it).\n";
+  } else {
+    return answer.status();
+  }
+  out << "  backup:    " << destination << "\n"
+      << "  entries:   " << made.entries << "\n"
+      << "  database:  " << made.database_bytes << " bytes\n"
+      << "Serve it with: cregd run --data " << destination << "\n"
+      << "Check it with: creg-audit verify-log --data " << destination << "\n";
+  return OkStatus();
+}
+
 StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options) {
   auto node = std::unique_ptr<RegistryNode>(new RegistryNode());
   node->options_ = options;
@@ -149,13 +198,24 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   NodeContext* context = node->context_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
+  node->data_dir_ = std::make_unique<DataDir>(dir);
+  StatusOr<std::unique_ptr<ControlSocket>> control =
+      ControlSocket::Start(*node->data_dir_, *node->store_);
+  if (control.ok()) {
+    node->control_ = std::move(control).value();
+  } else {
+    // The registry serves without it; only online backups need it.
+    LogWarning("no control socket, so no online backups: " + control.status().ToString());
+  }
   LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
           " entries");
   return node;
 }
 
 RegistryNode::~RegistryNode() {
-  // Server first (drains sessions), then the pipeline, then the database.
+  // The control socket first (finishes a backup in progress), the server
+  // (drains sessions), then the pipeline, then the database.
+  control_.reset();
   server_.reset();
   if (pipeline_) pipeline_->Stop();
   pipeline_.reset();

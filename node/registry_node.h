@@ -1,11 +1,13 @@
-// RegistryNode: a registry data folder opened for serving, and `cregd init`.
+// RegistryNode: a registry data folder opened for serving; `cregd init`
+// and `cregd backup`.
 //
 // Open order: data folder -> RocksDB store -> registry (log + state) ->
 // checkpoint key -> checkpointer (signs the head at once) -> commit
-// pipeline -> request handler -> server. Close runs the other way, so the
+// pipeline -> request handler -> server -> control socket. Close runs the other way, so the
 // database is closed only after every commit was answered.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -16,6 +18,7 @@
 #include "ledger/store.h"
 #include "node/checkpointer.h"
 #include "node/commit_pipeline.h"
+#include "node/control_socket.h"
 #include "node/node_context.h"
 #include "node/node_options.h"
 #include "node/request_handler.h"
@@ -36,6 +39,21 @@ struct InitOptions {
 // operator's account as entry 0, and a first signed checkpoint. Prints what
 // it made to `out`. AlreadyExists if the folder already holds a registry.
 Status InitRegistry(const InitOptions& options, std::ostream& out);
+
+struct BackupOptions {
+  std::string data_dir = "./creg-data";
+  // The new folder to write the backup to; its parent must exist.
+  std::string destination;
+  // How long to wait for a running node to finish the backup.
+  std::chrono::milliseconds timeout = std::chrono::hours(1);
+};
+
+// Backs up a registry data folder (ledger/registry/backup.h): through the
+// control socket of the node serving it, or, if none does, by opening the
+// folder itself. Prints what it made to `out`. NotFound if there is no
+// registry; Unavailable if a node holds the folder but does not answer on
+// its control socket.
+Status BackupRegistry(const BackupOptions& options, std::ostream& out);
 
 class RegistryNode {
  public:
@@ -58,6 +76,7 @@ class RegistryNode {
  private:
   RegistryNode() = default;
   NodeOptions options_;
+  std::unique_ptr<DataDir> data_dir_;
   std::unique_ptr<boost::asio::ssl::context> tls_context_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Registry> registry_;
@@ -66,6 +85,7 @@ class RegistryNode {
   std::unique_ptr<RequestHandler> handler_;
   std::unique_ptr<NodeContext> context_;
   std::unique_ptr<Server> server_;
+  std::unique_ptr<ControlSocket> control_;
 };
 
 }  // namespace creg
