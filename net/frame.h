@@ -18,7 +18,8 @@ namespace creg {
 
 inline constexpr size_t kFrameHeaderSize = 4;
 // Default largest frame body: 4 MiB, far above any transaction (a few KiB)
-// and any response the node builds (entry pages are capped at 4 MiB).
+// and any page of entries the node builds (capped at 3 MiB,
+// ResponseLimits in node/request_handler.h).
 inline constexpr uint32_t kDefaultMaxFrameBytes = 4u << 20;
 
 // Header + body, ready to write.

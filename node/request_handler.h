@@ -37,7 +37,8 @@ class RequestHandler {
   RequestHandler(const Registry& registry, const Checkpointer& checkpointer,
                  ResponseLimits limits = {});
 
-  // `writes_status` describes the pipeline for StatusRequest.
+  // The answer to one query (never a submit or a subscribe, which the
+  // session routes elsewhere); errors as a Response carrying an Error.
   pb::Response Handle(const pb::Request& request) const;
 
   // Status is answered with what the pipeline reports.

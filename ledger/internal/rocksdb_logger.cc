@@ -21,15 +21,15 @@ class ForwardingLogger : public rocksdb::Logger {
   void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
     if (level < rocksdb::InfoLogLevel::WARN_LEVEL || level == rocksdb::InfoLogLevel::HEADER_LEVEL)
       return;
-    // A database copy (Store::CopyTo) pauses file deletions twice, nested,
-    // and RocksDB warns about the nesting each time: nothing is wrong.
-    if (std::string_view(format).starts_with("File Deletions ")) return;
     char buffer[1024];
     va_list copy;
     va_copy(copy, ap);
     int n = std::vsnprintf(buffer, sizeof buffer, format, copy);
     va_end(copy);
     if (n < 0) return;
+    // A database copy (Store::CopyTo) pauses file deletions twice, nested,
+    // and RocksDB warns about the nesting each time: nothing is wrong.
+    if (std::string_view(buffer).find("] File Deletions ") != std::string_view::npos) return;
     std::string message = level == rocksdb::InfoLogLevel::WARN_LEVEL    ? "WARN: "
                           : level == rocksdb::InfoLogLevel::ERROR_LEVEL ? "ERROR: "
                                                                         : "FATAL: ";
