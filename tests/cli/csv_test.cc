@@ -14,6 +14,19 @@ std::vector<std::string> FieldsOf(std::string_view text) {
   return (*records)[0].fields;
 }
 
+// The reader's InvalidArgument message for `text` ("" and a failure when
+// it is read).
+std::string RefusalOf(std::string_view text) {
+  StatusOr<std::vector<CsvRecord>> records = ParseCsv(text);
+  EXPECT_FALSE(records.ok()) << "read: " << text;
+  EXPECT_EQ(records.status().code(), StatusCode::kInvalidArgument);
+  return records.status().message();
+}
+
+bool Contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
 TEST(CsvReaderTest, ReadsRfc4180Fields) {
   EXPECT_EQ(FieldsOf("a,\"b,c\",\"say \"\"hi\"\"\",\r\n"),
             (std::vector<std::string>{"a", "b,c", "say \"hi\"", ""}));
@@ -25,23 +38,57 @@ TEST(CsvReaderTest, ReadsRfc4180Fields) {
 }
 
 TEST(CsvReaderTest, RefusesTextAfterAClosingQuoteNamingLineAndColumn) {
-  StatusOr<std::vector<CsvRecord>> r = ParseCsv("a,b\n\"ab\"cd,e\n");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("line 2, column 5"), std::string::npos)
-      << r.status().ToString();
-  EXPECT_NE(r.status().message().find("closing quote"), std::string::npos);
+  std::string why = RefusalOf("a,b\n\"ab\"cd,e\n");
+  EXPECT_TRUE(Contains(why, "line 2, column 5")) << why;
+  EXPECT_TRUE(Contains(why, "closing quote")) << why;
 
   // Columns count characters, and lines inside a quoted field count too.
-  r = ParseCsv("x,\"é\nü\" y\n");
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("line 2, column 3"), std::string::npos)
-      << r.status().ToString();
+  why = RefusalOf("x,\"é\nü\" y\n");
+  EXPECT_TRUE(Contains(why, "line 2, column 3")) << why;
 
-  for (std::string_view bad : {"\"ab\" ", "\"ab\"\"", "\"a\"b,c", "x,\"a\"\rb"}) {
+  for (std::string_view bad : {"\"ab\" ", "\"a\"b,c", "x,\"a\"\rb"}) {
     SCOPED_TRACE(std::string(bad));
-    EXPECT_FALSE(ParseCsv(bad).ok());
+    EXPECT_TRUE(Contains(RefusalOf(bad), "closing quote"));
   }
+}
+
+TEST(CsvReaderTest, RecordsKnowTheirLineAndTextAndBlankLinesAreSkipped) {
+  StatusOr<std::vector<CsvRecord>> r = ParseCsv("a,b\n\n\"x\ny\",z\r\n\r\n\"\"\nlast");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 4u);
+  EXPECT_EQ((*r)[0].line, 1u);
+  EXPECT_EQ((*r)[0].raw, "a,b");
+  // A record that spans lines starts where its first field does; its raw
+  // text keeps the inner line break and drops the final CRLF.
+  EXPECT_EQ((*r)[1].line, 3u);
+  EXPECT_EQ((*r)[1].fields, (std::vector<std::string>{"x\ny", "z"}));
+  EXPECT_EQ((*r)[1].raw, "\"x\ny\",z");
+  // A quoted empty field is a record, not a blank line.
+  EXPECT_EQ((*r)[2].line, 6u);
+  EXPECT_EQ((*r)[2].fields, (std::vector<std::string>{""}));
+  EXPECT_EQ((*r)[2].raw, "\"\"");
+  // No line break at the end of the file.
+  EXPECT_EQ((*r)[3].line, 7u);
+  EXPECT_EQ((*r)[3].fields, (std::vector<std::string>{"last"}));
+
+  EXPECT_TRUE(ParseCsv("").value().empty());
+  EXPECT_TRUE(ParseCsv("\n\r\n\n").value().empty());
+}
+
+TEST(CsvReaderTest, AByteOrderMarkIsIgnored) {
+  StatusOr<std::vector<CsvRecord>> r = ParseCsv("\xEF\xBB\xBFto_account,batch\nx,1\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].fields, (std::vector<std::string>{"to_account", "batch"}));
+  // Only at the start of the file.
+  EXPECT_EQ(FieldsOf("a\xEF\xBB\xBF"), (std::vector<std::string>{"a\xEF\xBB\xBF"}));
+}
+
+TEST(CsvReaderTest, AQuoteNeverClosedNamesTheLineItOpensOn) {
+  std::string why = RefusalOf("to_account,batch\n\"organiser,1\nx,2\n");
+  EXPECT_TRUE(Contains(why, "line 2: a quoted field is never closed")) << why;
+  EXPECT_TRUE(Contains(RefusalOf("\""), "line 1: a quoted field is never closed"));
+  EXPECT_TRUE(Contains(RefusalOf("a,\"b\"\""), "never closed"));
 }
 
 TEST(CsvWriterTest, FormulaCellsGetAQuoteAndAreQuoted) {

@@ -1,7 +1,8 @@
 // What creg tells a person about input the hardened registry refuses:
 // --reason other without --details is a usage error before the node is
 // asked; a key file holding a small-order or non-canonical key is named with
-// the reason; free text the registry refuses comes back with a hint.
+// the reason; free text the registry refuses comes back with a hint. (A bulk
+// row with reason other and no details: bulk_rows_unit_test.cc.)
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -117,25 +118,6 @@ TEST_F(InputChecksTest, RetireHelpSaysReasonOtherNeedsDetails) {
   RunResult help = RunProgram({CregBin(), "retire", "--help"});
   EXPECT_EQ(help.exit_code, 0) << help.err;
   EXPECT_TRUE(Contains(help.out + help.err, "--reason other needs --details")) << help.out;
-}
-
-TEST_F(InputChecksTest, BulkRetireRowWithReasonOtherNeedsDetails) {
-  ASSERT_NO_FATAL_FAILURE(SetUpStory());
-  WriteText(Path("retire.csv"),
-            "batch,quantity,beneficiary,reason,details\n"
-            "1,5,Airline X,other,\n"
-            "1,7,Airline Y,other,crew travel\n");
-  RunResult r = Creg(Join({"bulk", "retire", Path("retire.csv"), "--json"}, As("organiser")));
-  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  std::string results = ReadTextFile(Path("retire.results.csv"));
-  size_t row2 = results.find("\n2,");
-  ASSERT_NE(row2, std::string::npos) << results;
-  std::string line = results.substr(row2 + 1, results.find('\n', row2 + 1) - row2 - 1);
-  EXPECT_TRUE(Contains(line, "2,error,")) << line;
-  EXPECT_TRUE(Contains(line, "INVALID_ROW")) << line;
-  EXPECT_TRUE(Contains(line, "details")) << line;
-  EXPECT_TRUE(Contains(results, "\n3,committed,")) << results;
-  EXPECT_EQ(Total("organiser"), 493u);
 }
 
 TEST_F(InputChecksTest, SmallOrderKeyFileIsNamedWithTheReason) {

@@ -8,16 +8,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <thread>
 
+#include "client/metrics_reader.h"
 #include "ledger/checkpoint.h"
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/transaction.h"
 #include "net/address.h"
-#include "client/metrics_reader.h"
 #include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
@@ -358,7 +360,7 @@ TEST_F(NodeTest, InFlightLimitRefusesTheExcess) {
 }
 
 TEST_F(NodeTest, ConnectionLimitAndIdleTimeout) {
-  StartNode({"--max-connections", "3", "--idle-timeout", "1"});
+  StartNode({"--max-connections", "3", "--idle-timeout", "1", "--metrics", "127.0.0.1:0"});
   std::vector<std::unique_ptr<Client>> held;
   held.push_back(std::move(client_));
   held.push_back(node_->Connect());
@@ -367,8 +369,9 @@ TEST_F(NodeTest, ConnectionLimitAndIdleTimeout) {
   auto refusal = extra.ReadResponse();
   ASSERT_TRUE(refusal.has_value());
   EXPECT_EQ(refusal->error().code(), "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(node_->Metric("creg_open_connections"), 3);
   // Silent connections are closed after the idle timeout, freeing places.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_TRUE(node_->MetricReaches("creg_open_connections", 0));
   EXPECT_FALSE(held[0]->GetStatus().ok());
   EXPECT_TRUE(StillServes());
 }
@@ -378,6 +381,7 @@ TEST_F(NodeTest, SigtermAnswersInFlightAndLosesNothingAnswered) {
   SetUpCredits(1'000'000);
   std::atomic<bool> stop{false};
   std::mutex mu;
+  std::condition_variable acknowledged_more;
   std::vector<uint64_t> acknowledged;
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
@@ -394,11 +398,19 @@ TEST_F(NodeTest, SigtermAnswersInFlightAndLosesNothingAnswered) {
         if (answer->has_committed()) {
           std::lock_guard lock(mu);
           acknowledged.push_back(answer->committed().entry_index());
+          acknowledged_more.notify_all();
         }
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // SIGTERM lands while the writers are committing: once some of their
+  // transactions are acknowledged, with most still to come.
+  {
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(acknowledged_more.wait_for(lock, std::chrono::seconds(30),
+                                           [&] { return acknowledged.size() >= 100; }))
+        << acknowledged.size() << " acknowledged";
+  }
   EXPECT_EQ(node_->Stop(SIGTERM), 0) << node_->log_text();
   stop = true;
   for (std::thread& t : writers) t.join();

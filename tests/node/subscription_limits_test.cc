@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -16,7 +15,6 @@
 
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "client/metrics_reader.h"
 #include "net/frame.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
@@ -58,25 +56,6 @@ class SubscriptionLimitsTest : public ::testing::Test {
     flags.insert(flags.end(), {"--metrics", "127.0.0.1:0"});
     node_ = std::make_unique<NodeProcess>(dir_);
     ASSERT_TRUE(node_->Start(flags));
-  }
-
-  // One metric sample; NaN (failing comparisons) if it cannot be read.
-  double Metric(const std::string& name) {
-    auto samples = FetchMetrics(node_->metrics_address());
-    if (!samples.ok() || samples->count(name) == 0) return std::nan("");
-    return samples->at(name);
-  }
-  // Polls `name` until it equals `want`, for at most `limit`.
-  ::testing::AssertionResult MetricReaches(const std::string& name, double want,
-                                           std::chrono::seconds limit = std::chrono::seconds(10)) {
-    const auto deadline = Clock::now() + limit;
-    double value = Metric(name);
-    while (value != want && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      value = Metric(name);
-    }
-    if (value == want) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << name << " is " << value << ", expected " << want;
   }
 
   // A status request on a connection of its own, answered within 1 s.
@@ -141,8 +120,8 @@ TEST_F(SubscriptionLimitsTest, SubscribeFloodIsRefusedOverTheCapAndCostsNothing)
   // what serving refusals costs.
   constexpr size_t kWarmUp = 1000;
   EXPECT_EQ(SubscribeMany(*flooder, kWarmUp, 0, "per connection (4)"), kWarmUp - 4);
-  ASSERT_TRUE(MetricReaches("creg_subscriptions", 4));
-  ASSERT_TRUE(MetricReaches("creg_head_watch_waiters", 1));
+  ASSERT_TRUE(node_->MetricReaches("creg_subscriptions", 4));
+  ASSERT_TRUE(node_->MetricReaches("creg_head_watch_waiters", 1));
   const std::optional<uint64_t> baseline = ResidentKiB(node_->pid());
   ASSERT_TRUE(baseline.has_value());
 
@@ -167,15 +146,16 @@ TEST_F(SubscriptionLimitsTest, SubscribeFloodIsRefusedOverTheCapAndCostsNothing)
     }
   }
   EXPECT_EQ(refused, flood);
-  EXPECT_EQ(Metric("creg_subscriptions_refused_total"), static_cast<double>(kWarmUp - 4 + flood));
+  EXPECT_EQ(node_->Metric("creg_subscriptions_refused_total"),
+            static_cast<double>(kWarmUp - 4 + flood));
 
   // No commit happens from here on. Neither the subscriptions nor the head
   // watch grow while the node waits (sampled for a few seconds: the old
   // head watch grew by one entry per subscription per second).
   const auto watch_until = Clock::now() + std::chrono::seconds(3);
   while (Clock::now() < watch_until) {
-    ASSERT_EQ(Metric("creg_subscriptions"), 4);
-    ASSERT_EQ(Metric("creg_head_watch_waiters"), 1);
+    ASSERT_EQ(node_->Metric("creg_subscriptions"), 4);
+    ASSERT_EQ(node_->Metric("creg_head_watch_waiters"), 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   // The flood left nothing behind: resident memory stays within a bound
@@ -210,7 +190,7 @@ TEST_F(SubscriptionLimitsTest, SubscribeFloodIsRefusedOverTheCapAndCostsNothing)
     ASSERT_TRUE(page->has_entries());
     EXPECT_EQ(page->entries().start(), committed->committed().entry_index());
   }
-  EXPECT_EQ(Metric("creg_head_watch_waiters"), 1);
+  EXPECT_EQ(node_->Metric("creg_head_watch_waiters"), 1);
 }
 
 TEST_F(SubscriptionLimitsTest, NodeCapIsSharedByConnectionsAndFreedWhenOneCloses) {
@@ -219,16 +199,16 @@ TEST_F(SubscriptionLimitsTest, NodeCapIsSharedByConnectionsAndFreedWhenOneCloses
   EXPECT_EQ(SubscribeMany(*first, 4, 0, ""), 0u);
   auto second = node_->Connect();
   EXPECT_EQ(SubscribeMany(*second, 3, 0, "allows at most 6 subscriptions"), 1u);
-  EXPECT_TRUE(MetricReaches("creg_subscriptions", 6));
-  EXPECT_TRUE(MetricReaches("creg_head_watch_waiters", 2));
+  EXPECT_TRUE(node_->MetricReaches("creg_subscriptions", 6));
+  EXPECT_TRUE(node_->MetricReaches("creg_head_watch_waiters", 2));
 
   // Closing a connection ends its subscriptions and frees their slots.
   first.reset();
-  EXPECT_TRUE(MetricReaches("creg_subscriptions", 2));
-  EXPECT_TRUE(MetricReaches("creg_head_watch_waiters", 1));
+  EXPECT_TRUE(node_->MetricReaches("creg_subscriptions", 2));
+  EXPECT_TRUE(node_->MetricReaches("creg_head_watch_waiters", 1));
   EXPECT_EQ(SubscribeMany(*second, 3, 0, "per connection (4)"), 1u);
-  EXPECT_TRUE(MetricReaches("creg_subscriptions", 4));
-  EXPECT_EQ(Metric("creg_subscriptions_refused_total"), 2);
+  EXPECT_TRUE(node_->MetricReaches("creg_subscriptions", 4));
+  EXPECT_EQ(node_->Metric("creg_subscriptions_refused_total"), 2);
 }
 
 TEST_F(SubscriptionLimitsTest, ZeroCapsRefuseEverySubscription) {
@@ -236,7 +216,7 @@ TEST_F(SubscriptionLimitsTest, ZeroCapsRefuseEverySubscription) {
   auto client = node_->Connect();
   EXPECT_EQ(SubscribeMany(*client, 2, 0, "allows at most 0 subscriptions"), 2u);
   EXPECT_TRUE(client->GetStatus().ok());  // the connection stays open
-  EXPECT_EQ(Metric("creg_subscriptions"), 0);
+  EXPECT_EQ(node_->Metric("creg_subscriptions"), 0);
 }
 
 TEST_F(SubscriptionLimitsTest, SubscriptionsCountAgainstTheInFlightLimit) {
@@ -255,7 +235,7 @@ TEST_F(SubscriptionLimitsTest, SubscriptionsCountAgainstTheInFlightLimit) {
   EXPECT_NE(refused->error().message().find("requests unanswered"), std::string::npos)
       << refused->error().message();
   EXPECT_EQ(SubscribeMany(*client, 1, 0, "requests unanswered"), 1u);
-  EXPECT_TRUE(MetricReaches("creg_subscriptions", 3));
+  EXPECT_TRUE(node_->MetricReaches("creg_subscriptions", 3));
   EXPECT_TRUE(StatusWithinOneSecond());
 }
 
@@ -326,7 +306,7 @@ TEST_F(SubscriptionLimitsTest, SubscriptionsStreamEntriesAsTheyCommit) {
   };
   read_until(tip);
   if (HasFatalFailure()) return;
-  ASSERT_TRUE(MetricReaches("creg_head_watch_waiters", 1));
+  ASSERT_TRUE(node_->MetricReaches("creg_head_watch_waiters", 1));
   for (int i = 0; i < 3; ++i) {
     auto committed = writer->Submit(OpenAccountTx("streamed-" + std::to_string(i)));
     ASSERT_TRUE(committed.ok()) << committed.status().ToString();
@@ -334,8 +314,8 @@ TEST_F(SubscriptionLimitsTest, SubscriptionsStreamEntriesAsTheyCommit) {
     read_until(committed->committed().entry_index() + 1);
     if (HasFatalFailure()) return;
   }
-  EXPECT_EQ(Metric("creg_subscriptions"), 2);
-  EXPECT_EQ(Metric("creg_head_watch_waiters"), 1);
+  EXPECT_EQ(node_->Metric("creg_subscriptions"), 2);
+  EXPECT_EQ(node_->Metric("creg_head_watch_waiters"), 1);
 }
 
 TEST_F(SubscriptionLimitsTest, ShutdownDoesNotWaitForSubscribers) {
@@ -344,7 +324,7 @@ TEST_F(SubscriptionLimitsTest, ShutdownDoesNotWaitForSubscribers) {
   EXPECT_EQ(SubscribeMany(*subscriber, 2, 0, ""), 0u);
   pb::Request waiting = SubscribeFrom(1'000'000);
   ASSERT_TRUE(subscriber->Send(waiting).ok());
-  ASSERT_TRUE(MetricReaches("creg_subscriptions", 3));
+  ASSERT_TRUE(node_->MetricReaches("creg_subscriptions", 3));
   // Subscriptions never end by themselves, but they end with their
   // connection once it stops reading: the drain does not wait out its 5 s.
   const auto asked = Clock::now();

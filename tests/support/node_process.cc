@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "client/metrics_reader.h"
 #include "ledger/data_dir.h"
 
 namespace creg::testing {
@@ -170,6 +172,25 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   }
   ADD_FAILURE() << "cregd did not start serving:\n" << ReadTextFile(log_path_);
   return false;
+}
+
+double NodeProcess::Metric(const std::string& name) const {
+  auto samples = FetchMetrics(metrics_address_);
+  if (!samples.ok() || samples->count(name) == 0) return std::nan("");
+  return samples->at(name);
+}
+
+::testing::AssertionResult NodeProcess::MetricReaches(const std::string& name, double want,
+                                                      std::chrono::milliseconds limit) const {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  double value = Metric(name);
+  while (value != want && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    value = Metric(name);
+  }
+  if (value == want) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << name << " is " << value << ", expected " << want
+                                       << " within " << limit.count() << " ms";
 }
 
 std::string NodeProcess::RunLog() const {

@@ -9,6 +9,7 @@
 // close). Kill() is the crash a crash test wants.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -17,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/keys.h"
 #include "client/client.h"
+#include "ledger/keys.h"
 #include "tests/support/temp_dir.h"
 
 namespace creg::testing {
@@ -58,6 +59,15 @@ class NodeProcess {
   // default log level, which logs the address).
   const std::string& metrics_address() const { return metrics_address_; }
   const std::string& data_dir() const { return data_dir_; }
+
+  // One sample of the node's metrics (it must run with --metrics); NaN,
+  // which fails every comparison, when it cannot be read.
+  double Metric(const std::string& name) const;
+  // Polls Metric(name) until it equals `want`, for at most `limit`: how a
+  // test waits for the node to have done something it does not answer.
+  ::testing::AssertionResult MetricReaches(
+      const std::string& name, double want,
+      std::chrono::milliseconds limit = std::chrono::seconds(10)) const;
   std::string log_text() const;
   std::unique_ptr<Client> Connect() const;
   // The operator account's key from the data folder.
