@@ -1,11 +1,12 @@
 #include "node/request_handler.h"
 
+#include "creg/version.h"
 #include "ledger/registry/certificate.h"
 
 namespace creg {
 namespace {
 
-constexpr char kVersion[] = "creg 0.1.0";
+constexpr char kVersion[] = "creg " CREG_VERSION;  // project(VERSION)
 
 pb::Response Invalid(std::string message) {
   return ErrorResponseOf(InvalidArgumentError(std::move(message)));
