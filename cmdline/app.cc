@@ -1,5 +1,7 @@
 #include "cmdline/app.h"
 
+#include <charconv>
+
 #include "creg/version.h"
 
 namespace creg::cmdline {
@@ -126,11 +128,25 @@ CLI::App* NewSubcommand(CLI::App& parent, const std::string& name, const std::st
 const CLI::Validator& WholeNumber() {
   static const CLI::Validator kWholeNumber(
       [](const std::string& text) -> std::string {
-        bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        return digits ? "" : "must be a whole number, not '" + text + "'";
+        uint64_t value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        bool whole = !text.empty() && text[0] != '-' && ec == std::errc() &&
+                     end == text.data() + text.size();
+        return whole ? "" : "must be a whole number, not '" + text + "'";
       },
       "", "whole number");
   return kWholeNumber;
+}
+
+std::string OptionsHelp(const std::string& heading,
+                        const std::vector<const CLI::Option*>& options) {
+  return options.empty() ? "" : HelpFormatter().make_group(heading, false, options);
+}
+
+std::string OptionGroupHelp(const CLI::App& app, const std::string& group) {
+  return OptionsHelp(group, app.get_options([&](const CLI::Option* option) {
+    return option->get_group() == group;
+  }));
 }
 
 CLI::Option* AddNodeFlag(CLI::App& app, std::string& address, const std::string& help) {

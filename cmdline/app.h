@@ -40,8 +40,9 @@ std::unique_ptr<CLI::App> NewApp(const std::string& program, const std::string& 
 // parent, so the parent's options may follow it.
 CLI::App* NewSubcommand(CLI::App& parent, const std::string& name, const std::string& description);
 
-// Refuses anything but a whole number in decimal digits ("-1", "x", "1.5"),
-// so that a negative number never wraps around into an unsigned option.
+// Refuses anything but a whole number in decimal digits that fits 64 bits
+// ("-1", "x", "1.5"), so that a negative number never wraps around into an
+// unsigned option.
 const CLI::Validator& WholeNumber();
 
 // An unsigned option checked by WholeNumber(); "N" in --help.
@@ -49,6 +50,12 @@ template <typename T>
 CLI::Option* AddNumber(CLI::App& app, const std::string& name, T& value, const std::string& help) {
   return app.add_option(name, value, help)->check(WholeNumber())->type_name("N");
 }
+
+// The help lines of `options`, under "<heading>:" after a blank line, laid
+// out as --help lays them out; "" if there are none.
+std::string OptionsHelp(const std::string& heading, const std::vector<const CLI::Option*>& options);
+// OptionsHelp() of the options of `app` in `group` (CLI::Option::group).
+std::string OptionGroupHelp(const CLI::App& app, const std::string& group);
 
 // --node HOST:PORT, the node to talk to, falling back to the environment
 // variable CREG_NODE (an empty one counts as unset). `address` keeps its
