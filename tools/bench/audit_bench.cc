@@ -13,6 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/registry.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
@@ -116,7 +117,10 @@ StatusOr<Rates> VerifyLogRate(const DataDir& dir, uint64_t size, size_t jobs) {
   std::streambuf* stdout_buf = std::cout.rdbuf(report.rdbuf());
   std::clock_t cpu_start = std::clock();
   auto start = Clock::now();
-  int code = audit::RunVerifyLog({"--data", dir.root(), "--jobs", std::to_string(jobs)});
+  audit::VerifyLogFlags flags;
+  flags.data = dir.root();
+  flags.jobs = jobs;
+  int code = audit::RunVerifyLog(flags);
   double seconds = Seconds(start);
   double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::cout.rdbuf(stdout_buf);
