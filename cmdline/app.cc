@@ -1,6 +1,7 @@
 #include "cmdline/app.h"
 
 #include <charconv>
+#include <iostream>
 
 #include "creg/version.h"
 
@@ -183,6 +184,41 @@ ParseResult Parse(CLI::App& app, const std::vector<std::string>& args) {
 
 ParseResult Parse(CLI::App& app, int argc, const char* const* argv) {
   return Parse(app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc));
+}
+
+std::string CommandPath(const CLI::App& command) {
+  std::string path = command.get_name();
+  for (const CLI::App* up = command.get_parent(); up != nullptr; up = up->get_parent()) {
+    path = up->get_name() + " " + path;
+  }
+  return path;
+}
+
+int UsageError(const std::string& path, const std::string& message, int exit_code) {
+  std::cerr << path << ": " << message << "\nRun '" << path << " --help' for usage.\n";
+  return exit_code;
+}
+
+std::optional<int> ExitUnlessRun(const CLI::App& app, const ParseResult& parsed, int usage_exit) {
+  switch (parsed.kind) {
+    case ParseResult::kHelp:
+      std::cout << app.help();
+      return 0;
+    case ParseResult::kVersion:
+      std::cout << VersionLine(app.get_name()) << "\n";
+      return 0;
+    case ParseResult::kError:
+      if (parsed.missing_subcommand) {
+        return UsageError(
+            CommandPath(*parsed.command),
+            parsed.word.empty() ? "no command given" : "unknown command '" + parsed.word + "'",
+            usage_exit);
+      }
+      return UsageError(CommandPath(*parsed.command), parsed.error, usage_exit);
+    case ParseResult::kRun:
+      break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace creg::cmdline

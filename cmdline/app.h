@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -86,5 +87,19 @@ struct ParseResult {
 // Parses `args` (the words after the program name) into `app`.
 ParseResult Parse(CLI::App& app, const std::vector<std::string>& args);
 ParseResult Parse(CLI::App& app, int argc, const char* const* argv);
+
+// "cregd run": the program and the subcommands down to `command`.
+std::string CommandPath(const CLI::App& command);
+
+// Prints "<path>: <message>" and "Run '<path> --help' for usage." to
+// stderr; returns `exit_code`.
+int UsageError(const std::string& path, const std::string& message, int exit_code);
+
+// What a program does with a command line it does not run: for kHelp
+// prints the help of the command given and returns 0, for kVersion
+// VersionLine() and 0, for kError UsageError() of the command given (or
+// "no command given", "unknown command 'x'") and `usage_exit`. nullopt for
+// kRun.
+std::optional<int> ExitUnlessRun(const CLI::App& app, const ParseResult& parsed, int usage_exit);
 
 }  // namespace creg::cmdline

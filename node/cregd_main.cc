@@ -81,14 +81,12 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
 }
 
 int Usage(const std::string& command, const std::string& error) {
-  std::cerr << "cregd: " << error << "\nRun 'cregd " << (command.empty() ? "" : command + " ")
-            << "--help' for usage.\n";
-  return kExitUsage;
+  return cmdline::UsageError("cregd " + command, error, kExitUsage);
 }
 
 int Init(const InitOptions& options) {
   if (options.origin.empty()) {
-    return Usage("init", "init needs --origin NAME, for example --origin registry.example.org");
+    return Usage("init", "--origin NAME is required, for example --origin registry.example.org");
   }
   Status s = InitRegistry(options, std::cout);
   if (!s.ok()) {
@@ -161,23 +159,8 @@ int Main(int argc, char** argv) {
               std::string(kExitStatus));
 
   cmdline::ParseResult parsed = cmdline::Parse(*app, words);
-  const std::string command = parsed.command == app.get() ? "" : parsed.command->get_name();
-  switch (parsed.kind) {
-    case cmdline::ParseResult::kHelp:
-      std::cout << app->help();
-      return 0;
-    case cmdline::ParseResult::kVersion:
-      std::cout << cmdline::VersionLine("cregd") << "\n";
-      return 0;
-    case cmdline::ParseResult::kError:
-      if (parsed.missing_subcommand) {
-        return Usage(
-            "", parsed.word.empty() ? "no command given" : "unknown command '" + parsed.word + "'");
-      }
-      return Usage(command, parsed.error);
-    case cmdline::ParseResult::kRun:
-      break;
-  }
+  if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, kExitUsage)) return *code;
+  const std::string command = parsed.command->get_name();
   if (command == "init") return Init(init);
   return Run(run, run_flags);
 }

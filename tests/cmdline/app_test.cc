@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <iostream>
+#include <sstream>
+
 #include "creg/version.h"
 
 namespace creg::cmdline {
@@ -133,6 +136,42 @@ TEST_F(AppTest, VersionComesFromTheProject) {
   EXPECT_EQ(Parse({"show", "--version"}).kind, ParseResult::kVersion);
   EXPECT_EQ(VersionLine("prog"), std::string("prog ") + CREG_VERSION);
   EXPECT_NE(std::string(CREG_VERSION).find('.'), std::string::npos);
+}
+
+// Runs `parse` with std::cout and std::cerr captured.
+struct Captured {
+  std::optional<int> code;
+  std::string out;
+  std::string err;
+};
+
+TEST_F(AppTest, ExitUnlessRunPrintsHelpVersionOrTheErrorWithTheCommand) {
+  auto run = [&](std::vector<std::string> args) {
+    ParseResult parsed = Parse(std::move(args));
+    std::ostringstream out, err;
+    std::streambuf* old_out = std::cout.rdbuf(out.rdbuf());
+    std::streambuf* old_err = std::cerr.rdbuf(err.rdbuf());
+    std::optional<int> code = ExitUnlessRun(*app_, parsed, 2);
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    return Captured{code, out.str(), err.str()};
+  };
+  EXPECT_EQ(run({"show"}).code, std::nullopt);
+  Captured help = run({"show", "-h"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("Usage: prog show"), std::string::npos) << help.out;
+  Captured version = run({"--version"});
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out, VersionLine("prog") + "\n");
+  Captured error = run({"show", "--limit", "x"});
+  EXPECT_EQ(error.code, 2);
+  EXPECT_EQ(error.err,
+            "prog show: --limit must be a whole number, not 'x'\n"
+            "Run 'prog show --help' for usage.\n");
+  Captured unknown = run({"frobnicate"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err.rfind("prog: unknown command 'frobnicate'\n", 0), 0u) << unknown.err;
+  EXPECT_EQ(run({}).err.rfind("prog: no command given\n", 0), 0u);
 }
 
 }  // namespace

@@ -95,9 +95,7 @@ void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client) {
 }
 
 int UsageError(std::string_view command, const std::string& message) {
-  std::cerr << "creg-audit " << command << ": " << message << "\nRun 'creg-audit " << command
-            << " --help' for usage.\n";
-  return kExitUsage;
+  return cmdline::UsageError("creg-audit " + std::string(command), message, kExitUsage);
 }
 
 size_t DefaultJobs() {

@@ -41,24 +41,7 @@ int Dispatch(int argc, char** argv) {
                                  AddWatch(*app)};
   app->footer(kFooter);
   cmdline::ParseResult parsed = cmdline::Parse(*app, words);
-  switch (parsed.kind) {
-    case cmdline::ParseResult::kHelp:
-      std::cout << app->help();
-      return kExitVerified;
-    case cmdline::ParseResult::kVersion:
-      std::cout << cmdline::VersionLine("creg-audit") << "\n";
-      return kExitVerified;
-    case cmdline::ParseResult::kError:
-      if (parsed.missing_subcommand) {
-        if (!parsed.word.empty())
-          std::cerr << "creg-audit: unknown command '" << parsed.word << "'\n\n";
-        std::cerr << app->help();
-        return kExitUsage;
-      }
-      return UsageError(parsed.command->get_name(), parsed.error);
-    case cmdline::ParseResult::kRun:
-      break;
-  }
+  if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, kExitUsage)) return *code;
   for (const Subcommand& command : commands) {
     if (command.app == parsed.command) return command.run();
   }

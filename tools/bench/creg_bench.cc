@@ -419,26 +419,7 @@ int Main(int argc, char** argv) {
   app->footer(kFooter);
 
   cmdline::ParseResult parsed = cmdline::Parse(*app, words);
-  switch (parsed.kind) {
-    case cmdline::ParseResult::kHelp:
-      std::cout << app->help();
-      return 0;
-    case cmdline::ParseResult::kVersion:
-      std::cout << cmdline::VersionLine("creg-bench") << "\n";
-      return 0;
-    case cmdline::ParseResult::kError: {
-      std::string command = parsed.command == app.get() ? "" : parsed.command->get_name();
-      std::cerr << "creg-bench: "
-                << (!parsed.missing_subcommand ? parsed.error
-                    : parsed.word.empty()      ? std::string("no command given")
-                                               : "unknown command '" + parsed.word + "'")
-                << "\nRun 'creg-bench " << (command.empty() ? "" : command + " ")
-                << "--help' for usage.\n";
-      return 2;
-    }
-    case cmdline::ParseResult::kRun:
-      break;
-  }
+  if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, 2)) return *code;
   if (parsed.command == audit_cmd) return RunAuditBench(audit);
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const double verify_rate = MeasureVerifyRate();
