@@ -10,10 +10,4 @@ CLI::Option* AddClientFlags(CLI::App& app, ClientOptions& options) {
       ->type_name("FILE");
 }
 
-ClientOptions ReadClientFlags(Args& args) {
-  ClientOptions options;
-  options.tls_ca_file = args.ValueOrEnv("--tls-ca", "CREG_TLS_CA", "");
-  return options;
-}
-
 }  // namespace creg

@@ -13,16 +13,10 @@
 
 #include "client/client.h"
 #include "cmdline/app.h"
-#include "cmdline/args.h"
 
 namespace creg {
 
 // Adds the flag above to `app`, bound to `options`; returns it.
 CLI::Option* AddClientFlags(CLI::App& app, ClientOptions& options);
-
-// Reads the flags above from `args` into a ClientOptions with the other
-// fields at their defaults. A flag without a value is reported by
-// args.Finish().
-ClientOptions ReadClientFlags(Args& args);
 
 }  // namespace creg
