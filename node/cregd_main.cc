@@ -1,8 +1,10 @@
 // cregd: the registry node. `cregd init` creates a registry, `cregd run`
-// serves it. docs/operations.md has every option and its default.
+// serves it. `cregd run --help` lists every option with its default (the
+// defaults are those of InitOptions and NodeOptions); docs/operations.md
+// explains them.
 #include <iostream>
 
-#include "cmdline/args.h"
+#include "cmdline/app.h"
 #include "node/log.h"
 #include "node/protobuf_log.h"
 #include "node/registry_node.h"
@@ -10,60 +12,82 @@
 namespace creg {
 namespace {
 
-constexpr char kUsage[] = R"(cregd - the creg carbon credit registry node
+constexpr int kExitUsage = 2;
 
-Usage:
-  cregd init [--data DIR] --origin NAME [--operator-id ID] [--operator-name TEXT]
-  cregd run  [--data DIR] [--listen HOST:PORT] [options]
-  cregd help
+constexpr char kExitStatus[] =
+    "Exit status: 0 after a clean shutdown, 1 on a runtime failure, 2 on a usage error.";
 
-init creates a registry in DIR: the node's checkpoint key, the first
-operator's account and key (PEM, mode 0600), and a first signed checkpoint.
-It prints the verifier key auditors need. It never overwrites a registry.
+// The options of `cregd run` that are not NodeOptions fields as such.
+struct RunFlags {
+  uint64_t idle_timeout = 0;
+  uint64_t read_timeout = 0;
+  std::string log_level = "info";
+};
 
-run serves the registry in DIR until SIGINT or SIGTERM, then finishes and
-answers every transaction it has taken before it exits.
-
-Options of run (defaults in brackets):
-  --data DIR               data folder [./creg-data]
-  --listen HOST:PORT       address to serve [127.0.0.1:7600]
-  --tls-cert FILE          serve TLS with this certificate chain (PEM) [off]
-  --tls-key FILE           the certificate's private key (PEM); give both
-                           or neither [off: plain TCP]
-  --metrics HOST:PORT      serve Prometheus metrics there (plain HTTP) [off]
-  --io-threads N           network threads [2]
-  --verify-threads N       signature verification threads [one per core]
-  --max-connections N      simultaneous connections [4096]
-  --max-in-flight N        unanswered requests per connection, subscriptions
-                           included [1024]
-  --max-subscriptions N    subscriptions on the whole node [1024]
-  --max-subscriptions-per-connection N
-                           subscriptions on one connection [4]
-  --max-frame-bytes N      largest request frame [4194304]
-  --idle-timeout SECONDS   close silent connections that wait for no answer
-                           and hold no subscription after [300]
-  --read-timeout SECONDS   a frame must arrive whole within [30]
-  --max-group N            most transactions per group commit [4096]
-  --log-level LEVEL        debug, info, warn or error [info]
-
-Exit status: 0 after a clean shutdown, 1 on a runtime failure, 2 on a usage
-error.
-)";
-
-int Usage(const std::string& error) {
-  std::cerr << "cregd: " << error << "\nRun 'cregd help' for usage.\n";
-  return 2;
+void AddInit(CLI::App& app, InitOptions& options) {
+  CLI::App* init = cmdline::NewSubcommand(app, "init", "create a registry");
+  init->footer(
+      "init creates a registry in DIR: the node's checkpoint key, the first operator's account "
+      "and key (PEM, mode 0600), and a first signed checkpoint. It prints the verifier key "
+      "auditors need. It never overwrites a registry.\n\n" +
+      std::string(kExitStatus));
+  init->add_option("--data", options.data_dir, "data folder")->type_name("DIR");
+  init->add_option("--origin", options.origin, "the registry's name (required)")->type_name("NAME");
+  init->add_option("--operator-id", options.operator_id, "the first operator's account")
+      ->type_name("ID");
+  init->add_option("--operator-name", options.operator_name, "its display name")->type_name("TEXT");
 }
 
-int Init(Args& args) {
-  InitOptions options;
-  options.data_dir = args.Value("--data", options.data_dir);
-  options.origin = args.Value("--origin", "");
-  options.operator_id = args.Value("--operator-id", options.operator_id);
-  options.operator_name = args.Value("--operator-name", options.operator_name);
-  if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
-  if (options.origin.empty())
-    return Usage("init needs --origin NAME, for example --origin registry.example.org");
+void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
+  CLI::App* run = cmdline::NewSubcommand(app, "run", "serve a registry");
+  run->footer(
+      "run serves the registry in DIR until SIGINT or SIGTERM, then finishes and answers every "
+      "transaction it has taken before it exits.\n\n" +
+      std::string(kExitStatus));
+  run->add_option("--data", options.data_dir, "data folder")->type_name("DIR");
+  run->add_option("--listen", options.listen, "address to serve")->type_name("HOST:PORT");
+  run->add_option("--tls-cert", options.tls_cert_file,
+                  "serve TLS with this certificate chain (PEM); default plain TCP")
+      ->type_name("FILE");
+  run->add_option("--tls-key", options.tls_key_file,
+                  "the certificate's private key (PEM); give both or neither")
+      ->type_name("FILE");
+  run->add_option("--metrics", options.metrics_listen,
+                  "serve Prometheus metrics there (plain HTTP); default off")
+      ->type_name("HOST:PORT");
+  cmdline::AddNumber(*run, "--io-threads", options.io_threads, "network threads");
+  cmdline::AddNumber(*run, "--verify-threads", options.pipeline.verify_threads,
+                     "signature verification threads; 0 = one per core");
+  cmdline::AddNumber(*run, "--max-connections", options.max_connections,
+                     "simultaneous connections, at least 1");
+  cmdline::AddNumber(*run, "--max-in-flight", options.max_in_flight,
+                     "unanswered requests per connection, subscriptions included, at least 1");
+  cmdline::AddNumber(*run, "--max-subscriptions", options.max_subscriptions,
+                     "subscriptions on the whole node");
+  cmdline::AddNumber(*run, "--max-subscriptions-per-connection",
+                     options.max_subscriptions_per_connection, "subscriptions on one connection");
+  cmdline::AddNumber(*run, "--max-frame-bytes", options.max_frame_bytes,
+                     "largest request frame, 1024 to 67108864");
+  flags.idle_timeout = static_cast<uint64_t>(options.idle_timeout.count());
+  cmdline::AddNumber(*run, "--idle-timeout", flags.idle_timeout,
+                     "seconds after which a silent connection that waits for no answer and "
+                     "holds no subscription is closed");
+  flags.read_timeout = static_cast<uint64_t>(options.read_timeout.count());
+  cmdline::AddNumber(*run, "--read-timeout", flags.read_timeout,
+                     "seconds within which a frame must arrive whole");
+  cmdline::AddNumber(*run, "--max-group", options.pipeline.max_group,
+                     "most transactions per group commit");
+  run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
+}
+
+int Usage(const std::string& command, const std::string& error) {
+  return cmdline::UsageError("cregd " + command, error, kExitUsage);
+}
+
+int Init(const InitOptions& options) {
+  if (options.origin.empty()) {
+    return Usage("init", "--origin NAME is required, for example --origin registry.example.org");
+  }
   Status s = InitRegistry(options, std::cout);
   if (!s.ok()) {
     std::cerr << "cregd: " << s.message() << "\n";
@@ -72,47 +96,28 @@ int Init(Args& args) {
   return 0;
 }
 
-int Run(Args& args) {
-  NodeOptions options;
-  options.data_dir = args.Value("--data", options.data_dir);
-  options.listen = args.Value("--listen", options.listen);
-  options.metrics_listen = args.Value("--metrics", "");
-  options.tls_cert_file = args.Value("--tls-cert", "");
-  options.tls_key_file = args.Value("--tls-key", "");
-  if (auto n = args.Number("--io-threads")) options.io_threads = static_cast<int>(*n);
-  if (auto n = args.Number("--verify-threads"))
-    options.pipeline.verify_threads = static_cast<int>(*n);
-  if (auto n = args.Number("--max-connections")) options.max_connections = *n;
-  if (auto n = args.Number("--max-in-flight")) options.max_in_flight = *n;
+int Run(NodeOptions options, const RunFlags& flags) {
   if (options.max_connections == 0 || options.max_in_flight == 0) {
-    return Usage("--max-connections and --max-in-flight must be at least 1");
+    return Usage("run", "--max-connections and --max-in-flight must be at least 1");
   }
-  if (auto n = args.Number("--max-subscriptions")) options.max_subscriptions = *n;
-  if (auto n = args.Number("--max-subscriptions-per-connection")) {
-    options.max_subscriptions_per_connection = *n;
+  if (options.max_frame_bytes < 1024 || options.max_frame_bytes > (64u << 20)) {
+    return Usage("run", "--max-frame-bytes must be between 1024 and 67108864");
   }
-  if (auto n = args.Number("--max-frame-bytes")) {
-    if (*n < 1024 || *n > (64u << 20))
-      return Usage("--max-frame-bytes must be between 1024 and 67108864");
-    options.max_frame_bytes = static_cast<uint32_t>(*n);
-  }
-  if (auto n = args.Number("--idle-timeout")) options.idle_timeout = std::chrono::seconds(*n);
-  if (auto n = args.Number("--read-timeout")) options.read_timeout = std::chrono::seconds(*n);
-  if (auto n = args.Number("--max-group")) options.pipeline.max_group = std::max<uint64_t>(1, *n);
-  std::string level = args.Value("--log-level", "info");
-  if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
+  options.pipeline.max_group = std::max<size_t>(1, options.pipeline.max_group);
+  options.idle_timeout = std::chrono::seconds(flags.idle_timeout);
+  options.read_timeout = std::chrono::seconds(flags.read_timeout);
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
-    return Usage(options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
-                                               : "--tls-cert needs --tls-key FILE as well");
+    return Usage("run", options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
+                                                      : "--tls-cert needs --tls-key FILE as well");
   }
-  if (level == "debug")
+  if (flags.log_level == "debug")
     SetLogLevel(LogLevel::kDebug);
-  else if (level == "warn")
+  else if (flags.log_level == "warn")
     SetLogLevel(LogLevel::kWarning);
-  else if (level == "error")
+  else if (flags.log_level == "error")
     SetLogLevel(LogLevel::kError);
-  else if (level != "info")
-    return Usage("--log-level must be debug, info, warn or error");
+  else if (flags.log_level != "info")
+    return Usage("run", "--log-level must be debug, info, warn or error");
 
   RouteProtobufLogToNodeLog();
   StatusOr<std::unique_ptr<RegistryNode>> node = RegistryNode::Open(options);
@@ -136,20 +141,28 @@ int Run(Args& args) {
 }
 
 int Main(int argc, char** argv) {
-  if (argc < 2) return Usage("no command given");
-  std::string command = argv[1];
-  if (command == "help" || command == "--help" || command == "-h") {
-    std::cout << kUsage;
-    return 0;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  // "cregd help [COMMAND]" is "cregd [COMMAND] --help".
+  if (!words.empty() && words[0] == "help") {
+    words.erase(words.begin());
+    words.push_back("--help");
   }
-  Args args(argc, argv, 2);
-  if (args.WantsHelp()) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (command == "init") return Init(args);
-  if (command == "run") return Run(args);
-  return Usage("unknown command '" + command + "'");
+  std::unique_ptr<CLI::App> app =
+      cmdline::NewApp("cregd", "cregd - the creg carbon credit registry node");
+  app->require_subcommand(1);
+  InitOptions init;
+  NodeOptions run;
+  RunFlags run_flags;
+  AddInit(*app, init);
+  AddRun(*app, run, run_flags);
+  app->footer("'cregd COMMAND --help' lists the options of a command and their defaults.\n\n" +
+              std::string(kExitStatus));
+
+  cmdline::ParseResult parsed = cmdline::Parse(*app, words);
+  if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, kExitUsage)) return *code;
+  const std::string command = parsed.command->get_name();
+  if (command == "init") return Init(init);
+  return Run(run, run_flags);
 }
 
 }  // namespace

@@ -1,12 +1,13 @@
 #include "node/request_handler.h"
 
+#include "creg/version.h"
 #include "ledger/registry/certificate.h"
 #include "net/wire_status.h"
 
 namespace creg {
 namespace {
 
-constexpr char kVersion[] = "creg 0.1.0";
+constexpr char kVersion[] = "creg " CREG_VERSION;  // project(VERSION)
 
 void AddHashes(const std::vector<Hash>& hashes, pb::ProofResponse* out) {
   for (const Hash& h : hashes) out->add_hashes(h.str());

@@ -9,7 +9,7 @@ CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libunistring-dev
+  libunistring-dev libcli11-dev
   lld
 )
 # What only the fuzz targets need (libFuzzer comes with clang), installed

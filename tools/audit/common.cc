@@ -6,8 +6,10 @@
 #include <sstream>
 #include <thread>
 
+#include "client/client_flags.h"
 #include "ledger/data_dir.h"
 #include "ledger/registry/registry.h"
+#include "tools/audit/commands.h"
 
 namespace creg::audit {
 namespace {
@@ -82,6 +84,23 @@ std::unique_ptr<Store> OpenDataReadOnly(const DataDir& dir, std::string_view com
     return nullptr;
   }
   return std::move(store).value();
+}
+
+void AddKeyFlag(CLI::App& app, std::string& key, const std::string& help) {
+  app.add_option("--key", key, help)->type_name("VERIFIER_KEY");
+}
+
+void AddDataFlag(CLI::App& app, std::string& data) {
+  app.add_option("--data", data, "a registry data folder, read-only")->type_name("DIR");
+}
+
+void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client) {
+  app.add_option("--node", node, "a running node instead")->type_name("HOST:PORT");
+  AddClientFlags(app, client);
+}
+
+int UsageError(std::string_view command, const std::string& message) {
+  return cmdline::UsageError("creg-audit " + std::string(command), message, kExitUsage);
 }
 
 size_t DefaultJobs() {

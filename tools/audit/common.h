@@ -1,5 +1,5 @@
 // What the creg-audit subcommands share: exit codes, reading inputs and
-// the verifier key, and the subcommand entry points.
+// the verifier key (commands.h has their command lines).
 #pragma once
 
 #include <cstdint>
@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "client/client.h"
 #include "ledger/checkpoint.h"
 #include "ledger/data_dir.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
-#include "client/client.h"
 
 namespace creg::audit {
 
@@ -60,12 +60,6 @@ std::string Count(uint64_t n, std::string_view one, std::string_view many);
 // Prints "creg-audit <command>: <message>" to stderr and returns `code`.
 int Report(std::string_view command, int code, std::string_view message);
 
-// Subcommands. `args` are the words after the subcommand name.
-int RunVerifyCert(const std::vector<std::string>& args);
-int RunVerifyLog(const std::vector<std::string>& args);
-int RunConsistency(const std::vector<std::string>& args);
-int RunWatch(const std::vector<std::string>& args);
-
 // verify-log --jobs: threads that check signatures ahead of the replay.
 inline constexpr uint64_t kMaxJobs = 256;
 // One per core (std::thread::hardware_concurrency), at least one.
@@ -75,11 +69,5 @@ size_t DefaultJobs();
 // signatures checked on `jobs` threads.
 int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
                     size_t jobs, const ClientOptions& client = {});
-
-// The usage text of each subcommand (also printed for usage errors).
-extern const char kVerifyCertUsage[];
-extern const char kVerifyLogUsage[];
-extern const char kConsistencyUsage[];
-extern const char kWatchUsage[];
 
 }  // namespace creg::audit

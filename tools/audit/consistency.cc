@@ -2,22 +2,21 @@
 #include <iostream>
 #include <memory>
 
+#include "client/client_flags.h"
 #include "ledger/data_dir.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/registry.h"
-#include "cmdline/args.h"
-#include "client/client_flags.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/audit/remote.h"
 
 namespace creg::audit {
 
-const char kConsistencyUsage[] =
-    "usage: creg-audit consistency OLD NEW --data DIR --key VERIFIER_KEY\n"
-    "       creg-audit consistency OLD NEW --node HOST:PORT [--tls-ca FILE] --key VERIFIER_KEY\n"
-    "\n"
+namespace {
+
+constexpr char kHelp[] =
     "OLD and NEW are two checkpoint notes of one registry, for example one\n"
     "saved last month and one fetched today. Checks that both are signed by\n"
     "the trusted key, that the log in DIR agrees with NEW, and that the RFC 9162\n"
@@ -25,9 +24,7 @@ const char kConsistencyUsage[] =
     "log only grew in between. With --node, the proof comes from a running\n"
     "node instead of a data folder (over TLS with --tls-ca FILE, the node's\n"
     "certificate or its CA; or CREG_TLS_CA). A log that was rewritten, forked\n"
-    "or shrank is reported as such.\n";
-
-namespace {
+    "or shrank is reported as such.";
 
 constexpr std::string_view kCommand = "consistency";
 
@@ -122,33 +119,35 @@ int CheckWithNode(const std::string& address, const ClientOptions& client, const
 
 }  // namespace
 
-int RunConsistency(const std::vector<std::string>& words) {
-  Args args(words, {});
-  if (args.WantsHelp()) {
-    std::cout << kConsistencyUsage;
-    return kExitVerified;
+Subcommand AddConsistency(CLI::App& app) {
+  auto flags = std::make_shared<ConsistencyFlags>();
+  CLI::App* sub = cmdline::NewSubcommand(
+      app, "consistency", "check that the log only grew between two signed checkpoints");
+  sub->footer(kHelp);
+  sub->add_option("OLD", flags->old_checkpoint, "the older checkpoint note");
+  sub->add_option("NEW", flags->new_checkpoint, "the newer checkpoint note");
+  AddDataFlag(*sub, flags->data);
+  AddNodeFlags(*sub, flags->node, flags->client);
+  AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
+  return {sub, [flags] { return RunConsistency(*flags); }};
+}
+
+int RunConsistency(const ConsistencyFlags& flags) {
+  if (flags.data.empty() == flags.node.empty()) {
+    return UsageError(kCommand, flags.data.empty() ? "--data or --node is required"
+                                                   : "give --data or --node, not both");
   }
-  std::optional<std::string> data = args.Get("--data");
-  std::optional<std::string> node = args.Get("--node");
-  ClientOptions client = ReadClientFlags(args);
-  std::optional<std::string> key = args.Get("--key");
-  Status parsed = args.Finish();
-  if (!parsed.ok() || data.has_value() == node.has_value() || !key.has_value() ||
-      args.positional().size() != 2) {
-    std::string why = !parsed.ok()                             ? parsed.message()
-                      : data.has_value() && node.has_value()   ? "give --data or --node, not both"
-                      : !data.has_value() && !node.has_value() ? "--data or --node is required"
-                      : !key.has_value()                       ? "--key is required"
-                                         : "give the two checkpoint files OLD and NEW";
-    return Report(kCommand, kExitUsage, why + "\n" + kConsistencyUsage);
+  if (flags.key.empty()) return UsageError(kCommand, "--key is required");
+  if (flags.new_checkpoint.empty()) {
+    return UsageError(kCommand, "give the two checkpoint files OLD and NEW");
   }
-  StatusOr<NoteVerifier> verifier = LoadVerifier(*key);
+  StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
   }
   Checkpoint cps[2];
   for (int i = 0; i < 2; ++i) {
-    const std::string& path = args.positional()[i];
+    const std::string& path = i == 0 ? flags.old_checkpoint : flags.new_checkpoint;
     StatusOr<std::string> note = ReadInput(path);
     if (!note.ok()) return Report(kCommand, kExitCannotRead, note.status().message());
     StatusOr<Checkpoint> cp = VerifyCheckpoint(*note, *verifier, "");
@@ -176,8 +175,9 @@ int RunConsistency(const std::vector<std::string>& words) {
                   "); keep both notes, they prove the registry signed two histories");
   }
 
-  return node.has_value() ? CheckWithNode(*node, client, old_cp, new_cp, verifier->name())
-                          : CheckWithData(*data, old_cp, new_cp, verifier->name());
+  return !flags.node.empty()
+             ? CheckWithNode(flags.node, flags.client, old_cp, new_cp, verifier->name())
+             : CheckWithData(flags.data, old_cp, new_cp, verifier->name());
 }
 
 }  // namespace creg::audit

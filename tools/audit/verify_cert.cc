@@ -2,23 +2,21 @@
 #include <iostream>
 
 #include "ledger/registry/certificate.h"
-#include "cmdline/args.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 
 namespace creg::audit {
 
-const char kVerifyCertUsage[] =
-    "usage: creg-audit verify-cert FILE --key VERIFIER_KEY\n"
-    "\n"
+namespace {
+
+constexpr char kHelp[] =
     "Checks a retirement certificate offline: the checkpoint is signed by the\n"
     "trusted key, the retirement entry and its evidence (the account's keys,\n"
     "the issuances and project registrations) are in the signed log, the\n"
     "retirement is signed by the account's key, and the readable summary says\n"
     "exactly what the entries say. FILE may be - for standard input.\n"
     "VERIFIER_KEY is the registry's checkpoint verifier key, or a file holding\n"
-    "it; obtain it from the registry out of band.\n";
-
-namespace {
+    "it; obtain it from the registry out of band.";
 
 void PrintFacts(const VerifiedRetirement& v) {
   std::cout << "VERIFIED retirement " << v.retirement_id << " in registry " << v.origin << "\n\n"
@@ -52,26 +50,25 @@ void PrintFacts(const VerifiedRetirement& v) {
 
 }  // namespace
 
-int RunVerifyCert(const std::vector<std::string>& words) {
+Subcommand AddVerifyCert(CLI::App& app) {
+  auto flags = std::make_shared<VerifyCertFlags>();
+  CLI::App* sub = cmdline::NewSubcommand(app, "verify-cert",
+                                         "check a retirement certificate and print what it proves");
+  sub->footer(kHelp);
+  sub->add_option("FILE", flags->file, "the certificate (JSON); - for standard input");
+  AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
+  return {sub, [flags] { return RunVerifyCert(*flags); }};
+}
+
+int RunVerifyCert(const VerifyCertFlags& flags) {
   constexpr std::string_view kCommand = "verify-cert";
-  Args args(words, {});
-  if (args.WantsHelp()) {
-    std::cout << kVerifyCertUsage;
-    return kExitVerified;
-  }
-  std::optional<std::string> key = args.Get("--key");
-  Status parsed = args.Finish();
-  if (!parsed.ok() || !key.has_value() || args.positional().size() != 1) {
-    std::string why = !parsed.ok()       ? parsed.message()
-                      : !key.has_value() ? "--key is required"
-                                         : "give exactly one certificate FILE";
-    return Report(kCommand, kExitUsage, why + "\n" + kVerifyCertUsage);
-  }
-  StatusOr<NoteVerifier> verifier = LoadVerifier(*key);
+  if (flags.key.empty()) return UsageError(kCommand, "--key is required");
+  if (flags.file.empty()) return UsageError(kCommand, "give exactly one certificate FILE");
+  StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
   }
-  StatusOr<std::string> text = ReadInput(args.positional()[0]);
+  StatusOr<std::string> text = ReadInput(flags.file);
   if (!text.ok()) return Report(kCommand, kExitCannotRead, text.status().message());
 
   StatusOr<VerifiedRetirement> verified = VerifyRetirementCertificate(*text, *verifier);

@@ -5,11 +5,11 @@
 #include <optional>
 #include <thread>
 
+#include "client/client_flags.h"
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/registry/registry.h"
-#include "cmdline/args.h"
-#include "client/client_flags.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
@@ -20,10 +20,10 @@
 
 namespace creg::audit {
 
-const char kVerifyLogUsage[] =
-    "usage: creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going] [--jobs N]\n"
-    "       creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going] [--jobs N]\n"
-    "                             [--tls-ca FILE]\n"
+namespace {
+
+constexpr char kHelp[] =
+    "Give --data DIR, or --node HOST:PORT with --key.\n"
     "\n"
     "Audits a whole registry data folder, read-only (safe while the node runs):\n"
     "every entry's hash chain link and Merkle node, the stored head, the signed\n"
@@ -41,9 +41,7 @@ const char kVerifyLogUsage[] =
     "\n"
     "--jobs N: threads that check transaction signatures ahead of the replay\n"
     "(default: one per core). Every signature is still checked against the key\n"
-    "its signer held at that entry.\n";
-
-namespace {
+    "its signer held at that entry.";
 
 constexpr std::string_view kCommand = "verify-log";
 
@@ -252,33 +250,41 @@ void LogAudit::PrintSummary() const {
 
 }  // namespace
 
-int RunVerifyLog(const std::vector<std::string>& words) {
-  Args args(words, {"--keep-going"});
-  if (args.WantsHelp()) {
-    std::cout << kVerifyLogUsage;
-    return kExitVerified;
+VerifyLogFlags::VerifyLogFlags() : jobs(DefaultJobs()) {}
+
+Subcommand AddVerifyLog(CLI::App& app) {
+  auto flags = std::make_shared<VerifyLogFlags>();
+  CLI::App* sub = cmdline::NewSubcommand(
+      app, "verify-log", "audit a whole registry, a data folder or the log a node serves");
+  sub->footer(kHelp);
+  AddDataFlag(*sub, flags->data);
+  AddNodeFlags(*sub, flags->node, flags->client);
+  AddKeyFlag(*sub, flags->key,
+             "the registry's checkpoint verifier key, or a file holding it; default with "
+             "--data: DIR/verifier.key");
+  sub->add_flag("--keep-going", flags->keep_going, "report every problem, not just the first");
+  cmdline::AddNumber(*sub, "--jobs", flags->jobs,
+                     "signature threads, 1 to " + std::to_string(kMaxJobs) + "; one per core");
+  return {sub, [flags] { return RunVerifyLog(*flags); }};
+}
+
+int RunVerifyLog(const VerifyLogFlags& flags) {
+  if (flags.jobs == 0 || flags.jobs > kMaxJobs) {
+    return UsageError(kCommand, "--jobs must be 1 to " + std::to_string(kMaxJobs));
   }
-  std::optional<std::string> data = args.Get("--data");
-  std::optional<std::string> node = args.Get("--node");
-  ClientOptions client = ReadClientFlags(args);
-  std::optional<std::string> key = args.Get("--key");
-  bool keep_going = args.Flag("--keep-going");
-  std::optional<uint64_t> jobs = args.Number("--jobs");
-  Status parsed = args.Finish();
-  if (parsed.ok() && jobs.has_value() && (*jobs == 0 || *jobs > kMaxJobs))
-    parsed = InvalidArgumentError("--jobs must be 1 to " + std::to_string(kMaxJobs));
-  if (!parsed.ok() || data.has_value() == node.has_value() || !args.positional().empty() ||
-      (node.has_value() && !key.has_value())) {
-    std::string why = !parsed.ok()                             ? parsed.message()
-                      : data.has_value() && node.has_value()   ? "give --data or --node, not both"
-                      : !data.has_value() && !node.has_value() ? "--data or --node is required"
-                      : !args.positional().empty() ? "unexpected argument " + args.positional()[0]
-                                                   : "--node needs --key";
-    return Report(kCommand, kExitUsage, why + "\n" + kVerifyLogUsage);
+  if (flags.data.empty() == flags.node.empty()) {
+    return UsageError(kCommand, flags.data.empty() ? "--data or --node is required"
+                                                   : "give --data or --node, not both");
   }
-  const size_t threads = jobs.has_value() ? *jobs : DefaultJobs();
-  if (node.has_value()) return VerifyRemoteLog(*node, *key, keep_going, threads, client);
-  DataDir dir(*data);
+  if (!flags.node.empty() && flags.key.empty()) return UsageError(kCommand, "--node needs --key");
+  const size_t threads = flags.jobs;
+  const bool keep_going = flags.keep_going;
+  if (!flags.node.empty()) {
+    return VerifyRemoteLog(flags.node, flags.key, keep_going, threads, flags.client);
+  }
+  DataDir dir(flags.data);
+  std::optional<std::string> key;
+  if (!flags.key.empty()) key = flags.key;
   std::optional<NoteVerifier> verifier;
   std::string key_source = "--key";
   if (!key.has_value() && ReadFile(dir.verifier_key_path()).ok()) {

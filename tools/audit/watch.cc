@@ -4,9 +4,9 @@
 #include <optional>
 #include <system_error>
 
-#include "ledger/merkle.h"
-#include "cmdline/args.h"
 #include "client/client_flags.h"
+#include "ledger/merkle.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/audit/entry_chain.h"
 #include "tools/audit/progress.h"
@@ -15,9 +15,9 @@
 
 namespace creg::audit {
 
-const char kWatchUsage[] =
-    "usage: creg-audit watch --node HOST:PORT [--tls-ca FILE] --state FILE --key VERIFIER_KEY\n"
-    "\n"
+namespace {
+
+constexpr char kHelp[] =
     "Monitors a node's log; run it regularly (from cron, say). FILE keeps the\n"
     "last checkpoint this command verified. Each run fetches the node's newest\n"
     "checkpoint and checks its signature, checks the node's consistency proof\n"
@@ -30,9 +30,7 @@ const char kWatchUsage[] =
     "verified from entry 0 and trusted as first seen (trust on first use).\n"
     "verify-log --node also replays every entry through the registry rules.\n"
     "With --tls-ca FILE (or CREG_TLS_CA) it connects over TLS and trusts the\n"
-    "node only if its certificate chains to one in FILE.\n";
-
-namespace {
+    "node only if its certificate chains to one in FILE.";
 
 constexpr std::string_view kCommand = "watch";
 
@@ -89,33 +87,29 @@ std::optional<int> CompareSizes(const std::string& state_path, const WatchState&
 
 }  // namespace
 
-int RunWatch(const std::vector<std::string>& words) {
-  Args args(words, {});
-  if (args.WantsHelp()) {
-    std::cout << kWatchUsage;
-    return kExitVerified;
-  }
-  std::optional<std::string> node = args.Get("--node");
-  ClientOptions client = ReadClientFlags(args);
-  std::optional<std::string> state_path = args.Get("--state");
-  std::optional<std::string> key = args.Get("--key");
-  Status parsed = args.Finish();
-  if (!parsed.ok() || !node || !state_path || !key || !args.positional().empty()) {
-    std::string why = !parsed.ok()  ? parsed.message()
-                      : !node       ? "--node is required"
-                      : !state_path ? "--state is required"
-                      : !key        ? "--key is required"
-                                    : "unexpected argument " + args.positional()[0];
-    return Report(kCommand, kExitUsage, why + "\n" + kWatchUsage);
-  }
-  StatusOr<NoteVerifier> verifier = LoadVerifier(*key);
+Subcommand AddWatch(CLI::App& app) {
+  auto flags = std::make_shared<WatchFlags>();
+  CLI::App* sub = cmdline::NewSubcommand(
+      app, "watch", "monitor a node: check that its log only grew since the last run");
+  sub->footer(kHelp);
+  AddNodeFlags(*sub, flags->node, flags->client);
+  sub->add_option("--state", flags->state, "the last checkpoint verified")->type_name("FILE");
+  AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
+  return {sub, [flags] { return RunWatch(*flags); }};
+}
+
+int RunWatch(const WatchFlags& flags) {
+  if (flags.node.empty()) return UsageError(kCommand, "--node is required");
+  if (flags.state.empty()) return UsageError(kCommand, "--state is required");
+  if (flags.key.empty()) return UsageError(kCommand, "--key is required");
+  StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
   }
   std::optional<WatchState> saved;
   std::error_code ec;
-  if (std::filesystem::exists(*state_path, ec)) {
-    StatusOr<WatchState> loaded = LoadWatchState(*state_path, *verifier);
+  if (std::filesystem::exists(flags.state, ec)) {
+    StatusOr<WatchState> loaded = LoadWatchState(flags.state, *verifier);
     if (!loaded.ok()) {
       return Report(kCommand, kExitCannotRead,
                     loaded.status().message() + " (move it away to start over from entry 0)");
@@ -123,7 +117,7 @@ int RunWatch(const std::vector<std::string>& words) {
     saved = std::move(*loaded);
   }
 
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(*node, client);
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(flags.node, flags.client);
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::string> note = remote->CheckpointNote();
   if (!note.ok()) {
@@ -137,7 +131,7 @@ int RunWatch(const std::vector<std::string>& words) {
   std::optional<EntryChain> chain;
   size_t proof_hashes = 0;
   if (saved) {
-    if (std::optional<int> code = CompareSizes(*state_path, *saved, *note, *cp)) return *code;
+    if (std::optional<int> code = CompareSizes(flags.state, *saved, *note, *cp)) return *code;
     const Checkpoint& old = saved->checkpoint;
     StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old.size, cp->size);
     if (!proof.ok() && NodeDidNotServe(proof.status())) {
@@ -148,7 +142,7 @@ int RunWatch(const std::vector<std::string>& words) {
                                                                old.root.view(), cp->root.view())
                                    : proof.status();
     if (!consistent.ok()) {
-      return Contradiction(*state_path, *saved, *note, *cp,
+      return Contradiction(flags.state, *saved, *note, *cp,
                            "the log was rewritten: the tree verified before is not a prefix of "
                            "the node's signed tree (" +
                                consistent.ToString() + ")");
@@ -158,7 +152,7 @@ int RunWatch(const std::vector<std::string>& words) {
     if (!resumed.ok()) return Report(kCommand, kExitCannotRead, resumed.status().ToString());
     chain.emplace(std::move(*resumed));
   } else {
-    std::cout << "note: no state file " << *state_path << " yet: this first run verifies the "
+    std::cout << "note: no state file " << flags.state << " yet: this first run verifies the "
               << "whole log from entry 0 and trusts it as the node serves it now (trust on "
               << "first use); later runs check that it only grows from here\n";
     chain.emplace(cp->origin, true);
@@ -174,7 +168,7 @@ int RunWatch(const std::vector<std::string>& words) {
   });
   if (!entry_problem.ok()) {
     return Failed(entry_problem.message() + "\n  the node serves entries that are not the log " +
-                  "its checkpoint signs; " + *state_path + " is unchanged");
+                  "its checkpoint signs; " + flags.state + " is unchanged");
   }
   if (!fetched.ok()) {
     return Report(kCommand, kExitCannotRead, "cannot get the entries: " + fetched.ToString());
@@ -182,18 +176,18 @@ int RunWatch(const std::vector<std::string>& words) {
   if (chain->root() != cp->root) {
     return Failed("the " + Count(cp->size, "entry", "entries") + " the node serves do not make " +
                   "the tree its checkpoint signs\n  expected: " + cp->root.ToBase64() +
-                  "\n  found:    " + chain->root().ToBase64() + "\n  " + *state_path +
+                  "\n  found:    " + chain->root().ToBase64() + "\n  " + flags.state +
                   " is unchanged");
   }
 
   WatchState next;
-  next.node = *node;
+  next.node = flags.node;
   next.note = *note;
   next.checkpoint = *cp;
   next.chain = chain->state();
   next.verified_at = NowText();
   next.first_verified_at = saved ? saved->first_verified_at : next.verified_at;
-  Status written = SaveWatchState(*state_path, next, *verifier);
+  Status written = SaveWatchState(flags.state, next, *verifier);
   if (!written.ok()) return Report(kCommand, kExitCannotRead, written.ToString());
 
   const std::string checked = Count(cp->size - from, "entry", "entries") +
@@ -212,7 +206,7 @@ int RunWatch(const std::vector<std::string>& words) {
               << "  consistency proof (" << Count(proof_hashes, "hash", "hashes") << ") verifies; "
               << checked << "\n";
   }
-  std::cout << "  saved to " << *state_path << "\n";
+  std::cout << "  saved to " << flags.state << "\n";
   return kExitVerified;
 }
 

@@ -13,6 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/registry.h"
+#include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/audit/findings.h"
 #include "tools/audit/log_checker.h"
@@ -116,7 +117,10 @@ StatusOr<Rates> VerifyLogRate(const DataDir& dir, uint64_t size, size_t jobs) {
   std::streambuf* stdout_buf = std::cout.rdbuf(report.rdbuf());
   std::clock_t cpu_start = std::clock();
   auto start = Clock::now();
-  int code = audit::RunVerifyLog({"--data", dir.root(), "--jobs", std::to_string(jobs)});
+  audit::VerifyLogFlags flags;
+  flags.data = dir.root();
+  flags.jobs = jobs;
+  int code = audit::RunVerifyLog(flags);
   double seconds = Seconds(start);
   double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   std::cout.rdbuf(stdout_buf);
@@ -127,21 +131,28 @@ StatusOr<Rates> VerifyLogRate(const DataDir& dir, uint64_t size, size_t jobs) {
 
 }  // namespace
 
-int RunAuditBench(Args& args) {
-  std::optional<uint64_t> entries_flag = args.Number("--entries");
-  const char* env = std::getenv("CREG_BENCH_AUDIT_ENTRIES");
-  uint64_t entries =
-      entries_flag.value_or(env != nullptr ? std::strtoull(env, nullptr, 10) : 1'000'000);
-  DataDir dir(args.Value("--data", "/tmp/creg-audit-bench-" + std::to_string(entries)));
-  size_t jobs = args.Number("--jobs").value_or(audit::DefaultJobs());
-  size_t repetitions = args.Number("--repetitions").value_or(3);
+AuditBenchFlags::AuditBenchFlags() : jobs(audit::DefaultJobs()) {}
+
+void AddAuditBenchFlags(CLI::App& app, AuditBenchFlags& flags) {
+  cmdline::AddNumber(app, "--entries", flags.entries, "signed transfers in the log")
+      ->envname("CREG_BENCH_AUDIT_ENTRIES");
+  app.add_option("--data", flags.data, "the log's folder; default /tmp/creg-audit-bench-N")
+      ->type_name("DIR");
+  cmdline::AddNumber(app, "--jobs", flags.jobs, "verify-log --jobs; one per core");
+  cmdline::AddNumber(app, "--repetitions", flags.repetitions, "runs of each measure");
   // Only SHA-256 and the hash-and-tree pass: quick, and what a profile of
   // that pass wants.
-  const bool tree_only = args.Flag("--tree-only");
-  if (Status st = args.Finish(); !st.ok() || entries == 0 || jobs == 0 || repetitions == 0) {
-    std::cerr << "creg-bench audit: "
-              << (st.ok() ? "--entries, --jobs and --repetitions must be positive" : st.message())
-              << "\n";
+  app.add_flag("--tree-only", flags.tree_only, "only the SHA-256 and hash-and-tree figures");
+}
+
+int RunAuditBench(const AuditBenchFlags& flags) {
+  const uint64_t entries = flags.entries;
+  DataDir dir(flags.data.empty() ? "/tmp/creg-audit-bench-" + std::to_string(entries) : flags.data);
+  const size_t jobs = flags.jobs;
+  const size_t repetitions = flags.repetitions;
+  const bool tree_only = flags.tree_only;
+  if (entries == 0 || jobs == 0 || repetitions == 0) {
+    std::cerr << "creg-bench audit: --entries, --jobs and --repetitions must be positive\n";
     return 2;
   }
   if (!std::filesystem::exists(dir.db_path())) {

@@ -13,11 +13,26 @@
 // SHA-256 and hash-and-tree figures.
 #pragma once
 
-#include "cmdline/args.h"
+#include <cstdint>
+#include <string>
+
+#include "cmdline/app.h"
 
 namespace creg::bench {
 
-// Runs the benchmark with the words after "audit"; returns the exit code.
-int RunAuditBench(Args& args);
+struct AuditBenchFlags {
+  uint64_t entries = 1'000'000;  // or CREG_BENCH_AUDIT_ENTRIES
+  std::string data;              // "": /tmp/creg-audit-bench-<entries>
+  uint64_t jobs;                 // verify-log --jobs; default one per core
+  uint64_t repetitions = 3;
+  bool tree_only = false;
+  AuditBenchFlags();
+};
+
+// Adds the flags above to `app` (the audit subcommand), bound to `flags`.
+void AddAuditBenchFlags(CLI::App& app, AuditBenchFlags& flags);
+
+// Runs the benchmark; returns the exit code.
+int RunAuditBench(const AuditBenchFlags& flags);
 
 }  // namespace creg::bench

@@ -24,13 +24,13 @@
 #include <thread>
 #include <unordered_map>
 
+#include "client/client.h"
+#include "client/client_flags.h"
+#include "client/metrics_reader.h"
+#include "cmdline/app.h"
 #include "ledger/keys.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "cmdline/args.h"
-#include "client/client_flags.h"
-#include "client/client.h"
-#include "client/metrics_reader.h"
 #include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
 #include "tools/bench/workload.h"
@@ -40,37 +40,59 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr char kUsage[] = R"(creg-bench - load generator for a creg node
+constexpr char kTransfersHelp[] =
+    "Opens one holder account per connection, issues it credits, pre-signs transfers of 1 "
+    "credit, submits them pipelined (at most --window unanswered per connection), and prints "
+    "committed transactions per second and latency percentiles. With --rate, each transfer is "
+    "sent when due at TPS in total (the connections taking turns), whether or not earlier ones "
+    "were answered, and its latency counts from when it was due; --window then defaults to no "
+    "limit but the node's. With --metrics (the node's --metrics address), also what the run "
+    "cost the node: CPU per transfer, cores busy, and transactions per group commit.";
 
-  creg-bench transfers --node HOST:PORT --operator-key FILE [--operator ID]
-                       [--connections 8] [--transactions 20000] [--window 64]
-                       [--rate TPS] [--metrics HOST:PORT]
-      Opens one holder account per connection, issues it credits, pre-signs
-      transfers of 1 credit, submits them pipelined (at most --window
-      unanswered per connection), and prints committed transactions per
-      second and latency percentiles. With --rate, each transfer is sent
-      when due at TPS in total (the connections taking turns), whether or
-      not earlier ones were answered, and its latency counts from when it
-      was due; --window then defaults to no limit but the node's. With
-      --metrics (the node's --metrics address), also what the run cost the
-      node: CPU per transfer, cores busy, and transactions per group commit.
-  creg-bench proofs --node HOST:PORT [--connections 8] [--requests 20000]
-      Inclusion proof requests for random entries at the latest checkpoint.
-  creg-bench fill --node HOST:PORT --operator-key FILE --entries N
-      Grows the log to at least N entries (for the proofs benchmark).
-  creg-bench audit [--entries N] [--data DIR] [--jobs J] [--repetitions 3] [--tree-only]
-      creg-audit verify-log --data DIR --jobs J in process, entries per
-      second, beside SHA-256, the hash-and-tree checks alone and Ed25519
-      on one core and on J cores at once, measured in the same run.
-      Makes DIR (default /tmp/creg-audit-bench-N) with N signed transfers
-      (default 1000000, or $CREG_BENCH_AUDIT_ENTRIES) unless it holds a
-      registry already. Needs no node.
+constexpr char kAuditHelp[] =
+    "creg-audit verify-log --data DIR --jobs J in process, entries per second, beside SHA-256, "
+    "the hash-and-tree checks alone and Ed25519 on one core and on J cores at once, measured in "
+    "the same run. Makes DIR (default /tmp/creg-audit-bench-N) with N signed transfers unless it "
+    "holds a registry already. Needs no node.";
 
-Every command takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS,
-trusting the node only if its certificate chains to one in FILE.
+constexpr char kFooter[] =
+    "Every command but audit takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS, trusting "
+    "the node only if its certificate chains to one in FILE. Every report starts with this "
+    "machine's Ed25519 verification rate on one core.";
 
-Every report starts with this machine's Ed25519 verification rate on one core.
-)";
+// The flags of transfers (and of the transfers fill sends).
+struct TransfersFlags {
+  std::string node = cmdline::kDefaultNodeAddress;
+  ClientOptions client;
+  std::string operator_key = "./creg-data/keys/operator.key";
+  std::string operator_id = "operator";
+  uint64_t connections = 8;
+  uint64_t transactions = 20'000;
+  uint64_t rate = 0;  // 0: as fast as the window allows
+  uint64_t window = 64;
+  bool window_given = false;  // else no limit with --rate
+  std::string metrics;
+};
+
+struct ProofsFlags {
+  std::string node = cmdline::kDefaultNodeAddress;
+  ClientOptions client;
+  uint64_t connections = 8;
+  uint64_t requests = 20'000;
+};
+
+struct FillFlags {
+  std::string node = cmdline::kDefaultNodeAddress;
+  ClientOptions client;
+  std::string operator_key = TransfersFlags().operator_key;
+  uint64_t entries = 1'000'000;
+};
+
+// --node (CREG_NODE) and --tls-ca (CREG_TLS_CA).
+void AddConnectionFlags(CLI::App& app, std::string& node, ClientOptions& client) {
+  cmdline::AddNodeFlag(app, node, "the node");
+  AddClientFlags(app, client);
+}
 
 struct Setup {
   std::string address;
@@ -195,27 +217,24 @@ void PrintNodeCost(const MetricSamples& before, const MetricSamples& after, uint
   std::cout << "\n";
 }
 
-int Transfers(Args& args, double verify_rate) {
+int Transfers(const TransfersFlags& flags, double verify_rate) {
   Setup s;
-  s.address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
-  s.client = ReadClientFlags(args);
-  std::string key_path = args.Value("--operator-key", "./creg-data/keys/operator.key");
-  s.w.operator_id = args.Value("--operator", "operator");
-  size_t connections = args.Number("--connections").value_or(8);
-  size_t total = args.Number("--transactions").value_or(20'000);
-  double rate = static_cast<double>(args.Number("--rate").value_or(0));
+  s.address = flags.node;
+  s.client = flags.client;
+  s.w.operator_id = flags.operator_id;
+  const size_t connections = flags.connections;
+  const size_t total = flags.transactions;
+  const double rate = static_cast<double>(flags.rate);
   // Paced, nothing but the node's own limit holds a due transfer back.
-  size_t window =
-      args.Number("--window").value_or(rate > 0 ? std::numeric_limits<size_t>::max() : size_t{64});
+  const size_t window =
+      rate > 0 && !flags.window_given ? std::numeric_limits<size_t>::max() : size_t{flags.window};
   // The node's --metrics address: what the run cost the node.
-  std::string metrics_address = args.Value("--metrics", "");
-  if (Status st = args.Finish(); !st.ok() || window == 0 || connections == 0) {
-    std::cerr << "creg-bench: "
-              << (!st.ok() ? st.message() : "--window and --connections must be at least 1")
-              << "\n";
+  const std::string& metrics_address = flags.metrics;
+  if (window == 0 || connections == 0) {
+    std::cerr << "creg-bench: --window and --connections must be at least 1\n";
     return 2;
   }
-  auto key = PrivateKey::LoadFile(key_path);
+  auto key = PrivateKey::LoadFile(flags.operator_key);
   auto client = Client::Connect(s.address, s.client);
   if (!key.ok() || !client.ok()) {
     std::cerr << "creg-bench: " << (key.ok() ? client.status() : key.status()).message() << "\n";
@@ -289,13 +308,13 @@ int Transfers(Args& args, double verify_rate) {
   return committed.load() == all.count() ? 0 : 1;
 }
 
-int Proofs(Args& args, double) {
-  std::string address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
-  ClientOptions options = ReadClientFlags(args);
-  size_t connections = args.Number("--connections").value_or(8);
-  size_t total = args.Number("--requests").value_or(20'000);
-  if (Status st = args.Finish(); !st.ok()) {
-    std::cerr << "creg-bench: " << st.message() << "\n";
+int Proofs(const ProofsFlags& flags) {
+  const std::string& address = flags.node;
+  const ClientOptions& options = flags.client;
+  const size_t connections = flags.connections;
+  const size_t total = flags.requests;
+  if (connections == 0) {
+    std::cerr << "creg-bench: --connections must be at least 1\n";
     return 2;
   }
   auto client = Client::Connect(address, options);
@@ -336,46 +355,72 @@ int Proofs(Args& args, double) {
   return 0;
 }
 
-int Fill(Args& args, double verify_rate) {
-  uint64_t entries = args.Number("--entries").value_or(1'000'000);
-  std::string address = args.ValueOrEnv("--node", "CREG_NODE", "127.0.0.1:7600");
-  ClientOptions options = ReadClientFlags(args);
-  auto client = Client::Connect(address, options);
+int Fill(const FillFlags& flags, double verify_rate) {
+  auto client = Client::Connect(flags.node, flags.client);
   if (!client.ok()) return 3;
   auto status = (*client)->GetStatus();
   if (!status.ok()) return 3;
-  if (status->tree_size() >= entries) return 0;
-  uint64_t missing = entries - status->tree_size();
-  std::vector<std::string> words = {"--node", address,          "--connections",
-                                    "8",      "--transactions", std::to_string(missing)};
-  if (auto key = args.Get("--operator-key")) {
-    words.push_back("--operator-key");
-    words.push_back(*key);
-  }
-  if (!options.tls_ca_file.empty()) {
-    words.push_back("--tls-ca");
-    words.push_back(options.tls_ca_file);
-  }
-  if (Status st = args.Finish(); !st.ok()) {
-    std::cerr << "creg-bench: " << st.message() << "\n";
-    return 2;
-  }
-  Args transfer_args(words, {});
-  return Transfers(transfer_args, verify_rate);
+  if (status->tree_size() >= flags.entries) return 0;
+  TransfersFlags transfers;
+  transfers.node = flags.node;
+  transfers.client = flags.client;
+  transfers.operator_key = flags.operator_key;
+  transfers.transactions = flags.entries - status->tree_size();
+  return Transfers(transfers, verify_rate);
 }
 
 int Main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "help" || std::string(argv[1]) == "--help") {
-    std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
-  }
-  std::string command = argv[1];
-  Args args(argc, argv, 2, {"--tree-only"});
-  if (args.WantsHelp()) {
-    std::cout << kUsage;
-    return 0;
-  }
-  if (command == "audit") return RunAuditBench(args);
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (!words.empty() && words[0] == "help") words[0] = "--help";
+  std::unique_ptr<CLI::App> app =
+      cmdline::NewApp("creg-bench", "creg-bench - load generator for a creg node");
+  app->require_subcommand(1);
+
+  TransfersFlags transfers;
+  CLI::App* transfers_cmd = cmdline::NewSubcommand(
+      *app, "transfers", "committed, signed transfers per second and their latency");
+  transfers_cmd->footer(kTransfersHelp);
+  AddConnectionFlags(*transfers_cmd, transfers.node, transfers.client);
+  transfers_cmd->add_option("--operator-key", transfers.operator_key, "the operator's key")
+      ->type_name("FILE");
+  transfers_cmd->add_option("--operator", transfers.operator_id, "the operator's account")
+      ->type_name("ID");
+  cmdline::AddNumber(*transfers_cmd, "--connections", transfers.connections, "connections");
+  cmdline::AddNumber(*transfers_cmd, "--transactions", transfers.transactions, "transfers in all");
+  cmdline::AddNumber(*transfers_cmd, "--rate", transfers.rate,
+                     "send at TPS transfers a second in all; 0: as fast as answered")
+      ->type_name("TPS");
+  CLI::Option* window = cmdline::AddNumber(*transfers_cmd, "--window", transfers.window,
+                                           "unanswered transfers per connection; with --rate, "
+                                           "default no limit");
+  transfers_cmd->add_option("--metrics", transfers.metrics, "the node's --metrics address")
+      ->type_name("HOST:PORT");
+
+  ProofsFlags proofs;
+  CLI::App* proofs_cmd = cmdline::NewSubcommand(
+      *app, "proofs", "inclusion proofs of random entries at the latest checkpoint");
+  AddConnectionFlags(*proofs_cmd, proofs.node, proofs.client);
+  cmdline::AddNumber(*proofs_cmd, "--connections", proofs.connections, "connections");
+  cmdline::AddNumber(*proofs_cmd, "--requests", proofs.requests, "requests in all");
+
+  FillFlags fill;
+  CLI::App* fill_cmd = cmdline::NewSubcommand(
+      *app, "fill", "grow the log to at least N entries (for the proofs benchmark)");
+  AddConnectionFlags(*fill_cmd, fill.node, fill.client);
+  fill_cmd->add_option("--operator-key", fill.operator_key, "the operator's key")
+      ->type_name("FILE");
+  cmdline::AddNumber(*fill_cmd, "--entries", fill.entries, "entries the log should have");
+
+  AuditBenchFlags audit;
+  CLI::App* audit_cmd = cmdline::NewSubcommand(
+      *app, "audit", "the speed of creg-audit verify-log beside the cost of its parts");
+  audit_cmd->footer(kAuditHelp);
+  AddAuditBenchFlags(*audit_cmd, audit);
+  app->footer(kFooter);
+
+  cmdline::ParseResult parsed = cmdline::Parse(*app, words);
+  if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, 2)) return *code;
+  if (parsed.command == audit_cmd) return RunAuditBench(audit);
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const double verify_rate = MeasureVerifyRate();
   const double verify_all = MeasureVerifyRateOnThreads(cores);
@@ -389,11 +434,12 @@ int Main(int argc, char** argv) {
             << " (libsodium / OpenSSL: " << verify_rate / openssl_rate << " one core, "
             << verify_all / openssl_all << " all)\n"
             << "  ratios below are to libsodium's one-core rate\n";
-  if (command == "transfers") return Transfers(args, verify_rate);
-  if (command == "proofs") return Proofs(args, verify_rate);
-  if (command == "fill") return Fill(args, verify_rate);
-  std::cerr << "creg-bench: unknown command '" << command << "'\n" << kUsage;
-  return 2;
+  if (parsed.command == transfers_cmd) {
+    transfers.window_given = window->count() > 0;
+    return Transfers(transfers, verify_rate);
+  }
+  if (parsed.command == proofs_cmd) return Proofs(proofs);
+  return Fill(fill, verify_rate);
 }
 
 }  // namespace

@@ -61,9 +61,9 @@ StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
 
 int Open(Context& ctx) {
   ctx.ReadSignerFlags(true);
-  std::optional<std::string> key_path = ctx.args().Get("--public-key");
-  std::string name = ctx.args().Value("--name", "");
-  std::string role = ctx.args().Value("--role", "holder");
+  std::optional<std::string> key_path = ctx.flags().Get("--public-key");
+  std::string name = ctx.flags().Value("--name");
+  std::string role = ctx.flags().Value("--role");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   if (!key_path) return ctx.UsageError("give --public-key FILE, the account's public key");
   if (role != "holder" && role != "operator") {
@@ -90,7 +90,7 @@ int Open(Context& ctx) {
 
 int SetStatus(Context& ctx, pb::AccountStatus status, const std::string& verb) {
   ctx.ReadSignerFlags(true);
-  std::optional<std::string> reason = ctx.args().Get("--reason");
+  std::optional<std::string> reason = ctx.flags().Get("--reason");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   if (!reason || reason->empty())
     return ctx.UsageError("give --reason TEXT; it is kept in the log");
@@ -113,7 +113,7 @@ int Close(Context& ctx) { return SetStatus(ctx, pb::ACCOUNT_CLOSED, "closed"); }
 
 int RotateKey(Context& ctx) {
   ctx.ReadSignerFlags(false);
-  std::optional<std::string> new_key = ctx.args().Get("--new-key");
+  std::optional<std::string> new_key = ctx.flags().Get("--new-key");
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!new_key) return ctx.UsageError("give --new-key FILE, the new public key (creg keygen)");
   StatusOr<PublicKey> key = LoadAnyPublicKey(*new_key);
@@ -159,13 +159,13 @@ int Show(Context& ctx) {
 
 int History(Context& ctx) {
   std::string own = ctx.ReadAccountFlag();
-  std::optional<uint64_t> limit = ctx.args().Number("--limit");
+  std::optional<uint64_t> limit = ctx.flags().Number("--limit");
   if (!ctx.Finish(0, 1)) return ctx.exit_code();
   std::optional<std::string> id = AccountArgument(ctx, own);
   if (!id) return ctx.exit_code();
   // The node answers at most 10,000 indexes a page; follow the pages until
   // N entries are printed or the history ends.
-  uint64_t remaining = limit.value_or(100);
+  uint64_t remaining = limit.value_or(0);  // the default is in the table below
   json::Value doc = json::Value::EmptyObject();
   doc.Set("account_id", *id);
   EntryListPrinter printer(ctx, doc);
@@ -190,46 +190,74 @@ int History(Context& ctx) {
 }  // namespace
 
 void AddAccountCommands(std::vector<Command>& out) {
-  out.push_back({"account open", "ID --public-key FILE [--name TEXT] [--role holder|operator]",
+  static const Flag kReasonFlag{"--reason", "TEXT", "why; it is kept in the log"};
+  out.push_back({"account open",
+                 "ID --public-key FILE [--name TEXT] [--role holder|operator]",
                  "Open an account (operator)",
                  "Opens account ID for the holder of the key in FILE (the FILE.pub that\n"
                  "'creg keygen' wrote; a private key file works too). Ids are 3 to 64\n"
-                 "characters of a-z, 0-9, '.', '_' and '-'. --role defaults to holder.\n"
+                 "characters of a-z, 0-9, '.', '_' and '-'.\n"
                  "\nExample:\n"
                  "  creg account open organiser --public-key organiser.key.pub \\\n"
                  "      --name \"Forum Organising Committee\"\n",
-                 Open, Command::kOperator});
+                 Open,
+                 Command::kOperator,
+                 {{"--public-key", "FILE", "the account's public key (or private key) file"},
+                  {"--name", "TEXT", "the account's display name"},
+                  {"--role", "ROLE", "holder or operator", "holder"}}});
   out.push_back(
-      {"account suspend", "ID --reason TEXT", "Suspend an account (operator)",
+      {"account suspend",
+       "ID --reason TEXT",
+       "Suspend an account (operator)",
        "A suspended account can neither sign nor receive credits until it is\n"
        "reinstated.\n\nExample:\n  creg account suspend organiser --reason \"KYC review\"\n",
-       Suspend, Command::kOperator});
-  out.push_back({"account reinstate", "ID --reason TEXT",
+       Suspend,
+       Command::kOperator,
+       {kReasonFlag}});
+  out.push_back({"account reinstate",
+                 "ID --reason TEXT",
                  "Reinstate a suspended account (operator)",
                  "Example:\n  creg account reinstate organiser --reason \"KYC review passed\"\n",
-                 Reinstate, Command::kOperator});
+                 Reinstate,
+                 Command::kOperator,
+                 {kReasonFlag}});
   out.push_back(
-      {"account close", "ID --reason TEXT", "Close an account for good (operator)",
+      {"account close",
+       "ID --reason TEXT",
+       "Close an account for good (operator)",
        "The account must hold no active credits. A closed account cannot be\n"
        "reopened.\n\nExample:\n  creg account close organiser --reason \"company dissolved\"\n",
-       Close, Command::kOperator});
-  out.push_back({"account rotate-key", "--new-key FILE", "Replace the signing account's key",
+       Close,
+       Command::kOperator,
+       {kReasonFlag}});
+  out.push_back({"account rotate-key",
+                 "--new-key FILE",
+                 "Replace the signing account's key",
                  "Signed with the current key (--key); FILE is the new public key (or\n"
                  "private key) made with 'creg keygen'.\n"
                  "\nExample:\n"
                  "  creg keygen organiser-2026.key\n"
                  "  creg account rotate-key --account organiser --key organiser.key \\\n"
                  "      --new-key organiser-2026.key.pub\n",
-                 RotateKey, Command::kSigned});
-  out.push_back({"account show", "[ID]", "Show an account",
+                 RotateKey,
+                 Command::kSigned,
+                 {{"--new-key", "FILE", "the new public key (or private key) file"}}});
+  out.push_back({"account show",
+                 "[ID]",
+                 "Show an account",
                  "Without ID, shows --account (CREG_ACCOUNT).\n"
                  "\nExample:\n  creg account show organiser\n",
-                 Show, Command::kQuery});
-  out.push_back({"account history", "[ID] [--limit N]",
+                 Show,
+                 Command::kQuery,
+                 {kOwnAccountFlag}});
+  out.push_back({"account history",
+                 "[ID] [--limit N]",
                  "List the transactions that involved an account",
-                 "Oldest first, at most N (default 100). Without ID, uses --account\n"
+                 "Oldest first, at most N. Without ID, uses --account\n"
                  "(CREG_ACCOUNT).\n\nExample:\n  creg account history organiser\n",
-                 History, Command::kQuery});
+                 History,
+                 Command::kQuery,
+                 {kOwnAccountFlag, {"--limit", "N", "list at most N transactions", "100"}}});
 }
 
 }  // namespace creg::cli

@@ -128,14 +128,14 @@ std::string DefaultResultsPath(const std::string& input) {
 
 int Bulk(Context& ctx, BulkKind kind) {
   ctx.ReadSignerFlags(false);
-  std::optional<std::string> results_flag = ctx.args().Get("--results");
-  std::optional<uint64_t> window_flag = ctx.args().Number("--window");
-  std::optional<uint64_t> stop_after = ctx.args().Number("--stop-after");  // hidden, for tests
-  bool no_progress = ctx.args().Flag("--no-progress");
+  std::optional<std::string> results_flag = ctx.flags().Get("--results");
+  std::optional<uint64_t> window_flag = ctx.flags().Number("--window");
+  std::optional<uint64_t> stop_after = ctx.flags().Number("--stop-after");
+  bool no_progress = ctx.flags().Flag("--no-progress");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   const std::string input = ctx.positional()[0];
   const std::string results_path = results_flag.value_or(DefaultResultsPath(input));
-  const size_t window = std::clamp<uint64_t>(window_flag.value_or(256), 1, 1000);
+  const size_t window = std::clamp<uint64_t>(window_flag.value_or(1), 1, 1000);
 
   StatusOr<std::string> text = ReadFile(input);
   if (!text.ok()) return ctx.FailLocal(text.status(), "Give the path of a CSV file.");
@@ -253,9 +253,9 @@ int BulkTransfer(Context& ctx) { return Bulk(ctx, BulkKind::kTransfer); }
 int BulkRetire(Context& ctx) { return Bulk(ctx, BulkKind::kRetire); }
 
 constexpr char kBulkHelp[] =
-    "Rows are sent pipelined (--window N in flight, default 256); a progress\n"
-    "bar shows on a terminal (--no-progress hides it). Each row's result goes to\n"
-    "the results CSV (--results FILE, default FILE.results.csv with the columns\n"
+    "Rows are sent pipelined (--window N in flight); a progress bar shows on a\n"
+    "terminal (--no-progress hides it). Each row's result goes to the results\n"
+    "CSV (--results FILE, default FILE.results.csv) with the columns\n"
     "row,verdict,entry_index,retirement_id,serials,code,message; row is the\n"
     "line in FILE, verdict committed, duplicate, refused or error). Bad rows\n"
     "are reported one by one and the others still go.\n"
@@ -263,6 +263,13 @@ constexpr char kBulkHelp[] =
     "rows already done come back as 'duplicate'. Give rows a request_id column\n"
     "if you want to edit the file between runs. Exit status 1 if any row was\n"
     "refused or bad.\n";
+
+std::vector<Flag> BulkFlags() {
+  return {{"--results", "FILE", "where each row's result goes; default FILE.results.csv"},
+          {"--window", "N", "rows in flight, 1 to 1000", "256"},
+          {"--no-progress", nullptr, "no progress bar"},
+          {"--stop-after", "N", nullptr}};  // hidden: stop after N rows, for tests
+}
 
 }  // namespace
 
@@ -290,10 +297,10 @@ void AddBulkCommands(std::vector<Command>& out) {
       "\nExample:\n  creg bulk retire retirements.csv\n";
   out.push_back({"bulk transfer", "FILE.csv [--results FILE] [--window N] [--no-progress]",
                  "Transfer credits, one CSV row per transfer", kTransferHelp.c_str(), BulkTransfer,
-                 Command::kSigned});
+                 Command::kSigned, BulkFlags()});
   out.push_back({"bulk retire", "FILE.csv [--results FILE] [--window N] [--no-progress]",
                  "Retire credits, one CSV row per retirement", kRetireHelp.c_str(), BulkRetire,
-                 Command::kSigned});
+                 Command::kSigned, BulkFlags()});
 }
 
 }  // namespace creg::cli

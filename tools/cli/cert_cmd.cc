@@ -9,7 +9,7 @@ namespace creg::cli {
 namespace {
 
 int Cert(Context& ctx) {
-  std::optional<std::string> output = ctx.args().Get("--output");
+  std::optional<std::string> output = ctx.flags().Get("--output");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   const std::string id = ctx.positional()[0];
   pb::Request request;
@@ -82,12 +82,16 @@ int VerifierKey(Context& ctx) {
 }  // namespace
 
 void AddCertCommands(std::vector<Command>& out) {
-  out.push_back({"cert", "RETIREMENT_ID [-o FILE]", "Write a retirement certificate",
+  out.push_back({"cert",
+                 "RETIREMENT_ID [-o FILE]",
+                 "Write a retirement certificate",
                  "Writes the self-contained certificate (JSON, docs/audit.md) to FILE, or\n"
                  "to stdout without -o (--output). Anyone can check it offline with\n"
                  "'creg-audit verify-cert FILE --key VERIFIER_KEY'.\n"
                  "\nExample:\n  creg cert R6 -o forum-retirement.json\n",
-                 Cert});
+                 Cert,
+                 Command::kQuery,
+                 {{"-o,--output", "FILE", "write the certificate there; default stdout"}}});
   out.push_back({"checkpoint", "", "Print the latest signed checkpoint",
                  "The C2SP signed note the node signed over its log.\n"
                  "\nExample:\n  creg checkpoint\n",

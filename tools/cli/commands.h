@@ -1,6 +1,6 @@
 // The table of creg commands. Each family of commands lives in its own file
-// (keys_cmd.cc, account_cmd.cc, ...) and adds its entries here; main.cc
-// dispatches on the table and prints the help texts.
+// (keys_cmd.cc, account_cmd.cc, ...) and adds its entries here;
+// command_line.h makes the command line and the help texts of the table.
 #pragma once
 
 #include <string>
@@ -11,16 +11,35 @@
 
 namespace creg::cli {
 
+// One flag of a command (its help lists them with their defaults).
+struct Flag {
+  const char* names;  // "--public-key", or "-o,--output"
+  const char* value;  // "FILE"; nullptr: a switch, which takes no value;
+                      // "N": a whole number, checked when parsing
+  const char* help;   // one line for --help; nullptr hides the flag
+  // What Flags::Value() returns when the flag is not given; the one place
+  // the default is written. nullptr: none ("").
+  const char* default_value = nullptr;
+  // The environment variable read when the flag is not given, if any.
+  const char* env = nullptr;
+};
+
 struct Command {
   const char* name;     // "account open": one or two words
   const char* args;     // "ID --public-key FILE [--name TEXT]"
   const char* summary;  // one line for 'creg help'
   const char* help;     // the rest of 'creg COMMAND --help'
   int (*run)(Context& ctx);
-  // Which shared options the help lists: kSigned adds --account/--key,
-  // kOperator also --data; kLocal lists none (the command needs no node).
+  // Which shared flags the command takes: kSigned adds --account/--key,
+  // kOperator also --data; kLocal needs no node (--node is ignored).
   enum Options { kQuery, kSigned, kOperator, kLocal } options = kQuery;
+  // The command's own flags. Any other flag is refused.
+  std::vector<Flag> flags = {};
 };
+
+// --account of the commands that default to the caller's own account.
+inline const Flag kOwnAccountFlag{"--account", "ID", "the account, when none is named", nullptr,
+                                  "CREG_ACCOUNT"};
 
 // Every command, in the order 'creg help' lists them.
 const std::vector<Command>& AllCommands();
@@ -29,9 +48,6 @@ const std::vector<Command>& AllCommands();
 // members of `extra`; else "<what>: committed as entry N". Returns kExitOk.
 int ReportCommitted(Context& ctx, const pb::Committed& committed, const std::string& what,
                     json::Value extra = json::Value::EmptyObject());
-
-// The full help text of one command.
-std::string CommandHelp(const Command& command);
 
 void AddKeyCommands(std::vector<Command>& out);
 void AddAccountCommands(std::vector<Command>& out);

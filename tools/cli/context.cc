@@ -12,34 +12,24 @@
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
-#include "client/client_flags.h"
 
 namespace creg::cli {
 
-const std::vector<std::string>& BooleanFlags() {
-  static const std::vector<std::string> kFlags = {"--json", "--no-progress"};
-  return kFlags;
-}
-
-Context::Context(std::string command, std::vector<std::string> words)
-    : command_(std::move(command)), args_(std::move(words), BooleanFlags()) {
-  json_ = args_.Flag("--json");
-  node_ = args_.ValueOrEnv("--node", "CREG_NODE", kDefaultNode);
-  client_options_ = ReadClientFlags(args_);
-}
+Context::Context(std::string command, Flags flags, ClientOptions client_options)
+    : command_(std::move(command)),
+      flags_(flags),
+      positional_(flags.positional()),
+      json_(flags.Flag("--json")),
+      node_(flags.Value("--node")),
+      client_options_(std::move(client_options)) {}
 
 void Context::ReadSignerFlags(bool operator_command) {
-  std::string account = ReadAccountFlag();
+  std::string account = ReadAccountFlag();  // "operator" by default for operator commands
   if (!account.empty()) signer_account_ = account;
-  if (auto key = args_.Get("--key")) {
-    signer_key_path_ = *key;
-  } else if (const char* env = std::getenv("CREG_KEY"); env != nullptr && *env != '\0') {
-    signer_key_path_ = env;
-  }
+  if (auto key = flags_.Get("--key")) signer_key_path_ = *key;
   if (!operator_command) return;
-  std::string data = args_.Value("--data", kDefaultDataDir);
-  if (!signer_account_) signer_account_ = kOperatorAccount;
-  if (!signer_key_path_ && *signer_account_ == kOperatorAccount) {
+  std::string data = flags_.Value("--data");
+  if (!signer_key_path_ && signer_account_ && *signer_account_ == kOperatorAccount) {
     std::string path = DataDir(data).operator_key_path();
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
@@ -48,13 +38,9 @@ void Context::ReadSignerFlags(bool operator_command) {
   }
 }
 
-std::string Context::ReadAccountFlag() { return args_.ValueOrEnv("--account", "CREG_ACCOUNT", ""); }
+std::string Context::ReadAccountFlag() const { return flags_.Value("--account"); }
 
 bool Context::Finish(size_t min_positional, size_t max_positional) {
-  if (Status s = args_.Finish(); !s.ok()) {
-    UsageError(s.message());
-    return false;
-  }
   size_t n = positional().size();
   if (n < min_positional) {
     UsageError("'creg " + command_ + "' is missing an argument");

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "client/client.h"
 #include "creg/transaction.pb.h"
 #include "creg/wire.pb.h"
 #include "ledger/keys.h"
-#include "cmdline/args.h"
-#include "client/client.h"
+#include "tools/cli/command_line.h"
 
 namespace creg::cli {
 
@@ -35,12 +35,8 @@ enum ExitCode : int {
   kExitProtocol = 5,     // the node's answer broke the protocol (e.g. a frame over the limit)
 };
 
-inline constexpr char kDefaultNode[] = "127.0.0.1:7600";
 inline constexpr char kDefaultDataDir[] = "./creg-data";
 inline constexpr char kOperatorAccount[] = "operator";
-
-// Flags that never take a value, for every command.
-const std::vector<std::string>& BooleanFlags();
 
 // Who signs a transaction.
 struct Signer {
@@ -50,27 +46,27 @@ struct Signer {
 
 class Context {
  public:
-  // `words`: the command line after the command's own name(s).
-  Context(std::string command, std::vector<std::string> words);
+  // `flags`: what the command line gave the command (command_line.h).
+  Context(std::string command, Flags flags, ClientOptions client_options);
 
-  Args& args() { return args_; }
+  const Flags& flags() const { return flags_; }
   const std::string& command() const { return command_; }
   bool json() const { return json_; }
   const std::string& node() const { return node_; }
   // How to connect (--tls-ca, CREG_TLS_CA; client/client_flags.h).
   const ClientOptions& client_options() const { return client_options_; }
-  const std::vector<std::string>& positional() const { return args_.positional(); }
+  const std::vector<std::string>& positional() const { return positional_; }
 
-  // Reads --account/--key (and env CREG_ACCOUNT/CREG_KEY) before Finish().
+  // Reads --account/--key (or CREG_ACCOUNT/CREG_KEY).
   // `operator_command`: default to the operator account and, when it exists,
-  // the operator key of the local data folder (--data, default ./creg-data).
+  // the operator key of the local data folder (--data).
   void ReadSignerFlags(bool operator_command);
   // The account from --account or CREG_ACCOUNT ("" if neither), for commands
-  // that default to the caller's own account. Call before Finish().
-  std::string ReadAccountFlag();
+  // that default to the caller's own account.
+  std::string ReadAccountFlag() const;
 
-  // Refuses unknown or malformed flags and a wrong number of positional
-  // arguments. Prints a usage error and returns false.
+  // Refuses a wrong number of positional arguments (the parser has refused
+  // bad flags). Prints a usage error and returns false.
   bool Finish(size_t min_positional, size_t max_positional);
 
   // Loads the signer named by ReadSignerFlags. Prints and returns nullptr.
@@ -107,7 +103,8 @@ class Context {
 
  private:
   std::string command_;
-  Args args_;
+  Flags flags_;
+  std::vector<std::string> positional_;
   bool json_ = false;
   std::string node_;
   ClientOptions client_options_;

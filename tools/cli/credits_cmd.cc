@@ -14,9 +14,9 @@ struct SelectionFlags {
 
 SelectionFlags ReadSelection(Context& ctx) {
   SelectionFlags f;
-  f.serials = ctx.args().Get("--serials");
-  f.batch = ctx.args().Get("--batch");
-  f.quantity = ctx.args().Get("--quantity");
+  f.serials = ctx.flags().Get("--serials");
+  f.batch = ctx.flags().Get("--batch");
+  f.quantity = ctx.flags().Get("--quantity");
   return f;
 }
 
@@ -37,13 +37,13 @@ std::string Moved(const pb::Committed& c) {
 
 int Issue(Context& ctx) {
   ctx.ReadSignerFlags(true);
-  std::optional<std::string> project = ctx.args().Get("--project");
-  std::optional<std::string> quantity = ctx.args().Get("--quantity");
-  std::optional<std::string> to = ctx.args().Get("--to");
-  std::optional<std::string> ref = ctx.args().Get("--verification-ref");
-  std::optional<std::string> vintage = ctx.args().Get("--vintage");
-  std::optional<std::string> start = ctx.args().Get("--vintage-start");
-  std::optional<std::string> end = ctx.args().Get("--vintage-end");
+  std::optional<std::string> project = ctx.flags().Get("--project");
+  std::optional<std::string> quantity = ctx.flags().Get("--quantity");
+  std::optional<std::string> to = ctx.flags().Get("--to");
+  std::optional<std::string> ref = ctx.flags().Get("--verification-ref");
+  std::optional<std::string> vintage = ctx.flags().Get("--vintage");
+  std::optional<std::string> start = ctx.flags().Get("--vintage-start");
+  std::optional<std::string> end = ctx.flags().Get("--vintage-end");
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!project || !quantity || !to || !ref) {
     return ctx.UsageError("give --project, --quantity, --to and --verification-ref");
@@ -76,8 +76,8 @@ int Issue(Context& ctx) {
 
 int Transfer(Context& ctx) {
   ctx.ReadSignerFlags(false);
-  std::optional<std::string> to = ctx.args().Get("--to");
-  std::string memo = ctx.args().Value("--memo", "");
+  std::optional<std::string> to = ctx.flags().Get("--to");
+  std::string memo = ctx.flags().Value("--memo");
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!to) return ctx.UsageError("give --to ACCOUNT, the account that receives the credits");
@@ -99,11 +99,11 @@ int Transfer(Context& ctx) {
 
 int Retire(Context& ctx) {
   ctx.ReadSignerFlags(false);
-  std::optional<std::string> beneficiary = ctx.args().Get("--beneficiary");
-  std::optional<std::string> reason = ctx.args().Get("--reason");
-  std::string details = ctx.args().Value("--details", "");
-  std::string country = ctx.args().Value("--country-of-use", "");
-  std::string claim = ctx.args().Value("--claim-reference", "");
+  std::optional<std::string> beneficiary = ctx.flags().Get("--beneficiary");
+  std::optional<std::string> reason = ctx.flags().Get("--reason");
+  std::string details = ctx.flags().Value("--details");
+  std::string country = ctx.flags().Value("--country-of-use");
+  std::string claim = ctx.flags().Value("--claim-reference");
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!beneficiary || beneficiary->empty()) {
@@ -141,8 +141,8 @@ int Retire(Context& ctx) {
 
 int Cancel(Context& ctx) {
   ctx.ReadSignerFlags(true);
-  std::optional<std::string> holder = ctx.args().Get("--holder");
-  std::optional<std::string> reason = ctx.args().Get("--reason");
+  std::optional<std::string> holder = ctx.flags().Get("--holder");
+  std::optional<std::string> reason = ctx.flags().Get("--reason");
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   if (!holder) return ctx.UsageError("give --holder ACCOUNT, the account holding the credits");
@@ -167,6 +167,9 @@ constexpr char kSelectionHelp[] =
 }  // namespace
 
 void AddCreditCommands(std::vector<Command>& out) {
+  static const Flag kSerialsFlag{"--serials", "BLOCKS", "the serials, BATCH:FIRST-LAST[,...]"};
+  static const Flag kBatchFlag{"--batch", "N", "or the batch"};
+  static const Flag kQuantityFlag{"--quantity", "Q", "and how many credits of it"};
   static const std::string kIssueHelp =
       "Issues a new batch of Q credits (1 credit = 1 t CO2e), serials 1..Q, to\n"
       "ACCOUNT. The vintage is --vintage YEAR or --vintage-start/--vintage-end\n"
@@ -194,19 +197,56 @@ void AddCreditCommands(std::vector<Command>& out) {
       "buffer pool deductions).\n"
       "\nExample:\n"
       "  creg cancel --holder developer --serials 1:9901-10000 --reason \"buffer pool\"\n";
-  out.push_back(
-      {"issue", "--project ID --quantity Q --to ACCOUNT --verification-ref REF --vintage YEAR",
-       "Issue a batch of credits (operator)", kIssueHelp.c_str(), Issue, Command::kOperator});
-  out.push_back(
-      {"transfer", "--to ACCOUNT (--serials BLOCKS | --batch N --quantity Q) [--memo TEXT]",
-       "Transfer credits to another account", kTransferHelp.c_str(), Transfer, Command::kSigned});
+  out.push_back({"issue",
+                 "--project ID --quantity Q --to ACCOUNT --verification-ref REF --vintage YEAR",
+                 "Issue a batch of credits (operator)",
+                 kIssueHelp.c_str(),
+                 Issue,
+                 Command::kOperator,
+                 {{"--project", "ID", "the project"},
+                  {"--quantity", "Q", "how many credits"},
+                  {"--to", "ACCOUNT", "the account that receives them"},
+                  {"--verification-ref", "REF", "the verification report"},
+                  {"--vintage", "YEAR", "the vintage year"},
+                  {"--vintage-start", "YYYY-MM-DD", "or the first day of the vintage"},
+                  {"--vintage-end", "YYYY-MM-DD", "and its last day"}}});
+  out.push_back({"transfer",
+                 "--to ACCOUNT (--serials BLOCKS | --batch N --quantity Q) [--memo TEXT]",
+                 "Transfer credits to another account",
+                 kTransferHelp.c_str(),
+                 Transfer,
+                 Command::kSigned,
+                 {{"--to", "ACCOUNT", "the account that receives the credits"},
+                  kSerialsFlag,
+                  kBatchFlag,
+                  kQuantityFlag,
+                  {"--memo", "TEXT", "a note kept in the log"}}});
   out.push_back({"retire",
                  "(--serials BLOCKS | --batch N --quantity Q) --beneficiary NAME --reason R "
                  "[--details TEXT] [--country-of-use CC] [--claim-reference REF]",
-                 "Retire credits for good", kRetireHelp.c_str(), Retire, Command::kSigned});
+                 "Retire credits for good",
+                 kRetireHelp.c_str(),
+                 Retire,
+                 Command::kSigned,
+                 {kSerialsFlag,
+                  kBatchFlag,
+                  kQuantityFlag,
+                  {"--beneficiary", "NAME", "on whose behalf the credits are retired"},
+                  {"--reason", "R", "why (the list above)"},
+                  {"--details", "TEXT", "what the retirement is for"},
+                  {"--country-of-use", "CC", "ISO 3166-1 alpha-2 country of use"},
+                  {"--claim-reference", "REF", "the claim it backs, e.g. an invoice"}}});
   out.push_back({"cancel",
                  "--holder ACCOUNT (--serials BLOCKS | --batch N --quantity Q) --reason TEXT",
-                 "Cancel credits (operator)", kCancelHelp.c_str(), Cancel, Command::kOperator});
+                 "Cancel credits (operator)",
+                 kCancelHelp.c_str(),
+                 Cancel,
+                 Command::kOperator,
+                 {{"--holder", "ACCOUNT", "the account holding the credits"},
+                  kSerialsFlag,
+                  kBatchFlag,
+                  kQuantityFlag,
+                  {"--reason", "TEXT", "why; it is kept in the log"}}});
 }
 
 }  // namespace creg::cli

@@ -36,9 +36,9 @@ struct ExportFlags {
 
 std::optional<ExportFlags> ReadFlags(Context& ctx, bool takes_account) {
   ExportFlags f;
-  f.format = ctx.args().Value("--format", ctx.json() ? "json" : "csv");
-  f.output = ctx.args().Get("--output");
-  if (takes_account) f.account = ctx.args().Value("--account", "");
+  f.format = ctx.flags().Get("--format").value_or(ctx.json() ? "json" : "csv");
+  f.output = ctx.flags().Get("--output");
+  if (takes_account) f.account = ctx.flags().Value("--account");
   if (!ctx.Finish(0, 0)) return std::nullopt;
   if (f.format != "csv" && f.format != "json") {
     ctx.UsageError("--format must be csv or json, not '" + f.format + "'");
@@ -298,6 +298,9 @@ constexpr char kExportOptions[] =
 }  // namespace
 
 void AddExportCommands(std::vector<Command>& out) {
+  static const Flag kAccount{"--account", "ID", "only this account"};
+  static const Flag kFormat{"--format", "FORMAT", "csv or json; default csv, json with --json"};
+  static const Flag kOutput{"-o,--output", "FILE", "write the report there; default stdout"};
   static const std::string kRetirementsHelp =
       std::string(
           "One row per retirement and batch: retirement_id, retired_at, entry_index,\n"
@@ -319,12 +322,27 @@ void AddExportCommands(std::vector<Command>& out) {
           "more than 1,000 blocks takes a row per 1,000 blocks). Every account, or\n"
           "only --account ID. ") +
       kExportOptions + "\nExample:\n  creg export holdings --account organiser\n";
-  out.push_back({"export retirements", "[--account ID] [--format csv|json] [-o FILE]",
-                 "Export every retirement", kRetirementsHelp.c_str(), Retirements});
-  out.push_back({"export issuances", "[--format csv|json] [-o FILE]", "Export every issuance",
-                 kIssuancesHelp.c_str(), Issuances});
-  out.push_back({"export holdings", "[--account ID] [--format csv|json] [-o FILE]",
-                 "Export what accounts hold", kHoldingsHelp.c_str(), Holdings});
+  out.push_back({"export retirements",
+                 "[--account ID] [--format csv|json] [-o FILE]",
+                 "Export every retirement",
+                 kRetirementsHelp.c_str(),
+                 Retirements,
+                 Command::kQuery,
+                 {kAccount, kFormat, kOutput}});
+  out.push_back({"export issuances",
+                 "[--format csv|json] [-o FILE]",
+                 "Export every issuance",
+                 kIssuancesHelp.c_str(),
+                 Issuances,
+                 Command::kQuery,
+                 {kFormat, kOutput}});
+  out.push_back({"export holdings",
+                 "[--account ID] [--format csv|json] [-o FILE]",
+                 "Export what accounts hold",
+                 kHoldingsHelp.c_str(),
+                 Holdings,
+                 Command::kQuery,
+                 {kAccount, kFormat, kOutput}});
 }
 
 }  // namespace creg::cli

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/cli/command_line.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/context.h"
 
@@ -15,17 +16,20 @@ namespace {
 constexpr char kIntro[] =
     "creg - move, retire and look up carbon credits in a creg registry\n"
     "\n"
-    "Usage: creg COMMAND [ARGUMENTS] [--node HOST:PORT] [--tls-ca FILE] [--json]\n"
+    "Usage: creg [--node HOST:PORT] [--tls-ca FILE] [--json] COMMAND [ARGUMENTS]\n"
     "       creg COMMAND --help      how to use one command\n"
+    "       creg --version\n"
     "\n"
     "Commands:\n";
 
 constexpr char kOutro[] =
     "\n"
+    "--node, --tls-ca and --json may also follow the command.\n"
+    "\n"
     "Environment:\n"
-    "  CREG_NODE     the node, HOST:PORT (--node) [127.0.0.1:7600]\n"
+    "  CREG_NODE     the node, HOST:PORT (--node)\n"
     "  CREG_TLS_CA   connect with TLS, trusting the certificates in this file\n"
-    "                (--tls-ca) [plain TCP]\n"
+    "                (--tls-ca)\n"
     "  CREG_ACCOUNT  the account that signs (--account)\n"
     "  CREG_KEY      that account's private key file (--key)\n"
     "\n"
@@ -67,67 +71,78 @@ std::string FamilyMembers(const std::string& family) {
   return members;
 }
 
+// 'creg help [COMMAND]'.
+int Help(const CommandLine& line, const std::vector<std::string>& words) {
+  std::string name;
+  for (size_t i = 1; i < words.size(); ++i) name += (i > 1 ? " " : "") + words[i];
+  if (name.empty()) {
+    PrintOverview(std::cout);
+    return kExitOk;
+  }
+  if (const Command* c = Find(name)) {
+    std::cout << line.Help(*c);
+    return kExitOk;
+  }
+  std::cerr << "creg: there is no command '" << name << "'; run 'creg help' for the list.\n";
+  return kExitUsage;
+}
+
+// A command line that names no command, or a family without its member.
+int NoCommand(const CommandLine& line, const cmdline::ParseResult& parsed) {
+  std::string family = line.family();
+  if (!family.empty()) {
+    std::string members = FamilyMembers(family);
+    if (parsed.kind == cmdline::ParseResult::kHelp || parsed.word.empty()) {
+      std::cerr << "'creg " << family << "' needs one of: " << members << "\n"
+                << "Run 'creg " << family << " SUBCOMMAND --help' for how to use one.\n";
+      return parsed.kind == cmdline::ParseResult::kHelp ? kExitOk : kExitUsage;
+    }
+    std::cerr << "creg: '" << family << " " << parsed.word << "' is not a command; '" << family
+              << "' has: " << members << "\n";
+    return kExitUsage;
+  }
+  if (parsed.kind == cmdline::ParseResult::kHelp) {
+    PrintOverview(std::cout);
+    return kExitOk;
+  }
+  if (parsed.word.empty()) {
+    PrintOverview(std::cerr);
+    return kExitUsage;
+  }
+  std::cerr << "creg: unknown command '" << parsed.word << "'\n"
+            << "  Run 'creg help' for the list of commands.\n";
+  return kExitUsage;
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc);
-  for (std::string& w : words) {
-    if (w == "-o") w = "--output";
-    if (w == "-h") w = "--help";
-  }
   if (words.empty()) {
     PrintOverview(std::cerr);
     return kExitUsage;
   }
-  if (words[0] == "help" || words[0] == "--help") {
-    std::string name;
-    for (size_t i = 1; i < words.size(); ++i) name += (i > 1 ? " " : "") + words[i];
-    if (name.empty()) {
-      PrintOverview(std::cout);
-      return kExitOk;
-    }
-    if (const Command* c = Find(name)) {
-      std::cout << CommandHelp(*c);
-      return kExitOk;
-    }
-    std::cerr << "creg: there is no command '" << name << "'; run 'creg help' for the list.\n";
-    return kExitUsage;
-  }
-  if (words[0] == "--version" || words[0] == "version") {
-    std::cout << "creg 0.1.0\n";
+  CommandLine line;
+  if (words[0] == "help") return Help(line, words);
+  if (words[0] == "version") words[0] = "--version";
+  const cmdline::ParseResult& parsed = line.Parse(words);
+  if (parsed.kind == cmdline::ParseResult::kVersion) {
+    std::cout << cmdline::VersionLine("creg") << "\n";
     return kExitOk;
   }
-  const Command* command = nullptr;
-  size_t used = 1;
-  if (words.size() >= 2) {
-    command = Find(words[0] + " " + words[1]);
-    used = 2;
+  const Command* command = line.command();
+  if (command == nullptr && (parsed.kind != cmdline::ParseResult::kError ||
+                             parsed.missing_subcommand || !line.family().empty())) {
+    return NoCommand(line, parsed);
   }
-  if (command == nullptr) {
-    command = Find(words[0]);
-    used = 1;
+  Context ctx(command != nullptr ? command->name : "", line.flags(), line.client_options());
+  switch (parsed.kind) {
+    case cmdline::ParseResult::kHelp:
+      std::cout << line.Help(*command);
+      return kExitOk;
+    case cmdline::ParseResult::kError:
+      return ctx.UsageError(parsed.error);
+    default:
+      return command->run(ctx);
   }
-  if (command == nullptr) {
-    std::string members = FamilyMembers(words[0]);
-    if (!members.empty()) {
-      if (words.size() == 1 || words[1] == "--help") {
-        std::cerr << "'creg " << words[0] << "' needs one of: " << members << "\n"
-                  << "Run 'creg " << words[0] << " SUBCOMMAND --help' for how to use one.\n";
-        return words.size() == 1 ? kExitUsage : kExitOk;
-      }
-      std::cerr << "creg: '" << words[0] << " " << words[1] << "' is not a command; '" << words[0]
-                << "' has: " << members << "\n";
-      return kExitUsage;
-    }
-    std::cerr << "creg: unknown command '" << words[0] << "'\n"
-              << "  Run 'creg help' for the list of commands.\n";
-    return kExitUsage;
-  }
-  Context ctx(command->name,
-              std::vector<std::string>(words.begin() + static_cast<long>(used), words.end()));
-  if (ctx.args().WantsHelp()) {
-    std::cout << CommandHelp(*command);
-    return kExitOk;
-  }
-  return command->run(ctx);
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ int Register(Context& ctx) {
                     {"--methodology", {}},
                     {"--country", {}},
                     {"--proponent", {}}};
-  for (Field& f : fields) f.value = ctx.args().Get(f.flag);
+  for (Field& f : fields) f.value = ctx.flags().Get(f.flag);
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   for (const Field& f : fields) {
     if (!f.value || f.value->empty()) {
@@ -69,7 +69,13 @@ void AddProjectCommands(std::vector<Command>& out) {
                  "\nExample:\n"
                  "  creg project register yunnan-wind-01 --name \"Yunnan Dali Wind Farm\" \\\n"
                  "      --standard VCS --methodology ACM0002 --country CN --proponent developer\n",
-                 Register, Command::kOperator});
+                 Register,
+                 Command::kOperator,
+                 {{"--name", "TEXT", "the project's name"},
+                  {"--standard", "S", "the standard it is certified under, e.g. VCS"},
+                  {"--methodology", "M", "the methodology, e.g. ACM0002"},
+                  {"--country", "CC", "ISO 3166-1 alpha-2 country code"},
+                  {"--proponent", "ACCOUNT", "the project developer's account"}}});
   out.push_back({"project show", "ID", "Show a project",
                  "Example:\n  creg project show yunnan-wind-01\n", Show, Command::kQuery});
 }

@@ -245,7 +245,7 @@ int Retirement(Context& ctx) {
 }
 
 int Retirements(Context& ctx) {
-  std::optional<std::string> beneficiary = ctx.args().Get("--beneficiary");
+  std::optional<std::string> beneficiary = ctx.flags().Get("--beneficiary");
   std::string account = ctx.ReadAccountFlag();
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
   pb::Request request;
@@ -376,18 +376,26 @@ int StatusCommand(Context& ctx) {
 }  // namespace
 
 void AddQueryCommands(std::vector<Command>& out) {
-  out.push_back({"holdings", "[ACCOUNT]", "Show the active credits an account holds",
+  out.push_back({"holdings",
+                 "[ACCOUNT]",
+                 "Show the active credits an account holds",
                  "Without ACCOUNT, shows --account (CREG_ACCOUNT). --json also gives the\n"
                  "human serial strings of each block.\n\nExample:\n  creg holdings organiser\n",
-                 Holdings});
+                 Holdings,
+                 Command::kQuery,
+                 {kOwnAccountFlag}});
   out.push_back({"batch", "N", "Show a batch and who holds each block of it",
                  "Example:\n  creg batch 1\n", Batch});
   out.push_back(
       {"retirement", "ID", "Show a retirement", "Example:\n  creg retirement R6\n", Retirement});
-  out.push_back({"retirements", "(--beneficiary NAME | --account ID)",
+  out.push_back({"retirements",
+                 "(--beneficiary NAME | --account ID)",
                  "List retirements for a beneficiary or by an account",
                  "Example:\n  creg retirements --beneficiary \"Forum Organising Committee\"\n",
-                 Retirements});
+                 Retirements,
+                 Command::kQuery,
+                 {{"--beneficiary", "NAME", "retirements for this beneficiary"},
+                  {"--account", "ID", "or retirements by this account", nullptr, "CREG_ACCOUNT"}}});
   out.push_back({"provenance", "BATCH SERIAL", "List every transaction that touched a serial",
                  "Also accepts BATCH:SERIAL.\n\nExample:\n  creg provenance 1 42\n", Provenance});
   out.push_back({"entry", "N", "Show log entry N", "Example:\n  creg entry 6\n", Entry});
