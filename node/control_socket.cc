@@ -92,6 +92,23 @@ std::string OneLine(std::string text) {
 
 }  // namespace
 
+StatusOr<ControlRequest> ParseControlRequest(std::string_view line) {
+  constexpr std::string_view kBackup = "backup ";
+  if (!line.starts_with(kBackup)) {
+    return InvalidArgumentError("unknown request; the only one is: backup DEST");
+  }
+  ControlRequest request;
+  request.backup_destination = std::string(line.substr(kBackup.size()));
+  const std::string& destination = request.backup_destination;
+  if (destination.empty() || destination.front() != '/') {
+    return InvalidArgumentError("the backup destination must be an absolute path");
+  }
+  if (destination.find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos) {
+    return InvalidArgumentError("the backup destination holds a NUL or a line break");
+  }
+  return request;
+}
+
 struct ControlSocket::State {
   const DataDir& data;
   const Store& store;
@@ -99,15 +116,10 @@ struct ControlSocket::State {
   Fd stop;  // an eventfd written once by the destructor
   std::thread thread;
 
-  std::string Answer(std::string_view request) {
-    constexpr std::string_view kBackup = "backup ";
-    if (!request.starts_with(kBackup)) {
-      return "error unknown request; the only one is: backup DEST";
-    }
-    std::string destination(request.substr(kBackup.size()));
-    if (destination.empty() || destination.front() != '/') {
-      return "error the backup destination must be an absolute path";
-    }
+  std::string Answer(std::string_view line) {
+    StatusOr<ControlRequest> request = ParseControlRequest(line);
+    if (!request.ok()) return "error " + request.status().message();
+    const std::string& destination = request->backup_destination;
     LogInfo("backup to " + destination + " started");
     StatusOr<BackupResult> made = BackupDataDir(data, store, destination);
     if (!made.ok()) {

@@ -44,6 +44,16 @@ class ControlSocket {
   std::unique_ptr<State> state_;
 };
 
+// A request read from the control socket.
+struct ControlRequest {
+  std::string backup_destination;  // absolute, no NUL, no line break
+};
+
+// Parses one request line (without its newline). InvalidArgument saying
+// what is wrong: an unknown request, a destination that is empty, relative
+// or holds a NUL or a line break.
+StatusOr<ControlRequest> ParseControlRequest(std::string_view line);
+
 // Sends `request` (one line, without the newline) to the node serving
 // `data` and returns its answer line. NotFound if no node listens there
 // (no socket file, or nobody accepting); Unavailable if the node does not

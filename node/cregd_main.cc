@@ -1,5 +1,5 @@
 // cregd: the registry node. `cregd init` creates a registry, `cregd run`
-// serves it. `cregd run --help` lists every option with its default (the
+// serves it, `cregd backup` copies it. `cregd run --help` lists every option with its default (the
 // defaults are those of InitOptions and NodeOptions); docs/operations.md
 // explains them.
 #include <iostream>
@@ -15,7 +15,8 @@ namespace {
 constexpr int kExitUsage = 2;
 
 constexpr char kExitStatus[] =
-    "Exit status: 0 after a clean shutdown, 1 on a runtime failure, 2 on a usage error.";
+    "Exit status: 0 on success (for run: after a clean shutdown), 1 on a runtime failure, 2 on a "
+    "usage error.";
 
 // The options of `cregd run` that are not NodeOptions fields as such.
 struct RunFlags {
@@ -36,6 +37,19 @@ void AddInit(CLI::App& app, InitOptions& options) {
   init->add_option("--operator-id", options.operator_id, "the first operator's account")
       ->type_name("ID");
   init->add_option("--operator-name", options.operator_name, "its display name")->type_name("TEXT");
+}
+
+void AddBackup(CLI::App& app, BackupOptions& options) {
+  CLI::App* backup = cmdline::NewSubcommand(app, "backup", "copy a registry, while it runs");
+  backup->footer(
+      "backup writes a consistent copy of the registry in DIR to the new folder DEST (its "
+      "parent must exist): keys, verifier key, the latest checkpoint and the database as of one "
+      "moment. A node serving DIR makes the copy itself, through DIR/control.sock, while it goes "
+      "on taking writes. DEST is a data folder: 'cregd run --data DEST' serves it.\n\n" +
+      std::string(kExitStatus));
+  backup->add_option("--data", options.data_dir, "data folder")->type_name("DIR");
+  backup->add_option("--to", options.destination, "the new backup folder (required)")
+      ->type_name("DEST");
 }
 
 void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
@@ -91,6 +105,16 @@ int Init(const InitOptions& options) {
   Status s = InitRegistry(options, std::cout);
   if (!s.ok()) {
     std::cerr << "cregd: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int Backup(const BackupOptions& options) {
+  if (options.destination.empty()) return Usage("backup", "--to DEST is required");
+  Status s = BackupRegistry(options, std::cout);
+  if (!s.ok()) {
+    std::cerr << "cregd backup: " << s.message() << "\n";
     return 1;
   }
   return 0;
@@ -153,8 +177,10 @@ int Main(int argc, char** argv) {
   InitOptions init;
   NodeOptions run;
   RunFlags run_flags;
+  BackupOptions backup;
   AddInit(*app, init);
   AddRun(*app, run, run_flags);
+  AddBackup(*app, backup);
   app->footer("'cregd COMMAND --help' lists the options of a command and their defaults.\n\n" +
               std::string(kExitStatus));
 
@@ -162,6 +188,7 @@ int Main(int argc, char** argv) {
   if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, kExitUsage)) return *code;
   const std::string command = parsed.command->get_name();
   if (command == "init") return Init(init);
+  if (command == "backup") return Backup(backup);
   return Run(run, run_flags);
 }
 

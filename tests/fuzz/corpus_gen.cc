@@ -341,6 +341,13 @@ void JsonSeeds() {
   Write("json", "pretty", "{\n  \"k\": [\n    1.0,\n    2\n  ]\n}");
 }
 
+void ControlRequestSeeds() {
+  Write("control_request", "backup", "backup /srv/backups/monday");
+  Write("control_request", "relative", "backup relative");
+  Write("control_request", "unknown", "restore /x");
+  Write("control_request", "nul", std::string("backup /a\0b", 11));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -357,5 +364,6 @@ int main(int argc, char** argv) {
   CheckpointSeeds(*registry);
   CertificateSeeds(*registry);
   JsonSeeds();
+  ControlRequestSeeds();
   return 0;
 }

@@ -1,4 +1,4 @@
-// Online backups of a real cregd (node/control_socket.h, `cregd backup`):
+// Online backups of a real cregd (`cregd backup`, node/control_socket.h):
 // made while writes go on, verified by creg-audit, served by a second node
 // that continues from the same size; and the control socket refuses what it
 // does not understand without harm.
@@ -12,7 +12,6 @@
 
 #include "ledger/registry/transaction.h"
 #include "node/control_socket.h"
-#include "node/registry_node.h"
 #include "tests/support/node_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -51,12 +50,12 @@ class BackupTest : public ::testing::Test {
     return answer.ok() ? answer->committed().entry_index() : 0;
   }
 
-  // Runs the backup as `cregd backup` does; returns its printout.
+  // Runs `cregd backup`; returns what it printed.
   std::string Backup(const std::string& destination) {
-    std::ostringstream out;
-    Status made = BackupRegistry({node_->data_dir(), destination, kAnswerTimeout}, out);
-    EXPECT_TRUE(made.ok()) << made.ToString();
-    return out.str();
+    testing::RunResult run = testing::RunProgram({testing::ProgramPath("CREGD_BIN"), "backup",
+                                                  "--data", node_->data_dir(), "--to", destination});
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    return run.out;
   }
 
   static uint64_t EntriesIn(const std::string& printout) {
@@ -139,6 +138,7 @@ TEST_F(BackupTest, ControlSocketRefusesWhatItDoesNotUnderstandAndChangesNothing)
            {"restore /tmp/x", "unknown request"},
            {"backup", "unknown request"},
            {"backup relative/path", "absolute path"},
+           {std::string("backup /tmp/a\0b", 15), "NUL"},
            {"backup " + taken, "exists"},
            {"backup " + dir_.Sub("no/such/folder"), "no folder"},
            {std::string(kMaxControlLine + 10, 'x'), "longer than"},
