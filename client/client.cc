@@ -91,6 +91,11 @@ Client::~Client() = default;
 
 bool Client::tls() const { return impl_->tls.has_value(); }
 
+StatusOr<std::string> Client::ChannelBinding() const {
+  if (!impl_->tls) return std::string();
+  return TlsChannelBinding(impl_->tls->native_handle());
+}
+
 StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address,
                                                   ClientOptions options) {
   CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));
@@ -288,6 +293,8 @@ Status Client::StatusOfError(const pb::Error& error) {
       {"UNAVAILABLE", StatusCode::kUnavailable},
       {"DATA_LOSS", StatusCode::kDataLoss},
       {"RESOURCE_EXHAUSTED", StatusCode::kUnavailable},
+      // A read the node's read policy refuses this connection.
+      {"NOT_AUTHORIZED", StatusCode::kPermissionDenied},
   };
   for (const auto& [name, code] : kCodes) {
     if (error.code() == name) return Status(code, error.message());

@@ -45,6 +45,8 @@ Options of run (defaults in brackets):
   --read-timeout SECONDS   a frame must arrive whole within [30]
   --max-group N            most transactions per group commit [4096]
   --log-level LEVEL        debug, info, warn or error [info]
+  --read-policy POLICY     who may read what: public-log, registry or
+                           private (docs/security.md) [registry]
 
 Exit status: 0 after a clean shutdown, 1 on a runtime failure, 2 on a usage
 error.
@@ -100,7 +102,14 @@ int Run(Args& args) {
   if (auto n = args.Number("--read-timeout")) options.read_timeout = std::chrono::seconds(*n);
   if (auto n = args.Number("--max-group")) options.pipeline.max_group = std::max<uint64_t>(1, *n);
   std::string level = args.Value("--log-level", "info");
+  std::string read_policy = args.Value("--read-policy", "registry");
   if (Status s = args.Finish(); !s.ok()) return Usage(s.message());
+  StatusOr<ReadPolicy> policy = ParseReadPolicy(read_policy);
+  if (!policy.ok()) {
+    return Usage("--read-policy must be public-log, registry or private, not '" + read_policy +
+                 "'");
+  }
+  options.read_policy = *policy;
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return Usage(options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
                                                : "--tls-cert needs --tls-key FILE as well");

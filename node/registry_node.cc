@@ -134,6 +134,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
+  node->handler_->SetReadPolicy(options.read_policy);
   CommitPipeline* pipeline = node->pipeline_.get();
   node->handler_->SetWriteState(
       [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
@@ -150,7 +151,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
   LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
-          " entries");
+          " entries, read policy " + std::string(ReadPolicyName(options.read_policy)));
   return node;
 }
 

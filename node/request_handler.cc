@@ -27,6 +27,13 @@ pb::Response ErrorResponseOf(const Status& status) {
   return response;
 }
 
+pb::Response NotAuthorizedResponseOf(const Status& status) {
+  pb::Response response;
+  response.mutable_error()->set_code("NOT_AUTHORIZED");
+  response.mutable_error()->set_message(status.message());
+  return response;
+}
+
 RequestHandler::RequestHandler(const Registry& registry, const Checkpointer& checkpointer,
                                ResponseLimits limits)
     : registry_(registry), checkpointer_(checkpointer), limits_(limits) {}
@@ -36,7 +43,33 @@ uint64_t RequestHandler::CheckpointSize() const {
   return latest ? latest->checkpoint.size : 0;
 }
 
-pb::Response RequestHandler::Handle(const pb::Request& request) const {
+std::optional<pb::Response> RequestHandler::Refusal(const pb::Request& request,
+                                                    const Reader& reader) const {
+  std::optional<ReadRequest> read = ReadRequestOf(request);
+  if (!read) return std::nullopt;
+  if (read->kind == ReadKind::kEntries && read_policy_ != ReadPolicy::kPublicLog &&
+      reader.signed_in() && !reader.privileged()) {
+    // A holder reads the entries its history lists: every entry this
+    // request could return must be one of them.
+    const pb::GetEntriesRequest& r = request.get_entries();
+    const uint64_t size = registry_.log().size();
+    if (r.start() >= size) {
+      read->entries_in_history = true;  // answered OUT_OF_RANGE; the size is public
+    } else {
+      uint64_t count = std::min<uint64_t>(
+          {r.count() == 0 ? 1 : r.count(), limits_.max_entries, size - r.start()});
+      auto covered = registry_.AccountHistoryCovers(reader.account_id, r.start(), count);
+      if (!covered.ok()) return ErrorResponseOf(covered.status());
+      read->entries_in_history = *covered;
+    }
+  }
+  Status allowed = DecideRead(read_policy_, reader, *read);
+  if (allowed.ok()) return std::nullopt;
+  return NotAuthorizedResponseOf(allowed);
+}
+
+pb::Response RequestHandler::Handle(const pb::Request& request, const Reader& reader) const {
+  if (std::optional<pb::Response> refused = Refusal(request, reader)) return std::move(*refused);
   pb::Response response;
   switch (request.body_case()) {
     case pb::Request::kGetEntries:
@@ -104,6 +137,8 @@ pb::Response RequestHandler::Handle(const pb::Request& request) const {
       break;
     case pb::Request::kSubmit:
     case pb::Request::kSubscribe:
+    case pb::Request::kSignInChallenge:
+    case pb::Request::kSignIn:
       response = Invalid("this request is handled by the session, not the request handler");
       break;
     case pb::Request::BODY_NOT_SET:
