@@ -31,6 +31,7 @@
 #include "creg/wire.pb.h"
 #include "net/frame.h"
 #include "node/session_stream.h"
+#include "node/sign_in.h"
 
 namespace creg {
 
@@ -78,6 +79,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   SessionStream stream_;
   NodeContext& node_;
+  // Who this connection reads as (node/sign_in.h).
+  SessionSignIn sign_in_;
   FrameDecoder decoder_;
   boost::asio::steady_timer write_signal_;
   boost::asio::steady_timer watchdog_;

@@ -164,6 +164,8 @@ std::string RoleName(pb::Role role) {
       return "operator";
     case pb::ROLE_HOLDER:
       return "holder";
+    case pb::ROLE_AUDITOR:
+      return "auditor";
     default:
       return "unspecified";
   }
