@@ -101,13 +101,13 @@ pb::Response SessionSignIn::SignIn(const pb::SignInRequest& request,
   StatusOr<std::optional<pb::AccountRecord>> account = registry.Account(id);
   if (!account.ok()) {
     ++node_.counters.sign_ins_refused;
-    return ErrorOf("UNAVAILABLE", "cannot read account '" + id + "': " + account.status().message());
+    return ErrorOf("UNAVAILABLE",
+                   "cannot read account '" + id + "': " + account.status().message());
   }
   // One answer for an unknown account and a wrong key: a sign-in must not
   // tell the public which accounts exist.
-  StatusOr<PublicKey> key = account->has_value()
-                                ? PublicKey::FromRaw((*account)->public_key())
-                                : StatusOr<PublicKey>(NotFoundError("no account"));
+  StatusOr<PublicKey> key = account->has_value() ? PublicKey::FromRaw((*account)->public_key())
+                                                 : StatusOr<PublicKey>(NotFoundError("no account"));
   const std::string message = SignInMessage(challenge, id, request.origin(), *binding);
   if (!key.ok() || !key->Verify(message, request.signature())) {
     return Refuse("the signature does not verify under the current key of account '" + id +
