@@ -7,7 +7,8 @@ namespace {
 
 void AppendWithLength(std::string& out, std::string_view part) {
   const auto n = static_cast<uint32_t>(part.size());
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((n >> shift) & 0xff));
   out.append(part);
 }
 

@@ -55,9 +55,9 @@ std::string WhatOf(const ReadRequest& r, const Reader& reader) {
     case ReadKind::kHistory:
       return "the history of account '" + r.account + "'";
     case ReadKind::kEntries:
-      return reader.signed_in() ? "log entries outside the history of account '" +
-                                      reader.account_id + "'"
-                                : std::string("log entries");
+      return reader.signed_in()
+                 ? "log entries outside the history of account '" + reader.account_id + "'"
+                 : std::string("log entries");
     case ReadKind::kBatchBlocks:
       return "a batch's blocks (they name their holders)";
     case ReadKind::kSubscribe:

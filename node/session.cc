@@ -206,7 +206,8 @@ void Session::Dispatch(pb::Request request) {
   ++in_flight_;
   std::optional<pb::Response> answer =
       sign_in_.Answer(request, [this] { return stream_.ChannelBinding(); });
-  if (!answer && request.has_subscribe()) answer = node_.handler.Refusal(request, sign_in_.CurrentReader());
+  if (!answer && request.has_subscribe())
+    answer = node_.handler.Refusal(request, sign_in_.CurrentReader());
   if (answer) {
     answer->set_id(id);
     Send(*answer);

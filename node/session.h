@@ -14,6 +14,9 @@
 // a request with the reserved id 0), an Error with id 0 and the connection
 // is closed. No other error closes it (docs/protocol.md, "Errors").
 //
+// Reads, subscription pages included, run with the rights of the account
+// the connection signed in as, or the public's (node/sign_in.h).
+//
 // Subscriptions: each is a coroutine on the strand, counted against the
 // connection's and the node's caps and against max_in_flight for its
 // life. They all sleep on one timer of the session (subscription_wake_),

@@ -13,7 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 std::string StatusWord(pb::AccountStatus status) {
   switch (status) {
     case pb::ACCOUNT_SUSPENDED:
@@ -64,14 +63,16 @@ pb::Response SessionSignIn::SignIn(const pb::SignInRequest& request,
   challenge_.clear();
   if (++attempts_ > node_.options.sign_in_attempts_per_connection) {
     ++node_.counters.sign_ins_rate_limited;
-    return ErrorResponse(ResourceExhaustedError("this connection has used its " +
-                       std::to_string(node_.options.sign_in_attempts_per_connection) +
-                       " sign-in attempts; open a new connection to try again"));
+    return ErrorResponse(
+        ResourceExhaustedError("this connection has used its " +
+                               std::to_string(node_.options.sign_in_attempts_per_connection) +
+                               " sign-in attempts; open a new connection to try again"));
   }
   if (!node_.sign_in_limiter.TryAcquire(remote_address_)) {
     ++node_.counters.sign_ins_rate_limited;
-    return ErrorResponse(ResourceExhaustedError("too many sign-in attempts from " + remote_address_ +
-                                             "; wait a few seconds and try again"));
+    return ErrorResponse(ResourceExhaustedError("too many sign-in attempts from " +
+                                                remote_address_ +
+                                                "; wait a few seconds and try again"));
   }
   if (challenge.empty()) {
     return Refuse(
@@ -95,13 +96,13 @@ pb::Response SessionSignIn::SignIn(const pb::SignInRequest& request,
   StatusOr<std::optional<pb::AccountRecord>> account = registry.Account(id);
   if (!account.ok()) {
     ++node_.counters.sign_ins_refused;
-    return ErrorResponse(UnavailableError("cannot read account '" + id + "': " + account.status().message()));
+    return ErrorResponse(
+        UnavailableError("cannot read account '" + id + "': " + account.status().message()));
   }
   // One answer for an unknown account and a wrong key: a sign-in must not
   // tell the public which accounts exist.
-  StatusOr<PublicKey> key = account->has_value()
-                                ? PublicKey::FromRaw((*account)->public_key())
-                                : StatusOr<PublicKey>(NotFoundError("no account"));
+  StatusOr<PublicKey> key = account->has_value() ? PublicKey::FromRaw((*account)->public_key())
+                                                 : StatusOr<PublicKey>(NotFoundError("no account"));
   const std::string message = SignInMessage(challenge, id, request.origin(), *binding);
   if (!key.ok() || !key->Verify(message, request.signature())) {
     return Refuse("the signature does not verify under the current key of account '" + id +

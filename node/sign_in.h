@@ -45,9 +45,8 @@ class SessionSignIn {
   // nullopt for any other request. `channel_binding` returns the
   // connection's channel binding (empty without TLS) or why it has none;
   // it is called only for a sign_in.
-  std::optional<pb::Response> Answer(
-      const pb::Request& request,
-      const std::function<StatusOr<std::string>()>& channel_binding);
+  std::optional<pb::Response> Answer(const pb::Request& request,
+                                     const std::function<StatusOr<std::string>()>& channel_binding);
 
   // Who reads now: the signed-in account with its current role, or the
   // public. Re-reads the account: if its key is no longer the one that

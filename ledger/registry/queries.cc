@@ -215,10 +215,11 @@ StatusOr<bool> Registry::AccountHistoryCovers(std::string_view account, uint64_t
   uint64_t next = first;
   const uint64_t end = first + count;
   std::string after = first == 0 ? std::string() : internal::Tables::EntryCursor(first - 1);
-  CREG_RETURN_IF_ERROR(tables_->ScanAccountHistory(*committed_, account, after, [&](uint64_t entry) {
-    if (entry != next) return false;
-    return ++next < end;
-  }));
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanAccountHistory(*committed_, account, after, [&](uint64_t entry) {
+        if (entry != next) return false;
+        return ++next < end;
+      }));
   return next == end;
 }
 

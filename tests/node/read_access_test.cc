@@ -6,8 +6,8 @@
 
 #include <chrono>
 #include <map>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "client/sign_in.h"

@@ -32,8 +32,7 @@ TEST(ReadPolicyTest, NamesRoundTripAndUnknownNamesAreRefused) {
     auto parsed = ParseReadPolicy(bad);
     ASSERT_FALSE(parsed.ok()) << bad;
     EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
-    EXPECT_NE(parsed.status().message().find("public-log, registry or private"),
-              std::string::npos);
+    EXPECT_NE(parsed.status().message().find("public-log, registry or private"), std::string::npos);
   }
 }
 
@@ -75,7 +74,7 @@ TEST(ReadPolicyTest, RequestsNameTheAccountTheyConcern) {
 // with the public refused everything; `public-log` allows everything.
 struct Row {
   ReadKind kind;
-  bool entries_in_history;  // kEntries: the run is in alice's history
+  bool entries_in_history;     // kEntries: the run is in alice's history
   std::vector<bool> registry;  // public, alice, bob, auditor, operator
 };
 
@@ -101,8 +100,9 @@ const std::vector<Row> kTable = {
 };
 
 std::vector<Reader> Readers() {
-  return {Reader::Public(), Reader::SignedIn("alice", pb::ROLE_HOLDER), Reader::SignedIn("bob", pb::ROLE_HOLDER),
-          Reader::SignedIn("inspector", pb::ROLE_AUDITOR), Reader::SignedIn("operator", pb::ROLE_OPERATOR)};
+  return {Reader::Public(), Reader::SignedIn("alice", pb::ROLE_HOLDER),
+          Reader::SignedIn("bob", pb::ROLE_HOLDER), Reader::SignedIn("inspector", pb::ROLE_AUDITOR),
+          Reader::SignedIn("operator", pb::ROLE_OPERATOR)};
 }
 
 TEST(ReadPolicyTest, DecisionsFollowTheTable) {
@@ -136,7 +136,8 @@ TEST(ReadPolicyTest, RefusalsSayWhatTheCallerMayReadInstead) {
   Status pub = DecideRead(ReadPolicy::kRegistry, Reader::Public(), holdings);
   EXPECT_NE(pub.message().find("the public may read the status"), std::string::npos)
       << pub.message();
-  Status bob = DecideRead(ReadPolicy::kRegistry, Reader::SignedIn("bob", pb::ROLE_HOLDER), holdings);
+  Status bob =
+      DecideRead(ReadPolicy::kRegistry, Reader::SignedIn("bob", pb::ROLE_HOLDER), holdings);
   EXPECT_NE(bob.message().find("account 'bob' may read"), std::string::npos) << bob.message();
   EXPECT_NE(bob.message().find("its own account record"), std::string::npos);
   Status closed = DecideRead(ReadPolicy::kPrivate, Reader::Public(), ReadRequest{});
@@ -150,8 +151,7 @@ TEST(ReadPolicyTest, UnknownRolesReadLikeHolders) {
   Reader odd = Reader::SignedIn("odd", static_cast<pb::Role>(42));
   EXPECT_FALSE(odd.privileged());
   EXPECT_FALSE(DecideRead(ReadPolicy::kRegistry, odd, Req(ReadKind::kSubscribe)).ok());
-  EXPECT_TRUE(
-      DecideRead(ReadPolicy::kRegistry, odd, Req(ReadKind::kHoldings, "odd")).ok());
+  EXPECT_TRUE(DecideRead(ReadPolicy::kRegistry, odd, Req(ReadKind::kHoldings, "odd")).ok());
 }
 
 }  // namespace

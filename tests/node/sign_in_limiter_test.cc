@@ -40,10 +40,9 @@ TEST(SignInLimiterTest, ZeroRefillNeverRefills) {
 TEST(SignInMessageTest, LayoutIsPrefixChallengeThenLengthPrefixedParts) {
   const std::string challenge(32, '\x07');
   const std::string message = SignInMessage(challenge, "alice", "reg.example", "");
-  const std::string expected = std::string("creg sign-in v1\n") + challenge +
-                               std::string("\0\0\0\x05", 4) + "alice" +
-                               std::string("\0\0\0\x0b", 4) + "reg.example" +
-                               std::string("\0\0\0\0", 4);
+  const std::string expected =
+      std::string("creg sign-in v1\n") + challenge + std::string("\0\0\0\x05", 4) + "alice" +
+      std::string("\0\0\0\x0b", 4) + "reg.example" + std::string("\0\0\0\0", 4);
   EXPECT_EQ(HexEncode(message), HexEncode(expected));
   // Moving bytes between parts changes the message.
   EXPECT_NE(SignInMessage(challenge, "alicer", "eg.example", ""), message);

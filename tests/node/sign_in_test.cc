@@ -109,8 +109,8 @@ TEST_F(SignInTest, WrongKeyIsRefusedAndGrantsNothing) {
   EXPECT_NE(unknown.message().find("or there is no such account"), std::string::npos);
   // A signature over other bytes (the transaction domain) is no sign-in.
   std::string challenge = Challenge(*client);
-  pb::Request forged = SignInRequest("alice", accounts_->Key("alice"), challenge,
-                                     NodeProcess::kOrigin);
+  pb::Request forged =
+      SignInRequest("alice", accounts_->Key("alice"), challenge, NodeProcess::kOrigin);
   forged.mutable_sign_in()->set_signature(
       accounts_->Key("alice").Sign("creg-transaction/v1\n" + challenge));
   EXPECT_EQ(ErrorCode(*client, forged), "PERMISSION_DENIED");
@@ -120,8 +120,8 @@ TEST_F(SignInTest, WrongKeyIsRefusedAndGrantsNothing) {
 
 TEST_F(SignInTest, AChallengeIsGoodForOneSignInOnly) {
   auto client = node_->Connect();
-  pb::Request request = SignInRequest("alice", accounts_->Key("alice"), Challenge(*client),
-                                      NodeProcess::kOrigin);
+  pb::Request request =
+      SignInRequest("alice", accounts_->Key("alice"), Challenge(*client), NodeProcess::kOrigin);
   EXPECT_EQ(ErrorCode(*client, request), "");
   EXPECT_EQ(ErrorCode(*client, HoldingsOf("alice")), "");
   std::string why;
@@ -132,10 +132,10 @@ TEST_F(SignInTest, AChallengeIsGoodForOneSignInOnly) {
   // A newer challenge replaces an older one.
   std::string older = Challenge(*client);
   Challenge(*client);
-  EXPECT_EQ(ErrorCode(*client, SignInRequest("alice", accounts_->Key("alice"), older,
-                                             NodeProcess::kOrigin),
-                      &why),
-            "PERMISSION_DENIED");
+  EXPECT_EQ(
+      ErrorCode(*client,
+                SignInRequest("alice", accounts_->Key("alice"), older, NodeProcess::kOrigin), &why),
+      "PERMISSION_DENIED");
   EXPECT_NE(why.find("not the one this connection was given last"), std::string::npos) << why;
 }
 
@@ -161,8 +161,8 @@ TEST_F(SignInTest, ASignatureForAnotherOriginIsRefused) {
             "PERMISSION_DENIED");
   EXPECT_NE(why.find("'other.registry.example'"), std::string::npos) << why;
   // Signed for this origin but sent as another: the signature no longer fits.
-  pb::Request moved = SignInRequest("alice", accounts_->Key("alice"), Challenge(*client),
-                                    NodeProcess::kOrigin);
+  pb::Request moved =
+      SignInRequest("alice", accounts_->Key("alice"), Challenge(*client), NodeProcess::kOrigin);
   moved.mutable_sign_in()->set_account_id("bob");
   EXPECT_EQ(ErrorCode(*client, moved), "PERMISSION_DENIED");
   EXPECT_EQ(ErrorCode(*client, HoldingsOf("alice")), "NOT_AUTHORIZED");
@@ -241,8 +241,8 @@ TEST(SignInTlsTest, TheSignatureMustCoverThisConnectionsChannelBinding) {
   testing::TempDir dir;
   testing::TlsFiles tls = testing::MakeSelfSignedCert(dir, "node");
   NodeProcess node(dir);
-  ASSERT_TRUE(node.Start({"--read-policy", "registry", "--tls-cert", tls.cert, "--tls-key",
-                          tls.key}));
+  ASSERT_TRUE(
+      node.Start({"--read-policy", "registry", "--tls-cert", tls.cert, "--tls-key", tls.key}));
   ClientOptions options;
   options.tls_ca_file = tls.cert;
   auto first = Client::Connect(node.address(), options);
@@ -255,13 +255,13 @@ TEST(SignInTlsTest, TheSignatureMustCoverThisConnectionsChannelBinding) {
 
   PrivateKey key = node.OperatorKey();
   Client& client = **first;
-  EXPECT_EQ(ErrorCode(client, SignInRequest("operator", key, Challenge(client),
-                                            NodeProcess::kOrigin, "")),
+  EXPECT_EQ(ErrorCode(client,
+                      SignInRequest("operator", key, Challenge(client), NodeProcess::kOrigin, "")),
             "PERMISSION_DENIED");
-  EXPECT_EQ(ErrorCode(client, SignInRequest("operator", key, Challenge(client),
-                                            NodeProcess::kOrigin,
-                                            (*second)->ChannelBinding().value())),
-            "PERMISSION_DENIED");
+  EXPECT_EQ(
+      ErrorCode(client, SignInRequest("operator", key, Challenge(client), NodeProcess::kOrigin,
+                                      (*second)->ChannelBinding().value())),
+      "PERMISSION_DENIED");
   EXPECT_EQ(ErrorCode(client, SignInRequest("operator", key, Challenge(client),
                                             NodeProcess::kOrigin, *binding)),
             "");

@@ -63,8 +63,8 @@ pb::Committed NodeAccounts::Issue(Client& client, const std::string& project, ui
   return Commit(client, body, "operator");
 }
 
-pb::Committed NodeAccounts::Transfer(Client& client, const std::string& from,
-                                     const std::string& to, uint64_t batch, uint64_t quantity) {
+pb::Committed NodeAccounts::Transfer(Client& client, const std::string& from, const std::string& to,
+                                     uint64_t batch, uint64_t quantity) {
   pb::TransactionBody body = Body();
   body.mutable_transfer()->set_from_account(from);
   body.mutable_transfer()->set_to_account(to);

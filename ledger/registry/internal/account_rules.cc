@@ -21,8 +21,9 @@ StatusOr<std::optional<Rejection>> CheckCounterparty(const RuleContext& ctx, std
     return Reject(RuleCode::kAccountClosed, name + " is closed");
   if (account->role() == pb::ROLE_AUDITOR) {
     return Reject(RuleCode::kNotAuthorized,
-                  name + " is an auditor account; auditor accounts read the registry and "
-                         "neither hold credits nor propose projects");
+                  name +
+                      " is an auditor account; auditor accounts read the registry and "
+                      "neither hold credits nor propose projects");
   }
   if (out != nullptr) *out = std::move(*account);
   return Accept();
