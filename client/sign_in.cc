@@ -8,7 +8,6 @@ namespace creg {
 Status SignIn(Client& client, const std::string& account_id, const PrivateKey& key,
               const std::string& origin) {
   if (account_id.empty()) return InvalidArgumentError("signing in needs an account id");
-  if (origin.empty()) return InvalidArgumentError("signing in needs the registry's origin");
   pb::Request ask;
   ask.mutable_sign_in_challenge();
   CREG_ASSIGN_OR_RETURN(pb::Response challenged, client.Call(std::move(ask)));
@@ -20,13 +19,19 @@ Status SignIn(Client& client, const std::string& account_id, const PrivateKey& k
                          std::to_string(kSignInChallengeSize) + "-byte challenge");
   }
   const std::string& challenge = challenged.sign_in_challenge().challenge();
+  const std::string& signed_origin =
+      origin.empty() ? challenged.sign_in_challenge().origin() : origin;
+  if (signed_origin.empty()) {
+    return DataLossError("protocol error: the node at " + client.address() +
+                         " sent a sign-in challenge without its origin");
+  }
   CREG_ASSIGN_OR_RETURN(std::string binding, client.ChannelBinding());
   pb::Request sign_in;
   pb::SignInRequest* body = sign_in.mutable_sign_in();
   body->set_account_id(account_id);
-  body->set_origin(origin);
+  body->set_origin(signed_origin);
   body->set_challenge(challenge);
-  body->set_signature(key.Sign(SignInMessage(challenge, account_id, origin, binding)));
+  body->set_signature(key.Sign(SignInMessage(challenge, account_id, signed_origin, binding)));
   CREG_ASSIGN_OR_RETURN(pb::Response answer, client.Call(std::move(sign_in)));
   if (answer.has_error()) {
     Status refused = StatusFromWire(answer.error());

@@ -184,9 +184,9 @@ Status DecideRead(ReadPolicy policy, const Reader& reader, const ReadRequest& re
   if (allowed) return OkStatus();
   std::string who = reader.signed_in() ? "account '" + reader.account_id + "'" : "the public";
   std::string ended = reader.ended.empty() ? "" : " (" + reader.ended + ")";
-  return NotAuthorizedError(WhatOf(request, reader) + " is not readable by " + who + ended +
-                               " under read policy '" + std::string(ReadPolicyName(policy)) +
-                               "'; " + Instead(policy, reader));
+  return NotAuthorizedError(who + ended + " may not read " + WhatOf(request, reader) +
+                            " under read policy '" + std::string(ReadPolicyName(policy)) + "'; " +
+                            Instead(policy, reader));
 }
 
 }  // namespace creg

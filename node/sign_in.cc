@@ -40,7 +40,9 @@ std::optional<pb::Response> SessionSignIn::Answer(
     challenge_ = challenge;
     challenge_expires_ = Clock::now() + kChallengeLifetime;
     pb::Response response;
-    response.mutable_sign_in_challenge()->set_challenge(std::move(challenge));
+    pb::SignInChallengeResponse* challenged = response.mutable_sign_in_challenge();
+    challenged->set_challenge(std::move(challenge));
+    challenged->set_origin(node_.handler.registry().origin());
     return response;
   }
   if (request.has_sign_in()) return SignIn(request.sign_in(), channel_binding());

@@ -95,12 +95,12 @@ prepare_data_dir() {
 }
 
 # start_node DIR LISTEN LOG: starts cregd in the background and waits until
-# it serves; sets NODE_PID and NODE_ADDRESS. The node publishes everything
-# (--read-policy public-log) until creg and creg-audit sign in.
+# it serves; sets NODE_PID and NODE_ADDRESS. The node runs at the default
+# read policy (registry).
 start_node() {
   local dir="$1" listen="$2" log_file="$3"
-  show_command "$CREGD" run --data "$dir" --listen "$listen" --read-policy public-log "&"
-  "$CREGD" run --data "$dir" --listen "$listen" --read-policy public-log 2>"$log_file" &
+  show_command "$CREGD" run --data "$dir" --listen "$listen" "&"
+  "$CREGD" run --data "$dir" --listen "$listen" 2>"$log_file" &
   NODE_PID=$!
   local _
   for _ in $(seq 1 100); do

@@ -97,6 +97,18 @@ TEST_F(SignInTest, TheRightKeyGrantsTheAccountsRights) {
   EXPECT_EQ(Metric("creg_sign_ins_total"), 1);
 }
 
+TEST_F(SignInTest, TheChallengeNamesTheOriginForClientsThatExpectNone) {
+  auto alice = node_->Connect();
+  pb::Request ask;
+  ask.mutable_sign_in_challenge();
+  auto answer = alice->Call(ask);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->sign_in_challenge().origin(), NodeProcess::kOrigin);
+  // An empty origin signs for the one the challenge names.
+  ASSERT_TRUE(SignIn(*alice, "alice", accounts_->Key("alice"), "").ok());
+  EXPECT_EQ(ErrorCode(*alice, HoldingsOf("alice")), "");
+}
+
 TEST_F(SignInTest, WrongKeyIsRefusedAndGrantsNothing) {
   auto client = node_->Connect();
   Status refused = SignIn(*client, "alice", accounts_->Key("bob"), NodeProcess::kOrigin);

@@ -134,8 +134,8 @@ NodeProcess::~NodeProcess() {
 bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   std::vector<std::string> argv = {
       ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
-  // The programs do not sign in yet: a test reads under public-log unless
-  // it asks for a read policy itself.
+  // Most tests read as the public without signing in, so a test node runs
+  // under public-log unless the test asks for a read policy itself.
   const bool sets_policy =
       std::any_of(extra_flags.begin(), extra_flags.end(),
                   [](const std::string& flag) { return flag.rfind("--read-policy", 0) == 0; });
