@@ -92,6 +92,11 @@ Client::~Client() = default;
 
 bool Client::tls() const { return impl_->tls.has_value(); }
 
+StatusOr<std::string> Client::ChannelBinding() const {
+  if (!impl_->tls) return std::string();
+  return TlsChannelBinding(impl_->tls->native_handle());
+}
+
 StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& address,
                                                   ClientOptions options) {
   CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));

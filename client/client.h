@@ -85,6 +85,9 @@ class Client {
 
   const std::string& address() const { return address_; }
   bool tls() const;
+  // The connection's channel binding for signing in (client/sign_in.h):
+  // with TLS, net/tls_context.h's TlsChannelBinding; without, "".
+  StatusOr<std::string> ChannelBinding() const;
 
  private:
   Client() = default;

@@ -20,6 +20,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "OUT_OF_RANGE";
     case StatusCode::kResourceExhausted:
       return "RESOURCE_EXHAUSTED";
+    case StatusCode::kNotAuthorized:
+      return "NOT_AUTHORIZED";
     case StatusCode::kInternal:
       return "INTERNAL";
     case StatusCode::kUnavailable:
@@ -65,6 +67,10 @@ Status FailedPreconditionError(std::string m) {
   return Status(StatusCode::kFailedPrecondition, std::move(m));
 }
 Status OutOfRangeError(std::string m) { return Status(StatusCode::kOutOfRange, std::move(m)); }
+Status NotAuthorizedError(std::string m) {
+  return Status(StatusCode::kNotAuthorized, std::move(m));
+}
+
 Status ResourceExhaustedError(std::string m) {
   return Status(StatusCode::kResourceExhausted, std::move(m));
 }

@@ -11,6 +11,8 @@
 //                       flight); nothing was done, retry later
 //   kUnavailable        retryable I/O failure
 //   kDataLoss           stored data or a proof does not match its hash
+//   kNotAuthorized      the node's read policy does not let this caller
+//                       read this (docs/security.md, "Read access")
 //   kInternal           a broken invariant inside creg
 //
 // Status is cheap to copy when OK (no allocation). Our code never throws; a
@@ -39,6 +41,7 @@ enum class StatusCode : int {
   kInternal = 13,
   kUnavailable = 14,
   kDataLoss = 15,
+  kNotAuthorized = 16,
 };
 
 // Every code above, in this order; what a mapping over all codes iterates.
@@ -54,6 +57,7 @@ inline constexpr StatusCode kAllStatusCodes[] = {
     StatusCode::kInternal,
     StatusCode::kUnavailable,
     StatusCode::kDataLoss,
+    StatusCode::kNotAuthorized,
 };
 
 // The canonical upper-case name of a code, for example "NOT_FOUND"; these
@@ -101,6 +105,7 @@ Status ResourceExhaustedError(std::string message);
 Status InternalError(std::string message);
 Status UnavailableError(std::string message);
 Status DataLossError(std::string message);
+Status NotAuthorizedError(std::string message);
 
 // Either a value of type T or a non-OK Status.
 template <typename T>

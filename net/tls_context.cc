@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "net/sign_in_message.h"
+
 namespace creg {
 
 namespace ssl = boost::asio::ssl;
@@ -122,6 +124,24 @@ Status ExpectTlsPeerName(SSL* ssl, const std::string& host) {
                                 "': " + OpenSslReason("refused by OpenSSL"));
   }
   return OkStatus();
+}
+
+StatusOr<std::string> TlsChannelBinding(SSL* ssl) {
+  if (ssl == nullptr || SSL_is_init_finished(ssl) != 1) {
+    return FailedPreconditionError("the TLS handshake has not finished");
+  }
+  if (SSL_version(ssl) < TLS1_3_VERSION && SSL_get_extms_support(ssl) != 1) {
+    return FailedPreconditionError(
+        "this TLS 1.2 connection has no extended master secret, so it has no channel binding "
+        "(RFC 9266); use TLS 1.3");
+  }
+  std::string out(kChannelBindingSize, '\0');
+  if (SSL_export_keying_material(ssl, reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                                 kChannelBindingLabel, sizeof kChannelBindingLabel - 1, nullptr, 0,
+                                 0) != 1) {
+    return InternalError(OpenSslReason("TLS keying material export failed"));
+  }
+  return out;
 }
 
 }  // namespace creg

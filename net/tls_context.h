@@ -40,4 +40,12 @@ StatusOr<std::unique_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
 // SNI). InvalidArgument if OpenSSL refuses the name.
 Status ExpectTlsPeerName(SSL* ssl, const std::string& host);
 
+// The connection's RFC 9266 tls-exporter channel binding: 32 bytes of
+// keying material exported with the label "EXPORTER-Channel-Binding" and no
+// context, the same on both ends of one connection and unlike any other's.
+// Call after the handshake. FailedPrecondition on a TLS 1.2 connection
+// without the extended master secret (RFC 9266 forbids the binding there)
+// or before the handshake; Internal if OpenSSL fails.
+StatusOr<std::string> TlsChannelBinding(SSL* ssl);
+
 }  // namespace creg

@@ -7,6 +7,7 @@
 #include "cmdline/app.h"
 #include "node/log.h"
 #include "node/protobuf_log.h"
+#include "node/read_policy.h"
 #include "node/registry_node.h"
 
 namespace creg {
@@ -23,6 +24,7 @@ struct RunFlags {
   uint64_t idle_timeout = 0;
   uint64_t read_timeout = 0;
   std::string log_level = "info";
+  std::string read_policy = "registry";
 };
 
 void AddInit(CLI::App& app, InitOptions& options) {
@@ -92,6 +94,10 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
   cmdline::AddNumber(*run, "--max-group", options.pipeline.max_group,
                      "most transactions per group commit");
   run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
+  flags.read_policy = std::string(ReadPolicyName(options.read_policy));
+  run->add_option("--read-policy", flags.read_policy,
+                  "who may read what: public-log, registry or private (docs/security.md)")
+      ->type_name("POLICY");
 }
 
 int Usage(const std::string& command, const std::string& error) {
@@ -130,6 +136,12 @@ int Run(NodeOptions options, const RunFlags& flags) {
   options.pipeline.max_group = std::max<size_t>(1, options.pipeline.max_group);
   options.idle_timeout = std::chrono::seconds(flags.idle_timeout);
   options.read_timeout = std::chrono::seconds(flags.read_timeout);
+  StatusOr<ReadPolicy> policy = ParseReadPolicy(flags.read_policy);
+  if (!policy.ok()) {
+    return Usage("run", "--read-policy must be public-log, registry or private, not '" +
+                            flags.read_policy + "'");
+  }
+  options.read_policy = *policy;
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return Usage("run", options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
                                                       : "--tls-cert needs --tls-key FILE as well");

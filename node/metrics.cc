@@ -109,6 +109,14 @@ std::string Metrics::Render() {
   counter("creg_tls_handshakes_failed_total",
           "TLS handshakes that failed or did not finish within the read timeout.",
           node_.counters.tls_handshakes_failed.load());
+  counter("creg_sign_ins_total", "Sign-ins that succeeded.", node_.counters.sign_ins.load());
+  counter("creg_sign_ins_refused_total",
+          "Sign-ins refused: bad signature, unknown or inactive account, wrong origin, no or "
+          "stale challenge.",
+          node_.counters.sign_ins_refused.load());
+  counter("creg_sign_ins_rate_limited_total",
+          "Sign-ins refused for exceeding the per-connection or per-address rate limit.",
+          node_.counters.sign_ins_rate_limited.load());
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
   std::ostringstream cpu;

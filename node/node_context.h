@@ -15,6 +15,7 @@
 #include "node/head_watch.h"
 #include "node/node_options.h"
 #include "node/request_handler.h"
+#include "node/sign_in_limiter.h"
 
 namespace creg {
 
@@ -69,6 +70,11 @@ struct NodeCounters {
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> tls_handshakes_failed{0};
   std::atomic<uint64_t> subscriptions_refused{0};
+  std::atomic<uint64_t> sign_ins{0};
+  // Refused for a bad signature, unknown or inactive account, wrong
+  // origin, missing or stale challenge; rate-limited ones are counted apart.
+  std::atomic<uint64_t> sign_ins_refused{0};
+  std::atomic<uint64_t> sign_ins_rate_limited{0};
 };
 
 struct NodeContext {
@@ -84,6 +90,9 @@ struct NodeContext {
   // Every client connection speaks TLS with this context; null: plain TCP.
   // Owned by the RegistryNode.
   boost::asio::ssl::context* tls = nullptr;
+  // Sign-in attempts per remote address.
+  SignInLimiter sign_in_limiter{options.sign_in_burst_per_address,
+                                options.sign_in_refill_per_address};
 };
 
 }  // namespace creg

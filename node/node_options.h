@@ -10,6 +10,7 @@
 #include "net/address.h"
 #include "node/commit_pipeline.h"
 #include "net/frame.h"
+#include "node/read_policy.h"
 
 namespace creg {
 
@@ -65,6 +66,21 @@ struct NodeOptions {
   // How long shutdown waits for clients to receive their last answers.
   // Default: 5 s.
   std::chrono::seconds drain_timeout{5};
+  // Who may read what (node/read_policy.h, docs/security.md "Read
+  // access"). Default: registry: the public reads the public record
+  // (projects, batches, retirements, certificates, checkpoints, proofs),
+  // holders their own accounts, operators and auditors everything; a
+  // registry that publishes everything chooses public-log.
+  ReadPolicy read_policy = ReadPolicy::kRegistry;
+  // Sign-in attempts (sign_in requests) one connection may make; more are
+  // answered with RESOURCE_EXHAUSTED. Default: 5; a client signs in once.
+  size_t sign_in_attempts_per_connection = 5;
+  // Sign-in attempts from one remote IP address: a burst of this many,
+  // then one more every sign_in_refill_per_address. Default: 20 and 3 s,
+  // far above what honest clients need, and 20 guesses a minute at most
+  // for someone trying keys (each guess costs a 2^-128 chance).
+  size_t sign_in_burst_per_address = 20;
+  std::chrono::milliseconds sign_in_refill_per_address{3000};
   PipelineOptions pipeline;
 };
 

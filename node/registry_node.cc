@@ -183,6 +183,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
+  node->handler_->SetReadPolicy(options.read_policy);
   CommitPipeline* pipeline = node->pipeline_.get();
   node->handler_->SetWriteState(
       [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
@@ -208,7 +209,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
     LogWarning("no control socket, so no online backups: " + control.status().ToString());
   }
   LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
-          " entries");
+          " entries, read policy " + std::string(ReadPolicyName(options.read_policy)));
   return node;
 }
 

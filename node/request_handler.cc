@@ -24,7 +24,33 @@ uint64_t RequestHandler::CheckpointSize() const {
   return latest ? latest->checkpoint.size : 0;
 }
 
-pb::Response RequestHandler::Handle(const pb::Request& request) const {
+std::optional<pb::Response> RequestHandler::Refusal(const pb::Request& request,
+                                                    const Reader& reader) const {
+  std::optional<ReadRequest> read = ReadRequestOf(request);
+  if (!read) return std::nullopt;
+  if (read->kind == ReadKind::kEntries && read_policy_ != ReadPolicy::kPublicLog &&
+      reader.signed_in() && !reader.privileged()) {
+    // A holder reads the entries its history lists: every entry this
+    // request could return must be one of them.
+    const pb::GetEntriesRequest& r = request.get_entries();
+    const uint64_t size = registry_.log().size();
+    if (r.start() >= size) {
+      read->entries_in_history = true;  // answered OUT_OF_RANGE; the size is public
+    } else {
+      uint64_t count = std::min<uint64_t>(
+          {r.count() == 0 ? 1 : r.count(), limits_.max_entries, size - r.start()});
+      auto covered = registry_.AccountHistoryCovers(reader.account_id, r.start(), count);
+      if (!covered.ok()) return ErrorResponse(covered.status());
+      read->entries_in_history = *covered;
+    }
+  }
+  Status allowed = DecideRead(read_policy_, reader, *read);
+  if (allowed.ok()) return std::nullopt;
+  return ErrorResponse(allowed);
+}
+
+pb::Response RequestHandler::Handle(const pb::Request& request, const Reader& reader) const {
+  if (std::optional<pb::Response> refused = Refusal(request, reader)) return std::move(*refused);
   StatusOr<pb::Response> answer = Answer(request);
   if (!answer.ok()) return ErrorResponse(answer.status());
   return std::move(answer).value();
@@ -62,6 +88,8 @@ StatusOr<pb::Response> RequestHandler::Answer(const pb::Request& request) const 
       return Provenance(request.provenance());
     case pb::Request::kSubmit:
     case pb::Request::kSubscribe:
+    case pb::Request::kSignInChallenge:
+    case pb::Request::kSignIn:
       return InvalidArgumentError(
           "this request is handled by the session, not the request handler");
     case pb::Request::BODY_NOT_SET:

@@ -1,7 +1,9 @@
 // RequestHandler: maps a read request to its response. It never touches a
 // socket, so it is tested without a network. Submissions and subscriptions
 // are not handled here (the session hands them to the commit pipeline and
-// the subscription loop).
+// the subscription loop). Every read is first checked against the node's
+// read policy for the reader (node/read_policy.h); a subscription is
+// checked with Refusal before it starts, and each of its pages is a read.
 //
 // Thread-safe: Handle may run on many threads at once.
 #pragma once
@@ -11,6 +13,7 @@
 #include "creg/wire.pb.h"
 #include "ledger/registry/registry.h"
 #include "node/checkpointer.h"
+#include "node/read_policy.h"
 
 namespace creg {
 
@@ -37,9 +40,18 @@ class RequestHandler {
   RequestHandler(const Registry& registry, const Checkpointer& checkpointer,
                  ResponseLimits limits = {});
 
-  // The answer to one query (never a submit or a subscribe, which the
-  // session routes elsewhere); errors as a Response carrying an Error.
-  pb::Response Handle(const pb::Request& request) const;
+  // The answer to `request` read by `reader`: NOT_AUTHORIZED (Refusal)
+  // if the read policy does not let `reader` make it.
+  pb::Response Handle(const pb::Request& request, const Reader& reader = Reader::Public()) const;
+  // The NOT_AUTHORIZED error for a read `reader` may not make under the
+  // read policy (for entry ranges, also looking up whether the entries are
+  // in the reader's history); nullopt if allowed or not a read.
+  std::optional<pb::Response> Refusal(const pb::Request& request, const Reader& reader) const;
+
+  // Default: kRegistry. Set before serving.
+  void SetReadPolicy(ReadPolicy policy) { read_policy_ = policy; }
+  ReadPolicy read_policy() const { return read_policy_; }
+  const Registry& registry() const { return registry_; }
 
   // Status is answered with what the pipeline reports.
   void SetWriteState(std::function<std::pair<bool, std::string>()> state) {
@@ -70,6 +82,7 @@ class RequestHandler {
   const Registry& registry_;
   const Checkpointer& checkpointer_;
   ResponseLimits limits_;
+  ReadPolicy read_policy_ = ReadPolicy::kRegistry;
   std::function<std::pair<bool, std::string>()> write_state_;
 };
 

@@ -51,6 +51,7 @@ std::string ReservedIdMessage(bool empty_frame) {
 Session::Session(tcp::socket socket, NodeContext& node)
     : stream_(std::move(socket), node.tls),
       node_(node),
+      sign_in_(node, stream_.RemoteAddress()),
       decoder_(node.options.max_frame_bytes),
       write_signal_(stream_.get_executor()),
       watchdog_(stream_.get_executor()),
@@ -203,6 +204,16 @@ void Session::Dispatch(pb::Request request) {
     return;
   }
   ++in_flight_;
+  std::optional<pb::Response> answer =
+      sign_in_.Answer(request, [this] { return stream_.ChannelBinding(); });
+  if (!answer && request.has_subscribe())
+    answer = node_.handler.Refusal(request, sign_in_.CurrentReader());
+  if (answer) {
+    answer->set_id(id);
+    Send(*answer);
+    Finish();
+    return;
+  }
   switch (request.body_case()) {
     case pb::Request::kSubmit: {
       auto self = shared_from_this();
@@ -230,7 +241,7 @@ void Session::Dispatch(pb::Request request) {
     default: {
       pb::Response response;
       try {
-        response = node_.handler.Handle(request);
+        response = node_.handler.Handle(request, sign_in_.CurrentReader());
       } catch (const std::exception& e) {
         response = ErrorResponse(InternalError(std::string("request failed: ") + e.what()));
       }
@@ -313,7 +324,7 @@ awaitable<void> Session::Subscribe(uint64_t id, uint64_t start) {
       pb::Request page;
       page.mutable_get_entries()->set_start(next);
       page.mutable_get_entries()->set_count(size - next);
-      pb::Response response = node_.handler.Handle(page);
+      pb::Response response = node_.handler.Handle(page, sign_in_.CurrentReader());
       response.set_id(id);
       if (response.has_error()) {
         Send(response);

@@ -14,6 +14,9 @@
 // a request with the reserved id 0), an Error with id 0 and the connection
 // is closed. No other error closes it (docs/protocol.md, "Errors").
 //
+// Reads, subscription pages included, run with the rights of the account
+// the connection signed in as, or the public's (node/sign_in.h).
+//
 // Subscriptions: each is a coroutine on the strand, counted against the
 // connection's and the node's caps and against max_in_flight for its
 // life. They all sleep on one timer of the session (subscription_wake_),
@@ -31,6 +34,7 @@
 #include "creg/wire.pb.h"
 #include "net/frame.h"
 #include "node/session_stream.h"
+#include "node/sign_in.h"
 
 namespace creg {
 
@@ -78,6 +82,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   SessionStream stream_;
   NodeContext& node_;
+  // Who this connection reads as (node/sign_in.h).
+  SessionSignIn sign_in_;
   FrameDecoder decoder_;
   boost::asio::steady_timer write_signal_;
   boost::asio::steady_timer watchdog_;

@@ -1,5 +1,7 @@
 #include "node/session_stream.h"
 
+#include "net/tls_context.h"
+
 namespace creg {
 
 namespace asio = boost::asio;
@@ -50,6 +52,19 @@ awaitable<void> SessionStream::WriteAll(asio::const_buffer buffer, boost::system
     co_await asio::async_write(std::get<tcp::socket>(stream_), buffer,
                                asio::redirect_error(use_awaitable, ec));
   }
+}
+
+std::string SessionStream::RemoteAddress() {
+  boost::system::error_code ec;
+  tcp::endpoint remote = Lowest().remote_endpoint(ec);
+  return ec ? std::string() : remote.address().to_string();
+}
+
+StatusOr<std::string> SessionStream::ChannelBinding() {
+  if (auto* stream = std::get_if<TlsStream>(&stream_)) {
+    return TlsChannelBinding(stream->native_handle());
+  }
+  return std::string();
 }
 
 void SessionStream::ShutdownReceive() {

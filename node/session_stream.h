@@ -10,7 +10,10 @@
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <string>
 #include <variant>
+
+#include "ledger/status.h"
 
 namespace creg {
 
@@ -36,6 +39,11 @@ class SessionStream {
   // All of `buffer`, or `ec` set.
   boost::asio::awaitable<void> WriteAll(boost::asio::const_buffer buffer,
                                         boost::system::error_code& ec);
+  // The client's IP address ("" if the socket is gone).
+  std::string RemoteAddress();
+  // TLS: the connection's channel binding (net/tls_context.h,
+  // TlsChannelBinding); plain TCP: "".
+  StatusOr<std::string> ChannelBinding();
   // Ends the TCP receive side (a pending read completes), or all of the
   // connection. Errors are ignored: the peer may be gone already.
   void ShutdownReceive();

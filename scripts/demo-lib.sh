@@ -95,7 +95,8 @@ prepare_data_dir() {
 }
 
 # start_node DIR LISTEN LOG: starts cregd in the background and waits until
-# it serves; sets NODE_PID and NODE_ADDRESS.
+# it serves; sets NODE_PID and NODE_ADDRESS. The node runs at the default
+# read policy (registry).
 start_node() {
   local dir="$1" listen="$2" log_file="$3"
   show_command "$CREGD" run --data "$dir" --listen "$listen" "&"

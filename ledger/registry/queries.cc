@@ -208,6 +208,21 @@ StatusOr<Registry::Page<uint64_t>> Registry::AccountHistoryPage(std::string_view
   return page;
 }
 
+StatusOr<bool> Registry::AccountHistoryCovers(std::string_view account, uint64_t first,
+                                              uint64_t count) const {
+  if (count == 0) return true;
+  if (first > UINT64_MAX - count) return false;
+  uint64_t next = first;
+  const uint64_t end = first + count;
+  std::string after = first == 0 ? std::string() : internal::Tables::EntryCursor(first - 1);
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanAccountHistory(*committed_, account, after, [&](uint64_t entry) {
+        if (entry != next) return false;
+        return ++next < end;
+      }));
+  return next == end;
+}
+
 StatusOr<Registry::Page<uint64_t>> Registry::ProvenancePage(uint64_t batch, uint64_t serial,
                                                             std::string_view cursor,
                                                             const PageLimits& limits) const {

@@ -211,6 +211,11 @@ class Registry {
   // it, or moved credits to or from it), oldest first.
   StatusOr<Page<uint64_t>> AccountHistoryPage(std::string_view account, std::string_view cursor,
                                               const PageLimits& limits) const;
+  // True if every entry in [first, first + count) is in AccountHistoryPage's
+  // listing of `account` (count 0: true). Reads at most count + 1 index
+  // records: one scan from `first`, stopping at the first gap.
+  StatusOr<bool> AccountHistoryCovers(std::string_view account, uint64_t first,
+                                      uint64_t count) const;
   // Entry indexes of every transaction that issued, moved, retired or
   // cancelled serial `serial` of `batch`, oldest first. Finding them means
   // reading every entry that touched the batch, so here the limits bound

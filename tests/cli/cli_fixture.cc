@@ -34,7 +34,7 @@ void CliTest::SetUp() {
   // Only what a test sets itself may reach creg.
   for (const char* name : {"CREG_NODE", "CREG_ACCOUNT", "CREG_KEY"}) unsetenv(name);
   node_ = std::make_unique<NodeProcess>(dir_);
-  ASSERT_TRUE(node_->Start());
+  ASSERT_TRUE(node_->Start(NodeFlags()));
 }
 
 RunResult CliTest::Creg(std::vector<std::string> args) {

@@ -28,6 +28,8 @@ void WriteText(const std::string& path, const std::string& text);
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // cregd flags for the test node; none by default (NodeProcess's defaults).
+  virtual std::vector<std::string> NodeFlags() const { return {}; }
 
   // Runs creg with `args` and "--node <the test node>".
   RunResult Creg(std::vector<std::string> args);

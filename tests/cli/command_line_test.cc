@@ -84,9 +84,10 @@ TEST_F(CommandLineTest, EnvironmentFallbacks) {
   EXPECT_EQ(given.flags().Get("--account"), "carol");
   EXPECT_EQ(given.flags().Value("--node"), "n:2");
 
-  CommandLine export_line;  // export's --account filters; the environment does not
+  CommandLine export_line;  // export's --holder filters; the environment does not
   ASSERT_EQ(export_line.Parse({"export", "holdings"}).kind, ParseResult::kRun);
-  EXPECT_EQ(export_line.flags().Get("--account"), std::nullopt);
+  EXPECT_EQ(export_line.flags().Get("--holder"), std::nullopt);
+  EXPECT_EQ(export_line.flags().Get("--account"), "alice");  // the account signed in as
 }
 
 TEST_F(CommandLineTest, DefaultsComeFromTheTable) {

@@ -41,12 +41,12 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
             std::string::npos)
       << lines[1];
 
-  Value json = CregJson({"export", "retirements", "--account", "organiser"});
+  Value json = CregJson({"export", "retirements", "--holder", "organiser"});
   ASSERT_TRUE(json.is_array());
   ASSERT_EQ(json.as_array().size(), 1u);
   EXPECT_EQ(json.as_array()[0].GetUint("quantity").value(), 120u);
   EXPECT_EQ(json.as_array()[0].GetString("beneficiary").value(), "Forum, Beijing");
-  EXPECT_EQ(CregJson({"export", "retirements", "--account", "developer"}).as_array().size(), 0u);
+  EXPECT_EQ(CregJson({"export", "retirements", "--holder", "developer"}).as_array().size(), 0u);
 
   Value issuances = CregJson({"export", "issuances"});
   ASSERT_EQ(issuances.as_array().size(), 1u);

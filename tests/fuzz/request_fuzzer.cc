@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,17 @@ constexpr creg::ResponseLimits kLimits{.max_entries = 4, .max_entry_bytes = 1500
 
 struct Fixture {
   std::unique_ptr<FuzzRegistry> registry = FuzzRegistry::Create();
-  creg::RequestHandler handler{registry->registry(), registry->checkpointer(), kLimits};
+  // Everything readable, so every read path is reached.
+  creg::RequestHandler handler = Handler(creg::ReadPolicy::kPublicLog);
+  // The default policy, asked by the public: refuses exactly what
+  // DecideRead refuses.
+  creg::RequestHandler guarded = Handler(creg::ReadPolicy::kRegistry);
+
+  creg::RequestHandler Handler(creg::ReadPolicy policy) {
+    creg::RequestHandler h{registry->registry(), registry->checkpointer(), kLimits};
+    h.SetReadPolicy(policy);
+    return h;
+  }
   creg::NoteVerifier verifier = creg::fuzz::CheckpointVerifier();
   uint64_t size = registry->registry().log().size();
 };
@@ -146,6 +157,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (request.has_submit() || request.has_subscribe()) return 0;
 
   creg::pb::Response response = fixture->handler.Handle(request);
+
+  if (std::optional<creg::ReadRequest> read = creg::ReadRequestOf(request)) {
+    creg::pb::Response guarded = fixture->guarded.Handle(request);
+    bool refused = guarded.has_error() && guarded.error().code() == "NOT_AUTHORIZED";
+    if (refused ==
+        creg::DecideRead(creg::ReadPolicy::kRegistry, creg::Reader::Public(), *read).ok()) {
+      Fail("the registry policy and the handler disagree for the public", guarded);
+    }
+    if (!refused && guarded.SerializeAsString() != response.SerializeAsString())
+      Fail("an allowed read answered differently under two policies", guarded);
+  }
 
   if (response.body_case() == creg::pb::Response::BODY_NOT_SET)
     Fail("a response with no body", response);

@@ -40,6 +40,7 @@ TEST(WireStatusTest, WireNamesAreTheDocumentedOnes) {
       {StatusCode::kInternal, "INTERNAL"},
       {StatusCode::kUnavailable, "UNAVAILABLE"},
       {StatusCode::kDataLoss, "DATA_LOSS"},
+      {StatusCode::kNotAuthorized, "NOT_AUTHORIZED"},
   };
   for (const auto& [code, name] : kNames) {
     EXPECT_EQ(WireError(Status(code, "m")).code(), name);

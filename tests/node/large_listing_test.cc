@@ -258,7 +258,7 @@ TEST_F(LargeListingTest, BatchAndExportsWork) {
   EXPECT_LT(table.peak_rss_kib, tiny.peak_rss_kib + kFlatSlackKib);
 
   std::string csv_path = dir_->Sub("holdings.csv");
-  CregRun csv = Creg({"export", "holdings", "--account", "holder", "-o", csv_path});
+  CregRun csv = Creg({"export", "holdings", "--holder", "holder", "-o", csv_path});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   // One row per 1,000 blocks; their quantities add up to the holding.
   auto [rows, total] = CsvRowsAndQuantity(csv_path);

@@ -3,7 +3,8 @@
 // checkpointer over its log, no socket and no process. Each query is asked
 // for something that exists, something that does not, and malformed; the
 // paged listings are followed cursor by cursor under small limits; proofs
-// and signed answers are verified.
+// and signed answers are verified. Reads are asked as the operator, who may
+// read everything; who may read what is node/read_policy_test.cc's subject.
 #include "node/request_handler.h"
 
 #include <gtest/gtest.h>
@@ -58,7 +59,8 @@ class RequestHandlerTest : public ::testing::Test {
   const MerkleLog& log() { return h_.registry().log(); }
 
   pb::Response Ask(const pb::Request& request, ResponseLimits limits = {}) {
-    return RequestHandler(h_.registry(), *checkpointer_, limits).Handle(request);
+    return RequestHandler(h_.registry(), *checkpointer_, limits)
+        .Handle(request, Reader::SignedIn(RegistryHarness::kOperator, pb::ROLE_OPERATOR));
   }
 
   // A signer of checkpoints, with the same key every time.

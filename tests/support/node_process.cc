@@ -134,6 +134,12 @@ NodeProcess::~NodeProcess() {
 bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   std::vector<std::string> argv = {
       ProgramPath("CREGD_BIN"), "run", "--data", data_dir_, "--listen", "127.0.0.1:0"};
+  // Most tests read as the public without signing in, so a test node runs
+  // under public-log unless the test asks for a read policy itself.
+  const bool sets_policy =
+      std::any_of(extra_flags.begin(), extra_flags.end(),
+                  [](const std::string& flag) { return flag.rfind("--read-policy", 0) == 0; });
+  if (!sets_policy) argv.insert(argv.end(), {"--read-policy", "public-log"});
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   // Only what this run logs counts: remember where the log ends now.
   const size_t offset = ReadTextFile(log_path_).size();

@@ -39,7 +39,9 @@ class NodeProcess {
   NodeProcess& operator=(const NodeProcess&) = delete;
 
   // Starts `cregd run` with extra flags; waits until it serves. False on
-  // failure (with a gtest failure recorded).
+  // failure (with a gtest failure recorded). Without a --read-policy flag
+  // among them the node runs with --read-policy public-log, so tests of
+  // programs that do not sign in read everything.
   bool Start(const std::vector<std::string>& extra_flags = {});
   // Sends `signal` and waits for exit, at most kStopTimeout, then SIGKILLs.
   // Returns the exit status, or 128 + signal if a signal ended it. For a

@@ -66,8 +66,9 @@ int Open(Context& ctx) {
   std::string role = ctx.flags().Value("--role");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   if (!key_path) return ctx.UsageError("give --public-key FILE, the account's public key");
-  if (role != "holder" && role != "operator") {
-    return ctx.UsageError("--role must be holder or operator, not '" + role + "'");
+  std::optional<pb::Role> parsed_role = RoleNamed(role);
+  if (!parsed_role) {
+    return ctx.UsageError("--role must be holder, operator or auditor, not '" + role + "'");
   }
   StatusOr<PublicKey> key = LoadAnyPublicKey(*key_path);
   if (!key.ok()) {
@@ -78,7 +79,7 @@ int Open(Context& ctx) {
   pb::TransactionBody body;
   pb::OpenAccount* op = body.mutable_open_account();
   op->set_account_id(id);
-  op->set_role(role == "operator" ? pb::ROLE_OPERATOR : pb::ROLE_HOLDER);
+  op->set_role(*parsed_role);
   op->set_public_key(key->raw());
   op->set_display_name(name);
   std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
@@ -192,11 +193,12 @@ int History(Context& ctx) {
 void AddAccountCommands(std::vector<Command>& out) {
   static const Flag kReasonFlag{"--reason", "TEXT", "why; it is kept in the log"};
   out.push_back({"account open",
-                 "ID --public-key FILE [--name TEXT] [--role holder|operator]",
+                 "ID --public-key FILE [--name TEXT] [--role holder|operator|auditor]",
                  "Open an account (operator)",
                  "Opens account ID for the holder of the key in FILE (the FILE.pub that\n"
                  "'creg keygen' wrote; a private key file works too). Ids are 3 to 64\n"
-                 "characters of a-z, 0-9, '.', '_' and '-'.\n"
+                 "characters of a-z, 0-9, '.', '_' and '-'. An auditor reads everything\n"
+                 "where the read policy hides accounts and the log, and holds no credits.\n"
                  "\nExample:\n"
                  "  creg account open organiser --public-key organiser.key.pub \\\n"
                  "      --name \"Forum Organising Committee\"\n",
@@ -204,7 +206,7 @@ void AddAccountCommands(std::vector<Command>& out) {
                  Command::kOperator,
                  {{"--public-key", "FILE", "the account's public key (or private key) file"},
                   {"--name", "TEXT", "the account's display name"},
-                  {"--role", "ROLE", "holder or operator", "holder"}}});
+                  {"--role", "ROLE", "holder, operator or auditor", "holder"}}});
   out.push_back(
       {"account suspend",
        "ID --reason TEXT",

@@ -26,6 +26,9 @@ std::vector<Flag> SharedFlags(Command::Options options) {
            nullptr, "CREG_KEY"},
           {"--data", "DIR", "the local registry folder with the operator key", kDefaultDataDir}};
     case Command::kQuery:
+      return {{"--account", "ID", "sign in as this account (with --key) to read what it may",
+               nullptr, "CREG_ACCOUNT"},
+              {"--key", "FILE", "its private key, to sign in with", nullptr, "CREG_KEY"}};
     case Command::kLocal:
       break;
   }
@@ -106,7 +109,10 @@ CommandLine::CommandLine()
     }
     CLI::App* sub = cmdline::NewSubcommand(*parent, name, command.summary);
     commands_[sub] = &command;
-    for (const Flag& flag : SharedFlags(command.options)) AddFlag(*sub, flag);
+    for (const Flag& flag : SharedFlags(command.options)) {
+      // A command's own flag of the same name (e.g. holdings' --account) wins.
+      if (!command.Defines(flag.names)) AddFlag(*sub, flag);
+    }
     for (const Flag& flag : command.flags) AddFlag(*sub, flag);
     sub->add_option(kArguments)
         ->expected(1, CLI::detail::expected_max_vector_size)

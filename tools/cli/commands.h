@@ -35,11 +35,22 @@ struct Command {
   enum Options { kQuery, kSigned, kOperator, kLocal } options = kQuery;
   // The command's own flags. Any other flag is refused.
   std::vector<Flag> flags = {};
+
+  // Whether `flags` has a flag spelt `names` (as in Flag::names).
+  bool Defines(std::string_view names) const {
+    for (const Flag& flag : flags) {
+      if (names == flag.names) return true;
+    }
+    return false;
+  }
 };
 
-// --account of the commands that default to the caller's own account.
-inline const Flag kOwnAccountFlag{"--account", "ID", "the account, when none is named", nullptr,
-                                  "CREG_ACCOUNT"};
+// --account of the commands that default to the caller's own account; with
+// --key it is also the account signed in as.
+inline const Flag kOwnAccountFlag{"--account", "ID",
+                                  "the account when none is named, and (with --key) the one "
+                                  "signed in as",
+                                  nullptr, "CREG_ACCOUNT"};
 
 // Every command, in the order 'creg help' lists them.
 const std::vector<Command>& AllCommands();

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <utility>
 
+#include "client/sign_in.h"
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/json.h"
@@ -89,7 +90,58 @@ Client* Context::client() {
     return nullptr;
   }
   client_ = std::move(client).value();
+  if (!SignInIfGiven()) {
+    client_.reset();
+    return nullptr;
+  }
   return client_.get();
+}
+
+bool Context::SignInIfGiven() {
+  std::optional<std::string> key_path = signer_key_path_ ? signer_key_path_ : flags_.Get("--key");
+  if (!key_path) return true;
+  std::string account = signer_account_ ? *signer_account_ : ReadAccountFlag();
+  if (account.empty()) {
+    UsageError("--key (CREG_KEY) needs --account ID (or CREG_ACCOUNT): the account to sign in as");
+    return false;
+  }
+  std::optional<PrivateKey> loaded;
+  const PrivateKey* key = nullptr;
+  if (signer_account_) {
+    const Signer* s = signer();
+    if (s == nullptr) return false;
+    key = &s->key;
+  } else {
+    StatusOr<PrivateKey> read = PrivateKey::LoadFile(*key_path);
+    if (!read.ok()) {
+      FailLocal(read.status(), "Give --key the private key file of account '" + account + "'.");
+      return false;
+    }
+    loaded = std::move(read).value();
+    key = &*loaded;
+  }
+  // The node's own origin, as for the transactions creg signs: with TLS the
+  // channel binding keeps the signature to this connection.
+  Status signed_in = SignIn(*client_, account, *key, origin_.value_or(""));
+  if (signed_in.ok()) return true;
+  // A command that signs a transaction goes on as the public: the registry's
+  // verdict on the transaction says more precisely what is wrong with the
+  // account or key (ACCOUNT_SUSPENDED, BAD_SIGNATURE, ...).
+  if (signed_in.code() == StatusCode::kPermissionDenied && signer_account_) return true;
+  switch (signed_in.code()) {
+    case StatusCode::kPermissionDenied:
+      Fail(kExitRefused, "PERMISSION_DENIED", signed_in.message(),
+           "Check --account and --key (CREG_ACCOUNT, CREG_KEY): the key must be the account's "
+           "current key and the account active.");
+      break;
+    case StatusCode::kResourceExhausted:
+      Fail(kExitRefused, "RESOURCE_EXHAUSTED", signed_in.message(),
+           "Too many sign-in attempts from this address; wait a few seconds and retry.");
+      break;
+    default:
+      FailConnection(signed_in);
+  }
+  return false;
 }
 
 std::optional<pb::Response> Context::Ask(pb::Request request) {
@@ -299,6 +351,10 @@ std::string HintForNodeError(const std::string& code) {
   if (code == "OUT_OF_RANGE") return "'creg status' shows how many entries the log has.";
   if (code == "RESOURCE_EXHAUSTED") return "The node is busy; try again in a moment.";
   if (code == "UNAVAILABLE") return "The node cannot serve this now; see 'creg status'.";
+  if (code == "NOT_AUTHORIZED") {
+    return "The node's read policy keeps this from the public: give --account and --key "
+           "(CREG_ACCOUNT, CREG_KEY) to sign in as the account, or as an auditor or operator.";
+  }
   return "";
 }
 

@@ -72,7 +72,10 @@ class Context {
   // Loads the signer named by ReadSignerFlags. Prints and returns nullptr.
   const Signer* signer();
 
-  // The connection, made on first use; nullptr after printing.
+  // The connection, made on first use; nullptr after printing. When a key is
+  // given (--key or CREG_KEY, or the operator key ReadSignerFlags found) the
+  // connection is signed in as the account first (--account, CREG_ACCOUNT),
+  // so that the node's read policy lets it read what that account may.
   Client* client();
   // One request; the answer, which is never an Error (those are printed).
   std::optional<pb::Response> Ask(pb::Request request);
@@ -102,6 +105,9 @@ class Context {
   int exit_code() const { return exit_code_; }
 
  private:
+  // Signs client_ in when a key is given; false after printing.
+  bool SignInIfGiven();
+
   std::string command_;
   Flags flags_;
   std::vector<std::string> positional_;

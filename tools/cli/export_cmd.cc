@@ -38,7 +38,7 @@ std::optional<ExportFlags> ReadFlags(Context& ctx, bool takes_account) {
   ExportFlags f;
   f.format = ctx.flags().Get("--format").value_or(ctx.json() ? "json" : "csv");
   f.output = ctx.flags().Get("--output");
-  if (takes_account) f.account = ctx.flags().Value("--account");
+  if (takes_account) f.account = ctx.flags().Value("--holder");
   if (!ctx.Finish(0, 0)) return std::nullopt;
   if (f.format != "csv" && f.format != "json") {
     ctx.UsageError("--format must be csv or json, not '" + f.format + "'");
@@ -298,7 +298,7 @@ constexpr char kExportOptions[] =
 }  // namespace
 
 void AddExportCommands(std::vector<Command>& out) {
-  static const Flag kAccount{"--account", "ID", "only this account"};
+  static const Flag kHolder{"--holder", "ID", "only this account"};
   static const Flag kFormat{"--format", "FORMAT", "csv or json; default csv, json with --json"};
   static const Flag kOutput{"-o,--output", "FILE", "write the report there; default stdout"};
   static const std::string kRetirementsHelp =
@@ -306,7 +306,7 @@ void AddExportCommands(std::vector<Command>& out) {
           "One row per retirement and batch: retirement_id, retired_at, entry_index,\n"
           "account, quantity, serials, batch, project_id, project_name, standard,\n"
           "methodology, project_country, vintage_start, vintage_end, beneficiary,\n"
-          "reason, details, country_of_use, claim_reference. --account ID keeps\n"
+          "reason, details, country_of_use, claim_reference. --holder ID keeps\n"
           "one account's retirements. ") +
       kExportOptions + "\nExample:\n  creg export retirements --format csv -o retirements.csv\n";
   static const std::string kIssuancesHelp =
@@ -320,15 +320,15 @@ void AddExportCommands(std::vector<Command>& out) {
           "One row per account and batch: account, batch, project_id, project_name,\n"
           "country, vintage_start, vintage_end, quantity, serials (a batch held in\n"
           "more than 1,000 blocks takes a row per 1,000 blocks). Every account, or\n"
-          "only --account ID. ") +
-      kExportOptions + "\nExample:\n  creg export holdings --account organiser\n";
+          "only --holder ID. ") +
+      kExportOptions + "\nExample:\n  creg export holdings --holder organiser\n";
   out.push_back({"export retirements",
-                 "[--account ID] [--format csv|json] [-o FILE]",
+                 "[--holder ID] [--format csv|json] [-o FILE]",
                  "Export every retirement",
                  kRetirementsHelp.c_str(),
                  Retirements,
                  Command::kQuery,
-                 {kAccount, kFormat, kOutput}});
+                 {kHolder, kFormat, kOutput}});
   out.push_back({"export issuances",
                  "[--format csv|json] [-o FILE]",
                  "Export every issuance",
@@ -337,12 +337,12 @@ void AddExportCommands(std::vector<Command>& out) {
                  Command::kQuery,
                  {kFormat, kOutput}});
   out.push_back({"export holdings",
-                 "[--account ID] [--format csv|json] [-o FILE]",
+                 "[--holder ID] [--format csv|json] [-o FILE]",
                  "Export what accounts hold",
                  kHoldingsHelp.c_str(),
                  Holdings,
                  Command::kQuery,
-                 {kAccount, kFormat, kOutput}});
+                 {kHolder, kFormat, kOutput}});
 }
 
 }  // namespace creg::cli

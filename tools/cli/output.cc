@@ -158,12 +158,21 @@ std::string ReasonList() {
   return out;
 }
 
+std::optional<pb::Role> RoleNamed(std::string_view name) {
+  for (pb::Role role : {pb::ROLE_HOLDER, pb::ROLE_OPERATOR, pb::ROLE_AUDITOR}) {
+    if (name == RoleName(role)) return role;
+  }
+  return std::nullopt;
+}
+
 std::string RoleName(pb::Role role) {
   switch (role) {
     case pb::ROLE_OPERATOR:
       return "operator";
     case pb::ROLE_HOLDER:
       return "holder";
+    case pb::ROLE_AUDITOR:
+      return "auditor";
     default:
       return "unspecified";
   }

@@ -73,7 +73,9 @@ std::string ReasonName(pb::RetirementReason reason);  // "voluntary-event-offset
 std::optional<pb::RetirementReason> ParseReason(std::string_view name);
 // The reason names with a description each, one per line, for --help.
 std::string ReasonList();
-std::string RoleName(pb::Role role);                      // "operator", "holder"
+std::string RoleName(pb::Role role);  // "operator", "holder", "auditor"
+// The inverse of RoleName for the three roles an account can be opened with.
+std::optional<pb::Role> RoleNamed(std::string_view name);
 std::string AccountStatusName(pb::AccountStatus status);  // "active", ...
 std::string BlockStatusName(pb::BlockStatus status);      // "active", "retired", ...
 

@@ -395,7 +395,8 @@ void AddQueryCommands(std::vector<Command>& out) {
                  Retirements,
                  Command::kQuery,
                  {{"--beneficiary", "NAME", "retirements for this beneficiary"},
-                  {"--account", "ID", "or retirements by this account", nullptr, "CREG_ACCOUNT"}}});
+                  {"--account", "ID", "or retirements by this account (signed in as, with --key)",
+                   nullptr, "CREG_ACCOUNT"}}});
   out.push_back({"provenance", "BATCH SERIAL", "List every transaction that touched a serial",
                  "Also accepts BATCH:SERIAL.\n\nExample:\n  creg provenance 1 42\n", Provenance});
   out.push_back({"entry", "N", "Show log entry N", "Example:\n  creg entry 6\n", Entry});

@@ -19,6 +19,12 @@ StatusOr<std::optional<Rejection>> CheckCounterparty(const RuleContext& ctx, std
   }
   if (account->status() == pb::ACCOUNT_CLOSED)
     return Reject(RuleCode::kAccountClosed, name + " is closed");
+  if (account->role() == pb::ROLE_AUDITOR) {
+    return Reject(RuleCode::kNotAuthorized,
+                  name +
+                      " is an auditor account; auditor accounts read the registry and "
+                      "neither hold credits nor propose projects");
+  }
   if (out != nullptr) *out = std::move(*account);
   return Accept();
 }
@@ -32,8 +38,9 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   if (std::string why = CheckId(op.account_id()); !why.empty()) {
     return Reject(RuleCode::kInvalidAccountId, "account id '" + op.account_id() + "' " + why);
   }
-  if (op.role() != pb::ROLE_OPERATOR && op.role() != pb::ROLE_HOLDER) {
-    return Reject(RuleCode::kMalformed, "account role must be operator or holder");
+  if (op.role() != pb::ROLE_OPERATOR && op.role() != pb::ROLE_HOLDER &&
+      op.role() != pb::ROLE_AUDITOR) {
+    return Reject(RuleCode::kMalformed, "account role must be operator, holder or auditor");
   }
   if (Status key = CheckPublicKey(op.public_key()); !key.ok()) {
     return Reject(RuleCode::kInvalidKey, "the public key of account '" + op.account_id() +

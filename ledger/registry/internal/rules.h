@@ -53,7 +53,8 @@ RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op);
 
 // Shared checks.
 // The account named `id` exists and may take part in a movement: refuses
-// unknown, suspended and closed accounts. `what` names its part ("recipient").
+// unknown, suspended and closed accounts, and auditor accounts (which hold
+// no credits and propose no projects). `what` names its part ("recipient").
 StatusOr<std::optional<Rejection>> CheckCounterparty(const RuleContext& ctx, std::string_view id,
                                                      std::string_view what,
                                                      pb::AccountRecord* out = nullptr);

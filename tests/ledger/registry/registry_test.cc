@@ -154,6 +154,57 @@ TEST_F(RegistryTest, QueriesHistoryAndProvenance) {
   EXPECT_EQ(holdings[0].batch.project_id(), "ke-cookstoves-001");
 }
 
+// An auditor account reads the registry (node/read_policy.h); in the
+// rules it is opened by an operator only, holds no credits and proposes no
+// projects.
+TEST_F(RegistryTest, AuditorAccountsAreOpenedByOperatorsAndHoldNothing) {
+  SetUpIssued(100);
+  pb::TransactionBody by_holder = h_.Body();
+  pb::OpenAccount* op = by_holder.mutable_open_account();
+  op->set_account_id("self-made-auditor");
+  op->set_role(pb::ROLE_AUDITOR);
+  op->set_public_key(h_.NewKeyFor("self-made-auditor").public_key().raw());
+  Verdict refused = h_.Submit(by_holder, "developer");
+  EXPECT_EQ(RejectionCode(refused), RuleCode::kNotAuthorized) << Describe(refused);
+  EXPECT_FALSE(h_.registry().Account("self-made-auditor").value().has_value());
+
+  Verdict opened = h_.OpenAccount("supervisor", pb::ROLE_AUDITOR);
+  ASSERT_TRUE(IsAccepted(opened)) << Describe(opened);
+  EXPECT_EQ(h_.registry().Account("supervisor").value()->role(), pb::ROLE_AUDITOR);
+
+  const uint64_t size = h_.registry().log().size();
+  Verdict sent = h_.TransferQuantity("developer", "supervisor", 1, 5);
+  EXPECT_EQ(RejectionCode(sent), RuleCode::kNotAuthorized) << Describe(sent);
+  EXPECT_NE(Describe(sent).find("auditor account"), std::string::npos) << Describe(sent);
+  Verdict issued = h_.Issue("ke-cookstoves-001", 5, "supervisor", "VR-2025-002");
+  EXPECT_EQ(RejectionCode(issued), RuleCode::kNotAuthorized) << Describe(issued);
+  Verdict proposed = h_.RegisterProject("audited-project", "supervisor");
+  EXPECT_EQ(RejectionCode(proposed), RuleCode::kNotAuthorized) << Describe(proposed);
+  EXPECT_EQ(h_.registry().log().size(), size);
+  EXPECT_EQ(Held("developer", 1), 100u);
+}
+
+TEST_F(RegistryTest, AccountHistoryCoversOnlyRunsOfTheAccountsOwnEntries) {
+  SetUpIssued(1000);  // entries 1 developer, 2 organiser, 3 project, 4 issue
+  Verdict t = h_.TransferQuantity("developer", "organiser", 1, 300);
+  Verdict other = h_.OpenAccount("bystander");
+  Verdict r = h_.RetireQuantity("organiser", 1, 50);
+  ASSERT_TRUE(IsAccepted(t) && IsAccepted(other) && IsAccepted(r));
+  const uint64_t ti = AcceptedOf(t).entry_index, ri = AcceptedOf(r).entry_index;
+  ASSERT_EQ(ri, ti + 2);
+  const Registry& reg = h_.registry();
+  EXPECT_TRUE(reg.AccountHistoryCovers("organiser", ti, 1).value());
+  EXPECT_TRUE(reg.AccountHistoryCovers("organiser", ri, 1).value());
+  EXPECT_FALSE(reg.AccountHistoryCovers("organiser", ti, 3).value());  // the bystander's
+  EXPECT_FALSE(reg.AccountHistoryCovers("organiser", ti + 1, 1).value());
+  EXPECT_TRUE(reg.AccountHistoryCovers("developer", ti, 1).value());
+  EXPECT_FALSE(reg.AccountHistoryCovers("developer", ri, 1).value());
+  EXPECT_FALSE(reg.AccountHistoryCovers("organiser", 0, 1).value());
+  EXPECT_FALSE(reg.AccountHistoryCovers("nobody", ti, 1).value());
+  EXPECT_FALSE(reg.AccountHistoryCovers("organiser", UINT64_MAX, 2).value());
+  EXPECT_TRUE(reg.AccountHistoryCovers("organiser", ti, 0).value());
+}
+
 TEST_F(RegistryTest, EntriesChainAndProveInclusion) {
   SetUpIssued();
   const MerkleLog& log = h_.registry().log();
