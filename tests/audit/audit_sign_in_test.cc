@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "client/sign_in.h"
 #include "ledger/checkpoint.h"
 #include "ledger/data_dir.h"
 #include "tests/audit/audit_fixture.h"
@@ -211,6 +212,44 @@ TEST_F(AuditSignInTest, AnAccountNeedsItsKeyAndTheKeyItsAccount) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("--account-key"));
   EXPECT_THAT(help.output, HasSubstr("CREG_KEY"));
+}
+
+// At --read-policy private even consistency proofs need an account; a
+// refused proof says so and is no evidence against the log (exit 3, not 1).
+TEST(AuditSignInPrivateTest, ConsistencyOnAPrivateNodeNeedsAnAccount) {
+  TempDir dir;
+  NodeProcess node(dir);
+  ASSERT_TRUE(node.Start({"--read-policy", "private"}));
+  std::unique_ptr<Client> client = node.Connect();
+  ASSERT_NE(client, nullptr);
+  Status signed_in = SignIn(*client, "operator", node.OperatorKey(), NodeProcess::kOrigin);
+  ASSERT_TRUE(signed_in.ok()) << signed_in.ToString();
+  NodeAccounts accounts(node);
+  auto save_checkpoint = [&](const std::string& name) {
+    auto checkpoint = client->GetCheckpoint();
+    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().ToString();
+    WriteText(dir.Sub(name), checkpoint->note());
+  };
+  accounts.OpenAccount(*client, "auditor", pb::ROLE_AUDITOR);
+  save_checkpoint("old.checkpoint");
+  accounts.OpenAccount(*client, "holder", pb::ROLE_HOLDER);
+  save_checkpoint("new.checkpoint");
+  const std::string auditor_key = dir.Sub("auditor.key");
+  ASSERT_TRUE(accounts.Key("auditor").SaveFile(auditor_key).ok());
+
+  const std::vector<std::string> consistency = {
+      "consistency", dir.Sub("old.checkpoint"), dir.Sub("new.checkpoint"), "--node", node.address(),
+      "--key",       node.VerifierKey()};
+  AuditResult refused = RunAudit(consistency);
+  EXPECT_EQ(refused.exit_code, 3) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("cannot get the consistency proof: NOT_AUTHORIZED"));
+  EXPECT_THAT(refused.output, HasSubstr("--account ID and --account-key FILE"));
+  EXPECT_THAT(refused.output, Not(HasSubstr("FAILED")));
+
+  AuditResult auditor =
+      RunAudit(Join(consistency, {"--account", "auditor", "--account-key", auditor_key}));
+  EXPECT_EQ(auditor.exit_code, 0) << auditor.output;
+  EXPECT_THAT(auditor.output, HasSubstr("only grew from OLD to NEW"));
 }
 
 }  // namespace
