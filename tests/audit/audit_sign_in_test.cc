@@ -158,8 +158,8 @@ TEST_F(AuditSignInTest, AHolderAccountReadsOnlyItsOwn) {
   AuditResult holder = Audit(Join({"verify-log"}, As("holder", holder_key_)));
   EXPECT_EQ(holder.exit_code, 3) << holder.output;
   EXPECT_THAT(holder.output, HasSubstr("NOT_AUTHORIZED"));
-  EXPECT_THAT(holder.output, HasSubstr("signed in as 'holder'; the whole log needs an auditor or "
-                                       "operator account"));
+  EXPECT_THAT(holder.output, HasSubstr("(signed in as 'holder'; an auditor or operator account "
+                                       "reads everything)"));
 }
 
 TEST_F(AuditSignInTest, WatchAndConsistencySignIn) {

@@ -66,7 +66,7 @@ Status RemoteLog::Explain(Status status) const {
                                      kAccountFlagsHint + " of an auditor or operator account");
   }
   return Status(status.code(), status.message() + " (signed in as '" + credentials_->account +
-                                   "'; the whole log needs an auditor or operator account)");
+                                   "'; an auditor or operator account reads everything)");
 }
 
 StatusOr<std::string> RemoteLog::CheckpointNote() {
