@@ -9,6 +9,7 @@
 
 #include "client/client.h"
 #include "cmdline/app.h"
+#include "tools/audit/account.h"
 
 namespace creg::audit {
 
@@ -27,8 +28,8 @@ struct VerifyCertFlags {
 Subcommand AddVerifyCert(CLI::App& app);
 int RunVerifyCert(const VerifyCertFlags& flags);
 
-// verify-log (--data DIR | --node HOST:PORT [--tls-ca FILE]) [--key KEY]
-//            [--keep-going] [--jobs N]
+// verify-log (--data DIR | --node HOST:PORT [--tls-ca FILE] [--account ID
+//            --account-key FILE]) [--key KEY] [--keep-going] [--jobs N]
 struct VerifyLogFlags {
   std::string data;  // "": not given
   std::string node;  // "": not given
@@ -36,12 +37,14 @@ struct VerifyLogFlags {
   bool keep_going = false;
   uint64_t jobs;  // default: DefaultJobs()
   ClientOptions client;
+  AccountFlags account;  // with --node
   VerifyLogFlags();
 };
 Subcommand AddVerifyLog(CLI::App& app);
 int RunVerifyLog(const VerifyLogFlags& flags);
 
-// consistency OLD NEW (--data DIR | --node HOST:PORT [--tls-ca FILE]) --key KEY
+// consistency OLD NEW (--data DIR | --node HOST:PORT [--tls-ca FILE]
+//             [--account ID --account-key FILE]) --key KEY
 struct ConsistencyFlags {
   std::string old_checkpoint;
   std::string new_checkpoint;
@@ -49,16 +52,19 @@ struct ConsistencyFlags {
   std::string node;
   std::string key;
   ClientOptions client;
+  AccountFlags account;  // with --node
 };
 Subcommand AddConsistency(CLI::App& app);
 int RunConsistency(const ConsistencyFlags& flags);
 
-// watch --node HOST:PORT [--tls-ca FILE] --state FILE --key KEY
+// watch --node HOST:PORT [--tls-ca FILE] [--account ID --account-key FILE]
+//       --state FILE --key KEY
 struct WatchFlags {
   std::string node;
   std::string state;
   std::string key;
   ClientOptions client;
+  AccountFlags account;
 };
 Subcommand AddWatch(CLI::App& app);
 int RunWatch(const WatchFlags& flags);
@@ -66,8 +72,9 @@ int RunWatch(const WatchFlags& flags);
 // The flags the subcommands share, bound to the given variables.
 void AddKeyFlag(CLI::App& app, std::string& key, const std::string& help);
 void AddDataFlag(CLI::App& app, std::string& data);
-// --node (no environment fallback: an audit names its node) and --tls-ca.
-void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client);
+// --node (no environment fallback: an audit names its node), --tls-ca,
+// and the account to sign in as (AddAccountFlags).
+void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client, AccountFlags& account);
 
 // A usage error of `command`: prints it and the way to its help; returns
 // kExitUsage.

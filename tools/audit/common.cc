@@ -60,7 +60,8 @@ int LoadFailureCode(const Status& status) {
 
 bool NodeDidNotServe(const Status& status) {
   return status.code() == StatusCode::kUnavailable ||
-         status.code() == StatusCode::kResourceExhausted;
+         status.code() == StatusCode::kResourceExhausted ||
+         status.code() == StatusCode::kNotAuthorized;
 }
 
 std::string Count(uint64_t n, std::string_view one, std::string_view many) {
@@ -94,9 +95,10 @@ void AddDataFlag(CLI::App& app, std::string& data) {
   app.add_option("--data", data, "a registry data folder, read-only")->type_name("DIR");
 }
 
-void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client) {
+void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client, AccountFlags& account) {
   app.add_option("--node", node, "a running node instead")->type_name("HOST:PORT");
   AddClientFlags(app, client);
+  AddAccountFlags(app, account);
 }
 
 int UsageError(std::string_view command, const std::string& message) {

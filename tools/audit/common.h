@@ -14,6 +14,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
+#include "tools/audit/account.h"
 
 namespace creg::audit {
 
@@ -44,8 +45,10 @@ StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
 // failure to load an input given on the command line ends the program.
 int LoadFailureCode(const Status& status);
 
-// True when a node did not serve a request at all: Unavailable, or
-// ResourceExhausted (busy). Says nothing about its log, unlike a refusal.
+// True when a node did not serve a request at all: Unavailable,
+// ResourceExhausted (busy), or NotAuthorized (its read policy keeps it from
+// this caller). Says nothing about its log, unlike a refusal of the
+// request itself.
 bool NodeDidNotServe(const Status& status);
 
 // Opens the registry database of a data folder read-only (safe while the
@@ -66,8 +69,9 @@ inline constexpr uint64_t kMaxJobs = 256;
 size_t DefaultJobs();
 
 // verify-log --node: the log served by the node at `address`, with
-// signatures checked on `jobs` threads.
+// signatures checked on `jobs` threads, signed in as `account` if given.
 int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
-                    size_t jobs, const ClientOptions& client = {});
+                    size_t jobs, const ClientOptions& client = {},
+                    const AccountFlags& account = {});
 
 }  // namespace creg::audit

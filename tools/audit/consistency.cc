@@ -24,7 +24,9 @@ constexpr char kHelp[] =
     "log only grew in between. With --node, the proof comes from a running\n"
     "node instead of a data folder (over TLS with --tls-ca FILE, the node's\n"
     "certificate or its CA; or CREG_TLS_CA). A log that was rewritten, forked\n"
-    "or shrank is reported as such.";
+    "or shrank is reported as such. Consistency proofs are public unless the\n"
+    "node's read policy is private; then give --account ID and --account-key\n"
+    "FILE (or CREG_ACCOUNT and CREG_KEY) to sign in.";
 
 constexpr std::string_view kCommand = "consistency";
 
@@ -86,15 +88,16 @@ int CheckWithData(const std::string& data, const Checkpoint& old_cp, const Check
 }
 
 // The node at `address` proves OLD a prefix of NEW.
-int CheckWithNode(const std::string& address, const ClientOptions& client, const Checkpoint& old_cp,
+int CheckWithNode(const std::string& address, const ClientOptions& client,
+                  std::optional<Credentials> credentials, const Checkpoint& old_cp,
                   const Checkpoint& new_cp, const std::string& key_name) {
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client);
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client, std::move(credentials));
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old_cp.size, new_cp.size);
   if (!proof.ok()) {
     if (NodeDidNotServe(proof.status())) {
       return Report(kCommand, kExitCannotRead,
-                    "cannot get the consistency proof: " + proof.status().message());
+                    "cannot get the consistency proof: " + proof.status().ToString());
     }
     return Failed("the node at " + address + " gives no consistency proof from OLD (" +
                   Describe(old_cp) + ") to NEW (" + Describe(new_cp) +
@@ -127,7 +130,7 @@ Subcommand AddConsistency(CLI::App& app) {
   sub->add_option("OLD", flags->old_checkpoint, "the older checkpoint note");
   sub->add_option("NEW", flags->new_checkpoint, "the newer checkpoint note");
   AddDataFlag(*sub, flags->data);
-  AddNodeFlags(*sub, flags->node, flags->client);
+  AddNodeFlags(*sub, flags->node, flags->client, flags->account);
   AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
   return {sub, [flags] { return RunConsistency(*flags); }};
 }
@@ -144,6 +147,12 @@ int RunConsistency(const ConsistencyFlags& flags) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
+  }
+  // With --node: signs in for the registry the trusted key is of.
+  StatusOr<std::optional<Credentials>> credentials = std::optional<Credentials>();
+  if (!flags.node.empty()) credentials = LoadCredentials(flags.account, verifier->name());
+  if (!credentials.ok()) {
+    return Report(kCommand, LoadFailureCode(credentials.status()), credentials.status().message());
   }
   Checkpoint cps[2];
   for (int i = 0; i < 2; ++i) {
@@ -175,9 +184,9 @@ int RunConsistency(const ConsistencyFlags& flags) {
                   "); keep both notes, they prove the registry signed two histories");
   }
 
-  return !flags.node.empty()
-             ? CheckWithNode(flags.node, flags.client, old_cp, new_cp, verifier->name())
-             : CheckWithData(flags.data, old_cp, new_cp, verifier->name());
+  return !flags.node.empty() ? CheckWithNode(flags.node, flags.client, std::move(*credentials),
+                                             old_cp, new_cp, verifier->name())
+                             : CheckWithData(flags.data, old_cp, new_cp, verifier->name());
 }
 
 }  // namespace creg::audit

@@ -6,6 +6,9 @@
 //   creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT) --key VERIFIER_KEY
 //   creg-audit watch --node HOST:PORT --state FILE --key VERIFIER_KEY
 //
+// With --node, [--tls-ca FILE] [--account ID --account-key FILE] (signs in
+// as an auditor or operator account; tools/audit/account.h).
+//
 // Exit codes: 0 verified, 1 a check failed, 2 usage error, 3 an input could
 // not be read. See docs/audit.md.
 #include <exception>
@@ -25,7 +28,10 @@ constexpr char kDescription[] =
 constexpr char kFooter[] =
     "VERIFIER_KEY is the registry's checkpoint verifier key (\"<name>+<id>+<key>\") or a file "
     "holding it; get it out of band. With --node, --tls-ca FILE (or CREG_TLS_CA) connects over "
-    "TLS and trusts the node only if its certificate chains to one in FILE.\n"
+    "TLS and trusts the node only if its certificate chains to one in FILE. With --node, "
+    "--account ID --account-key FILE (or CREG_ACCOUNT and CREG_KEY) signs in as that account, an "
+    "auditor or the operator, on every connection: a node at the default read policy serves the "
+    "whole log (verify-log, watch) only to them.\n"
     "\n"
     "Exit codes: 0 verified, 1 a check failed, 2 usage error, 3 an input could not be read. "
     "'creg-audit COMMAND --help' describes each command; the audit guide is docs/audit.md.";

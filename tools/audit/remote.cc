@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "client/sign_in.h"
 #include "net/wire_status.h"
 
 namespace creg::audit {
@@ -35,14 +36,43 @@ Status NotEntries(const pb::Response& response, uint64_t start) {
 
 }  // namespace
 
-StatusOr<RemoteLog> RemoteLog::Connect(const std::string& address, ClientOptions options) {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
-  return RemoteLog(address, std::move(options), std::move(client));
+StatusOr<RemoteLog> RemoteLog::Connect(const std::string& address, ClientOptions options,
+                                       std::optional<Credentials> credentials) {
+  RemoteLog remote(address, std::move(options), std::move(credentials), nullptr);
+  CREG_ASSIGN_OR_RETURN(remote.client_, remote.Open());
+  return remote;
+}
+
+StatusOr<std::unique_ptr<Client>> RemoteLog::Open() const {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address_, options_));
+  if (!credentials_.has_value()) return client;
+  std::string origin = credentials_->origin;
+  if (origin.empty()) {
+    StatusOr<pb::StatusResponse> status = client->GetStatus();
+    if (!status.ok()) {
+      return Explain(status.status())
+          .WithContext("cannot ask the node at " + address_ + " for its origin to sign in");
+    }
+    origin = status->origin();
+  }
+  CREG_RETURN_IF_ERROR(SignIn(*client, credentials_->account, credentials_->key, origin));
+  return client;
+}
+
+Status RemoteLog::Explain(Status status) const {
+  if (status.code() != StatusCode::kNotAuthorized) return status;
+  if (!credentials_.has_value()) {
+    return Status(status.code(), status.message() + "; to read it, sign in: pass " +
+                                     kAccountFlagsHint + " of an auditor or operator account");
+  }
+  return Status(status.code(), status.message() + " (signed in as '" + credentials_->account +
+                                   "'; an auditor or operator account reads everything)");
 }
 
 StatusOr<std::string> RemoteLog::CheckpointNote() {
-  CREG_ASSIGN_OR_RETURN(pb::CheckpointResponse checkpoint, client_->GetCheckpoint());
-  return std::move(*checkpoint.mutable_note());
+  StatusOr<pb::CheckpointResponse> checkpoint = client_->GetCheckpoint();
+  if (!checkpoint.ok()) return Explain(checkpoint.status());
+  return std::move(*checkpoint->mutable_note());
 }
 
 StatusOr<std::vector<std::string>> RemoteLog::ConsistencyProof(uint64_t size1, uint64_t size2) {
@@ -50,7 +80,7 @@ StatusOr<std::vector<std::string>> RemoteLog::ConsistencyProof(uint64_t size1, u
   request.mutable_consistency_proof()->set_size1(size1);
   request.mutable_consistency_proof()->set_size2(size2);
   CREG_ASSIGN_OR_RETURN(pb::Response response, client_->Call(std::move(request)));
-  if (response.has_error()) return StatusFromWire(response.error());
+  if (response.has_error()) return Explain(StatusFromWire(response.error()));
   if (!response.has_proof() || response.proof().tree_size() != size2) {
     return DataLossError("the node answered a request for a consistency proof from " + N(size1) +
                          " to " + N(size2) + " with something else");
@@ -60,6 +90,14 @@ StatusOr<std::vector<std::string>> RemoteLog::ConsistencyProof(uint64_t size1, u
 }
 
 Status RemoteLog::PageEntries(uint64_t start, uint64_t end, const EntryVisitor& visit) {
+  return Explain(FetchPages(start, end, visit));
+}
+
+Status RemoteLog::StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit) {
+  return Explain(FetchStream(start, end, visit));
+}
+
+Status RemoteLog::FetchPages(uint64_t start, uint64_t end, const EntryVisitor& visit) {
   struct Page {
     uint64_t start = 0, count = 0;
   };
@@ -113,9 +151,9 @@ Status RemoteLog::PageEntries(uint64_t start, uint64_t end, const EntryVisitor& 
   return OkStatus();
 }
 
-Status RemoteLog::StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit) {
+Status RemoteLog::FetchStream(uint64_t start, uint64_t end, const EntryVisitor& visit) {
   if (start >= end) return OkStatus();
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> stream, Client::Connect(address_, options_));
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> stream, Open());
   pb::Request request;
   request.mutable_subscribe()->set_start(start);
   CREG_RETURN_IF_ERROR(stream->Send(request));

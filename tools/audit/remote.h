@@ -1,24 +1,32 @@
 // What the remote modes of creg-audit ask a node (docs/protocol.md): its
 // latest checkpoint, consistency proofs, and entries, paged or streamed.
-// Nothing the node says is trusted here; the callers verify it.
+// Nothing the node says is trusted here; the callers verify it. Given
+// credentials, every connection signs in right after it connects
+// (docs/protocol.md, "Signing in"), so that a node whose read policy keeps
+// the log from the public serves it to an auditor or operator account.
 //
 // Errors: Unavailable when the node cannot be reached, the connection
 // fails or an answer does not come in time; the node's own errors with
 // their codes; DataLoss for answers that contradict the request (entries
-// from another position, a proof of another size). Not thread-safe.
+// from another position, a proof of another size). A read the node's
+// policy refuses is NotAuthorized with the node's reason and what to do:
+// pass an auditor or operator account (kAccountFlagsHint) when none signed
+// in. Not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "client/client.h"
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/status.h"
-#include "client/client.h"
+#include "tools/audit/account.h"
 
 namespace creg::audit {
 
@@ -28,9 +36,13 @@ using EntryVisitor = std::function<Status(uint64_t index, std::string_view bytes
 
 class RemoteLog {
  public:
-  // Connects to "HOST:PORT" (with TLS if `options` say so; the stream of
-  // StreamEntries connects the same way).
-  static StatusOr<RemoteLog> Connect(const std::string& address, ClientOptions options = {});
+  // Connects to "HOST:PORT" (with TLS if `options` say so) and signs in
+  // with `credentials` if there are any; the stream of StreamEntries
+  // connects and signs in the same way. A refused sign-in is
+  // PermissionDenied "cannot sign in as 'ID' at HOST:PORT: <the node's
+  // reason>"; the other errors of SignIn (client/sign_in.h).
+  static StatusOr<RemoteLog> Connect(const std::string& address, ClientOptions options = {},
+                                     std::optional<Credentials> credentials = std::nullopt);
 
   const std::string& address() const { return address_; }
 
@@ -46,11 +58,23 @@ class RemoteLog {
   Status StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit);
 
  private:
-  RemoteLog(std::string address, ClientOptions options, std::unique_ptr<Client> client)
-      : address_(std::move(address)), options_(std::move(options)), client_(std::move(client)) {}
+  RemoteLog(std::string address, ClientOptions options, std::optional<Credentials> credentials,
+            std::unique_ptr<Client> client)
+      : address_(std::move(address)),
+        options_(std::move(options)),
+        credentials_(std::move(credentials)),
+        client_(std::move(client)) {}
+
+  // A connection to the node, signed in if there are credentials.
+  StatusOr<std::unique_ptr<Client>> Open() const;
+  Status FetchPages(uint64_t start, uint64_t end, const EntryVisitor& visit);
+  Status FetchStream(uint64_t start, uint64_t end, const EntryVisitor& visit);
+  // `status` with what to do about it when the read policy refused it.
+  Status Explain(Status status) const;
 
   std::string address_;
   ClientOptions options_;
+  std::optional<Credentials> credentials_;
   std::unique_ptr<Client> client_;
 };
 

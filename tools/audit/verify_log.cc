@@ -37,7 +37,10 @@ constexpr char kHelp[] =
     "stream, up to its latest checkpoint): every entry's hash chain link, the\n"
     "tree rebuilt from them against the signed checkpoint's root, and the replay\n"
     "through the rules. A node holds no stored state the audit can compare, so\n"
-    "the replayed state is only reported.\n"
+    "the replayed state is only reported. A node at the default read policy\n"
+    "streams its log only to an auditor or operator account: give --account ID\n"
+    "and --account-key FILE (or CREG_ACCOUNT and CREG_KEY) to sign in as one,\n"
+    "for the registry --key is of.\n"
     "\n"
     "--jobs N: threads that check transaction signatures ahead of the replay\n"
     "(default: one per core). Every signature is still checked against the key\n"
@@ -258,7 +261,7 @@ Subcommand AddVerifyLog(CLI::App& app) {
       app, "verify-log", "audit a whole registry, a data folder or the log a node serves");
   sub->footer(kHelp);
   AddDataFlag(*sub, flags->data);
-  AddNodeFlags(*sub, flags->node, flags->client);
+  AddNodeFlags(*sub, flags->node, flags->client, flags->account);
   AddKeyFlag(*sub, flags->key,
              "the registry's checkpoint verifier key, or a file holding it; default with "
              "--data: DIR/verifier.key");
@@ -280,7 +283,7 @@ int RunVerifyLog(const VerifyLogFlags& flags) {
   const size_t threads = flags.jobs;
   const bool keep_going = flags.keep_going;
   if (!flags.node.empty()) {
-    return VerifyRemoteLog(flags.node, flags.key, keep_going, threads, flags.client);
+    return VerifyRemoteLog(flags.node, flags.key, keep_going, threads, flags.client, flags.account);
   }
   DataDir dir(flags.data);
   std::optional<std::string> key;

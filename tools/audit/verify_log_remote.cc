@@ -108,17 +108,22 @@ void RemoteAudit::PrintSummary(const std::string& key_name) const {
 }  // namespace
 
 int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
-                    size_t jobs, const ClientOptions& client) {
+                    size_t jobs, const ClientOptions& client, const AccountFlags& account) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
   }
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client);
+  // Signs in for the registry the trusted key is of, not one the node names.
+  StatusOr<std::optional<Credentials>> credentials = LoadCredentials(account, verifier->name());
+  if (!credentials.ok()) {
+    return Report(kCommand, LoadFailureCode(credentials.status()), credentials.status().message());
+  }
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client, std::move(*credentials));
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::string> note = remote->CheckpointNote();
   if (!note.ok()) {
     return Report(kCommand, kExitCannotRead,
-                  "cannot get the checkpoint: " + note.status().message());
+                  "cannot get the checkpoint: " + note.status().ToString());
   }
   Findings findings(std::cout, keep_going);
   StatusOr<Checkpoint> cp = VerifyNodeCheckpoint(*note, *verifier);

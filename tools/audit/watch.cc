@@ -30,7 +30,9 @@ constexpr char kHelp[] =
     "verified from entry 0 and trusted as first seen (trust on first use).\n"
     "verify-log --node also replays every entry through the registry rules.\n"
     "With --tls-ca FILE (or CREG_TLS_CA) it connects over TLS and trusts the\n"
-    "node only if its certificate chains to one in FILE.";
+    "node only if its certificate chains to one in FILE. A node at the default\n"
+    "read policy serves its entries only to an auditor or operator account:\n"
+    "give --account ID and --account-key FILE (or CREG_ACCOUNT and CREG_KEY).";
 
 constexpr std::string_view kCommand = "watch";
 
@@ -92,7 +94,7 @@ Subcommand AddWatch(CLI::App& app) {
   CLI::App* sub = cmdline::NewSubcommand(
       app, "watch", "monitor a node: check that its log only grew since the last run");
   sub->footer(kHelp);
-  AddNodeFlags(*sub, flags->node, flags->client);
+  AddNodeFlags(*sub, flags->node, flags->client, flags->account);
   sub->add_option("--state", flags->state, "the last checkpoint verified")->type_name("FILE");
   AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
   return {sub, [flags] { return RunWatch(*flags); }};
@@ -117,12 +119,19 @@ int RunWatch(const WatchFlags& flags) {
     saved = std::move(*loaded);
   }
 
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(flags.node, flags.client);
+  // Signs in for the registry the trusted key is of, not one the node names.
+  StatusOr<std::optional<Credentials>> credentials =
+      LoadCredentials(flags.account, verifier->name());
+  if (!credentials.ok()) {
+    return Report(kCommand, LoadFailureCode(credentials.status()), credentials.status().message());
+  }
+  StatusOr<RemoteLog> remote =
+      RemoteLog::Connect(flags.node, flags.client, std::move(*credentials));
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
   StatusOr<std::string> note = remote->CheckpointNote();
   if (!note.ok()) {
     return Report(kCommand, kExitCannotRead,
-                  "cannot get the checkpoint: " + note.status().message());
+                  "cannot get the checkpoint: " + note.status().ToString());
   }
   StatusOr<Checkpoint> cp =
       VerifyNodeCheckpoint(*note, *verifier, saved ? saved->checkpoint.origin : "");
@@ -136,7 +145,7 @@ int RunWatch(const WatchFlags& flags) {
     StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old.size, cp->size);
     if (!proof.ok() && NodeDidNotServe(proof.status())) {
       return Report(kCommand, kExitCannotRead,
-                    "cannot get the consistency proof: " + proof.status().message());
+                    "cannot get the consistency proof: " + proof.status().ToString());
     }
     Status consistent = proof.ok() ? merkle::VerifyConsistency(old.size, cp->size, *proof,
                                                                old.root.view(), cp->root.view())

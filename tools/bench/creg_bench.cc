@@ -57,8 +57,11 @@ constexpr char kAuditHelp[] =
 
 constexpr char kFooter[] =
     "Every command but audit takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS, trusting "
-    "the node only if its certificate chains to one in FILE. Every report starts with this "
-    "machine's Ed25519 verification rate on one core.";
+    "the node only if its certificate chains to one in FILE. They read only what the public may "
+    "read (the status, checkpoints, inclusion proofs) and submit transactions, so they need no "
+    "account at the node's default read policy (registry); a node at --read-policy private "
+    "refuses them. Every report starts with this machine's Ed25519 verification rate on one "
+    "core.";
 
 // The flags of transfers (and of the transfers fill sends).
 struct TransfersFlags {
@@ -87,6 +90,23 @@ struct FillFlags {
   std::string operator_key = TransfersFlags().operator_key;
   uint64_t entries = 1'000'000;
 };
+
+// Prints why something the benchmark needs from the node could not be had;
+// returns 3. The benchmarks read only the registry's public record, so a
+// node whose read policy keeps even that from the public (private) is
+// named as the cause rather than signed in to: a signed-in connection has
+// the node check the account before every read, which is not the path a
+// public verifier's requests take.
+int CannotGet(const std::string& what, const Status& status) {
+  std::cerr << "creg-bench: cannot get " << what << ": " << status.ToString();
+  if (status.code() == StatusCode::kNotAuthorized) {
+    std::cerr << " (creg-bench reads only what the public may read: the status, checkpoints and "
+                 "inclusion proofs; run it against a node at --read-policy registry or "
+                 "public-log)";
+  }
+  std::cerr << "\n";
+  return 3;
+}
 
 // --node (CREG_NODE) and --tls-ca (CREG_TLS_CA).
 void AddConnectionFlags(CLI::App& app, std::string& node, ClientOptions& client) {
@@ -242,7 +262,7 @@ int Transfers(const TransfersFlags& flags, double verify_rate) {
   }
   s.w.operator_key_slot.emplace(std::move(*key));
   auto status = (*client)->GetStatus();
-  if (!status.ok()) return 3;
+  if (!status.ok()) return CannotGet("the node's status", status.status());
   s.w.origin = status->origin();
   s.w.run_id = std::to_string(NowMicros() % 100'000'000);
   size_t per_connection = (total + connections - 1) / connections;
@@ -318,9 +338,9 @@ int Proofs(const ProofsFlags& flags) {
     return 2;
   }
   auto client = Client::Connect(address, options);
-  if (!client.ok()) return 3;
+  if (!client.ok()) return CannotGet("a connection", client.status());
   auto checkpoint = (*client)->GetCheckpoint();
-  if (!checkpoint.ok()) return 3;
+  if (!checkpoint.ok()) return CannotGet("the node's checkpoint", checkpoint.status());
   uint64_t size = checkpoint->tree_size();
   std::vector<LatencyStats> stats(connections);
   std::atomic<uint64_t> ok{0};
@@ -357,9 +377,9 @@ int Proofs(const ProofsFlags& flags) {
 
 int Fill(const FillFlags& flags, double verify_rate) {
   auto client = Client::Connect(flags.node, flags.client);
-  if (!client.ok()) return 3;
+  if (!client.ok()) return CannotGet("a connection", client.status());
   auto status = (*client)->GetStatus();
-  if (!status.ok()) return 3;
+  if (!status.ok()) return CannotGet("the node's status", status.status());
   if (status->tree_size() >= flags.entries) return 0;
   TransfersFlags transfers;
   transfers.node = flags.node;
