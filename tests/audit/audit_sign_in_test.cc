@@ -102,7 +102,7 @@ TEST_F(AuditSignInTest, VerifyLogWithoutAnAccountSaysWhatToPass) {
   AuditResult refused = Audit({"verify-log"});
   EXPECT_EQ(refused.exit_code, 3) << refused.output;
   EXPECT_THAT(refused.output, HasSubstr("NOT_AUTHORIZED"));
-  EXPECT_THAT(refused.output, HasSubstr("a subscription to the log is not readable by the public"));
+  EXPECT_THAT(refused.output, HasSubstr("the public may not read a subscription to the log"));
   EXPECT_THAT(refused.output, HasSubstr("pass --account ID and --account-key FILE (or set "
                                         "CREG_ACCOUNT and CREG_KEY) of an auditor or operator "
                                         "account"));
