@@ -4,6 +4,8 @@
 //                        [--transactions N] [--window W] [--rate TPS]
 //                        [--metrics ADDR]
 //   creg-bench proofs    --node ADDR [--connections C] [--requests N]
+//   (each node command also takes --tls-ca FILE, and --account ID --key FILE
+//   to sign its connections in)
 //   creg-bench fill      --node ADDR --operator-key FILE --entries N
 //   creg-bench audit     [--entries N] [--data DIR] [--jobs J] [--repetitions R] [--tree-only]
 //
@@ -33,6 +35,7 @@
 #include "ledger/registry/transaction.h"
 #include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
+#include "tools/bench/node_connection.h"
 #include "tools/bench/workload.h"
 
 namespace creg::bench {
@@ -59,14 +62,15 @@ constexpr char kFooter[] =
     "Every command but audit takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS, trusting "
     "the node only if its certificate chains to one in FILE. They read only what the public may "
     "read (the status, checkpoints, inclusion proofs) and submit transactions, so they need no "
-    "account at the node's default read policy (registry); a node at --read-policy private "
-    "refuses them. Every report starts with this machine's Ed25519 verification rate on one "
+    "account at the node's default read policy (registry); against a node at --read-policy "
+    "private, give --account ID and --key FILE (or CREG_ACCOUNT and CREG_KEY) and every "
+    "connection signs in as that account. Every report starts with this machine's Ed25519 "
+    "verification rate on one "
     "core.";
 
 // The flags of transfers (and of the transfers fill sends).
 struct TransfersFlags {
-  std::string node = cmdline::kDefaultNodeAddress;
-  ClientOptions client;
+  NodeFlags node;
   std::string operator_key = "./creg-data/keys/operator.key";
   std::string operator_id = "operator";
   uint64_t connections = 8;
@@ -78,47 +82,43 @@ struct TransfersFlags {
 };
 
 struct ProofsFlags {
-  std::string node = cmdline::kDefaultNodeAddress;
-  ClientOptions client;
+  NodeFlags node;
   uint64_t connections = 8;
   uint64_t requests = 20'000;
 };
 
 struct FillFlags {
-  std::string node = cmdline::kDefaultNodeAddress;
-  ClientOptions client;
+  NodeFlags node;
   std::string operator_key = TransfersFlags().operator_key;
   uint64_t entries = 1'000'000;
 };
 
 // Prints why something the benchmark needs from the node could not be had;
-// returns 3. The benchmarks read only the registry's public record, so a
-// node whose read policy keeps even that from the public (private) is
-// named as the cause rather than signed in to: a signed-in connection has
-// the node check the account before every read, which is not the path a
-// public verifier's requests take.
+// returns 3. The benchmarks read only the registry's public record (status,
+// checkpoints, inclusion proofs), so they need an account only on a node
+// whose read policy keeps even that from the public (private). A signed-in
+// connection has the node check the account before every read, which is
+// not the path a public verifier's requests take: the figures differ.
 int CannotGet(const std::string& what, const Status& status) {
   std::cerr << "creg-bench: cannot get " << what << ": " << status.ToString();
   if (status.code() == StatusCode::kNotAuthorized) {
-    std::cerr << " (creg-bench reads only what the public may read: the status, checkpoints and "
-                 "inclusion proofs; run it against a node at --read-policy registry or "
-                 "public-log)";
+    std::cerr << " (to read it, sign in: pass --account ID and --key FILE of an account the "
+                 "node's read policy lets read it)";
   }
   std::cerr << "\n";
   return 3;
 }
 
-// --node (CREG_NODE) and --tls-ca (CREG_TLS_CA).
-void AddConnectionFlags(CLI::App& app, std::string& node, ClientOptions& client) {
-  cmdline::AddNodeFlag(app, node, "the node");
-  AddClientFlags(app, client);
+// The node's connector, or nullopt after printing why it cannot be had
+// (InvalidArgument: the flags; otherwise the key file).
+std::optional<NodeConnector> ConnectorOrSay(const NodeFlags& flags) {
+  auto connector = NodeConnector::FromFlags(flags);
+  if (!connector.ok()) {
+    std::cerr << "creg-bench: " << connector.status().message() << "\n";
+    return std::nullopt;
+  }
+  return std::move(*connector);
 }
-
-struct Setup {
-  std::string address;
-  ClientOptions client;
-  Workload w;
-};
 
 // Submits through `client` and waits for the commit.
 Submit Through(Client& client) {
@@ -237,11 +237,9 @@ void PrintNodeCost(const MetricSamples& before, const MetricSamples& after, uint
   std::cout << "\n";
 }
 
-int Transfers(const TransfersFlags& flags, double verify_rate) {
-  Setup s;
-  s.address = flags.node;
-  s.client = flags.client;
-  s.w.operator_id = flags.operator_id;
+int Transfers(const TransfersFlags& flags, const NodeConnector& connector, double verify_rate) {
+  Workload w;
+  w.operator_id = flags.operator_id;
   const size_t connections = flags.connections;
   const size_t total = flags.transactions;
   const double rate = static_cast<double>(flags.rate);
@@ -255,19 +253,19 @@ int Transfers(const TransfersFlags& flags, double verify_rate) {
     return 2;
   }
   auto key = PrivateKey::LoadFile(flags.operator_key);
-  auto client = Client::Connect(s.address, s.client);
+  auto client = connector.Connect();
   if (!key.ok() || !client.ok()) {
     std::cerr << "creg-bench: " << (key.ok() ? client.status() : key.status()).message() << "\n";
     return 3;
   }
-  s.w.operator_key_slot.emplace(std::move(*key));
+  w.operator_key_slot.emplace(std::move(*key));
   auto status = (*client)->GetStatus();
   if (!status.ok()) return CannotGet("the node's status", status.status());
-  s.w.origin = status->origin();
-  s.w.run_id = std::to_string(NowMicros() % 100'000'000);
+  w.origin = status->origin();
+  w.run_id = std::to_string(NowMicros() % 100'000'000);
   size_t per_connection = (total + connections - 1) / connections;
   std::cout << "setting up " << connections << " holders...\n";
-  auto holders = FundHolders(s.w, Through(**client), connections, per_connection + 10);
+  auto holders = FundHolders(w, Through(**client), connections, per_connection + 10);
   if (!holders.ok()) {
     std::cerr << "creg-bench: setup failed: " << holders.status().message() << "\n";
     return 1;
@@ -275,14 +273,14 @@ int Transfers(const TransfersFlags& flags, double verify_rate) {
   std::cout << "signing " << per_connection * connections << " transfers...\n";
   std::vector<std::vector<std::string>> txs(connections);
   for (size_t c = 0; c < connections; ++c) {
-    for (size_t i = 0; i < per_connection; ++i) txs[c].push_back(SignTransfer(s.w, *holders, c, i));
+    for (size_t i = 0; i < per_connection; ++i) txs[c].push_back(SignTransfer(w, *holders, c, i));
   }
   std::cout << "submitting...\n";
   std::vector<LatencyStats> stats(connections);
   std::atomic<uint64_t> committed{0};
   std::vector<std::unique_ptr<Client>> clients;
   for (size_t c = 0; c < connections; ++c) {
-    auto connected = Client::Connect(s.address, s.client);
+    auto connected = connector.Connect();
     if (!connected.ok()) {
       std::cerr << "creg-bench: " << connected.status().message() << "\n";
       return 3;
@@ -328,16 +326,14 @@ int Transfers(const TransfersFlags& flags, double verify_rate) {
   return committed.load() == all.count() ? 0 : 1;
 }
 
-int Proofs(const ProofsFlags& flags) {
-  const std::string& address = flags.node;
-  const ClientOptions& options = flags.client;
+int Proofs(const ProofsFlags& flags, const NodeConnector& connector) {
   const size_t connections = flags.connections;
   const size_t total = flags.requests;
   if (connections == 0) {
     std::cerr << "creg-bench: --connections must be at least 1\n";
     return 2;
   }
-  auto client = Client::Connect(address, options);
+  auto client = connector.Connect();
   if (!client.ok()) return CannotGet("a connection", client.status());
   auto checkpoint = (*client)->GetCheckpoint();
   if (!checkpoint.ok()) return CannotGet("the node's checkpoint", checkpoint.status());
@@ -348,7 +344,7 @@ int Proofs(const ProofsFlags& flags) {
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      auto conn = Client::Connect(address, options);
+      auto conn = connector.Connect();
       if (!conn.ok()) return;
       std::mt19937_64 rng(c + 1);
       for (size_t i = 0; i < total / connections; ++i) {
@@ -375,18 +371,17 @@ int Proofs(const ProofsFlags& flags) {
   return 0;
 }
 
-int Fill(const FillFlags& flags, double verify_rate) {
-  auto client = Client::Connect(flags.node, flags.client);
+int Fill(const FillFlags& flags, const NodeConnector& connector, double verify_rate) {
+  auto client = connector.Connect();
   if (!client.ok()) return CannotGet("a connection", client.status());
   auto status = (*client)->GetStatus();
   if (!status.ok()) return CannotGet("the node's status", status.status());
   if (status->tree_size() >= flags.entries) return 0;
   TransfersFlags transfers;
   transfers.node = flags.node;
-  transfers.client = flags.client;
   transfers.operator_key = flags.operator_key;
   transfers.transactions = flags.entries - status->tree_size();
-  return Transfers(transfers, verify_rate);
+  return Transfers(transfers, connector, verify_rate);
 }
 
 int Main(int argc, char** argv) {
@@ -400,7 +395,7 @@ int Main(int argc, char** argv) {
   CLI::App* transfers_cmd = cmdline::NewSubcommand(
       *app, "transfers", "committed, signed transfers per second and their latency");
   transfers_cmd->footer(kTransfersHelp);
-  AddConnectionFlags(*transfers_cmd, transfers.node, transfers.client);
+  AddNodeFlags(*transfers_cmd, transfers.node);
   transfers_cmd->add_option("--operator-key", transfers.operator_key, "the operator's key")
       ->type_name("FILE");
   transfers_cmd->add_option("--operator", transfers.operator_id, "the operator's account")
@@ -419,14 +414,14 @@ int Main(int argc, char** argv) {
   ProofsFlags proofs;
   CLI::App* proofs_cmd = cmdline::NewSubcommand(
       *app, "proofs", "inclusion proofs of random entries at the latest checkpoint");
-  AddConnectionFlags(*proofs_cmd, proofs.node, proofs.client);
+  AddNodeFlags(*proofs_cmd, proofs.node);
   cmdline::AddNumber(*proofs_cmd, "--connections", proofs.connections, "connections");
   cmdline::AddNumber(*proofs_cmd, "--requests", proofs.requests, "requests in all");
 
   FillFlags fill;
   CLI::App* fill_cmd = cmdline::NewSubcommand(
       *app, "fill", "grow the log to at least N entries (for the proofs benchmark)");
-  AddConnectionFlags(*fill_cmd, fill.node, fill.client);
+  AddNodeFlags(*fill_cmd, fill.node);
   fill_cmd->add_option("--operator-key", fill.operator_key, "the operator's key")
       ->type_name("FILE");
   cmdline::AddNumber(*fill_cmd, "--entries", fill.entries, "entries the log should have");
@@ -441,6 +436,12 @@ int Main(int argc, char** argv) {
   cmdline::ParseResult parsed = cmdline::Parse(*app, words);
   if (std::optional<int> code = cmdline::ExitUnlessRun(*app, parsed, 2)) return *code;
   if (parsed.command == audit_cmd) return RunAuditBench(audit);
+  // Bad credentials are named before the rates below are measured.
+  const NodeFlags& node = parsed.command == transfers_cmd ? transfers.node
+                          : parsed.command == proofs_cmd  ? proofs.node
+                                                          : fill.node;
+  std::optional<NodeConnector> connector = ConnectorOrSay(node);
+  if (!connector) return 2;
   const size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const double verify_rate = MeasureVerifyRate();
   const double verify_all = MeasureVerifyRateOnThreads(cores);
@@ -456,10 +457,10 @@ int Main(int argc, char** argv) {
             << "  ratios below are to libsodium's one-core rate\n";
   if (parsed.command == transfers_cmd) {
     transfers.window_given = window->count() > 0;
-    return Transfers(transfers, verify_rate);
+    return Transfers(transfers, *connector, verify_rate);
   }
-  if (parsed.command == proofs_cmd) return Proofs(proofs);
-  return Fill(fill, verify_rate);
+  if (parsed.command == proofs_cmd) return Proofs(proofs, *connector);
+  return Fill(fill, *connector, verify_rate);
 }
 
 }  // namespace
