@@ -84,6 +84,14 @@ TEST(OutputTest, FieldsAreAlignedAndEmptyOnesLeftOut) {
             "é:        1\n");
 }
 
+TEST(OutputTest, ASkippedFieldDoesNotWidenTheAlignment) {
+  std::ostringstream out;
+  PrintFields({{"account", "organiser"}, {"beneficiary name", ""}, {"role", "holder"}}, out);
+  EXPECT_EQ(out.str(),
+            "account:  organiser\n"
+            "role:     holder\n");
+}
+
 TEST(OutputTest, TimesAreUtcToTheSecond) {
   EXPECT_EQ(IsoTime(0), "");
   EXPECT_EQ(IsoTime(1), "1970-01-01T00:00:00Z");

@@ -120,7 +120,9 @@ void TableStream::Finish() {
 
 void PrintFields(const Fields& fields, std::ostream& out) {
   size_t width = 0;
-  for (const auto& [key, value] : fields) width = std::max(width, Width(key));
+  for (const auto& [key, value] : fields) {
+    if (!value.empty()) width = std::max(width, Width(key));
+  }
   for (const auto& [key, value] : fields) {
     if (value.empty()) continue;
     out << key << ":" << std::string(width - Width(key) + 2, ' ') << value << "\n";
