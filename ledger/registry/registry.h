@@ -190,10 +190,13 @@ class Registry {
   };
 
   // An account's active credits, by batch in batch order, blocks in serial
-  // order. Each SerialBlock and serial string is an item; a batch's
+  // order. Each block (its SerialBlock with its serial string) is one item
+  // against `limits.max_items`, and its bytes, with those of its batch's
+  // records where it starts a batch, count against `limits.max_bytes`; a batch's
   // holding is cut across pages when it has more blocks than a page takes,
   // so the first batch of a page may continue the last one of the page
-  // before (same batch number); `quantity` counts the blocks on the page.
+  // before (same batch number); `quantity` is the credits in its blocks on
+  // this page.
   StatusOr<Page<BatchHolding>> HoldingsPage(std::string_view account, std::string_view cursor,
                                             const PageLimits& limits) const;
   // The blocks of a batch's partition, with owner and status, in serial
