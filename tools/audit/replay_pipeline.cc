@@ -1,7 +1,6 @@
 #include "tools/audit/replay_pipeline.h"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 #include "ledger/registry/transaction.h"
@@ -13,13 +12,14 @@ ReplayPipeline::ReplayPipeline(Findings& findings, size_t jobs)
       // Enough for every worker to have one window in hand and one queued,
       // and for the replay to work on one meanwhile.
       max_windows_(2 * std::max<size_t>(jobs, 1) + 1),
-      pool_(std::max<size_t>(jobs, 1)) {
+      pool_(std::max<size_t>(jobs, 1) - 1) {
   gathering_.reserve(kWindow);
 }
 
 ReplayPipeline::~ReplayPipeline() {
-  // Workers may still hold windows; let them finish before the windows go.
-  for (auto& window : windows_) window->checked.wait();
+  // Leaves the workers nothing more to check, so that the pool (declared
+  // last, so destroyed first) joins them promptly.
+  for (auto& window : windows_) Abandon(*window);
 }
 
 Status ReplayPipeline::Feed(uint64_t index, std::string_view bytes) {
@@ -32,9 +32,8 @@ Status ReplayPipeline::Feed(uint64_t index, std::string_view bytes) {
   gathering_.push_back(std::move(item));
   if (gathering_.size() >= kWindow) Dispatch();
   // Replay what the workers are done with; wait only when too much is held.
-  while (!windows_.empty() && (windows_.size() > max_windows_ ||
-                               windows_.front()->checked.wait_for(std::chrono::seconds(0)) ==
-                                   std::future_status::ready)) {
+  while (!windows_.empty() &&
+         (windows_.size() > max_windows_ || windows_.front()->unchecked.try_wait())) {
     CREG_RETURN_IF_ERROR(ReplayOldest());
   }
   return OkStatus();
@@ -42,34 +41,43 @@ Status ReplayPipeline::Feed(uint64_t index, std::string_view bytes) {
 
 void ReplayPipeline::Dispatch() {
   if (gathering_.empty()) return;
-  auto window = std::make_unique<Window>();
-  window->items = std::move(gathering_);
+  auto window = std::make_shared<Window>(std::move(gathering_));
   gathering_ = {};
   gathering_.reserve(kWindow);
-  auto done = std::make_shared<std::promise<void>>();
-  window->checked = done->get_future();
-  Window* w = window.get();
-  windows_.push_back(std::move(window));
-  pool_.Submit([w, done] {
-    CheckSignatures(*w);
-    done->set_value();
-  });
+  windows_.push_back(window);
+  if (pool_.size() > 0) pool_.Submit([window] { CheckSignatures(*window); });
 }
 
 void ReplayPipeline::CheckSignatures(Window& window) {
-  for (Item& item : window.items) {
-    PreparedTransaction* tx = item.entry.prepared();
-    // On success this records the key in tx->verified_with_key; on failure
-    // it leaves it unset and the replay checks (and reports) it.
-    if (tx != nullptr && item.key.has_value())
-      static_cast<void>(VerifyTransactionSignature(*tx, *item.key));
+  const size_t size = window.items.size();
+  for (;;) {
+    size_t begin = window.next_unclaimed.fetch_add(kChunk, std::memory_order_relaxed);
+    if (begin >= size) return;
+    size_t end = std::min(begin + kChunk, size);
+    for (size_t i = begin; i < end; ++i) {
+      Item& item = window.items[i];
+      PreparedTransaction* tx = item.entry.prepared();
+      // On success this records the key in tx->verified_with_key; on failure
+      // it leaves it unset and the replay checks (and reports) it.
+      if (tx != nullptr && item.key.has_value())
+        static_cast<void>(VerifyTransactionSignature(*tx, *item.key));
+    }
+    // Releases the items' results to whoever waits on the latch.
+    window.unchecked.count_down(static_cast<std::ptrdiff_t>(end - begin));
   }
 }
 
+void ReplayPipeline::Abandon(Window& window) {
+  const size_t size = window.items.size();
+  size_t begin = window.next_unclaimed.exchange(size, std::memory_order_relaxed);
+  if (begin < size) window.unchecked.count_down(static_cast<std::ptrdiff_t>(size - begin));
+}
+
 Status ReplayPipeline::ReplayOldest() {
-  std::unique_ptr<Window> window = std::move(windows_.front());
+  std::shared_ptr<Window> window = std::move(windows_.front());
   windows_.pop_front();
-  window->checked.wait();
+  CheckSignatures(*window);
+  window->unchecked.wait();
   for (Item& item : window->items) {
     if (replay_.stopped_at().has_value()) break;
     CREG_RETURN_IF_ERROR(replay_.Feed(item.index, std::move(item.entry)));

@@ -1,11 +1,14 @@
 // The replay of verify-log (both modes) with every transaction's signature
-// checked on worker threads ahead of the sequential replay.
+// checked on several threads ahead of the sequential replay.
 //
 // Entries are fed in log order. For each one, a cheap sequential pass
 // decodes it and names the key its signer holds at that point by the log
-// (KeyTracker); the entries go to the workers in windows of kWindow, each
-// worker checks the signatures of a whole window, and the replay
-// (LogReplay, Registry::ReplayEntry) then applies the windows in order.
+// (KeyTracker); the entries are gathered in windows of kWindow, whose
+// signatures `jobs` threads check kChunk at a time: jobs - 1 workers, and
+// the feeding thread itself whenever the oldest window is not checked yet
+// (so that, with one thread per core, it never waits while a core is
+// taken by a worker it waits for). The replay (LogReplay,
+// Registry::ReplayEntry) then applies the windows in order.
 // A signature a worker verified is not checked again when its key is the
 // one the rules say the signer holds; any other (a wrong key named ahead,
 // a signature that did not verify) is checked by the replay itself, which
@@ -20,10 +23,11 @@
 // Not thread-safe: one thread feeds, drains and reads it.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <future>
+#include <latch>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -40,12 +44,16 @@ namespace creg::audit {
 
 class ReplayPipeline {
  public:
-  // Entries whose signatures one worker checks at a time.
+  // Entries gathered before their signatures are handed out.
   static constexpr size_t kWindow = 256;
+  // Entries whose signatures one thread claims at a time.
+  static constexpr size_t kChunk = 16;
 
-  // Checks signatures on `jobs` worker threads (at least one).
+  // Checks signatures on `jobs` threads (at least one): the feeding thread
+  // and jobs - 1 workers.
   ReplayPipeline(Findings& findings, size_t jobs);
-  // Waits for the workers; what was fed and not drained is not replayed.
+  // Waits for the workers; what was fed and not drained is not replayed
+  // (nor are its unclaimed signatures checked).
   ~ReplayPipeline();
   ReplayPipeline(const ReplayPipeline&) = delete;
   ReplayPipeline& operator=(const ReplayPipeline&) = delete;
@@ -73,21 +81,31 @@ class ReplayPipeline {
     std::optional<PublicKey> key;  // the key its signer holds by the log, if any
   };
   struct Window {
+    explicit Window(std::vector<Item> gathered)
+        : items(std::move(gathered)), unchecked(static_cast<std::ptrdiff_t>(items.size())) {}
     std::vector<Item> items;
-    std::future<void> checked;
+    std::atomic<size_t> next_unclaimed{0};
+    std::latch unchecked;  // items not yet checked (or abandoned)
   };
 
-  // Hands the entries gathered so far to a worker.
+  // Hands the entries gathered so far out as a window.
   void Dispatch();
-  // Waits for the oldest window's signatures and replays it.
+  // Helps check the oldest window's signatures, waits for the rest, and
+  // replays it.
   Status ReplayOldest();
+  // Claims and checks chunks of `window` until none is left unclaimed
+  // (claims by other threads are theirs to finish).
   static void CheckSignatures(Window& window);
+  // Claims what is left unclaimed of `window` without checking it.
+  static void Abandon(Window& window);
 
   KeyTracker keys_;
   LogReplay replay_;
   size_t max_windows_;
   std::vector<Item> gathering_;
-  std::deque<std::unique_ptr<Window>> windows_;  // dispatched, oldest first
+  // Dispatched, oldest first; shared with the workers' tasks, which may
+  // start after the replay is done with their window.
+  std::deque<std::shared_ptr<Window>> windows_;
   // Declared last: destroyed (its threads joined) before the windows they use.
   WorkerPool pool_;
 };

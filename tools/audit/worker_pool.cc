@@ -6,7 +6,6 @@
 namespace creg::audit {
 
 WorkerPool::WorkerPool(size_t threads) {
-  threads = std::max<size_t>(threads, 1);
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }

@@ -15,7 +15,8 @@ namespace creg::audit {
 
 class WorkerPool {
  public:
-  // Starts `threads` workers (at least one).
+  // Starts `threads` workers. With none, Submit only queues, and the
+  // destructor drops what was queued without running it.
   explicit WorkerPool(size_t threads);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
