@@ -264,6 +264,56 @@ StatusOr<Hash> MerkleLog::LeafHashAt(uint64_t index) const {
   return Node(0, index);
 }
 
+StatusOr<std::vector<Hash>> MerkleLog::SubtreeHashes(int level, uint64_t begin,
+                                                     uint64_t end) const {
+  CREG_RETURN_IF_ERROR(RequireStored());
+  if (level < 0 || level > 63) {
+    return InvalidArgumentError("subtree level " + std::to_string(level) + " is not 0 to 63");
+  }
+  const uint64_t size = head().size;
+  const uint64_t available = size >> level;
+  if (begin >= end || end > available) {
+    return OutOfRangeError("subtrees [" + std::to_string(begin) + ", " + std::to_string(end) +
+                           ") of level " + std::to_string(level) +
+                           " are not within the log (size " + std::to_string(size) + ")");
+  }
+  std::vector<Hash> out;
+  out.reserve(static_cast<size_t>(end - begin));
+  // Nodes in memory first; the rest from their records, each record read
+  // once (consecutive nodes share the record of their last leaf's tile).
+  if (level >= kCachedLevel) {
+    std::shared_lock lock(upper_mu_);
+    const size_t row = static_cast<size_t>(level - kCachedLevel);
+    for (uint64_t i = begin; i < end && row < upper_.size() && i < upper_[row].size(); ++i) {
+      out.push_back(upper_[row][i]);
+    }
+  }
+  uint64_t record_start = UINT64_MAX;
+  std::string record;
+  for (uint64_t i = begin + out.size(); i < end; ++i) {
+    const uint64_t tile_start = tree_record::TileStart(tree_record::LastLeaf(level, i));
+    if (tile_start != record_start) {
+      CREG_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                            store_->Get(tree_cf_, IndexKey(tile_start)));
+      if (!value.has_value()) {
+        return DataLossError(TileName(tile_start) + " is missing (it holds the " +
+                             NodeName(level, i) + ")");
+      }
+      record = std::move(*value);
+      record_start = tile_start;
+    }
+    const size_t offset = tree_record::Slot(level, i) * Hash::kSize;
+    if (record.size() % Hash::kSize != 0 || record.size() < offset + Hash::kSize) {
+      return DataLossError(TileName(tile_start) + " has " + std::to_string(record.size()) +
+                           " bytes, too few for the " + NodeName(level, i));
+    }
+    CREG_ASSIGN_OR_RETURN(Hash h,
+                          Hash::FromBytes(std::string_view(record).substr(offset, Hash::kSize)));
+    out.push_back(h);
+  }
+  return out;
+}
+
 StatusOr<Hash> MerkleLog::RootAt(uint64_t size) const {
   TreeHead current = head();
   if (size > current.size) {

@@ -97,6 +97,13 @@ class MerkleLog {
   StatusOr<std::vector<std::string>> Entries(uint64_t begin, uint64_t end,
                                              size_t max_bytes = 64 << 20) const;
   StatusOr<Hash> LeafHashAt(uint64_t index) const;
+  // Hashes of the perfect subtrees of 2^level leaves with indexes [begin,
+  // end) at that level (merkle.h's NodeSource numbering), from stored nodes:
+  // level 0 gives leaf hashes, level 8 the roots of 256-leaf subtrees (what
+  // tlog tiles hold, ledger/tiles.h). Reads each stored record once.
+  // OutOfRange unless begin < end and the head covers all of them
+  // ((end << level) <= size()); InvalidArgument for a level outside 0..63.
+  StatusOr<std::vector<Hash>> SubtreeHashes(int level, uint64_t begin, uint64_t end) const;
 
   // Root of the tree of the first `size` entries; OutOfRange past the head.
   StatusOr<Hash> RootAt(uint64_t size) const;

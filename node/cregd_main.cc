@@ -23,6 +23,7 @@ constexpr char kExitStatus[] =
 struct RunFlags {
   uint64_t idle_timeout = 0;
   uint64_t read_timeout = 0;
+  uint64_t http_read_timeout = 0;
   std::string log_level = "info";
   std::string read_policy = "registry";
 };
@@ -71,6 +72,16 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
   run->add_option("--metrics", options.metrics_listen,
                   "serve Prometheus metrics there (plain HTTP); default off")
       ->type_name("HOST:PORT");
+  run->add_option("--http", options.http_listen,
+                  "serve the public tlog-tiles HTTP surface there (checkpoint, tiles, entry "
+                  "bundles; docs/http.md); default off")
+      ->type_name("HOST:PORT");
+  cmdline::AddNumber(*run, "--http-max-connections", options.http_max_connections,
+                     "simultaneous HTTP connections, at least 1");
+  flags.http_read_timeout = static_cast<uint64_t>(options.http_read_timeout.count());
+  cmdline::AddNumber(*run, "--http-read-timeout", flags.http_read_timeout,
+                     "seconds within which an HTTP request header must arrive whole (also "
+                     "the keep-alive idle limit), at least 1");
   cmdline::AddNumber(*run, "--io-threads", options.io_threads, "network threads");
   cmdline::AddNumber(*run, "--verify-threads", options.pipeline.verify_threads,
                      "signature verification threads; 0 = one per core");
@@ -136,6 +147,10 @@ int Run(NodeOptions options, const RunFlags& flags) {
   options.pipeline.max_group = std::max<size_t>(1, options.pipeline.max_group);
   options.idle_timeout = std::chrono::seconds(flags.idle_timeout);
   options.read_timeout = std::chrono::seconds(flags.read_timeout);
+  if (options.http_max_connections == 0 || flags.http_read_timeout == 0) {
+    return Usage("run", "--http-max-connections and --http-read-timeout must be at least 1");
+  }
+  options.http_read_timeout = std::chrono::seconds(flags.http_read_timeout);
   StatusOr<ReadPolicy> policy = ParseReadPolicy(flags.read_policy);
   if (!policy.ok()) {
     return Usage("run", "--read-policy must be public-log, registry or private, not '" +
@@ -169,6 +184,12 @@ int Run(NodeOptions options, const RunFlags& flags) {
     std::ostringstream at;
     at << *metrics;
     LogInfo("metrics on http://" + at.str() + "/metrics");
+  }
+  if (auto http = (*node)->http_endpoint()) {
+    std::ostringstream at;
+    at << *http;
+    LogInfo("tlog tiles on http://" + at.str() + "/ (read policy " +
+            std::string(ReadPolicyName(options.read_policy)) + ")");
   }
   (*node)->Run();
   node->reset();

@@ -63,6 +63,18 @@ struct NodeOptions {
   std::string tls_key_file;
   // Serve Prometheus metrics here (HOST:PORT); empty = off. Default: off.
   std::string metrics_listen;
+  // Serve the public, read-only C2SP tlog-tiles surface (checkpoint, hash
+  // tiles, entry bundles; docs/http.md) over plain HTTP here (HOST:PORT);
+  // empty = off. Default: off, like metrics: publishing is a deliberate act.
+  std::string http_listen;
+  // Simultaneous HTTP connections; more are answered 503 and closed.
+  // Default: 1024, far more than the monitors and witnesses reading a log
+  // (each connection fetches many tiles in turn).
+  size_t http_max_connections = 1024;
+  // An HTTP request header must arrive whole within this time of the
+  // connection being ready for it (this also ends idle keep-alive
+  // connections), and an answer must be taken within it. Default: 10 s.
+  std::chrono::seconds http_read_timeout{10};
   // How long shutdown waits for clients to receive their last answers.
   // Default: 5 s.
   std::chrono::seconds drain_timeout{5};

@@ -68,6 +68,8 @@ class RegistryNode {
   std::optional<Server::tcp::endpoint> metrics_endpoint() const {
     return server_->metrics_endpoint();
   }
+  // Where the tlog-tiles HTTP surface is served, if --http was given.
+  std::optional<Server::tcp::endpoint> http_endpoint() const { return server_->http_endpoint(); }
   std::string verifier_key() const { return checkpointer_->VerifierKey(); }
   bool tls() const { return tls_context_ != nullptr; }
   // Serves until SIGINT/SIGTERM, then drains.

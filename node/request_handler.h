@@ -52,6 +52,7 @@ class RequestHandler {
   void SetReadPolicy(ReadPolicy policy) { read_policy_ = policy; }
   ReadPolicy read_policy() const { return read_policy_; }
   const Registry& registry() const { return registry_; }
+  const Checkpointer& checkpointer() const { return checkpointer_; }
 
   // Status is answered with what the pipeline reports.
   void SetWriteState(std::function<std::pair<bool, std::string>()> state) {

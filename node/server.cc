@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "node/http/http_server.h"
 #include "node/log.h"
 #include "node/metrics.h"
 #include "node/session.h"
@@ -74,6 +75,22 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     node.observe_commit_latency = [model](uint64_t micros) { model->ObserveCommitLatency(micros); };
     server->metrics_->Start();
   }
+  if (!node.options.http_listen.empty()) {
+    CREG_ASSIGN_OR_RETURN(tcp::endpoint http_endpoint,
+                          Resolve(server->io_, node.options.http_listen));
+    CREG_ASSIGN_OR_RETURN(tcp::acceptor http_acceptor, Listen(server->io_, http_endpoint));
+    server->http_endpoint_ = http_acceptor.local_endpoint();
+    const Checkpointer& checkpointer = node.handler.checkpointer();
+    auto handler = std::make_shared<http::TlogHandler>(
+        node.log, [&checkpointer] { return checkpointer.latest()->note; },
+        node.options.read_policy);
+    http::HttpLimits limits;
+    limits.max_connections = node.options.http_max_connections;
+    limits.read_timeout = node.options.http_read_timeout;
+    server->http_ = std::make_unique<http::HttpServer>(server->io_, std::move(http_acceptor),
+                                                       std::move(handler), limits);
+    server->http_->Start();
+  }
   Server* raw = server.get();
   server->signals_.async_wait([raw](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -129,6 +146,7 @@ void Server::Drain() {
     signals_.cancel(ignored);
     if (metrics_) metrics_->Stop();
   });
+  if (http_) http_->Stop();
   node_.sessions.ForEach([](Session& s) { s.StopReading(); });
   // 2. Finish and answer every transaction already taken.
   node_.pipeline.Stop();

@@ -1,5 +1,6 @@
 // Server: a running registry node. Owns the io_context and its threads, the
-// acceptor, the signal set and the sessions; shuts down by draining:
+// acceptor, the signal set and the sessions (and the metrics and tlog-tiles
+// HTTP servers, when configured); shuts down by draining:
 // stop accepting, stop reading requests, let the commit pipeline finish and
 // answer what it holds, give clients a moment to receive their answers,
 // close the connections, and only then return so the caller closes the
@@ -17,6 +18,9 @@
 #include "node/node_context.h"
 
 namespace creg {
+namespace http {
+class HttpServer;
+}
 
 class Server {
  public:
@@ -32,6 +36,8 @@ class Server {
   // The bound address (useful with port 0).
   tcp::endpoint endpoint() const { return endpoint_; }
   std::optional<tcp::endpoint> metrics_endpoint() const { return metrics_endpoint_; }
+  // Where the tlog-tiles HTTP surface is served, if configured.
+  std::optional<tcp::endpoint> http_endpoint() const { return http_endpoint_; }
 
   // Blocks until SIGINT/SIGTERM or RequestStop(), then drains and returns.
   void Run();
@@ -50,6 +56,8 @@ class Server {
   std::optional<tcp::endpoint> metrics_endpoint_;
   std::unique_ptr<class Metrics> metrics_model_;
   std::unique_ptr<class MetricsServer> metrics_;
+  std::optional<tcp::endpoint> http_endpoint_;
+  std::unique_ptr<http::HttpServer> http_;
   std::vector<std::thread> threads_;
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;

@@ -348,6 +348,18 @@ void ControlRequestSeeds() {
   Write("control_request", "nul", std::string("backup /a\0b", 11));
 }
 
+void TilePathSeeds() {
+  Write("tile_path", "tile", "0/x001/x234/067");
+  Write("tile_path", "partial", "2/000.p/1");
+  Write("tile_path", "entries", "entries/273.p/112");
+  Write("tile_path", "max_index", "63/x018/x446/x744/x073/x709/x551/615.p/255");
+  Write("tile_path", "url_tile", "/tile/0/000.p/5");
+  Write("tile_path", "url_entries", "/tile/entries/000?x=1");
+  Write("tile_path", "url_checkpoint", "/checkpoint");
+  Write("tile_path", "traversal", "/tile/0/../../checkpoint");
+  Write("tile_path", "leading_zero", "0/x000/001.p/01");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -365,5 +377,6 @@ int main(int argc, char** argv) {
   CertificateSeeds(*registry);
   JsonSeeds();
   ControlRequestSeeds();
+  TilePathSeeds();
   return 0;
 }

@@ -153,7 +153,12 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
   const bool wants_metrics =
       std::any_of(extra_flags.begin(), extra_flags.end(),
                   [](const std::string& flag) { return flag.rfind("--metrics", 0) == 0; });
+  static const std::regex kHttp("tlog tiles on http://([0-9.]+:[0-9]+)/");
+  const bool wants_http = std::any_of(
+      extra_flags.begin(), extra_flags.end(),
+      [](const std::string& flag) { return flag == "--http" || flag.rfind("--http=", 0) == 0; });
   metrics_address_.clear();
+  http_address_.clear();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = ReadTextFile(log_path_);
@@ -164,15 +169,19 @@ bool NodeProcess::Start(const std::vector<std::string>& extra_flags) {
     if (std::regex_search(from, text.cend(), match, kServing)) serving = match[1];
     std::string metrics;
     if (std::regex_search(from, text.cend(), match, kMetrics)) metrics = match[1];
+    std::string http;
+    if (std::regex_search(from, text.cend(), match, kHttp)) http = match[1];
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       ADD_FAILURE() << "cregd exited during start:\n" << text;
       return false;
     }
-    if (!serving.empty() && (!wants_metrics || !metrics.empty())) {
+    if (!serving.empty() && (!wants_metrics || !metrics.empty()) &&
+        (!wants_http || !http.empty())) {
       address_ = serving;
       metrics_address_ = metrics;
+      http_address_ = http;
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -60,6 +60,9 @@ class NodeProcess {
   // Where the node serves its metrics when started with --metrics (at the
   // default log level, which logs the address).
   const std::string& metrics_address() const { return metrics_address_; }
+  // Where the node serves tlog tiles over HTTP when started with --http
+  // (at the default log level, which logs the address).
+  const std::string& http_address() const { return http_address_; }
   const std::string& data_dir() const { return data_dir_; }
 
   // One sample of the node's metrics (it must run with --metrics); NaN,
@@ -83,6 +86,7 @@ class NodeProcess {
   std::string log_path_;
   std::string address_;
   std::string metrics_address_;
+  std::string http_address_;
   size_t log_offset_ = 0;  // where this run's part of the log starts
   pid_t pid_ = -1;
 };

@@ -1,0 +1,165 @@
+#include "node/http/http_connection.h"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <string_view>
+
+namespace creg::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+// How long a refused client gets to take its 503.
+constexpr std::chrono::seconds kRefusalTimeout{1};
+
+std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
+
+Answer Text(unsigned status, std::string body) {
+  Answer a;
+  a.status = status;
+  a.body = std::move(body) + "\n";
+  return a;
+}
+
+}  // namespace
+
+bool ConnectionSet::Add(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(mu_);
+  if (closed_ || open_.size() >= limits_.max_connections) return false;
+  open_.emplace(connection.get(), connection);
+  return true;
+}
+
+void ConnectionSet::Remove(const Connection* connection) {
+  std::lock_guard lock(mu_);
+  open_.erase(connection);
+}
+
+void ConnectionSet::CloseAll() {
+  std::vector<std::shared_ptr<Connection>> all;
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    for (auto& [_, weak] : open_) {
+      if (auto c = weak.lock()) all.push_back(std::move(c));
+    }
+  }
+  for (auto& c : all) c->Close();
+}
+
+Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ConnectionSet> set)
+    : stream_(std::move(socket)), set_(std::move(set)) {}
+
+Connection::~Connection() { set_->Remove(this); }
+
+void Connection::Start() {
+  asio::co_spawn(
+      stream_.get_executor(), [self = shared_from_this()] { return self->Serve(); },
+      asio::detached);
+}
+
+void Connection::Refuse() {
+  asio::co_spawn(
+      stream_.get_executor(),
+      [self = shared_from_this()]() -> awaitable<void> {
+        co_await self->Write(Text(503, "too many connections (limit " +
+                                           std::to_string(self->set_->limits().max_connections) +
+                                           "); try again later"),
+                             11, false, false, kRefusalTimeout);
+        self->CloseNow();
+      },
+      asio::detached);
+}
+
+void Connection::Close() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->CloseNow(); });
+}
+
+void Connection::CloseNow() {
+  boost::system::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.close();
+}
+
+// GCC 12 reports Asio's own frame deallocation in this coroutine as a
+// mismatched new/delete (a false positive of its coroutine lowering; Asio
+// allocates and frees the frame with the same recycling allocator).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+awaitable<void> Connection::Serve() {
+  const HttpLimits& limits = set_->limits();
+  // Room for one header at its limit; a client that sends more before its
+  // header ends meets the limit either way.
+  beast::flat_buffer buffer(limits.max_header_bytes);
+  for (;;) {
+    bhttp::request_parser<bhttp::empty_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    stream_.expires_after(limits.read_timeout);
+    boost::system::error_code ec;
+    co_await bhttp::async_read_header(stream_, buffer, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+    if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
+      co_await Write(
+          Text(431, "request header over " + std::to_string(limits.max_header_bytes) + " bytes"),
+          11, false, false, limits.read_timeout);
+      break;
+    }
+    if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      co_await Write(Text(400, "malformed request: " + ec.message()), 11, false, false,
+                     limits.read_timeout);
+      break;
+    }
+    if (ec) break;  // closed, reset or too slow: nothing to answer
+    const auto& request = parser.get();
+    const bool head = request.method() == bhttp::verb::head;
+    Answer answer = set_->handler().Handle(View(request.method_string()), View(request.target()));
+    // A body is never read: answer and close rather than parse it.
+    const bool body_follows = !parser.is_done();
+    if (body_follows && answer.status != 405) {
+      answer = Text(400, "requests to this node carry no body");
+    }
+    const bool keep_alive = request.keep_alive() && !body_follows;
+    if (!co_await Write(std::move(answer), request.version(), keep_alive, head,
+                        limits.read_timeout) ||
+        !keep_alive) {
+      break;
+    }
+    // Let the other connections' requests run before this one's next.
+    co_await asio::post(stream_.get_executor(), use_awaitable);
+  }
+  CloseNow();
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+awaitable<bool> Connection::Write(Answer answer, unsigned version, bool keep_alive, bool head,
+                                  std::chrono::milliseconds timeout) {
+  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(answer.status), version};
+  response.set(bhttp::field::server, "cregd");
+  response.set(bhttp::field::content_type, answer.content_type);
+  response.set(bhttp::field::cache_control, answer.cache_control);
+  response.set(bhttp::field::access_control_allow_origin, "*");
+  if (!answer.allow.empty()) response.set(bhttp::field::allow, answer.allow);
+  response.keep_alive(keep_alive);
+  if (head) {
+    response.content_length(answer.body.size());
+  } else {
+    response.body() = std::move(answer.body);
+    response.prepare_payload();
+  }
+  stream_.expires_after(timeout);
+  boost::system::error_code ec;
+  co_await bhttp::async_write(stream_, response, asio::redirect_error(use_awaitable, ec));
+  co_return !ec;
+}
+
+}  // namespace creg::http

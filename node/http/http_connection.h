@@ -1,0 +1,95 @@
+// One HTTP/1.1 connection of the public tlog-tiles surface (docs/http.md),
+// on Boost.Beast: reads a request header (GET and HEAD carry no body, so
+// none is ever read), answers it with the TlogHandler, and goes on while
+// the client keeps the connection alive.
+//
+// Limits: a request header over HttpLimits::max_header_bytes is answered
+// 431 and the connection closed; a request that announces a body is
+// answered (405, or 400 for GET/HEAD) and the connection closed; a request
+// header must arrive whole within read_timeout of the connection being
+// ready for it (which also ends idle keep-alive connections), and an answer
+// must be taken by the client within the same time, or the connection is
+// closed. One request is answered at a time per connection, and a
+// connection yields to the others between requests.
+//
+// Thread-safety: each connection runs on its own strand; Close may be called
+// from any thread.
+#pragma once
+
+#include <utility>  // before Asio (GCC 12, see DESIGN.md)
+
+#include <boost/asio.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "node/http/tlog_handler.h"
+
+namespace creg::http {
+
+struct HttpLimits {
+  // Simultaneous connections; more are answered 503 and closed.
+  size_t max_connections = 1024;
+  // See above.
+  std::chrono::milliseconds read_timeout{10'000};
+  // Request line and header fields together. Default: 8 KiB, ample for
+  // GET requests of tile paths.
+  size_t max_header_bytes = 8 * 1024;
+};
+
+class Connection;
+
+// What the server and its connections share: the handler, the limits and
+// the open connections (so the server can close them). Outlives both, so a
+// connection ending after the server is gone is safe. Thread-safe.
+class ConnectionSet {
+ public:
+  ConnectionSet(std::shared_ptr<const TlogHandler> handler, HttpLimits limits)
+      : handler_(std::move(handler)), limits_(limits) {}
+
+  const TlogHandler& handler() const { return *handler_; }
+  const HttpLimits& limits() const { return limits_; }
+
+  // False when max_connections are open or the set was closed.
+  bool Add(const std::shared_ptr<Connection>& connection);
+  void Remove(const Connection* connection);
+  // Closes every open connection and refuses new ones.
+  void CloseAll();
+
+ private:
+  std::shared_ptr<const TlogHandler> handler_;
+  HttpLimits limits_;
+  std::mutex mu_;
+  bool closed_ = false;                                                    // guarded by mu_
+  std::unordered_map<const Connection*, std::weak_ptr<Connection>> open_;  // guarded by mu_
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  // `socket` should run on a strand of its own.
+  Connection(boost::asio::ip::tcp::socket socket, std::shared_ptr<ConnectionSet> set);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Serves requests until the client or a limit ends the connection.
+  void Start();
+  // Answers 503 (too many connections) and closes.
+  void Refuse();
+  // Closes the connection (on its strand).
+  void Close();
+
+ private:
+  boost::asio::awaitable<void> Serve();
+  // Sends `answer`; false if it could not be sent within `timeout`.
+  boost::asio::awaitable<bool> Write(Answer answer, unsigned version, bool keep_alive, bool head,
+                                     std::chrono::milliseconds timeout);
+  void CloseNow();
+
+  boost::beast::tcp_stream stream_;
+  std::shared_ptr<ConnectionSet> set_;
+};
+
+}  // namespace creg::http

@@ -1,0 +1,63 @@
+// TlogHandler: maps an HTTP request (method and target) to the answer of
+// the node's public, read-only C2SP tlog-tiles surface (docs/http.md). It
+// never touches a socket, so it is tested without a network.
+//
+//   /checkpoint                 the latest signed checkpoint (signed note)
+//   /tile/<L>/<N>[.p/<W>]       hash tiles (ledger/tiles.h)
+//   /tile/entries/<N>[.p/<W>]   entry bundles: each stored entry as a
+//                               big-endian uint16 length and its bytes
+//
+// Checkpoints and hash tiles are public whatever the read policy; entry
+// bundles only under read policy public-log (node/read_policy.h decides, for
+// the public reader), 403 otherwise. An entry longer than a bundle's
+// 65,535-byte length field is refused with 500 naming it.
+//
+// Thread-safe: Handle may run on many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/merkle_log.h"
+#include "node/read_policy.h"
+
+namespace creg::http {
+
+// What to answer. The connection adds Content-Length, Connection and
+// Access-Control-Allow-Origin, and leaves out the body for HEAD.
+struct Answer {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string cache_control = "no-store";
+  std::string allow;  // set for 405
+  std::string body;
+};
+
+// The largest entry an entry bundle can carry (its uint16 length prefix).
+inline constexpr size_t kMaxBundledEntryBytes = 65'535;
+
+class TlogHandler {
+ public:
+  // The latest signed checkpoint note; never empty once the node runs.
+  using CheckpointSource = std::function<std::string()>;
+
+  // `log` must outlive the handler.
+  TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy);
+
+  // The answer to `method` on `target` (the request-target as sent; a query
+  // string is ignored). Methods other than GET and HEAD are 405 with
+  // Allow: GET, HEAD; unknown paths 404; malformed tile paths 400; tiles and
+  // bundles the tree does not hold (yet) 404.
+  Answer Handle(std::string_view method, std::string_view target) const;
+
+ private:
+  Answer Tile(std::string_view after_tile) const;
+
+  const MerkleLog& log_;
+  CheckpointSource checkpoint_;
+  ReadPolicy policy_;
+};
+
+}  // namespace creg::http
