@@ -68,7 +68,7 @@ void PrintGrowth(const std::vector<Figure>& small, const std::vector<Figure>& la
   for (const Figure& f : small) at_small[f.name] = f.value;
   std::cout << "\ngrowth from N/10 to N (ratio = figure at " << large_n << " / figure at "
             << small_n << "):\n"
-            << "  " << std::left << std::setw(40) << "figure" << std::right << std::setw(14)
+            << "  " << std::left << std::setw(47) << "figure" << std::right << std::setw(14)
             << "at N/10" << std::setw(14) << "at N" << std::setw(9) << "ratio"
             << "  unit\n";
   for (const Figure& f : large) {
@@ -76,7 +76,7 @@ void PrintGrowth(const std::vector<Figure>& small, const std::vector<Figure>& la
     if (it == at_small.end()) continue;
     std::ostringstream ratio;
     ratio << std::fixed << std::setprecision(2) << (it->second != 0 ? f.value / it->second : 0);
-    std::cout << "  growth " << std::left << std::setw(33) << f.name << std::right << std::setw(14)
+    std::cout << "  growth " << std::left << std::setw(40) << f.name << std::right << std::setw(14)
               << Number(it->second) << std::setw(14) << Number(f.value) << std::setw(9)
               << ratio.str() << "  " << f.unit << "\n";
   }

@@ -108,8 +108,9 @@ std::vector<QueryKind> QueryKinds(const ScalePlan& plan, uint64_t tree_size) {
   };
 }
 
-// Sends one request; an error for a node's Error answer.
-Status Ask(Client& client, const QueryKind& kind, std::mt19937_64& rng) {
+// Sends one request; the answer's size in bytes, or an error for a node's
+// Error answer.
+StatusOr<size_t> Ask(Client& client, const QueryKind& kind, std::mt19937_64& rng) {
   pb::Request request;
   kind.make(rng, request);
   CREG_ASSIGN_OR_RETURN(pb::Response response, client.Call(request));
@@ -117,7 +118,7 @@ Status Ask(Client& client, const QueryKind& kind, std::mt19937_64& rng) {
     return UnavailableError(std::string(kind.name) + " " + request.ShortDebugString() +
                             " answered " + response.error().ShortDebugString());
   }
-  return OkStatus();
+  return response.ByteSizeLong();
 }
 
 // Waits for the node's first answered status request; the seconds from
@@ -226,19 +227,22 @@ StatusOr<std::vector<Figure>> MeasureRegistry(const DataDir& dir, const ScalePla
   std::mt19937_64 rng(7);
   const uint64_t warm = std::max<uint64_t>(setup.queries / 10, 10);
   for (const QueryKind& kind : kinds) {
-    for (uint64_t i = 0; i < warm; ++i) CREG_RETURN_IF_ERROR(Ask(*client, kind, rng));
+    for (uint64_t i = 0; i < warm; ++i) CREG_RETURN_IF_ERROR(Ask(*client, kind, rng).status());
   }
   for (const QueryKind& kind : kinds) {
     LatencyStats stats;
+    uint64_t bytes = 0;
     for (uint64_t i = 0; i < setup.queries; ++i) {
       const auto sent = Clock::now();
-      CREG_RETURN_IF_ERROR(Ask(*client, kind, rng));
+      CREG_ASSIGN_OR_RETURN(size_t answer, Ask(*client, kind, rng));
       stats.Add(static_cast<uint64_t>(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
+      bytes += answer;
     }
     const std::string what = " of " + std::to_string(setup.queries) +
                              " requests in turn on one connection, after " + std::to_string(warm) +
-                             " to warm up";
+                             " to warm up; answers of " + std::to_string(bytes / setup.queries) +
+                             " bytes on average";
     figures.Add(std::string("query ") + kind.name + " p50",
                 static_cast<double>(stats.Quantile(0.5)) / 1000, "ms", "median" + what);
     figures.Add(std::string("query ") + kind.name + " p99",
