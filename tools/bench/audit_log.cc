@@ -3,14 +3,13 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <thread>
-#include <variant>
 #include <vector>
 
 #include "ledger/checkpoint.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/registry.h"
 #include "ledger/registry/transaction.h"
+#include "tools/bench/apply_signed.h"
 #include "tools/bench/workload.h"
 
 namespace creg::bench {
@@ -18,13 +17,6 @@ namespace {
 
 constexpr size_t kHolders = 8;  // as `creg-bench fill` with its 8 connections
 constexpr size_t kChunk = 16384;
-constexpr size_t kGroup = 1000;
-
-StatusOr<pb::Effects> Accepted(StatusOr<Verdict> verdict) {
-  CREG_RETURN_IF_ERROR(verdict.status());
-  if (auto* refused = std::get_if<Rejection>(&*verdict)) return refused->ToStatus();
-  return std::get<creg::Accepted>(*verdict).effects;
-}
 
 }  // namespace
 
@@ -45,7 +37,7 @@ Status MakeAuditLog(const DataDir& dir, uint64_t entries, size_t threads) {
   w.operator_key_slot.emplace(std::move(operator_key));
   CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry,
                         Registry::Open(store.get(), RegistryOptions{w.origin}));
-  Submit submit = [&](const std::string& tx) { return Accepted(registry->Submit(tx)); };
+  Submit submit = [&](const std::string& tx) { return AcceptedEffects(registry->Submit(tx)); };
 
   pb::TransactionBody open = w.Body("open-operator");
   open.mutable_open_account()->set_account_id(w.operator_id);
@@ -56,37 +48,15 @@ Status MakeAuditLog(const DataDir& dir, uint64_t entries, size_t threads) {
   CREG_ASSIGN_OR_RETURN(std::vector<Holder> holders,
                         FundHolders(w, submit, kHolders, per_holder + 10));
 
-  threads = std::max<size_t>(threads, 1);
   uint64_t next = 0;  // transfers signed so far
   while (registry->log().size() < entries) {
     const size_t n =
         static_cast<size_t>(std::min<uint64_t>(kChunk, entries - registry->log().size()));
-    std::vector<std::string> signed_txs(n);
-    std::vector<std::thread> signers;
-    for (size_t t = 0; t < threads; ++t) {
-      signers.emplace_back([&, t] {
-        for (size_t i = t; i < n; i += threads) {
-          uint64_t g = next + i;
-          signed_txs[i] = SignTransfer(w, holders, g % kHolders, g / kHolders);
-        }
-      });
-    }
-    for (std::thread& t : signers) t.join();
-    Registry::Group group = registry->BeginGroup();
-    for (size_t i = 0; i < n; ++i) {
-      auto prepared = PrepareTransaction(signed_txs[i]);
-      if (auto* refused = std::get_if<Rejection>(&prepared)) return refused->ToStatus();
-      PreparedTransaction& tx = std::get<PreparedTransaction>(prepared);
-      // Signed just now by this key: the registry need not check it again
-      // (verify-log will, like every signature).
-      tx.verified_with_key = holders[(next + i) % kHolders].key.public_key().raw();
-      CREG_RETURN_IF_ERROR(Accepted(registry->Apply(group, std::move(tx), NowMicros())).status());
-      if (group.size() >= kGroup) {
-        CREG_RETURN_IF_ERROR(registry->Commit(std::move(group)).status());
-        group = registry->BeginGroup();
-      }
-    }
-    CREG_RETURN_IF_ERROR(registry->Commit(std::move(group)).status());
+    CREG_RETURN_IF_ERROR(ApplySigned(*registry, n, threads, [&](size_t i) {
+      const uint64_t g = next + i;
+      return SignedTx{SignTransfer(w, holders, g % kHolders, g / kHolders),
+                      holders[g % kHolders].key.public_key().raw()};
+    }));
     next += n;
     std::cerr << "\r  " << registry->log().size() << " of " << entries << " entries" << std::flush;
   }
