@@ -15,6 +15,15 @@
 namespace creg {
 namespace {
 
+// GetUnknownFields() of a message without any returns protobuf's shared
+// empty set, which libprotobuf makes on first use. Made here, during static
+// initialisation on the main thread, it exists before any thread checks a
+// message: the first two checks on two threads no longer race to make it
+// (libprotobuf's own guard is invisible to ThreadSanitizer, which reported
+// that race in the node's verify threads).
+[[maybe_unused]] const google::protobuf::UnknownFieldSet& kEmptyUnknownFields =
+    google::protobuf::UnknownFieldSet::default_instance();
+
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
