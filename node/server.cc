@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "node/accept_loop.h"
 #include "node/http/http_server.h"
 #include "node/log.h"
 #include "node/metrics.h"
@@ -105,28 +106,17 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
 }
 
 awaitable<void> Server::AcceptLoop() {
-  for (;;) {
-    boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_),
-                                                         asio::redirect_error(use_awaitable, ec));
-    if (ec) {
-      if (!acceptor_.is_open()) co_return;
-      // Out of file descriptors or similar: back off briefly, keep serving.
-      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
+  return AcceptConnections(io_, acceptor_, [this](tcp::socket socket) {
     auto session = std::make_shared<Session>(std::move(socket), node_);
     if (!node_.sessions.Add(session, node_.options.max_connections)) {
       ++node_.counters.connections_refused;
       session->RefuseAndClose("too many connections (limit " +
                               std::to_string(node_.options.max_connections) + ")");
-      continue;
+      return;
     }
     ++node_.counters.connections_accepted;
     session->Start();
-  }
+  });
 }
 
 void Server::RequestStop() {

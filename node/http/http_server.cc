@@ -1,5 +1,7 @@
 #include "node/http/http_server.h"
 
+#include "node/accept_loop.h"
+
 namespace creg::http {
 
 namespace asio = boost::asio;
@@ -30,25 +32,14 @@ void HttpServer::Stop() {
 }
 
 awaitable<void> HttpServer::AcceptLoop() {
-  for (;;) {
-    boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_),
-                                                         asio::redirect_error(use_awaitable, ec));
-    if (ec) {
-      if (!acceptor_.is_open()) co_return;
-      // Out of file descriptors or similar: back off briefly, keep serving.
-      asio::steady_timer pause(io_, std::chrono::milliseconds(50));
-      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), ec);
+  return AcceptConnections(io_, acceptor_, [this](tcp::socket socket) {
     auto connection = std::make_shared<Connection>(std::move(socket), connections_);
     if (!connections_->Add(connection)) {
       connection->Refuse();
-      continue;
+      return;
     }
     connection->Start();
-  }
+  });
 }
 
 }  // namespace creg::http
