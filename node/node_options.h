@@ -8,8 +8,8 @@
 #include <string>
 
 #include "net/address.h"
-#include "node/commit_pipeline.h"
 #include "net/frame.h"
+#include "node/commit_pipeline.h"
 #include "node/read_policy.h"
 
 namespace creg {

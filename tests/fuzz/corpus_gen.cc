@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "creg/wire.pb.h"
-#include "ledger/registry/certificate.h"
 #include "ledger/checkpoint.h"
 #include "ledger/json.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/registry/transaction.h"
 #include "net/frame.h"
 #include "tests/fuzz/fuzz_registry.h"

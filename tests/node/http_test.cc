@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ledger/checkpoint.h"
@@ -336,6 +337,31 @@ TEST_F(HttpTest, ConnectionsOverTheCapAreRefusedAndTheOthersServed) {
     served = got.ok() && got->status == 200;
   }
   EXPECT_TRUE(served);
+}
+
+TEST_F(HttpTest, BadHttpFlagsStopTheNodeBeforeItServesNamingTheFlag) {
+  NodeProcess node(dir_);  // makes the data folder; never started
+  struct Case {
+    std::vector<std::string> flags;
+    int exit_code;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"--http-max-connections", "0"}, 2, "--http-max-connections"},
+      {{"--http-read-timeout", "0"}, 2, "--http-read-timeout"},
+      {{"--http", "nowhere"}, 1, "address 'nowhere' is not HOST:PORT"},
+      {{"--http", "127.0.0.1:99999"}, 1, "port '99999'"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run",      "--data",
+                                     node.data_dir(),          "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), c.flags.begin(), c.flags.end());
+    RunResult run = RunProgram(argv);
+    EXPECT_EQ(run.exit_code, c.exit_code) << c.flags[0] << "\n" << run.out << run.err;
+    EXPECT_NE((run.out + run.err).find(c.says), std::string::npos) << c.flags[0] << "\n"
+                                                                   << run.out << run.err;
+    EXPECT_EQ((run.out + run.err).find("serving on"), std::string::npos) << c.flags[0];
+  }
 }
 
 TEST_F(HttpTest, RegistryPolicyKeepsEntryBundlesPrivateButTilesPublic) {
