@@ -4,6 +4,8 @@
 
 #include "node/accept_loop.h"
 #include "node/http/http_server.h"
+#include "node/http/router.h"
+#include "node/http/tlog_handler.h"
 #include "node/log.h"
 #include "node/metrics.h"
 #include "node/session.h"
@@ -82,9 +84,14 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     CREG_ASSIGN_OR_RETURN(tcp::acceptor http_acceptor, Listen(server->io_, http_endpoint));
     server->http_endpoint_ = http_acceptor.local_endpoint();
     const Checkpointer& checkpointer = node.handler.checkpointer();
-    auto handler = std::make_shared<http::TlogHandler>(
+    auto tlog = std::make_shared<http::TlogHandler>(
         node.log, [&checkpointer] { return checkpointer.latest()->note; },
         node.options.read_policy);
+    auto handler = std::make_shared<http::Router>(
+        http::NotFoundHandler("not found; this node serves /checkpoint, /tile/<L>/<N>[.p/<W>] and "
+                              "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
+    handler->Add("/checkpoint", tlog);
+    handler->Add("/tile/", tlog);
     http::HttpLimits limits;
     limits.max_connections = node.options.http_max_connections;
     limits.read_timeout = node.options.http_read_timeout;

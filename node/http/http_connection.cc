@@ -19,13 +19,6 @@ constexpr std::chrono::seconds kRefusalTimeout{1};
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
-Answer Text(unsigned status, std::string body) {
-  Answer a;
-  a.status = status;
-  a.body = std::move(body) + "\n";
-  return a;
-}
-
 }  // namespace
 
 bool ConnectionSet::Add(const std::shared_ptr<Connection>& connection) {
@@ -67,10 +60,11 @@ void Connection::Refuse() {
   asio::co_spawn(
       stream_.get_executor(),
       [self = shared_from_this()]() -> awaitable<void> {
-        co_await self->Write(Text(503, "too many connections (limit " +
-                                           std::to_string(self->set_->limits().max_connections) +
-                                           "); try again later"),
-                             11, false, false, kRefusalTimeout);
+        co_await self->Write(
+            TextAnswer(503, "too many connections (limit " +
+                                std::to_string(self->set_->limits().max_connections) +
+                                "); try again later"),
+            11, false, false, kRefusalTimeout);
         self->CloseNow();
       },
       asio::detached);
@@ -106,25 +100,26 @@ awaitable<void> Connection::Serve() {
     co_await bhttp::async_read_header(stream_, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
-      co_await Write(
-          Text(431, "request header over " + std::to_string(limits.max_header_bytes) + " bytes"),
-          11, false, false, limits.read_timeout);
+      co_await Write(TextAnswer(431, "request header over " +
+                                         std::to_string(limits.max_header_bytes) + " bytes"),
+                     11, false, false, limits.read_timeout);
       break;
     }
     if (ec && ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      co_await Write(Text(400, "malformed request: " + ec.message()), 11, false, false,
+      co_await Write(TextAnswer(400, "malformed request: " + ec.message()), 11, false, false,
                      limits.read_timeout);
       break;
     }
     if (ec) break;  // closed, reset or too slow: nothing to answer
     const auto& request = parser.get();
     const bool head = request.method() == bhttp::verb::head;
-    Answer answer = set_->handler().Handle(View(request.method_string()), View(request.target()));
+    Answer answer =
+        set_->handler().Handle(Request{View(request.method_string()), View(request.target())});
     // A body is never read: answer and close rather than parse it.
     const bool body_follows = !parser.is_done();
     if (body_follows && answer.status != 405) {
-      answer = Text(400, "requests to this node carry no body");
+      answer = TextAnswer(400, "requests to this node carry no body");
     }
     const bool keep_alive = request.keep_alive() && !body_follows;
     if (!co_await Write(std::move(answer), request.version(), keep_alive, head,
@@ -149,6 +144,7 @@ awaitable<bool> Connection::Write(Answer answer, unsigned version, bool keep_ali
   response.set(bhttp::field::cache_control, answer.cache_control);
   response.set(bhttp::field::access_control_allow_origin, "*");
   if (!answer.allow.empty()) response.set(bhttp::field::allow, answer.allow);
+  for (const auto& [name, value] : answer.headers) response.set(name, value);
   response.keep_alive(keep_alive);
   if (head) {
     response.content_length(answer.body.size());

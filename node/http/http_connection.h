@@ -1,6 +1,6 @@
 // One HTTP/1.1 connection of the public tlog-tiles surface (docs/http.md),
 // on Boost.Beast: reads a request header (GET and HEAD carry no body, so
-// none is ever read), answers it with the TlogHandler, and goes on while
+// none is ever read), answers it with its Handler (node/http/handler.h), and goes on while
 // the client keeps the connection alive.
 //
 // Limits: a request header over HttpLimits::max_header_bytes is answered
@@ -25,7 +25,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "node/http/tlog_handler.h"
+#include "node/http/handler.h"
 
 namespace creg::http {
 
@@ -46,10 +46,10 @@ class Connection;
 // connection ending after the server is gone is safe. Thread-safe.
 class ConnectionSet {
  public:
-  ConnectionSet(std::shared_ptr<const TlogHandler> handler, HttpLimits limits)
+  ConnectionSet(std::shared_ptr<const Handler> handler, HttpLimits limits)
       : handler_(std::move(handler)), limits_(limits) {}
 
-  const TlogHandler& handler() const { return *handler_; }
+  const Handler& handler() const { return *handler_; }
   const HttpLimits& limits() const { return limits_; }
 
   // False when max_connections are open or the set was closed.
@@ -59,7 +59,7 @@ class ConnectionSet {
   void CloseAll();
 
  private:
-  std::shared_ptr<const TlogHandler> handler_;
+  std::shared_ptr<const Handler> handler_;
   HttpLimits limits_;
   std::mutex mu_;
   bool closed_ = false;                                                    // guarded by mu_

@@ -10,7 +10,7 @@ using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
 HttpServer::HttpServer(asio::io_context& io, tcp::acceptor acceptor,
-                       std::shared_ptr<const TlogHandler> handler, HttpLimits limits)
+                       std::shared_ptr<const Handler> handler, HttpLimits limits)
     : io_(io),
       acceptor_(std::move(acceptor)),
       connections_(std::make_shared<ConnectionSet>(std::move(handler), limits)) {

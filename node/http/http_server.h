@@ -13,7 +13,6 @@
 #include <memory>
 
 #include "node/http/http_connection.h"
-#include "node/http/tlog_handler.h"
 
 namespace creg::http {
 
@@ -22,7 +21,7 @@ class HttpServer {
   // Connections run on strands of `io`, which must outlive every one of
   // them (the acceptor should run on a strand of `io`).
   HttpServer(boost::asio::io_context& io, boost::asio::ip::tcp::acceptor acceptor,
-             std::shared_ptr<const TlogHandler> handler, HttpLimits limits);
+             std::shared_ptr<const Handler> handler, HttpLimits limits);
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 

@@ -10,13 +10,6 @@ constexpr char kOctets[] = "application/octet-stream";
 // of width W holds the same hashes whatever the tree grows to).
 constexpr char kImmutable[] = "public, max-age=604800, immutable";
 
-Answer Text(unsigned status, std::string body) {
-  Answer a;
-  a.status = status;
-  a.body = std::move(body) + "\n";
-  return a;
-}
-
 Answer Octets(std::string body) {
   Answer a;
   a.content_type = kOctets;
@@ -26,7 +19,7 @@ Answer Octets(std::string body) {
 }
 
 Answer ServerError(const Status& status) {
-  return Text(500, "cannot read the log: " + status.message());
+  return TextAnswer(500, "cannot read the log: " + status.message());
 }
 
 }  // namespace
@@ -34,13 +27,9 @@ Answer ServerError(const Status& status) {
 TlogHandler::TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy)
     : log_(log), checkpoint_(std::move(checkpoint)), policy_(policy) {}
 
-Answer TlogHandler::Handle(std::string_view method, std::string_view target) const {
-  if (method != "GET" && method != "HEAD") {
-    Answer a = Text(405, "only GET and HEAD are served here");
-    a.allow = "GET, HEAD";
-    return a;
-  }
-  const std::string_view path = target.substr(0, target.find('?'));
+Answer TlogHandler::Handle(const Request& request) const {
+  if (auto refused = RefuseMethod(request.method)) return *std::move(refused);
+  const std::string_view path = request.path();
   if (path == "/checkpoint") {
     Answer a;
     a.body = checkpoint_();
@@ -48,27 +37,28 @@ Answer TlogHandler::Handle(std::string_view method, std::string_view target) con
   }
   constexpr std::string_view kTile = "/tile/";
   if (path.substr(0, kTile.size()) == kTile) return Tile(path.substr(kTile.size()));
-  return Text(404,
-              "not found; this node serves /checkpoint, /tile/<L>/<N>[.p/<W>] and "
-              "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)");
+  return TextAnswer(404,
+                    "not found; this node serves /checkpoint, /tile/<L>/<N>[.p/<W>] and "
+                    "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)");
 }
 
 Answer TlogHandler::Tile(std::string_view after_tile) const {
   StatusOr<tiles::TileId> tile = tiles::ParseTilePath(after_tile);
-  if (!tile.ok()) return Text(400, "malformed tile path: " + tile.status().message());
+  if (!tile.ok()) return TextAnswer(400, "malformed tile path: " + tile.status().message());
   if (tile->entries) {
     Status allowed =
         DecideRead(policy_, Reader::Public(), ReadRequest{ReadKind::kEntries, {}, false});
     if (!allowed.ok()) {
-      return Text(403, "entry bundles are not public on this node: its read policy '" +
-                           std::string(ReadPolicyName(policy_)) +
-                           "' keeps log entries private; checkpoints and hash tiles are public");
+      return TextAnswer(403,
+                        "entry bundles are not public on this node: its read policy '" +
+                            std::string(ReadPolicyName(policy_)) +
+                            "' keeps log entries private; checkpoints and hash tiles are public");
     }
   }
   const uint64_t size = log_.size();
   if (!tiles::InTree(*tile, size)) {
-    return Text(404,
-                tiles::TilePath(*tile) + " is not in the tree (size " + std::to_string(size) + ")");
+    return TextAnswer(
+        404, tiles::TilePath(*tile) + " is not in the tree (size " + std::to_string(size) + ")");
   }
   const uint64_t begin = tile->first_node();
   const uint64_t end = begin + tile->width;
@@ -88,18 +78,18 @@ Answer TlogHandler::Tile(std::string_view after_tile) const {
   for (size_t i = 0; i < entries->size(); ++i) {
     const std::string& entry = (*entries)[i];
     if (entry.size() > kMaxBundledEntryBytes) {
-      return Text(500, "entry " + std::to_string(begin + i) + " is " +
-                           std::to_string(entry.size()) + " bytes, more than the " +
-                           std::to_string(kMaxBundledEntryBytes) +
-                           " an entry bundle can carry; read it with the node's protocol");
+      return TextAnswer(500, "entry " + std::to_string(begin + i) + " is " +
+                                 std::to_string(entry.size()) + " bytes, more than the " +
+                                 std::to_string(kMaxBundledEntryBytes) +
+                                 " an entry bundle can carry; read it with the node's protocol");
     }
     body.push_back(static_cast<char>(entry.size() >> 8));
     body.push_back(static_cast<char>(entry.size() & 0xff));
     body.append(entry);
   }
   if (entries->size() != tile->width) {
-    return Text(500, "entries " + std::to_string(begin + entries->size()) + " to " +
-                         std::to_string(end - 1) + " are too large for one entry bundle");
+    return TextAnswer(500, "entries " + std::to_string(begin + entries->size()) + " to " +
+                               std::to_string(end - 1) + " are too large for one entry bundle");
   }
   return Octets(std::move(body));
 }

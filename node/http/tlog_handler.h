@@ -21,24 +21,15 @@
 #include <string_view>
 
 #include "ledger/merkle_log.h"
+#include "node/http/handler.h"
 #include "node/read_policy.h"
 
 namespace creg::http {
 
-// What to answer. The connection adds Content-Length, Connection and
-// Access-Control-Allow-Origin, and leaves out the body for HEAD.
-struct Answer {
-  unsigned status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string cache_control = "no-store";
-  std::string allow;  // set for 405
-  std::string body;
-};
-
 // The largest entry an entry bundle can carry (its uint16 length prefix).
 inline constexpr size_t kMaxBundledEntryBytes = 65'535;
 
-class TlogHandler {
+class TlogHandler : public Handler {
  public:
   // The latest signed checkpoint note; never empty once the node runs.
   using CheckpointSource = std::function<std::string()>;
@@ -46,11 +37,10 @@ class TlogHandler {
   // `log` must outlive the handler.
   TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy);
 
-  // The answer to `method` on `target` (the request-target as sent; a query
-  // string is ignored). Methods other than GET and HEAD are 405 with
-  // Allow: GET, HEAD; unknown paths 404; malformed tile paths 400; tiles and
-  // bundles the tree does not hold (yet) 404.
-  Answer Handle(std::string_view method, std::string_view target) const;
+  // The answer to `request` (a query string is ignored). Methods other than
+  // GET and HEAD are 405 with Allow: GET, HEAD; unknown paths 404; malformed
+  // tile paths 400; tiles and bundles the tree does not hold (yet) 404.
+  Answer Handle(const Request& request) const override;
 
  private:
   Answer Tile(std::string_view after_tile) const;

@@ -41,20 +41,20 @@ class TlogHandlerTest : public ::testing::Test {
 TEST_F(TlogHandlerTest, ServesCheckpointTilesAndBundles) {
   Append({10, 20, 30});
   TlogHandler handler = Handler(ReadPolicy::kPublicLog);
-  Answer checkpoint = handler.Handle("GET", "/checkpoint");
+  Answer checkpoint = handler.Handle({"GET", "/checkpoint"});
   EXPECT_EQ(checkpoint.status, 200u);
   EXPECT_EQ(checkpoint.body, "note\n");
   EXPECT_EQ(checkpoint.content_type, "text/plain; charset=utf-8");
   EXPECT_EQ(checkpoint.cache_control, "no-store");
 
-  Answer tile = handler.Handle("GET", "/tile/0/000.p/3");
+  Answer tile = handler.Handle({"GET", "/tile/0/000.p/3"});
   ASSERT_EQ(tile.status, 200u) << tile.body;
   EXPECT_EQ(tile.content_type, "application/octet-stream");
   ASSERT_EQ(tile.body.size(), 3 * Hash::kSize);
   for (uint64_t i = 0; i < 3; ++i) {
     EXPECT_EQ(tile.body.substr(i * Hash::kSize, Hash::kSize), log_->LeafHashAt(i).value().str());
   }
-  Answer bundle = handler.Handle("HEAD", "/tile/entries/000.p/3?cache=1");
+  Answer bundle = handler.Handle({"HEAD", "/tile/entries/000.p/3?cache=1"});
   ASSERT_EQ(bundle.status, 200u) << bundle.body;
   std::string want;
   for (uint64_t i = 0; i < 3; ++i) {
@@ -64,11 +64,11 @@ TEST_F(TlogHandlerTest, ServesCheckpointTilesAndBundles) {
     want += entry;
   }
   EXPECT_EQ(bundle.body, want);
-  EXPECT_EQ(handler.Handle("GET", "/tile/0/000.p/4").status, 404u);
-  EXPECT_EQ(handler.Handle("GET", "/tile/0/000").status, 404u);
-  EXPECT_EQ(handler.Handle("GET", "/tile/0/000.p/256").status, 400u);
-  EXPECT_EQ(handler.Handle("GET", "/nothing").status, 404u);
-  Answer post = handler.Handle("POST", "/checkpoint");
+  EXPECT_EQ(handler.Handle({"GET", "/tile/0/000.p/4"}).status, 404u);
+  EXPECT_EQ(handler.Handle({"GET", "/tile/0/000"}).status, 404u);
+  EXPECT_EQ(handler.Handle({"GET", "/tile/0/000.p/256"}).status, 400u);
+  EXPECT_EQ(handler.Handle({"GET", "/nothing"}).status, 404u);
+  Answer post = handler.Handle({"POST", "/checkpoint"});
   EXPECT_EQ(post.status, 405u);
   EXPECT_EQ(post.allow, "GET, HEAD");
 }
@@ -77,13 +77,13 @@ TEST_F(TlogHandlerTest, EntryBundlesFollowTheReadPolicy) {
   Append({10});
   for (ReadPolicy policy : {ReadPolicy::kRegistry, ReadPolicy::kPrivate}) {
     TlogHandler handler = Handler(policy);
-    Answer bundle = handler.Handle("GET", "/tile/entries/000.p/1");
+    Answer bundle = handler.Handle({"GET", "/tile/entries/000.p/1"});
     EXPECT_EQ(bundle.status, 403u);
     EXPECT_NE(bundle.body.find("keeps log entries private"), std::string::npos) << bundle.body;
-    EXPECT_EQ(handler.Handle("GET", "/tile/0/000.p/1").status, 200u);
-    EXPECT_EQ(handler.Handle("GET", "/checkpoint").status, 200u);
+    EXPECT_EQ(handler.Handle({"GET", "/tile/0/000.p/1"}).status, 200u);
+    EXPECT_EQ(handler.Handle({"GET", "/checkpoint"}).status, 200u);
   }
-  EXPECT_EQ(Handler(ReadPolicy::kPublicLog).Handle("GET", "/tile/entries/000.p/1").status, 200u);
+  EXPECT_EQ(Handler(ReadPolicy::kPublicLog).Handle({"GET", "/tile/entries/000.p/1"}).status, 200u);
 }
 
 TEST_F(TlogHandlerTest, EntryTooLongForABundleIsRefusedByName) {
@@ -95,11 +95,11 @@ TEST_F(TlogHandlerTest, EntryTooLongForABundleIsRefusedByName) {
   ASSERT_LE(log_->Entry(1).value().size(), kMaxBundledEntryBytes);
   ASSERT_GT(log_->Entry(2).value().size(), kMaxBundledEntryBytes);
   TlogHandler handler = Handler(ReadPolicy::kPublicLog);
-  EXPECT_EQ(handler.Handle("GET", "/tile/entries/000.p/2").status, 200u);
-  Answer refused = handler.Handle("GET", "/tile/entries/000.p/3");
+  EXPECT_EQ(handler.Handle({"GET", "/tile/entries/000.p/2"}).status, 200u);
+  Answer refused = handler.Handle({"GET", "/tile/entries/000.p/3"});
   EXPECT_EQ(refused.status, 500u);
   EXPECT_NE(refused.body.find("entry 2 is"), std::string::npos) << refused.body;
-  EXPECT_EQ(handler.Handle("GET", "/tile/0/000.p/3").status, 200u);
+  EXPECT_EQ(handler.Handle({"GET", "/tile/0/000.p/3"}).status, 200u);
 }
 
 }  // namespace
