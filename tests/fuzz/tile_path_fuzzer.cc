@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   const uint64_t tree = fixture->registry->registry().log().size();
-  creg::http::Answer answer = fixture->handler.Handle("GET", input);
+  creg::http::Answer answer = fixture->handler.Handle({"GET", input});
   const std::string_view path = input.substr(0, input.find('?'));
   const bool tile_path = path.starts_with("/tile/");
   creg::StatusOr<tiles::TileId> target =
