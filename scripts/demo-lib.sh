@@ -94,18 +94,22 @@ prepare_data_dir() {
   fi
 }
 
-# start_node DIR LISTEN LOG: starts cregd in the background and waits until
-# it serves; sets NODE_PID and NODE_ADDRESS. The node runs at the default
-# read policy (registry).
+# start_node DIR LISTEN LOG [FLAG...]: starts cregd in the background with
+# any further flags and waits until it serves; sets NODE_PID and
+# NODE_ADDRESS, and HTTP_ADDRESS when --http is among the flags. The node
+# runs at the default read policy (registry).
 start_node() {
   local dir="$1" listen="$2" log_file="$3"
-  show_command "$CREGD" run --data "$dir" --listen "$listen" "&"
-  "$CREGD" run --data "$dir" --listen "$listen" 2>"$log_file" &
+  shift 3
+  show_command "$CREGD" run --data "$dir" --listen "$listen" "$@" "&"
+  "$CREGD" run --data "$dir" --listen "$listen" "$@" 2>"$log_file" &
   NODE_PID=$!
-  local _
+  local wants_http=0 arg _
+  for arg in "$@"; do [ "$arg" = "--http" ] && wants_http=1; done
   for _ in $(seq 1 100); do
     NODE_ADDRESS="$(sed -n 's/.*serving on \([0-9.]*:[0-9]*\).*/\1/p' "$log_file" | head -n 1)"
-    if [ -n "$NODE_ADDRESS" ]; then
+    HTTP_ADDRESS="$(sed -n 's|.* on http://\([0-9.]*:[0-9]*\)/ .*|\1|p' "$log_file" | head -n 1)"
+    if [ -n "$NODE_ADDRESS" ] && { [ "$wants_http" = 0 ] || [ -n "$HTTP_ADDRESS" ]; }; then
       sed 's/^/    /' "$log_file"
       return 0
     fi
