@@ -280,6 +280,14 @@ StatusOr<pb::Response> RequestHandler::Certificate(const pb::CertificateRequest&
   auto json = BuildRetirementCertificate(registry_, r.retirement_id(), latest->note,
                                          latest->checkpoint.size);
   if (!json.ok()) return json.status();
+  if (json->size() > limits_.max_certificate_bytes) {
+    return ResourceExhaustedError(
+        "the certificate of retirement " + r.retirement_id() + " is " +
+        std::to_string(json->size()) + " bytes, over the " +
+        std::to_string(limits_.max_certificate_bytes) +
+        " bytes one response may carry (its account's key history is long); verify the "
+        "retirement from the log instead (creg-audit verify-log)");
+  }
   pb::Response response;
   response.mutable_certificate()->set_json(std::move(*json));
   return response;

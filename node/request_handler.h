@@ -33,6 +33,11 @@ struct ResponseLimits {
   // Default: 1 MiB, a quarter of the 4 MiB frame: a page's envelope (a
   // few bytes per item) cannot take it past the frame.
   size_t page_bytes = 1 << 20;
+  // Bytes of one certificate's JSON. A certificate carries an entry and a
+  // proof for each key rotation of the retiring account, so one account
+  // rotated thousands of times could otherwise outgrow the frame. Default:
+  // 3 MiB, under the 4 MiB frame; a larger one is RESOURCE_EXHAUSTED.
+  size_t max_certificate_bytes = 3 << 20;
 };
 
 class RequestHandler {

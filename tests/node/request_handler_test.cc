@@ -254,6 +254,19 @@ TEST_F(RequestHandlerTest, CheckpointAndCertificateVerifyWithTheCheckpointKey) {
   EXPECT_TRUE(Ask(certificate).has_certificate());
 }
 
+TEST_F(RequestHandlerTest, ACertificateOverTheLimitIsRefusedNamingItsSize) {
+  pb::Request certificate;
+  certificate.mutable_certificate()->set_retirement_id(retirement_ids_[0]);
+  const size_t size = Ask(certificate).certificate().json().size();
+  ASSERT_GT(size, 0u);
+  ResponseLimits limits;
+  limits.max_certificate_bytes = size;
+  EXPECT_TRUE(Ask(certificate, limits).has_certificate());
+  limits.max_certificate_bytes = size - 1;
+  EXPECT_TRUE(IsErrorNaming(Ask(certificate, limits), "RESOURCE_EXHAUSTED",
+                            std::to_string(size) + " bytes"));
+}
+
 TEST_F(RequestHandlerTest, BeforeTheFirstCheckpointSignedAnswersAreUnavailable) {
   Checkpointer unsigned_yet(log(), Signer(), RegistryHarness::kOrigin, dir_.Sub("other"));
   RequestHandler handler(h_.registry(), unsigned_yet);
