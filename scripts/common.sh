@@ -23,7 +23,8 @@ CREG_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
 CREG_MAIN_BUILD_ARGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCREG_WERROR=ON
   "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
 
-log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+# Each line says how long the script has run, so a slow CI stage shows.
+log() { printf '\033[1m==>\033[0m [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 # Installs the packages that are missing; quiet and offline when all are there.
 ensure_packages() {
