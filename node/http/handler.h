@@ -1,5 +1,5 @@
 // The seam between an HTTP connection and what it serves: a Handler maps a
-// request (method and target) to an Answer, and never touches a socket, so
+// request (method, target, body) to an Answer, and never touches a socket, so
 // each surface (tlog tiles, the JSON API, the explorer's files, metrics) is
 // tested without a network. The connection (node/http/http_connection.h)
 // reads requests, asks its Handler, and writes the answers.
@@ -19,6 +19,9 @@ struct Request {
   std::string_view method;
   // The request-target as sent, query string included.
   std::string_view target;
+  // The body, whole; empty unless the server reads bodies
+  // (HttpLimits::max_body_bytes) and the client sent one.
+  std::string_view body = {};
 
   // The target up to any '?'.
   std::string_view path() const { return target.substr(0, target.find('?')); }

@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <string_view>
 
 namespace creg::http {
@@ -91,14 +92,31 @@ awaitable<void> Connection::Serve() {
   const HttpLimits& limits = set_->limits();
   // Room for one header at its limit; a client that sends more before its
   // header ends meets the limit either way.
-  beast::flat_buffer buffer(limits.max_header_bytes);
+  beast::flat_buffer buffer(limits.max_header_bytes + limits.max_body_bytes);
   for (;;) {
     bhttp::request_parser<bhttp::empty_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
+    if (limits.max_body_bytes > 0) parser.body_limit(limits.max_body_bytes);
+    // One deadline for the header and any body: a request arrives whole
+    // within read_timeout.
     stream_.expires_after(limits.read_timeout);
     boost::system::error_code ec;
     co_await bhttp::async_read_header(stream_, buffer, parser,
                                       asio::redirect_error(use_awaitable, ec));
+    // A Content-Length over max_body_bytes fails here, a chunked body over
+    // it while its body is read.
+    std::optional<bhttp::request_parser<bhttp::string_body>> with_body;
+    if (!ec && !parser.is_done() && limits.max_body_bytes > 0) {
+      with_body.emplace(std::move(parser));
+      co_await bhttp::async_read(stream_, buffer, *with_body,
+                                 asio::redirect_error(use_awaitable, ec));
+    }
+    if (ec == bhttp::error::body_limit && limits.max_body_bytes > 0) {
+      co_await Write(
+          TextAnswer(413, "request body over " + std::to_string(limits.max_body_bytes) + " bytes"),
+          11, false, false, limits.read_timeout);
+      break;
+    }
     if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
       co_await Write(TextAnswer(431, "request header over " +
                                          std::to_string(limits.max_header_bytes) + " bytes"),
@@ -112,16 +130,21 @@ awaitable<void> Connection::Serve() {
       break;
     }
     if (ec) break;  // closed, reset or too slow: nothing to answer
-    const auto& request = parser.get();
+    using Header = bhttp::request_header<>;
+    const Header& request = with_body ? static_cast<const Header&>(with_body->get())
+                                      : static_cast<const Header&>(parser.get());
+    const std::string_view body = with_body ? std::string_view(with_body->get().body()) : "";
     const bool head = request.method() == bhttp::verb::head;
-    Answer answer =
-        set_->handler().Handle(Request{View(request.method_string()), View(request.target())});
-    // A body is never read: answer and close rather than parse it.
-    const bool body_follows = !parser.is_done();
+    Answer answer = set_->handler().Handle(
+        Request{View(request.method_string()), View(request.target()), body});
+    // Without max_body_bytes a body is never read: answer and close rather
+    // than parse it.
+    const bool body_follows = !with_body && !parser.is_done();
     if (body_follows && answer.status != 405) {
-      answer = TextAnswer(400, "requests to this node carry no body");
+      answer = TextAnswer(400, "requests to this server carry no body");
     }
-    const bool keep_alive = request.keep_alive() && !body_follows;
+    const bool client_keep_alive = with_body ? with_body->keep_alive() : parser.keep_alive();
+    const bool keep_alive = client_keep_alive && !body_follows;
     if (!co_await Write(std::move(answer), request.version(), keep_alive, head,
                         limits.read_timeout) ||
         !keep_alive) {

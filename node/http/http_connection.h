@@ -1,16 +1,19 @@
-// One HTTP/1.1 connection of the public tlog-tiles surface (docs/http.md),
-// on Boost.Beast: reads a request header (GET and HEAD carry no body, so
-// none is ever read), answers it with its Handler (node/http/handler.h), and goes on while
-// the client keeps the connection alive.
+// One HTTP/1.1 connection on Boost.Beast: reads a request (its header, and
+// its body when HttpLimits::max_body_bytes allows one), answers it with its
+// Handler (node/http/handler.h), and goes on while the client keeps the
+// connection alive.
 //
 // Limits: a request header over HttpLimits::max_header_bytes is answered
-// 431 and the connection closed; a request that announces a body is
-// answered (405, or 400 for GET/HEAD) and the connection closed; a request
-// header must arrive whole within read_timeout of the connection being
-// ready for it (which also ends idle keep-alive connections), and an answer
-// must be taken by the client within the same time, or the connection is
-// closed. One request is answered at a time per connection, and a
-// connection yields to the others between requests.
+// 431 and the connection closed. With max_body_bytes 0 (cregd's read-only
+// surfaces) a request that announces a body is answered (405, or 400 for
+// GET/HEAD) without reading it and the connection closed; otherwise a body
+// over max_body_bytes (announced or sent chunked) is answered 413 and the
+// connection closed. A request (header and body) must arrive whole within
+// read_timeout of the connection being ready for it (which also ends idle
+// keep-alive connections), and an answer must be taken by the client
+// within the same time, or the connection is closed. One request is
+// answered at a time per connection, and a connection yields to the others
+// between requests.
 //
 // Thread-safety: each connection runs on its own strand; Close may be called
 // from any thread.
@@ -37,6 +40,9 @@ struct HttpLimits {
   // Request line and header fields together. Default: 8 KiB, ample for
   // GET requests of tile paths.
   size_t max_header_bytes = 8 * 1024;
+  // A request body. Default: 0, no body is read (see above); a server whose
+  // handler takes POST bodies sets its bound.
+  size_t max_body_bytes = 0;
 };
 
 class Connection;

@@ -1,7 +1,8 @@
-// HttpServer: the public, read-only tlog-tiles HTTP surface of a node
-// (docs/http.md, `cregd run --http HOST:PORT`): accepts connections on its
-// acceptor, up to HttpLimits::max_connections at once, and serves each with
-// an http::Connection. Runs on the acceptor's io_context, whose threads the
+// HttpServer: serves one Handler over HTTP/1.1, e.g. a node's tlog-tiles
+// surface (docs/http.md, `cregd run --http HOST:PORT`) or another program's
+// handler: accepts connections on its acceptor, up to
+// HttpLimits::max_connections at once, and serves each with an
+// http::Connection. Runs on the acceptor's io_context, whose threads the
 // caller runs.
 //
 // Thread-safety: Start once; Stop from any thread, once or more.

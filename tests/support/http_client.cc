@@ -39,7 +39,8 @@ HttpClient::HttpClient(std::string address, std::chrono::milliseconds timeout)
 
 HttpClient::~HttpClient() { delete impl_; }
 
-StatusOr<HttpResponse> HttpClient::Request(const std::string& method, const std::string& target) {
+StatusOr<HttpResponse> HttpClient::Request(const std::string& method, const std::string& target,
+                                           const std::string& body) {
   Impl& im = *impl_;
   boost::system::error_code ec;
   auto run = [&] {
@@ -59,10 +60,14 @@ StatusOr<HttpResponse> HttpClient::Request(const std::string& method, const std:
       return UnavailableError("cannot connect to " + address_ + ": " + ec.message());
     }
   }
-  bhttp::request<bhttp::empty_body> request{bhttp::string_to_verb(method), target, 11};
+  bhttp::request<bhttp::string_body> request{bhttp::string_to_verb(method), target, 11};
   if (request.method() == bhttp::verb::unknown) request.method_string(method);
   request.set(bhttp::field::host, address_);
   request.keep_alive(true);
+  if (!body.empty()) {
+    request.body() = body;
+    request.prepare_payload();
+  }
   im.stream->expires_after(timeout_);
   bhttp::async_write(*im.stream, request, [&](boost::system::error_code e, size_t) { ec = e; });
   run();

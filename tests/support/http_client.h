@@ -1,6 +1,6 @@
-// HttpClient: a keep-alive HTTP/1.1 client on Boost.Beast for tests of a
-// node's tlog-tiles surface (docs/http.md). IPv4 loopback addresses only;
-// every exchange gives up after a timeout. Not thread-safe.
+// HttpClient: a keep-alive HTTP/1.1 client on Boost.Beast for tests of an
+// HTTP server (a node's tlog-tiles surface, docs/http.md, or a witness). IPv4 loopback addresses
+// only; every exchange gives up after a timeout. Not thread-safe.
 #pragma once
 
 #include <chrono>
@@ -36,7 +36,9 @@ class HttpClient {
   // there is none, or it was closed) and reads the answer. Unavailable if
   // the node cannot be reached, closes the connection without an answer, or
   // does not answer within the timeout.
-  StatusOr<HttpResponse> Request(const std::string& method, const std::string& target);
+  // `body`, if not empty, is sent with its Content-Length.
+  StatusOr<HttpResponse> Request(const std::string& method, const std::string& target,
+                                 const std::string& body = "");
   StatusOr<HttpResponse> Get(const std::string& target) { return Request("GET", target); }
   // Connections opened so far (to check that keep-alive reuses one).
   int connects() const { return connects_; }
