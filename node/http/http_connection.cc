@@ -20,12 +20,38 @@ constexpr std::chrono::seconds kRefusalTimeout{1};
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 bool ConnectionSet::Add(const std::shared_ptr<Connection>& connection) {
-  std::lock_guard lock(mu_);
-  if (closed_ || open_.size() >= limits_.max_connections) return false;
-  open_.emplace(connection.get(), connection);
+  std::shared_ptr<Connection> make_room;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    while (open_.size() >= limits_.max_connections) {
+      // The one that has waited longest for a request gives up its place.
+      auto oldest = open_.end();
+      int64_t oldest_since = Connection::kBusy;
+      for (auto it = open_.begin(); it != open_.end(); ++it) {
+        const int64_t since = it->first->waiting_since();
+        if (since < oldest_since) {
+          oldest = it;
+          oldest_since = since;
+        }
+      }
+      if (oldest == open_.end()) return false;  // every one is answering
+      make_room = oldest->second.lock();
+      open_.erase(oldest);
+      if (make_room) break;  // else it was ending anyway; look again
+    }
+    open_.emplace(connection.get(), connection);
+  }
+  if (make_room) make_room->Close();
   return true;
 }
 
@@ -47,7 +73,7 @@ void ConnectionSet::CloseAll() {
 }
 
 Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ConnectionSet> set)
-    : stream_(std::move(socket)), set_(std::move(set)) {}
+    : stream_(std::move(socket)), set_(std::move(set)), waiting_since_(Now()) {}
 
 Connection::~Connection() { set_->Remove(this); }
 
@@ -73,6 +99,10 @@ void Connection::Refuse() {
 
 void Connection::Close() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] { self->CloseNow(); });
+}
+
+void Connection::SetWaiting(bool waiting) {
+  waiting_since_.store(waiting ? Now() : kBusy, std::memory_order_relaxed);
 }
 
 void Connection::CloseNow() {
@@ -130,6 +160,7 @@ awaitable<void> Connection::Serve() {
       break;
     }
     if (ec) break;  // closed, reset or too slow: nothing to answer
+    SetWaiting(false);
     using Header = bhttp::request_header<>;
     const Header& request = with_body ? static_cast<const Header&>(with_body->get())
                                       : static_cast<const Header&>(parser.get());
@@ -150,6 +181,7 @@ awaitable<void> Connection::Serve() {
         !keep_alive) {
       break;
     }
+    SetWaiting(true);
     // Let the other connections' requests run before this one's next.
     co_await asio::post(stream_.get_executor(), use_awaitable);
   }

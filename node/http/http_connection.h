@@ -15,15 +15,23 @@
 // answered at a time per connection, and a connection yields to the others
 // between requests.
 //
+// At the connection cap, a new connection takes the place of the open one
+// that has waited longest for a request (idle keep-alive, or a request not
+// yet whole), which is closed, as nginx reuses keep-alive connections; only
+// when every open connection is busy answering is the new one refused 503.
+// So idle connections, however many, cannot keep a fresh client out.
+//
 // Thread-safety: each connection runs on its own strand; Close may be called
 // from any thread.
 #pragma once
 
 #include <utility>  // before Asio (GCC 12, see DESIGN.md)
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -58,7 +66,9 @@ class ConnectionSet {
   const Handler& handler() const { return *handler_; }
   const HttpLimits& limits() const { return limits_; }
 
-  // False when max_connections are open or the set was closed.
+  // Admits `connection`. At max_connections, closes the connection that has
+  // waited longest for a request to make room; false if none is waiting
+  // (all are answering) or the set was closed.
   bool Add(const std::shared_ptr<Connection>& connection);
   void Remove(const Connection* connection);
   // Closes every open connection and refuses new ones.
@@ -87,6 +97,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Closes the connection (on its strand).
   void Close();
 
+  // When the connection began waiting for its next request (steady clock,
+  // nanoseconds since its epoch), or kBusy from when a request is
+  // whole until its answer is sent. The set reads it to choose whom to
+  // close at the cap.
+  static constexpr int64_t kBusy = INT64_MAX;
+  int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+
  private:
   boost::asio::awaitable<void> Serve();
   // Sends `answer`; false if it could not be sent within `timeout`.
@@ -94,8 +111,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                      std::chrono::milliseconds timeout);
   void CloseNow();
 
+  void SetWaiting(bool waiting);
+
   boost::beast::tcp_stream stream_;
   std::shared_ptr<ConnectionSet> set_;
+  std::atomic<int64_t> waiting_since_;
 };
 
 }  // namespace creg::http

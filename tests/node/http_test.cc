@@ -1,7 +1,8 @@
 // A real cregd serving C2SP tlog-tiles over HTTP on loopback (docs/http.md):
 // a client that reads only /checkpoint, tiles and entry bundles rebuilds the
-// signed root and every leaf; hostile HTTP is refused and the node keeps
-// serving; the read policy keeps entry bundles private.
+// signed root and every leaf; other methods, malformed paths and bodies are
+// refused; the read policy keeps entry bundles private. Attacks on the
+// server itself are in http_hostile_test.cc.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -274,69 +275,6 @@ TEST_F(HttpTest, RefusesOtherMethodsMalformedPathsAndBodies) {
   StatusOr<HttpResponse> ok = after.Get("/checkpoint");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->status, 200u);
-}
-
-TEST_F(HttpTest, HugeHeaderIsRefusedAndTheNodeKeepsServing) {
-  StartNode();
-  const std::string request =
-      "GET /checkpoint HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'a') + "\r\n\r\n";
-  RawExchange huge = SendRaw(node_->http_address(), request);
-  EXPECT_TRUE(huge.closed_by_node);
-  EXPECT_TRUE(huge.received.empty() || huge.received.rfind("HTTP/1.1 431", 0) == 0)
-      << huge.received.substr(0, 200);
-  HttpClient http(node_->http_address());
-  StatusOr<HttpResponse> ok = http.Get("/checkpoint");
-  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->status, 200u);
-}
-
-TEST_F(HttpTest, ClientThatNeverFinishesItsHeaderIsDroppedAtTheDeadline) {
-  StartNode({"--http-read-timeout", "1"});
-  const auto start = Clock::now();
-  RawExchange slow = SendRaw(node_->http_address(), "GET /checkpoint HTTP/1.1\r\nHost: x\r\n",
-                             std::chrono::seconds(20));
-  const auto took = Clock::now() - start;
-  EXPECT_TRUE(slow.closed_by_node) << "the node kept a half-sent request open for 20 s";
-  EXPECT_TRUE(slow.received.empty()) << slow.received;
-  EXPECT_GE(took, std::chrono::milliseconds(900));
-  EXPECT_LT(took, std::chrono::seconds(15));
-  HttpClient http(node_->http_address());
-  StatusOr<HttpResponse> ok = http.Get("/checkpoint");
-  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->status, 200u);
-}
-
-TEST_F(HttpTest, ConnectionsOverTheCapAreRefusedAndTheOthersServed) {
-  StartNode({"--http-max-connections", "3"});
-  std::vector<std::unique_ptr<HttpClient>> held;
-  for (int i = 0; i < 3; ++i) {
-    held.push_back(std::make_unique<HttpClient>(node_->http_address()));
-    StatusOr<HttpResponse> ok = held.back()->Get("/checkpoint");
-    ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-    ASSERT_EQ(ok->status, 200u);
-  }
-  HttpClient extra(node_->http_address());
-  StatusOr<HttpResponse> refused = extra.Get("/checkpoint");
-  if (refused.ok()) {
-    EXPECT_EQ(refused->status, 503u) << refused->body;
-    EXPECT_FALSE(refused->keep_alive);
-  }
-  for (auto& client : held) {
-    StatusOr<HttpResponse> ok = client->Get("/tile/0/000.p/1");
-    ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-    EXPECT_EQ(ok->status, 200u);
-    EXPECT_EQ(client->connects(), 1);
-  }
-  // A connection that closes frees its place.
-  held.pop_back();
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
-  bool served = false;
-  while (!served && Clock::now() < deadline) {
-    HttpClient next(node_->http_address());
-    StatusOr<HttpResponse> got = next.Get("/checkpoint");
-    served = got.ok() && got->status == 200;
-  }
-  EXPECT_TRUE(served);
 }
 
 TEST_F(HttpTest, BadHttpFlagsStopTheNodeBeforeItServesNamingTheFlag) {

@@ -31,7 +31,7 @@ RawConnection::~RawConnection() {
 
 bool RawConnection::Write(std::string_view bytes) {
   while (!bytes.empty()) {
-    ssize_t n = write(fd_, bytes.data(), bytes.size());
+    ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n <= 0) return false;
     bytes.remove_prefix(static_cast<size_t>(n));
   }
@@ -58,6 +58,15 @@ bool RawConnection::ClosedByPeer() {
   char buffer[256];
   for (;;) {
     ssize_t n = read(fd_, buffer, sizeof buffer);
+    if (n == 0) return true;
+    if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
+  }
+}
+
+bool RawConnection::ClosedByPeerNow() {
+  char buffer[256];
+  for (;;) {
+    ssize_t n = recv(fd_, buffer, sizeof buffer, MSG_DONTWAIT);
     if (n == 0) return true;
     if (n < 0) return errno != EAGAIN && errno != EWOULDBLOCK;
   }

@@ -23,7 +23,8 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool connected() const { return connected_; }
-  // Writes all of `bytes`; false if the connection would not take them.
+  // Writes all of `bytes`; false if the connection would not take them
+  // (never raises SIGPIPE).
   bool Write(std::string_view bytes);
   // Reads one response frame; nullopt on close, timeout or a frame that
   // does not decode.
@@ -32,6 +33,9 @@ class RawConnection {
   // other than the read timeout) before the read timeout; bytes that
   // arrive first are read and dropped.
   bool ClosedByPeer();
+  // True if the node has closed the connection by now, without waiting;
+  // bytes already there are read and dropped.
+  bool ClosedByPeerNow();
 
  private:
   int fd_ = -1;
