@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "node/accept_loop.h"
+#include "node/http/explorer_handler.h"
 #include "node/http/http_server.h"
 #include "node/http/router.h"
 #include "node/http/tlog_handler.h"
@@ -87,9 +88,11 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     auto tlog = std::make_shared<http::TlogHandler>(
         node.log, [&checkpointer] { return checkpointer.latest()->note; },
         node.options.read_policy);
-    auto handler = std::make_shared<http::Router>(
-        http::NotFoundHandler("not found; this node serves /checkpoint, /tile/<L>/<N>[.p/<W>] and "
-                              "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
+    // The explorer's pages answer every path no other surface claims.
+    auto handler = std::make_shared<http::Router>(std::make_shared<http::ExplorerHandler>(
+        http::ExplorerFiles(),
+        "not found; this node serves the explorer at /, /checkpoint, /tile/<L>/<N>[.p/<W>] and "
+        "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
     handler->Add("/checkpoint", tlog);
     handler->Add("/tile/", tlog);
     http::HttpLimits limits;

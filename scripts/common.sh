@@ -4,13 +4,15 @@
 CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages creg needs to build, test and run (lld links several
-# times faster than the default linker; see CMakeLists.txt).
+# times faster than the default linker; see CMakeLists.txt; chromium and
+# python3-websocket run the web explorer's browser tests, tests/explorer/).
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libunistring-dev libcli11-dev
   lld
+  chromium python3-websocket
 )
 # What only the fuzz targets need (libFuzzer comes with clang), installed
 # by scripts/fuzz: `ensure_packages "${CREG_FUZZ_PACKAGES[@]}"`.
