@@ -95,12 +95,8 @@ std::string KeyIdHex(uint32_t id) {
   return HexEncode(bytes);
 }
 
-std::string KeyLabel(const std::string& name, uint32_t id) { return name + "+" + KeyIdHex(id); }
-
-std::string VerifierKeyString(const std::string& name, uint32_t id, const PublicKey& key) {
-  std::string typed(1, static_cast<char>(kNoteEd25519Type));
-  typed += key.raw();
-  return KeyLabel(name, id) + "+" + Base64Encode(typed);
+std::string KeyLabel(std::string_view name, uint32_t id) {
+  return std::string(name) + "+" + KeyIdHex(id);
 }
 
 bool IsLowerHex(std::string_view s) {
@@ -119,23 +115,6 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
     text.remove_prefix(nl + 1);
   }
   return lines;
-}
-
-StatusOr<uint64_t> ParseTreeSize(std::string_view s) {
-  if (s.empty()) return InvalidArgumentError("checkpoint tree size is empty");
-  if (s.size() > 1 && s[0] == '0') {
-    return InvalidArgumentError("checkpoint tree size has a leading zero");
-  }
-  uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return InvalidArgumentError("checkpoint tree size is not decimal");
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) {
-      return InvalidArgumentError("checkpoint tree size is larger than 2^64-1");
-    }
-    v = v * 10 + digit;
-  }
-  return v;
 }
 
 }  // namespace
@@ -159,7 +138,7 @@ StatusOr<Checkpoint> ParseCheckpointBody(std::string_view body) {
   Checkpoint cp;
   if (lines[0].empty()) return InvalidArgumentError("checkpoint origin is empty");
   cp.origin = std::string(lines[0]);
-  CREG_ASSIGN_OR_RETURN(cp.size, ParseTreeSize(lines[1]));
+  CREG_ASSIGN_OR_RETURN(cp.size, ParseDecimalUint64(lines[1], "checkpoint tree size"));
   StatusOr<Hash> root = Hash::FromBase64(lines[2]);
   if (!root.ok()) return root.status().WithContext("checkpoint root hash");
   cp.root = *root;
@@ -182,49 +161,19 @@ bool IsValidNoteKeyName(std::string_view name) {
   return true;
 }
 
-uint32_t NoteKeyId(std::string_view name, const PublicKey& key) {
-  const char type = static_cast<char>(kNoteEd25519Type);
-  Hash h = Sha256({name, "\n", std::string_view(&type, 1), key.raw()});
+uint32_t NoteKeyId(std::string_view name, const PublicKey& key, uint8_t type) {
+  const char type_byte = static_cast<char>(type);
+  Hash h = Sha256({name, "\n", std::string_view(&type_byte, 1), key.raw()});
   return ReadBigEndian32(h.view());
 }
 
-StatusOr<NoteSigner> NoteSigner::Create(std::string name, PrivateKey key) {
-  if (!IsValidNoteKeyName(name)) {
-    return InvalidArgumentError("invalid note key name \"" + name +
-                                "\": it must be non-empty with no spaces and no '+'");
-  }
-  uint32_t id = NoteKeyId(name, key.public_key());
-  return NoteSigner(std::move(name), std::move(key), id);
+std::string FormatVerifierKey(std::string_view name, uint8_t type, const PublicKey& key) {
+  std::string typed(1, static_cast<char>(type));
+  typed += key.raw();
+  return KeyLabel(name, NoteKeyId(name, key, type)) + "+" + Base64Encode(typed);
 }
 
-std::string NoteSigner::Sign(std::string_view body) const {
-  std::string blob;
-  AppendBigEndian32(&blob, key_id_);
-  blob += key_.Sign(body);
-  std::string note(body);
-  note += "\n";
-  note += kSignaturePrefix;
-  note += name_;
-  note += " ";
-  note += Base64Encode(blob);
-  note += "\n";
-  return note;
-}
-
-std::string NoteSigner::VerifierKey() const {
-  return VerifierKeyString(name_, key_id_, key_.public_key());
-}
-
-StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
-  if (!IsValidNoteKeyName(name)) {
-    return InvalidArgumentError("invalid note key name \"" + name +
-                                "\": it must be non-empty with no spaces and no '+'");
-  }
-  uint32_t id = NoteKeyId(name, key);
-  return NoteVerifier(std::move(name), std::move(key), id);
-}
-
-StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(std::string_view vkey) {
+StatusOr<VerifierKeyParts> ParseVerifierKey(std::string_view vkey, uint8_t type) {
   // name+hex+base64; the base64 may itself hold '+', so split twice only.
   size_t p1 = vkey.find('+');
   size_t p2 = p1 == std::string_view::npos ? p1 : vkey.find('+', p1 + 1);
@@ -241,37 +190,85 @@ StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(std::string_view vkey) {
   CREG_ASSIGN_OR_RETURN(std::string id_bytes, HexDecode(id_hex));
   StatusOr<std::string> typed = Base64Decode(key_b64);
   if (!typed.ok()) return typed.status().WithContext("verifier key");
-  if (typed->empty() || static_cast<uint8_t>((*typed)[0]) != kNoteEd25519Type) {
-    return InvalidArgumentError("verifier key is not an Ed25519 (type 0x01) key");
+  if (typed->empty() || static_cast<uint8_t>((*typed)[0]) != type) {
+    return InvalidArgumentError("verifier key is not of signature type " +
+                                HexEncode(std::string(1, static_cast<char>(type))) +
+                                (type == kNoteEd25519Type ? " (Ed25519)" : ""));
   }
   StatusOr<PublicKey> key = PublicKey::FromRaw(std::string_view(*typed).substr(1));
   if (!key.ok()) return key.status().WithContext("verifier key");
   uint32_t id = ReadBigEndian32(id_bytes);
-  if (NoteKeyId(name, *key) != id) {
+  if (NoteKeyId(name, *key, type) != id) {
     return InvalidArgumentError("verifier key id " + std::string(id_hex) +
                                 " does not match its name and public key");
   }
-  return NoteVerifier(std::move(name), std::move(key).value(), id);
+  return VerifierKeyParts{std::move(name), id, std::move(key).value()};
 }
 
-std::string NoteVerifier::VerifierKey() const { return VerifierKeyString(name_, key_id_, key_); }
+std::string NoteSignatureLine(std::string_view name, uint32_t key_id, std::string_view signature) {
+  std::string blob;
+  AppendBigEndian32(&blob, key_id);
+  blob += signature;
+  std::string line(kSignaturePrefix);
+  line += name;
+  line += " ";
+  line += Base64Encode(blob);
+  line += "\n";
+  return line;
+}
+
+StatusOr<NoteSigner> NoteSigner::Create(std::string name, PrivateKey key) {
+  if (!IsValidNoteKeyName(name)) {
+    return InvalidArgumentError("invalid note key name \"" + name +
+                                "\": it must be non-empty with no spaces and no '+'");
+  }
+  uint32_t id = NoteKeyId(name, key.public_key());
+  return NoteSigner(std::move(name), std::move(key), id);
+}
+
+std::string NoteSigner::Sign(std::string_view body) const {
+  std::string note(body);
+  note += "\n";
+  note += NoteSignatureLine(name_, key_id_, key_.Sign(body));
+  return note;
+}
+
+std::string NoteSigner::VerifierKey() const {
+  return FormatVerifierKey(name_, kNoteEd25519Type, key_.public_key());
+}
+
+StatusOr<NoteVerifier> NoteVerifier::Create(std::string name, PublicKey key) {
+  if (!IsValidNoteKeyName(name)) {
+    return InvalidArgumentError("invalid note key name \"" + name +
+                                "\": it must be non-empty with no spaces and no '+'");
+  }
+  uint32_t id = NoteKeyId(name, key);
+  return NoteVerifier(std::move(name), std::move(key), id);
+}
+
+StatusOr<NoteVerifier> NoteVerifier::FromVerifierKey(std::string_view vkey) {
+  CREG_ASSIGN_OR_RETURN(VerifierKeyParts parts, ParseVerifierKey(vkey, kNoteEd25519Type));
+  return NoteVerifier(std::move(parts.name), std::move(parts.key), parts.key_id);
+}
+
+std::string NoteVerifier::VerifierKey() const {
+  return FormatVerifierKey(name_, kNoteEd25519Type, key_);
+}
 
 // ---- Notes ----
 
-StatusOr<std::string> VerifyNote(std::string_view note, const NoteVerifier& verifier) {
+StatusOr<OpenedNote> OpenNote(std::string_view note) {
   CREG_RETURN_IF_ERROR(CheckNoteCharacters(note));
   // The text ends at the last blank line; signature lines never hold one.
   size_t split = note.rfind("\n\n");
   if (split == std::string_view::npos) return MalformedNote("no blank line before signatures");
-  std::string_view text = note.substr(0, split + 1);
+  OpenedNote opened;
+  opened.text = note.substr(0, split + 1);
   std::string_view block = note.substr(split + 2);
   if (block.empty()) return MalformedNote("no signature lines");
   if (block.back() != '\n') return MalformedNote("last signature line has no newline");
-
-  std::vector<std::string> ours;  // Signatures from `verifier`, checked after parsing.
-  size_t count = 0;
   for (std::string_view line : SplitLines(block)) {
-    if (++count > kMaxNoteSignatures) {
+    if (opened.signatures.size() == kMaxNoteSignatures) {
       return MalformedNote("more than " + std::to_string(kMaxNoteSignatures) + " signatures");
     }
     if (line.substr(0, kSignaturePrefix.size()) != kSignaturePrefix) {
@@ -286,17 +283,25 @@ StatusOr<std::string> VerifyNote(std::string_view note, const NoteVerifier& veri
     if (!blob.ok() || blob->size() <= kKeyIdSize) {
       return MalformedNote("signature of key " + std::string(name) + " is not valid base64");
     }
-    if (name != verifier.name() || ReadBigEndian32(*blob) != verifier.key_id()) continue;
-    ours.push_back(blob->substr(kKeyIdSize));
+    opened.signatures.push_back(
+        NoteSignature{std::string(name), ReadBigEndian32(*blob), blob->substr(kKeyIdSize)});
   }
+  return opened;
+}
+
+StatusOr<std::string> VerifyNote(std::string_view note, const NoteVerifier& verifier) {
+  CREG_ASSIGN_OR_RETURN(OpenedNote opened, OpenNote(note));
   const std::string label = KeyLabel(verifier.name(), verifier.key_id());
-  if (ours.empty()) return PermissionDeniedError("note has no signature from key " + label);
-  for (const std::string& sig : ours) {
-    if (!verifier.key().Verify(text, sig)) {
+  bool found = false;
+  for (const NoteSignature& sig : opened.signatures) {
+    if (sig.name != verifier.name() || sig.key_id != verifier.key_id()) continue;
+    found = true;
+    if (!verifier.key().Verify(opened.text, sig.signature)) {
       return DataLossError("signature from key " + label + " does not match the note text");
     }
   }
-  return std::string(text);
+  if (!found) return PermissionDeniedError("note has no signature from key " + label);
+  return std::string(opened.text);
 }
 
 StatusOr<Checkpoint> VerifyCheckpoint(std::string_view note, const NoteVerifier& verifier,

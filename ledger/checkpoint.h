@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "ledger/hash.h"
 #include "ledger/keys.h"
@@ -58,8 +59,43 @@ StatusOr<Checkpoint> ParseCheckpointBody(std::string_view body);
 // Unicode space, no '+' and no control character.
 bool IsValidNoteKeyName(std::string_view name);
 
-// The signed-note key id of an Ed25519 key under `name`.
-uint32_t NoteKeyId(std::string_view name, const PublicKey& key);
+// The signed-note key id of an Ed25519 key under `name`, for signature
+// type `type` (0x01 notes; 0x04 cosignatures, ledger/cosignature.h):
+// the first 4 bytes, big-endian, of SHA-256(name || "\n" || type || key).
+uint32_t NoteKeyId(std::string_view name, const PublicKey& key, uint8_t type = kNoteEd25519Type);
+
+// "<name>+<key id, 8 lower-case hex>+<base64(type || key)>". Precondition:
+// IsValidNoteKeyName(name).
+std::string FormatVerifierKey(std::string_view name, uint8_t type, const PublicKey& key);
+
+// A verifier key's parts.
+struct VerifierKeyParts {
+  std::string name;
+  uint32_t key_id;
+  PublicKey key;
+};
+// Parses a verifier key of signature type `type` holding an Ed25519 key.
+// InvalidArgument if it is malformed, names another type, or its key id
+// does not match its name, type and key.
+StatusOr<VerifierKeyParts> ParseVerifierKey(std::string_view vkey, uint8_t type);
+
+// One signature line: "— <name> <base64(key id || signature)>\n".
+std::string NoteSignatureLine(std::string_view name, uint32_t key_id, std::string_view signature);
+
+// A signature line of a note, parsed but not verified.
+struct NoteSignature {
+  std::string name;
+  uint32_t key_id;
+  std::string signature;  // The bytes after the key id (at least one).
+};
+struct OpenedNote {
+  std::string_view text;  // Up to the last blank line, with its final newline; views `note`.
+  std::vector<NoteSignature> signatures;
+};
+// Splits a note into its text and its signature lines, checking the form
+// only (no signature is verified). InvalidArgument for a malformed note,
+// exactly as VerifyNote.
+StatusOr<OpenedNote> OpenNote(std::string_view note);
 
 // Signs note bodies under one key name. Move-only (it owns the private key).
 class NoteSigner {

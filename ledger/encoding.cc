@@ -132,4 +132,20 @@ uint32_t ReadBigEndian32(std::string_view bytes) {
   return v;
 }
 
+StatusOr<uint64_t> ParseDecimalUint64(std::string_view text, std::string_view what) {
+  const std::string name(what);
+  if (text.empty()) return InvalidArgumentError(name + " is empty");
+  if (text.size() > 1 && text[0] == '0') return InvalidArgumentError(name + " has a leading zero");
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return InvalidArgumentError(name + " is not decimal");
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) {
+      return InvalidArgumentError(name + " is larger than 2^64-1");
+    }
+    v = v * 10 + digit;
+  }
+  return v;
+}
+
 }  // namespace creg

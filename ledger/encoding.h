@@ -27,4 +27,9 @@ uint64_t ReadBigEndian64(std::string_view bytes);  // Precondition: size() >= 8.
 void AppendBigEndian32(std::string* out, uint32_t value);
 uint32_t ReadBigEndian32(std::string_view bytes);  // Precondition: size() >= 4.
 
+// A decimal number as signed notes and tlog protocols write it: ASCII
+// digits only, no sign, no leading zero (other than "0" itself), at most
+// 2^64-1. InvalidArgument naming `what` ("checkpoint tree size") otherwise.
+StatusOr<uint64_t> ParseDecimalUint64(std::string_view text, std::string_view what);
+
 }  // namespace creg

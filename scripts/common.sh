@@ -11,6 +11,7 @@ CREG_PACKAGES=(
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libunistring-dev libcli11-dev
+  python3-cryptography
   lld
   chromium python3-websocket
 )

@@ -15,9 +15,11 @@
 
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/json.h"
 #include "ledger/registry/certificate.h"
 #include "ledger/registry/transaction.h"
+#include "ledger/witness_protocol.h"
 #include "net/frame.h"
 #include "tests/fuzz/fuzz_registry.h"
 
@@ -360,6 +362,25 @@ void TilePathSeeds() {
   Write("tile_path", "leading_zero", "0/x000/001.p/01");
 }
 
+void WitnessSeeds(FuzzRegistry& r) {
+  const creg::MerkleLog& log = r.registry().log();
+  const std::string note = r.CheckpointNote();
+  const creg::Checkpoint checkpoint =
+      creg::ParseCheckpointBody(note.substr(0, note.find("\n\n") + 1)).value();
+  const uint64_t old_size = checkpoint.size / 2;
+  const std::vector<creg::Hash> proof = log.ConsistencyProof(old_size, checkpoint.size).value();
+  Write("witness", "add_checkpoint", creg::AddCheckpointBody(old_size, proof, note));
+  Write("witness", "add_checkpoint_first", creg::AddCheckpointBody(0, {}, note));
+  const creg::CosignatureSigner signer =
+      creg::CosignatureSigner::Create(creg::fuzz::kWitnessKeyName,
+                                      creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kCarol))
+          .value();
+  const std::string body = creg::CheckpointBody(checkpoint);
+  Write("witness", "cosigned_note", note + signer.Cosign(body, 1'780'000'000));
+  Write("witness", "witness_key", signer.VerifierKey());
+  Write("witness", "tree_size", creg::TreeSizeBody(checkpoint.size));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -378,5 +399,6 @@ int main(int argc, char** argv) {
   JsonSeeds();
   ControlRequestSeeds();
   TilePathSeeds();
+  WitnessSeeds(*registry);
   return 0;
 }

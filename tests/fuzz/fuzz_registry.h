@@ -41,6 +41,8 @@ inline constexpr char kOperator[] = "registry-operator";
 inline constexpr char kAlice[] = "org-alice";
 inline constexpr char kBob[] = "org-bob";
 inline constexpr char kCarol[] = "org-carol";
+// The witness of witness_fuzzer's seeds, whose key is kCarol's.
+inline constexpr char kWitnessKeyName[] = "witness.example/w1";
 // Timestamp of the first story transaction; each next one is a second later.
 inline constexpr int64_t kStoryStartMicros = 1'780'000'000'000'000;
 

@@ -8,9 +8,12 @@
 
 #include "ledger/encoding.h"
 #include "ledger/hash.h"
+#include "tests/support/seed_key.h"
 
 namespace creg {
 namespace {
+
+using creg::testing::SeedToPem;
 
 // U+2014 EM DASH and a space, spelled out in bytes.
 const std::string kDash = "\xe2\x80\x94 ";
@@ -48,12 +51,6 @@ const std::string kSpecCheckpoint = std::string(kSpecCheckpointBody) + "\n" + kD
                                     "example.com/behind-the-sofa "
                                     "Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/"
                                     "Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n";
-
-std::string SeedToPem(std::string_view seed) {
-  std::string der = *HexDecode("302e020100300506032b657004220420");
-  der += seed;
-  return "-----BEGIN PRIVATE KEY-----\n" + Base64Encode(der) + "\n-----END PRIVATE KEY-----\n";
-}
 
 NoteSigner MakeSigner(const std::string& name) {
   StatusOr<PrivateKey> key = PrivateKey::Generate();

@@ -12,9 +12,12 @@
 #include "ledger/internal/ed25519.h"
 #include "ledger/keys.h"
 #include "tests/support/ed25519_forgery.h"
+#include "tests/support/seed_key.h"
 
 namespace creg {
 namespace {
+
+using creg::testing::SeedToPem;
 
 namespace ed25519 = internal::ed25519;
 
@@ -22,13 +25,6 @@ std::string Unhex(std::string_view hex) {
   StatusOr<std::string> bytes = HexDecode(hex);
   EXPECT_TRUE(bytes.ok()) << hex;
   return bytes.ok() ? *bytes : std::string();
-}
-
-// RFC 8410 PKCS#8 around a raw seed, so the keys do not depend on our code.
-std::string SeedToPem(std::string_view seed) {
-  std::string der = Unhex("302e020100300506032b657004220420");
-  der += seed;
-  return "-----BEGIN PRIVATE KEY-----\n" + Base64Encode(der) + "\n-----END PRIVATE KEY-----\n";
 }
 
 // SubjectPublicKeyInfo around a raw key, as `openssl pkey -pubout` writes it.
