@@ -17,41 +17,6 @@ namespace asio = boost::asio;
 using asio::awaitable;
 using asio::use_awaitable;
 
-namespace {
-
-StatusOr<Server::tcp::endpoint> Resolve(asio::io_context& io, const std::string& text) {
-  CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(text));
-  boost::system::error_code ec;
-  asio::ip::tcp::resolver resolver(io);
-  auto results = resolver.resolve(host_port.first, std::to_string(host_port.second),
-                                  asio::ip::tcp::resolver::numeric_service, ec);
-  if (ec || results.empty()) {
-    return InvalidArgumentError("cannot resolve '" + host_port.first + "': " + ec.message());
-  }
-  return results.begin()->endpoint();
-}
-
-// The acceptor gets a strand of its own: its accept loop and the close at
-// shutdown run on different io threads otherwise, and an acceptor is not
-// safe for concurrent use.
-StatusOr<Server::tcp::acceptor> Listen(asio::io_context& io,
-                                       const Server::tcp::endpoint& endpoint) {
-  Server::tcp::acceptor acceptor(asio::make_strand(io));
-  boost::system::error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    std::ostringstream where;
-    where << endpoint;
-    return UnavailableError("cannot listen on " + where.str() + ": " + ec.message());
-  }
-  return acceptor;
-}
-
-}  // namespace
-
 Server::Server(NodeContext& node) : node_(node), acceptor_(io_), signals_(io_, SIGINT, SIGTERM) {}
 
 Server::~Server() {
@@ -64,12 +29,12 @@ Server::~Server() {
 
 StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
   auto server = std::unique_ptr<Server>(new Server(node));
-  CREG_ASSIGN_OR_RETURN(tcp::endpoint endpoint, Resolve(server->io_, node.options.listen));
+  CREG_ASSIGN_OR_RETURN(tcp::endpoint endpoint, ResolveAddress(server->io_, node.options.listen));
   CREG_ASSIGN_OR_RETURN(server->acceptor_, Listen(server->io_, endpoint));
   server->endpoint_ = server->acceptor_.local_endpoint();
   if (!node.options.metrics_listen.empty()) {
     CREG_ASSIGN_OR_RETURN(tcp::endpoint metrics_endpoint,
-                          Resolve(server->io_, node.options.metrics_listen));
+                          ResolveAddress(server->io_, node.options.metrics_listen));
     CREG_ASSIGN_OR_RETURN(tcp::acceptor metrics_acceptor, Listen(server->io_, metrics_endpoint));
     server->metrics_endpoint_ = metrics_acceptor.local_endpoint();
     server->metrics_model_ = std::make_unique<Metrics>(node);
@@ -81,7 +46,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
   }
   if (!node.options.http_listen.empty()) {
     CREG_ASSIGN_OR_RETURN(tcp::endpoint http_endpoint,
-                          Resolve(server->io_, node.options.http_listen));
+                          ResolveAddress(server->io_, node.options.http_listen));
     CREG_ASSIGN_OR_RETURN(tcp::acceptor http_acceptor, Listen(server->io_, http_endpoint));
     server->http_endpoint_ = http_acceptor.local_endpoint();
     const Checkpointer& checkpointer = node.handler.checkpointer();
