@@ -5,7 +5,9 @@ CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # Debian packages creg needs to build, test and run (lld links several
 # times faster than the default linker; see CMakeLists.txt; chromium and
-# python3-websocket run the web explorer's browser tests, tests/explorer/).
+# python3-websocket run the web explorer's browser tests, tests/explorer/;
+# python3-cryptography is the independent implementation the cosignature
+# known-answer test checks against, tests/ledger/cosignature_test.cc).
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
