@@ -237,6 +237,15 @@ TEST_F(WitnessStatusTest, AfterKillMinus9RightAfterA200ItNeverCosignsAFork) {
   ExpectStatus(Post(witness_, log_.AddCheckpoint(16, 20)), 200);
 }
 
+TEST_F(WitnessStatusTest, ASecondWitnessOnTheSameDataFolderRefusesToRun) {
+  RunResult second = RunProgram({WitnessProgram(), "run", "--data", witness_.data_dir(), "--listen",
+                                 "127.0.0.1:0", "--log", log_.VerifierKey()});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("another creg-witness is serving"), std::string::npos) << second.err;
+  // The first goes on serving.
+  ExpectStatus(Post(witness_, log_.AddCheckpoint(10, 16)), 200);
+}
+
 // ---- The split view: two nodes with one log key ----
 
 TEST(WitnessTest, TwoNodesSharingALogKeyCannotBothBeCosigned) {

@@ -5,11 +5,17 @@
 //
 // The data folder holds DIR/witness.key (the Ed25519 key, PEM, mode 0600),
 // DIR/verifier.key (its type 0x04 verifier key, which carries the
-// witness's name) and DIR/logs/ (what was last cosigned per log,
-// tools/witness/witness_store.h).
+// witness's name), DIR/logs/ (what was last cosigned per log,
+// tools/witness/witness_store.h) and DIR/witness.lock (held while running).
 //
 // Exit codes: 0 success (run: after SIGINT or SIGTERM), 1 a runtime
 // failure, 2 a usage error.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -89,6 +95,21 @@ int Init(const InitFlags& flags) {
   return 0;
 }
 
+// Holds DIR/witness.lock (flock) while the witness runs: two witnesses on
+// one state would each trust a state the other moves on, and could cosign
+// a fork between them. Released when the process ends, however it ends.
+Status LockDataDir(const std::string& dir) {
+  const std::string path = dir + "/witness.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return UnavailableError("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return FailedPreconditionError("another creg-witness is serving " + dir + " (" + path +
+                                   " is locked)");
+  }
+  return OkStatus();  // fd stays open, and the lock held, until exit
+}
+
 StatusOr<CosignatureSigner> LoadSigner(const std::string& dir) {
   CREG_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::LoadFile(KeyPath(dir)));
   CREG_ASSIGN_OR_RETURN(std::string text, ReadFile(VerifierPath(dir)));
@@ -122,6 +143,7 @@ int Run(const RunFlags& flags) {
   }
   StatusOr<CosignatureSigner> signer = LoadSigner(flags.data);
   if (!signer.ok()) return Fail(signer.status().message());
+  if (Status locked = LockDataDir(flags.data); !locked.ok()) return Fail(locked.message());
   StatusOr<WitnessStore> store = WitnessStore::Open(flags.data);
   if (!store.ok()) return Fail(store.status().message());
   StatusOr<std::unique_ptr<Witness>> witness =
