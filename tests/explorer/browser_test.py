@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import unittest
+from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,14 +26,26 @@ if cdp.chromium_path() is None:
 ARTIFACTS = os.environ.get("CREG_EXPLORER_ARTIFACTS", "explorer-artifacts")
 REGISTRY = None
 BROWSER = None
+HAS_API = False
+
+
+def needs_api(test):
+    """Cases of pages that read the JSON API, which a node may not serve yet."""
+    def run(self):
+        if not HAS_API:
+            self.skipTest("this node does not serve /api/v1/")
+        return test(self)
+    run.__name__ = test.__name__
+    return run
 
 
 def setUpModule():
-    global REGISTRY, BROWSER
+    global REGISTRY, BROWSER, HAS_API
     os.makedirs(ARTIFACTS, exist_ok=True)
     REGISTRY = Registry()
     try:
         REGISTRY.populate()
+        HAS_API = REGISTRY.serves_api()
         BROWSER = cdp.Browser()
     except BaseException:
         REGISTRY.close()
@@ -55,6 +68,9 @@ def tamper(certificate, change):
 class ExplorerTest(unittest.TestCase):
     def setUp(self):
         self.browser = BROWSER
+        # A key one case pasted is not another's.
+        if self.browser.evaluate("location.origin") == REGISTRY.url.rstrip("/"):
+            self.browser.evaluate("localStorage.removeItem('creg.verifier-key')")
         self.browser.drain()
 
     def open(self, route, language="en"):
@@ -95,6 +111,7 @@ class ExplorerTest(unittest.TestCase):
                           " return {outcome: r.dataset.outcome, check: r.dataset.check || '',"
                           " text: r.innerText}; })()")
 
+    @needs_api
     def test_registry_page_shows_the_signed_log(self):
         self.open("")
         self.assertEqual(self.browser.evaluate(
@@ -174,10 +191,16 @@ class ExplorerTest(unittest.TestCase):
         self.screenshot("verify-tampered")
         result = self.drop("not json")
         self.assertEqual(result["check"], "document")
-        # The genuine certificate against another registry's key.
+        # The genuine certificate against another key, and a malformed key.
+        self.paste_key(REGISTRY.other_key)
+        result = self.drop(forum)
+        self.assertEqual(result["check"], "checkpoint")
+        self.assertIn("no signature by key", result["text"])
         other = REGISTRY.verifier_key.split("+")
         self.paste_key("+".join(["other.example", *other[1:]]))
-        self.assertEqual(self.drop(forum)["check"], "key")
+        result = self.drop(forum)
+        self.assertEqual(result["check"], "key")
+        self.assertIn("the key id does not match the key", result["text"])
         self.assert_no_console_errors()
 
     def test_a_hostile_beneficiary_shows_as_text_and_runs_nothing(self):
@@ -203,6 +226,97 @@ class ExplorerTest(unittest.TestCase):
         self.assert_no_console_errors()
         self.open("verify", language="en")
 
+
+    @needs_api
+    def test_the_retirement_page_shows_it_verified(self):
+        rid = REGISTRY.retirements["forum"]
+        self.open("retirement/" + rid)
+        result = self.browser.evaluate(
+            "(() => { const r = document.querySelector('#verify-result');"
+            " return r && {outcome: r.dataset.outcome, text: r.innerText}; })()")
+        self.assertEqual(result["outcome"], "verified", result["text"])
+        self.assertIn("(served by this same server)", result["text"])
+        self.assertIn(FORUM, self.browser.evaluate("document.getElementById('beneficiary').textContent"))
+        self.screenshot("retirement")
+        # With the key from a trusted channel pasted, the page says so.
+        self.paste_key(REGISTRY.verifier_key + " ")
+        self.assertIn("also the key this server serves",
+                      self.browser.evaluate("document.getElementById('key-source').textContent"))
+        self.paste_key(REGISTRY.other_key)
+        self.browser.evaluate("document.getElementById('verify-button').click()")
+        self.browser.wait_until("document.querySelector('#verify-result')?.dataset.outcome === 'refused'")
+        self.assertIn("(pasted by you)",
+                      self.browser.evaluate("document.getElementById('verify-result').innerText"))
+        self.assert_no_console_errors()
+
+    @needs_api
+    def test_a_hostile_beneficiary_on_every_page_is_text(self):
+        rid = REGISTRY.retirements["hostile"]
+        for route in ("retirement/" + rid, "search/beneficiary/" + quote(HOSTILE, safe="")):
+            self.open(route)
+            text = self.browser.evaluate("document.querySelector('main').innerText")
+            self.assertIn(HOSTILE, text, route)
+            self.assertEqual(self.browser.evaluate("document.querySelectorAll('img').length"), 0)
+            events = self.browser.drain()
+            self.assertFalse([e for e in events if e.get("method") == "Page.javascriptDialogOpening"])
+            self.assertEqual(cdp.console_errors(events), [], route)
+        self.screenshot("search-hostile")
+
+    @needs_api
+    def test_every_page_loads_without_a_console_error(self):
+        forum = REGISTRY.retirements["forum"]
+        pages = {
+            "registry": "", "projects": "projects", "project": "project/yunnan-dali-wind",
+            "batch": "batch/1", "retirement-" + forum: "retirement/" + forum,
+            "search": "search", "search-forum": "search/beneficiary/" + quote(FORUM, safe=""),
+            "serial": "serial", "serial-lookup": "serial/1:7", "verify": "verify",
+            "not-found": "nowhere",
+        }
+        for language in ("en", "zh"):
+            for name, route in pages.items():
+                self.open(route, language=language)
+                self.assertEqual(cdp.console_errors(self.browser.drain()), [], route)
+                self.assertFalse(self.browser.evaluate("!!document.getElementById('page-error')"),
+                                 route)
+                self.screenshot(f"{name}-{language}")
+        self.open("", language="en")
+
+    @needs_api
+    def test_the_registry_page_has_totals_and_a_chart(self):
+        self.open("")
+        totals = self.browser.evaluate("document.getElementById('totals').innerText")
+        self.assertIn("10,000", totals)
+        self.assertIn("125", totals)
+        self.assertEqual(self.browser.evaluate(
+            "document.querySelectorAll('#timeline-chart path.series').length"), 3)
+        self.assertEqual(self.browser.evaluate(
+            "document.getElementById('verifier-key-served').textContent"), REGISTRY.verifier_key)
+
+    @needs_api
+    def test_the_batch_picture_zooms(self):
+        self.open("batch/1")
+        b = self.browser
+        self.assertGreaterEqual(b.evaluate("document.querySelectorAll('#block-map rect.block').length"), 3)
+        self.assertEqual(b.evaluate("document.querySelectorAll('#block-map rect.status-retired').length"), 2)
+        whole = b.evaluate("document.getElementById('block-range').textContent")
+        b.evaluate("document.getElementById('zoom-in').click()")
+        b.evaluate("document.getElementById('zoom-in').click()")
+        self.assertNotEqual(b.evaluate("document.getElementById('block-range').textContent"), whole)
+        b.evaluate("document.getElementById('zoom-reset').click()")
+        self.assertEqual(b.evaluate("document.getElementById('block-range').textContent"), whole)
+        b.evaluate("document.querySelector('#block-map rect.status-retired')"
+                   ".dispatchEvent(new MouseEvent('click'))")
+        self.assertIn("R", b.evaluate("document.getElementById('block-detail').innerText"))
+        self.assert_no_console_errors()
+
+    @needs_api
+    def test_both_catalogues_have_the_same_messages(self):
+        self.open("")
+        missing = self.browser.evaluate(
+            "Promise.all([import('/js/i18n/en.js'), import('/js/i18n/zh.js')]).then(([en, zh]) => {"
+            " const a = Object.keys(en.default), b = Object.keys(zh.default);"
+            " return a.filter(k => !b.includes(k)).concat(b.filter(k => !a.includes(k))); })")
+        self.assertEqual(missing, [])
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 ORIGIN = "explorer.creg.test"
 FORUM = "Forum Organising Committee"
@@ -23,6 +25,11 @@ class Registry:
         self.run([self.cregd, "init", "--data", self.data, "--origin", ORIGIN])
         with open(os.path.join(self.data, "verifier.key")) as f:
             self.verifier_key = f.read().strip()
+        # Another registry's key of the same name, which signed none of this.
+        other = os.path.join(self.dir, "other-data")
+        self.run([self.cregd, "init", "--data", other, "--origin", ORIGIN])
+        with open(os.path.join(other, "verifier.key")) as f:
+            self.other_key = f.read().strip()
         self.log_path = os.path.join(self.dir, "cregd.log")
         self.log = open(self.log_path, "wb")
         self.node = subprocess.Popen(
@@ -86,6 +93,14 @@ class Registry:
             self.creg_cmd("cert", rid, "-o", path)
             with open(path) as f:
                 self.certificates[name] = f.read()
+
+    def serves_api(self):
+        """True if the node answers /api/v1/status."""
+        try:
+            with urllib.request.urlopen(self.url + "api/v1/status", timeout=10) as answer:
+                return answer.status == 200
+        except urllib.error.HTTPError:
+            return False
 
     def close(self):
         self.node.terminate()

@@ -90,7 +90,15 @@ TEST(ExplorerHandlerTest, TheProgramCarriesWebAsWritten) {
   ExplorerHandler handler(ExplorerFiles(), "nothing here");
   Answer index = handler.Handle({"GET", "/"});
   ASSERT_EQ(index.status, 200u);
-  EXPECT_NE(index.body.find("js/app.js"), std::string::npos);
+  EXPECT_NE(index.body.find("<script type=\"module\" src=\"js/app.js\">"), std::string::npos);
+  // index.html preloads every other module, so the browser fetches them at
+  // once rather than one import level at a time.
+  for (const EmbeddedFile& file : ExplorerFiles()) {
+    if (!file.path.ends_with(".js") || file.path == "/js/app.js") continue;
+    const std::string preload =
+        "<link rel=\"modulepreload\" href=\"" + std::string(file.path.substr(1)) + "\">";
+    EXPECT_NE(index.body.find(preload), std::string::npos) << "index.html lacks " << preload;
+  }
   ASSERT_FALSE(ExplorerFiles().empty());
   for (const EmbeddedFile& file : ExplorerFiles()) {
     std::ifstream in(std::string(CREG_SOURCE_DIR "/web") + std::string(file.path),

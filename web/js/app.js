@@ -4,11 +4,24 @@
 import {append, clear, el} from './dom.js';
 import {LANGUAGES, language, setLanguage, t} from './i18n.js';
 import {ApiError} from './net.js';
+import * as batch from './pages/batch.js';
+import * as project from './pages/project.js';
+import * as projects from './pages/projects.js';
 import * as registry from './pages/registry.js';
+import * as retirement from './pages/retirement.js';
+import * as search from './pages/search.js';
+import * as serial from './pages/serial.js';
 import * as verify from './pages/verify.js';
 
+// The first segment of the route names the page; the rest are its params.
 const ROUTES = [
   [/^$/, registry],
+  [/^projects$/, projects],
+  [/^project$/, project],
+  [/^batch$/, batch],
+  [/^retirement$/, retirement],
+  [/^search$/, search],
+  [/^serial$/, serial],
   [/^verify$/, verify],
 ];
 
@@ -18,6 +31,9 @@ function header() {
   const top = clear(document.getElementById('top'));
   const nav = el('nav', {'aria-label': 'main'},
     el('a', {href: '#/', class: 'brand'}, t('app.title')),
+    el('a', {href: '#/projects'}, t('nav.projects')),
+    el('a', {href: '#/search'}, t('nav.search')),
+    el('a', {href: '#/serial'}, t('nav.serial')),
     el('a', {href: '#/verify'}, t('nav.verify')));
   const switcher = el('div', {class: 'languages', role: 'group', 'aria-label': t('nav.language')},
     Object.entries(LANGUAGES).map(([code, {name}]) => el('button', {
@@ -64,7 +80,8 @@ async function show() {
   };
   if (!page) {
     ctx.title(t('page.notFound'));
-    append(main, el('p', {class: 'error'}, t('page.notFound')));
+    append(main, el('p', {class: 'error', id: 'not-found'}, t('page.notFound')));
+    main.setAttribute('data-ready', 'true');
     return;
   }
   const loading = el('p', {class: 'loading'}, t('page.loading'));

@@ -44,20 +44,31 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+// Intl formatters are costly to make (tens of ms the first time): one of
+// each kind per locale.
+const formatters = new Map();
+function formatter(kind, make) {
+  const key = kind + ' ' + locale();
+  if (!formatters.has(key)) formatters.set(key, make(locale()));
+  return formatters.get(key);
+}
+
 export function formatNumber(n) {
-  return new Intl.NumberFormat(locale()).format(n);
+  return formatter('number', (l) => new Intl.NumberFormat(l)).format(n);
 }
 
 // An RFC 3339 time (or a Date) in the reader's locale, with its time zone.
 export function formatTime(value) {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale(), {dateStyle: 'long', timeStyle: 'long'}).format(date);
+  return formatter('time', (l) => new Intl.DateTimeFormat(l, {dateStyle: 'long', timeStyle: 'long'}))
+    .format(date);
 }
 
 // A YYYY-MM-DD date in the reader's locale.
 export function formatDate(value) {
   const date = new Date(value + 'T00:00:00Z');
   if (Number.isNaN(date.getTime())) return String(value);
-  return new Intl.DateTimeFormat(locale(), {dateStyle: 'medium', timeZone: 'UTC'}).format(date);
+  return formatter('date', (l) => new Intl.DateTimeFormat(l, {dateStyle: 'medium', timeZone: 'UTC'}))
+    .format(date);
 }

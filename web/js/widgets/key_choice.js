@@ -28,17 +28,19 @@ export function keyChoice(serverKey = '') {
 
   const current = () => {
     const pasted = input.value.trim();
-    if (pasted) return {text: pasted, source: pasted === serverKey ? 'server' : 'pasted'};
+    if (pasted) return {text: pasted, source: 'pasted'};
     return serverKey ? {text: serverKey, source: 'server'} : null;
   };
   const show = () => {
     const choice = current();
     label.className = 'key-source ' + (choice ? choice.source : 'none');
-    label.textContent = !choice ? t('key.none') : choice.source === 'server' ? t('key.server') : t('key.pasted');
+    label.textContent = !choice ? t('key.none')
+      : choice.source === 'server' ? t('key.server')
+      : serverKey && choice.text === serverKey ? t('key.pastedSame') : t('key.pasted');
   };
   input.addEventListener('input', () => {
     try {
-      if (input.value.trim() && input.value.trim() !== serverKey) {
+      if (input.value.trim()) {
         localStorage.setItem(STORAGE, input.value.trim());
       } else {
         localStorage.removeItem(STORAGE);
