@@ -1,12 +1,14 @@
 // The witness in process (tools/witness/witness.h): racing requests for one
-// log never roll its state back, and a damaged state stops the witness
-// instead of letting it start over from size 0.
+// log never roll its state back, a torn record falls back to the one
+// before, and a damaged state stops the witness instead of letting it
+// start over from size 0.
 #include "tools/witness/witness.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
@@ -87,6 +89,34 @@ TEST(WitnessCoreTest, RacingRequestsForOneLogNeverRollItsStateBack) {
   EXPECT_EQ(HeldSize(*witness, log), largest_cosigned.load());
 }
 
+// Overwrites `bytes` at `offset` of the file at `path`.
+void Scribble(const std::string& path, size_t offset, const std::string& bytes) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(static_cast<std::streamoff>(offset));
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  ASSERT_TRUE(file.good()) << path;
+}
+
+TEST(WitnessCoreTest, ATornRecordFallsBackToThePreviousOne) {
+  TempDir dir;
+  SyntheticLog log(kOrigin);
+  log.Append(12);
+  {
+    std::unique_ptr<Witness> witness = MakeWitness(dir.Sub("w"), log).value();
+    ASSERT_EQ(witness->AddCheckpoint(log.AddCheckpoint(0, 8)).status, 200u);   // record 1, slot 1
+    ASSERT_EQ(witness->AddCheckpoint(log.AddCheckpoint(8, 12)).status, 200u);  // record 2, slot 0
+  }
+  // A crash that tore the write of record 2: the state is record 1's.
+  const std::string state = WitnessStore::Open(dir.Sub("w"))->PathOf(kOrigin);
+  Scribble(state, 20, "torn");
+  std::unique_ptr<Witness> witness = MakeWitness(dir.Sub("w"), log).value();
+  EXPECT_EQ(HeldSize(*witness, log), 8u);
+  // And it goes on from there, into the torn slot.
+  ASSERT_EQ(witness->AddCheckpoint(log.AddCheckpoint(8, 12)).status, 200u);
+  witness = MakeWitness(dir.Sub("w"), log).value();
+  EXPECT_EQ(HeldSize(*witness, log), 12u);
+}
+
 TEST(WitnessCoreTest, DamagedStateStopsTheWitness) {
   TempDir dir;
   SyntheticLog log(kOrigin);
@@ -95,16 +125,24 @@ TEST(WitnessCoreTest, DamagedStateStopsTheWitness) {
     std::unique_ptr<Witness> witness = MakeWitness(dir.Sub("w"), log).value();
     ASSERT_EQ(witness->AddCheckpoint(log.AddCheckpoint(0, 8)).status, 200u);
   }
-  const std::string state = dir.Sub("w") + "/logs/" + Sha256(kOrigin).ToHex();
-  ASSERT_EQ(ReadFile(state).value(), CheckpointBody(Checkpoint{kOrigin, 8, log.Root(8)}));
-  // Garbage, and a valid body of another origin: refused at start.
-  for (const std::string& bad :
-       {std::string("garbage"), CheckpointBody(Checkpoint{"other.example", 8, log.Root(8)})}) {
-    ASSERT_TRUE(WriteFileAtomically(state, bad).ok());
-    StatusOr<std::unique_ptr<Witness>> witness = MakeWitness(dir.Sub("w"), log);
-    ASSERT_FALSE(witness.ok()) << bad;
-    EXPECT_EQ(witness.status().code(), StatusCode::kDataLoss);
-  }
+  const WitnessStore store = WitnessStore::Open(dir.Sub("w")).value();
+  const std::string state = store.PathOf(kOrigin);
+  const std::string good = ReadFile(state).value();
+  // Both records torn; a file cut short; the state of another origin.
+  Scribble(state, 20, "torn");
+  Scribble(state, 4096 + 20, "torn");
+  StatusOr<std::unique_ptr<Witness>> witness = MakeWitness(dir.Sub("w"), log);
+  ASSERT_FALSE(witness.ok());
+  EXPECT_EQ(witness.status().code(), StatusCode::kDataLoss);
+  ASSERT_TRUE(WriteFileAtomically(state, good.substr(0, 5000)).ok());
+  EXPECT_EQ(MakeWitness(dir.Sub("w"), log).status().code(), StatusCode::kDataLoss);
+  ASSERT_TRUE(store.OpenLog("other.example").ok());
+  std::filesystem::copy_file(store.PathOf("other.example"), state,
+                             std::filesystem::copy_options::overwrite_existing);
+  witness = MakeWitness(dir.Sub("w"), log);
+  ASSERT_FALSE(witness.ok());
+  EXPECT_EQ(witness.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(witness.status().message().find("other.example"), std::string::npos);
 }
 
 TEST(WitnessCoreTest, ALogKeyGivenTwiceIsRefused) {

@@ -32,7 +32,7 @@ StatusOr<std::unique_ptr<Witness>> Witness::Create(CosignatureSigner signer,
     auto [it, added] = witness->logs_.try_emplace(key.name());
     if (added) {
       it->second = std::make_unique<Log>();
-      CREG_ASSIGN_OR_RETURN(it->second->latest, witness->store_.Load(key.name()));
+      CREG_ASSIGN_OR_RETURN(it->second->state, witness->store_.OpenLog(key.name()));
     }
     for (const NoteVerifier& known : it->second->keys) {
       if (known.key_id() == key.key_id()) {
@@ -68,27 +68,27 @@ http::Answer Witness::AddCheckpoint(std::string_view body) {
   }
 
   std::lock_guard lock(log.mu);
-  if (request->old_size != log.latest.size) {
+  const Checkpoint& latest = log.state->latest();
+  if (request->old_size != latest.size) {
     http::Answer answer = Text(409, "");
     answer.content_type = std::string(kTlogSizeContentType);
-    answer.body = TreeSizeBody(log.latest.size);
+    answer.body = TreeSizeBody(latest.size);
     return answer;
   }
-  Status consistent = merkle::VerifyConsistency(log.latest.size, checkpoint->size, request->proof,
-                                                log.latest.root, checkpoint->root);
+  Status consistent = merkle::VerifyConsistency(latest.size, checkpoint->size, request->proof,
+                                                latest.root, checkpoint->root);
   if (!consistent.ok()) {
-    if (checkpoint->size == log.latest.size) {
+    if (checkpoint->size == latest.size) {
       return Text(422, "checkpoint of size " + std::to_string(checkpoint->size) +
                            " has another root than the one cosigned at that size");
     }
-    return Text(422, "consistency proof from size " + std::to_string(log.latest.size) +
+    return Text(422, "consistency proof from size " + std::to_string(latest.size) +
                          " does not verify: " + consistent.message());
   }
-  if (checkpoint->size != log.latest.size) {
-    if (Status saved = store_.Save(*checkpoint); !saved.ok()) {
+  if (checkpoint->size != latest.size) {
+    if (Status saved = log.state->Save(*checkpoint); !saved.ok()) {
       return Text(500, "cannot record the checkpoint: " + saved.message());
     }
-    log.latest = *checkpoint;
   }
   http::Answer answer = Text(200, "");
   answer.body = signer_.Cosign(opened->text, std::min(clock_(), kMaxCosignatureTime));

@@ -43,8 +43,9 @@ uint64_t SystemClock();
 
 class Witness {
  public:
-  // Loads each log's state from `store`. InvalidArgument if `logs` is empty
-  // or names one key twice; the store's errors if a state file is damaged.
+  // Opens each log's state in `store`. InvalidArgument if `logs` is empty
+  // or names one key twice; the store's errors (WitnessStore::OpenLog) if a
+  // state file is damaged.
   static StatusOr<std::unique_ptr<Witness>> Create(CosignatureSigner signer,
                                                    std::vector<NoteVerifier> logs,
                                                    WitnessStore store, Clock clock = SystemClock);
@@ -59,7 +60,7 @@ class Witness {
   struct Log {
     std::vector<NoteVerifier> keys;
     std::mutex mu;
-    Checkpoint latest;  // guarded by mu: what was last cosigned (and saved)
+    std::unique_ptr<LogStateFile> state;  // guarded by mu: what was last cosigned
   };
   Witness(CosignatureSigner signer, WitnessStore store, Clock clock)
       : signer_(std::move(signer)), store_(std::move(store)), clock_(std::move(clock)) {}
