@@ -4,25 +4,17 @@
 import {append, clear, el} from './dom.js';
 import {LANGUAGES, language, setLanguage, t} from './i18n.js';
 import {ApiError} from './net.js';
-import * as batch from './pages/batch.js';
-import * as project from './pages/project.js';
-import * as projects from './pages/projects.js';
-import * as registry from './pages/registry.js';
-import * as retirement from './pages/retirement.js';
-import * as search from './pages/search.js';
-import * as serial from './pages/serial.js';
-import * as verify from './pages/verify.js';
-
 // The first segment of the route names the page; the rest are its params.
+// A page's module is loaded when it is first shown.
 const ROUTES = [
-  [/^$/, registry],
-  [/^projects$/, projects],
-  [/^project$/, project],
-  [/^batch$/, batch],
-  [/^retirement$/, retirement],
-  [/^search$/, search],
-  [/^serial$/, serial],
-  [/^verify$/, verify],
+  [/^$/, () => import('./pages/registry.js')],
+  [/^projects$/, () => import('./pages/projects.js')],
+  [/^project$/, () => import('./pages/project.js')],
+  [/^batch$/, () => import('./pages/batch.js')],
+  [/^retirement$/, () => import('./pages/retirement.js')],
+  [/^search$/, () => import('./pages/search.js')],
+  [/^serial$/, () => import('./pages/serial.js')],
+  [/^verify$/, () => import('./pages/verify.js')],
 ];
 
 let generation = 0;
@@ -87,7 +79,7 @@ async function show() {
   const loading = el('p', {class: 'loading'}, t('page.loading'));
   main.append(loading);
   try {
-    await page.render(ctx);
+    await (await page()).render(ctx);
   } catch (e) {
     if (ctx.stale()) return;
     append(main, el('p', {class: 'error', id: 'page-error'}, errorText(e)));
