@@ -235,6 +235,29 @@ Status Store::Scan(ColumnId column, std::string_view start, std::string_view pre
   return FromRocksDb(it->status(), "scan " + names_[column]);
 }
 
+Status Store::ScanBackward(
+    ColumnId column, std::string_view before, std::string_view prefix,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  // Both bounds: the iterator starts at the last key below the upper one
+  // and stops at the prefix, never walking into the keys around it.
+  rocksdb::ReadOptions read_options;
+  std::string upper = PrefixEnd(prefix);
+  if (!before.empty() && (upper.empty() || before < upper)) upper.assign(before);
+  std::string lower(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::Slice lower_slice(lower);
+  if (!upper.empty()) read_options.iterate_upper_bound = &upper_slice;
+  if (!lower.empty()) read_options.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options, handles_.at(column)));
+  for (it->SeekToLast(); it->Valid(); it->Prev()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!prefix.empty() && key.substr(0, prefix.size()) != prefix) break;
+    if (!upper.empty() && key >= std::string_view(upper)) continue;
+    if (!visit(key, std::string_view(it->value().data(), it->value().size()))) break;
+  }
+  return FromRocksDb(it->status(), "scan " + names_[column]);
+}
+
 StoreCursor::StoreCursor(std::unique_ptr<rocksdb::Iterator> it, std::string column)
     : it_(std::move(it)), column_(std::move(column)) {}
 StoreCursor::~StoreCursor() = default;

@@ -181,6 +181,13 @@ class Store {
   Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
+  // Calls `visit(key, value)` for keys < `before` (every key if `before`
+  // is empty) that begin with `prefix`, in descending order, while it
+  // returns true.
+  Status ScanBackward(
+      ColumnId column, std::string_view before, std::string_view prefix,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
   // A cursor over `column`, not yet positioned (call Seek). With `bulk`,
   // for one pass over much of a column: reads ahead and does not fill the
   // block cache with what the pass will not read again.

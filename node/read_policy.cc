@@ -161,6 +161,8 @@ std::optional<ReadRequest> ReadRequestOf(const pb::Request& request) {
       r.kind = ReadKind::kProvenance;
       break;
     case pb::Request::kProject:
+    case pb::Request::kProjects:
+    case pb::Request::kProjectBatches:
       r.kind = ReadKind::kProject;
       break;
     default:  // submit, sign-in, no body

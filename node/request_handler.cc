@@ -70,6 +70,10 @@ StatusOr<pb::Response> RequestHandler::Answer(const pb::Request& request) const 
       return Account(request.account());
     case pb::Request::kProject:
       return Project(request.project());
+    case pb::Request::kProjects:
+      return Projects(request.projects());
+    case pb::Request::kProjectBatches:
+      return ProjectBatches(request.project_batches());
     case pb::Request::kHoldings:
       return Holdings(request.holdings());
     case pb::Request::kBatch:
@@ -120,6 +124,27 @@ StatusOr<pb::Response> RequestHandler::Project(const pb::ProjectRequest& r) cons
   if (!project) return NotFoundError("project '" + r.project_id() + "' is not registered");
   pb::Response response;
   *response.mutable_project()->mutable_project() = std::move(*project);
+  return response;
+}
+
+StatusOr<pb::Response> RequestHandler::Projects(const pb::ProjectsRequest& r) const {
+  CREG_ASSIGN_OR_RETURN(auto page, registry_.ProjectsPage(r.cursor(), PageLimits()));
+  pb::Response response;
+  pb::ProjectsResponse* out = response.mutable_projects();  // an empty list is still an answer
+  for (pb::ProjectRecord& p : page.items) *out->add_projects() = std::move(p);
+  out->set_next_cursor(std::move(page.next_cursor));
+  return response;
+}
+
+StatusOr<pb::Response> RequestHandler::ProjectBatches(const pb::ProjectBatchesRequest& r) const {
+  CREG_ASSIGN_OR_RETURN(auto project, registry_.Project(r.project_id()));
+  if (!project) return NotFoundError("project '" + r.project_id() + "' is not registered");
+  CREG_ASSIGN_OR_RETURN(auto page,
+                        registry_.ProjectBatchesPage(r.project_id(), r.cursor(), PageLimits()));
+  pb::Response response;
+  pb::ProjectBatchesResponse* out = response.mutable_project_batches();
+  for (pb::BatchRecord& b : page.items) *out->add_batches() = std::move(b);
+  out->set_next_cursor(std::move(page.next_cursor));
   return response;
 }
 
@@ -209,7 +234,9 @@ StatusOr<pb::Response> RequestHandler::Batch(const pb::BatchRequest& r) const {
   *response.mutable_batch()->mutable_batch() = **batch;
   if (project->has_value()) *response.mutable_batch()->mutable_project() = **project;
   if (r.without_blocks()) return response;
-  auto page = registry_.BatchBlocksPage(r.batch(), r.cursor(), PageLimits());
+  const std::string cursor =
+      r.cursor().empty() ? Registry::BatchBlocksCursorAt(r.from_serial()) : r.cursor();
+  auto page = registry_.BatchBlocksPage(r.batch(), cursor, PageLimits());
   if (!page.ok()) return page.status();
   for (pb::BlockRecord& b : page->items) *response.mutable_batch()->add_blocks() = std::move(b);
   response.mutable_batch()->set_next_cursor(std::move(page->next_cursor));
@@ -262,10 +289,11 @@ StatusOr<pb::Response> RequestHandler::Retirement(const pb::RetirementRequest& r
 StatusOr<pb::Response> RequestHandler::Retirements(const pb::RetirementsRequest& r) const {
   if (r.by_case() == pb::RetirementsRequest::BY_NOT_SET)
     return InvalidArgumentError("name a beneficiary or an account");
-  auto page =
-      r.by_case() == pb::RetirementsRequest::kBeneficiary
-          ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(), PageLimits())
-          : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits());
+  auto page = r.by_case() == pb::RetirementsRequest::kBeneficiary
+                  ? registry_.RetirementsOfBeneficiaryPage(r.beneficiary(), r.cursor(),
+                                                           PageLimits(), r.newest_first())
+                  : registry_.RetirementsOfAccountPage(r.account_id(), r.cursor(), PageLimits(),
+                                                       r.newest_first());
   if (!page.ok()) return page.status();
   pb::Response response;
   pb::RetirementsResponse* out = response.mutable_retirements();  // empty is still an answer

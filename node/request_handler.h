@@ -74,6 +74,8 @@ class RequestHandler {
   StatusOr<pb::Response> Proof(const pb::ConsistencyProofRequest& r) const;
   StatusOr<pb::Response> Account(const pb::AccountRequest& r) const;
   StatusOr<pb::Response> Project(const pb::ProjectRequest& r) const;
+  StatusOr<pb::Response> Projects(const pb::ProjectsRequest& r) const;
+  StatusOr<pb::Response> ProjectBatches(const pb::ProjectBatchesRequest& r) const;
   StatusOr<pb::Response> Holdings(const pb::HoldingsRequest& r) const;
   StatusOr<pb::Response> Batch(const pb::BatchRequest& r) const;
   StatusOr<pb::Response> Retirement(const pb::RetirementRequest& r) const;

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "node/accept_loop.h"
+#include "node/http/api_handler.h"
 #include "node/http/explorer_handler.h"
 #include "node/http/http_server.h"
 #include "node/http/router.h"
@@ -56,10 +57,13 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     // The explorer's pages answer every path no other surface claims.
     auto handler = std::make_shared<http::Router>(std::make_shared<http::ExplorerHandler>(
         http::ExplorerFiles(),
-        "not found; this node serves the explorer at /, /checkpoint, /tile/<L>/<N>[.p/<W>] and "
+        "not found; this node serves the explorer at /, the JSON API at /api/v1/, /checkpoint, "
+        "/tile/<L>/<N>[.p/<W>] and "
         "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
     handler->Add("/checkpoint", tlog);
     handler->Add("/tile/", tlog);
+    auto api = std::make_shared<http::ApiHandler>(node.handler);
+    handler->Add("/api/", api);
     http::HttpLimits limits;
     limits.max_connections = node.options.http_max_connections;
     limits.read_timeout = node.options.http_read_timeout;

@@ -178,17 +178,62 @@ StatusOr<std::vector<T>> ReadAll(Read read_page) {
 }  // namespace
 
 StatusOr<Registry::Page<pb::RetirementRecord>> Registry::RetirementsOfBeneficiaryPage(
-    std::string_view name, std::string_view cursor, const PageLimits& limits) const {
+    std::string_view name, std::string_view cursor, const PageLimits& limits,
+    bool newest_first) const {
   return RetirementsPage(*tables_, *committed_, limits, [&](const auto& visit) {
-    return tables_->ScanRetirementsOfBeneficiary(*committed_, name, cursor, visit);
+    return newest_first
+               ? tables_->ScanRetirementsOfBeneficiaryBackward(*committed_, name, cursor, visit)
+               : tables_->ScanRetirementsOfBeneficiary(*committed_, name, cursor, visit);
   });
 }
 
 StatusOr<Registry::Page<pb::RetirementRecord>> Registry::RetirementsOfAccountPage(
-    std::string_view account, std::string_view cursor, const PageLimits& limits) const {
+    std::string_view account, std::string_view cursor, const PageLimits& limits,
+    bool newest_first) const {
   return RetirementsPage(*tables_, *committed_, limits, [&](const auto& visit) {
-    return tables_->ScanRetirementsOfAccount(*committed_, account, cursor, visit);
+    return newest_first
+               ? tables_->ScanRetirementsOfAccountBackward(*committed_, account, cursor, visit)
+               : tables_->ScanRetirementsOfAccount(*committed_, account, cursor, visit);
   });
+}
+
+std::string Registry::BatchBlocksCursorAt(uint64_t serial) {
+  if (serial <= 1) return std::string();
+  internal::Block before;
+  before.last = serial - 1;
+  return internal::Tables::BlockCursor(before);
+}
+
+StatusOr<Registry::Page<pb::ProjectRecord>> Registry::ProjectsPage(std::string_view cursor,
+                                                                   const PageLimits& limits) const {
+  Page<pb::ProjectRecord> page;
+  PageFill fill(limits);
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanProjectsAfter(*committed_, cursor, [&](const pb::ProjectRecord& p) {
+        size_t bytes = p.ByteSizeLong() + kFieldOverhead;
+        if (!fill.Fits(bytes)) return false;
+        fill.Take(bytes, p.project_id());
+        page.items.push_back(p);
+        return true;
+      }));
+  page.next_cursor = fill.next_cursor();
+  return page;
+}
+
+StatusOr<Registry::Page<pb::BatchRecord>> Registry::ProjectBatchesPage(
+    std::string_view project, std::string_view cursor, const PageLimits& limits) const {
+  Page<pb::BatchRecord> page;
+  PageFill fill(limits);  // counts the batch records read, not those returned
+  CREG_RETURN_IF_ERROR(
+      tables_->ScanBatchesAfter(*committed_, cursor, [&](const pb::BatchRecord& b) {
+        size_t bytes = b.ByteSizeLong() + kFieldOverhead;
+        if (!fill.Fits(bytes)) return false;
+        fill.Take(bytes, internal::Tables::BatchCursor(b.batch()));
+        if (b.project_id() == project) page.items.push_back(b);
+        return true;
+      }));
+  page.next_cursor = fill.next_cursor();
+  return page;
 }
 
 StatusOr<Registry::Page<uint64_t>> Registry::AccountHistoryPage(std::string_view account,

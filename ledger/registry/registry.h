@@ -203,13 +203,29 @@ class Registry {
   // order. An unknown batch gives an empty page.
   StatusOr<Page<pb::BlockRecord>> BatchBlocksPage(uint64_t batch, std::string_view cursor,
                                                   const PageLimits& limits) const;
-  // Retirements by beneficiary or by retiring account, oldest first.
-  StatusOr<Page<pb::RetirementRecord>> RetirementsOfBeneficiaryPage(std::string_view name,
-                                                                    std::string_view cursor,
-                                                                    const PageLimits& limits) const;
+  // The cursor that starts a BatchBlocksPage at the block holding
+  // `serial` (1 or 0: at the first block).
+  static std::string BatchBlocksCursorAt(uint64_t serial);
+  // Retirements by beneficiary or by retiring account, oldest first, or
+  // newest first with `newest_first` (read backwards through the same
+  // index; a cursor continues the listing in the order that made it).
+  StatusOr<Page<pb::RetirementRecord>> RetirementsOfBeneficiaryPage(
+      std::string_view name, std::string_view cursor, const PageLimits& limits,
+      bool newest_first = false) const;
   StatusOr<Page<pb::RetirementRecord>> RetirementsOfAccountPage(std::string_view account,
                                                                 std::string_view cursor,
-                                                                const PageLimits& limits) const;
+                                                                const PageLimits& limits,
+                                                                bool newest_first = false) const;
+  // Every project, in project id order.
+  StatusOr<Page<pb::ProjectRecord>> ProjectsPage(std::string_view cursor,
+                                                 const PageLimits& limits) const;
+  // The batches of `project`, in batch order. Batches are not indexed by
+  // project, so here the limits bound the batch records read (of every
+  // project): a page may hold fewer batches than max_items, or none, and
+  // still have a next_cursor.
+  StatusOr<Page<pb::BatchRecord>> ProjectBatchesPage(std::string_view project,
+                                                     std::string_view cursor,
+                                                     const PageLimits& limits) const;
   // Entry indexes of every transaction that involved an account (signed
   // it, or moved credits to or from it), oldest first.
   StatusOr<Page<uint64_t>> AccountHistoryPage(std::string_view account, std::string_view cursor,

@@ -1,7 +1,7 @@
-// tools/cli/entry_view.h on its own: the entries of a real registry (in a
+// ledger/records/entry_view.h on its own: the entries of a real registry (in a
 // temporary folder, no node) as creg shows them, kind, one-line summary and
 // JSON, and entry bytes that do not decode refused.
-#include "tools/cli/entry_view.h"
+#include "ledger/records/entry_view.h"
 
 #include <gtest/gtest.h>
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "creg/wire.pb.h"
+#include "ledger/records/entry_view.h"
 #include "tools/cli/context.h"
-#include "tools/cli/entry_view.h"
 #include "tools/cli/json_stream.h"
 #include "tools/cli/output.h"
 

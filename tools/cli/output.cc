@@ -17,26 +17,6 @@ size_t Width(const std::string& s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-std::string Lower(std::string_view name) {
-  std::string out;
-  for (char c : name) out += c == '_' ? '-' : static_cast<char>(std::tolower(c));
-  return out;
-}
-
-struct ReasonInfo {
-  pb::RetirementReason reason;
-  const char* description;
-};
-
-constexpr ReasonInfo kReasons[] = {
-    {pb::VOLUNTARY_EVENT_OFFSET, "offsetting the emissions of an event"},
-    {pb::VOLUNTARY_CORPORATE_INVENTORY, "a company's emissions inventory"},
-    {pb::VOLUNTARY_PRODUCT_OR_SERVICE, "a claim for a product or service"},
-    {pb::VOLUNTARY_INDIVIDUAL, "a person's footprint"},
-    {pb::COMPLIANCE, "a compliance scheme obligation"},
-    {pb::OTHER, "anything else, explained in --details"},
-};
-
 }  // namespace
 
 void PrintJson(const json::Value& value) { std::cout << json::Serialize(value, true) << "\n"; }
@@ -128,96 +108,5 @@ void PrintFields(const Fields& fields, std::ostream& out) {
     out << key << ":" << std::string(width - Width(key) + 2, ' ') << value << "\n";
   }
 }
-
-std::string IsoTime(int64_t micros) {
-  if (micros == 0) return "";
-  std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::string ReasonName(pb::RetirementReason reason) {
-  if (reason == pb::RETIREMENT_REASON_UNSPECIFIED) return "";
-  return Lower(pb::RetirementReason_Name(reason));
-}
-
-std::optional<pb::RetirementReason> ParseReason(std::string_view name) {
-  for (const ReasonInfo& r : kReasons) {
-    if (Lower(name) == ReasonName(r.reason)) return r.reason;
-  }
-  return std::nullopt;
-}
-
-std::string ReasonList() {
-  std::string out;
-  for (const ReasonInfo& r : kReasons) {
-    std::string name = ReasonName(r.reason);
-    out += "  " + name + std::string(32 - name.size(), ' ') + r.description + "\n";
-  }
-  return out;
-}
-
-std::optional<pb::Role> RoleNamed(std::string_view name) {
-  for (pb::Role role : {pb::ROLE_HOLDER, pb::ROLE_OPERATOR, pb::ROLE_AUDITOR}) {
-    if (name == RoleName(role)) return role;
-  }
-  return std::nullopt;
-}
-
-std::string RoleName(pb::Role role) {
-  switch (role) {
-    case pb::ROLE_OPERATOR:
-      return "operator";
-    case pb::ROLE_HOLDER:
-      return "holder";
-    case pb::ROLE_AUDITOR:
-      return "auditor";
-    default:
-      return "unspecified";
-  }
-}
-
-std::string AccountStatusName(pb::AccountStatus status) {
-  switch (status) {
-    case pb::ACCOUNT_ACTIVE:
-      return "active";
-    case pb::ACCOUNT_SUSPENDED:
-      return "suspended";
-    case pb::ACCOUNT_CLOSED:
-      return "closed";
-    default:
-      return "unspecified";
-  }
-}
-
-std::string BlockStatusName(pb::BlockStatus status) {
-  switch (status) {
-    case pb::BLOCK_ACTIVE:
-      return "active";
-    case pb::BLOCK_RETIRED:
-      return "retired";
-    case pb::BLOCK_CANCELLED:
-      return "cancelled";
-    default:
-      return "unspecified";
-  }
-}
-
-std::string BlockText(const pb::SerialBlock& block) {
-  std::string text = std::to_string(block.batch()) + ":" + std::to_string(block.first());
-  if (block.last() != block.first()) text += "-" + std::to_string(block.last());
-  return text;
-}
-
-std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks) {
-  std::string text;
-  for (const pb::SerialBlock& b : blocks) text += (text.empty() ? "" : ",") + BlockText(b);
-  return text;
-}
-
-std::string Credits(uint64_t n) { return std::to_string(n) + (n == 1 ? " credit" : " credits"); }
 
 }  // namespace creg::cli

@@ -1,6 +1,6 @@
 // Output formatting for creg: aligned tables and "key: value" blocks for
-// people, pretty JSON for machines, and the names creg prints for enum
-// values (stable: they are part of the --json format, docs/cli.md).
+// people, pretty JSON for machines. The names creg prints for enum values
+// are in ledger/records/names.h.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "creg/state.pb.h"
 #include "creg/transaction.pb.h"
 #include "ledger/json.h"
+#include "ledger/records/names.h"
 
 namespace creg::cli {
 
@@ -64,26 +65,5 @@ class TableStream {
 // "key:  value" lines with the values aligned; empty values are skipped.
 using Fields = std::vector<std::pair<std::string, std::string>>;
 void PrintFields(const Fields& fields, std::ostream& out = std::cout);
-
-// Microseconds since the Unix epoch as "2026-05-01T12:00:00Z" (UTC); "" for 0.
-std::string IsoTime(int64_t micros);
-
-// Enum names: lower case with dashes.
-std::string ReasonName(pb::RetirementReason reason);  // "voluntary-event-offset"
-std::optional<pb::RetirementReason> ParseReason(std::string_view name);
-// The reason names with a description each, one per line, for --help.
-std::string ReasonList();
-std::string RoleName(pb::Role role);  // "operator", "holder", "auditor"
-// The inverse of RoleName for the three roles an account can be opened with.
-std::optional<pb::Role> RoleNamed(std::string_view name);
-std::string AccountStatusName(pb::AccountStatus status);  // "active", ...
-std::string BlockStatusName(pb::BlockStatus status);      // "active", "retired", ...
-
-// "BATCH:FIRST-LAST" (the serial notation of docs/cli.md).
-std::string BlockText(const pb::SerialBlock& block);
-std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks);
-
-// "1 credit", "500 credits".
-std::string Credits(uint64_t n);
 
 }  // namespace creg::cli

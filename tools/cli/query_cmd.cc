@@ -189,9 +189,7 @@ int Batch(Context& ctx) {
                                              "RETIREMENT", "CHANGED AT ENTRY"});
       if (ctx.json()) {
         json.BeginObject();
-        json.Members(BatchJson(b.batch()));
-        json.Key("project");
-        json.Value(ProjectJson(b.project()));
+        json.Members(BatchWithProjectJson(b.batch(), b.project()));
         json.Key("blocks");
         json.BeginArray();
       } else {
@@ -232,11 +230,7 @@ int Retirement(Context& ctx) {
   if (!response) return ctx.exit_code();
   const pb::RetirementResponse& r = response->retirement();
   if (ctx.json()) {
-    json::Value v = RetirementJson(r.retirement());
-    json::Value serials = json::Value::EmptyArray();
-    for (const std::string& s : r.serials()) serials.Append(s);
-    v.Set("serials", std::move(serials));
-    PrintJson(v);
+    PrintJson(RetirementResponseJson(r));
     return kExitOk;
   }
   PrintFields(RetirementFields(r.retirement()));
@@ -353,13 +347,8 @@ int StatusCommand(Context& ctx) {
   if (ctx.json()) {
     json::Value v = json::Value::EmptyObject();
     v.Set("node", ctx.node());
-    v.Set("origin", s.origin());
-    v.Set("tree_size", s.tree_size());
-    v.Set("checkpoint_size", s.checkpoint_size());
-    v.Set("verifier_key", s.verifier_key());
-    v.Set("version", s.version());
-    v.Set("accepting_writes", s.accepting_writes());
-    v.Set("fault", s.fault());
+    json::Value status = StatusJson(s);
+    for (auto& [key, value] : status.as_object()) v.Set(key, std::move(value));
     PrintJson(v);
     return kExitOk;
   }

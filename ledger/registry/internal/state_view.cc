@@ -18,6 +18,16 @@ Status StoreView::Scan(ColumnId column, std::string_view start, std::string_view
   return store_->Scan(column, start, prefix, visit);
 }
 
+Status StateView::ScanBackward(ColumnId, std::string_view, std::string_view,
+                               const ScanVisitor&) const {
+  return FailedPreconditionError("this state view does not scan backwards");
+}
+
+Status StoreView::ScanBackward(ColumnId column, std::string_view before, std::string_view prefix,
+                               const ScanVisitor& visit) const {
+  return store_->ScanBackward(column, before, prefix, visit);
+}
+
 std::optional<std::string>& StateOverlay::Slot(ColumnId column, std::string_view key) {
   const KeyLess::View wanted(column, key);
   auto it = writes_.lower_bound(wanted);

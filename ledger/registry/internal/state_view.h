@@ -49,6 +49,11 @@ class StateView {
   // while `visit` returns true.
   virtual Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
                       const ScanVisitor& visit) const = 0;
+  // Visits keys < `before` (all if empty) that begin with `prefix`, in
+  // descending order, while `visit` returns true. Only the committed state
+  // reads backwards (queries); other views answer FailedPrecondition.
+  virtual Status ScanBackward(ColumnId column, std::string_view before, std::string_view prefix,
+                              const ScanVisitor& visit) const;
 };
 
 // The committed state in the Store.
@@ -58,6 +63,8 @@ class StoreView : public StateView {
   StatusOr<std::optional<std::string>> Get(ColumnId column, std::string_view key) const override;
   Status Scan(ColumnId column, std::string_view start, std::string_view prefix,
               const ScanVisitor& visit) const override;
+  Status ScanBackward(ColumnId column, std::string_view before, std::string_view prefix,
+                      const ScanVisitor& visit) const override;
 
  private:
   const Store* store_;

@@ -103,6 +103,37 @@ Status ScanRetirementIndex(const StateView& v, ColumnId column, const std::strin
   });
 }
 
+Status ScanRetirementIndexBackward(const StateView& v, ColumnId column, const std::string& prefix,
+                                   std::string_view before,
+                                   const Tables::RetirementVisitor& visit) {
+  if (!before.empty() && (before.size() < 9 || before.size() > 8 + 256))
+    return InvalidArgumentError("the cursor was not made by this listing");
+  const std::string bound = before.empty() ? std::string() : prefix + std::string(before);
+  return v.ScanBackward(column, bound, prefix, [&](std::string_view key, std::string_view) {
+    std::string_view cursor = key.substr(prefix.size());
+    if (cursor.size() <= 8) return true;  // not a retirement index key
+    return visit(cursor.substr(8), cursor);
+  });
+}
+
+// Decodes each record of a column scanned after a cursor.
+template <typename Record>
+Status ScanRecordsAfter(const StateView& v, ColumnId column, std::string_view after,
+                        size_t cursor_size_min, size_t cursor_size_max, const char* what,
+                        const std::function<bool(const Record&)>& visit) {
+  CREG_ASSIGN_OR_RETURN(std::string start, StartAfter("", after, cursor_size_min, cursor_size_max));
+  Status decoded = OkStatus();
+  CREG_RETURN_IF_ERROR(v.Scan(column, start, "", [&](std::string_view, std::string_view value) {
+    Record record;
+    if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      decoded = DataLossError(std::string("stored ") + what + " record does not decode");
+      return false;
+    }
+    return visit(record);
+  }));
+  return decoded;
+}
+
 }  // namespace
 
 const std::vector<std::string>& RegistryColumnNames() {
@@ -299,6 +330,31 @@ Status Tables::ScanRetirementsOfAccount(const StateView& v, std::string_view acc
                                         const RetirementVisitor& visit) const {
   return ScanRetirementIndex(v, index, AccountRetirementsPrefix(account), after, visit);
 }
+
+Status Tables::ScanRetirementsOfBeneficiaryBackward(const StateView& v,
+                                                    std::string_view beneficiary,
+                                                    std::string_view before,
+                                                    const RetirementVisitor& visit) const {
+  return ScanRetirementIndexBackward(v, index, BeneficiaryPrefix(beneficiary), before, visit);
+}
+
+Status Tables::ScanRetirementsOfAccountBackward(const StateView& v, std::string_view account,
+                                                std::string_view before,
+                                                const RetirementVisitor& visit) const {
+  return ScanRetirementIndexBackward(v, index, AccountRetirementsPrefix(account), before, visit);
+}
+
+Status Tables::ScanProjectsAfter(const StateView& v, std::string_view after,
+                                 const std::function<bool(const pb::ProjectRecord&)>& visit) const {
+  return ScanRecordsAfter<pb::ProjectRecord>(v, projects, after, 1, 256, "project", visit);
+}
+
+Status Tables::ScanBatchesAfter(const StateView& v, std::string_view after,
+                                const std::function<bool(const pb::BatchRecord&)>& visit) const {
+  return ScanRecordsAfter<pb::BatchRecord>(v, batches, after, 8, 8, "batch", visit);
+}
+
+std::string Tables::BatchCursor(uint64_t batch) { return Be64(batch); }
 
 void Tables::PutAccount(StateOverlay& o, const pb::AccountRecord& r) const {
   o.Put(accounts, r.account_id(), Serialize(r));

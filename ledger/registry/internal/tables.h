@@ -99,6 +99,22 @@ class Tables {
                                       std::string_view after, const RetirementVisitor& visit) const;
   Status ScanRetirementsOfAccount(const StateView& v, std::string_view account,
                                   std::string_view after, const RetirementVisitor& visit) const;
+  // The same lists newest first: `before` is the cursor of the last item
+  // seen ("" to start at the newest); the scan visits the items before it.
+  Status ScanRetirementsOfBeneficiaryBackward(const StateView& v, std::string_view beneficiary,
+                                              std::string_view before,
+                                              const RetirementVisitor& visit) const;
+  Status ScanRetirementsOfAccountBackward(const StateView& v, std::string_view account,
+                                          std::string_view before,
+                                          const RetirementVisitor& visit) const;
+  // Project records in id order after the id `after` ("" from the first);
+  // each item's cursor is its id.
+  Status ScanProjectsAfter(const StateView& v, std::string_view after,
+                           const std::function<bool(const pb::ProjectRecord&)>& visit) const;
+  // Batch records in batch order after the cursor `after` (BatchCursor).
+  Status ScanBatchesAfter(const StateView& v, std::string_view after,
+                          const std::function<bool(const pb::BatchRecord&)>& visit) const;
+  static std::string BatchCursor(uint64_t batch);
 
   // --- writes (into an overlay) ---
   void PutAccount(StateOverlay& o, const pb::AccountRecord& r) const;

@@ -1,6 +1,7 @@
 // A log entry as creg shows it: what kind of transaction, who signed it, a
 // one-line summary for people, and a JSON object with stable field names.
-// Pure functions, thread-safe.
+// The same for creg --json and the node's JSON API. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include "ledger/json.h"
 #include "ledger/status.h"
 
-namespace creg::cli {
+namespace creg {
 
 struct EntryView {
   pb::LogEntry entry;
@@ -34,4 +35,4 @@ json::Value EntryJson(const EntryView& view);
 // The kind name of a transaction body.
 std::string KindName(const pb::TransactionBody& body);
 
-}  // namespace creg::cli
+}  // namespace creg

@@ -1,12 +1,12 @@
-#include "tools/cli/entry_view.h"
+#include "ledger/records/entry_view.h"
 
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
+#include "ledger/records/names.h"
+#include "ledger/records/record_json.h"
 #include "ledger/registry/transaction.h"
-#include "tools/cli/output.h"
-#include "tools/cli/records.h"
 
-namespace creg::cli {
+namespace creg {
 namespace {
 
 std::string SelectionText(const pb::CreditSelection& s, const pb::Effects& effects) {
@@ -204,4 +204,4 @@ json::Value EntryJson(const EntryView& view) {
   return v;
 }
 
-}  // namespace creg::cli
+}  // namespace creg

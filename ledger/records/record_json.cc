@@ -1,0 +1,134 @@
+#include "ledger/records/record_json.h"
+
+#include "ledger/encoding.h"
+#include "ledger/records/names.h"
+
+namespace creg {
+
+json::Value SerialBlockJson(const pb::SerialBlock& block) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("batch", block.batch());
+  v.Set("first", block.first());
+  v.Set("last", block.last());
+  return v;
+}
+
+json::Value SerialBlocksJson(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks) {
+  json::Value v = json::Value::EmptyArray();
+  for (const pb::SerialBlock& b : blocks) v.Append(SerialBlockJson(b));
+  return v;
+}
+
+json::Value AccountJson(const pb::AccountRecord& account) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("account_id", account.account_id());
+  v.Set("role", RoleName(account.role()));
+  v.Set("display_name", account.display_name());
+  v.Set("status", AccountStatusName(account.status()));
+  v.Set("status_reason", account.status_reason());
+  v.Set("public_key", Base64Encode(account.public_key()));
+  v.Set("opened_at_entry", account.opened_at_entry());
+  return v;
+}
+
+json::Value ProjectJson(const pb::ProjectRecord& project) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("project_id", project.project_id());
+  v.Set("name", project.name());
+  v.Set("standard", project.standard());
+  v.Set("methodology", project.methodology());
+  v.Set("country", project.country());
+  v.Set("proponent", project.proponent());
+  v.Set("registered_at_entry", project.registered_at_entry());
+  return v;
+}
+
+json::Value BatchJson(const pb::BatchRecord& batch) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("batch", batch.batch());
+  v.Set("project_id", batch.project_id());
+  v.Set("vintage_start", batch.vintage_start());
+  v.Set("vintage_end", batch.vintage_end());
+  v.Set("quantity", batch.quantity());
+  v.Set("issued_to", batch.issued_to());
+  v.Set("verification_ref", batch.verification_ref());
+  v.Set("issued_at_entry", batch.issued_at_entry());
+  v.Set("issued_at", IsoTime(batch.issued_micros()));
+  return v;
+}
+
+json::Value BlockRecordJson(const pb::BlockRecord& block) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("first", block.first());
+  v.Set("last", block.last());
+  v.Set("quantity", block.last() - block.first() + 1);
+  v.Set("owner", block.owner());
+  v.Set("status", BlockStatusName(block.status()));
+  v.Set("retirement_id", block.retirement_id());
+  v.Set("changed_at_entry", block.changed_at_entry());
+  return v;
+}
+
+json::Value RetirementJson(const pb::RetirementRecord& r) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("retirement_id", r.retirement_id());
+  v.Set("entry_index", r.entry_index());
+  v.Set("account", r.account());
+  v.Set("quantity", r.quantity());
+  v.Set("blocks", SerialBlocksJson(r.blocks()));
+  v.Set("beneficiary", r.beneficiary());
+  v.Set("reason", ReasonName(r.reason()));
+  v.Set("details", r.details());
+  v.Set("country_of_use", r.country_of_use());
+  v.Set("claim_reference", r.claim_reference());
+  v.Set("retired_at", IsoTime(r.retired_micros()));
+  return v;
+}
+
+json::Value RetirementResponseJson(const pb::RetirementResponse& response) {
+  json::Value v = RetirementJson(response.retirement());
+  json::Value serials = json::Value::EmptyArray();
+  for (const std::string& s : response.serials()) serials.Append(s);
+  v.Set("serials", std::move(serials));
+  return v;
+}
+
+json::Value BatchWithProjectJson(const pb::BatchRecord& batch, const pb::ProjectRecord& project) {
+  json::Value v = BatchJson(batch);
+  v.Set("project", ProjectJson(project));
+  return v;
+}
+
+json::Value StatusJson(const pb::StatusResponse& s) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("origin", s.origin());
+  v.Set("tree_size", s.tree_size());
+  v.Set("checkpoint_size", s.checkpoint_size());
+  v.Set("verifier_key", s.verifier_key());
+  v.Set("version", s.version());
+  v.Set("accepting_writes", s.accepting_writes());
+  v.Set("fault", s.fault());
+  return v;
+}
+
+json::Value EffectsJson(const pb::Effects& e) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("tx_id", HexEncode(e.tx_id()));
+  if (e.batch() != 0) v.Set("batch", e.batch());
+  if (e.blocks_size() > 0) v.Set("blocks", SerialBlocksJson(e.blocks()));
+  if (!e.retirement_id().empty()) v.Set("retirement_id", e.retirement_id());
+  if (e.quantity() != 0) v.Set("quantity", e.quantity());
+  return v;
+}
+
+json::Value CommittedJson(const pb::Committed& c) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("verdict", c.duplicate() ? "duplicate" : "committed");
+  v.Set("entry_index", c.entry_index());
+  v.Set("tree_size", c.tree_size());
+  json::Value effects = EffectsJson(c.effects());
+  for (auto& [key, value] : effects.as_object()) v.Set(key, std::move(value));
+  return v;
+}
+
+}  // namespace creg

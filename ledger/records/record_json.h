@@ -1,0 +1,33 @@
+// Registry records as JSON objects with stable field names: the --json
+// format of creg (docs/cli.md, "JSON output") and the objects of the node's
+// JSON API (docs/http.md). Pure functions, thread-safe.
+#pragma once
+
+#include "creg/effects.pb.h"
+#include "creg/state.pb.h"
+#include "creg/wire.pb.h"
+#include "ledger/json.h"
+
+namespace creg {
+
+json::Value SerialBlockJson(const pb::SerialBlock& block);
+json::Value SerialBlocksJson(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks);
+json::Value AccountJson(const pb::AccountRecord& account);
+json::Value ProjectJson(const pb::ProjectRecord& project);
+json::Value BatchJson(const pb::BatchRecord& batch);
+json::Value BlockRecordJson(const pb::BlockRecord& block);
+json::Value RetirementJson(const pb::RetirementRecord& retirement);
+// RetirementJson and "serials": the serial string of each block.
+json::Value RetirementResponseJson(const pb::RetirementResponse& response);
+// The batch's fields and "project": ProjectJson (creg batch --json
+// without its "blocks").
+json::Value BatchWithProjectJson(const pb::BatchRecord& batch, const pb::ProjectRecord& project);
+// {"origin", "tree_size", "checkpoint_size", "verifier_key", "version",
+//  "accepting_writes", "fault"}.
+json::Value StatusJson(const pb::StatusResponse& status);
+json::Value EffectsJson(const pb::Effects& effects);
+// {"verdict": "committed"|"duplicate", "entry_index", "tree_size", "tx_id",
+//  and the effects' fields}.
+json::Value CommittedJson(const pb::Committed& committed);
+
+}  // namespace creg

@@ -1,0 +1,213 @@
+// The JSON API (docs/http.md, "JSON API") of a real cregd over HTTP on
+// loopback: every endpoint answers the objects of creg --json, listings
+// page with URL-safe cursors, retirements come newest first, bad input is
+// 400 with a JSON error, and the read policy decides what the public sees.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "ledger/json.h"
+#include "tests/support/http_client.h"
+#include "tests/support/node_accounts.h"
+#include "tests/support/node_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace creg::testing {
+namespace {
+
+// The value of a StatusOr, or `fallback`.
+template <typename T, typename U>
+T Or(const StatusOr<T>& s, U fallback) {
+  return s.ok() ? *s : T(fallback);
+}
+
+constexpr char kBeneficiary[] = "Belt%20and%20Road%20Green%20Development%20Forum%202026";
+
+class ApiTest : public ::testing::Test {
+ protected:
+  // A node with `policy`, a project, batch 1 of 500 credits, a transfer of
+  // 100 to "org" and two retirements by "org" (30, then 20).
+  void StartRegistry(const std::string& policy) {
+    node_ = std::make_unique<NodeProcess>(dir_);
+    ASSERT_TRUE(node_->Start({"--http", "127.0.0.1:0", "--read-policy", policy}));
+    std::unique_ptr<Client> client = node_->Connect();
+    ASSERT_NE(client, nullptr);
+    NodeAccounts accounts(*node_);
+    accounts.OpenAccount(*client, "developer", pb::ROLE_HOLDER);
+    accounts.OpenAccount(*client, "org", pb::ROLE_HOLDER);
+    accounts.RegisterProject(*client, "yunnan-wind-01", "developer");
+    issue_ = accounts.Issue(*client, "yunnan-wind-01", 500, "developer").entry_index();
+    accounts.Transfer(*client, "developer", "org", 1, 100);
+    first_retirement_ = accounts.Retire(*client, "org", 1, 30).effects().retirement_id();
+    second_retirement_ = accounts.Retire(*client, "org", 1, 20).effects().retirement_id();
+    ASSERT_FALSE(second_retirement_.empty());
+    http_ = std::make_unique<HttpClient>(node_->http_address());
+  }
+
+  // GETs `target`, checks the status and the JSON headers, and parses.
+  json::Value Get(const std::string& target, unsigned status = 200) {
+    StatusOr<HttpResponse> got = http_->Get(target);
+    EXPECT_TRUE(got.ok()) << got.status().ToString();
+    if (!got.ok()) return json::Value();
+    EXPECT_EQ(got->status, status) << target << ": " << got->body;
+    EXPECT_EQ(got->Header("content-type"), "application/json; charset=utf-8") << target;
+    EXPECT_EQ(got->Header("access-control-allow-origin"), "*") << target;
+    StatusOr<json::Value> parsed = json::Parse(got->body);
+    EXPECT_TRUE(parsed.ok()) << target << ": " << got->body;
+    return parsed.ok() ? *parsed : json::Value();
+  }
+
+  // The error code of a refused request.
+  std::string ErrorCode(const std::string& target, unsigned status) {
+    json::Value v = Get(target, status);
+    const json::Value* error = v.Find("error");
+    if (error == nullptr) return "no error object";
+    EXPECT_FALSE(Or(error->GetString("message"), "").empty()) << target;
+    return Or(error->GetString("code"), "");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<NodeProcess> node_;
+  std::unique_ptr<HttpClient> http_;
+  uint64_t issue_ = 0;
+  std::string first_retirement_, second_retirement_;
+};
+
+TEST_F(ApiTest, EveryEndpointAnswersTheCliObjects) {
+  StartRegistry("public-log");
+  if (HasFatalFailure()) return;
+
+  json::Value status = Get("/api/v1/status");
+  EXPECT_EQ(Or(status.GetString("origin"), ""), NodeProcess::kOrigin);
+  EXPECT_EQ(Or(status.GetString("read_policy"), ""), "public-log");
+  EXPECT_GE(Or(status.GetUint("tree_size"), 0), 8u);
+  EXPECT_EQ(Or(status.GetString("verifier_key"), ""), node_->VerifierKey());
+
+  json::Value projects = Get("/api/v1/projects");
+  ASSERT_EQ(projects.GetArray("projects").value()->size(), 1u);
+  EXPECT_EQ(Or(projects.GetArray("projects").value()->at(0).GetString("project_id"), ""),
+            "yunnan-wind-01");
+  EXPECT_EQ(Or(projects.GetString("next_cursor"), "?"), "");
+  EXPECT_EQ(Or(Get("/api/v1/projects/yunnan-wind-01").GetString("proponent"), ""), "developer");
+  json::Value batches = Get("/api/v1/projects/yunnan-wind-01/batches");
+  ASSERT_EQ(batches.GetArray("batches").value()->size(), 1u);
+  EXPECT_EQ(Or(batches.GetArray("batches").value()->at(0).GetUint("quantity"), 0), 500u);
+  EXPECT_EQ(batches.GetArray("batches").value()->at(0).Find("blocks"), nullptr);
+
+  json::Value batch = Get("/api/v1/batches/1");
+  EXPECT_EQ(Or(batch.GetUint("issued_at_entry"), 0), issue_);
+  EXPECT_EQ(Or(batch.GetObject("project").value()->GetString("name"), ""), "Cookstoves");
+  uint64_t total = 0;
+  for (const json::Value& b : *batch.GetArray("blocks").value())
+    total += Or(b.GetUint("quantity"), 0);
+  EXPECT_EQ(total, 500u);
+  EXPECT_EQ(batch.Find("blocks_hidden"), nullptr);
+
+  json::Value retirement = Get("/api/v1/retirements/" + first_retirement_);
+  EXPECT_EQ(Or(retirement.GetUint("quantity"), 0), 30u);
+  EXPECT_EQ(retirement.GetArray("serials").value()->size(), 1u);
+
+  // Newest first, by beneficiary and by account.
+  for (std::string query :
+       {std::string("beneficiary=") + kBeneficiary, std::string("account=org")}) {
+    json::Value list = Get("/api/v1/retirements?" + query);
+    const json::Array& items = *list.GetArray("retirements").value();
+    ASSERT_EQ(items.size(), 2u) << query;
+    EXPECT_EQ(Or(items[0].GetString("retirement_id"), ""), second_retirement_);
+    EXPECT_EQ(Or(items[1].GetString("retirement_id"), ""), first_retirement_);
+  }
+
+  json::Value entry = Get("/api/v1/entries/" + std::to_string(issue_));
+  EXPECT_EQ(Or(entry.GetString("kind"), ""), "issue");
+  EXPECT_EQ(Or(entry.GetUint("entry_index"), 0), issue_);
+
+  json::Value provenance = Get("/api/v1/provenance/1/1");
+  const json::Array& touched = *provenance.GetArray("entries").value();
+  ASSERT_GE(touched.size(), 2u);  // issued, transferred, retired
+  EXPECT_EQ(Or(touched[0].GetString("kind"), ""), "issue");
+  EXPECT_EQ(Or(touched.back().GetString("kind"), ""), "retire");
+
+  json::Value serial = Get("/api/v1/serials/1:450");
+  EXPECT_EQ(Or(serial.GetUint("serial_number"), 0), 450u);
+  const json::Value* block = serial.GetObject("block").value();
+  EXPECT_LE(Or(block->GetUint("first"), 999), 450u);
+  EXPECT_GE(Or(block->GetUint("last"), 0), 450u);
+  const std::string serial_string = retirement.GetArray("serials").value()->at(0).as_string();
+  json::Value retired = Get("/api/v1/serials/" + serial_string);
+  EXPECT_EQ(Or(retired.GetObject("block").value()->GetString("status"), ""), "retired");
+
+  // The certificate is byte for byte what the node gives creg cert.
+  StatusOr<HttpResponse> cert = http_->Get("/api/v1/certificates/" + first_retirement_);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_EQ(cert->status, 200u);
+  pb::Request request;
+  request.mutable_certificate()->set_retirement_id(first_retirement_);
+  StatusOr<pb::Response> wire = node_->Connect()->Call(request);
+  ASSERT_TRUE(wire.ok());
+  std::string expected = wire->certificate().json();
+  if (expected.back() != '\n') expected += '\n';
+  EXPECT_EQ(cert->body, expected);
+  EXPECT_EQ(http_->connects(), 1);
+}
+
+TEST_F(ApiTest, BadAndUnknownRequestsAreJsonErrors) {
+  StartRegistry("public-log");
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(ErrorCode("/api/v1/retirements/R999999", 404), "NOT_FOUND");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/99", 404), "NOT_FOUND");
+  EXPECT_EQ(ErrorCode("/api/v1/entries/100000", 404), "OUT_OF_RANGE");
+  EXPECT_EQ(ErrorCode("/api/v1/nothing", 404), "NOT_FOUND");
+  EXPECT_EQ(ErrorCode("/api/v2/status", 404), "NOT_FOUND");
+  EXPECT_EQ(ErrorCode("/api/", 404), "NOT_FOUND");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/abc", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/01", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/99999999999999999999", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/status?x=1", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/1?cursor=***", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/1?cursor=AA&cursor=AA", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/retirements?beneficiary=a&account=b", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/retirements", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/projects/%ff%fe", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/projects/%0a", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/projects/%", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/projects/" + std::string(257, 'a'), 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/projects//batches", 400), "INVALID_ARGUMENT");
+  EXPECT_EQ(ErrorCode("/api/v1/serials/not-a-serial", 400), "INVALID_ARGUMENT");
+  StatusOr<HttpResponse> post = http_->Request("POST", "/api/v1/status");
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(post->status, 405u);
+  // The node still serves.
+  EXPECT_EQ(Or(Get("/api/v1/status").GetString("origin"), ""), NodeProcess::kOrigin);
+}
+
+TEST_F(ApiTest, RegistryPolicyServesThePublicRecordAndHidesHolders) {
+  StartRegistry("registry");
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(Or(Get("/api/v1/status").GetString("read_policy"), ""), "registry");
+  json::Value batch = Get("/api/v1/batches/1");
+  EXPECT_TRUE(Or(batch.GetBool("blocks_hidden"), false));
+  EXPECT_EQ(batch.Find("blocks"), nullptr);
+  EXPECT_EQ(Or(batch.GetUint("quantity"), 0), 500u);
+  EXPECT_EQ(Or(Get("/api/v1/retirements/" + first_retirement_).GetUint("quantity"), 0), 30u);
+  EXPECT_EQ(Get("/api/v1/retirements?account=org").GetArray("retirements").value()->size(), 2u);
+  EXPECT_EQ(Get("/api/v1/projects").GetArray("projects").value()->size(), 1u);
+  StatusOr<HttpResponse> cert = http_->Get("/api/v1/certificates/" + first_retirement_);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_EQ(cert->status, 200u);
+  EXPECT_EQ(ErrorCode("/api/v1/entries/1", 403), "NOT_AUTHORIZED");
+  EXPECT_EQ(ErrorCode("/api/v1/provenance/1/1", 403), "NOT_AUTHORIZED");
+  EXPECT_EQ(ErrorCode("/api/v1/serials/1:1", 403), "NOT_AUTHORIZED");
+}
+
+TEST_F(ApiTest, PrivatePolicyRefusesThePublic) {
+  StartRegistry("private");
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(ErrorCode("/api/v1/status", 403), "NOT_AUTHORIZED");
+  EXPECT_EQ(ErrorCode("/api/v1/retirements/" + first_retirement_, 403), "NOT_AUTHORIZED");
+  EXPECT_EQ(ErrorCode("/api/v1/batches/1", 403), "NOT_AUTHORIZED");
+  EXPECT_EQ(ErrorCode("/api/v1/projects", 403), "NOT_AUTHORIZED");
+}
+
+}  // namespace
+}  // namespace creg::testing
