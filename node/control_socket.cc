@@ -67,8 +67,7 @@ StatusOr<std::string> ReadLine(int fd) {
     if (n == 0) return UnavailableError("the connection closed before a whole line");
     if (c == '\n') return line;
     if (line.size() == kMaxControlLine) {
-      return InvalidArgumentError("line longer than " + std::to_string(kMaxControlLine) +
-                                  " bytes");
+      return InvalidArgumentError("line longer than " + std::to_string(kMaxControlLine) + " bytes");
     }
     line.push_back(c);
   }
@@ -134,8 +133,8 @@ struct ControlSocket::State {
     SetTimeout(client, SO_RCVTIMEO, kControlReadTimeout);
     SetTimeout(client, SO_SNDTIMEO, kControlReadTimeout);
     StatusOr<std::string> request = ReadLine(client);
-    std::string answer = request.ok() ? Answer(*request)
-                                      : "error " + OneLine(request.status().message());
+    std::string answer =
+        request.ok() ? Answer(*request) : "error " + OneLine(request.status().message());
     WriteAll(client, answer + "\n");
   }
 
@@ -169,8 +168,8 @@ StatusOr<std::unique_ptr<ControlSocket>> ControlSocket::Start(const DataDir& dat
   }
   // Owner only, before anyone can connect: connecting needs the socket
   // file's write permission, and a socket that is not yet listening refuses.
-  if (::bind(state->listener.get(), reinterpret_cast<const sockaddr*>(&address),
-             sizeof address) != 0 ||
+  if (::bind(state->listener.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) !=
+          0 ||
       ::chmod(path.c_str(), 0600) != 0 || ::listen(state->listener.get(), 4) != 0) {
     return UnavailableError("cannot listen on " + path + ": " + std::strerror(errno));
   }

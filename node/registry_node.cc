@@ -11,8 +11,8 @@
 #include "ledger/log_entry.h"
 #include "ledger/registry/backup.h"
 #include "ledger/registry/transaction.h"
-#include "node/log.h"
 #include "net/tls_context.h"
+#include "node/log.h"
 
 namespace creg {
 namespace {
@@ -114,16 +114,15 @@ Status BackupRegistry(const BackupOptions& options, std::ostream& out) {
   }
   std::error_code error;
   const std::string destination = std::filesystem::absolute(options.destination, error).string();
-  StatusOr<std::string> answer =
-      SendControlRequest(dir, "backup " + destination, options.timeout);
+  StatusOr<std::string> answer = SendControlRequest(dir, "backup " + destination, options.timeout);
   BackupResult made;
   if (answer.ok()) {
     std::istringstream line(*answer);
     std::string word;
     line >> word;
     if (word != "ok") {
-      return UnavailableError("the node serving " + options.data_dir + " refused: " +
-                              answer->substr(std::min<size_t>(answer->size(), 6)));
+      return UnavailableError("the node serving " + options.data_dir +
+                              " refused: " + answer->substr(std::min<size_t>(answer->size(), 6)));
     }
     line >> made.entries >> made.database_bytes;
     out << "Backed up the running node's registry.\n";
@@ -134,9 +133,9 @@ Status BackupRegistry(const BackupOptions& options, std::ostream& out) {
         Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames());
     if (!store.ok()) {
       if (store.status().code() == StatusCode::kUnavailable) {
-        return UnavailableError("a node holds " + options.data_dir +
-                                " but does not answer on its control socket: " +
-                                answer.status().message());
+        return UnavailableError(
+            "a node holds " + options.data_dir +
+            " but does not answer on its control socket: " + answer.status().message());
       }
       return store.status();
     }

@@ -9,6 +9,7 @@
 #include "node/http/router.h"
 #include "node/http/tlog_handler.h"
 #include "node/log.h"
+#include "node/log_summary.h"
 #include "node/metrics.h"
 #include "node/session.h"
 
@@ -26,6 +27,13 @@ Server::~Server() {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
+  StopSummary();
+}
+
+void Server::StopSummary() {
+  if (!summary_) return;
+  node_.head_watch.RemoveWaiter(summary_waiter_);
+  summary_->Stop();
 }
 
 StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
@@ -62,7 +70,12 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
         "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
     handler->Add("/checkpoint", tlog);
     handler->Add("/tile/", tlog);
-    auto api = std::make_shared<http::ApiHandler>(node.handler);
+    server->summary_ = std::make_unique<LogSummary>(node.log);
+    LogSummary* summary = server->summary_.get();
+    server->summary_waiter_ = node.head_watch.AddWaiter([summary] { summary->Wake(); });
+    summary->Start();
+    auto api =
+        std::make_shared<http::ApiHandler>(node.handler, [summary] { return summary->Json(); });
     handler->Add("/api/", api);
     http::HttpLimits limits;
     limits.max_connections = node.options.http_max_connections;
@@ -134,6 +147,7 @@ void Server::Drain() {
   io_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  StopSummary();
 }
 
 }  // namespace creg

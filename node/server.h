@@ -58,6 +58,11 @@ class Server {
   std::unique_ptr<class MetricsServer> metrics_;
   std::optional<tcp::endpoint> http_endpoint_;
   std::unique_ptr<http::HttpServer> http_;
+  // The JSON API's totals and timeline (with --http), and its waiter on
+  // node_.head_watch.
+  std::unique_ptr<class LogSummary> summary_;
+  uint64_t summary_waiter_ = 0;
+  void StopSummary();
   std::vector<std::thread> threads_;
   std::promise<void> stop_requested_;
   std::once_flag stop_once_;

@@ -360,6 +360,17 @@ void TilePathSeeds() {
   Write("tile_path", "url_checkpoint", "/checkpoint");
   Write("tile_path", "traversal", "/tile/0/../../checkpoint");
   Write("tile_path", "leading_zero", "0/x000/001.p/01");
+  Write("api_request", "status", "/api/v1/status");
+  Write("api_request", "projects", "/api/v1/projects?cursor=AA");
+  Write("api_request", "project_batches", "/api/v1/projects/ke-cookstoves-001/batches");
+  Write("api_request", "batch", "/api/v1/batches/1");
+  Write("api_request", "retirements", "/api/v1/retirements?beneficiary=A%20b&cursor=");
+  Write("api_request", "account", "/api/v1/retirements?account=alice");
+  Write("api_request", "entry", "/api/v1/entries/3");
+  Write("api_request", "provenance", "/api/v1/provenance/1/1");
+  Write("api_request", "serial", "/api/v1/serials/1:5");
+  Write("api_request", "certificate", "/api/v1/certificates/R9");
+  Write("api_request", "bad_escape", "/api/v1/projects/%zz%");
 }
 
 void WitnessSeeds(FuzzRegistry& r) {

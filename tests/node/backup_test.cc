@@ -52,8 +52,9 @@ class BackupTest : public ::testing::Test {
 
   // Runs `cregd backup`; returns what it printed.
   std::string Backup(const std::string& destination) {
-    testing::RunResult run = testing::RunProgram({testing::ProgramPath("CREGD_BIN"), "backup",
-                                                  "--data", node_->data_dir(), "--to", destination});
+    testing::RunResult run =
+        testing::RunProgram({testing::ProgramPath("CREGD_BIN"), "backup", "--data",
+                             node_->data_dir(), "--to", destination});
     EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
     return run.out;
   }

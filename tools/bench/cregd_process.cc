@@ -111,6 +111,8 @@ StatusOr<std::unique_ptr<CregdProcess>> CregdProcess::Start(const std::string& c
   close(log);
   if (node->pid_ < 0) return UnavailableError("cannot start " + cregd);
   static const std::regex kServing("serving on ([0-9.]+:[0-9]+)");
+  static const std::regex kHttp("on http://([0-9.]+:[0-9]+)/ ");
+  const bool wants_http = std::find(flags.begin(), flags.end(), "--http") != flags.end();
   const auto deadline = node->started_ + timeout;
   for (;;) {
     const std::string text = ReadText(log_path);
@@ -118,7 +120,11 @@ StatusOr<std::unique_ptr<CregdProcess>> CregdProcess::Start(const std::string& c
     auto from = text.begin() + static_cast<long>(std::min(offset, text.size()));
     if (std::regex_search(from, text.end(), match, kServing)) {
       node->address_ = match[1];
-      return node;
+      if (!wants_http) return node;
+      if (std::regex_search(from, text.end(), match, kHttp)) {
+        node->http_address_ = match[1];
+        return node;
+      }
     }
     if (std::optional<int> code = WaitUntil(node->pid_, Clock::now()); code.has_value()) {
       node->pid_ = -1;

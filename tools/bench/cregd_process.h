@@ -46,12 +46,15 @@ class CregdProcess {
 
   pid_t pid() const { return pid_; }
   const std::string& address() const { return address_; }
+  // With --http among the flags: where it serves HTTP; else empty.
+  const std::string& http_address() const { return http_address_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
 
  private:
   CregdProcess() = default;
   pid_t pid_ = -1;
   std::string address_;
+  std::string http_address_;
   std::chrono::steady_clock::time_point started_;
 };
 

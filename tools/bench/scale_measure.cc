@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "tools/audit/commands.h"
 #include "tools/audit/common.h"
 #include "tools/bench/cregd_process.h"
+#include "tools/bench/http_get.h"
 #include "tools/bench/latency_stats.h"
 
 namespace creg::bench {
@@ -108,6 +110,118 @@ std::vector<QueryKind> QueryKinds(const ScalePlan& plan, uint64_t tree_size) {
   };
 }
 
+// One JSON API endpoint (docs/http.md) and how to make a target of it.
+struct ApiKind {
+  const char* name;
+  std::function<std::string(std::mt19937_64&)> target;
+};
+
+std::string PercentEncoded(std::string_view text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::vector<ApiKind> ApiKinds(const ScalePlan& plan, uint64_t tree_size) {
+  auto project = [&plan](std::mt19937_64& g) {
+    return plan.ProjectId(g() % std::max<size_t>(plan.shape().projects, 1));
+  };
+  return {
+      {"status", [](std::mt19937_64&) { return std::string("/api/v1/status"); }},
+      {"projects", [](std::mt19937_64&) { return std::string("/api/v1/projects"); }},
+      {"project", [project](std::mt19937_64& g) { return "/api/v1/projects/" + project(g); }},
+      {"project batches",
+       [project](std::mt19937_64& g) { return "/api/v1/projects/" + project(g) + "/batches"; }},
+      {"batch",
+       [&plan](std::mt19937_64& g) {
+         return "/api/v1/batches/" + std::to_string(plan.SomeBatch(g));
+       }},
+      {"retirement",
+       [&plan](std::mt19937_64& g) { return "/api/v1/retirements/" + plan.SomeRetirement(g); }},
+      {"retirements by beneficiary",
+       [&plan](std::mt19937_64& g) {
+         return "/api/v1/retirements?beneficiary=" + PercentEncoded(plan.SomeBeneficiary(g));
+       }},
+      {"entry",
+       [tree_size](std::mt19937_64& g) {
+         return "/api/v1/entries/" + std::to_string(g() % tree_size);
+       }},
+      {"provenance",
+       [&plan](std::mt19937_64& g) {
+         auto [batch, serial] = plan.SomeMovedSerial(g);
+         return "/api/v1/provenance/" + std::to_string(batch) + "/" + std::to_string(serial);
+       }},
+      {"serial",
+       [&plan](std::mt19937_64& g) {
+         auto [batch, serial] = plan.SomeMovedSerial(g);
+         return "/api/v1/serials/" + std::to_string(batch) + ":" + std::to_string(serial);
+       }},
+      {"certificate",
+       [&plan](std::mt19937_64& g) { return "/api/v1/certificates/" + plan.SomeRetirement(g); }},
+  };
+}
+
+// GETs one target; the answer's size, or an error for anything but 200.
+StatusOr<size_t> AskApi(HttpGetter& http, const std::string& target) {
+  CREG_ASSIGN_OR_RETURN(HttpGetter::Answer answer, http.Get(target));
+  if (answer.status != 200) {
+    return UnavailableError("GET " + target + " answered " + std::to_string(answer.status) + " " +
+                            answer.body.substr(0, 300));
+  }
+  return answer.body.size();
+}
+
+// The JSON API's first page of each endpoint, one request at a time on one
+// keep-alive connection, once /api/v1/status is ready.
+Status MeasureApi(const CregdProcess& node, const ScalePlan& plan, uint64_t tree_size,
+                  const MeasureSetup& setup, Figures& figures) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<HttpGetter> http, HttpGetter::Connect(node.http_address()));
+  const auto ready_by = Clock::now() + std::chrono::minutes(10);
+  for (;;) {
+    CREG_ASSIGN_OR_RETURN(HttpGetter::Answer status, http->Get("/api/v1/status"));
+    if (status.status == 200) break;
+    if (Clock::now() > ready_by) return UnavailableError("/api/v1/status: " + status.body);
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  figures.Add("api status ready", Seconds(node.started()), "s",
+              "from starting cregd until /api/v1/status answers with its totals (the log "
+              "read once), polled every 10 ms after the queries above");
+  std::mt19937_64 rng(11);
+  const uint64_t warm = std::max<uint64_t>(setup.queries / 10, 10);
+  for (const ApiKind& kind : ApiKinds(plan, tree_size)) {
+    for (uint64_t i = 0; i < warm; ++i)
+      CREG_RETURN_IF_ERROR(AskApi(*http, kind.target(rng)).status());
+    LatencyStats stats;
+    uint64_t bytes = 0;
+    for (uint64_t i = 0; i < setup.queries; ++i) {
+      const std::string target = kind.target(rng);
+      const auto sent = Clock::now();
+      CREG_ASSIGN_OR_RETURN(size_t answer, AskApi(*http, target));
+      stats.Add(static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - sent).count()));
+      bytes += answer;
+    }
+    const std::string what = " of " + std::to_string(setup.queries) +
+                             " GETs in turn on one keep-alive connection, after " +
+                             std::to_string(warm) + " to warm up; answers of " +
+                             std::to_string(bytes / setup.queries) + " bytes on average";
+    figures.Add(std::string("api ") + kind.name + " p50",
+                static_cast<double>(stats.Quantile(0.5)) / 1000, "ms", "median" + what);
+    figures.Add(std::string("api ") + kind.name + " p99",
+                static_cast<double>(stats.Quantile(0.99)) / 1000, "ms", "99th percentile" + what);
+  }
+  return OkStatus();
+}
+
 // Sends one request; the answer's size in bytes, or an error for a node's
 // Error answer.
 StatusOr<size_t> Ask(Client& client, const QueryKind& kind, std::mt19937_64& rng) {
@@ -143,7 +257,8 @@ StatusOr<double> FirstAnswer(const CregdProcess& node) {
 
 StatusOr<std::unique_ptr<CregdProcess>> StartNode(const DataDir& dir, const MeasureSetup& setup) {
   return CregdProcess::Start(setup.cregd, dir.root(), setup.log_path,
-                             {"--read-policy", "public-log"}, kOpenTimeout);
+                             {"--read-policy", "public-log", "--http", "127.0.0.1:0"},
+                             kOpenTimeout);
 }
 
 Status StopNode(CregdProcess& node, int signal) {
@@ -248,6 +363,7 @@ StatusOr<std::vector<Figure>> MeasureRegistry(const DataDir& dir, const ScalePla
     figures.Add(std::string("query ") + kind.name + " p99",
                 static_cast<double>(stats.Quantile(0.99)) / 1000, "ms", "99th percentile" + what);
   }
+  CREG_RETURN_IF_ERROR(MeasureApi(*node, plan, checkpoint.tree_size(), setup, figures));
   CREG_ASSIGN_OR_RETURN(uint64_t rest, ResidentBytes(node->pid()));
   figures.Add("node memory at rest", static_cast<double>(rest) / kMiB, "MiB",
               "VmRSS of cregd, idle after the queries above");
