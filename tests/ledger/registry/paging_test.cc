@@ -230,6 +230,79 @@ TEST_F(PagingTest, BatchBlocksHistoryAndRetirementsPage) {
   EXPECT_FALSE(by_account.next_cursor.empty());
 }
 
+TEST_F(PagingTest, RetirementsNewestFirstProjectsAndProjectBatches) {
+  // Retirements across two beneficiaries, newest first page after page.
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(IsAccepted(h_.RetireQuantity("holder", 2, 1, i % 2 == 0 ? "Forum" : "Other")));
+  }
+  const std::vector<pb::RetirementRecord> oldest_first =
+      h_.registry().RetirementsOfBeneficiary("Forum").value();
+  ASSERT_EQ(oldest_first.size(), 4u);
+  std::vector<std::string> ids;
+  std::string cursor;
+  do {
+    auto page =
+        h_.registry()
+            .RetirementsOfBeneficiaryPage("Forum", cursor, Registry::PageLimits{3, 1024}, true)
+            .value();
+    EXPECT_LE(page.items.size(), 3u);
+    for (const auto& r : page.items) ids.push_back(r.retirement_id());
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  ASSERT_EQ(ids.size(), 4u);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(ids[i], oldest_first[oldest_first.size() - 1 - i].retirement_id());
+  }
+  auto newest = h_.registry()
+                    .RetirementsOfAccountPage("holder", "", Registry::PageLimits{1, 1024}, true)
+                    .value();
+  ASSERT_EQ(newest.items.size(), 1u);
+  EXPECT_EQ(newest.items[0].retirement_id(), ids[0]);  // the 7th was for Forum
+  EXPECT_EQ(h_.registry()
+                .RetirementsOfBeneficiaryPage("Forum", "short", Registry::PageLimits{}, true)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+
+  // Projects in id order, a page of one at a time.
+  ASSERT_TRUE(IsAccepted(h_.RegisterProject("aa-first-01", "developer")));
+  ASSERT_TRUE(IsAccepted(h_.Issue("aa-first-01", 10, "developer", "VR-3")));
+  std::vector<std::string> projects;
+  cursor.clear();
+  do {
+    auto page = h_.registry().ProjectsPage(cursor, Registry::PageLimits{1, 1024}).value();
+    EXPECT_EQ(page.items.size(), 1u);
+    for (const auto& p : page.items) projects.push_back(p.project_id());
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(projects, (std::vector<std::string>{"aa-first-01", "cookstoves-01"}));
+
+  // A project's batches: the limits count batch records read, so a page
+  // may hold none and still continue.
+  std::vector<uint64_t> batches;
+  size_t empty_pages = 0;
+  cursor.clear();
+  do {
+    auto page = h_.registry()
+                    .ProjectBatchesPage("cookstoves-01", cursor, Registry::PageLimits{1, 1024})
+                    .value();
+    if (page.items.empty()) ++empty_pages;
+    for (const auto& b : page.items) batches.push_back(b.batch());
+    cursor = page.next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(batches, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(empty_pages, 1u);  // batch 3 is aa-first-01's
+
+  // A page of blocks from the block holding a serial.
+  auto from =
+      h_.registry()
+          .BatchBlocksPage(1, Registry::BatchBlocksCursorAt(7), Registry::PageLimits{1, 1024})
+          .value();
+  ASSERT_EQ(from.items.size(), 1u);
+  EXPECT_LE(from.items[0].first(), 7u);
+  EXPECT_GE(from.items[0].last(), 7u);
+}
+
 TEST_F(PagingTest, ProvenancePagesBoundTheEntriesRead) {
   // Serial 2 of batch 1 was issued and never moved; every transfer of the
   // batch is read to find that out. One entry read a page: pages of the
