@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ledger/json.h"
 #include "tests/support/http_client.h"
@@ -201,6 +203,50 @@ TEST_F(ApiTest, BadAndUnknownRequestsAreJsonErrors) {
   EXPECT_EQ(post->status, 405u);
   // The node still serves.
   EXPECT_EQ(Or(Get("/api/v1/status").GetString("origin"), ""), NodeProcess::kOrigin);
+}
+
+TEST_F(ApiTest, HostileTargetsAreRefusedAndTheNodeKeepsServing) {
+  StartRegistry("public-log");
+  if (HasFatalFailure()) return;
+  const std::vector<std::pair<std::string, unsigned>> hostile = {
+      {"/api/v1/../v1/status", 404},                        // no dot segments are resolved
+      {"/api/v1/projects/..%2F..%2Fstatus", 404},           // decoded once: an odd project id
+      {"/api/v1/projects/%2e%2e", 404},                     // ".." is just a project id
+      {"/api/v1/projects/%00", 400},                        // NUL
+      {"/api/v1/projects/%C0%AF", 400},                     // overlong UTF-8
+      {"/api/v1/projects/%ED%A0%80", 400},                  // a UTF-16 surrogate
+      {"/api/v1/projects/%252e", 404},                      // decoded once only: "%2e"
+      {"/api/v1/projects/%G0", 400},                        // not hex
+      {"/api/v1/projects/a%", 400},                         // cut escape
+      {"/api/v1/status?" + std::string(3000, 'a'), 400},    // query over 2,048 bytes
+      {"/api/v1/projects?" + std::string(1000, '&'), 400},  // empty parameters
+      {"/api/v1/projects?cursor=" + std::string(1100, 'A'), 400},
+      {"/api/v1/projects?cursor=AA==", 400},    // padding
+      {"/api/v1/projects?cursor=%41%41", 200},  // a value decoded before base64
+      {"/api/v1/retirements?beneficiary=" + std::string(300, 'x'), 400},
+      {"/api/v1/retirements?beneficiary=%FF", 400},
+      {"/api/v1/retirements?account=org&account=org", 400},
+      {"/api/v1/batches/18446744073709551615", 404},  // the largest number
+      {"/api/v1/batches/18446744073709551616", 400},  // one more
+      {"/api/v1/batches/-1", 400},
+      {"/api/v1/batches/+1", 400},
+      {"/api/v1/entries/18446744073709551615", 404},
+      {"/api/v1/provenance/1/1/1", 404},
+      {"/api/v1/serials/1:0", 400},
+      {"/api/v1/serials/1-9-1-CREG-x", 400},  // ends before it starts
+      {"/api/v1/serials/1:9999999", 404},
+      {"/api/v1/certificates/" + std::string(256, 'R'), 404},
+      {"/api/v1/certificates/" + std::string(257, 'R'), 400},
+  };
+  for (const auto& [target, status] : hostile) {
+    SCOPED_TRACE(target.substr(0, 80));
+    json::Value v = Get(target, status);
+    if (status != 200) {
+      EXPECT_NE(v.Find("error"), nullptr);
+    }
+  }
+  EXPECT_EQ(Or(Get("/api/v1/retirements/" + first_retirement_).GetUint("quantity"), 0), 30u);
+  EXPECT_EQ(http_->connects(), 1) << "each refusal keeps the connection";
 }
 
 TEST_F(ApiTest, RegistryPolicyServesThePublicRecordAndHidesHolders) {

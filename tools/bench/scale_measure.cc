@@ -132,9 +132,7 @@ std::string PercentEncoded(std::string_view text) {
 }
 
 std::vector<ApiKind> ApiKinds(const ScalePlan& plan, uint64_t tree_size) {
-  auto project = [&plan](std::mt19937_64& g) {
-    return plan.ProjectId(g() % std::max<size_t>(plan.shape().projects, 1));
-  };
+  auto project = [&plan](std::mt19937_64& g) { return plan.SomeProject(g); };
   return {
       {"status", [](std::mt19937_64&) { return std::string("/api/v1/status"); }},
       {"projects", [](std::mt19937_64&) { return std::string("/api/v1/projects"); }},

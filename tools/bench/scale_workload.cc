@@ -315,4 +315,8 @@ std::string ScalePlan::SomeBeneficiary(std::mt19937_64& rng) const {
   return Beneficiary(beneficiary_zipf_(rng));
 }
 
+std::string ScalePlan::SomeProject(std::mt19937_64& rng) const {
+  return ProjectId(shape_.projects == 0 ? 0 : rng() % shape_.projects);
+}
+
 }  // namespace creg::bench

@@ -91,6 +91,8 @@ class ScalePlan {
   std::pair<uint64_t, uint64_t> SomeMovedSerial(std::mt19937_64& rng) const;
   std::string SomeRetirement(std::mt19937_64& rng) const;  // "" before any
   std::string SomeBeneficiary(std::mt19937_64& rng) const;
+  // A project, uniformly.
+  std::string SomeProject(std::mt19937_64& rng) const;
 
  private:
   static constexpr size_t kBroker = 1;
