@@ -122,6 +122,10 @@ creg::pb::Response::BodyCase AnswerTo(creg::pb::Request::BodyCase request) {
       return A::kAccount;
     case Q::kProject:
       return A::kProject;
+    case Q::kProjects:
+      return A::kProjects;
+    case Q::kProjectBatches:
+      return A::kProjectBatches;
     case Q::kHoldings:
       return A::kHoldings;
     case Q::kBatch:
