@@ -1,0 +1,55 @@
+// One HTTP/1.1 exchange on Boost.Beast: a GET or POST sent on a fresh TCP
+// connection to "HOST:PORT" ("[::1]:PORT" for IPv6), the answer read
+// whole, the connection closed. Used wherever creg speaks HTTP as a client
+// (the node asking witnesses to cosign, docs/witness.md).
+//
+// Every answer is hostile: the whole exchange (lookup aside, see below,
+// connect, write, read) has one deadline, the status line and header are
+// bounded by Beast's parser (8 KiB), and the body by `max_body_bytes`.
+// Errors name what failed:
+//   InvalidArgument  the address is not HOST:PORT or the host does not resolve
+//   Unavailable      the connection was refused or reset, the peer closed it
+//                    before a whole answer, or the deadline passed (the
+//                    message says "timed out" and during which step)
+//   DataLoss         the answer is not HTTP: a malformed status line or
+//                    header, or a body over max_body_bytes
+// Any status code is returned as an answer, not as an error.
+//
+// Thread-safety: free functions with no shared state; call from any thread.
+// Each call runs its own io_context and blocks until done. A host name
+// (not an IP literal) is resolved with a blocking lookup before the
+// deadline starts; loopback and IP addresses never wait on it.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "ledger/status.h"
+
+namespace creg {
+
+struct HttpExchangeOptions {
+  // The whole exchange must finish within this. Default: 10 s.
+  std::chrono::milliseconds timeout{10'000};
+  // Largest response body accepted. Default: 1 MiB.
+  size_t max_body_bytes = 1u << 20;
+  // Sent as Content-Type with a POST body. Default: text/plain.
+  std::string content_type = "text/plain";
+};
+
+struct HttpExchangeAnswer {
+  unsigned status = 0;
+  std::string content_type;  // As sent; empty if none.
+  std::string body;
+};
+
+// GET `target` (e.g. "/checkpoint") from `address`.
+StatusOr<HttpExchangeAnswer> HttpGet(const std::string& address, const std::string& target,
+                                     const HttpExchangeOptions& options = {});
+// POST `body` to `target` at `address`.
+StatusOr<HttpExchangeAnswer> HttpPost(const std::string& address, const std::string& target,
+                                      const std::string& body,
+                                      const HttpExchangeOptions& options = {});
+
+}  // namespace creg
