@@ -2,18 +2,12 @@
 
 #include <sys/resource.h>
 
-#include <chrono>
 #include <iomanip>
 #include <sstream>
 
 namespace creg {
 
-namespace asio = boost::asio;
-
 namespace {
-
-// How long a metrics client has to send its request.
-constexpr std::chrono::seconds kRequestTimeout{2};
 
 // User and system CPU time of the whole process so far, in seconds.
 double ProcessCpuSeconds() {
@@ -125,58 +119,6 @@ std::string Metrics::Render() {
       << "# TYPE process_cpu_seconds_total counter\n"
       << "process_cpu_seconds_total " << cpu.str() << "\n";
   return out.str();
-}
-
-MetricsServer::MetricsServer(asio::ip::tcp::acceptor acceptor, Metrics& metrics)
-    : acceptor_(std::move(acceptor)), metrics_(metrics) {}
-
-void MetricsServer::Start() {
-  asio::co_spawn(
-      acceptor_.get_executor(), [this] { return AcceptLoop(); }, asio::detached);
-}
-
-void MetricsServer::Stop() {
-  // On the acceptor's strand, where the accept loop runs.
-  asio::post(acceptor_.get_executor(), [this] {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-  });
-}
-
-asio::awaitable<void> MetricsServer::AcceptLoop() {
-  for (;;) {
-    boost::system::error_code ec;
-    asio::ip::tcp::socket socket =
-        co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      if (!acceptor_.is_open()) co_return;
-      continue;
-    }
-    // One short request per connection; read its head, answer, close. A
-    // client that does not send it in time is dropped, so that it cannot
-    // hold up the next one for long.
-    asio::steady_timer deadline(socket.get_executor(), kRequestTimeout);
-    deadline.async_wait([&socket](boost::system::error_code wait) {
-      boost::system::error_code ignored;
-      if (!wait) socket.close(ignored);
-    });
-    std::string request;
-    std::array<char, 1024> buffer;
-    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 8192) {
-      size_t n = co_await socket.async_read_some(asio::buffer(buffer),
-                                                 asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
-      request.append(buffer.data(), n);
-    }
-    if (ec) continue;
-    std::string body = metrics_.Render();
-    std::string response =
-        "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " +
-        std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    co_await asio::async_write(socket, asio::buffer(response),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    socket.close(ec);
-  }
 }
 
 }  // namespace creg

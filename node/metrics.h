@@ -1,13 +1,11 @@
-// Prometheus metrics for a node (docs/operations.md, "Metrics"), and the
-// tiny HTTP endpoint that serves them in the text exposition format.
+// Prometheus metrics for a node (docs/operations.md, "Metrics"), rendered in
+// the text exposition format; node/http/metrics_handler.h serves them.
 // Thread-safe.
 #pragma once
 
-#include <utility>  // before Asio (GCC 12, see DESIGN.md)
-
 #include <array>
 #include <atomic>
-#include <boost/asio.hpp>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -43,19 +41,6 @@ class Metrics {
   LatencyHistogram commit_latency_;
   std::mutex mu_;
   std::map<size_t, uint64_t> group_size_counts_;  // guarded by mu_ (bucketed sizes)
-};
-
-// Serves GET /metrics (any path) over HTTP/1.0 on `acceptor`.
-class MetricsServer {
- public:
-  MetricsServer(boost::asio::ip::tcp::acceptor acceptor, Metrics& metrics);
-  void Start();
-  void Stop();
-
- private:
-  boost::asio::awaitable<void> AcceptLoop();
-  boost::asio::ip::tcp::acceptor acceptor_;
-  Metrics& metrics_;
 };
 
 }  // namespace creg

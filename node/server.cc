@@ -6,6 +6,7 @@
 #include "node/http/api_handler.h"
 #include "node/http/explorer_handler.h"
 #include "node/http/http_server.h"
+#include "node/http/metrics_handler.h"
 #include "node/http/router.h"
 #include "node/http/tlog_handler.h"
 #include "node/log.h"
@@ -47,10 +48,12 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     CREG_ASSIGN_OR_RETURN(tcp::acceptor metrics_acceptor, Listen(server->io_, metrics_endpoint));
     server->metrics_endpoint_ = metrics_acceptor.local_endpoint();
     server->metrics_model_ = std::make_unique<Metrics>(node);
-    server->metrics_ =
-        std::make_unique<MetricsServer>(std::move(metrics_acceptor), *server->metrics_model_);
     Metrics* model = server->metrics_model_.get();
     node.observe_commit_latency = [model](uint64_t micros) { model->ObserveCommitLatency(micros); };
+    server->metrics_ = std::make_unique<http::HttpServer>(
+        server->io_, std::move(metrics_acceptor),
+        std::make_shared<http::MetricsHandler>([model] { return model->Render(); }),
+        http::MetricsLimits());
     server->metrics_->Start();
   }
   if (!node.options.http_listen.empty()) {
@@ -126,8 +129,8 @@ void Server::Drain() {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     signals_.cancel(ignored);
-    if (metrics_) metrics_->Stop();
   });
+  if (metrics_) metrics_->Stop();
   if (http_) http_->Stop();
   node_.sessions.ForEach([](Session& s) { s.StopReading(); });
   // 2. Finish and answer every transaction already taken.

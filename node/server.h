@@ -1,6 +1,6 @@
 // Server: a running registry node. Owns the io_context and its threads, the
-// acceptor, the signal set and the sessions (and the metrics and tlog-tiles
-// HTTP servers, when configured); shuts down by draining:
+// acceptor, the signal set and the sessions (and the HTTP servers of the
+// metrics and of the public surface, when configured); shuts down by draining:
 // stop accepting, stop reading requests, let the commit pipeline finish and
 // answer what it holds, give clients a moment to receive their answers,
 // close the connections, and only then return so the caller closes the
@@ -55,7 +55,7 @@ class Server {
   tcp::endpoint endpoint_;
   std::optional<tcp::endpoint> metrics_endpoint_;
   std::unique_ptr<class Metrics> metrics_model_;
-  std::unique_ptr<class MetricsServer> metrics_;
+  std::unique_ptr<http::HttpServer> metrics_;
   std::optional<tcp::endpoint> http_endpoint_;
   std::unique_ptr<http::HttpServer> http_;
   // The JSON API's totals and timeline (with --http), and its waiter on

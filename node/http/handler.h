@@ -33,12 +33,18 @@ struct Request {
 };
 
 // What to answer. The connection adds Content-Length, Connection, Server and
-// Access-Control-Allow-Origin: *, and leaves out the body for HEAD.
+// (unless any_origin is false) Access-Control-Allow-Origin: *, and leaves
+// out the body for HEAD.
 struct Answer {
   unsigned status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string cache_control = "no-store";
   std::string allow;  // set for 405
+  // Whether any web page may read the answer (Access-Control-Allow-Origin:
+  // *). Default: true, the public surfaces are public; a private one
+  // (metrics) sets false so that a page in an operator's browser cannot
+  // read it.
+  bool any_origin = true;
   // Further header fields, e.g. Content-Security-Policy.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;

@@ -197,7 +197,7 @@ awaitable<bool> Connection::Write(Answer answer, unsigned version, bool keep_ali
   response.set(bhttp::field::server, "cregd");
   response.set(bhttp::field::content_type, answer.content_type);
   response.set(bhttp::field::cache_control, answer.cache_control);
-  response.set(bhttp::field::access_control_allow_origin, "*");
+  if (answer.any_origin) response.set(bhttp::field::access_control_allow_origin, "*");
   if (!answer.allow.empty()) response.set(bhttp::field::allow, answer.allow);
   for (const auto& [name, value] : answer.headers) response.set(name, value);
   response.keep_alive(keep_alive);

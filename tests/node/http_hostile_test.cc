@@ -3,18 +3,16 @@
 // a thousand idle connections, methods other than GET and HEAD. While each
 // attack runs, a probe keeps fetching /checkpoint on fresh connections: the
 // node must answer it every time.
-#include <dirent.h>
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "tests/support/http_client.h"
+#include "tests/support/http_hostile.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 #include "tests/support/temp_dir.h"
@@ -23,75 +21,7 @@ namespace creg::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// Fetches /checkpoint on a fresh connection every few milliseconds from its
-// own thread until destroyed, and remembers every answer that was not 200.
-class ServingProbe {
- public:
-  explicit ServingProbe(std::string address) : address_(std::move(address)) {
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        HttpClient http(address_, seconds(5));
-        StatusOr<HttpResponse> got = http.Get("/checkpoint");
-        if (got.ok() && got->status == 200) {
-          ++served_;
-        } else {
-          std::lock_guard lock(mu_);
-          failures_.push_back(got.ok() ? std::to_string(got->status) + " " + got->body
-                                       : got.status().ToString());
-        }
-        // Pacing, not synchronisation: leave the node room for the attack.
-        std::this_thread::sleep_for(milliseconds(20));
-      }
-    });
-  }
-  ~ServingProbe() { Finish(); }
-
-  // Waits (at most 10 s) until `n` probes have been served.
-  bool WaitForServed(int n) {
-    const auto deadline = Clock::now() + seconds(10);
-    while (served_ < n && Clock::now() < deadline) std::this_thread::sleep_for(milliseconds(5));
-    return served_ >= n;
-  }
-
-  // Stops the probe; a failure unless every probe was served, and at least
-  // `min_served` were.
-  ::testing::AssertionResult Finish(int min_served = 1) {
-    if (thread_.joinable()) {
-      stop_ = true;
-      thread_.join();
-    }
-    std::lock_guard lock(mu_);
-    if (!failures_.empty()) {
-      return ::testing::AssertionFailure()
-             << failures_.size() << " probes not served, first: " << failures_.front();
-    }
-    if (served_ < min_served) {
-      return ::testing::AssertionFailure() << "only " << served_ << " probes served";
-    }
-    return ::testing::AssertionSuccess();
-  }
-
- private:
-  std::string address_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> served_{0};
-  std::mutex mu_;
-  std::vector<std::string> failures_;  // guarded by mu_
-  std::thread thread_;
-};
-
-// Open file descriptors of process `pid` (its sockets among them).
-int OpenFiles(pid_t pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (dir == nullptr) return -1;
-  int count = 0;
-  while (readdir(dir) != nullptr) ++count;
-  closedir(dir);
-  return count - 2;  // . and ..
-}
 
 class HttpHostileTest : public ::testing::Test {
  protected:
@@ -109,7 +39,7 @@ class HttpHostileTest : public ::testing::Test {
 
 TEST_F(HttpHostileTest, PathTraversalNeverLeavesTheTilesOrReachesAFile) {
   StartNode();
-  ServingProbe probe(address());
+  ServingProbe probe(address(), "/checkpoint");
   HttpClient http(address());
   StatusOr<HttpResponse> checkpoint = http.Get("/checkpoint");
   ASSERT_TRUE(checkpoint.ok());
@@ -165,7 +95,7 @@ TEST_F(HttpHostileTest, PathTraversalNeverLeavesTheTilesOrReachesAFile) {
 
 TEST_F(HttpHostileTest, HundredKilobyteHeadersAreRefusedAndCostTheNodeNothing) {
   StartNode();
-  ServingProbe probe(address());
+  ServingProbe probe(address(), "/checkpoint");
   std::string many_fields = "GET /checkpoint HTTP/1.1\r\nHost: x\r\n";
   while (many_fields.size() < 100'000) many_fields += "X-Filler: " + std::string(90, 'f') + "\r\n";
   for (const std::string& request : {
@@ -189,34 +119,8 @@ TEST_F(HttpHostileTest, HundredKilobyteHeadersAreRefusedAndCostTheNodeNothing) {
 
 TEST_F(HttpHostileTest, SlowlorisIsClosedAtTheReadDeadlineHoweverItTrickles) {
   StartNode({"--http-read-timeout", "1"});
-  ServingProbe probe(address());
-  // Each connection trickles a header that would take 10 s to finish, a
-  // byte every 50 ms: the node must close it when its 1 s are up.
-  const std::string header =
-      "GET /checkpoint HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(200, 's') + "\r\n\r\n";
-  std::vector<std::unique_ptr<RawConnection>> slow;
-  for (int i = 0; i < 20; ++i) {
-    slow.push_back(std::make_unique<RawConnection>(address()));
-    ASSERT_TRUE(slow.back()->connected());
-  }
-  const auto start = Clock::now();
-  std::vector<Clock::duration> closed_after(slow.size(), Clock::duration::zero());
-  size_t open = slow.size();
-  for (size_t at = 0; at < header.size() && open > 0; ++at) {
-    for (size_t i = 0; i < slow.size(); ++i) {
-      if (closed_after[i] != Clock::duration::zero()) continue;
-      if (slow[i]->ClosedByPeerNow() || !slow[i]->Write(header.substr(at, 1))) {
-        closed_after[i] = Clock::now() - start;
-        --open;
-      }
-    }
-    std::this_thread::sleep_for(milliseconds(50));  // the attack's pace
-  }
-  EXPECT_EQ(open, 0u) << "connections still open after trickling the whole header";
-  for (const Clock::duration& took : closed_after) {
-    EXPECT_GE(took, milliseconds(900));
-    EXPECT_LT(took, seconds(4)) << "the trickle extended the read deadline";
-  }
+  ServingProbe probe(address(), "/checkpoint");
+  EXPECT_TRUE(SlowlorisIsCutOff(address(), "/checkpoint", 20, seconds(1)));
   EXPECT_TRUE(probe.Finish());
 }
 
@@ -232,7 +136,7 @@ TEST_F(HttpHostileTest, AThousandIdleConnectionsCannotKeepAFreshClientOut) {
   }
   // A fresh client is served at once, though every place is taken by a
   // connection that never sent a byte.
-  ServingProbe probe(address());
+  ServingProbe probe(address(), "/checkpoint");
   HttpClient fresh(address());
   StatusOr<HttpResponse> got = fresh.Get("/checkpoint");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -284,7 +188,7 @@ TEST_F(HttpHostileTest, AtTheCapTheLongestIdleConnectionMakesRoom) {
 
 TEST_F(HttpHostileTest, MethodsOtherThanGetAndHeadAre405WithAllow) {
   StartNode();
-  ServingProbe probe(address());
+  ServingProbe probe(address(), "/checkpoint");
   HttpClient http(address());
   for (const char* method :
        {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND", "BREW", "get", "Head"}) {
