@@ -1,22 +1,13 @@
 #include "client/metrics_reader.h"
 
-#include <utility>  // before Asio (GCC 12, see DESIGN.md)
-
-#include <array>
-#include <boost/asio.hpp>
-#include <cctype>
 #include <charconv>
-#include <functional>
 #include <limits>
 #include <optional>
 
-#include "net/address.h"
+#include "client/http_client.h"
 
 namespace creg {
 namespace {
-
-namespace asio = boost::asio;
-using asio::ip::tcp;
 
 // The most a metrics reply may hold; a node's is a few kilobytes.
 constexpr size_t kMaxReplyBytes = 16 << 20;
@@ -58,51 +49,6 @@ std::optional<double> ParseValue(std::string_view text) {
   return value;
 }
 
-// The Content-Length of an HTTP reply head, if it names one.
-std::optional<size_t> ContentLength(std::string_view head) {
-  constexpr std::string_view kField = "\r\ncontent-length:";
-  for (size_t at = 0; at + kField.size() <= head.size(); ++at) {
-    bool match = true;
-    for (size_t i = 0; i < kField.size() && match; ++i)
-      match = std::tolower(static_cast<unsigned char>(head[at + i])) == kField[i];
-    if (!match) continue;
-    std::string_view rest = TrimFront(head.substr(at + kField.size()));
-    size_t length = 0;
-    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), length);
-    if (ec != std::errc() || end == rest.data()) return std::nullopt;
-    return length;
-  }
-  return std::nullopt;
-}
-
-// True for "HTTP/1.x 200" followed by the end or a reason phrase.
-bool IsOkStatusLine(std::string_view line) {
-  if (line.substr(0, 7) != "HTTP/1." || line.size() < 12 || line[8] != ' ') return false;
-  return line.substr(9, 3) == "200" && (line.size() == 12 || line[12] == ' ');
-}
-
-// The samples of a whole HTTP reply from `address`.
-StatusOr<MetricSamples> SamplesOfReply(const std::string& address, std::string_view reply) {
-  if (reply.empty()) return UnavailableError(address + " closed the connection without a reply");
-  const size_t head_end = reply.find("\r\n\r\n");
-  const std::string_view status_line = reply.substr(0, reply.find("\r\n"));
-  if (head_end == std::string::npos || !IsOkStatusLine(status_line)) {
-    return InvalidArgumentError("metrics from " + address + " did not come back as HTTP 200: " +
-                                std::string(status_line.substr(0, 200)));
-  }
-  std::string_view body = reply.substr(head_end + 4);
-  std::optional<size_t> length = ContentLength(reply.substr(0, head_end));
-  if (length.has_value()) {
-    if (body.size() < *length) {
-      return UnavailableError("the metrics reply from " + address + " was cut off after " +
-                              std::to_string(body.size()) + " of " + std::to_string(*length) +
-                              " bytes");
-    }
-    body = body.substr(0, *length);
-  }
-  return ParseMetricsText(body);
-}
-
 }  // namespace
 
 StatusOr<MetricSamples> ParseMetricsText(std::string_view text) {
@@ -142,87 +88,17 @@ StatusOr<MetricSamples> ParseMetricsText(std::string_view text) {
 
 StatusOr<MetricSamples> FetchMetrics(const std::string& address,
                                      std::chrono::milliseconds timeout) {
-  CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: " + host_port.first + "\r\n\r\n";
-  std::string reply;
-  std::array<char, 16 * 1024> chunk;
-  boost::system::error_code failure;
-  bool done = false;  // the whole reply is in, or the server closed
-  asio::io_context io;
-  tcp::socket socket(io);
-  tcp::resolver resolver(io);
-
-  // Reads until the body reaches its Content-Length or the server closes.
-  std::function<void(boost::system::error_code, size_t)> on_read = [&](boost::system::error_code ec,
-                                                                       size_t n) {
-    reply.append(chunk.data(), n);
-    if (ec == asio::error::eof) {
-      done = true;
-      return;
-    }
-    if (ec) {
-      failure = ec;
-      return;
-    }
-    const size_t head_end = reply.find("\r\n\r\n");
-    if (head_end != std::string::npos) {
-      std::optional<size_t> length = ContentLength(std::string_view(reply).substr(0, head_end));
-      if (length.has_value() && reply.size() >= head_end + 4 + *length) {
-        done = true;
-        return;
-      }
-    }
-    if (reply.size() > kMaxReplyBytes) {
-      failure = asio::error::message_size;
-      return;
-    }
-    socket.async_read_some(asio::buffer(chunk), on_read);
-  };
-  auto on_connect = [&](boost::system::error_code ec) {
-    if (ec) {
-      failure = ec;
-      return;
-    }
-    asio::async_write(socket, asio::buffer(request), [&](boost::system::error_code ec, size_t) {
-      if (ec) {
-        failure = ec;
-        return;
-      }
-      socket.async_read_some(asio::buffer(chunk), on_read);
-    });
-  };
-  // A numeric address needs no resolver, whose lookups the timeout cannot
-  // interrupt.
-  boost::system::error_code not_numeric;
-  asio::ip::address ip = asio::ip::make_address(host_port.first, not_numeric);
-  if (!not_numeric) {
-    socket.async_connect(tcp::endpoint(ip, host_port.second), on_connect);
-  } else {
-    resolver.async_resolve(
-        host_port.first, std::to_string(host_port.second),
-        [&](boost::system::error_code ec, const tcp::resolver::results_type& endpoints) {
-          if (ec) {
-            failure = ec;
-            return;
-          }
-          asio::async_connect(
-              socket, endpoints,
-              [&](boost::system::error_code ec, const tcp::endpoint&) { on_connect(ec); });
-        });
+  HttpExchangeOptions options;
+  options.timeout = timeout;
+  options.max_body_bytes = kMaxReplyBytes;
+  CREG_ASSIGN_OR_RETURN(HttpExchangeAnswer answer, HttpGet(address, "/metrics", options));
+  if (answer.status != 200) {
+    const std::string_view said = std::string_view(answer.body).substr(0, 200);
+    return InvalidArgumentError("metrics from " + address + " came back as HTTP " +
+                                std::to_string(answer.status) + ", not 200: " +
+                                std::string(said.substr(0, said.find('\n'))));
   }
-  io.run_for(timeout);
-  boost::system::error_code ignored;
-  socket.close(ignored);
-  resolver.cancel();
-
-  if (failure) {
-    return UnavailableError("cannot read metrics from " + address + ": " + failure.message());
-  }
-  if (!done) {
-    return UnavailableError("no metrics from " + address + " within " +
-                            std::to_string(timeout.count()) + " ms");
-  }
-  return SamplesOfReply(address, reply);
+  return ParseMetricsText(answer.body);
 }
 
 }  // namespace creg

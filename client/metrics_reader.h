@@ -25,11 +25,13 @@ using MetricSamples = std::map<std::string, double, std::less<>>;
 // other line.
 StatusOr<MetricSamples> ParseMetricsText(std::string_view text);
 
-// GETs /metrics from `address` (HOST:PORT) and parses it. Unavailable if
-// the address cannot be reached, does not answer in full within `timeout`
-// (a host name must also resolve within it: the lookup itself cannot be
-// interrupted), or sends a reply shorter than its Content-Length;
-// InvalidArgument for a reply other than HTTP 200 with a parsable body.
+// GETs /metrics from `address` (HOST:PORT) with client/http_client.h and
+// parses it. InvalidArgument for a malformed address or an answer other than
+// HTTP 200 with a parsable body; Unavailable if the address cannot be
+// reached, or closes or stalls before a whole answer, within `timeout` (a
+// host name is resolved before it starts: the lookup cannot be
+// interrupted); DataLoss for an answer that is not HTTP or a body over
+// 16 MiB.
 StatusOr<MetricSamples> FetchMetrics(const std::string& address,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(5));
 

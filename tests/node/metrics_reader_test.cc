@@ -95,7 +95,7 @@ TEST(MetricsReaderTest, FetchRefusesAReplyCutShortOfItsContentLength) {
   auto samples = FetchMetrics(server.address());
   ASSERT_FALSE(samples.ok());
   EXPECT_EQ(samples.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(samples.status().message().find("cut off after 16 of 100 bytes"), std::string::npos)
+  EXPECT_NE(samples.status().message().find("closed before a whole answer"), std::string::npos)
       << samples.status().message();
 }
 
@@ -114,7 +114,9 @@ TEST(MetricsReaderTest, FetchGivesUpOnASilentServerAtItsTimeout) {
   auto samples = FetchMetrics(server.address(), std::chrono::milliseconds(200));
   ASSERT_FALSE(samples.ok());
   EXPECT_EQ(samples.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(samples.status().message().find("within 200 ms"), std::string::npos)
+  EXPECT_NE(samples.status().message().find("timed out"), std::string::npos)
+      << samples.status().message();
+  EXPECT_NE(samples.status().message().find("200 ms"), std::string::npos)
       << samples.status().message();
 }
 
