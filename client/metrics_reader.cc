@@ -95,8 +95,8 @@ StatusOr<MetricSamples> FetchMetrics(const std::string& address,
   if (answer.status != 200) {
     const std::string_view said = std::string_view(answer.body).substr(0, 200);
     return InvalidArgumentError("metrics from " + address + " came back as HTTP " +
-                                std::to_string(answer.status) + ", not 200: " +
-                                std::string(said.substr(0, said.find('\n'))));
+                                std::to_string(answer.status) +
+                                ", not 200: " + std::string(said.substr(0, said.find('\n'))));
   }
   return ParseMetricsText(answer.body);
 }
