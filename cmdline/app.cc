@@ -64,10 +64,12 @@ CLI::App* Deepest(CLI::App& app) {
 }
 
 // "--x is given more than once" for the first option of `app` or of a
-// subcommand given that was given twice, else "".
+// subcommand given that was given twice, else "". Options meant to repeat
+// (MultiOptionPolicy::TakeAll, e.g. --witness) may.
 std::string Repeated(CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
-    if (option->nonpositional() && option->count() > 1) {
+    if (option->nonpositional() && option->count() > 1 &&
+        option->get_multi_option_policy() != CLI::MultiOptionPolicy::TakeAll) {
       return option->get_name() + " is given more than once";
     }
   }

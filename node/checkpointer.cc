@@ -18,14 +18,29 @@ Status Checkpointer::SignHead() {
   auto signed_checkpoint = std::make_shared<SignedCheckpoint>();
   signed_checkpoint->checkpoint = Checkpoint{origin_, head.size, head.root};
   signed_checkpoint->note = SignCheckpoint(signed_checkpoint->checkpoint, signer_);
-  std::lock_guard lock(mu_);
-  latest_ = std::move(signed_checkpoint);
+  {
+    std::lock_guard lock(mu_);
+    if (publish_on_sign_) latest_ = signed_checkpoint;
+    signed_ = std::move(signed_checkpoint);
+  }
+  if (listener_) listener_();
   return OkStatus();
 }
 
 std::shared_ptr<const SignedCheckpoint> Checkpointer::latest() const {
   std::lock_guard lock(mu_);
   return latest_;
+}
+
+std::shared_ptr<const SignedCheckpoint> Checkpointer::latest_signed() const {
+  std::lock_guard lock(mu_);
+  return signed_;
+}
+
+void Checkpointer::Publish(std::shared_ptr<const SignedCheckpoint> checkpoint) {
+  std::lock_guard lock(mu_);
+  if (latest_ && latest_->checkpoint.size >= checkpoint->checkpoint.size) return;
+  latest_ = std::move(checkpoint);
 }
 
 Status Checkpointer::Save(bool force, std::chrono::milliseconds interval) {

@@ -1,15 +1,23 @@
 // Checkpointer: signs the log's tree head as a C2SP checkpoint and keeps the
 // latest one for readers, saving it to the data folder at a bounded interval.
 //
+// Signed is not yet published. Without witnesses every signed checkpoint is
+// published at once. With witnesses (node/publisher.h) a checkpoint is
+// published only once enough witnesses cosigned it, and latest() keeps the
+// last published one meanwhile (null until the first).
+//
 // Before signing, the root is rebuilt from the stored Merkle nodes and
 // compared with the head the log holds in memory; a mismatch is DataLoss and
 // nothing is signed.
 //
 // Thread-safety: SignHead from one thread (the sequencer), Save from one
-// thread (the pipeline's saver), latest() from any thread.
+// thread (the pipeline's saver), Publish from one thread (the publisher),
+// latest() and latest_signed() from any thread. SetPublishOnSign and
+// SetSignListener before the first SignHead by another thread.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -30,9 +38,21 @@ class Checkpointer {
   Checkpointer(const MerkleLog& log, NoteSigner signer, std::string origin, std::string path);
 
   // Signs the current head. DataLoss if stored nodes disagree with it.
+  // Publishes it too if publish-on-sign is set, then calls the listener.
   Status SignHead();
-  // The latest signed checkpoint (never null after the first SignHead).
+  // The latest published checkpoint: what readers, certificates and the
+  // checkpoint file get. Never null after the first SignHead when
+  // publishing on sign; with witnesses, null until the first Publish.
   std::shared_ptr<const SignedCheckpoint> latest() const;
+  // The latest signed checkpoint (never null after the first SignHead).
+  std::shared_ptr<const SignedCheckpoint> latest_signed() const;
+  // Default: true. False while witnesses must cosign before publication.
+  void SetPublishOnSign(bool publish) { publish_on_sign_ = publish; }
+  // Called (on the signing thread, no lock held) after each SignHead.
+  void SetSignListener(std::function<void()> listener) { listener_ = std::move(listener); }
+  // Publishes `checkpoint` (its note may carry cosignature lines) unless one
+  // at least as large is published already.
+  void Publish(std::shared_ptr<const SignedCheckpoint> checkpoint);
   // Writes the latest checkpoint to the file if it changed and `force` or
   // at least `interval` passed since the last write.
   Status Save(bool force, std::chrono::milliseconds interval = std::chrono::milliseconds(1000));
@@ -45,7 +65,10 @@ class Checkpointer {
   std::string origin_;
   std::string path_;
   mutable std::mutex mu_;
+  bool publish_on_sign_ = true;
+  std::function<void()> listener_;
   std::shared_ptr<const SignedCheckpoint> latest_;  // guarded by mu_
+  std::shared_ptr<const SignedCheckpoint> signed_;  // guarded by mu_
   uint64_t saved_size_ = UINT64_MAX;
   std::chrono::steady_clock::time_point saved_at_{};
 };

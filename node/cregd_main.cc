@@ -9,6 +9,7 @@
 #include "node/protobuf_log.h"
 #include "node/read_policy.h"
 #include "node/registry_node.h"
+#include "node/witness_client.h"
 
 namespace creg {
 namespace {
@@ -104,6 +105,14 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
                      "seconds within which a frame must arrive whole");
   cmdline::AddNumber(*run, "--max-group", options.pipeline.max_group,
                      "most transactions per group commit");
+  run->add_option("--witness", options.witnesses,
+                  "a witness that must cosign checkpoints before they are published, as its "
+                  "http://HOST:PORT URL, '=', and its cosignature verifier key; repeatable "
+                  "(docs/witness.md)")
+      ->type_name("URL=KEY")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmdline::AddNumber(*run, "--witness-quorum", options.witness_quorum,
+                     "cosignatures a checkpoint needs before it is published; 0 = every witness");
   run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
   flags.read_policy = std::string(ReadPolicyName(options.read_policy));
   run->add_option("--read-policy", flags.read_policy,
@@ -157,6 +166,14 @@ int Run(NodeOptions options, const RunFlags& flags) {
                             flags.read_policy + "'");
   }
   options.read_policy = *policy;
+  if (options.witness_quorum > options.witnesses.size()) {
+    return Usage("run", "--witness-quorum " + std::to_string(options.witness_quorum) +
+                            " needs at least that many --witness");
+  }
+  for (const std::string& w : options.witnesses) {
+    Status parsed = ParseWitnessFlag(w).status();
+    if (!parsed.ok()) return Usage("run", parsed.message());
+  }
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
     return Usage("run", options.tls_cert_file.empty() ? "--tls-key needs --tls-cert FILE as well"
                                                       : "--tls-cert needs --tls-key FILE as well");

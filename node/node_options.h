@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "net/address.h"
 #include "net/frame.h"
@@ -93,6 +94,16 @@ struct NodeOptions {
   // for someone trying keys (each guess costs a 2^-128 chance).
   size_t sign_in_burst_per_address = 20;
   std::chrono::milliseconds sign_in_refill_per_address{3000};
+  // Witnesses that must cosign a checkpoint before it is published
+  // (docs/witness.md), each "URL=VERIFIER_KEY". Default: none, every signed
+  // checkpoint is published at once.
+  std::vector<std::string> witnesses;
+  // Cosignatures a checkpoint needs. Default: 0, meaning every witness.
+  size_t witness_quorum = 0;
+  // One add-checkpoint request must finish within this. Default: 5 s, long
+  // enough for a witness's synced write, short enough that one that hangs
+  // delays the next round only a little.
+  std::chrono::milliseconds witness_timeout{5000};
   PipelineOptions pipeline;
 };
 

@@ -13,6 +13,7 @@
 #include "ledger/registry/transaction.h"
 #include "net/tls_context.h"
 #include "node/log.h"
+#include "node/publication.h"
 
 namespace creg {
 namespace {
@@ -177,12 +178,21 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
   node->checkpointer_ = std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer),
                                                        origin, dir.checkpoint_path());
+  if (!options.witnesses.empty()) {
+    CREG_ASSIGN_OR_RETURN(node->publisher_,
+                          StartPublisher(options, node->registry_->log(), *node->checkpointer_,
+                                         dir.checkpoint_path()));
+  }
   CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
   CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
   node->handler_->SetReadPolicy(options.read_policy);
+  if (Publisher* publisher = node->publisher_.get()) {
+    node->handler_->SetPublicationState(
+        [publisher](pb::StatusResponse& status) { FillPublicationStatus(*publisher, status); });
+  }
   CommitPipeline* pipeline = node->pipeline_.get();
   node->handler_->SetWriteState(
       [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
@@ -219,6 +229,7 @@ RegistryNode::~RegistryNode() {
   server_.reset();
   if (pipeline_) pipeline_->Stop();
   pipeline_.reset();
+  publisher_.reset();
   context_.reset();
   handler_.reset();
   checkpointer_.reset();

@@ -21,6 +21,7 @@
 #include "node/control_socket.h"
 #include "node/node_context.h"
 #include "node/node_options.h"
+#include "node/publisher.h"
 #include "node/request_handler.h"
 #include "node/server.h"
 
@@ -83,6 +84,7 @@ class RegistryNode {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<Publisher> publisher_;  // only with witnesses
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<RequestHandler> handler_;
   std::unique_ptr<NodeContext> context_;

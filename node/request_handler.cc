@@ -104,7 +104,7 @@ StatusOr<pb::Response> RequestHandler::Answer(const pb::Request& request) const 
 
 StatusOr<pb::Response> RequestHandler::LatestCheckpoint() const {
   auto latest = checkpointer_.latest();
-  if (!latest) return UnavailableError("no checkpoint has been signed yet");
+  if (!latest) return UnavailableError("no checkpoint published yet (waiting for witnesses)");
   pb::Response response;
   response.mutable_checkpoint()->set_note(latest->note);
   response.mutable_checkpoint()->set_tree_size(latest->checkpoint.size);
@@ -304,7 +304,7 @@ StatusOr<pb::Response> RequestHandler::Retirements(const pb::RetirementsRequest&
 
 StatusOr<pb::Response> RequestHandler::Certificate(const pb::CertificateRequest& r) const {
   auto latest = checkpointer_.latest();
-  if (!latest) return UnavailableError("no checkpoint has been signed yet");
+  if (!latest) return UnavailableError("no checkpoint published yet (waiting for witnesses)");
   auto json = BuildRetirementCertificate(registry_, r.retirement_id(), latest->note,
                                          latest->checkpoint.size);
   if (!json.ok()) return json.status();
@@ -332,6 +332,7 @@ StatusOr<pb::Response> RequestHandler::StatusOf() const {
   auto [accepting, fault] = write_state_ ? write_state_() : std::make_pair(true, std::string());
   status->set_accepting_writes(accepting);
   status->set_fault(fault);
+  if (publication_state_) publication_state_(*status);
   return response;
 }
 

@@ -60,6 +60,10 @@ class RequestHandler {
   const Checkpointer& checkpointer() const { return checkpointer_; }
 
   // Status is answered with what the pipeline reports.
+  // Fills the witness fields of StatusResponse (node/publisher.h).
+  void SetPublicationState(std::function<void(pb::StatusResponse&)> fill) {
+    publication_state_ = std::move(fill);
+  }
   void SetWriteState(std::function<std::pair<bool, std::string>()> state) {
     write_state_ = std::move(state);
   }
@@ -92,6 +96,7 @@ class RequestHandler {
   ResponseLimits limits_;
   ReadPolicy read_policy_ = ReadPolicy::kRegistry;
   std::function<std::pair<bool, std::string>()> write_state_;
+  std::function<void(pb::StatusResponse&)> publication_state_;
 };
 
 }  // namespace creg

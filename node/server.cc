@@ -63,7 +63,11 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     server->http_endpoint_ = http_acceptor.local_endpoint();
     const Checkpointer& checkpointer = node.handler.checkpointer();
     auto tlog = std::make_shared<http::TlogHandler>(
-        node.log, [&checkpointer] { return checkpointer.latest()->note; },
+        node.log,
+        [&checkpointer] {
+          auto latest = checkpointer.latest();
+          return latest ? latest->note : std::string();
+        },
         node.options.read_policy);
     // The explorer's pages answer every path no other surface claims.
     auto handler = std::make_shared<http::Router>(std::make_shared<http::ExplorerHandler>(

@@ -108,6 +108,17 @@ json::Value StatusJson(const pb::StatusResponse& s) {
   v.Set("version", s.version());
   v.Set("accepting_writes", s.accepting_writes());
   v.Set("fault", s.fault());
+  v.Set("witness_quorum", static_cast<uint64_t>(s.witness_quorum()));
+  json::Value witnesses = json::Value::EmptyArray();
+  for (const pb::WitnessStatus& w : s.witnesses()) {
+    json::Value one = json::Value::EmptyObject();
+    one.Set("url", w.url());
+    one.Set("cosigned_size", w.cosigned_size());
+    one.Set("error", w.error());
+    witnesses.Append(std::move(one));
+  }
+  v.Set("witnesses", std::move(witnesses));
+  v.Set("publication_fault", s.publication_fault());
   return v;
 }
 

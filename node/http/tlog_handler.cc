@@ -33,6 +33,7 @@ Answer TlogHandler::Handle(const Request& request) const {
   if (path == "/checkpoint") {
     Answer a;
     a.body = checkpoint_();
+    if (a.body.empty()) return TextAnswer(503, "no checkpoint published yet (waiting for witnesses)");
     return a;
   }
   constexpr std::string_view kTile = "/tile/";

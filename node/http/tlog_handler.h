@@ -31,7 +31,8 @@ inline constexpr size_t kMaxBundledEntryBytes = 65'535;
 
 class TlogHandler : public Handler {
  public:
-  // The latest signed checkpoint note; never empty once the node runs.
+  // The latest published checkpoint note; empty (answered 503) while a node
+  // with witnesses has published none yet.
   using CheckpointSource = std::function<std::string()>;
 
   // `log` must outlive the handler.

@@ -26,9 +26,12 @@ class WitnessProcess {
   WitnessProcess(const WitnessProcess&) = delete;
   WitnessProcess& operator=(const WitnessProcess&) = delete;
 
-  // Starts `creg-witness run` with one --log per key and `extra` flags;
-  // waits until it serves. False (with a test failure) otherwise.
-  bool Start(const std::vector<std::string>& log_keys, const std::vector<std::string>& extra = {});
+  // Starts `creg-witness run` with one --log per key and `extra` flags,
+  // listening on `listen` (an ephemeral port unless given: pass address()
+  // to come back where a stopped witness was); waits until it serves.
+  // False (with a test failure) otherwise.
+  bool Start(const std::vector<std::string>& log_keys, const std::vector<std::string>& extra = {},
+             const std::string& listen = "127.0.0.1:0");
   // Sends `signal`, waits for the exit; returns the exit status or 128 +
   // signal. For SIGTERM anything but exit 0 records a failure.
   int Stop(int signal = SIGTERM);

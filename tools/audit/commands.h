@@ -3,6 +3,7 @@
 // The checks themselves are in the files named after the subcommands.
 #pragma once
 
+#include "tools/audit/witness_check.h"
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,10 +21,11 @@ struct Subcommand {
   std::function<int()> run;
 };
 
-// verify-cert FILE --key VERIFIER_KEY
+// verify-cert FILE --key VERIFIER_KEY [--witness-key KEY ...] [--witness-quorum K]
 struct VerifyCertFlags {
   std::string file;
   std::string key;
+  WitnessFlags witnesses;
 };
 Subcommand AddVerifyCert(CLI::App& app);
 int RunVerifyCert(const VerifyCertFlags& flags);
@@ -63,6 +65,7 @@ struct WatchFlags {
   std::string node;
   std::string state;
   std::string key;
+  WitnessFlags witnesses;
   ClientOptions client;
   AccountFlags account;
 };

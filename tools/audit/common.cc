@@ -33,23 +33,37 @@ StatusOr<std::string> ReadInput(const std::string& path) {
   return ReadFile(path);
 }
 
-StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path) {
-  StatusOr<NoteVerifier> direct = NoteVerifier::FromVerifierKey(Trim(key_or_path));
+namespace {
+
+// A verifier key given on the command line, or the path of a file holding one.
+template <typename Verifier>
+StatusOr<Verifier> LoadKey(const std::string& key_or_path, std::string_view flag) {
+  StatusOr<Verifier> direct = Verifier::FromVerifierKey(Trim(key_or_path));
   if (direct.ok()) return direct;
   StatusOr<std::string> text = ReadFile(key_or_path);
   if (!text.ok()) {
     // No '+': meant as a path, so a missing file is "cannot read".
     if (key_or_path.find('+') == std::string::npos) return text.status();
-    return InvalidArgumentError("--key '" + key_or_path + "' is neither a verifier key (" +
-                                direct.status().message() + ") nor a readable file (" +
-                                text.status().message() + ")");
+    return InvalidArgumentError(std::string(flag) + " '" + key_or_path +
+                                "' is neither a verifier key (" + direct.status().message() +
+                                ") nor a readable file (" + text.status().message() + ")");
   }
-  StatusOr<NoteVerifier> from_file = NoteVerifier::FromVerifierKey(Trim(*text));
+  StatusOr<Verifier> from_file = Verifier::FromVerifierKey(Trim(*text));
   if (!from_file.ok()) {
     return InvalidArgumentError("file " + key_or_path +
                                 " holds no verifier key: " + from_file.status().message());
   }
   return from_file;
+}
+
+}  // namespace
+
+StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path) {
+  return LoadKey<NoteVerifier>(key_or_path, "--key");
+}
+
+StatusOr<CosignatureVerifier> LoadWitnessVerifier(const std::string& key_or_path) {
+  return LoadKey<CosignatureVerifier>(key_or_path, "--witness-key");
 }
 
 int LoadFailureCode(const Status& status) {

@@ -11,6 +11,7 @@
 
 #include "client/client.h"
 #include "ledger/checkpoint.h"
+#include "ledger/cosignature.h"
 #include "ledger/data_dir.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
@@ -40,6 +41,8 @@ StatusOr<std::string> ReadInput(const std::string& path);
 // malformed key or a file holding none; the errors of ReadFile for a path
 // (a word without '+') that cannot be read.
 StatusOr<NoteVerifier> LoadVerifier(const std::string& key_or_path);
+// The same for a witness's cosignature verifier key (type 0x04).
+StatusOr<CosignatureVerifier> LoadWitnessVerifier(const std::string& key_or_path);
 
 // kExitCannotRead for NotFound and Unavailable, else kExitUsage: how a
 // failure to load an input given on the command line ends the program.

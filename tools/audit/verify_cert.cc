@@ -1,6 +1,7 @@
 // creg-audit verify-cert FILE --key VERIFIER_KEY
 #include <iostream>
 
+#include "ledger/json.h"
 #include "ledger/registry/certificate.h"
 #include "tools/audit/commands.h"
 #include "tools/audit/common.h"
@@ -17,6 +18,17 @@ constexpr char kHelp[] =
     "exactly what the entries say. FILE may be - for standard input.\n"
     "VERIFIER_KEY is the registry's checkpoint verifier key, or a file holding\n"
     "it; obtain it from the registry out of band.";
+
+// The certificate verified already, so its JSON and "checkpoint" are sound.
+Status CheckCertificateCosignatures(std::string_view certificate, const WitnessPolicy& policy) {
+  if (policy.quorum == 0) return OkStatus();
+  CREG_ASSIGN_OR_RETURN(json::Value doc, json::Parse(certificate));
+  const json::Value* note = doc.is_object() ? doc.Find("checkpoint") : nullptr;
+  if (note == nullptr || !note->is_string()) {
+    return InvalidArgumentError("the certificate has no \"checkpoint\" string");
+  }
+  return CheckCosignatures(note->as_string(), policy);
+}
 
 void PrintFacts(const VerifiedRetirement& v) {
   std::cout << "VERIFIED retirement " << v.retirement_id << " in registry " << v.origin << "\n\n"
@@ -57,6 +69,7 @@ Subcommand AddVerifyCert(CLI::App& app) {
   sub->footer(kHelp);
   sub->add_option("FILE", flags->file, "the certificate (JSON); - for standard input");
   AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
+  AddWitnessFlags(*sub, flags->witnesses);
   return {sub, [flags] { return RunVerifyCert(*flags); }};
 }
 
@@ -67,6 +80,10 @@ int RunVerifyCert(const VerifyCertFlags& flags) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
+  }
+  StatusOr<WitnessPolicy> witnesses = LoadWitnessPolicy(flags.witnesses);
+  if (!witnesses.ok()) {
+    return Report(kCommand, LoadFailureCode(witnesses.status()), witnesses.status().message());
   }
   StatusOr<std::string> text = ReadInput(flags.file);
   if (!text.ok()) return Report(kCommand, kExitCannotRead, text.status().message());
@@ -80,7 +97,17 @@ int RunVerifyCert(const VerifyCertFlags& flags) {
               << ")\n  " << detail << "\n";
     return kExitFailed;
   }
+  Status cosigned = CheckCertificateCosignatures(*text, *witnesses);
+  if (!cosigned.ok()) {
+    std::cout << "FAILED check 'witnesses' (" << StatusCodeName(cosigned.code()) << ")\n  "
+              << cosigned.message() << "\n";
+    return kExitFailed;
+  }
   PrintFacts(*verified);
+  if (witnesses->quorum > 0) {
+    std::cout << "    cosigned by at least " << witnesses->quorum << " of the "
+              << witnesses->witnesses.size() << " witnesses given\n";
+  }
   return kExitVerified;
 }
 

@@ -97,6 +97,7 @@ Subcommand AddWatch(CLI::App& app) {
   AddNodeFlags(*sub, flags->node, flags->client, flags->account);
   sub->add_option("--state", flags->state, "the last checkpoint verified")->type_name("FILE");
   AddKeyFlag(*sub, flags->key, "the registry's checkpoint verifier key, or a file holding it");
+  AddWitnessFlags(*sub, flags->witnesses);
   return {sub, [flags] { return RunWatch(*flags); }};
 }
 
@@ -107,6 +108,10 @@ int RunWatch(const WatchFlags& flags) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
+  }
+  StatusOr<WitnessPolicy> witnesses = LoadWitnessPolicy(flags.witnesses);
+  if (!witnesses.ok()) {
+    return Report(kCommand, LoadFailureCode(witnesses.status()), witnesses.status().message());
   }
   std::optional<WatchState> saved;
   std::error_code ec;
@@ -136,6 +141,9 @@ int RunWatch(const WatchFlags& flags) {
   StatusOr<Checkpoint> cp =
       VerifyNodeCheckpoint(*note, *verifier, saved ? saved->checkpoint.origin : "");
   if (!cp.ok()) return Failed("the node's checkpoint " + cp.status().message());
+  if (Status cosigned = CheckCosignatures(*note, *witnesses); !cosigned.ok()) {
+    return Failed("the node's checkpoint is not witnessed: " + cosigned.message());
+  }
 
   std::optional<EntryChain> chain;
   size_t proof_hashes = 0;

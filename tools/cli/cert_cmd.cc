@@ -1,5 +1,9 @@
 // creg cert|checkpoint|verifier-key.
+#include <unistd.h>
+
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "ledger/data_dir.h"
 #include "tools/cli/commands.h"
@@ -8,13 +12,56 @@
 namespace creg::cli {
 namespace {
 
+// How long `creg cert` waits for a published checkpoint that covers the
+// retirement (with witnesses, one they cosigned).
+constexpr auto kCertWait = std::chrono::seconds(60);
+
+// True if the node cannot give the certificate only because no published
+// checkpoint covers the retirement yet.
+bool NotYetCovered(const pb::Error& error) {
+  return (error.code() == "FAILED_PRECONDITION" &&
+          error.message().find("is not covered by the checkpoint") != std::string::npos) ||
+         (error.code() == "UNAVAILABLE" &&
+          error.message().find("no checkpoint published yet") != std::string::npos);
+}
+
+// The certificate, asked again every 200 ms while NotYetCovered, for at
+// most kCertWait; progress on stderr if it is a terminal.
+std::optional<pb::Response> AskCertificate(Context& ctx, const std::string& id) {
+  Client* client = ctx.client();
+  if (client == nullptr) return std::nullopt;
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  const auto deadline = std::chrono::steady_clock::now() + kCertWait;
+  bool waited = false;
+  for (;;) {
+    pb::Request request;
+    request.mutable_certificate()->set_retirement_id(id);
+    StatusOr<pb::Response> response = client->Call(std::move(request));
+    if (!response.ok()) {
+      ctx.FailConnection(response.status());
+      return std::nullopt;
+    }
+    if (!response->has_error()) {
+      if (waited && tty) std::cerr << " covered\n";
+      return std::move(response).value();
+    }
+    if (!NotYetCovered(response->error()) || std::chrono::steady_clock::now() >= deadline) {
+      if (waited && tty) std::cerr << "\n";
+      ctx.Fail(kExitRefused, response->error().code(), response->error().message(),
+               HintForNodeError(response->error().code()));
+      return std::nullopt;
+    }
+    if (tty) std::cerr << (waited ? "." : "waiting for a published checkpoint that covers " + id);
+    waited = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 int Cert(Context& ctx) {
   std::optional<std::string> output = ctx.flags().Get("--output");
   if (!ctx.Finish(1, 1)) return ctx.exit_code();
   const std::string id = ctx.positional()[0];
-  pb::Request request;
-  request.mutable_certificate()->set_retirement_id(id);
-  std::optional<pb::Response> response = ctx.Ask(std::move(request));
+  std::optional<pb::Response> response = AskCertificate(ctx, id);
   if (!response) return ctx.exit_code();
   std::string text = response->certificate().json();
   if (!text.empty() && text.back() != '\n') text += '\n';
@@ -87,7 +134,9 @@ void AddCertCommands(std::vector<Command>& out) {
                  "Write a retirement certificate",
                  "Writes the self-contained certificate (JSON, docs/audit.md) to FILE, or\n"
                  "to stdout without -o (--output). Anyone can check it offline with\n"
-                 "'creg-audit verify-cert FILE --key VERIFIER_KEY'.\n"
+                 "'creg-audit verify-cert FILE --key VERIFIER_KEY'. If no published\n"
+                 "checkpoint covers the retirement yet (a registry with witnesses\n"
+                 "publishes only cosigned ones), waits up to 60 s for one.\n"
                  "\nExample:\n  creg cert R6 -o forum-retirement.json\n",
                  Cert,
                  Command::kQuery,

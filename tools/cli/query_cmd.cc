@@ -352,13 +352,26 @@ int StatusCommand(Context& ctx) {
     PrintJson(v);
     return kExitOk;
   }
-  PrintFields({{"node", ctx.node()},
-               {"origin", s.origin()},
-               {"entries", std::to_string(s.tree_size())},
-               {"checkpoint size", std::to_string(s.checkpoint_size())},
-               {"writes", s.accepting_writes() ? "accepted" : "refused: " + s.fault()},
-               {"verifier key", s.verifier_key()},
-               {"version", s.version()}});
+  Fields fields = {
+      {"node", ctx.node()},
+      {"origin", s.origin()},
+      {"entries", std::to_string(s.tree_size())},
+      {"checkpoint size", std::to_string(s.checkpoint_size())},
+      {"writes", s.accepting_writes() ? "accepted" : "refused: " + s.fault()}};
+  if (s.witness_quorum() > 0) {
+    fields.push_back({"publication", s.publication_fault().empty()
+                                         ? "cosigned by " + std::to_string(s.witness_quorum()) +
+                                               " of " + std::to_string(s.witnesses_size()) +
+                                               " witnesses"
+                                         : "stalled: " + s.publication_fault()});
+    for (const pb::WitnessStatus& w : s.witnesses()) {
+      fields.push_back({"witness " + w.url(), "cosigned size " + std::to_string(w.cosigned_size()) +
+                                                (w.error().empty() ? "" : "; " + w.error())});
+    }
+  }
+  fields.push_back({"verifier key", s.verifier_key()});
+  fields.push_back({"version", s.version()});
+  PrintFields(fields);
   return kExitOk;
 }
 
