@@ -5,6 +5,7 @@
 DEMO_MARK=".creg-demo"  # a data folder the demo made carries this file
 NODE_PID=""
 NODE_ADDRESS=""
+WITNESS_PIDS=()
 
 # shellcheck disable=SC2034  # the colours are used by scripts/demo
 if [ -t 1 ]; then
@@ -36,6 +37,7 @@ show_command() {
       "$CREG") word="creg" ;;
       "$CREGD") word="cregd" ;;
       "$CREG_AUDIT") word="creg-audit" ;;
+      "${CREG_WITNESS:-}") word="creg-witness" ;;
     esac
     if [[ "$word" =~ [[:space:]\'\"] ]]; then
       word="\"${word//\"/\\\"}\""
@@ -143,4 +145,33 @@ cleanup_node() {
     kill -TERM "$NODE_PID" 2>/dev/null || true
     wait "$NODE_PID" 2>/dev/null || true
   fi
+  stop_witnesses
+}
+
+# start_witness DIR LOG LOG_KEY: starts creg-witness run in the background
+# on a free loopback port for the log LOG_KEY and waits until it serves;
+# sets WITNESS_ADDRESS and adds the process to WITNESS_PIDS.
+start_witness() {
+  local dir="$1" log_file="$2" log_key="$3" _
+  show_command "$CREG_WITNESS" run --data "$dir" --listen 127.0.0.1:0 --log "$log_key" "&"
+  "$CREG_WITNESS" run --data "$dir" --listen 127.0.0.1:0 --log "$log_key" 2>"$log_file" &
+  local pid=$!
+  WITNESS_PIDS+=("$pid")
+  for _ in $(seq 1 100); do
+    WITNESS_ADDRESS="$(sed -n 's|.* on http://\([0-9.]*:[0-9]*\)/add-checkpoint.*|\1|p' "$log_file" | head -n 1)"
+    [ -n "$WITNESS_ADDRESS" ] && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log_file" >&2; fail "creg-witness stopped while starting"; }
+    sleep 0.1
+  done
+  fail "creg-witness did not start serving within 10 seconds (log: $log_file)"
+}
+
+# stop_witnesses: SIGTERM to every witness started, and waits.
+stop_witnesses() {
+  local pid
+  for pid in "${WITNESS_PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  WITNESS_PIDS=()
 }
