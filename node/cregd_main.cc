@@ -79,6 +79,9 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
       ->type_name("HOST:PORT");
   cmdline::AddNumber(*run, "--http-max-connections", options.http_max_connections,
                      "simultaneous HTTP connections, at least 1");
+  cmdline::AddNumber(*run, "--http-max-connections-per-address",
+                     options.http_max_connections_per_address,
+                     "simultaneous HTTP connections from one IP address, at least 1");
   flags.http_read_timeout = static_cast<uint64_t>(options.http_read_timeout.count());
   cmdline::AddNumber(*run, "--http-read-timeout", flags.http_read_timeout,
                      "seconds within which an HTTP request header must arrive whole (also "
@@ -156,8 +159,11 @@ int Run(NodeOptions options, const RunFlags& flags) {
   options.pipeline.max_group = std::max<size_t>(1, options.pipeline.max_group);
   options.idle_timeout = std::chrono::seconds(flags.idle_timeout);
   options.read_timeout = std::chrono::seconds(flags.read_timeout);
-  if (options.http_max_connections == 0 || flags.http_read_timeout == 0) {
-    return Usage("run", "--http-max-connections and --http-read-timeout must be at least 1");
+  if (options.http_max_connections == 0 || options.http_max_connections_per_address == 0 ||
+      flags.http_read_timeout == 0) {
+    return Usage("run",
+                 "--http-max-connections, --http-max-connections-per-address and "
+                 "--http-read-timeout must be at least 1");
   }
   options.http_read_timeout = std::chrono::seconds(flags.http_read_timeout);
   StatusOr<ReadPolicy> policy = ParseReadPolicy(flags.read_policy);

@@ -72,6 +72,11 @@ struct NodeOptions {
   // Default: 1024, far more than the monitors and witnesses reading a log
   // (each connection fetches many tiles in turn).
   size_t http_max_connections = 1024;
+  // Simultaneous HTTP connections from one IP address; at the cap a new one
+  // replaces that address's connection idle longest. Default: 64, many
+  // times what a browser or a monitor opens, so that one address cannot
+  // take every place.
+  size_t http_max_connections_per_address = 64;
   // An HTTP request header must arrive whole within this time of the
   // connection being ready for it (this also ends idle keep-alive
   // connections), and an answer must be taken within it. Default: 10 s.

@@ -86,6 +86,7 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
     handler->Add("/api/", api);
     http::HttpLimits limits;
     limits.max_connections = node.options.http_max_connections;
+    limits.max_connections_per_address = node.options.http_max_connections_per_address;
     limits.read_timeout = node.options.http_read_timeout;
     server->http_ = std::make_unique<http::HttpServer>(server->io_, std::move(http_acceptor),
                                                        std::move(handler), limits);

@@ -26,33 +26,66 @@ int64_t Now() {
       .count();
 }
 
+asio::ip::address ClientAddress(const asio::ip::tcp::socket& socket) {
+  boost::system::error_code ec;
+  const asio::ip::tcp::endpoint peer = socket.remote_endpoint(ec);
+  return ec ? asio::ip::address() : peer.address();
+}
+
 }  // namespace
 
-bool ConnectionSet::Add(const std::shared_ptr<Connection>& connection) {
-  std::shared_ptr<Connection> make_room;
+bool ConnectionSet::TakeLongestWaiting(const std::function<bool(const Connection&)>& matches,
+                                       std::shared_ptr<Connection>& taken) {
+  auto oldest = open_.end();
+  int64_t oldest_since = Connection::kBusy;
+  for (auto it = open_.begin(); it != open_.end(); ++it) {
+    const int64_t since = it->first->waiting_since();
+    if (since < oldest_since && matches(*it->first)) {
+      oldest = it;
+      oldest_since = since;
+    }
+  }
+  if (oldest == open_.end()) return false;
+  taken = oldest->second.lock();
+  open_.erase(oldest);
+  return true;
+}
+
+Status ConnectionSet::Add(const std::shared_ptr<Connection>& connection) {
+  std::vector<std::shared_ptr<Connection>> make_room;
   {
     std::lock_guard lock(mu_);
-    if (closed_) return false;
-    while (open_.size() >= limits_.max_connections) {
-      // The one that has waited longest for a request gives up its place.
-      auto oldest = open_.end();
-      int64_t oldest_since = Connection::kBusy;
-      for (auto it = open_.begin(); it != open_.end(); ++it) {
-        const int64_t since = it->first->waiting_since();
-        if (since < oldest_since) {
-          oldest = it;
-          oldest_since = since;
-        }
+    if (closed_) return FailedPreconditionError("the server is stopping");
+    const boost::asio::ip::address& address = connection->client_address();
+    auto same_address = [&address](const Connection& c) { return c.client_address() == address; };
+    auto from_address = [&] {
+      size_t n = 0;
+      for (const auto& [c, _] : open_) n += same_address(*c) ? 1 : 0;
+      return n;
+    };
+    // Each connection taken out lowers the count by one (one that was
+    // ending anyway too): the loops end.
+    while (from_address() >= limits_.max_connections_per_address) {
+      std::shared_ptr<Connection> taken;
+      if (!TakeLongestWaiting(same_address, taken)) {
+        return ResourceExhaustedError("too many connections from " + address.to_string() +
+                                      " (limit " +
+                                      std::to_string(limits_.max_connections_per_address) + ")");
       }
-      if (oldest == open_.end()) return false;  // every one is answering
-      make_room = oldest->second.lock();
-      open_.erase(oldest);
-      if (make_room) break;  // else it was ending anyway; look again
+      if (taken) make_room.push_back(std::move(taken));
+    }
+    while (open_.size() >= limits_.max_connections) {
+      std::shared_ptr<Connection> taken;
+      if (!TakeLongestWaiting([](const Connection&) { return true; }, taken)) {
+        return ResourceExhaustedError("too many connections (limit " +
+                                      std::to_string(limits_.max_connections) + ")");
+      }
+      if (taken) make_room.push_back(std::move(taken));
     }
     open_.emplace(connection.get(), connection);
   }
-  if (make_room) make_room->Close();
-  return true;
+  for (auto& c : make_room) c->Close();
+  return OkStatus();
 }
 
 void ConnectionSet::Remove(const Connection* connection) {
@@ -73,7 +106,10 @@ void ConnectionSet::CloseAll() {
 }
 
 Connection::Connection(asio::ip::tcp::socket socket, std::shared_ptr<ConnectionSet> set)
-    : stream_(std::move(socket)), set_(std::move(set)), waiting_since_(Now()) {}
+    : client_address_(ClientAddress(socket)),
+      stream_(std::move(socket)),
+      set_(std::move(set)),
+      waiting_since_(Now()) {}
 
 Connection::~Connection() { set_->Remove(this); }
 
@@ -83,15 +119,12 @@ void Connection::Start() {
       asio::detached);
 }
 
-void Connection::Refuse() {
+void Connection::Refuse(std::string why) {
   asio::co_spawn(
       stream_.get_executor(),
-      [self = shared_from_this()]() -> awaitable<void> {
-        co_await self->Write(
-            TextAnswer(503, "too many connections (limit " +
-                                std::to_string(self->set_->limits().max_connections) +
-                                "); try again later"),
-            11, false, false, kRefusalTimeout);
+      [self = shared_from_this(), why = std::move(why)]() -> awaitable<void> {
+        co_await self->Write(TextAnswer(503, why + "; try again later"), 11, false, false,
+                             kRefusalTimeout);
         self->CloseNow();
       },
       asio::detached);

@@ -19,7 +19,10 @@
 // that has waited longest for a request (idle keep-alive, or a request not
 // yet whole), which is closed, as nginx reuses keep-alive connections; only
 // when every open connection is busy answering is the new one refused 503.
-// So idle connections, however many, cannot keep a fresh client out.
+// So idle connections, however many, cannot keep a fresh client out. The
+// same holds per client address at max_connections_per_address, among that
+// address's connections only: one address cannot take every place, nor
+// close other addresses' connections by opening its own.
 //
 // Thread-safety: each connection runs on its own strand; Close may be called
 // from any thread.
@@ -32,10 +35,12 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
+#include "ledger/status.h"
 #include "node/http/handler.h"
 
 namespace creg::http {
@@ -43,6 +48,10 @@ namespace creg::http {
 struct HttpLimits {
   // Simultaneous connections; more are answered 503 and closed.
   size_t max_connections = 1024;
+  // Simultaneous connections from one client IP address (see above).
+  // Default: 64, many times what a browser (6) or a tile-reading monitor
+  // opens, and far below max_connections.
+  size_t max_connections_per_address = 64;
   // See above.
   std::chrono::milliseconds read_timeout{10'000};
   // Request line and header fields together. Default: 8 KiB, ample for
@@ -66,15 +75,23 @@ class ConnectionSet {
   const Handler& handler() const { return *handler_; }
   const HttpLimits& limits() const { return limits_; }
 
-  // Admits `connection`. At max_connections, closes the connection that has
-  // waited longest for a request to make room; false if none is waiting
-  // (all are answering) or the set was closed.
-  bool Add(const std::shared_ptr<Connection>& connection);
+  // Admits `connection`. At max_connections_per_address (for its address)
+  // or max_connections, closes the connection that has waited longest for
+  // a request to make room (one of the same address for the former).
+  // ResourceExhausted naming the limit if none is waiting (all are
+  // answering), FailedPrecondition if the set was closed.
+  Status Add(const std::shared_ptr<Connection>& connection);
   void Remove(const Connection* connection);
   // Closes every open connection and refuses new ones.
   void CloseAll();
 
  private:
+  // With mu_ held: takes out of open_ the connection for which `matches`
+  // holds that has waited longest for a request, and sets `taken` to it
+  // (null if it was ending anyway). False if no such connection waits.
+  bool TakeLongestWaiting(const std::function<bool(const Connection&)>& matches,
+                          std::shared_ptr<Connection>& taken);
+
   std::shared_ptr<const Handler> handler_;
   HttpLimits limits_;
   std::mutex mu_;
@@ -92,8 +109,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Serves requests until the client or a limit ends the connection.
   void Start();
-  // Answers 503 (too many connections) and closes.
-  void Refuse();
+  // Answers 503 with `why` (which limit) and closes.
+  void Refuse(std::string why);
   // Closes the connection (on its strand).
   void Close();
 
@@ -103,6 +120,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // close at the cap.
   static constexpr int64_t kBusy = INT64_MAX;
   int64_t waiting_since() const { return waiting_since_.load(std::memory_order_relaxed); }
+  // The client's IP address (unspecified if the socket could not tell).
+  const boost::asio::ip::address& client_address() const { return client_address_; }
 
  private:
   boost::asio::awaitable<void> Serve();
@@ -113,6 +132,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void SetWaiting(bool waiting);
 
+  // Before stream_, which takes the socket it is read from.
+  const boost::asio::ip::address client_address_;
   boost::beast::tcp_stream stream_;
   std::shared_ptr<ConnectionSet> set_;
   std::atomic<int64_t> waiting_since_;

@@ -34,8 +34,8 @@ void HttpServer::Stop() {
 awaitable<void> HttpServer::AcceptLoop() {
   return AcceptConnections(io_, acceptor_, [this](tcp::socket socket) {
     auto connection = std::make_shared<Connection>(std::move(socket), connections_);
-    if (!connections_->Add(connection)) {
-      connection->Refuse();
+    if (Status admitted = connections_->Add(connection); !admitted.ok()) {
+      connection->Refuse(admitted.message());
       return;
     }
     connection->Start();

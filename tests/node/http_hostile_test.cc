@@ -1,8 +1,8 @@
 // Hostile HTTP against a real cregd serving --http on loopback
 // (docs/http.md, "Limits"): path traversal, oversized headers, slowloris,
-// a thousand idle connections, methods other than GET and HEAD. While each
-// attack runs, a probe keeps fetching /checkpoint on fresh connections: the
-// node must answer it every time.
+// a thousand idle connections, one address's flood, methods other than GET
+// and HEAD. While each attack runs, a probe keeps fetching /checkpoint on
+// fresh connections: the node must answer it every time.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -126,7 +126,9 @@ TEST_F(HttpHostileTest, SlowlorisIsClosedAtTheReadDeadlineHoweverItTrickles) {
 
 TEST_F(HttpHostileTest, AThousandIdleConnectionsCannotKeepAFreshClientOut) {
   constexpr int kCap = 100;
-  StartNode({"--http-max-connections", std::to_string(kCap)});
+  // All from one address, whose own cap is lifted: this is the node's cap.
+  StartNode({"--http-max-connections", std::to_string(kCap), "--http-max-connections-per-address",
+             "1000"});
   const int files_before = OpenFiles(node_->pid());
   ASSERT_GT(files_before, 0);
   std::vector<std::unique_ptr<RawConnection>> idle;
@@ -158,6 +160,36 @@ TEST_F(HttpHostileTest, AThousandIdleConnectionsCannotKeepAFreshClientOut) {
   } while (still_open > kCap && Clock::now() < deadline);
   EXPECT_LE(still_open, kCap);
   EXPECT_LE(OpenFiles(node_->pid()), files_before + kCap + 2);
+}
+
+TEST_F(HttpHostileTest, OneAddressCannotTakeEveryPlaceNorCloseAnothersConnections) {
+  constexpr size_t kPerAddress = 10;
+  StartNode({"--http-max-connections", "100", "--http-max-connections-per-address",
+             std::to_string(kPerAddress)});
+  // Another client's connection, the longest idle of all.
+  RawConnection other(address(), seconds(5), "127.0.0.2");
+  ASSERT_TRUE(other.connected());
+  std::vector<std::unique_ptr<RawConnection>> flood;
+  for (int i = 0; i < 200; ++i) {
+    flood.push_back(std::make_unique<RawConnection>(address()));
+    ASSERT_TRUE(flood.back()->connected()) << i;
+  }
+  // The flooding address still gets a fresh connection served: its own
+  // idle ones make room.
+  HttpClient fresh(address());
+  StatusOr<HttpResponse> got = fresh.Get("/checkpoint");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->status, 200u);
+  const auto deadline = Clock::now() + seconds(10);
+  size_t still_open = 0;
+  do {
+    still_open = 0;
+    for (auto& c : flood) still_open += c->ClosedByPeerNow() ? 0 : 1;
+  } while (still_open > kPerAddress && Clock::now() < deadline);
+  EXPECT_LE(still_open, kPerAddress);
+  // Under the node's cap of 100 the flood's 200 would have closed the
+  // longest idle connection of all; the per-address cap kept it open.
+  EXPECT_FALSE(other.ClosedByPeerNow()) << "another address's connection was closed";
 }
 
 TEST_F(HttpHostileTest, AtTheCapTheLongestIdleConnectionMakesRoom) {

@@ -272,6 +272,7 @@ TEST_F(HttpTest, BadHttpFlagsStopTheNodeBeforeItServesNamingTheFlag) {
   };
   const std::vector<Case> cases = {
       {{"--http-max-connections", "0"}, 2, "--http-max-connections"},
+      {{"--http-max-connections-per-address", "0"}, 2, "--http-max-connections-per-address"},
       {{"--http-read-timeout", "0"}, 2, "--http-read-timeout"},
       {{"--http", "nowhere"}, 1, "address 'nowhere' is not HOST:PORT"},
       {{"--http", "127.0.0.1:99999"}, 1, "port '99999'"},

@@ -11,7 +11,8 @@
 
 namespace creg::testing {
 
-RawConnection::RawConnection(const std::string& address, std::chrono::seconds read_timeout) {
+RawConnection::RawConnection(const std::string& address, std::chrono::seconds read_timeout,
+                             const std::string& source_ip) {
   StatusOr<std::pair<std::string, uint16_t>> host_port = ParseHostPort(address);
   if (!host_port.ok()) return;
   fd_ = socket(AF_INET, SOCK_STREAM, 0);
@@ -20,6 +21,14 @@ RawConnection::RawConnection(const std::string& address, std::chrono::seconds re
   addr.sin_family = AF_INET;
   addr.sin_port = htons(host_port->second);
   if (inet_pton(AF_INET, host_port->first.c_str(), &addr.sin_addr) != 1) return;
+  if (!source_ip.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source_ip.c_str(), &source.sin_addr) != 1 ||
+        bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      return;
+    }
+  }
   connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   timeval tv{static_cast<time_t>(read_timeout.count()), 0};
   setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

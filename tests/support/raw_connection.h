@@ -15,9 +15,12 @@ namespace creg::testing {
 
 class RawConnection {
  public:
-  // Connects to `address` (HOST:PORT). Reads give up after `read_timeout`.
+  // Connects to `address` (HOST:PORT), from `source_ip` if given (another
+  // loopback address, 127.0.0.2, to be a second client). Reads give up
+  // after `read_timeout`.
   explicit RawConnection(const std::string& address,
-                         std::chrono::seconds read_timeout = std::chrono::seconds(5));
+                         std::chrono::seconds read_timeout = std::chrono::seconds(5),
+                         const std::string& source_ip = "");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
