@@ -210,6 +210,33 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
       "publication after the restart"));
 }
 
+TEST_F(WitnessNodeTest, CregCertWaitsForACosignedCheckpointThatCoversTheRetirement) {
+  ASSERT_TRUE(w1_.Start({node_.VerifierKey()}));
+  ASSERT_TRUE(node_.Start({"--witness", WitnessFlag(w1_)}));
+  auto client = node_.Connect();
+  ASSERT_NE(client, nullptr);
+  NodeAccounts accounts(node_);
+  Issue(*client, accounts);
+  ASSERT_TRUE(StatusReaches(*client, Published, "the issuance published"));
+  const std::string w1_address = w1_.address();
+  w1_.Stop();
+  const std::string retirement = accounts.Retire(*client, "org", 1, 30).effects().retirement_id();
+  ASSERT_FALSE(retirement.empty());
+  ASSERT_TRUE(StatusReaches(
+      *client, [](const pb::StatusResponse& s) { return !s.publication_fault().empty(); },
+      "publication stalled"));
+
+  // No published checkpoint covers the retirement: creg cert waits for one.
+  const std::string cert = dir_.Sub("waited-cert.json");
+  const pid_t creg = testing::SpawnProgram(
+      {CregProgram(), "cert", retirement, "-o", cert, "--node", node_.address()},
+      dir_.Sub("cert.out"), dir_.Sub("cert.err"));
+  ASSERT_TRUE(w1_.Start({node_.VerifierKey()}, {}, w1_address));
+  EXPECT_EQ(testing::WaitProgram(creg), 0) << testing::ReadTextFile(dir_.Sub("cert.err"));
+  RunResult ok = VerifyCert(cert, node_.VerifierKey(), {"--witness-key", w1_.verifier_key()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+}
+
 // Accepts connections on 127.0.0.1 and answers each with `answer`, or holds
 // it open without a word if `answer` is empty.
 class HostileWitness {
