@@ -24,8 +24,12 @@ Answer ServerError(const Status& status) {
 
 }  // namespace
 
-TlogHandler::TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy)
-    : log_(log), checkpoint_(std::move(checkpoint)), policy_(policy) {}
+TlogHandler::TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy,
+                         size_t cache_bytes)
+    : log_(log),
+      checkpoint_(std::move(checkpoint)),
+      policy_(policy),
+      cache_(std::make_unique<TileCache>(cache_bytes)) {}
 
 Answer TlogHandler::Handle(const Request& request) const {
   if (auto refused = RefuseMethod(request.method)) return *std::move(refused);
@@ -33,7 +37,8 @@ Answer TlogHandler::Handle(const Request& request) const {
   if (path == "/checkpoint") {
     Answer a;
     a.body = checkpoint_();
-    if (a.body.empty()) return TextAnswer(503, "no checkpoint published yet (waiting for witnesses)");
+    if (a.body.empty())
+      return TextAnswer(503, "no checkpoint published yet (waiting for witnesses)");
     return a;
   }
   constexpr std::string_view kTile = "/tile/";
@@ -61,11 +66,22 @@ Answer TlogHandler::Tile(std::string_view after_tile) const {
     return TextAnswer(
         404, tiles::TilePath(*tile) + " is not in the tree (size " + std::to_string(size) + ")");
   }
-  const uint64_t begin = tile->first_node();
-  const uint64_t end = begin + tile->width;
+  // A full tile never changes; a partial one is answered afresh (it is
+  // asked for only until the tile fills).
+  if (tile->partial()) return Read(*tile);
+  const std::string key = tiles::TilePath(*tile);
+  if (std::optional<std::string> cached = cache_->Get(key)) return Octets(*std::move(cached));
+  Answer answer = Read(*tile);
+  if (answer.status == 200) cache_->Put(key, answer.body);
+  return answer;
+}
+
+Answer TlogHandler::Read(const tiles::TileId& tile) const {
+  const uint64_t begin = tile.first_node();
+  const uint64_t end = begin + tile.width;
   std::string body;
-  if (!tile->entries) {
-    StatusOr<std::vector<Hash>> hashes = log_.SubtreeHashes(tile->tree_level(), begin, end);
+  if (!tile.entries) {
+    StatusOr<std::vector<Hash>> hashes = log_.SubtreeHashes(tile.tree_level(), begin, end);
     if (!hashes.ok()) return ServerError(hashes.status());
     body.reserve(hashes->size() * Hash::kSize);
     for (const Hash& h : *hashes) body.append(h.view());
@@ -88,7 +104,7 @@ Answer TlogHandler::Tile(std::string_view after_tile) const {
     body.push_back(static_cast<char>(entry.size() & 0xff));
     body.append(entry);
   }
-  if (entries->size() != tile->width) {
+  if (entries->size() != tile.width) {
     return TextAnswer(500, "entries " + std::to_string(begin + entries->size()) + " to " +
                                std::to_string(end - 1) + " are too large for one entry bundle");
   }

@@ -21,7 +21,9 @@
 #include <string_view>
 
 #include "ledger/merkle_log.h"
+#include "ledger/tiles.h"
 #include "node/http/handler.h"
+#include "node/http/tile_cache.h"
 #include "node/read_policy.h"
 
 namespace creg::http {
@@ -29,14 +31,21 @@ namespace creg::http {
 // The largest entry an entry bundle can carry (its uint16 length prefix).
 inline constexpr size_t kMaxBundledEntryBytes = 65'535;
 
+// Default: 64 MiB, 8,192 full hash tiles (the level-0 tiles of 2 million
+// entries), so that the tiles monitors fetch again are answered from memory
+// on a node of any size.
+inline constexpr size_t kDefaultTileCacheBytes = 64u << 20;
+
 class TlogHandler : public Handler {
  public:
   // The latest published checkpoint note; empty (answered 503) while a node
   // with witnesses has published none yet.
   using CheckpointSource = std::function<std::string()>;
 
-  // `log` must outlive the handler.
-  TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy);
+  // `log` must outlive the handler. Full tiles and bundles are kept in a
+  // TileCache of `cache_bytes` (0: none).
+  TlogHandler(const MerkleLog& log, CheckpointSource checkpoint, ReadPolicy policy,
+              size_t cache_bytes = kDefaultTileCacheBytes);
 
   // The answer to `request` (a query string is ignored). Methods other than
   // GET and HEAD are 405 with Allow: GET, HEAD; unknown paths 404; malformed
@@ -45,10 +54,13 @@ class TlogHandler : public Handler {
 
  private:
   Answer Tile(std::string_view after_tile) const;
+  // The body of `tile`, which the tree holds, read from the log.
+  Answer Read(const tiles::TileId& tile) const;
 
   const MerkleLog& log_;
   CheckpointSource checkpoint_;
   ReadPolicy policy_;
+  std::unique_ptr<TileCache> cache_;  // thread-safe itself
 };
 
 }  // namespace creg::http

@@ -73,6 +73,30 @@ TEST_F(TlogHandlerTest, ServesCheckpointTilesAndBundles) {
   EXPECT_EQ(post.allow, "GET, HEAD");
 }
 
+TEST_F(TlogHandlerTest, FullTilesFromTheCacheAreTheLogsAndStillFollowThePolicy) {
+  Append(std::vector<size_t>(2 * 256 + 5, 40));
+  TlogHandler cached = Handler(ReadPolicy::kPublicLog);
+  TlogHandler uncached(
+      *log_, [] { return std::string("note\n"); }, ReadPolicy::kPublicLog, 0);
+  for (int round = 0; round < 3; ++round) {
+    for (const char* path :
+         {"/tile/0/000", "/tile/0/001", "/tile/entries/000", "/tile/entries/001", "/tile/0/002.p/5",
+          "/tile/entries/002.p/5", "/tile/0/002", "/tile/1/000.p/2"}) {
+      Answer got = cached.Handle({round == 1 ? "HEAD" : "GET", path});
+      Answer want = uncached.Handle({"GET", path});
+      EXPECT_EQ(got.status, want.status) << path;
+      EXPECT_EQ(got.body, want.body) << path << " round " << round;
+      EXPECT_EQ(got.content_type, want.content_type) << path;
+      EXPECT_EQ(got.cache_control, want.cache_control) << path;
+    }
+  }
+  EXPECT_EQ(cached.Handle({"GET", "/tile/0/001"}).body.size(), 256 * Hash::kSize);
+  EXPECT_EQ(cached.Handle({"GET", "/tile/0/002"}).status, 404u);
+  // The policy is decided before the cache is asked.
+  TlogHandler closed = Handler(ReadPolicy::kRegistry);
+  EXPECT_EQ(closed.Handle({"GET", "/tile/entries/000"}).status, 403u);
+}
+
 TEST_F(TlogHandlerTest, EntryBundlesFollowTheReadPolicy) {
   Append({10});
   for (ReadPolicy policy : {ReadPolicy::kRegistry, ReadPolicy::kPrivate}) {
