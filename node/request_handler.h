@@ -58,6 +58,14 @@ class RequestHandler {
   ReadPolicy read_policy() const { return read_policy_; }
   const Registry& registry() const { return registry_; }
   const Checkpointer& checkpointer() const { return checkpointer_; }
+  const ResponseLimits& limits() const { return limits_; }
+  // A copy of this handler (same registry, read policy and write state)
+  // that answers within `limits` instead.
+  RequestHandler WithLimits(const ResponseLimits& limits) const {
+    RequestHandler copy = *this;
+    copy.limits_ = limits;
+    return copy;
+  }
 
   // Status is answered with what the pipeline reports.
   // Fills the witness fields of StatusResponse (node/publisher.h).

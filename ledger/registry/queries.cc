@@ -223,15 +223,24 @@ StatusOr<Registry::Page<pb::ProjectRecord>> Registry::ProjectsPage(std::string_v
 StatusOr<Registry::Page<pb::BatchRecord>> Registry::ProjectBatchesPage(
     std::string_view project, std::string_view cursor, const PageLimits& limits) const {
   Page<pb::BatchRecord> page;
-  PageFill fill(limits);  // counts the batch records read, not those returned
+  PageFill fill(limits);
+  Status failed = OkStatus();
   CREG_RETURN_IF_ERROR(
-      tables_->ScanBatchesAfter(*committed_, cursor, [&](const pb::BatchRecord& b) {
-        size_t bytes = b.ByteSizeLong() + kFieldOverhead;
+      tables_->ScanBatchesOfProject(*committed_, project, cursor, [&](uint64_t batch) {
+        StatusOr<std::optional<pb::BatchRecord>> b = tables_->Batch(*committed_, batch);
+        if (!b.ok() || !b->has_value()) {
+          failed = b.ok() ? DataLossError("indexed batch " + std::to_string(batch) +
+                                          " of project " + std::string(project) + " has no record")
+                          : b.status();
+          return false;
+        }
+        size_t bytes = (*b)->ByteSizeLong() + kFieldOverhead;
         if (!fill.Fits(bytes)) return false;
-        fill.Take(bytes, internal::Tables::BatchCursor(b.batch()));
-        if (b.project_id() == project) page.items.push_back(b);
+        fill.Take(bytes, internal::Tables::BatchCursor(batch));
+        page.items.push_back(std::move(**b));
         return true;
       }));
+  CREG_RETURN_IF_ERROR(failed);
   page.next_cursor = fill.next_cursor();
   return page;
 }

@@ -74,7 +74,7 @@ class Registry {
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 2;
+  static constexpr int kFormatVersion = 3;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is
@@ -219,10 +219,8 @@ class Registry {
   // Every project, in project id order.
   StatusOr<Page<pb::ProjectRecord>> ProjectsPage(std::string_view cursor,
                                                  const PageLimits& limits) const;
-  // The batches of `project`, in batch order. Batches are not indexed by
-  // project, so here the limits bound the batch records read (of every
-  // project): a page may hold fewer batches than max_items, or none, and
-  // still have a next_cursor.
+  // The batches of `project`, in batch order (read through the project's
+  // batch index, data format 3). An unknown project gives an empty page.
   StatusOr<Page<pb::BatchRecord>> ProjectBatchesPage(std::string_view project,
                                                      std::string_view cursor,
                                                      const PageLimits& limits) const;

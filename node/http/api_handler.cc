@@ -1,5 +1,7 @@
 #include "node/http/api_handler.h"
 
+#include <algorithm>
+
 #include "ledger/records/entry_view.h"
 #include "ledger/records/record_json.h"
 #include "net/wire_status.h"
@@ -130,8 +132,17 @@ StatusOr<json::Value> Provenance(const RequestHandler& node, const pb::Request& 
 
 }  // namespace
 
+namespace {
+
+ResponseLimits ApiLimits(ResponseLimits limits) {
+  limits.page_items = std::min(limits.page_items, ApiHandler::kPageItems);
+  return limits;
+}
+
+}  // namespace
+
 ApiHandler::ApiHandler(const RequestHandler& node, SummarySource summary)
-    : node_(node), summary_(std::move(summary)) {}
+    : node_(node.WithLimits(ApiLimits(node.limits()))), summary_(std::move(summary)) {}
 
 Answer ApiHandler::Handle(const Request& request) const {
   if (auto refused = RefuseMethod(request.method)) return *std::move(refused);

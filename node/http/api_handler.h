@@ -27,14 +27,21 @@ class ApiHandler : public Handler {
   // (Unavailable while not ready yet). Thread-safe.
   using SummarySource = std::function<StatusOr<json::Value>()>;
 
-  // `node` must outlive the handler. Without `summary`, status answers
+  // Items per page of every listing (the protocol port's pages hold up to
+  // 10,000): a public reader's first page costs milliseconds, not a
+  // listing's worth of reads.
+  static constexpr size_t kPageItems = 100;
+
+  // Answers as `node` would, with pages of kPageItems: `node`'s registry
+  // and checkpointer must outlive the handler, and its read policy and
+  // write state must be set before. Without `summary`, status answers
   // without totals and timeline.
   explicit ApiHandler(const RequestHandler& node, SummarySource summary = nullptr);
 
   Answer Handle(const Request& request) const override;
 
  private:
-  const RequestHandler& node_;
+  const RequestHandler node_;
   SummarySource summary_;
 };
 

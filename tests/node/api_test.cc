@@ -175,6 +175,33 @@ TEST_F(ApiTest, EveryEndpointAnswersTheCliObjects) {
   EXPECT_EQ(http_->connects(), 1);
 }
 
+TEST_F(ApiTest, ListingsComeInPagesOfAHundredThatJoinUp) {
+  StartRegistry("public-log");
+  if (HasFatalFailure()) return;
+  // Each transfer of one credit cuts another block off the batch: with the
+  // retirements' blocks, batch 1 has more than a page of blocks.
+  std::unique_ptr<Client> client = node_->Connect();
+  NodeAccounts accounts(*node_);
+  for (int i = 0; i < 105; ++i) accounts.Transfer(*client, "developer", "org", 1, 1);
+
+  uint64_t credits = 0;
+  size_t pages = 0, blocks = 0;
+  std::string cursor;
+  do {
+    json::Value page = Get("/api/v1/batches/1" + (cursor.empty() ? "" : "?cursor=" + cursor));
+    const json::Array& items = *page.GetArray("blocks").value();
+    ASSERT_LE(items.size(), 100u);
+    for (const json::Value& b : items) credits += Or(b.GetUint("quantity"), 0);
+    blocks += items.size();
+    cursor = Or(page.GetString("next_cursor"), "");
+    if (!cursor.empty()) EXPECT_EQ(items.size(), 100u);
+    ASSERT_LT(++pages, 10u);
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 2u);
+  EXPECT_GT(blocks, 100u);
+  EXPECT_EQ(credits, 500u);
+}
+
 TEST_F(ApiTest, BadAndUnknownRequestsAreJsonErrors) {
   StartRegistry("public-log");
   if (HasFatalFailure()) return;

@@ -59,6 +59,9 @@ std::string BeneficiaryPrefix(std::string_view name) {
 std::string AccountRetirementsPrefix(std::string_view account) {
   return Join("aret/" + std::string(account), "");
 }
+std::string ProjectBatchesPrefix(std::string_view project) {
+  return Join("pbat/" + std::string(project), "");
+}
 
 std::string BlockKey(uint64_t batch, uint64_t last) { return Be64(batch) + Be64(last); }
 std::string HoldingPrefix(std::string_view account) { return Join(account, ""); }
@@ -349,6 +352,12 @@ Status Tables::ScanProjectsAfter(const StateView& v, std::string_view after,
   return ScanRecordsAfter<pb::ProjectRecord>(v, projects, after, 1, 256, "project", visit);
 }
 
+Status Tables::ScanBatchesOfProject(const StateView& v, std::string_view project,
+                                    std::string_view after,
+                                    const std::function<bool(uint64_t batch)>& visit) const {
+  return ScanEntryIndex(v, index, ProjectBatchesPrefix(project), after, visit);
+}
+
 Status Tables::ScanBatchesAfter(const StateView& v, std::string_view after,
                                 const std::function<bool(const pb::BatchRecord&)>& visit) const {
   return ScanRecordsAfter<pb::BatchRecord>(v, batches, after, 8, 8, "batch", visit);
@@ -364,6 +373,9 @@ void Tables::PutProject(StateOverlay& o, const pb::ProjectRecord& r) const {
 }
 void Tables::PutBatch(StateOverlay& o, const pb::BatchRecord& r) const {
   o.Put(batches, Be64(r.batch()), Serialize(r));
+  // A batch never changes project, so writing the record again rewrites
+  // the same index key.
+  o.Put(index, ProjectBatchesPrefix(r.project_id()) + Be64(r.batch()), "");
 }
 void Tables::PutRetirement(StateOverlay& o, const pb::RetirementRecord& r) const {
   o.Put(retirements, r.retirement_id(), Serialize(r));

@@ -277,21 +277,32 @@ TEST_F(PagingTest, RetirementsNewestFirstProjectsAndProjectBatches) {
   } while (!cursor.empty());
   EXPECT_EQ(projects, (std::vector<std::string>{"aa-first-01", "cookstoves-01"}));
 
-  // A project's batches: the limits count batch records read, so a page
-  // may hold none and still continue.
+  // A project's batches, read through its own index: every page of one
+  // holds one of its batches, never another project's (batch 3, between
+  // its batches 2 and 4, is aa-first-01's).
+  ASSERT_TRUE(IsAccepted(h_.Issue("cookstoves-01", 10, "developer", "VR-4")));
   std::vector<uint64_t> batches;
-  size_t empty_pages = 0;
   cursor.clear();
   do {
     auto page = h_.registry()
                     .ProjectBatchesPage("cookstoves-01", cursor, Registry::PageLimits{1, 1024})
                     .value();
-    if (page.items.empty()) ++empty_pages;
-    for (const auto& b : page.items) batches.push_back(b.batch());
+    EXPECT_EQ(page.items.size(), 1u);
+    for (const auto& b : page.items) {
+      EXPECT_EQ(b.project_id(), "cookstoves-01");
+      batches.push_back(b.batch());
+    }
     cursor = page.next_cursor;
   } while (!cursor.empty());
-  EXPECT_EQ(batches, (std::vector<uint64_t>{1, 2}));
-  EXPECT_EQ(empty_pages, 1u);  // batch 3 is aa-first-01's
+  EXPECT_EQ(batches, (std::vector<uint64_t>{1, 2, 4}));
+  EXPECT_TRUE(h_.registry()
+                  .ProjectBatchesPage("no-such-project", "", Registry::PageLimits{})
+                  ->items.empty());
+  EXPECT_EQ(h_.registry()
+                .ProjectBatchesPage("cookstoves-01", "short", Registry::PageLimits{})
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
 
   // A page of blocks from the block holding a serial.
   auto from =
