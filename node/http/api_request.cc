@@ -2,6 +2,7 @@
 
 #include <google/protobuf/stubs/common.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <vector>
@@ -13,15 +14,35 @@ namespace {
 
 constexpr std::string_view kPrefix = "/api/v1/";
 
+// The length of the UTF-8 character at s[i], or 0 if none starts there.
+size_t Utf8CharLength(std::string_view s, size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  return google::protobuf::internal::IsStructurallyValidUTF8(s.data() + i, static_cast<int>(n)) ? n
+                                                                                                : 0;
+}
+
 std::string Quoted(std::string_view s) {
-  // For messages: at most 64 bytes of what was given, non-printing bytes as
-  // '?', so a hostile target cannot make a huge or odd error.
+  // For messages, which are JSON strings: at most 64 bytes of what was
+  // given, whole UTF-8 characters only, control characters and bytes that
+  // start no character as '?', so a hostile target cannot make a huge, odd
+  // or unencodable error.
   std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < 64; ++i) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t n = Utf8CharLength(s, i);
+    if (i + std::max<size_t>(n, 1) > 64) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+    if (n == 0 || c < 0x20 || c == 0x7f) {
+      out += '?';
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
   }
-  if (s.size() > 64) out += "...";
+  if (i < s.size()) out += "...";
   return out + "'";
 }
 
