@@ -36,7 +36,8 @@ class ApiTest : public ::testing::Test {
     ASSERT_TRUE(node_->Start({"--http", "127.0.0.1:0", "--read-policy", policy}));
     std::unique_ptr<Client> client = node_->Connect();
     ASSERT_NE(client, nullptr);
-    NodeAccounts accounts(*node_);
+    accounts_ = std::make_unique<NodeAccounts>(*node_);
+    NodeAccounts& accounts = *accounts_;
     accounts.OpenAccount(*client, "developer", pb::ROLE_HOLDER);
     accounts.OpenAccount(*client, "org", pb::ROLE_HOLDER);
     accounts.RegisterProject(*client, "yunnan-wind-01", "developer");
@@ -72,6 +73,7 @@ class ApiTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<NodeProcess> node_;
+  std::unique_ptr<NodeAccounts> accounts_;  // the keys of the accounts opened
   std::unique_ptr<HttpClient> http_;
   uint64_t issue_ = 0;
   std::string first_retirement_, second_retirement_;
@@ -181,8 +183,8 @@ TEST_F(ApiTest, ListingsComeInPagesOfAHundredThatJoinUp) {
   // Each transfer of one credit cuts another block off the batch: with the
   // retirements' blocks, batch 1 has more than a page of blocks.
   std::unique_ptr<Client> client = node_->Connect();
-  NodeAccounts accounts(*node_);
-  for (int i = 0; i < 105; ++i) accounts.Transfer(*client, "developer", "org", 1, 1);
+  ASSERT_NE(client, nullptr);
+  for (int i = 0; i < 105; ++i) accounts_->Transfer(*client, "developer", "org", 1, 1);
 
   uint64_t credits = 0;
   size_t pages = 0, blocks = 0;
@@ -194,7 +196,9 @@ TEST_F(ApiTest, ListingsComeInPagesOfAHundredThatJoinUp) {
     for (const json::Value& b : items) credits += Or(b.GetUint("quantity"), 0);
     blocks += items.size();
     cursor = Or(page.GetString("next_cursor"), "");
-    if (!cursor.empty()) EXPECT_EQ(items.size(), 100u);
+    if (!cursor.empty()) {
+      EXPECT_EQ(items.size(), 100u);
+    }
     ASSERT_LT(++pages, 10u);
   } while (!cursor.empty());
   EXPECT_EQ(pages, 2u);
