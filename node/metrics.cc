@@ -3,7 +3,11 @@
 #include <sys/resource.h>
 
 #include <iomanip>
+#include <ostream>
 #include <sstream>
+#include <string_view>
+
+#include "node/publisher.h"
 
 namespace creg {
 
@@ -17,6 +21,21 @@ double ProcessCpuSeconds() {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// A label value as the text format writes it: backslash, double quote and
+// line feed escaped.
+std::string LabelValue(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -43,6 +62,38 @@ std::string LatencyHistogram::Render(const std::string& name, const std::string&
   out << name << "_sum " << static_cast<double>(sum_micros_.load()) / 1e6 << "\n";
   out << name << "_count " << count_.load() << "\n";
   return out.str();
+}
+
+void Metrics::RenderPublication(std::ostream& out) const {
+  const Checkpointer& checkpointer = node_.handler.checkpointer();
+  auto size_of = [](const std::shared_ptr<const SignedCheckpoint>& c) -> uint64_t {
+    return c == nullptr ? 0 : c->checkpoint.size;
+  };
+  out << "# HELP creg_checkpoint_signed_size Tree size of the newest checkpoint the node signed.\n"
+      << "# TYPE creg_checkpoint_signed_size gauge\n"
+      << "creg_checkpoint_signed_size " << size_of(checkpointer.latest_signed()) << "\n"
+      << "# HELP creg_checkpoint_published_size Tree size of the checkpoint the node serves "
+         "(with witnesses: the newest a quorum cosigned; 0: none yet).\n"
+      << "# TYPE creg_checkpoint_published_size gauge\n"
+      << "creg_checkpoint_published_size " << size_of(checkpointer.latest()) << "\n";
+  if (node_.publisher == nullptr) return;
+  const PublicationStatus status = node_.publisher->status();
+  out << "# HELP creg_publication_stalled 1 while the last round of witness requests fell short "
+         "of the quorum (creg status says why).\n"
+      << "# TYPE creg_publication_stalled gauge\n"
+      << "creg_publication_stalled " << (status.fault.empty() ? 0 : 1) << "\n"
+      << "# HELP creg_witness_cosigned_size Tree size each witness last cosigned for this node.\n"
+      << "# TYPE creg_witness_cosigned_size gauge\n";
+  for (const WitnessState& w : status.witnesses) {
+    out << "creg_witness_cosigned_size{witness=\"" << LabelValue(w.url) << "\"} "
+        << w.cosigned_size << "\n";
+  }
+  out << "# HELP creg_witness_failing 1 if the witness's last request failed.\n"
+      << "# TYPE creg_witness_failing gauge\n";
+  for (const WitnessState& w : status.witnesses) {
+    out << "creg_witness_failing{witness=\"" << LabelValue(w.url) << "\"} "
+        << (w.error.empty() ? 0 : 1) << "\n";
+  }
 }
 
 std::string Metrics::Render() {
@@ -111,6 +162,7 @@ std::string Metrics::Render() {
   counter("creg_sign_ins_rate_limited_total",
           "Sign-ins refused for exceeding the per-connection or per-address rate limit.",
           node_.counters.sign_ins_rate_limited.load());
+  RenderPublication(out);
   gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
         node_.pipeline.accepting_writes() ? 1 : 0);
   std::ostringstream cpu;

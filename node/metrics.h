@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <iosfwd>
 #include <mutex>
 #include <string>
 
@@ -37,6 +38,9 @@ class Metrics {
   std::string Render();
 
  private:
+  // The checkpoint sizes, and with witnesses the publication's state.
+  void RenderPublication(std::ostream& out) const;
+
   NodeContext& node_;
   LatencyHistogram commit_latency_;
   std::mutex mu_;

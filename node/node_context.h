@@ -90,6 +90,10 @@ struct NodeContext {
   // Every client connection speaks TLS with this context; null: plain TCP.
   // Owned by the RegistryNode.
   boost::asio::ssl::context* tls = nullptr;
+  // Publishes checkpoints once witnesses cosigned them; null without
+  // witnesses (every signed checkpoint is published at once). Owned by the
+  // RegistryNode.
+  const class Publisher* publisher = nullptr;
   // Sign-in attempts per remote address.
   SignInLimiter sign_in_limiter{options.sign_in_burst_per_address,
                                 options.sign_in_refill_per_address};

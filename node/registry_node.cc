@@ -204,7 +204,8 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
                                                                 {},
                                                                 {},
                                                                 {},
-                                                                node->tls_context_.get()});
+                                                                node->tls_context_.get(),
+                                                                node->publisher_.get()});
   NodeContext* context = node->context_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));

@@ -160,7 +160,8 @@ TEST_F(WitnessNodeTest, PublishesOnlyCosignedCheckpointsAndCertificatesVerifyWit
 TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   ASSERT_TRUE(w1_.Start({node_.VerifierKey()}));
   ASSERT_TRUE(w2_.Start({node_.VerifierKey()}));
-  ASSERT_TRUE(node_.Start({"--witness", WitnessFlag(w1_), "--witness", WitnessFlag(w2_)}));
+  ASSERT_TRUE(node_.Start({"--witness", WitnessFlag(w1_), "--witness", WitnessFlag(w2_),
+                           "--metrics", "127.0.0.1:0"}));
   auto client = node_.Connect();
   ASSERT_NE(client, nullptr);
   NodeAccounts accounts(node_);
@@ -168,6 +169,10 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   ASSERT_TRUE(StatusReaches(*client, Published, "the first checkpoint published"));
   const uint64_t published = NodeStatus(*client).checkpoint_size();
   const std::string published_note = CheckpointNote(*client);
+  const std::string w2_failing = "creg_witness_failing{witness=\"http://" + w2_.address() + "\"}";
+  EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 0));
+  EXPECT_TRUE(node_.MetricReaches("creg_checkpoint_published_size", static_cast<double>(published)));
+  EXPECT_TRUE(node_.MetricReaches(w2_failing, 0));
 
   const std::string w2_address = w2_.address();
   w2_.Stop();
@@ -186,6 +191,10 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   RunResult shown = RunProgram({CregProgram(), "status", "--node",
                                 node_.address()});
   EXPECT_NE(shown.out.find("stalled: size"), std::string::npos) << shown.out << shown.err;
+  EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 1));
+  EXPECT_TRUE(node_.MetricReaches(w2_failing, 1));
+  EXPECT_EQ(node_.Metric("creg_checkpoint_published_size"), static_cast<double>(published));
+  EXPECT_GT(node_.Metric("creg_checkpoint_signed_size"), static_cast<double>(published));
 
   // The witness returns where it was: the node publishes again (backoff
   // is at most 10 s).
@@ -194,6 +203,8 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
       *client,
       [](const pb::StatusResponse& s) { return Published(s) && s.publication_fault().empty(); },
       "publication resumed"));
+  EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 0));
+  EXPECT_TRUE(node_.MetricReaches(w2_failing, 0));
 
   // A restarted node serves its saved cosigned checkpoint at once, and
   // learns each witness's size from its 409 before the next publication.
