@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "node/http/http_server.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace creg {
 namespace {
@@ -35,35 +36,18 @@ class TestHandler : public http::Handler {
   }
 };
 
-class ServerFixture {
+// An HttpServer serving TestHandler on a loopback address (bodies up to 64 KiB).
+class ServerFixture : public testing::LoopbackHttpServer {
  public:
-  explicit ServerFixture(const std::string& ip = "127.0.0.1") {
-    tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::make_address(ip), 0));
-    http::HttpLimits limits;
-    limits.max_body_bytes = 1 << 16;
-    server_ = std::make_unique<http::HttpServer>(io_, std::move(acceptor),
-                                                 std::make_shared<TestHandler>(), limits);
-    server_->Start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~ServerFixture() {
-    server_->Stop();
-    work_.reset();
-    thread_.join();
-  }
-  std::string address() const {
-    auto ep = server_->endpoint();
-    std::string host = ep.address().to_string();
-    if (ep.address().is_v6()) host = "[" + host + "]";
-    return host + ":" + std::to_string(ep.port());
-  }
+  explicit ServerFixture(const std::string& ip = "127.0.0.1")
+      : LoopbackHttpServer(std::make_shared<TestHandler>(), Limits(), ip) {}
 
  private:
-  asio::io_context io_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{
-      asio::make_work_guard(io_)};
-  std::unique_ptr<http::HttpServer> server_;
-  std::thread thread_;
+  static http::HttpLimits Limits() {
+    http::HttpLimits limits;
+    limits.max_body_bytes = 1 << 16;
+    return limits;
+  }
 };
 
 // Accepts one connection, reads the request's first bytes, writes `answer`

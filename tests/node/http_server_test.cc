@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "tests/support/http_client.h"
+#include "tests/support/loopback_http_server.h"
 
 namespace creg::http {
 namespace {
@@ -36,30 +37,11 @@ class Echo : public Handler {
   }
 };
 
-// An HttpServer on 127.0.0.1 and a free port, run by one thread.
-class ServerFixture {
+// An HttpServer serving Echo on 127.0.0.1 and a free port.
+class ServerFixture : public creg::testing::LoopbackHttpServer {
  public:
-  explicit ServerFixture(HttpLimits limits) {
-    asio::ip::tcp::acceptor acceptor(
-        io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    server_ =
-        std::make_unique<HttpServer>(io_, std::move(acceptor), std::make_shared<Echo>(), limits);
-    server_->Start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~ServerFixture() {
-    server_->Stop();
-    work_.reset();
-    thread_.join();
-  }
-  std::string address() const { return "127.0.0.1:" + std::to_string(server_->endpoint().port()); }
-
- private:
-  asio::io_context io_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{
-      asio::make_work_guard(io_)};
-  std::unique_ptr<HttpServer> server_;
-  std::thread thread_;
+  explicit ServerFixture(HttpLimits limits)
+      : LoopbackHttpServer(std::make_shared<Echo>(), limits) {}
 };
 
 HttpLimits BodyLimits() {
