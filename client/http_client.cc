@@ -17,6 +17,13 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
 
+// Bounds of what a response may hold besides its body. The parser moves
+// body bytes out of the read buffer as they come, so the buffer holds the
+// header, then at most one unparsed piece: a chunk-size line (with its
+// extensions) or the trailer must fit in kMaxFramingBytes.
+constexpr size_t kMaxHeaderBytes = 8 * 1024;
+constexpr size_t kMaxFramingBytes = 64 * 1024;
+
 StatusOr<std::vector<tcp::endpoint>> Endpoints(asio::io_context& io, const std::string& address) {
   CREG_ASSIGN_OR_RETURN(auto host_port, ParseHostPort(address));
   error_code ec;
@@ -72,9 +79,13 @@ StatusOr<HttpExchangeAnswer> Exchange(bhttp::verb verb, const std::string& addre
     return UnavailableError(what + ": cannot send the request: " + ec.message());
   }
 
-  beast::flat_buffer buffer;
+  // `buffer` is bounded, so that an endless chunk-size line or trailer
+  // (which Beast's parser reads without a limit of its own) ends as
+  // buffer_overflow, not in memory.
   bhttp::response_parser<bhttp::string_body> parser;
+  parser.header_limit(kMaxHeaderBytes);
   parser.body_limit(options.max_body_bytes);
+  beast::flat_buffer buffer(kMaxHeaderBytes + kMaxFramingBytes);
   // Read piece by piece and check the bound after each: Boost 1.74's
   // async_read does not always stop at the parser's body_limit.
   bool too_big = false;
@@ -93,6 +104,14 @@ StatusOr<HttpExchangeAnswer> Exchange(bhttp::verb verb, const std::string& addre
   if (too_big || ec == bhttp::error::body_limit) {
     return DataLossError(what + ": response body over " + std::to_string(options.max_body_bytes) +
                          " bytes");
+  }
+  if (ec == bhttp::error::header_limit) {
+    return DataLossError(what + ": response header over " + std::to_string(kMaxHeaderBytes) +
+                         " bytes");
+  }
+  if (ec == bhttp::error::buffer_overflow) {
+    return DataLossError(what + ": response framing (a chunk-size line or trailer) over " +
+                         std::to_string(kMaxFramingBytes) + " bytes");
   }
   if (ec == beast::error::timeout) {
     return UnavailableError(what + ": timed out reading the " +

@@ -5,14 +5,16 @@
 //
 // Every answer is hostile: the whole exchange (lookup aside, see below,
 // connect, write, read) has one deadline, the status line and header are
-// bounded by Beast's parser (8 KiB), and the body by `max_body_bytes`.
+// bounded (8 KiB), the body by `max_body_bytes`, and chunked framing
+// (chunk sizes, extensions, trailer) by 64 KiB: memory stays bounded
+// whatever the peer sends.
 // Errors name what failed:
 //   InvalidArgument  the address is not HOST:PORT or the host does not resolve
 //   Unavailable      the connection was refused or reset, the peer closed it
 //                    before a whole answer, or the deadline passed (the
 //                    message says "timed out" and during which step)
 //   DataLoss         the answer is not HTTP: a malformed status line or
-//                    header, or a body over max_body_bytes
+//                    header, or a header, body or framing over its bound
 // Any status code is returned as an answer, not as an error.
 //
 // Thread-safety: free functions with no shared state; call from any thread.

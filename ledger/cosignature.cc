@@ -74,8 +74,26 @@ StatusOr<uint64_t> CosignatureVerifier::Verify(std::string_view checkpoint_body,
   return time;
 }
 
+Status CheckDistinctWitnesses(std::span<const CosignatureVerifier> verifiers) {
+  for (size_t i = 0; i < verifiers.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      const bool same_key = verifiers[i].key().raw() == verifiers[j].key().raw();
+      const bool same_line = verifiers[i].name() == verifiers[j].name() &&
+                             verifiers[i].key_id() == verifiers[j].key_id();
+      if (same_key || same_line) {
+        return InvalidArgumentError(
+            "witness " + verifiers[i].name() + " is given twice (" +
+            (same_key ? "the same public key as " : "the same name and key id as ") +
+            verifiers[j].name() + "): each witness counts once towards a quorum");
+      }
+    }
+  }
+  return OkStatus();
+}
+
 StatusOr<VerifiedCosignatures> VerifyCosignatures(std::string_view note,
                                                   std::span<const CosignatureVerifier> verifiers) {
+  CREG_RETURN_IF_ERROR(CheckDistinctWitnesses(verifiers));
   CREG_ASSIGN_OR_RETURN(OpenedNote opened, OpenNote(note));
   VerifiedCosignatures out;
   out.body = std::string(opened.text);

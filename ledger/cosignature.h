@@ -110,11 +110,17 @@ struct VerifiedCosignatures {
   std::vector<Cosignature> cosignatures;
 };
 
+// OK if no two of `verifiers` share a public key, or a name and key id, so
+// that each cosignature counted is another witness's. InvalidArgument
+// naming the witness given twice otherwise.
+Status CheckDistinctWitnesses(std::span<const CosignatureVerifier> verifiers);
+
 // Opens `note` and checks every signature line from one of `verifiers`
 // (same name and key id); lines from other keys, the log's own signature
 // among them, are ignored. It does not check the log's signature (use
 // VerifyCheckpoint) or how many witnesses cosigned (count `cosignatures`).
-// InvalidArgument if the note is malformed (OpenNote); DataLoss naming the
+// InvalidArgument if the note is malformed (OpenNote) or two verifiers are
+// one witness (CheckDistinctWitnesses); DataLoss naming the
 // witness if any line from one of `verifiers` fails to verify.
 StatusOr<VerifiedCosignatures> VerifyCosignatures(std::string_view note,
                                                   std::span<const CosignatureVerifier> verifiers);

@@ -41,6 +41,7 @@ StatusOr<std::unique_ptr<Publisher>> StartPublisher(const NodeOptions& options,
     clients.push_back(
         std::make_unique<WitnessClient>(std::move(config), log, options.witness_timeout));
   }
+  CREG_RETURN_IF_ERROR(CheckDistinctWitnesses(verifiers));
   if (options.witness_quorum > clients.size()) {
     return InvalidArgumentError("--witness-quorum " + std::to_string(options.witness_quorum) +
                                 " is more than the " + std::to_string(clients.size()) +

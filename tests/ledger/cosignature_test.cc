@@ -156,6 +156,25 @@ TEST(CosignatureTest, VerifiesEachKnownWitnessAndIgnoresOthers) {
   EXPECT_EQ(VerifyNote(note, as_note).status().code(), StatusCode::kPermissionDenied);
 }
 
+TEST(CosignatureTest, OneWitnessGivenTwiceIsRefusedNotCountedTwice) {
+  const CosignatureSigner a = SignerFromSeed(std::string(64, 'a'), "a.example/w");
+  const CosignatureSigner b = SignerFromSeed(std::string(64, 'b'), "b.example/w");
+  const std::string note = LogSigner().Sign(kBody) + a.Cosign(kBody, 3);
+  const CosignatureVerifier va = CosignatureVerifier::FromVerifierKey(a.VerifierKey()).value();
+  const CosignatureVerifier vb = CosignatureVerifier::FromVerifierKey(b.VerifierKey()).value();
+  // The same key twice, and the same key under another name.
+  const CosignatureVerifier renamed = CosignatureVerifier::Create("alias.example/w", a.public_key()).value();
+  for (const std::vector<CosignatureVerifier>& twice :
+       {std::vector<CosignatureVerifier>{va, vb, va},
+        std::vector<CosignatureVerifier>{va, renamed}}) {
+    const Status checked = CheckDistinctWitnesses(twice);
+    EXPECT_EQ(checked.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(checked.message().find("given twice"), std::string::npos) << checked.ToString();
+    EXPECT_EQ(VerifyCosignatures(note, twice).status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_TRUE(CheckDistinctWitnesses(std::vector<CosignatureVerifier>{va, vb}).ok());
+}
+
 // A note carrying `line` after the log's signature, checked by `verifier`.
 Status CheckWithLine(const CosignatureVerifier& verifier, const std::string& body,
                      const std::string& line) {

@@ -155,6 +155,26 @@ TEST_F(WitnessNodeTest, PublishesOnlyCosignedCheckpointsAndCertificatesVerifyWit
   EXPECT_NE(refused.out.find("FAILED check 'witnesses'"), std::string::npos) << refused.out;
   EXPECT_NE(refused.out.find("not cosigned by: witness.example/w3"), std::string::npos)
       << refused.out;
+
+  // One witness's key given twice does not make a quorum of 2.
+  RunResult twice = VerifyCert(cert, node_.VerifierKey(),
+                               {"--witness-key", w1_.verifier_key(), "--witness-key",
+                                w1_.verifier_key(), "--witness-quorum", "2"});
+  EXPECT_NE(twice.exit_code, 0) << twice.out << twice.err;
+  EXPECT_NE((twice.out + twice.err).find("given twice"), std::string::npos)
+      << twice.out << twice.err;
+}
+
+TEST_F(WitnessNodeTest, OneWitnessGivenTwiceIsRefusedAtStart) {
+  ASSERT_TRUE(w1_.Start({node_.VerifierKey()}));
+  // The second URL could be a proxy to the same witness: its key counts once.
+  RunResult run = RunProgram({testing::ProgramPath("CREGD_BIN"), "run", "--data",
+                              node_.data_dir(), "--listen", "127.0.0.1:0", "--witness",
+                              WitnessFlag(w1_), "--witness",
+                              "http://127.0.0.1:1=" + w1_.verifier_key(), "--witness-quorum", "2"});
+  EXPECT_NE(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE((run.out + run.err).find("given twice"), std::string::npos) << run.out << run.err;
+  EXPECT_EQ((run.out + run.err).find("serving on"), std::string::npos) << run.out << run.err;
 }
 
 TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {

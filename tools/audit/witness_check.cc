@@ -20,6 +20,7 @@ StatusOr<WitnessPolicy> LoadWitnessPolicy(const WitnessFlags& flags) {
     CREG_ASSIGN_OR_RETURN(CosignatureVerifier v, LoadWitnessVerifier(key));
     policy.witnesses.push_back(std::move(v));
   }
+  CREG_RETURN_IF_ERROR(CheckDistinctWitnesses(policy.witnesses));
   if (flags.quorum > policy.witnesses.size()) {
     return InvalidArgumentError("--witness-quorum " + std::to_string(flags.quorum) +
                                 " needs at least that many --witness-key");
