@@ -93,6 +93,13 @@ StatusOr<std::string> WitnessClient::Cosign(const SignedCheckpoint& checkpoint) 
                              held.status().message());
       }
       if (*held == old_size) break;  // same size, another root: a fork
+      if (*held > size) {
+        // Not remembered: one forged or stale answer must not cut the
+        // witness off; the next round asks again from what it cosigned.
+        return FailedPreconditionError(who + " says it holds size " + std::to_string(*held) +
+                                       ", larger than this checkpoint's " + std::to_string(size) +
+                                       ": it cosigned another (newer or forked) tree");
+      }
       known_size_.store(*held);
       continue;
     }
