@@ -92,6 +92,9 @@ StatusOr<HttpExchangeAnswer> Exchange(bhttp::verb verb, const std::string& addre
   while (!ec && !parser.is_done()) {
     bhttp::async_read_some(stream, buffer, parser, [&](error_code e, size_t) { ec = e; });
     RunOne(io, ec);
+    // content_length() may only be asked once the header is parsed (Beast
+    // asserts it).
+    if (!parser.is_header_done()) continue;
     const auto length = parser.content_length();
     if ((length && *length > options.max_body_bytes) ||
         parser.get().body().size() > options.max_body_bytes) {
