@@ -147,8 +147,7 @@ StatusOr<HttpExchangeAnswer> HttpGet(const std::string& address, const std::stri
 }
 
 StatusOr<HttpExchangeAnswer> HttpPost(const std::string& address, const std::string& target,
-                                      const std::string& body,
-                                      const HttpExchangeOptions& options) {
+                                      const std::string& body, const HttpExchangeOptions& options) {
   return Exchange(bhttp::verb::post, address, target, &body, options);
 }
 

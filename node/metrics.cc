@@ -85,8 +85,8 @@ void Metrics::RenderPublication(std::ostream& out) const {
       << "# HELP creg_witness_cosigned_size Tree size each witness last cosigned for this node.\n"
       << "# TYPE creg_witness_cosigned_size gauge\n";
   for (const WitnessState& w : status.witnesses) {
-    out << "creg_witness_cosigned_size{witness=\"" << LabelValue(w.url) << "\"} "
-        << w.cosigned_size << "\n";
+    out << "creg_witness_cosigned_size{witness=\"" << LabelValue(w.url) << "\"} " << w.cosigned_size
+        << "\n";
   }
   out << "# HELP creg_witness_failing 1 if the witness's last request failed.\n"
       << "# TYPE creg_witness_failing gauge\n";

@@ -6,8 +6,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <map>
 #include <iosfwd>
+#include <map>
 #include <mutex>
 #include <string>
 

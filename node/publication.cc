@@ -56,8 +56,7 @@ StatusOr<std::unique_ptr<Publisher>> StartPublisher(const NodeOptions& options,
   }
   PublisherOptions publisher_options;
   publisher_options.quorum = quorum;
-  auto publisher =
-      std::make_unique<Publisher>(checkpointer, std::move(clients), publisher_options);
+  auto publisher = std::make_unique<Publisher>(checkpointer, std::move(clients), publisher_options);
   Publisher* raw = publisher.get();
   checkpointer.SetSignListener([raw] { raw->Wake(); });
   publisher->Start();

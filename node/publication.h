@@ -6,11 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "creg/wire.pb.h"
 #include "ledger/merkle_log.h"
 #include "node/checkpointer.h"
 #include "node/node_options.h"
 #include "node/publisher.h"
-#include "creg/wire.pb.h"
 
 namespace creg {
 

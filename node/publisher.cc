@@ -59,7 +59,8 @@ void Publisher::Loop() {
   while (!stop_) {
     auto target = checkpointer_.latest_signed();
     auto published = checkpointer_.latest();
-    const bool behind = target && (!published || published->checkpoint.size < target->checkpoint.size);
+    const bool behind =
+        target && (!published || published->checkpoint.size < target->checkpoint.size);
     if (!behind) {
       wake_.wait(lock, [this] { return stop_ || woken_; });
       woken_ = false;
@@ -72,8 +73,9 @@ void Publisher::Loop() {
     const bool was_failing = !fault_.empty();
     fault_ = fault;
     if (fault.empty()) {
-      if (was_failing) LogInfo("witnesses cosign again; published size " +
-                               std::to_string(target->checkpoint.size));
+      if (was_failing)
+        LogInfo("witnesses cosign again; published size " +
+                std::to_string(target->checkpoint.size));
       backoff = options_.retry_min;
       continue;
     }
@@ -132,8 +134,8 @@ std::string Publisher::Round(const std::shared_ptr<const SignedCheckpoint>& targ
   }
   if (published) return "";
   return "size " + std::to_string(target->checkpoint.size) + " has " +
-         std::to_string(witnesses_.size() - failed) + " of the " +
-         std::to_string(options_.quorum) + " cosignatures it needs; " + first_error;
+         std::to_string(witnesses_.size() - failed) + " of the " + std::to_string(options_.quorum) +
+         " cosignatures it needs; " + first_error;
 }
 
 }  // namespace creg

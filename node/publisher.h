@@ -78,9 +78,9 @@ class Publisher {
   PublisherOptions options_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  bool stop_ = false;        // guarded by mu_
-  bool woken_ = false;       // guarded by mu_
-  std::string fault_;        // guarded by mu_
+  bool stop_ = false;                // guarded by mu_
+  bool woken_ = false;               // guarded by mu_
+  std::string fault_;                // guarded by mu_
   std::vector<std::string> errors_;  // per witness, guarded by mu_
   std::thread thread_;
 };

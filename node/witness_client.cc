@@ -89,8 +89,8 @@ StatusOr<std::string> WitnessClient::Cosign(const SignedCheckpoint& checkpoint) 
     if (answer.status == 409 && answer.content_type == kTlogSizeContentType) {
       auto held = ParseTreeSizeBody(answer.body);
       if (!held.ok()) {
-        return DataLossError(who + " answered 409 with a malformed size: " +
-                             held.status().message());
+        return DataLossError(who +
+                             " answered 409 with a malformed size: " + held.status().message());
       }
       if (*held == old_size) break;  // same size, another root: a fork
       if (*held > size) {
@@ -123,8 +123,9 @@ StatusOr<std::string> WitnessClient::CosignationLine(const SignedCheckpoint& che
     auto verified = VerifyCosignatures(checkpoint.note + line, verifiers);
     if (verified.ok() && verified->cosignatures.size() == 1) return line;
   }
-  return DataLossError("witness " + config_.url + " answered 200 without a valid cosignature from " +
-                       config_.verifier.name() + ": " + Excerpt(body));
+  return DataLossError("witness " + config_.url +
+                       " answered 200 without a valid cosignature from " + config_.verifier.name() +
+                       ": " + Excerpt(body));
 }
 
 }  // namespace creg

@@ -17,7 +17,11 @@ constexpr std::string_view kPrefix = "/api/v1/";
 // The length of the UTF-8 character at s[i], or 0 if none starts there.
 size_t Utf8CharLength(std::string_view s, size_t i) {
   const unsigned char c = static_cast<unsigned char>(s[i]);
-  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  const size_t n = c < 0x80           ? 1
+                   : (c >> 5) == 0x6  ? 2
+                   : (c >> 4) == 0xe  ? 3
+                   : (c >> 3) == 0x1e ? 4
+                                      : 0;
   if (n == 0 || i + n > s.size()) return 0;
   return google::protobuf::internal::IsStructurallyValidUTF8(s.data() + i, static_cast<int>(n)) ? n
                                                                                                 : 0;

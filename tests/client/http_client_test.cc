@@ -181,10 +181,10 @@ TEST(HttpClientTest, HugeHeaderIsRefused) {
 TEST(HttpClientTest, EndlessChunkFramingIsRefusedNotBuffered) {
   // Beast's parser reads a chunk-size line (with its extensions) and the
   // trailer without a bound of its own: the client's buffer is the bound.
-  const std::string chunk_line = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" +
-                                 std::string(1 << 20, 'a');
-  const std::string trailer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: " +
-                              std::string(1 << 20, 'a');
+  const std::string chunk_line =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + std::string(1 << 20, 'a');
+  const std::string trailer =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: " + std::string(1 << 20, 'a');
   for (const std::string& answer : {chunk_line, trailer}) {
     RawServer server(answer);
     auto got = HttpGet(server.address(), "/", Quick());

@@ -163,7 +163,8 @@ TEST(CosignatureTest, OneWitnessGivenTwiceIsRefusedNotCountedTwice) {
   const CosignatureVerifier va = CosignatureVerifier::FromVerifierKey(a.VerifierKey()).value();
   const CosignatureVerifier vb = CosignatureVerifier::FromVerifierKey(b.VerifierKey()).value();
   // The same key twice, and the same key under another name.
-  const CosignatureVerifier renamed = CosignatureVerifier::Create("alias.example/w", a.public_key()).value();
+  const CosignatureVerifier renamed =
+      CosignatureVerifier::Create("alias.example/w", a.public_key()).value();
   for (const std::vector<CosignatureVerifier>& twice :
        {std::vector<CosignatureVerifier>{va, vb, va},
         std::vector<CosignatureVerifier>{va, renamed}}) {

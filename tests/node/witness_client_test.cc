@@ -43,10 +43,8 @@ TEST(ParseWitnessFlagTest, RefusesNamingWhatIsWrong) {
   struct Case {
     std::string flag, says;
   } cases[] = {
-      {"http://127.0.0.1:7701", "URL=VERIFIER_KEY"},
-      {"https://127.0.0.1:7701=" + key, "http://"},
-      {"http://127.0.0.1=" + key, "witness URL"},
-      {"http://127.0.0.1:1/a?b=" + key, "query"},
+      {"http://127.0.0.1:7701", "URL=VERIFIER_KEY"},   {"https://127.0.0.1:7701=" + key, "http://"},
+      {"http://127.0.0.1=" + key, "witness URL"},      {"http://127.0.0.1:1/a?b=" + key, "query"},
       {"http://127.0.0.1:1=not-a-key", "witness key"},
   };
   for (const Case& c : cases) {
@@ -95,8 +93,8 @@ TEST(WitnessClientTest, ASizeBeyondTheCheckpointIsRefusedButNotRemembered) {
 
   // A forged (or stale) 409 claims a size past the log's: the client
   // refuses this round, and asks again from 0 the next.
-  auto witness = std::make_shared<SizeWitness>(
-      std::vector<std::string>{"18446744073709551615", "0"});
+  auto witness =
+      std::make_shared<SizeWitness>(std::vector<std::string>{"18446744073709551615", "0"});
   testing::LoopbackHttpServer server(witness, http::HttpLimits{.max_body_bytes = 1 << 16});
   WitnessClient client(ParseWitnessFlag("http://" + server.address() + "=" + WitnessKey()).value(),
                        *log, std::chrono::seconds(5));

@@ -168,9 +168,8 @@ TEST_F(WitnessNodeTest, PublishesOnlyCosignedCheckpointsAndCertificatesVerifyWit
 TEST_F(WitnessNodeTest, OneWitnessGivenTwiceIsRefusedAtStart) {
   ASSERT_TRUE(w1_.Start({node_.VerifierKey()}));
   // The second URL could be a proxy to the same witness: its key counts once.
-  RunResult run = RunProgram({testing::ProgramPath("CREGD_BIN"), "run", "--data",
-                              node_.data_dir(), "--listen", "127.0.0.1:0", "--witness",
-                              WitnessFlag(w1_), "--witness",
+  RunResult run = RunProgram({testing::ProgramPath("CREGD_BIN"), "run", "--data", node_.data_dir(),
+                              "--listen", "127.0.0.1:0", "--witness", WitnessFlag(w1_), "--witness",
                               "http://127.0.0.1:1=" + w1_.verifier_key(), "--witness-quorum", "2"});
   EXPECT_NE(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE((run.out + run.err).find("given twice"), std::string::npos) << run.out << run.err;
@@ -180,8 +179,8 @@ TEST_F(WitnessNodeTest, OneWitnessGivenTwiceIsRefusedAtStart) {
 TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   ASSERT_TRUE(w1_.Start({node_.VerifierKey()}));
   ASSERT_TRUE(w2_.Start({node_.VerifierKey()}));
-  ASSERT_TRUE(node_.Start({"--witness", WitnessFlag(w1_), "--witness", WitnessFlag(w2_),
-                           "--metrics", "127.0.0.1:0"}));
+  ASSERT_TRUE(node_.Start(
+      {"--witness", WitnessFlag(w1_), "--witness", WitnessFlag(w2_), "--metrics", "127.0.0.1:0"}));
   auto client = node_.Connect();
   ASSERT_NE(client, nullptr);
   NodeAccounts accounts(node_);
@@ -191,7 +190,8 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   const std::string published_note = CheckpointNote(*client);
   const std::string w2_failing = "creg_witness_failing{witness=\"http://" + w2_.address() + "\"}";
   EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 0));
-  EXPECT_TRUE(node_.MetricReaches("creg_checkpoint_published_size", static_cast<double>(published)));
+  EXPECT_TRUE(
+      node_.MetricReaches("creg_checkpoint_published_size", static_cast<double>(published)));
   EXPECT_TRUE(node_.MetricReaches(w2_failing, 0));
 
   const std::string w2_address = w2_.address();
@@ -208,8 +208,7 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   EXPECT_NE(stalled.witnesses(1).error().find("cannot connect"), std::string::npos)
       << stalled.DebugString();
   EXPECT_EQ(CheckpointNote(*client), published_note);
-  RunResult shown = RunProgram({CregProgram(), "status", "--node",
-                                node_.address()});
+  RunResult shown = RunProgram({CregProgram(), "status", "--node", node_.address()});
   EXPECT_NE(shown.out.find("stalled: size"), std::string::npos) << shown.out << shown.err;
   EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 1));
   EXPECT_TRUE(node_.MetricReaches(w2_failing, 1));
@@ -326,7 +325,8 @@ TEST_F(WitnessNodeTest, HangingGarbageAndHugeWitnessesStallNeitherCommitsNorTheQ
   ASSERT_NE(client, nullptr);
   NodeAccounts accounts(node_);
   const auto start = Clock::now();
-  for (int i = 0; i < 20; ++i) accounts.OpenAccount(*client, "org" + std::to_string(i), pb::ROLE_HOLDER);
+  for (int i = 0; i < 20; ++i)
+    accounts.OpenAccount(*client, "org" + std::to_string(i), pb::ROLE_HOLDER);
   // 20 commits while a witness hangs: far below its 5 s timeout.
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(4));
   ASSERT_TRUE(StatusReaches(*client, Published, "the newest checkpoint published by w1 alone"));
@@ -376,7 +376,8 @@ TEST_F(WitnessNodeTest, SplitViewIsRefusedByTheWitness) {
   ASSERT_TRUE(StatusReaches(
       *fork_client,
       [](const pb::StatusResponse& s) {
-        return s.witnesses_size() == 1 && s.witnesses(0).error().find("refused") != std::string::npos;
+        return s.witnesses_size() == 1 &&
+               s.witnesses(0).error().find("refused") != std::string::npos;
       },
       "the witness refusing the fork"));
   pb::StatusResponse fork_status = NodeStatus(*fork_client);
@@ -394,7 +395,8 @@ TEST_F(WitnessNodeTest, SplitViewIsRefusedByTheWitness) {
   ASSERT_FALSE(cert.empty());
   RunResult key_only = VerifyCert(cert, node_.VerifierKey(), {});
   EXPECT_EQ(key_only.exit_code, 0) << key_only.out << key_only.err;
-  RunResult witnessed = VerifyCert(cert, node_.VerifierKey(), {"--witness-key", w1_.verifier_key()});
+  RunResult witnessed =
+      VerifyCert(cert, node_.VerifierKey(), {"--witness-key", w1_.verifier_key()});
   EXPECT_EQ(witnessed.exit_code, 1) << witnessed.out << witnessed.err;
   EXPECT_NE(witnessed.out.find("not cosigned by: witness.example/w1"), std::string::npos)
       << witnessed.out;

@@ -22,8 +22,8 @@ class LoopbackHttpServer {
                      const std::string& ip = "127.0.0.1") {
     boost::asio::ip::tcp::acceptor acceptor(
         io_, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(ip), 0));
-    server_ = std::make_unique<http::HttpServer>(io_, std::move(acceptor), std::move(handler),
-                                                 limits);
+    server_ =
+        std::make_unique<http::HttpServer>(io_, std::move(acceptor), std::move(handler), limits);
     server_->Start();
     thread_ = std::thread([this] { io_.run(); });
   }

@@ -113,8 +113,7 @@ class Tables {
                            const std::function<bool(const pb::ProjectRecord&)>& visit) const;
   // The batch numbers of a project's batches, in batch order, after the
   // cursor `after` (BatchCursor; "" from the first).
-  Status ScanBatchesOfProject(const StateView& v, std::string_view project,
-                              std::string_view after,
+  Status ScanBatchesOfProject(const StateView& v, std::string_view project, std::string_view after,
                               const std::function<bool(uint64_t batch)>& visit) const;
   // Batch records in batch order after the cursor `after` (BatchCursor).
   Status ScanBatchesAfter(const StateView& v, std::string_view after,
