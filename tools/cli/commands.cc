@@ -18,6 +18,7 @@ const std::vector<Command>& AllCommands() {
     AddCertCommands(out);
     AddBulkCommands(out);
     AddExportCommands(out);
+    AddCadtCommands(out);
     return out;
   }();
   return kCommands;

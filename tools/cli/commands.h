@@ -68,5 +68,6 @@ void AddQueryCommands(std::vector<Command>& out);
 void AddCertCommands(std::vector<Command>& out);
 void AddBulkCommands(std::vector<Command>& out);
 void AddExportCommands(std::vector<Command>& out);
+void AddCadtCommands(std::vector<Command>& out);
 
 }  // namespace creg::cli

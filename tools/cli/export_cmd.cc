@@ -2,12 +2,6 @@
 // retirement columns follow the public retirement reports of registries
 // (serials, quantity, project, vintage, country, beneficiary, reason,
 // details, date). docs/cli.md lists every column.
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 
@@ -18,6 +12,7 @@
 #include "tools/cli/log_walk.h"
 #include "tools/cli/output.h"
 #include "tools/cli/pages.h"
+#include "tools/cli/report_file.h"
 
 namespace creg::cli {
 namespace {
@@ -48,31 +43,16 @@ std::optional<ExportFlags> ReadFlags(Context& ctx, bool takes_account) {
 }
 
 // A report written row by row as the walk finds them, so that memory stays
-// flat whatever its length: to stdout, or to FILE.tmp renamed over FILE
-// once the report is complete (a failed export leaves FILE as it was).
+// flat whatever its length (report_file.h says where it goes).
 class ReportWriter {
  public:
   ReportWriter(Context& ctx, const ExportFlags& flags, std::vector<std::string> columns)
-      : ctx_(ctx), flags_(flags), columns_(std::move(columns)) {}
-  ~ReportWriter() {
-    if (file_.is_open()) {
-      file_.close();
-      std::remove(temp_.c_str());
-    }
-  }
+      : ctx_(ctx), flags_(flags), columns_(std::move(columns)), file_(flags.output) {}
 
   // False after printing a failure.
   bool Open() {
-    if (flags_.output && *flags_.output != "-") {
-      temp_ = *flags_.output + ".tmp";
-      file_.open(temp_, std::ios::binary | std::ios::trunc);
-      if (!file_) {
-        ctx_.FailLocal(InternalError("cannot create " + temp_),
-                       "Check that the folder of " + *flags_.output + " is writable.");
-        return false;
-      }
-      out_ = &file_;
-    }
+    if (!file_.Open(ctx_)) return false;
+    out_ = &file_.out();
     json_ = std::make_unique<JsonStream>(*out_);
     if (flags_.format == "csv") {
       *out_ << CsvLine(columns_);
@@ -99,36 +79,15 @@ class ReportWriter {
   // Ends the report; the exit code.
   int Close() {
     if (flags_.format == "json") json_->End();
-    if (!file_.is_open()) {
-      std::cout.flush();
-      return kExitOk;
-    }
-    file_.close();
-    if (file_.fail() || !Sync(temp_) || std::rename(temp_.c_str(), flags_.output->c_str()) != 0) {
-      std::remove(temp_.c_str());
-      return ctx_.FailLocal(
-          InternalError("cannot write " + *flags_.output),
-          "Check that the folder of " + *flags_.output + " is writable and has room.");
-    }
-    std::cerr << "wrote " << rows_ << " rows to " << *flags_.output << "\n";
-    return kExitOk;
+    return file_.Close(ctx_, std::to_string(rows_) + " rows");
   }
 
  private:
-  static bool Sync(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
-  }
-
   Context& ctx_;
   const ExportFlags& flags_;
   std::vector<std::string> columns_;
-  std::ofstream file_;
-  std::string temp_;
-  std::ostream* out_ = &std::cout;
+  ReportFile file_;
+  std::ostream* out_ = nullptr;
   std::unique_ptr<JsonStream> json_;
   size_t rows_ = 0;
 };

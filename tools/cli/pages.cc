@@ -20,6 +20,9 @@ void SetCursor(pb::Request& request, const std::string& cursor) {
     case pb::Request::kProvenance:
       request.mutable_provenance()->set_cursor(cursor);
       break;
+    case pb::Request::kProjects:
+      request.mutable_projects()->set_cursor(cursor);
+      break;
     default:
       break;
   }
@@ -36,6 +39,8 @@ const std::string& NextCursor(const pb::Response& response) {
       return response.retirements().next_cursor();
     case pb::Response::kHistory:
       return response.history().next_cursor();
+    case pb::Response::kProjects:
+      return response.projects().next_cursor();
     default:
       return kNone;
   }
