@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ledger/log_entry.h"
+#include "ledger/registry/account_keys.h"
 #include "node/log.h"
 
 namespace creg {
@@ -65,9 +66,11 @@ void CommitPipeline::VerifyLoop() {
       // changes before the transaction is applied. A failed check is not
       // final here: the sequencer checks again against the key current at
       // that point and refuses if it fails.
-      if (std::optional<PublicKey> key = signer_keys_.Get(tx->envelope.signer())) {
-        static_cast<void>(VerifyTransactionSignature(*tx, *key));
-      }
+      // Keyed signatures name their keys and are checked without the
+      // account; which of them count is the sequencer's business.
+      std::optional<PublicKey> key;
+      if (tx->envelope.signatures_size() == 0) key = signer_keys_.Get(tx->envelope.signer());
+      PreverifySignatures(*tx, key.has_value() ? &*key : nullptr);
       item.tx = std::move(*tx);
       forward = true;
     }
@@ -130,7 +133,7 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   bool keys_rotated = false;
   for (Item& item : items) {
     int64_t now = std::max(NowMicros(), last_timestamp_);
-    const bool rotates_key = item.tx->body.has_rotate_key();
+    const bool rotates_key = item.tx->body.has_rotate_key() || item.tx->body.has_set_account_keys();
     StatusOr<Verdict> verdict = registry_.Apply(group, std::move(*item.tx), now);
     if (verdict.ok() && std::holds_alternative<Accepted>(*verdict) &&
         !std::get<Accepted>(*verdict).duplicate) {

@@ -2,7 +2,10 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "ledger/keys.h"
+#include "ledger/registry/account_keys.h"
 #include "net/sign_in_message.h"
 #include "net/wire_status.h"
 #include "node/log.h"
@@ -102,11 +105,20 @@ pb::Response SessionSignIn::SignIn(const pb::SignInRequest& request,
         UnavailableError("cannot read account '" + id + "': " + account.status().message()));
   }
   // One answer for an unknown account and a wrong key: a sign-in must not
-  // tell the public which accounts exist.
-  StatusOr<PublicKey> key = account->has_value() ? PublicKey::FromRaw((*account)->public_key())
-                                                 : StatusOr<PublicKey>(NotFoundError("no account"));
+  // tell the public which accounts exist. Any one current key of a
+  // multi-signature account signs in (reading needs no quorum).
   const std::string message = SignInMessage(challenge, id, request.origin(), *binding);
-  if (!key.ok() || !key->Verify(message, request.signature())) {
+  std::string signed_by;
+  if (account->has_value()) {
+    for (const std::string& raw : KeysOfAccount(**account).keys) {
+      StatusOr<PublicKey> key = PublicKey::FromRaw(raw);
+      if (key.ok() && key->Verify(message, request.signature())) {
+        signed_by = raw;
+        break;
+      }
+    }
+  }
+  if (signed_by.empty()) {
     return Refuse("the signature does not verify under the current key of account '" + id +
                   "', or there is no such account");
   }
@@ -114,7 +126,7 @@ pb::Response SessionSignIn::SignIn(const pb::SignInRequest& request,
     return Refuse("account '" + id + "' is " + StatusWord((*account)->status()));
   }
   account_id_ = id;
-  key_ = (*account)->public_key();
+  key_ = signed_by;
   ++node_.counters.sign_ins;
   pb::Response response;
   response.mutable_sign_in()->set_account_id(id);
@@ -135,7 +147,8 @@ Reader SessionSignIn::CurrentReader() {
     why = "its account could not be read (" + account.status().message() + ")";
   } else if (!account->has_value()) {
     why = "account '" + account_id_ + "' no longer exists";
-  } else if ((*account)->public_key() != key_) {
+  } else if (std::vector<std::string> keys = KeysOfAccount(**account).keys;
+             std::find(keys.begin(), keys.end(), key_) == keys.end()) {
     why = "the key of account '" + account_id_ + "' was rotated; sign in again with the new key";
   } else if ((*account)->status() != pb::ACCOUNT_ACTIVE) {
     why = "account '" + account_id_ + "' is " + StatusWord((*account)->status());

@@ -16,6 +16,12 @@ std::string SelectionText(const pb::CreditSelection& s, const pb::Effects& effec
   return moved + " of batch " + std::to_string(s.batch());
 }
 
+json::Value KeysJson(const google::protobuf::RepeatedPtrField<std::string>& keys) {
+  json::Array out;
+  for (const std::string& key : keys) out.emplace_back(Base64Encode(key));
+  return json::Value(std::move(out));
+}
+
 json::Value SelectionJson(const pb::CreditSelection& s) {
   json::Value v = json::Value::EmptyObject();
   if (s.blocks_size() > 0) {
@@ -32,7 +38,11 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
     case pb::TransactionBody::kOpenAccount: {
       const auto& op = b.open_account();
       std::string name = op.display_name().empty() ? "" : ", \"" + op.display_name() + "\"";
-      return "opened account " + op.account_id() + " (" + RoleName(op.role()) + name + ")";
+      std::string keys = op.additional_keys_size() == 0
+                             ? ""
+                             : ", " + std::to_string(op.threshold()) + " of " +
+                                   std::to_string(op.additional_keys_size() + 1) + " keys";
+      return "opened account " + op.account_id() + " (" + RoleName(op.role()) + name + keys + ")";
     }
     case pb::TransactionBody::kSetAccountStatus: {
       const auto& op = b.set_account_status();
@@ -43,6 +53,11 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
     }
     case pb::TransactionBody::kRotateKey:
       return "replaced the key of account " + b.rotate_key().account_id();
+    case pb::TransactionBody::kSetAccountKeys: {
+      const auto& op = b.set_account_keys();
+      return "set the keys of account " + op.account_id() + ": " + std::to_string(op.threshold()) +
+             " of " + std::to_string(op.public_keys_size()) + " must sign";
+    }
     case pb::TransactionBody::kRegisterProject: {
       const auto& op = b.register_project();
       return "registered project " + op.project_id() + " (\"" + op.name() + "\", " + op.standard() +
@@ -84,6 +99,10 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("role", RoleName(op.role()));
       v.Set("public_key", Base64Encode(op.public_key()));
       v.Set("display_name", op.display_name());
+      if (op.additional_keys_size() > 0) {
+        v.Set("additional_keys", KeysJson(op.additional_keys()));
+        v.Set("threshold", uint64_t{op.threshold()});
+      }
       break;
     }
     case pb::TransactionBody::kSetAccountStatus: {
@@ -96,6 +115,11 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
     case pb::TransactionBody::kRotateKey:
       v.Set("account_id", b.rotate_key().account_id());
       v.Set("new_public_key", Base64Encode(b.rotate_key().new_public_key()));
+      break;
+    case pb::TransactionBody::kSetAccountKeys:
+      v.Set("account_id", b.set_account_keys().account_id());
+      v.Set("public_keys", KeysJson(b.set_account_keys().public_keys()));
+      v.Set("threshold", uint64_t{b.set_account_keys().threshold()});
       break;
     case pb::TransactionBody::kRegisterProject: {
       const auto& op = b.register_project();
@@ -159,6 +183,8 @@ std::string KindName(const pb::TransactionBody& body) {
       return "set-account-status";
     case pb::TransactionBody::kRotateKey:
       return "rotate-key";
+    case pb::TransactionBody::kSetAccountKeys:
+      return "set-account-keys";
     case pb::TransactionBody::kRegisterProject:
       return "register-project";
     case pb::TransactionBody::kIssue:
@@ -196,6 +222,12 @@ json::Value EntryJson(const EntryView& view) {
   v.Set("timestamp", IsoTime(view.entry.timestamp_micros()));
   v.Set("kind", view.kind);
   v.Set("signer", view.envelope.signer());
+  if (view.envelope.signatures_size() > 0) {
+    json::Array keys;
+    for (const pb::KeySignature& s : view.envelope.signatures())
+      keys.emplace_back(Base64Encode(s.public_key()));
+    v.Set("signing_keys", json::Value(std::move(keys)));
+  }
   v.Set("summary", view.summary);
   v.Set("nonce", view.body.nonce());
   v.Set("transaction", TransactionJson(view.body));
@@ -203,5 +235,7 @@ json::Value EntryJson(const EntryView& view) {
   v.Set("prev_hash", HexEncode(view.entry.prev_hash()));
   return v;
 }
+
+json::Value TransactionBodyJson(const pb::TransactionBody& body) { return TransactionJson(body); }
 
 }  // namespace creg

@@ -20,7 +20,7 @@ struct EntryView {
   pb::SignedTransaction envelope;
   pb::TransactionBody body;
   // "open-account", "set-account-status", "rotate-key", "register-project",
-  // "issue", "transfer", "retire", "cancel".
+  // "issue", "transfer", "retire", "cancel", "set-account-keys".
   std::string kind;
   std::string summary;
 };
@@ -31,6 +31,9 @@ StatusOr<EntryView> ViewEntry(std::string_view entry_bytes);
 // {"entry_index", "timestamp", "kind", "signer", "summary", "nonce",
 //  "transaction": {kind-specific fields}, "effects": {...}, "prev_hash"}.
 json::Value EntryJson(const EntryView& view);
+
+// The "transaction" member of EntryJson: the operation's fields.
+json::Value TransactionBodyJson(const pb::TransactionBody& body);
 
 // The kind name of a transaction body.
 std::string KindName(const pb::TransactionBody& body);

@@ -27,6 +27,12 @@ json::Value AccountJson(const pb::AccountRecord& account) {
   v.Set("status", AccountStatusName(account.status()));
   v.Set("status_reason", account.status_reason());
   v.Set("public_key", Base64Encode(account.public_key()));
+  if (account.additional_keys_size() > 0) {
+    json::Array more;
+    for (const std::string& key : account.additional_keys()) more.emplace_back(Base64Encode(key));
+    v.Set("additional_keys", json::Value(std::move(more)));
+    v.Set("threshold", uint64_t{account.threshold()});
+  }
   v.Set("opened_at_entry", account.opened_at_entry());
   return v;
 }

@@ -66,6 +66,20 @@ std::string_view RuleCodeName(RuleCode code) {
       return "INVALID_TEXT";
     case RuleCode::kTooManyBlocks:
       return "TOO_MANY_BLOCKS";
+    case RuleCode::kThresholdNotMet:
+      return "THRESHOLD_NOT_MET";
+    case RuleCode::kKeyNotOnAccount:
+      return "KEY_NOT_ON_ACCOUNT";
+    case RuleCode::kDuplicateSignature:
+      return "DUPLICATE_SIGNATURE";
+    case RuleCode::kTooManyKeys:
+      return "TOO_MANY_KEYS";
+    case RuleCode::kInvalidThreshold:
+      return "INVALID_THRESHOLD";
+    case RuleCode::kDuplicateKey:
+      return "DUPLICATE_KEY";
+    case RuleCode::kSeveralKeys:
+      return "SEVERAL_KEYS";
   }
   return "UNKNOWN_RULE";
 }
@@ -81,6 +95,8 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kBadSignature:
     case RuleCode::kNotAuthorized:
     case RuleCode::kWrongOrigin:
+    case RuleCode::kThresholdNotMet:
+    case RuleCode::kKeyNotOnAccount:
       return StatusCode::kPermissionDenied;
     case RuleCode::kAccountExists:
     case RuleCode::kProjectExists:
@@ -96,6 +112,7 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kInvalidStatusChange:
     case RuleCode::kAccountNotEmpty:
     case RuleCode::kTooManyBlocks:
+    case RuleCode::kSeveralKeys:
       return StatusCode::kFailedPrecondition;
     default:
       return StatusCode::kInvalidArgument;

@@ -42,6 +42,14 @@ enum class RuleCode : int {
   kAccountNotEmpty = 28,      // closing an account that still holds active credits
   kInvalidText = 29,          // free text with controls, bidi overrides, invisible characters, ...
   kTooManyBlocks = 30,        // a move would take credits from over 10,000 serial blocks
+  // Multi-signature accounts (docs/rules.md, "Multi-signature accounts").
+  kThresholdNotMet = 41,     // fewer of the signer's current keys signed than its threshold
+  kKeyNotOnAccount = 42,     // a signature by a key the signer account does not hold
+  kDuplicateSignature = 43,  // the same key signs twice
+  kTooManyKeys = 44,         // over 10 keys on an account, or over 10 signatures
+  kInvalidThreshold = 45,    // threshold 0 (with several keys) or above the number of keys
+  kDuplicateKey = 46,        // the same key twice on one account
+  kSeveralKeys = 47,         // a single-key form or operation used on an account of several keys
 };
 
 // "CREDITS_NOT_HELD" etc.

@@ -1,6 +1,9 @@
 #include "ledger/registry/transaction.h"
 
+#include <algorithm>
+
 #include "ledger/canonical_proto.h"
+#include "ledger/registry/account_keys.h"
 
 namespace creg {
 namespace {
@@ -30,6 +33,34 @@ std::string SignTransaction(const pb::TransactionBody& body, std::string_view si
   return SerializeCanonical(envelope);
 }
 
+std::string SignTransactionKeyed(const pb::TransactionBody& body, std::string_view signer,
+                                 const std::vector<const PrivateKey*>& keys) {
+  pb::SignedTransaction envelope;
+  envelope.set_body(SerializeCanonical(body));
+  envelope.set_signer(std::string(signer));
+  for (const PrivateKey* key : keys) AddKeyedSignature(envelope, *key);
+  return SerializeCanonical(envelope);
+}
+
+void AddKeyedSignature(pb::SignedTransaction& envelope, const PrivateKey& key) {
+  envelope.clear_signature();
+  const std::string raw = key.public_key().raw();
+  auto* list = envelope.mutable_signatures();
+  auto at = std::find_if(list->begin(), list->end(),
+                         [&](const pb::KeySignature& s) { return s.public_key() >= raw; });
+  pb::KeySignature* entry = nullptr;
+  if (at != list->end() && at->public_key() == raw) {
+    entry = &*at;
+  } else {
+    const int index = static_cast<int>(at - list->begin());
+    list->Add();
+    for (int i = list->size() - 1; i > index; --i) list->SwapElements(i, i - 1);
+    entry = list->Mutable(index);
+    entry->set_public_key(raw);
+  }
+  entry->set_signature(key.Sign(TransactionSigningMessage(envelope.body())));
+}
+
 std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view bytes) {
   if (bytes.size() > kMaxTransactionBytes) {
     return Malformed("transaction of " + std::to_string(bytes.size()) +
@@ -43,9 +74,15 @@ std::variant<PreparedTransaction, Rejection> PrepareTransaction(std::string_view
     return Malformed("transaction envelope is not in canonical form: " + canonical.message());
   }
   if (tx.envelope.signer().empty()) return Malformed("transaction names no signer");
-  if (tx.envelope.signature().size() != PublicKey::kSignatureSize) {
-    return Malformed("signature must be 64 bytes, got " +
-                     std::to_string(tx.envelope.signature().size()));
+  if (tx.envelope.signatures_size() == 0) {
+    if (tx.envelope.signature().size() != PublicKey::kSignatureSize) {
+      return Malformed("signature must be 64 bytes, got " +
+                       std::to_string(tx.envelope.signature().size()));
+    }
+  } else if (!tx.envelope.signature().empty()) {
+    return Malformed("transaction carries both a single signature and keyed signatures");
+  } else if (std::optional<Rejection> form = CheckSignatureForm(tx.envelope)) {
+    return *form;
   }
   if (!tx.body.ParseFromString(tx.envelope.body()))
     return Malformed("transaction body does not decode");

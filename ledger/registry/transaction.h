@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "creg/transaction.pb.h"
 #include "ledger/hash.h"
@@ -33,6 +34,17 @@ std::string TransactionSigningMessage(std::string_view body_bytes);
 std::string SignTransaction(const pb::TransactionBody& body, std::string_view signer,
                             const PrivateKey& key);
 
+// The same in the keyed form (docs/protocol.md, "Signed transactions"):
+// each key signs, and the signatures are put in ascending order of public
+// key. For accounts of several keys; `keys` holds 1 to 10 distinct keys.
+std::string SignTransactionKeyed(const pb::TransactionBody& body, std::string_view signer,
+                                 const std::vector<const PrivateKey*>& keys);
+
+// Adds `key`'s signature over `envelope.body()` to the keyed signatures of
+// `envelope`, in its place in key order (replacing an earlier signature by
+// the same key), and clears the single `signature`.
+void AddKeyedSignature(pb::SignedTransaction& envelope, const PrivateKey& key);
+
 // A decoded transaction, ready for the registry rules.
 struct PreparedTransaction {
   std::string bytes;               // the SignedTransaction exactly as received
@@ -42,6 +54,10 @@ struct PreparedTransaction {
   // Set when a worker thread already checked the signature with this key;
   // the registry re-checks only if the signer's key has changed since.
   std::optional<std::string> verified_with_key;
+  // Keyed form (account_keys.h): set once every signature was checked
+  // against the key it names. Which keys count for the signer is checked
+  // by the registry against its current keys.
+  bool keyed_signatures_verified = false;
 };
 
 // The largest SignedTransaction accepted: 256 KiB, room for the 10,000
@@ -53,7 +69,8 @@ inline constexpr size_t kMaxTransactionBytes = 256 * 1024;
 // Decodes the envelope and body. Rejection kMalformed naming what is wrong
 // (including a transaction over kMaxTransactionBytes, and an envelope or
 // body not in canonical form: "transaction body is not in canonical form:
-// field 1 (origin) of TransactionBody appears twice"), so that the signed
+// field 1 (origin) of TransactionBody appears twice"), or the signature
+// form checks of CheckSignatureForm (account_keys.h), so that the signed
 // bytes of every transaction accepted have exactly one meaning. This is the
 // one decoder of signed transactions; the node, the replay, the audit and
 // the certificate checks all use it.

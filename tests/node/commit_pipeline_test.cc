@@ -192,6 +192,59 @@ TEST_F(CommitPipelineTest, AnswersEachWriterWithItsVerdictAndWritesWhatItCommitt
     EXPECT_TRUE(AccountExists(reopened, "holder-" + std::to_string(i))) << i;
 }
 
+// Keyed signatures are checked on the verify threads against the keys they
+// name; the sequencer counts them against the keys current when each
+// transaction is applied, so a key change being written while they wait
+// decides the transactions behind it.
+TEST_F(CommitPipelineTest, KeyedSignaturesMeetTheThresholdCurrentWhenApplied) {
+  std::vector<PrivateKey> k;
+  for (int i = 0; i < 4; ++i) k.push_back(PrivateKey::Generate().value());
+  pb::TransactionBody open = harness_.Body();
+  open.mutable_open_account()->set_account_id("council");
+  open.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+  open.mutable_open_account()->set_public_key(k[0].public_key().raw());
+  open.mutable_open_account()->add_additional_keys(k[1].public_key().raw());
+  open.mutable_open_account()->add_additional_keys(k[2].public_key().raw());
+  open.mutable_open_account()->set_threshold(2);
+  ASSERT_TRUE(IsAccepted(harness_.Submit(open, RegistryHarness::kOperator)));
+  auto status = [&](pb::AccountStatus to) {
+    pb::TransactionBody body = harness_.Body();
+    body.mutable_set_account_status()->set_account_id("council");
+    body.mutable_set_account_status()->set_status(to);
+    body.mutable_set_account_status()->set_reason("review");
+    return body;
+  };
+  pb::TransactionBody change = harness_.Body();
+  change.mutable_set_account_keys()->set_account_id("council");
+  change.mutable_set_account_keys()->add_public_keys(k[2].public_key().raw());
+  change.mutable_set_account_keys()->add_public_keys(k[3].public_key().raw());
+  change.mutable_set_account_keys()->set_threshold(2);
+  // Behind the key change, two more key changes of the account: one signed
+  // by keys it held before, one by the new keys.
+  pb::TransactionBody again_old = change;
+  again_old.set_nonce("after-change-old-keys");
+  again_old.mutable_set_account_keys()->add_public_keys(k[1].public_key().raw());
+  pb::TransactionBody again_new = change;
+  again_new.set_nonce("after-change-new-keys");
+  again_new.mutable_set_account_keys()->add_public_keys(k[0].public_key().raw());
+  Start(/*gated=*/true);
+  Answer& changed = Submit(SignTransactionKeyed(change, "council", {&k[0], &k[1]}));
+  ASSERT_TRUE(gate_.WaitForWriter());
+  Answer& by_old = Submit(SignTransactionKeyed(again_old, "council", {&k[0], &k[1]}));
+  Answer& by_new = Submit(SignTransactionKeyed(again_new, "council", {&k[2], &k[3]}));
+  Answer& too_few = Submit(SignTransactionKeyed(status(pb::ACCOUNT_SUSPENDED), "council", {&k[3]}));
+  gate_.Release(OkStatus());
+  EXPECT_NE(CommittedOf(changed.Wait()), nullptr) << Describe(changed.Wait());
+  StatusOr<Judgement> old_verdict = by_old.Wait();
+  ASSERT_TRUE(old_verdict.ok() && std::holds_alternative<Rejection>(*old_verdict))
+      << Describe(old_verdict);
+  EXPECT_EQ(std::get<Rejection>(*old_verdict).code, RuleCode::kKeyNotOnAccount);
+  EXPECT_NE(CommittedOf(by_new.Wait()), nullptr) << Describe(by_new.Wait());
+  StatusOr<Judgement> few = too_few.Wait();
+  ASSERT_TRUE(few.ok() && std::holds_alternative<Rejection>(*few)) << Describe(few);
+  EXPECT_EQ(std::get<Rejection>(*few).code, RuleCode::kThresholdNotMet);
+}
+
 TEST_F(CommitPipelineTest, StoreFailureAnswersEveryWaitingWriterUnavailableAndStopsWrites) {
   Start(/*gated=*/true);
   const uint64_t before = harness_.registry().log().size();

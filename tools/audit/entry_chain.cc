@@ -48,7 +48,15 @@ StatusOr<EntryChain> EntryChain::Resume(std::string origin, bool check_signature
   };
   CREG_ASSIGN_OR_RETURN(chain.builder_, merkle::TreeBuilder::Resume(state.size, nodes));
   chain.prev_leaf_ = state.last_leaf;
-  for (const auto& [account, raw] : state.keys) chain.SetKey(account, raw);
+  for (const auto& [account, encoded] : state.keys) {
+    std::optional<AccountKeys> keys = DecodeAccountKeys(encoded);
+    if (!keys.has_value()) {
+      return InvalidArgumentError("the keys of account " + Quoted(account) + " are " +
+                                  std::to_string(encoded.size()) +
+                                  " bytes, which is no key set's encoding");
+    }
+    chain.SetKeys(account, std::move(*keys));
+  }
   return chain;
 }
 
@@ -59,13 +67,12 @@ ChainState EntryChain::state() const {
   for (int level = static_cast<int>(edge_.size()) - 1; level >= 0; --level) {
     if (((state.size >> level) & 1) == 1) state.frontier.push_back(edge_[level]);
   }
-  for (const auto& [account, key] : keys_) state.keys.emplace(account, key.raw);
+  for (const auto& [account, keys] : keys_) state.keys.emplace(account, EncodeAccountKeys(keys));
   return state;
 }
 
-void EntryChain::SetKey(const std::string& account, const std::string& raw) {
-  StatusOr<PublicKey> key = PublicKey::FromRaw(raw);
-  keys_[account] = Key{raw, key.ok() ? std::optional<PublicKey>(*key) : std::nullopt};
+void EntryChain::SetKeys(const std::string& account, AccountKeys keys) {
+  keys_[account] = std::move(keys);
 }
 
 Status EntryChain::Append(std::string_view entry_bytes) {
@@ -109,35 +116,46 @@ Status EntryChain::CheckSignature(uint64_t index, std::string_view signed_transa
   }
   if (!check_signatures_) return OkStatus();
   const std::string& signer = tx.envelope.signer();
-  std::optional<PublicKey> key;
+  AccountKeys keys;
   auto it = keys_.find(signer);
   if (it != keys_.end()) {
-    key = it->second.key;
+    keys = it->second;
   } else if (keys_.empty() && tx.body.has_open_account() &&
              tx.body.open_account().account_id() == signer) {
     // The registry's first entry: the operator opens its own account.
-    StatusOr<PublicKey> own = PublicKey::FromRaw(tx.body.open_account().public_key());
-    if (own.ok()) key = *own;
+    keys = KeysOfOpening(tx.body.open_account());
   } else {
     return Problem(index, "signed by account " + Quoted(signer) + ", which the log has not opened");
   }
-  if (!key.has_value() || !VerifyTransactionSignature(tx, *key)) {
-    return Problem(index, "its signature does not verify with the key the log gives account " +
-                              Quoted(signer));
+  if (std::optional<Rejection> refused = CheckSignedFor(tx, keys)) {
+    if (refused->code == RuleCode::kBadSignature) {
+      return Problem(index, "its signature does not verify with the key the log gives account " +
+                                Quoted(signer));
+    }
+    return Problem(index, "its signatures do not meet the keys the log gives account " +
+                              Quoted(signer) + ": " + refused->ToString());
   }
   if (tx.body.has_open_account()) {
     const pb::OpenAccount& op = tx.body.open_account();
     if (keys_.contains(op.account_id())) {
       return Problem(index, "opens account " + Quoted(op.account_id()) + " a second time");
     }
-    SetKey(op.account_id(), op.public_key());
-  } else if (tx.body.has_rotate_key()) {
-    const pb::RotateKey& op = tx.body.rotate_key();
-    if (!keys_.contains(op.account_id())) {
-      return Problem(index, "rotates the key of account " + Quoted(op.account_id()) +
+    SetKeys(op.account_id(), KeysOfOpening(op));
+  } else if (tx.body.has_rotate_key() || tx.body.has_set_account_keys()) {
+    const bool rotate = tx.body.has_rotate_key();
+    const std::string& account =
+        rotate ? tx.body.rotate_key().account_id() : tx.body.set_account_keys().account_id();
+    if (!keys_.contains(account)) {
+      return Problem(index, "changes the keys of account " + Quoted(account) +
                                 ", which the log has not opened");
     }
-    SetKey(op.account_id(), op.new_public_key());
+    AccountKeys changed;
+    if (rotate) {
+      changed.keys.push_back(tx.body.rotate_key().new_public_key());
+    } else {
+      changed = KeysOfSetting(tx.body.set_account_keys());
+    }
+    SetKeys(account, std::move(changed));
   }
   return OkStatus();
 }

@@ -8,9 +8,10 @@
 // With signature checks on, every transaction's signature is checked
 // against the key its signer holds according to the log so far: keys come
 // from open_account entries (the first one, the operator opening its own
-// account, is checked against the key it carries) and change with
-// rotate_key entries. The registry's other rules are not checked here; a
-// replay (tools/audit/replayer.h) does that.
+// account, is checked against the keys it carries) and change with
+// rotate_key and set_account_keys entries; keyed signatures must meet the
+// account's threshold (ledger/registry/account_keys.h). The registry's other rules are not checked
+// here; a replay (tools/audit/replayer.h) does that.
 //
 // Everything a later run needs to go on from where this one ended fits in a
 // ChainState, so `creg-audit watch` resumes without the old entries. Not
@@ -27,15 +28,18 @@
 #include "ledger/hash.h"
 #include "ledger/keys.h"
 #include "ledger/merkle.h"
+#include "ledger/registry/account_keys.h"
 #include "ledger/status.h"
 
 namespace creg::audit {
 
 struct ChainState {
   uint64_t size = 0;
-  Hash last_leaf;                           // leaf hash of entry size-1; zeros when size = 0
-  std::vector<Hash> frontier;               // one per set bit of size, highest level first
-  std::map<std::string, std::string> keys;  // account id -> raw public key
+  Hash last_leaf;              // leaf hash of entry size-1; zeros when size = 0
+  std::vector<Hash> frontier;  // one per set bit of size, highest level first
+  // account id -> its keys, EncodeAccountKeys (ledger/registry/account_keys.h):
+  // the raw public key of a single-key account
+  std::map<std::string, std::string> keys;
 
   // The root of the tree of `size` leaves, from the frontier alone.
   // InvalidArgument if the frontier does not fit the size.
@@ -63,18 +67,14 @@ class EntryChain {
  private:
   Status CheckSignature(uint64_t index, std::string_view signed_transaction);
 
-  struct Key {
-    std::string raw;
-    std::optional<PublicKey> key;  // nullopt: raw is not a valid key
-  };
-  void SetKey(const std::string& account, const std::string& raw);
+  void SetKeys(const std::string& account, AccountKeys keys);
 
   std::string origin_;
   bool check_signatures_;
   merkle::TreeBuilder builder_;
   std::vector<Hash> edge_;  // edge_[level]: the frontier subtree at that level
   Hash prev_leaf_;
-  std::map<std::string, Key> keys_;
+  std::map<std::string, AccountKeys> keys_;
 };
 
 }  // namespace creg::audit

@@ -30,6 +30,11 @@ void KeyTracker::Record(const PreparedTransaction& tx) {
   } else if (tx.body.has_rotate_key()) {
     const pb::RotateKey& op = tx.body.rotate_key();
     keys_[op.account_id()] = Parse(op.new_public_key());
+  } else if (tx.body.has_set_account_keys()) {
+    // Only single-key accounts sign in the single form this key is for;
+    // keyed signatures name their own keys.
+    const pb::SetAccountKeys& op = tx.body.set_account_keys();
+    keys_[op.account_id()] = op.public_keys_size() == 1 ? Parse(op.public_keys(0)) : std::nullopt;
   }
 }
 

@@ -1,6 +1,6 @@
 // Which key each account holds at each point of a log, as the log's
 // entries say: keys come from open_account entries and change with
-// rotate_key entries (the first entry, the operator opening its own
+// rotate_key and set_account_keys entries (the first entry, the operator opening its own
 // account, is signed with the key it carries).
 //
 // Fed every entry's transaction in log order, it names the key a
@@ -24,8 +24,11 @@ namespace creg::audit {
 
 class KeyTracker {
  public:
-  // The key the signer of `tx` holds before `tx`, or nullopt when the log
-  // so far gives it none (an unknown account, or a key CheckPublicKey
+  // The key the signer of `tx` holds before `tx`, for the single-key
+  // signature form (keyed signatures name their own keys; of an account
+  // opened with several keys this is the first), or nullopt when the log
+  // so far gives it none (an unknown account, an account a set_account_keys
+  // gave several keys, or a key CheckPublicKey
   // refuses: malformed, not canonical or of small order; no signature
   // verifies under such a key, and the replay reports the entry that set
   // it).

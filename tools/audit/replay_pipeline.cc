@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "ledger/registry/account_keys.h"
 #include "ledger/registry/transaction.h"
 
 namespace creg::audit {
@@ -57,10 +58,10 @@ void ReplayPipeline::CheckSignatures(Window& window) {
     for (size_t i = begin; i < end; ++i) {
       Item& item = window.items[i];
       PreparedTransaction* tx = item.entry.prepared();
-      // On success this records the key in tx->verified_with_key; on failure
-      // it leaves it unset and the replay checks (and reports) it.
-      if (tx != nullptr && item.key.has_value())
-        static_cast<void>(VerifyTransactionSignature(*tx, *item.key));
+      // On success this records what was verified in tx (verified_with_key or
+      // keyed_signatures_verified); on failure it leaves it unset and the replay checks (and
+      // reports) it.
+      if (tx != nullptr) PreverifySignatures(*tx, item.key.has_value() ? &*item.key : nullptr);
     }
     // Releases the items' results to whoever waits on the latch.
     window.unchecked.count_down(static_cast<std::ptrdiff_t>(end - begin));

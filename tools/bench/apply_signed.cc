@@ -34,6 +34,9 @@ Status ApplySigned(Registry& registry, size_t n, size_t threads, const SignOne& 
     if (auto* refused = std::get_if<Rejection>(&prepared)) return refused->ToStatus();
     PreparedTransaction& tx = std::get<PreparedTransaction>(prepared);
     tx.verified_with_key = std::move(signed_txs[i].signer_public_key);
+    // The same trust for keyed signatures; the registry still counts their
+    // keys against the signer's current keys and threshold.
+    tx.keyed_signatures_verified = tx.envelope.signatures_size() > 0;
     const uint64_t index = registry.log().size() + group.size();
     CREG_ASSIGN_OR_RETURN(pb::Effects effects,
                           AcceptedEffects(registry.Apply(group, std::move(tx), NowMicros())));

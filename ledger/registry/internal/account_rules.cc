@@ -1,4 +1,5 @@
 #include "ledger/keys.h"
+#include "ledger/registry/account_keys.h"
 #include "ledger/registry/internal/rules.h"
 #include "ledger/registry/internal/text_rules.h"
 #include "ledger/registry/internal/validate.h"
@@ -42,9 +43,9 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
       op.role() != pb::ROLE_AUDITOR) {
     return Reject(RuleCode::kMalformed, "account role must be operator, holder or auditor");
   }
-  if (Status key = CheckPublicKey(op.public_key()); !key.ok()) {
-    return Reject(RuleCode::kInvalidKey, "the public key of account '" + op.account_id() +
-                                             "' is refused: " + key.message());
+  const AccountKeys keys = KeysOfOpening(op);
+  if (std::optional<Rejection> refused = CheckKeySet(keys, op.account_id())) {
+    return std::optional<Rejection>(std::move(*refused));
   }
   if (auto refused = CheckFreeText("display name", op.display_name(), 200, false)) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> existing,
@@ -56,7 +57,7 @@ RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op) {
   pb::AccountRecord record;
   record.set_account_id(op.account_id());
   record.set_role(op.role());
-  record.set_public_key(op.public_key());
+  StoreKeys(keys, record);
   record.set_display_name(op.display_name());
   record.set_status(pb::ACCOUNT_ACTIVE);
   record.set_opened_at_entry(ctx.entry_index);
@@ -119,6 +120,13 @@ RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op) {
   if (op.account_id() != ctx.signer.account_id()) {
     return Reject(RuleCode::kNotAuthorized,
                   "a key rotation must be signed by the account's current key");
+  }
+  if (ctx.signer.additional_keys_size() > 0) {
+    return Reject(RuleCode::kSeveralKeys,
+                  "account '" + op.account_id() + "' holds " +
+                      std::to_string(ctx.signer.additional_keys_size() + 1) +
+                      " keys; change them with set_account_keys ('creg account keys'), "
+                      "not rotate_key");
   }
   if (Status key = CheckPublicKey(op.new_public_key()); !key.ok()) {
     return Reject(RuleCode::kInvalidKey, "the new public key is refused: " + key.message());

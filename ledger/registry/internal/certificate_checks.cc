@@ -8,6 +8,7 @@
 
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
+#include "ledger/registry/account_keys.h"
 
 namespace creg::internal {
 
@@ -65,12 +66,13 @@ Status Prepare(ProvenEntry& e, const Checkpoint& cp, uint64_t before, std::strin
   return Decode(e, check);
 }
 
-// The key of `account` current at entry `before`, from open_account and its
-// rotate_key entries (each rotation signed by the key it replaces).
-StatusOr<PublicKey> CheckAccounts(Evidence& ev, const Checkpoint& cp, const std::string& account,
-                                  uint64_t before) {
+// The keys of `account` current at entry `before`, from open_account and
+// the rotate_key and set_account_keys entries after it (each signed by the
+// keys it replaces, meeting their threshold).
+StatusOr<AccountKeys> CheckAccounts(Evidence& ev, const Checkpoint& cp, const std::string& account,
+                                    uint64_t before) {
   if (ev.accounts.empty()) return Fail(check::kAccounts, "no open_account entry is given");
-  std::optional<PublicKey> key;
+  AccountKeys keys;
   for (size_t i = 0; i < ev.accounts.size(); ++i) {
     ProvenEntry& e = ev.accounts[i];
     if (i > 0 && e.index <= ev.accounts[i - 1].index) {
@@ -78,36 +80,41 @@ StatusOr<PublicKey> CheckAccounts(Evidence& ev, const Checkpoint& cp, const std:
     }
     CREG_RETURN_IF_ERROR(Prepare(e, cp, before, check::kAccounts));
     const pb::TransactionBody& body = e.tx.body;
-    std::string raw;
+    AccountKeys next;
     if (i == 0) {
       if (!body.has_open_account() || body.open_account().account_id() != account) {
         return Fail(check::kAccounts, "entry " + N(e.index) + ": expected open_account of " +
                                           Quoted(account) + ", found " + KindName(body));
       }
-      raw = body.open_account().public_key();
+      next = KeysOfOpening(body.open_account());
     } else {
-      if (!body.has_rotate_key() || body.rotate_key().account_id() != account ||
-          e.tx.envelope.signer() != account) {
-        return Fail(check::kAccounts, "entry " + N(e.index) + ": expected rotate_key of " +
-                                          Quoted(account) + " signed by it, found " +
-                                          KindName(body));
-      }
-      if (!VerifyTransactionSignature(e.tx, *key)) {
+      const bool rotates = body.has_rotate_key() && body.rotate_key().account_id() == account;
+      const bool sets =
+          body.has_set_account_keys() && body.set_account_keys().account_id() == account;
+      if (!(rotates || sets) || e.tx.envelope.signer() != account) {
         return Fail(check::kAccounts,
-                    "entry " + N(e.index) + ": key rotation is not signed by the key it replaces",
+                    "entry " + N(e.index) + ": expected rotate_key or set_account_keys of " +
+                        Quoted(account) + " signed by it, found " + KindName(body));
+      }
+      if (std::optional<Rejection> refused = CheckSignedFor(e.tx, keys)) {
+        return Fail(check::kAccounts,
+                    "entry " + N(e.index) + ": key change is not signed by the keys it replaces (" +
+                        refused->ToString() + ")",
                     StatusCode::kPermissionDenied);
       }
-      raw = body.rotate_key().new_public_key();
+      if (rotates) {
+        next.keys.push_back(body.rotate_key().new_public_key());
+      } else {
+        next = KeysOfSetting(body.set_account_keys());
+      }
     }
-    StatusOr<PublicKey> parsed = PublicKey::FromRaw(raw);
-    if (!parsed.ok()) {
-      return Fail(check::kAccounts,
-                  "entry " + N(e.index) +
-                      ": sets a public key that is refused: " + parsed.status().message());
+    if (std::optional<Rejection> refused = CheckKeySet(next, account)) {
+      return Fail(check::kAccounts, "entry " + N(e.index) +
+                                        ": sets a public key that is refused: " + refused->message);
     }
-    key = *parsed;
+    keys = std::move(next);
   }
-  return *key;
+  return keys;
 }
 
 // The issue entry of each retired batch, by batch number.
@@ -271,11 +278,12 @@ StatusOr<VerifiedRetirement> CheckCertificateEvidence(Evidence& ev, const Checkp
                     ", not by the retiring account " + Quoted(op.account()),
                 StatusCode::kPermissionDenied);
   }
-  CREG_ASSIGN_OR_RETURN(PublicKey key, CheckAccounts(ev, cp, op.account(), r.index));
-  if (!VerifyTransactionSignature(r.tx, key)) {
+  CREG_ASSIGN_OR_RETURN(AccountKeys keys, CheckAccounts(ev, cp, op.account(), r.index));
+  if (std::optional<Rejection> refused = CheckSignedFor(r.tx, keys)) {
     return Fail(check::kSignature,
                 at + "signature does not verify with the key of " + Quoted(op.account()) +
-                    " current at the retirement (from entry " + N(ev.accounts.back().index) + ")",
+                    " current at the retirement (from entry " + N(ev.accounts.back().index) +
+                    "): " + refused->ToString(),
                 StatusCode::kPermissionDenied);
   }
   CREG_ASSIGN_OR_RETURN(auto issues, CheckIssuances(ev, cp, fx, r.index));

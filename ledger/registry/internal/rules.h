@@ -41,6 +41,8 @@ inline RuleResult Reject(RuleCode code, std::string message) {
 RuleResult ApplyOpenAccount(RuleContext& ctx, const pb::OpenAccount& op);
 RuleResult ApplySetAccountStatus(RuleContext& ctx, const pb::SetAccountStatus& op);
 RuleResult ApplyRotateKey(RuleContext& ctx, const pb::RotateKey& op);
+// Multi-signature accounts (account_key_rules.cc).
+RuleResult ApplySetAccountKeys(RuleContext& ctx, const pb::SetAccountKeys& op);
 
 // Projects and issuance (issuance_rules.cc).
 RuleResult ApplyRegisterProject(RuleContext& ctx, const pb::RegisterProject& op);

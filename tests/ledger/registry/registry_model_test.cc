@@ -28,8 +28,10 @@
 
 #include "creg/log.pb.h"
 #include "creg/transaction.pb.h"
+#include "ledger/canonical_proto.h"
 #include "ledger/hash.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/account_keys.h"
 #include "ledger/registry/rule_code.h"
 #include "ledger/registry/transaction.h"
 #include "tests/support/registry_fixture.h"
@@ -91,6 +93,8 @@ struct Sent {
   std::string signer;
   pb::TransactionBody body;
   bool good_signature = true;
+  // Keyed form: the raw keys that signed (empty: the single-key form).
+  std::vector<std::string> keyed_by;
 };
 
 struct Expectation {
@@ -115,6 +119,7 @@ class Model {
   std::map<std::pair<std::string, std::string>, std::string> nonces;  // (signer, nonce) -> body
   std::map<std::string, uint64_t> accepted;                           // signed bytes -> entry
   std::set<std::string> bodies;                                       // of accepted transactions
+  std::map<std::string, AccountKeys> keysets;                         // accounts of several keys
 
   bool Known(uint64_t b) const { return b >= 1 && b <= batches.size(); }
   uint64_t Size(uint64_t b) const { return batches[b - 1].size(); }
@@ -149,10 +154,11 @@ class Model {
     }
     const pb::TransactionBody& body = tx.body;
     auto nonce = nonces.find({tx.signer, body.nonce()});
-    e.RefuseIf(!tx.good_signature, kBadSignature);
+    CheckSignatures(tx, e);
     e.RefuseIf(nonce != nonces.end() && nonce->second != body.SerializeAsString(), kReplayed);
     e.RefuseIf(bodies.count(body.SerializeAsString()), kReplayed);  // under another signature
-    e.RefuseIf(tx.signer != kOperator && !body.has_transfer() && !body.has_retire(),
+    e.RefuseIf(tx.signer != kOperator && !body.has_transfer() && !body.has_retire() &&
+                   !body.has_set_account_keys(),
                kNotAuthorized);
     Usable(tx.signer, e);
     if (body.has_open_account()) {
@@ -192,6 +198,7 @@ class Model {
     nonces[{tx.signer, body.nonce()}] = body.SerializeAsString();
     bodies.insert(body.SerializeAsString());
     accepted[tx.bytes] = entry;
+    ApplyKeys(body);
     if (body.has_open_account()) accounts[body.open_account().account_id()] = pb::ACCOUNT_ACTIVE;
     if (body.has_set_account_status()) {
       accounts[body.set_account_status().account_id()] = body.set_account_status().status();
@@ -207,6 +214,50 @@ class Model {
         if (body.has_retire()) c.status = pb::BLOCK_RETIRED;
         if (body.has_cancel()) c.status = pb::BLOCK_CANCELLED;
       }
+    }
+  }
+
+  // --- multi-signature accounts (docs/rules.md, "Multi-signature accounts") ---
+
+  // The signature checks: the single form only for single-key accounts;
+  // keyed signatures by keys of the account, at least its threshold of them.
+  void CheckSignatures(const Sent& tx, Expectation& e) const {
+    e.RefuseIf(!tx.good_signature, kBadSignature);
+    auto keys = keysets.find(tx.signer);
+    if (tx.keyed_by.empty()) {
+      e.RefuseIf(keys != keysets.end(), kSeveralKeys);
+    } else if (keys == keysets.end()) {
+      e.RefuseIf(true, kKeyNotOnAccount);  // keyed signatures are made for keyset accounts only
+    } else {
+      const std::vector<std::string>& held = keys->second.keys;
+      for (const std::string& k : tx.keyed_by) {
+        e.RefuseIf(std::find(held.begin(), held.end(), k) == held.end(), kKeyNotOnAccount);
+      }
+      e.RefuseIf(tx.keyed_by.size() < keys->second.threshold, kThresholdNotMet);
+      e.RefuseIf(tx.keyed_by.size() > kMaxSignatures, kTooManyKeys);
+    }
+    const pb::TransactionBody& body = tx.body;
+    if (body.has_open_account()) CheckKeySetOf(KeysOfOpening(body.open_account()), e);
+    if (body.has_rotate_key()) e.RefuseIf(keysets.count(tx.signer), kSeveralKeys);
+    if (body.has_set_account_keys()) {
+      const AccountKeys next = KeysOfSetting(body.set_account_keys());
+      e.RefuseIf(body.set_account_keys().account_id() != tx.signer, kNotAuthorized);
+      CheckKeySetOf(next, e);
+      e.RefuseIf(keys != keysets.end() && keys->second == next, kInvalidKey);
+    }
+  }
+  void CheckKeySetOf(const AccountKeys& k, Expectation& e) const {
+    e.RefuseIf(k.keys.size() > kMaxAccountKeys, kTooManyKeys);
+    e.RefuseIf(k.threshold == 0 || k.threshold > k.keys.size(), kInvalidThreshold);
+    e.RefuseIf(std::set<std::string>(k.keys.begin(), k.keys.end()).size() != k.keys.size(),
+               kDuplicateKey);
+  }
+  void ApplyKeys(const pb::TransactionBody& body) {
+    if (body.has_open_account() && body.open_account().additional_keys_size() > 0) {
+      keysets[body.open_account().account_id()] = KeysOfOpening(body.open_account());
+    }
+    if (body.has_set_account_keys()) {
+      keysets[body.set_account_keys().account_id()] = KeysOfSetting(body.set_account_keys());
     }
   }
 
@@ -317,7 +368,7 @@ class RegistryModelTest : public ::testing::Test {
   Sent Sign(const pb::TransactionBody& body, const std::string& signer, std::string key_of = "") {
     if (key_of.empty()) key_of = signer;
     const PrivateKey& key = key_of == kOperator ? h_->KeyOf(kOperator) : keys_.at(key_of);
-    return Sent{SignTransaction(body, signer, key), signer, body, key_of == signer};
+    return Sent{SignTransaction(body, signer, key), signer, body, key_of == signer, {}};
   }
   Sent OpenAccountTx(const std::string& id) {
     if (!keys_.count(id)) keys_.emplace(id, PrivateKey::Generate().value());
@@ -547,6 +598,7 @@ class RegistryModelTest : public ::testing::Test {
 
   // One random transaction.
   Sent NextTx() {
+    if (multisig_ && Chance(0.3)) return NextMultisigTx();
     const int kind = static_cast<int>(Uniform(0, 99));
     if (kind >= 71 && kind < 80 && !accepted_txs_.empty()) return Pick(accepted_txs_);
     if (kind >= 80 && kind < 85 && !refused_txs_.empty()) return Pick(refused_txs_);  // afresh
@@ -620,6 +672,122 @@ class RegistryModelTest : public ::testing::Test {
       if (step % every == 0 || done == transactions) CheckState();
     }
   }
+
+  // --- multi-signature accounts ---
+
+  // Opens three 2-of-3 accounts ("council-N") on keys of pool_ and issues
+  // them credits; NextTx then makes a share of keyed transactions.
+  void StartMultisig() {
+    for (int i = 0; i < 10; ++i) pool_.push_back(PrivateKey::Generate().value());
+    for (size_t c = 1; c <= 3; ++c) {
+      const std::string id = "council-" + std::to_string(c);
+      keys_.emplace(id, PrivateKey::Generate().value());  // a key it does not hold
+      ASSERT_TRUE(IsAccepted(Send(Sign(OpenKeysBody(id, {0, c, c + 1}, 2), kOperator))));
+      ASSERT_TRUE(IsAccepted(Send(IssueTx(id, Uniform(50, 200)))));
+    }
+    multisig_ = true;
+  }
+  std::vector<std::string> PoolRaw(const std::vector<size_t>& indexes) const {
+    std::vector<std::string> out;
+    for (size_t i : indexes) out.push_back(pool_.at(i).public_key().raw());
+    return out;
+  }
+  pb::TransactionBody OpenKeysBody(const std::string& id, const std::vector<size_t>& keys,
+                                   uint32_t threshold) {
+    pb::TransactionBody body = h_->Body();
+    auto* op = body.mutable_open_account();
+    op->set_account_id(id);
+    op->set_role(pb::ROLE_HOLDER);
+    std::vector<std::string> raw = PoolRaw(keys);
+    op->set_public_key(raw.at(0));
+    for (size_t i = 1; i < raw.size(); ++i) op->add_additional_keys(raw[i]);
+    op->set_threshold(threshold);
+    return body;
+  }
+  // Random distinct pool keys: mostly of `of` (an account's keys), sometimes others.
+  std::vector<size_t> PickKeys(size_t n, const std::vector<std::string>& of) {
+    std::vector<size_t> theirs, all;
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      all.push_back(i);
+      if (std::find(of.begin(), of.end(), pool_[i].public_key().raw()) != of.end())
+        theirs.push_back(i);
+    }
+    std::vector<size_t>& from = theirs.empty() || Chance(0.1) ? all : theirs;
+    std::shuffle(from.begin(), from.end(), rng_);
+    from.resize(std::min(n, from.size()));
+    return from;
+  }
+  Sent SignKeyed(const pb::TransactionBody& body, const std::string& signer,
+                 const std::vector<size_t>& keys) {
+    std::vector<const PrivateKey*> signing;
+    Sent tx{"", signer, body, true, {}};
+    for (size_t i : keys) {
+      signing.push_back(&pool_.at(i));
+      tx.keyed_by.push_back(pool_.at(i).public_key().raw());
+    }
+    tx.bytes = SignTransactionKeyed(body, signer, signing);
+    if (Chance(0.03)) {  // one signature forged
+      pb::SignedTransaction envelope;
+      envelope.ParseFromString(tx.bytes);
+      envelope.mutable_signatures(0)->mutable_signature()->back() ^= 1;
+      tx.bytes = SerializeCanonical(envelope);
+      tx.good_signature = false;
+    }
+    return tx;
+  }
+  Sent NextMultisigTx() {
+    std::vector<std::string> councils;
+    for (const auto& [id, keys] : model_.keysets) councils.push_back(id);
+    const std::string id = Pick(councils);
+    const AccountKeys& held = model_.keysets.at(id);
+    const int kind = static_cast<int>(Uniform(0, 99));
+    pb::TransactionBody body;
+    if (kind < 45) {  // a transfer or retirement, keyed
+      const std::string to = PickRecipient(id);
+      body = TransferBody(id, to, PickCredits(id));
+      if (kind >= 30) {
+        pb::TransactionBody retire = h_->Body();
+        retire.mutable_retire()->set_account(id);
+        *retire.mutable_retire()->mutable_credits() = PickCredits(id);
+        retire.mutable_retire()->set_beneficiary("Forum " + std::to_string(Uniform(1, 3)));
+        retire.mutable_retire()->set_reason(pb::VOLUNTARY_EVENT_OFFSET);
+        body = retire;
+      }
+    } else if (kind < 75) {  // new keys and threshold; sometimes invalid
+      const size_t n = Chance(0.02) ? 11 : Uniform(2, 4);
+      std::vector<std::string> raw = PoolRaw(PickKeys(n, {}));
+      while (raw.size() < n) raw.push_back(raw.front());  // past the pool: repeats
+      if (Chance(0.05)) raw.push_back(raw.front());
+      uint32_t threshold = static_cast<uint32_t>(Uniform(1, raw.size()));
+      if (Chance(0.05)) threshold = Chance(0.5) ? 0 : static_cast<uint32_t>(raw.size() + 1);
+      if (Chance(0.03)) raw = held.keys, threshold = held.threshold;  // unchanged
+      body = h_->Body();
+      auto* op = body.mutable_set_account_keys();
+      op->set_account_id(Chance(0.05) ? Pick(councils) : id);
+      for (const std::string& k : raw) op->add_public_keys(k);
+      op->set_threshold(threshold);
+    } else if (kind < 85) {  // open another council; sometimes invalid
+      const size_t n = Uniform(2, 4);
+      std::vector<size_t> keys = PickKeys(n, {});
+      if (Chance(0.1)) keys.push_back(keys.front());
+      uint32_t threshold = static_cast<uint32_t>(Uniform(1, keys.size()));
+      if (Chance(0.1)) threshold = Chance(0.5) ? 0 : static_cast<uint32_t>(keys.size() + 1);
+      const std::string fresh = "council-" + std::to_string(councils.size() + 1);
+      if (!keys_.count(fresh)) keys_.emplace(fresh, PrivateKey::Generate().value());
+      return Sign(OpenKeysBody(Chance(0.8) ? fresh : id, keys, threshold), kOperator);
+    } else if (kind < 90) {  // a key rotation, which a multi-key account may not use
+      body = h_->Body();
+      body.mutable_rotate_key()->set_account_id(id);
+      body.mutable_rotate_key()->set_new_public_key(pool_.at(Uniform(0, 9)).public_key().raw());
+    } else {  // an issuance to it, signed by the operator as ever
+      return IssueTx(id, Uniform(1, 100));
+    }
+    const size_t n = Chance(0.02) ? pool_.size() : Uniform(1, held.keys.size());
+    return SignKeyed(body, id, PickKeys(n, held.keys));
+  }
+
+  bool multisig_ = false;
+  std::vector<PrivateKey> pool_;  // the keys multi-signature accounts draw on
 
   TempDir dir_;
   uint32_t seed_ = 0;
@@ -721,6 +889,33 @@ TEST_F(RegistryModelTest, ReplayGivesSameStateDigest) {
     audit.Replay(source, k, size, rng_);  // the genuine entries still replay
     EXPECT_EQ(audit.Digest(), digest);
   }
+}
+
+// Multi-signature accounts in the random history: keyed transfers and
+// retirements, threshold changes, openings with several keys, rotations
+// refused; the verdicts follow the model, and the log replays to the same
+// state with every threshold checked again.
+TEST_F(RegistryModelTest, RandomHistoryWithThresholdsMatchesModel) {
+  StartMultisig();
+  ASSERT_FALSE(HasFailure());
+  const uint64_t steps = std::max<uint64_t>(EnvOr("CREG_MODEL_STEPS", 2000) / 2, 200);
+  RunRandomHistory(steps);
+  ASSERT_FALSE(HasFailure());
+  std::cout << "CREG_MODEL_SEED=" << seed_ << " with thresholds: refused:";
+  for (const auto& [code, n] : refused_) std::cout << " " << RuleCodeName(code) << "=" << n;
+  std::cout << "\n";
+  EXPECT_GT(accepted_[pb::TransactionBody::kSetAccountKeys], 0u);
+  if (steps >= 1000) {
+    for (RuleCode c : {RuleCode::kThresholdNotMet, RuleCode::kKeyNotOnAccount,
+                       RuleCode::kSeveralKeys, RuleCode::kInvalidThreshold}) {
+      EXPECT_GT(refused_[c], 0u) << RuleCodeName(c) << " never seen";
+    }
+  }
+  const Registry& source = h_->registry();
+  Replica replica(dir_, "replica", /*store_log=*/false);
+  replica.Replay(source, 0, source.log().size(), rng_);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_EQ(replica.Digest(), source.StateDigest().value().ToHex());
 }
 
 TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {

@@ -84,7 +84,7 @@ export default {
   'why.accounts.open': 'entry {index} is not the opening of account {account}',
   'why.accounts.rotation': 'entry {index} is not a key rotation of {account}',
   'why.accounts.rotationSignature': 'the key rotation at entry {index} is not signed by the key it replaces',
-  'why.accounts.key': 'entry {index} sets a key that is not 32 bytes',
+  'why.accounts.key': 'entry {index} sets keys that are no valid key set (32-byte keys, 1 to 10, none twice, a threshold from 1 to their number)',
   'why.signature': 'the retirement is not signed by {account}\'s key',
   'why.issuances.notIssue': 'entry {index} is not an issuance before the retirement',
   'why.issuances.duplicate': 'batch {batch} is issued twice',

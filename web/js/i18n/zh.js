@@ -84,7 +84,7 @@ export default {
   'why.accounts.open': '记录 {index} 不是账户 {account} 的开户记录',
   'why.accounts.rotation': '记录 {index} 不是 {account} 的公钥轮换',
   'why.accounts.rotationSignature': '记录 {index} 的公钥轮换未由被替换的公钥签名',
-  'why.accounts.key': '记录 {index} 设置的公钥不是 32 字节',
+  'why.accounts.key': '记录 {index} 设置的公钥组无效（须为 1 至 10 个不重复的 32 字节公钥，门限在 1 与公钥数之间）',
   'why.signature': '注销未由 {account} 的公钥签名',
   'why.issuances.notIssue': '记录 {index} 不是注销之前的签发',
   'why.issuances.duplicate': '批次 {batch} 被签发了两次',

@@ -5,7 +5,7 @@
 //
 // Not checked here (creg-audit does): that entries are in canonical
 // protobuf form and pass the transaction rules' MALFORMED checks.
-import {ed25519Verify, fromBase64, utf8} from './bytes.js';
+import {ed25519Verify, equal, fromBase64, toHex, utf8} from './bytes.js';
 import {CheckError} from './check_error.js';
 import {leafHash, verifyInclusion} from './merkle.js';
 import {verifyCheckpoint} from './note.js';
@@ -106,6 +106,9 @@ function decodeEntry(check, bytes, index) {
       micros: entry.int64(2),
       signer: signed.string(2),
       signature: signed.bytes(3),
+      // Keyed signatures (SignedTransaction.signatures, multi-signature
+      // accounts): {key, signature} each.
+      keyed: signed.messages(4).map((s) => ({key: s.bytes(1), signature: s.bytes(2)})),
       bodyBytes,
       origin: body.string(1),
       body,
@@ -129,6 +132,32 @@ async function proveIncluded(check, index, bytes, proof, checkpoint) {
 
 const signedBy = (key, entry) =>
   ed25519Verify(key, entry.signature, new Uint8Array([...SIGNING_PREFIX, ...entry.bodyBytes]));
+
+// Whether entry `e` is signed for an account holding `keys` ({keys,
+// threshold}; docs/rules.md, "Multi-signature accounts"): the single
+// signature by its one key, or keyed signatures by at least `threshold`
+// distinct keys of the account, each verifying.
+async function signedFor(keys, e) {
+  if (e.keyed.length === 0) return keys.keys.length === 1 && signedBy(keys.keys[0], e);
+  const message = new Uint8Array([...SIGNING_PREFIX, ...e.bodyBytes]);
+  const seen = new Set();
+  for (const s of e.keyed) {
+    if (seen.has(toHex(s.key)) || !keys.keys.some((k) => equal(k, s.key))) return false;
+    seen.add(toHex(s.key));
+    if (!(await ed25519Verify(s.key, s.signature, message))) return false;
+  }
+  return seen.size >= keys.threshold;
+}
+
+// A key set an entry gives an account: 1 to 10 keys of 32 bytes, none
+// twice, a threshold from 1 to their number; null otherwise.
+function keySet(keys, threshold) {
+  const distinct = new Set(keys.map(toHex)).size === keys.length;
+  const sized = keys.every((k) => k.length === 32);
+  if (keys.length < 1 || keys.length > 10 || !distinct || !sized) return null;
+  if (threshold < 1 || threshold > keys.length) return null;
+  return {keys, threshold};
+}
 
 function rfc3339Micros(micros) {
   const seconds = micros >= 0n ? micros / 1000000n : -((-micros + 999999n) / 1000000n);
@@ -175,8 +204,9 @@ export async function verifyCertificate(text, key) {
   if (blocks.length === 0 || sum !== quantity) fail('entry', 'entry.blocks', {index});
   const account = retire.string(1);
 
-  // accounts: the open_account entry, then each rotate_key, proven and in order.
-  let holderKey = null;
+  // accounts: the open_account entry, then each rotate_key or
+  // set_account_keys, proven and in order.
+  let holderKeys = null;
   let rotations = 0;
   let openedAt = null;
   let previous = -1;
@@ -191,23 +221,30 @@ export async function verifyCertificate(text, key) {
       if (open === null || open.string(1) !== account) {
         fail('accounts', 'accounts.open', {index: at, account});
       }
-      holderKey = open.bytes(3);
+      const keys = [open.bytes(3), ...open.bytesAll(5)];
+      const threshold = Number(open.uint(6)) || (keys.length === 1 ? 1 : 0);
+      holderKeys = keySet(keys, threshold);
       openedAt = at;
     } else {
       const rotate = e.body.message(12);
-      if (rotate === null || rotate.string(1) !== account || e.signer !== account) {
+      const setKeys = e.body.message(21);
+      const change = rotate || setKeys;
+      if (change === null || change.string(1) !== account || e.signer !== account) {
         fail('accounts', 'accounts.rotation', {index: at, account});
       }
-      if (!(await signedBy(holderKey, e))) fail('accounts', 'accounts.rotationSignature', {index: at});
-      holderKey = rotate.bytes(2);
+      if (!(await signedFor(holderKeys, e))) {
+        fail('accounts', 'accounts.rotationSignature', {index: at});
+      }
+      holderKeys = rotate !== null ? keySet([rotate.bytes(2)], 1) :
+                                     keySet(setKeys.bytesAll(2), Number(setKeys.uint(3)));
       rotations++;
     }
-    if (holderKey.length !== 32) fail('accounts', 'accounts.key', {index: at});
+    if (holderKeys === null) fail('accounts', 'accounts.key', {index: at});
   }
-  if (holderKey === null) fail('accounts', 'accounts.open', {index, account});
+  if (holderKeys === null) fail('accounts', 'accounts.open', {index, account});
 
   // signature: the holder, not the node, signed the retirement.
-  if (entry.signer !== account || !(await signedBy(holderKey, entry))) {
+  if (entry.signer !== account || !(await signedFor(holderKeys, entry))) {
     fail('signature', 'signature', {account});
   }
 

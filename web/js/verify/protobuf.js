@@ -83,6 +83,13 @@ export class Message {
   message(n) {
     return this.has(n) ? new Message(this.bytes(n)) : null;
   }
+  // Every value of a repeated bytes field, in order.
+  bytesAll(n) {
+    return (this.byNumber.get(n) || []).map((f) => {
+      if (f.wire !== 2) throw new Error(`field ${n} has wire type ${f.wire}`);
+      return f.value;
+    });
+  }
   messages(n) {
     return (this.byNumber.get(n) || []).map((f) => {
       if (f.wire !== 2) throw new Error(`field ${n} has wire type ${f.wire}`);
