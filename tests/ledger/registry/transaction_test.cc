@@ -130,8 +130,8 @@ TEST_F(TransactionTest, NonCanonicalEnvelopeIsMalformed) {
            LdField(3, signature),
        "field 1 (body) of SignedTransaction comes after field 2 (signer)"},
       {LdField(1, body_bytes) + LdField(2, RegistryHarness::kOperator) + LdField(3, signature) +
-           LdField(4, "extra"),
-       "unknown field 4 in SignedTransaction"},
+           LdField(9, "extra"),
+       "unknown field 9 in SignedTransaction"},
       {LdField(1, LdField(1, "decoy")) + LdField(1, body_bytes) +
            LdField(2, RegistryHarness::kOperator) + LdField(3, signature),
        "field 1 (body) of SignedTransaction appears twice"},
