@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iomanip>
@@ -315,6 +316,29 @@ uint64_t CsvRows(const std::string& path) {
   return lines > 0 ? lines - 1 : 0;
 }
 
+// What `creg export KIND -o OUT` printed, and its wall time (process start
+// to exit); Unavailable if it failed.
+struct ExportRun {
+  std::string said;
+  double seconds = 0;
+};
+StatusOr<ExportRun> RunExport(const std::string& creg, const std::string& node,
+                              const std::string& kind, const std::string& out) {
+  const std::string said = out + ".said";
+  const auto start = Clock::now();
+  const int code = RunProgram({creg, "--node", node, "export", kind, "-o", out}, said);
+  ExportRun run;
+  run.seconds = Seconds(start);
+  StatusOr<std::string> said_text = ReadFile(said);
+  std::remove(said.c_str());
+  if (said_text.ok()) run.said = *said_text;
+  if (code != 0) {
+    return UnavailableError("creg export " + kind + " exited with status " + std::to_string(code) +
+                            ": " + run.said);
+  }
+  return run;
+}
+
 }  // namespace
 
 StatusOr<std::vector<Figure>> MeasureRegistry(const DataDir& dir, const ScalePlan& plan,
@@ -407,22 +431,25 @@ StatusOr<std::vector<Figure>> MeasureRegistry(const DataDir& dir, const ScalePla
   // --- exports through the creg program ---
   for (const char* report : {"retirements", "issuances", "holdings"}) {
     const std::string out = dir.root() + "/../export-" + report + ".csv";
-    const auto start = Clock::now();
-    const std::string said = out + ".said";  // what creg prints
-    const int code =
-        RunProgram({setup.creg, "--node", node->address(), "export", report, "-o", out}, said);
-    const double seconds = Seconds(start);
-    StatusOr<std::string> said_text = ReadFile(said);
-    std::remove(said.c_str());
-    if (code != 0) {
-      return UnavailableError(std::string("creg export ") + report + " exited with status " +
-                              std::to_string(code) + ": " + (said_text.ok() ? *said_text : ""));
-    }
+    CREG_ASSIGN_OR_RETURN(ExportRun run, RunExport(setup.creg, node->address(), report, out));
     const uint64_t rows = CsvRows(out);
     std::remove(out.c_str());
-    figures.Add(std::string("export ") + report, static_cast<double>(rows) / seconds, "rows/s",
+    figures.Add(std::string("export ") + report, static_cast<double>(rows) / run.seconds, "rows/s",
                 std::to_string(rows) + " rows of `creg export " + report +
                     " -o FILE` / its wall time (process start to exit)");
+  }
+  {
+    // Counted in units (one per serial block) as creg reports them: "wrote
+    // P projects, I issuances and U units to FILE".
+    const std::string out = dir.root() + "/../export-cadt.json";
+    CREG_ASSIGN_OR_RETURN(ExportRun run, RunExport(setup.creg, node->address(), "cadt", out));
+    std::remove(out.c_str());
+    const size_t at = run.said.find(" issuances and ");
+    const uint64_t units =
+        at == std::string::npos ? 0 : std::strtoull(run.said.c_str() + at + 15, nullptr, 10);
+    figures.Add("export cadt", static_cast<double>(units) / run.seconds, "units/s",
+                std::to_string(units) +
+                    " units of `creg export cadt -o FILE` / its wall time (process start to exit)");
   }
 
   // --- open after kill -9, with commits in the write-ahead log ---
