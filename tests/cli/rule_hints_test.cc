@@ -16,9 +16,10 @@ bool Contains(const std::string& text, const std::string& part) {
 
 TEST(RuleHintsTest, EveryRuleCodeHasAHint) {
   int codes = 0;
-  for (int i = 1;; ++i) {
+  // Codes are numbered in ranges with gaps between them (rule_code.h).
+  for (int i = 1; i < 100; ++i) {
     std::string name(RuleCodeName(static_cast<RuleCode>(i)));
-    if (name == "UNKNOWN_RULE") break;
+    if (name == "UNKNOWN_RULE") continue;
     ++codes;
     SCOPED_TRACE(name);
     std::string hint = HintForRule(name);

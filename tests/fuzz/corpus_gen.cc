@@ -22,6 +22,7 @@
 #include "ledger/witness_protocol.h"
 #include "net/frame.h"
 #include "tests/fuzz/fuzz_registry.h"
+#include "tools/cli/proposal.h"
 
 namespace {
 
@@ -203,6 +204,48 @@ void TransactionSeeds(const FuzzRegistry& r) {
   for (const auto& [name, tx] : signed_txs) {
     Write("transaction", "signed_" + name, std::string(1, '\0') + record(tx));
     Write("transaction", "trusted_" + name, std::string(1, '\1') + record(tx));
+  }
+  // Keyed signatures for the 2-of-3 account of FuzzRegistry::AddCouncil
+  // (transaction_fuzzer's registry): enough keys, too few, a key off the
+  // account, every key, a change of keys, and a rotation it may not use.
+  {
+    using creg::fuzz::FixedKey;
+    using creg::fuzz::kCouncil;
+    creg::pb::TransactionBody pay = FuzzRegistry::Body("seed-council-pay", at);
+    pay.mutable_transfer()->set_from_account(kCouncil);
+    pay.mutable_transfer()->set_to_account(kAlice);
+    pay.mutable_transfer()->mutable_credits()->set_batch(1);
+    pay.mutable_transfer()->mutable_credits()->set_quantity(3);
+    creg::pb::TransactionBody keys = FuzzRegistry::Body("seed-council-keys", at);
+    keys.mutable_set_account_keys()->set_account_id(kCouncil);
+    for (FixedKey k : {FixedKey::kCouncil2, FixedKey::kCouncil3}) {
+      keys.mutable_set_account_keys()->add_public_keys(
+          creg::fuzz::LoadFixedKey(k).public_key().raw());
+    }
+    keys.mutable_set_account_keys()->set_threshold(1);
+    creg::pb::TransactionBody rotate_council = FuzzRegistry::Body("seed-council-rotate", at);
+    rotate_council.mutable_rotate_key()->set_account_id(kCouncil);
+    rotate_council.mutable_rotate_key()->set_new_public_key(
+        creg::fuzz::LoadFixedKey(FixedKey::kCouncil2).public_key().raw());
+    const std::vector<std::pair<std::string, std::string>> keyed = {
+        {"keyed_two_of_three",
+         FuzzRegistry::SignKeyed(pay, kCouncil, {FixedKey::kCouncil1, FixedKey::kCouncil3})},
+        {"keyed_one_of_three", FuzzRegistry::SignKeyed(pay, kCouncil, {FixedKey::kCouncil2})},
+        {"keyed_foreign_key",
+         FuzzRegistry::SignKeyed(pay, kCouncil, {FixedKey::kCouncil1, FixedKey::kAlice})},
+        {"keyed_all_keys",
+         FuzzRegistry::SignKeyed(pay, kCouncil,
+                                 {FixedKey::kCouncil1, FixedKey::kCouncil2, FixedKey::kCouncil3})},
+        {"keyed_set_keys",
+         FuzzRegistry::SignKeyed(keys, kCouncil, {FixedKey::kCouncil2, FixedKey::kCouncil3})},
+        {"keyed_rotate", FuzzRegistry::SignKeyed(rotate_council, kCouncil,
+                                                 {FixedKey::kCouncil1, FixedKey::kCouncil2})},
+        {"keyed_single_key_account", FuzzRegistry::SignKeyed(transfer, kAlice, {FixedKey::kAlice})},
+    };
+    for (const auto& [name, tx] : keyed) {
+      Write("transaction", "signed_" + name, std::string(1, '\0') + record(tx));
+      Write("transaction", "trusted_" + name, std::string(1, '\1') + record(tx));
+    }
   }
   // Explicit serial blocks: unordered, overlapping, across batches, and
   // touching retired serials (alice retired 901-905 and 911-912 of batch 1).
@@ -394,6 +437,40 @@ void WitnessSeeds(FuzzRegistry& r) {
 
 }  // namespace
 
+// Proposal files (tools/cli/proposal.h) as creg writes them: unsigned,
+// signed by one key and by two, for several kinds of transaction.
+void ProposalSeeds() {
+  using creg::fuzz::FixedKey;
+  using creg::fuzz::LoadFixedKey;
+  const int64_t at = creg::fuzz::kStoryStartMicros + 3'600'000'000;
+  creg::pb::TransactionBody pay = FuzzRegistry::Body("seed-proposal-pay", at);
+  pay.mutable_transfer()->set_from_account(creg::fuzz::kCouncil);
+  pay.mutable_transfer()->set_to_account(creg::fuzz::kAlice);
+  *pay.mutable_transfer()->mutable_credits()->add_blocks() = [] {
+    creg::pb::SerialBlock b;
+    b.set_batch(1);
+    b.set_first(300);
+    b.set_last(304);
+    return b;
+  }();
+  creg::pb::TransactionBody keys = FuzzRegistry::Body("seed-proposal-keys", at);
+  keys.mutable_set_account_keys()->set_account_id(creg::fuzz::kOperator);
+  for (FixedKey k : {FixedKey::kOperator, FixedKey::kCouncil1, FixedKey::kCouncil2}) {
+    keys.mutable_set_account_keys()->add_public_keys(LoadFixedKey(k).public_key().raw());
+  }
+  keys.mutable_set_account_keys()->set_threshold(2);
+  creg::cli::Proposal transfer = creg::cli::NewProposal(pay, creg::fuzz::kCouncil);
+  Write("proposal", "unsigned_transfer", creg::cli::ProposalText(transfer));
+  creg::AddKeyedSignature(transfer.envelope, LoadFixedKey(FixedKey::kCouncil1));
+  Write("proposal", "one_signature", creg::cli::ProposalText(transfer));
+  creg::AddKeyedSignature(transfer.envelope, LoadFixedKey(FixedKey::kCouncil3));
+  Write("proposal", "two_signatures", creg::cli::ProposalText(transfer));
+  creg::cli::Proposal set_keys = creg::cli::NewProposal(keys, creg::fuzz::kOperator);
+  creg::AddKeyedSignature(set_keys.envelope, LoadFixedKey(FixedKey::kOperator));
+  Write("proposal", "set_account_keys", creg::cli::ProposalText(set_keys));
+  Write("proposal", "not_a_proposal", R"({"format": "creg-proposal/1", "signer": "x"})");
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
@@ -411,5 +488,6 @@ int main(int argc, char** argv) {
   ControlRequestSeeds();
   TilePathSeeds();
   WitnessSeeds(*registry);
+  ProposalSeeds();
   return 0;
 }

@@ -12,7 +12,7 @@ namespace creg::fuzz {
 namespace {
 
 // Made with `openssl genpkey -algorithm ed25519`, in FixedKey order.
-constexpr std::array<const char*, 6> kFixedKeyPems = {
+constexpr std::array<const char*, 9> kFixedKeyPems = {
     "-----BEGIN PRIVATE "
     "KEY-----\nMC4CAQAwBQYDK2VwBCIEINrovI4G6gilLKiUkxRPi6GUtSnZCzt1TUbI9fKIh50P\n"
     "-----END PRIVATE KEY-----\n",
@@ -30,6 +30,15 @@ constexpr std::array<const char*, 6> kFixedKeyPems = {
     "-----END PRIVATE KEY-----\n",
     "-----BEGIN PRIVATE "
     "KEY-----\nMC4CAQAwBQYDK2VwBCIEIOdNbZlv04BEUd951lgZB9mK6241mmDxmsoJLjkniSFf\n"
+    "-----END PRIVATE KEY-----\n",
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIEiZoSsVUfK9/MTuvp+G9Zl+FWqSY5jCB7JuEd4pVk8c\n"
+    "-----END PRIVATE KEY-----\n",
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIOq/YIDtyABbqLxKWc+VkQtcEh6Zv+csyAq7ZnBwFv1H\n"
+    "-----END PRIVATE KEY-----\n",
+    "-----BEGIN PRIVATE "
+    "KEY-----\nMC4CAQAwBQYDK2VwBCIEIJW8hV/HN/faXmOThkmvcdaPxaSTXoja0oo1sKsnZ4ra\n"
     "-----END PRIVATE KEY-----\n",
 };
 
@@ -124,6 +133,8 @@ std::string FuzzRegistry::Sign(const pb::TransactionBody& body, std::string_view
     key = bob_rotated_ ? FixedKey::kBobRotated : FixedKey::kBob;
   } else if (account == kCarol) {
     key = FixedKey::kCarol;
+  } else if (account == kCouncil) {
+    return SignKeyed(body, account, {FixedKey::kCouncil1, FixedKey::kCouncil3});
   } else {
     std::fprintf(stderr, "fuzz registry: no key for account %.*s\n",
                  static_cast<int>(account.size()), account.data());
@@ -132,8 +143,62 @@ std::string FuzzRegistry::Sign(const pb::TransactionBody& body, std::string_view
   return SignTransaction(body, account, LoadFixedKey(key));
 }
 
+std::string FuzzRegistry::SignKeyed(const pb::TransactionBody& body, std::string_view account,
+                                    const std::vector<FixedKey>& keys) {
+  std::vector<PrivateKey> loaded;
+  for (FixedKey key : keys) loaded.push_back(LoadFixedKey(key));
+  std::vector<const PrivateKey*> signing;
+  for (const PrivateKey& key : loaded) signing.push_back(&key);
+  return SignTransactionKeyed(body, account, signing);
+}
+
+void FuzzRegistry::AddCouncil() {
+  {
+    pb::TransactionBody body = Body("open-council");
+    auto* op = body.mutable_open_account();
+    op->set_account_id(kCouncil);
+    op->set_role(pb::ROLE_HOLDER);
+    op->set_public_key(LoadFixedKey(FixedKey::kCouncil1).public_key().raw());
+    op->add_additional_keys(LoadFixedKey(FixedKey::kCouncil2).public_key().raw());
+    op->set_threshold(2);
+    op->set_display_name("Climate Council");
+    Commit(body, kOperator);
+  }
+  {
+    pb::TransactionBody body = Body("transfer-council");
+    auto* op = body.mutable_transfer();
+    op->set_from_account(kAlice);
+    op->set_to_account(kCouncil);
+    op->mutable_credits()->set_batch(1);
+    op->mutable_credits()->set_quantity(40);
+    Commit(body, kAlice);
+  }
+  {
+    pb::TransactionBody body = Body("council-keys");
+    auto* op = body.mutable_set_account_keys();
+    op->set_account_id(kCouncil);
+    for (FixedKey key : {FixedKey::kCouncil1, FixedKey::kCouncil2, FixedKey::kCouncil3}) {
+      op->add_public_keys(LoadFixedKey(key).public_key().raw());
+    }
+    op->set_threshold(2);
+    CommitSigned(body, SignKeyed(body, kCouncil, {FixedKey::kCouncil1, FixedKey::kCouncil2}));
+  }
+  {
+    pb::TransactionBody body = Body("council-transfer");
+    auto* op = body.mutable_transfer();
+    op->set_from_account(kCouncil);
+    op->set_to_account(kBob);
+    op->mutable_credits()->set_batch(1);
+    op->mutable_credits()->set_quantity(5);
+    Commit(body, kCouncil);
+  }
+}
+
 uint64_t FuzzRegistry::Commit(const pb::TransactionBody& body, std::string_view signer) {
-  std::string bytes = Sign(body, signer);
+  return CommitSigned(body, Sign(body, signer));
+}
+
+uint64_t FuzzRegistry::CommitSigned(const pb::TransactionBody& body, std::string bytes) {
   auto prepared = PrepareTransaction(bytes);
   if (auto* rejection = std::get_if<Rejection>(&prepared)) {
     CheckOk(rejection->ToStatus(), "prepare story transaction " + body.nonce());

@@ -16,6 +16,8 @@
 //   his key (batch 2), by alice (blocks of batch 1); a cancellation; carol
 //   suspended.
 //
+// AddCouncil() continues it with a multi-signature account.
+//
 // Not thread-safe. Failures while building abort the process: a fuzzer
 // cannot run without its registry.
 #pragma once
@@ -41,13 +43,25 @@ inline constexpr char kOperator[] = "registry-operator";
 inline constexpr char kAlice[] = "org-alice";
 inline constexpr char kBob[] = "org-bob";
 inline constexpr char kCarol[] = "org-carol";
+// The multi-signature account of AddCouncil().
+inline constexpr char kCouncil[] = "org-council";
 // The witness of witness_fuzzer's seeds, whose key is kCarol's.
 inline constexpr char kWitnessKeyName[] = "witness.example/w1";
 // Timestamp of the first story transaction; each next one is a second later.
 inline constexpr int64_t kStoryStartMicros = 1'780'000'000'000'000;
 
 // The fixed Ed25519 keys. Test keys only: they are public in this file.
-enum class FixedKey { kOperator, kAlice, kBob, kBobRotated, kCarol, kCheckpoint };
+enum class FixedKey {
+  kOperator,
+  kAlice,
+  kBob,
+  kBobRotated,
+  kCarol,
+  kCheckpoint,
+  kCouncil1,
+  kCouncil2,
+  kCouncil3
+};
 PrivateKey LoadFixedKey(FixedKey which);
 
 // The checkpoint signer of the fuzz registry, and its verifier.
@@ -81,14 +95,27 @@ class FuzzRegistry {
   static pb::TransactionBody Body(std::string_view nonce,
                                   int64_t created_micros = kStoryStartMicros);
   // Signs `body` as `account` with the account's current key (accounts of
-  // the story only; aborts for others).
+  // the story only; aborts for others). kCouncil signs in the keyed form
+  // with kCouncil1 and kCouncil3, two of its three keys after AddCouncil().
   std::string Sign(const pb::TransactionBody& body, std::string_view account) const;
+  // Signs `body` as `account` in the keyed form with `keys`.
+  static std::string SignKeyed(const pb::TransactionBody& body, std::string_view account,
+                               const std::vector<FixedKey>& keys);
+
+  // Continues the story with a multi-signature account, for the fuzzers of
+  // signature checks (the others keep the story above, which their seeds
+  // were made from): org-council opened 2-of-2 (kCouncil1, kCouncil2),
+  // given 40 t of batch 1 by alice, made 2-of-3 (adding kCouncil3) by a
+  // set_account_keys its two keys sign, then moving 5 t to bob signed by
+  // kCouncil1 and kCouncil3.
+  void AddCouncil();
 
  private:
   FuzzRegistry() = default;
   void Build();
   // Applies and commits one story transaction; aborts unless accepted.
   uint64_t Commit(const pb::TransactionBody& body, std::string_view signer);
+  uint64_t CommitSigned(const pb::TransactionBody& body, std::string bytes);
 
   std::string dir_;
   std::unique_ptr<Store> store_;

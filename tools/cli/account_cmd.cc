@@ -59,6 +59,50 @@ StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
   return InvalidArgumentError(path + " holds neither an Ed25519 public key nor a private key");
 }
 
+// The keys of --public-key FILE[,FILE...] (raw), or nullopt after
+// printing. At most 10; the registry checks the rest (DUPLICATE_KEY, ...).
+std::optional<std::vector<std::string>> LoadKeyList(Context& ctx, const std::string& list) {
+  std::vector<std::string> raw;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = list.find(',', start);
+    const std::string path = list.substr(start, comma - start);
+    if (path.empty()) {
+      ctx.UsageError("--public-key takes FILE or FILE,FILE,...; an empty file name is in '" + list +
+                     "'");
+      return std::nullopt;
+    }
+    if (raw.size() == 10) {
+      ctx.UsageError("--public-key names more than 10 files; an account holds at most 10 keys");
+      return std::nullopt;
+    }
+    StatusOr<PublicKey> key = LoadAnyPublicKey(path);
+    if (!key.ok()) {
+      ctx.FailLocal(key.status(),
+                    "Give the FILE.pub that 'creg keygen FILE' wrote for each key holder.");
+      return std::nullopt;
+    }
+    raw.push_back(key->raw());
+    if (comma == std::string::npos) return raw;
+    start = comma + 1;
+  }
+}
+
+// --threshold M, or nullopt after printing; 0 when not given.
+std::optional<uint32_t> ThresholdFlag(Context& ctx, size_t keys, bool required) {
+  std::optional<uint64_t> m = ctx.flags().Number("--threshold");
+  if (!m && required && keys > 1) {
+    ctx.UsageError("give --threshold M, how many of the " + std::to_string(keys) +
+                   " keys must sign each transaction");
+    return std::nullopt;
+  }
+  if (m && (*m == 0 || *m > keys)) {
+    ctx.UsageError("--threshold must be 1 to " + std::to_string(keys) + " (the number of keys)");
+    return std::nullopt;
+  }
+  return static_cast<uint32_t>(m.value_or(keys == 1 ? 0 : 1));
+}
+
 int Open(Context& ctx) {
   ctx.ReadSignerFlags(true);
   std::optional<std::string> key_path = ctx.flags().Get("--public-key");
@@ -70,17 +114,18 @@ int Open(Context& ctx) {
   if (!parsed_role) {
     return ctx.UsageError("--role must be holder, operator or auditor, not '" + role + "'");
   }
-  StatusOr<PublicKey> key = LoadAnyPublicKey(*key_path);
-  if (!key.ok()) {
-    return ctx.FailLocal(key.status(),
-                         "Give the FILE.pub that 'creg keygen FILE' wrote for the account holder.");
-  }
+  std::optional<std::vector<std::string>> keys = LoadKeyList(ctx, *key_path);
+  if (!keys) return ctx.exit_code();
+  std::optional<uint32_t> threshold = ThresholdFlag(ctx, keys->size(), /*required=*/true);
+  if (!threshold) return ctx.exit_code();
   const std::string id = ctx.positional()[0];
   pb::TransactionBody body;
   pb::OpenAccount* op = body.mutable_open_account();
   op->set_account_id(id);
   op->set_role(*parsed_role);
-  op->set_public_key(key->raw());
+  op->set_public_key(keys->front());
+  for (size_t i = 1; i < keys->size(); ++i) op->add_additional_keys((*keys)[i]);
+  if (keys->size() > 1) op->set_threshold(*threshold);
   op->set_display_name(name);
   std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
   if (!committed) return ctx.exit_code();
@@ -131,6 +176,35 @@ int RotateKey(Context& ctx) {
   int code = ReportCommitted(ctx, *committed, "replaced the key of " + signer->account, extra);
   if (!ctx.json()) std::cout << "From now on sign with the new private key.\n";
   return code;
+}
+
+int SetKeys(Context& ctx) {
+  ctx.ReadSignerFlags(true);
+  std::optional<std::string> key_path = ctx.flags().Get("--public-key");
+  if (!ctx.Finish(0, 0)) return ctx.exit_code();
+  if (!key_path) {
+    return ctx.UsageError("give --public-key FILE[,FILE...], every key the account is to hold");
+  }
+  std::optional<std::vector<std::string>> keys = LoadKeyList(ctx, *key_path);
+  if (!keys) return ctx.exit_code();
+  std::optional<uint32_t> threshold = ThresholdFlag(ctx, keys->size(), /*required=*/true);
+  if (!threshold) return ctx.exit_code();
+  std::optional<std::string> account = ctx.SignerAccount();
+  if (!account) return ctx.exit_code();
+  pb::TransactionBody body;
+  pb::SetAccountKeys* op = body.mutable_set_account_keys();
+  op->set_account_id(*account);
+  for (const std::string& key : *keys) op->add_public_keys(key);
+  op->set_threshold(*threshold == 0 ? 1 : *threshold);
+  std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
+  if (!committed) return ctx.exit_code();
+  json::Value extra = json::Value::EmptyObject();
+  extra.Set("account_id", *account);
+  extra.Set("threshold", uint64_t{op->threshold()});
+  return ReportCommitted(ctx, *committed,
+                         "set the keys of " + *account + ": " + std::to_string(op->threshold()) +
+                             " of " + std::to_string(keys->size()) + " must sign",
+                         extra);
 }
 
 // The account named by the argument, else --account / CREG_ACCOUNT.
@@ -204,9 +278,29 @@ void AddAccountCommands(std::vector<Command>& out) {
                  "      --name \"Forum Organising Committee\"\n",
                  Open,
                  Command::kOperator,
-                 {{"--public-key", "FILE", "the account's public key (or private key) file"},
+                 {{"--public-key", "FILE[,FILE...]",
+                   "the account's public key (or private key) file; several for a "
+                   "multi-signature account"},
+                  {"--threshold", "N", "with several keys: how many must sign"},
                   {"--name", "TEXT", "the account's display name"},
-                  {"--role", "ROLE", "holder, operator or auditor", "holder"}}});
+                  {"--role", "ROLE", "holder, operator or auditor", "holder"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
+  out.push_back({"account keys",
+                 "--public-key FILE[,FILE...] --threshold N",
+                 "Replace the signing account's keys and threshold",
+                 "The account (--account; the operator by default) will hold the keys in\n"
+                 "the files (up to 10) and need N of them on each transaction. It is\n"
+                 "signed by the account as it is now: with one key, --key; with several,\n"
+                 "--propose -o FILE, then 'creg sign' by enough keys and 'creg submit'.\n"
+                 "\nExample (the operator made 2-of-3):\n"
+                 "  creg account keys --public-key op-a.pub,op-b.pub,op-c.pub --threshold 2\n",
+                 SetKeys,
+                 Command::kOperator,
+                 {{"--public-key", "FILE[,FILE...]", "every key the account is to hold"},
+                  {"--threshold", "N", "how many of them must sign"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
   out.push_back(
       {"account suspend",
        "ID --reason TEXT",

@@ -19,6 +19,7 @@ const std::vector<Command>& AllCommands() {
     AddBulkCommands(out);
     AddExportCommands(out);
     AddCadtCommands(out);
+    AddProposalCommands(out);
     return out;
   }();
   return kCommands;

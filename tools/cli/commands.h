@@ -52,6 +52,14 @@ inline const Flag kOwnAccountFlag{"--account", "ID",
                                   "signed in as",
                                   nullptr, "CREG_ACCOUNT"};
 
+// --propose and its -o FILE, for the commands whose transaction an account
+// of several keys signs (Context::Submit; docs/cli.md, "Multi-signature
+// accounts").
+inline const Flag kProposeFlag{"--propose", nullptr,
+                               "write the transaction unsigned to -o FILE for 'creg sign' and "
+                               "'creg submit', instead of signing and submitting it"};
+inline const Flag kProposalOutputFlag{"-o,--output", "FILE", "with --propose: the file to write"};
+
 // Every command, in the order 'creg help' lists them.
 const std::vector<Command>& AllCommands();
 
@@ -69,5 +77,6 @@ void AddCertCommands(std::vector<Command>& out);
 void AddBulkCommands(std::vector<Command>& out);
 void AddExportCommands(std::vector<Command>& out);
 void AddCadtCommands(std::vector<Command>& out);
+void AddProposalCommands(std::vector<Command>& out);
 
 }  // namespace creg::cli

@@ -10,9 +10,12 @@
 #include "client/sign_in.h"
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
+#include "ledger/hash.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
+#include "tools/cli/output.h"
+#include "tools/cli/proposal.h"
 
 namespace creg::cli {
 
@@ -40,6 +43,11 @@ void Context::ReadSignerFlags(bool operator_command) {
 }
 
 std::string Context::ReadAccountFlag() const { return flags_.Value("--account"); }
+
+void Context::DefaultSignInAccount(const std::string& account) {
+  ReadSignerFlags(false);
+  if (!signer_account_ && signer_key_path_) signer_account_ = account;
+}
 
 bool Context::Finish(size_t min_positional, size_t max_positional) {
   size_t n = positional().size();
@@ -170,7 +178,20 @@ std::optional<std::string> Context::Origin() {
   return origin_;
 }
 
+std::optional<std::string> Context::SignerAccount() {
+  if (signer_account_) return signer_account_;
+  UsageError("'creg " + command_ +
+             "' is signed by an account: give --account ID (or set CREG_ACCOUNT)");
+  return std::nullopt;
+}
+
+bool Context::proposing() const { return flags_.Flag("--propose"); }
+
 std::optional<pb::Committed> Context::Submit(pb::TransactionBody body) {
+  if (proposing()) {
+    Propose(std::move(body));
+    return std::nullopt;
+  }
   const Signer* s = signer();
   if (s == nullptr) return std::nullopt;
   std::optional<std::string> origin = Origin();
@@ -178,16 +199,55 @@ std::optional<pb::Committed> Context::Submit(pb::TransactionBody body) {
   body.set_origin(*origin);
   if (body.nonce().empty()) body.set_nonce(RandomNonce());
   if (body.created_micros() == 0) body.set_created_micros(NowMicros());
+  return SubmitSigned(SignTransaction(body, s->account, s->key), s->account);
+}
+
+void Context::Propose(pb::TransactionBody body) {
+  std::optional<std::string> account = SignerAccount();
+  if (!account) return;
+  std::optional<std::string> out = flags_.Get("--output");
+  if (!out) {
+    UsageError("--propose writes the transaction to a file: give -o FILE");
+    return;
+  }
+  std::optional<std::string> origin = Origin();
+  if (!origin) return;
+  body.set_origin(*origin);
+  if (body.nonce().empty()) body.set_nonce(RandomNonce());
+  if (body.created_micros() == 0) body.set_created_micros(NowMicros());
+  Proposal proposal = NewProposal(body, *account);
+  if (Status saved = SaveProposalFile(*out, proposal, /*replace=*/false); !saved.ok()) {
+    FailLocal(saved, "Give -o a new file name.");
+    return;
+  }
+  const std::string summary = ProposalSummary(proposal.body, *account);
+  if (json_) {
+    json::Value v = json::Value::EmptyObject();
+    v.Set("proposal", *out);
+    v.Set("tx_id", Sha256(proposal.envelope.body()).ToHex());
+    v.Set("summary", summary);
+    PrintJson(v);
+    return;
+  }
+  std::cout << "proposed: " << summary << "\n"
+            << "wrote " << *out << " (unsigned). Next: each key holder runs 'creg sign " << *out
+            << " --key FILE'; then 'creg submit " << *out << "'.\n";
+}
+
+std::optional<pb::Committed> Context::SubmitSigned(std::string signed_transaction,
+                                                   const std::string& account) {
+  Client* c = client();
+  if (c == nullptr) return std::nullopt;
   pb::Request request;
-  request.mutable_submit()->set_signed_transaction(SignTransaction(body, s->account, s->key));
-  StatusOr<pb::Response> response = client()->Call(std::move(request));
+  request.mutable_submit()->set_signed_transaction(std::move(signed_transaction));
+  StatusOr<pb::Response> response = c->Call(std::move(request));
   if (!response.ok()) {
     bool protocol = response.status().code() == StatusCode::kDataLoss;
     Fail(protocol ? kExitProtocol : kExitUnreachable, protocol ? "PROTOCOL_ERROR" : "UNREACHABLE",
          response.status().message(),
          "The transaction may or may not have been committed: check with 'creg account "
          "history " +
-             s->account + "' before you try again.");
+             account + "' before you try again.");
     return std::nullopt;
   }
   if (response->has_error()) {
@@ -331,6 +391,24 @@ std::string HintForRule(const std::string& code) {
       {"TOO_MANY_BLOCKS",
        "Move fewer credits in this transaction (the message says how many fit) and the rest "
        "in further ones; 'creg holdings ACCOUNT' shows how the holding is split into blocks."},
+      {"THRESHOLD_NOT_MET",
+       "Gather more signatures: 'creg sign FILE --key KEY' by further key holders, then "
+       "'creg submit FILE'; 'creg account show ID' shows the keys and how many must sign."},
+      {"KEY_NOT_ON_ACCOUNT",
+       "Only the account's current keys count ('creg account show ID'); a key replaced by "
+       "'creg account keys' no longer does. Sign with a current key."},
+      {"DUPLICATE_SIGNATURE", "Each key signs a transaction once; drop the repeated signature."},
+      {"TOO_MANY_KEYS",
+       "An account holds at most 10 keys and a transaction carries at most 10 "
+       "signatures."},
+      {"INVALID_THRESHOLD",
+       "Give --threshold from 1 to the number of keys (docs/rules.md, \"Multi-signature "
+       "accounts\")."},
+      {"DUPLICATE_KEY", "Give each key once: two of the --public-key files hold the same key."},
+      {"SEVERAL_KEYS",
+       "This account has several keys: propose the transaction with --propose -o FILE, sign it "
+       "with 'creg sign FILE --key KEY' until enough keys have signed, then 'creg submit FILE'. "
+       "Change its keys with 'creg account keys', not rotate-key."},
       {"INVALID_TEXT",
        "Free text (names, reasons, details, references) must show as what it is: no control "
        "characters such as tabs or line breaks, no bidirectional overrides, line separators, "

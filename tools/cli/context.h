@@ -61,6 +61,9 @@ class Context {
   // `operator_command`: default to the operator account and, when it exists,
   // the operator key of the local data folder (--data).
   void ReadSignerFlags(bool operator_command);
+  // For commands about one account's transaction (creg submit): signs in
+  // as `account` with --key (CREG_KEY) when no --account is given.
+  void DefaultSignInAccount(const std::string& account);
   // The account from --account or CREG_ACCOUNT ("" if neither), for commands
   // that default to the caller's own account.
   std::string ReadAccountFlag() const;
@@ -71,6 +74,12 @@ class Context {
 
   // Loads the signer named by ReadSignerFlags. Prints and returns nullptr.
   const Signer* signer();
+  // The signing account named by ReadSignerFlags, without loading its key
+  // (a proposal is written unsigned); nullopt after printing.
+  std::optional<std::string> SignerAccount();
+  // Whether the command writes a proposal instead of submitting
+  // (--propose; docs/cli.md, "Multi-signature accounts").
+  bool proposing() const;
 
   // The connection, made on first use; nullptr after printing. When a key is
   // given (--key or CREG_KEY, or the operator key ReadSignerFlags found) the
@@ -84,7 +93,13 @@ class Context {
 
   // Fills origin, a random nonce and created_micros, signs as signer() and
   // submits. The Committed outcome, or nullopt after printing a refusal.
+  // With --propose it signs and submits nothing: it writes the proposal
+  // file named by -o (tools/cli/proposal.h), prints what to do next, and
+  // returns nullopt with exit_code() still kExitOk.
   std::optional<pb::Committed> Submit(pb::TransactionBody body);
+  // Submits signed transaction bytes of `account`; as Submit.
+  std::optional<pb::Committed> SubmitSigned(std::string signed_transaction,
+                                            const std::string& account);
 
   // Reporting. Each prints (see the file comment), remembers and returns
   // the exit code.
@@ -107,6 +122,8 @@ class Context {
  private:
   // Signs client_ in when a key is given; false after printing.
   bool SignInIfGiven();
+  // Submit's --propose: writes the proposal file and reports it.
+  void Propose(pb::TransactionBody body);
 
   std::string command_;
   Flags flags_;

@@ -83,18 +83,17 @@ int Transfer(Context& ctx) {
   if (!to) return ctx.UsageError("give --to ACCOUNT, the account that receives the credits");
   std::optional<pb::CreditSelection> selection = Selection(ctx, flags);
   if (!selection) return ctx.exit_code();
-  const Signer* signer = ctx.signer();
-  if (signer == nullptr) return ctx.exit_code();
+  std::optional<std::string> account = ctx.SignerAccount();
+  if (!account) return ctx.exit_code();
   pb::TransactionBody body;
   pb::Transfer* op = body.mutable_transfer();
-  op->set_from_account(signer->account);
+  op->set_from_account(*account);
   op->set_to_account(*to);
   *op->mutable_credits() = *selection;
   op->set_memo(memo);
   std::optional<pb::Committed> c = ctx.Submit(std::move(body));
   if (!c) return ctx.exit_code();
-  return ReportCommitted(ctx, *c,
-                         "transferred " + Moved(*c) + " from " + signer->account + " to " + *to);
+  return ReportCommitted(ctx, *c, "transferred " + Moved(*c) + " from " + *account + " to " + *to);
 }
 
 int Retire(Context& ctx) {
@@ -118,11 +117,11 @@ int Retire(Context& ctx) {
   }
   std::optional<pb::CreditSelection> selection = Selection(ctx, flags);
   if (!selection) return ctx.exit_code();
-  const Signer* signer = ctx.signer();
-  if (signer == nullptr) return ctx.exit_code();
+  std::optional<std::string> account = ctx.SignerAccount();
+  if (!account) return ctx.exit_code();
   pb::TransactionBody body;
   pb::Retire* op = body.mutable_retire();
-  op->set_account(signer->account);
+  op->set_account(*account);
   *op->mutable_credits() = *selection;
   op->set_beneficiary(*beneficiary);
   op->set_reason(*r);
@@ -209,7 +208,9 @@ void AddCreditCommands(std::vector<Command>& out) {
                   {"--verification-ref", "REF", "the verification report"},
                   {"--vintage", "YEAR", "the vintage year"},
                   {"--vintage-start", "YYYY-MM-DD", "or the first day of the vintage"},
-                  {"--vintage-end", "YYYY-MM-DD", "and its last day"}}});
+                  {"--vintage-end", "YYYY-MM-DD", "and its last day"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
   out.push_back({"transfer",
                  "--to ACCOUNT (--serials BLOCKS | --batch N --quantity Q) [--memo TEXT]",
                  "Transfer credits to another account",
@@ -220,7 +221,9 @@ void AddCreditCommands(std::vector<Command>& out) {
                   kSerialsFlag,
                   kBatchFlag,
                   kQuantityFlag,
-                  {"--memo", "TEXT", "a note kept in the log"}}});
+                  {"--memo", "TEXT", "a note kept in the log"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
   out.push_back({"retire",
                  "(--serials BLOCKS | --batch N --quantity Q) --beneficiary NAME --reason R "
                  "[--details TEXT] [--country-of-use CC] [--claim-reference REF]",
@@ -235,7 +238,9 @@ void AddCreditCommands(std::vector<Command>& out) {
                   {"--reason", "R", "why (the list above)"},
                   {"--details", "TEXT", "what the retirement is for"},
                   {"--country-of-use", "CC", "ISO 3166-1 alpha-2 country of use"},
-                  {"--claim-reference", "REF", "the claim it backs, e.g. an invoice"}}});
+                  {"--claim-reference", "REF", "the claim it backs, e.g. an invoice"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
   out.push_back({"cancel",
                  "--holder ACCOUNT (--serials BLOCKS | --batch N --quantity Q) --reason TEXT",
                  "Cancel credits (operator)",
@@ -246,7 +251,9 @@ void AddCreditCommands(std::vector<Command>& out) {
                   kSerialsFlag,
                   kBatchFlag,
                   kQuantityFlag,
-                  {"--reason", "TEXT", "why; it is kept in the log"}}});
+                  {"--reason", "TEXT", "why; it is kept in the log"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
 }
 
 }  // namespace creg::cli

@@ -7,12 +7,20 @@ namespace creg::cli {
 Fields AccountFields(const pb::AccountRecord& a) {
   std::string status = AccountStatusName(a.status());
   if (!a.status_reason().empty()) status += " (" + a.status_reason() + ")";
-  return {{"account", a.account_id()},
-          {"name", a.display_name()},
-          {"role", RoleName(a.role())},
-          {"status", status},
-          {"public key", Base64Encode(a.public_key())},
-          {"opened at entry", std::to_string(a.opened_at_entry())}};
+  Fields fields = {{"account", a.account_id()},
+                   {"name", a.display_name()},
+                   {"role", RoleName(a.role())},
+                   {"status", status},
+                   {"public key", Base64Encode(a.public_key())}};
+  for (int i = 0; i < a.additional_keys_size(); ++i) {
+    fields.push_back({"public key " + std::to_string(i + 2), Base64Encode(a.additional_keys(i))});
+  }
+  if (a.additional_keys_size() > 0) {
+    fields.push_back({"signatures needed", std::to_string(a.threshold()) + " of " +
+                                               std::to_string(a.additional_keys_size() + 1)});
+  }
+  fields.push_back({"opened at entry", std::to_string(a.opened_at_entry())});
+  return fields;
 }
 
 Fields ProjectFields(const pb::ProjectRecord& p) {
