@@ -141,6 +141,17 @@ TEST_F(MultisigCliTest, TheOperatorSignsIssuanceTwoOfThree) {
   RunResult sent = Creg({"submit", tx, "--key", Path("op-a.key")});
   ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
   EXPECT_EQ(Total("organiser"), 550u);
+  // The operator's other transactions go the same way, e.g. a suspension.
+  const std::string suspend = Path("suspend.json");
+  ASSERT_EQ(Creg({"account", "suspend", "organiser", "--reason", "KYC review", "--account",
+                  "operator", "--propose", "-o", suspend})
+                .exit_code,
+            0);
+  ASSERT_EQ(Sign(suspend, "op-c").exit_code, 0);
+  ASSERT_EQ(Sign(suspend, "op-b").exit_code, 0);
+  RunResult suspended = Creg({"submit", suspend, "--key", Path("op-a.key")});
+  ASSERT_EQ(suspended.exit_code, 0) << suspended.out << suspended.err;
+  EXPECT_EQ(CregJson({"account", "show", "organiser"}).GetString("status").value(), "suspended");
 }
 
 TEST_F(MultisigCliTest, HostileProposalFilesAreRefusedAndLeftAlone) {

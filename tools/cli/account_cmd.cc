@@ -309,14 +309,14 @@ void AddAccountCommands(std::vector<Command>& out) {
        "reinstated.\n\nExample:\n  creg account suspend organiser --reason \"KYC review\"\n",
        Suspend,
        Command::kOperator,
-       {kReasonFlag}});
+       {kReasonFlag, kProposeFlag, kProposalOutputFlag}});
   out.push_back({"account reinstate",
                  "ID --reason TEXT",
                  "Reinstate a suspended account (operator)",
                  "Example:\n  creg account reinstate organiser --reason \"KYC review passed\"\n",
                  Reinstate,
                  Command::kOperator,
-                 {kReasonFlag}});
+                 {kReasonFlag, kProposeFlag, kProposalOutputFlag}});
   out.push_back(
       {"account close",
        "ID --reason TEXT",
@@ -325,7 +325,7 @@ void AddAccountCommands(std::vector<Command>& out) {
        "reopened.\n\nExample:\n  creg account close organiser --reason \"company dissolved\"\n",
        Close,
        Command::kOperator,
-       {kReasonFlag}});
+       {kReasonFlag, kProposeFlag, kProposalOutputFlag}});
   out.push_back({"account rotate-key",
                  "--new-key FILE",
                  "Replace the signing account's key",

@@ -75,7 +75,9 @@ void AddProjectCommands(std::vector<Command>& out) {
                   {"--standard", "S", "the standard it is certified under, e.g. VCS"},
                   {"--methodology", "M", "the methodology, e.g. ACM0002"},
                   {"--country", "CC", "ISO 3166-1 alpha-2 country code"},
-                  {"--proponent", "ACCOUNT", "the project developer's account"}}});
+                  {"--proponent", "ACCOUNT", "the project developer's account"},
+                  kProposeFlag,
+                  kProposalOutputFlag}});
   out.push_back({"project show", "ID", "Show a project",
                  "Example:\n  creg project show yunnan-wind-01\n", Show, Command::kQuery});
 }
