@@ -195,14 +195,16 @@ int SetKeys(Context& ctx) {
   pb::SetAccountKeys* op = body.mutable_set_account_keys();
   op->set_account_id(*account);
   for (const std::string& key : *keys) op->add_public_keys(key);
-  op->set_threshold(*threshold == 0 ? 1 : *threshold);
+  const uint32_t must_sign = *threshold == 0 ? 1 : *threshold;
+  op->set_threshold(must_sign);
+  // Submit consumes the body, and with it the operation `op` points into.
   std::optional<pb::Committed> committed = ctx.Submit(std::move(body));
   if (!committed) return ctx.exit_code();
   json::Value extra = json::Value::EmptyObject();
   extra.Set("account_id", *account);
-  extra.Set("threshold", uint64_t{op->threshold()});
+  extra.Set("threshold", uint64_t{must_sign});
   return ReportCommitted(ctx, *committed,
-                         "set the keys of " + *account + ": " + std::to_string(op->threshold()) +
+                         "set the keys of " + *account + ": " + std::to_string(must_sign) +
                              " of " + std::to_string(keys->size()) + " must sign",
                          extra);
 }
