@@ -217,6 +217,7 @@ StatusOr<pb::Response> RequestHandler::Holdings(const pb::HoldingsRequest& r) co
     *batch->mutable_project() = std::move(h.project);
     for (pb::SerialBlock& b : h.blocks) *batch->add_blocks() = std::move(b);
     for (std::string& s : h.serials) batch->add_serials(std::move(s));
+    for (pb::BlockAttributes& a : h.attributes) *batch->add_attributes() = std::move(a);
     batch->set_quantity(h.quantity);
   }
   out->set_next_cursor(std::move(page->next_cursor));

@@ -84,6 +84,14 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
       return "cancelled " + SelectionText(op.credits(), e) + " held by " + op.account() + ": " +
              op.reason();
     }
+    case pb::TransactionBody::kLabel: {
+      const auto& op = b.label();
+      const std::string credits = Credits(e.quantity()) + " (" + BlocksText(e.blocks()) + ")";
+      const std::string change = op.action() == pb::LABEL_ADD
+                                     ? "labelled " + credits + " " + op.label()
+                                     : "removed label " + op.label() + " from " + credits;
+      return change + " on reference " + op.reference();
+    }
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }
@@ -167,6 +175,18 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("reason", op.reason());
       break;
     }
+    case pb::TransactionBody::kLabel: {
+      const auto& op = b.label();
+      v.Set("action", LabelActionName(op.action()));
+      v.Set("label", op.label());
+      if (op.credits().blocks_size() > 0) {
+        v.Set("blocks", SerialBlocksJson(op.credits().blocks()));
+      } else {
+        v.Set("batch", op.credits().batch());
+      }
+      v.Set("reference", op.reference());
+      break;
+    }
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }
@@ -195,6 +215,8 @@ std::string KindName(const pb::TransactionBody& body) {
       return "retire";
     case pb::TransactionBody::kCancel:
       return "cancel";
+    case pb::TransactionBody::kLabel:
+      return "label";
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }

@@ -117,6 +117,28 @@ std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>
   return text;
 }
 
+std::string LabelsText(const pb::BlockAttributes& attributes) {
+  std::string text;
+  for (const std::string& label : attributes.labels()) text += (text.empty() ? "" : ", ") + label;
+  return text;
+}
+
+std::string LabelActionName(pb::LabelAction action) {
+  switch (action) {
+    case pb::LABEL_ADD:
+      return "add";
+    case pb::LABEL_REMOVE:
+      return "remove";
+    default:
+      return "unspecified";
+  }
+}
+
+std::string BlockSelectionText(const pb::BlockSelection& selection) {
+  if (selection.blocks_size() > 0) return BlocksText(selection.blocks());
+  return "batch " + std::to_string(selection.batch());
+}
+
 std::string Credits(uint64_t n) { return std::to_string(n) + (n == 1 ? " credit" : " credits"); }
 
 }  // namespace creg

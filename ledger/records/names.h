@@ -32,6 +32,13 @@ std::string BlockStatusName(pb::BlockStatus status);      // "active", "retired"
 std::string BlockText(const pb::SerialBlock& block);
 std::string BlocksText(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks);
 
+// "ccp, corsia:2024-2026"; "" for none.
+std::string LabelsText(const pb::BlockAttributes& attributes);
+// "add", "remove".
+std::string LabelActionName(pb::LabelAction action);
+// "batch 3" or "1:1-100,1:201-300".
+std::string BlockSelectionText(const pb::BlockSelection& selection);
+
 // "1 credit", "500 credits".
 std::string Credits(uint64_t n);
 

@@ -19,6 +19,23 @@ json::Value SerialBlocksJson(const google::protobuf::RepeatedPtrField<pb::Serial
   return v;
 }
 
+json::Value LabelsJson(const pb::BlockAttributes& attributes) {
+  json::Value v = json::Value::EmptyArray();
+  for (const std::string& label : attributes.labels()) v.Append(label);
+  return v;
+}
+
+json::Value LabelledJson(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs) {
+  json::Value v = json::Value::EmptyArray();
+  for (const pb::AttributedBlock& run : runs) {
+    if (run.attributes().labels_size() == 0) continue;
+    json::Value one = SerialBlockJson(run.block());
+    one.Set("labels", LabelsJson(run.attributes()));
+    v.Append(std::move(one));
+  }
+  return v;
+}
+
 json::Value AccountJson(const pb::AccountRecord& account) {
   json::Value v = json::Value::EmptyObject();
   v.Set("account_id", account.account_id());
@@ -72,6 +89,7 @@ json::Value BlockRecordJson(const pb::BlockRecord& block) {
   v.Set("status", BlockStatusName(block.status()));
   v.Set("retirement_id", block.retirement_id());
   v.Set("changed_at_entry", block.changed_at_entry());
+  v.Set("labels", LabelsJson(block.attributes()));
   return v;
 }
 
@@ -88,6 +106,7 @@ json::Value RetirementJson(const pb::RetirementRecord& r) {
   v.Set("country_of_use", r.country_of_use());
   v.Set("claim_reference", r.claim_reference());
   v.Set("retired_at", IsoTime(r.retired_micros()));
+  v.Set("labelled", LabelledJson(r.attributed()));
   return v;
 }
 
@@ -135,6 +154,7 @@ json::Value EffectsJson(const pb::Effects& e) {
   if (e.blocks_size() > 0) v.Set("blocks", SerialBlocksJson(e.blocks()));
   if (!e.retirement_id().empty()) v.Set("retirement_id", e.retirement_id());
   if (e.quantity() != 0) v.Set("quantity", e.quantity());
+  if (e.attributed_size() > 0) v.Set("labelled", LabelledJson(e.attributed()));
   return v;
 }
 

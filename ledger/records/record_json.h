@@ -12,6 +12,11 @@ namespace creg {
 
 json::Value SerialBlockJson(const pb::SerialBlock& block);
 json::Value SerialBlocksJson(const google::protobuf::RepeatedPtrField<pb::SerialBlock>& blocks);
+// ["ccp", ...] (always an array).
+json::Value LabelsJson(const pb::BlockAttributes& attributes);
+// [{"batch", "first", "last", "labels"}, ...]: runs of credits and their
+// labels (a retirement's or a move's labelled credits).
+json::Value LabelledJson(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs);
 json::Value AccountJson(const pb::AccountRecord& account);
 json::Value ProjectJson(const pb::ProjectRecord& project);
 json::Value BatchJson(const pb::BatchRecord& batch);

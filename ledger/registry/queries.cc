@@ -102,13 +102,15 @@ StatusOr<Registry::Page<Registry::BatchHolding>> Registry::HoldingsPage(
         block.set_first(h.first);
         block.set_last(h.last);
         std::string serial = SerialString(holding.batch, holding.project, h.first, h.last);
-        bytes += block.ByteSizeLong() + serial.size() + 2 * kFieldOverhead;
+        bytes +=
+            block.ByteSizeLong() + serial.size() + h.attributes.ByteSizeLong() + 3 * kFieldOverhead;
         if (!fill.Fits(bytes)) return false;
         fill.Take(bytes, internal::Tables::HoldingCursor(h));
         if (started) page.items.push_back(std::move(*started));
         BatchHolding& out = page.items.back();
         out.blocks.push_back(std::move(block));
         out.serials.push_back(std::move(serial));
+        out.attributes.push_back(h.attributes);
         out.quantity += h.last - h.first + 1;
         return true;
       }));
@@ -319,6 +321,7 @@ StatusOr<std::vector<Registry::BatchHolding>> Registry::Holdings(std::string_vie
         BatchHolding& last = out.back();
         for (auto& b : h.blocks) last.blocks.push_back(std::move(b));
         for (auto& s : h.serials) last.serials.push_back(std::move(s));
+        for (auto& a : h.attributes) last.attributes.push_back(std::move(a));
         last.quantity += h.quantity;
       } else {
         out.push_back(std::move(h));

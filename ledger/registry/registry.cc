@@ -170,6 +170,8 @@ RuleResult Dispatch(RuleContext& ctx, const pb::TransactionBody& body) {
       return internal::ApplyRetire(ctx, body.retire());
     case pb::TransactionBody::kCancel:
       return internal::ApplyCancel(ctx, body.cancel());
+    case pb::TransactionBody::kLabel:
+      return internal::ApplyLabel(ctx, body.label());
     case pb::TransactionBody::kSetAccountKeys:
       return internal::ApplySetAccountKeys(ctx, body.set_account_keys());
     case pb::TransactionBody::KIND_NOT_SET:

@@ -74,7 +74,7 @@ class Registry {
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 4;
+  static constexpr int kFormatVersion = 5;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is
@@ -153,8 +153,9 @@ class Registry {
     pb::BatchRecord batch;
     pb::ProjectRecord project;  // empty if the project has no record
     std::vector<pb::SerialBlock> blocks;
-    std::vector<std::string> serials;  // SerialString of each block, same order
-    uint64_t quantity = 0;             // of `blocks`
+    std::vector<std::string> serials;             // SerialString of each block, same order
+    std::vector<pb::BlockAttributes> attributes;  // of each block, same order
+    uint64_t quantity = 0;                        // of `blocks`
   };
 
   // --- paged listings ---

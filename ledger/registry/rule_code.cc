@@ -66,6 +66,16 @@ std::string_view RuleCodeName(RuleCode code) {
       return "INVALID_TEXT";
     case RuleCode::kTooManyBlocks:
       return "TOO_MANY_BLOCKS";
+    case RuleCode::kInvalidLabel:
+      return "INVALID_LABEL";
+    case RuleCode::kLabelPresent:
+      return "LABEL_PRESENT";
+    case RuleCode::kLabelAbsent:
+      return "LABEL_ABSENT";
+    case RuleCode::kTooManyLabels:
+      return "TOO_MANY_LABELS";
+    case RuleCode::kNoActiveCredits:
+      return "NO_ACTIVE_CREDITS";
     case RuleCode::kThresholdNotMet:
       return "THRESHOLD_NOT_MET";
     case RuleCode::kKeyNotOnAccount:
@@ -113,6 +123,10 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kAccountNotEmpty:
     case RuleCode::kTooManyBlocks:
     case RuleCode::kSeveralKeys:
+    case RuleCode::kLabelPresent:
+    case RuleCode::kLabelAbsent:
+    case RuleCode::kTooManyLabels:
+    case RuleCode::kNoActiveCredits:
       return StatusCode::kFailedPrecondition;
     default:
       return StatusCode::kInvalidArgument;

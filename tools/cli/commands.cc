@@ -14,6 +14,7 @@ const std::vector<Command>& AllCommands() {
     AddAccountCommands(out);
     AddProjectCommands(out);
     AddCreditCommands(out);
+    AddLabelCommands(out);
     AddQueryCommands(out);
     AddCertCommands(out);
     AddBulkCommands(out);

@@ -391,6 +391,21 @@ std::string HintForRule(const std::string& code) {
       {"TOO_MANY_BLOCKS",
        "Move fewer credits in this transaction (the message says how many fit) and the rest "
        "in further ones; 'creg holdings ACCOUNT' shows how the holding is split into blocks."},
+      {"INVALID_LABEL",
+       "Labels are ccp, ccb, corsia:FIRST-LAST (two years, e.g. corsia:2024-2026) or "
+       "other:TEXT with TEXT of a-z, 0-9, '.', '_', '/', '-' ('creg label add --help')."},
+      {"LABEL_PRESENT",
+       "Some of the credits already carry the label: 'creg batch N' shows the labels of each "
+       "block; select only the credits without it."},
+      {"LABEL_ABSENT",
+       "Some of the credits do not carry the label: 'creg batch N' shows the labels of each "
+       "block; select only the credits that carry it."},
+      {"TOO_MANY_LABELS",
+       "Credits carry at most 8 labels: remove one ('creg label remove') before adding "
+       "another."},
+      {"NO_ACTIVE_CREDITS",
+       "Retired and cancelled credits keep the labels they had; select credits that are still "
+       "active ('creg batch N' shows each block's status)."},
       {"THRESHOLD_NOT_MET",
        "Gather more signatures: 'creg sign FILE --key KEY' by further key holders, then "
        "'creg submit FILE'; 'creg account show ID' shows the keys and how many must sign."},

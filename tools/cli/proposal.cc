@@ -103,6 +103,12 @@ std::string ProposalSummary(const pb::TransactionBody& b, std::string_view signe
       return "cancel " + SelectionText(op.credits()) + " held by " + op.account() + ": " +
              op.reason() + by;
     }
+    case pb::TransactionBody::kLabel: {
+      const auto& op = b.label();
+      return LabelActionName(op.action()) + " label " + op.label() + " " +
+             (op.action() == pb::LABEL_ADD ? "on" : "from") + " the active credits of " +
+             BlockSelectionText(op.credits()) + ", on reference " + op.reference() + by;
+    }
     case pb::TransactionBody::kOpenAccount: {
       const auto& op = b.open_account();
       const size_t keys = static_cast<size_t>(op.additional_keys_size()) + 1;

@@ -6,15 +6,13 @@
 #include "ledger/registry/internal/validate.h"
 
 namespace creg::internal {
-namespace {
 
-std::string Range(uint64_t batch, uint64_t first, uint64_t last) {
+std::string SerialRangeText(uint64_t batch, uint64_t first, uint64_t last) {
   return "serials " + std::to_string(first) + "-" + std::to_string(last) + " of batch " +
          std::to_string(batch);
 }
 
-// 23456 -> "23,456", for the messages people read.
-std::string Grouped(uint64_t n) {
+std::string GroupedNumber(uint64_t n) {
   std::string digits = std::to_string(n);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -23,6 +21,30 @@ std::string Grouped(uint64_t n) {
   }
   return out;
 }
+
+void AppendAttributedRun(google::protobuf::RepeatedPtrField<pb::AttributedBlock>& out,
+                         const pb::SerialBlock& run, const pb::BlockAttributes& attributes) {
+  if (attributes.ByteSizeLong() == 0) return;
+  if (!out.empty()) {
+    pb::AttributedBlock& prev = *out.rbegin();
+    if (prev.block().batch() == run.batch() && prev.block().last() + 1 == run.first() &&
+        prev.attributes().SerializeAsString() == attributes.SerializeAsString()) {
+      prev.mutable_block()->set_last(run.last());
+      return;
+    }
+  }
+  pb::AttributedBlock* added = out.Add();
+  *added->mutable_block() = run;
+  *added->mutable_attributes() = attributes;
+}
+
+namespace {
+
+std::string Range(uint64_t batch, uint64_t first, uint64_t last) {
+  return SerialRangeText(batch, first, last);
+}
+
+std::string Grouped(uint64_t n) { return GroupedNumber(n); }
 
 // "10,000"
 std::string Cap() { return Grouped(kMaxBlocksPerTransaction); }
@@ -116,11 +138,14 @@ class Mover {
 
   // Writes the moved blocks into the effects, contiguous ones merged.
   void RecordEffects() {
-    std::sort(moved_.begin(), moved_.end(), [](const pb::SerialBlock& a, const pb::SerialBlock& b) {
-      return std::make_pair(a.batch(), a.first()) < std::make_pair(b.batch(), b.first());
+    std::sort(moved_.begin(), moved_.end(), [](const MovedPiece& a, const MovedPiece& b) {
+      return std::make_pair(a.block.batch(), a.block.first()) <
+             std::make_pair(b.block.batch(), b.block.first());
     });
     uint64_t total = 0;
-    for (const pb::SerialBlock& b : moved_) {
+    for (const MovedPiece& piece : moved_) {
+      const pb::SerialBlock& b = piece.block;
+      AppendAttributedRun(*ctx_.effects.mutable_attributed(), b, piece.attributes);
       total += b.last() - b.first() + 1;
       int n = ctx_.effects.blocks_size();
       if (n > 0) {
@@ -158,18 +183,25 @@ class Mover {
     moved.record.set_retirement_id(to_.retirement_id);
     moved.record.set_changed_at_entry(ctx_.entry_index);
     ctx_.tables.PutBlock(ctx_.overlay, moved);
-    pb::SerialBlock record;
-    record.set_batch(block.batch);
-    record.set_first(first);
-    record.set_last(last);
-    moved_.push_back(record);
+    MovedPiece piece;
+    piece.block.set_batch(block.batch);
+    piece.block.set_first(first);
+    piece.block.set_last(last);
+    piece.attributes = block.record.attributes();
+    moved_.push_back(std::move(piece));
     ctx_.batches.insert(block.batch);
   }
+
+  // A moved piece and the attributes it carries with it.
+  struct MovedPiece {
+    pb::SerialBlock block;
+    pb::BlockAttributes attributes;
+  };
 
   RuleContext& ctx_;
   const std::string& holder_;
   const Disposition& to_;
-  std::vector<pb::SerialBlock> moved_;
+  std::vector<MovedPiece> moved_;
 };
 
 }  // namespace
@@ -197,42 +229,49 @@ RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
     RuleResult moved = mover.MoveQuantity(selection.batch(), selection.quantity());
     if (!moved.ok() || moved->has_value()) return moved;
   } else {
-    if (selection.blocks_size() > kMaxBlocksPerTransaction) {
-      return Reject(RuleCode::kInvalidSerials, "at most " + Cap() +
-                                                   " serial blocks per transaction, " +
-                                                   Grouped(selection.blocks_size()) + " named");
-    }
     std::vector<pb::SerialBlock> blocks(selection.blocks().begin(), selection.blocks().end());
-    std::sort(blocks.begin(), blocks.end(), [](const pb::SerialBlock& a, const pb::SerialBlock& b) {
-      return std::make_pair(a.batch(), a.first()) < std::make_pair(b.batch(), b.first());
-    });
-    for (size_t i = 0; i < blocks.size(); ++i) {
-      const pb::SerialBlock& b = blocks[i];
-      if (b.first() == 0 || b.first() > b.last()) {
-        return Reject(RuleCode::kInvalidSerials, "block " + std::to_string(b.first()) + "-" +
-                                                     std::to_string(b.last()) + " of batch " +
-                                                     std::to_string(b.batch()) +
-                                                     " must have 1 <= first <= last");
-      }
-      if (i > 0 && blocks[i - 1].batch() == b.batch() && blocks[i - 1].last() >= b.first()) {
-        return Reject(RuleCode::kInvalidSerials,
-                      "serial blocks overlap in batch " + std::to_string(b.batch()));
-      }
-      CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch,
-                            ctx.tables.Batch(ctx.overlay, b.batch()));
-      if (!batch.has_value())
-        return Reject(RuleCode::kUnknownBatch,
-                      "batch " + std::to_string(b.batch()) + " does not exist");
-      if (b.last() > batch->quantity()) {
-        return Reject(RuleCode::kInvalidSerials,
-                      "batch " + std::to_string(b.batch()) + " has serials 1-" +
-                          std::to_string(batch->quantity()) + ", not " + std::to_string(b.last()));
-      }
+    RuleResult checked = SortAndCheckBlocks(ctx, blocks);
+    if (!checked.ok() || checked->has_value()) return checked;
+    for (const pb::SerialBlock& b : blocks) {
       RuleResult moved = mover.MoveRange(b.batch(), b.first(), b.last());
       if (!moved.ok() || moved->has_value()) return moved;
     }
   }
   mover.RecordEffects();
+  return Accept();
+}
+
+RuleResult SortAndCheckBlocks(const RuleContext& ctx, std::vector<pb::SerialBlock>& blocks) {
+  if (blocks.size() > static_cast<size_t>(kMaxBlocksPerTransaction)) {
+    return Reject(RuleCode::kInvalidSerials, "at most " + Cap() +
+                                                 " serial blocks per transaction, " +
+                                                 Grouped(blocks.size()) + " named");
+  }
+  std::sort(blocks.begin(), blocks.end(), [](const pb::SerialBlock& a, const pb::SerialBlock& b) {
+    return std::make_pair(a.batch(), a.first()) < std::make_pair(b.batch(), b.first());
+  });
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const pb::SerialBlock& b = blocks[i];
+    if (b.first() == 0 || b.first() > b.last()) {
+      return Reject(RuleCode::kInvalidSerials,
+                    "block " + std::to_string(b.first()) + "-" + std::to_string(b.last()) +
+                        " of batch " + std::to_string(b.batch()) + " must have 1 <= first <= last");
+    }
+    if (i > 0 && blocks[i - 1].batch() == b.batch() && blocks[i - 1].last() >= b.first()) {
+      return Reject(RuleCode::kInvalidSerials,
+                    "serial blocks overlap in batch " + std::to_string(b.batch()));
+    }
+    CREG_ASSIGN_OR_RETURN(std::optional<pb::BatchRecord> batch,
+                          ctx.tables.Batch(ctx.overlay, b.batch()));
+    if (!batch.has_value())
+      return Reject(RuleCode::kUnknownBatch,
+                    "batch " + std::to_string(b.batch()) + " does not exist");
+    if (b.last() > batch->quantity()) {
+      return Reject(RuleCode::kInvalidSerials,
+                    "batch " + std::to_string(b.batch()) + " has serials 1-" +
+                        std::to_string(batch->quantity()) + ", not " + std::to_string(b.last()));
+    }
+  }
   return Accept();
 }
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "creg/state.pb.h"
 #include "creg/transaction.pb.h"
@@ -40,5 +41,22 @@ inline constexpr int kMaxBlocksPerTransaction = 10'000;
 // stored blocks).
 RuleResult MoveCredits(RuleContext& ctx, const std::string& holder,
                        const pb::CreditSelection& selection, const Disposition& to);
+
+// Sorts explicitly named serial blocks into (batch, first) order and checks
+// them: at most kMaxBlocksPerTransaction, 1 <= first <= last, no overlap,
+// each batch known and holding `last`. Refusals: INVALID_SERIALS,
+// UNKNOWN_BATCH.
+RuleResult SortAndCheckBlocks(const RuleContext& ctx, std::vector<pb::SerialBlock>& blocks);
+
+// "serials 3-7 of batch 2", for messages.
+std::string SerialRangeText(uint64_t batch, uint64_t first, uint64_t last);
+// 23456 -> "23,456", for messages.
+std::string GroupedNumber(uint64_t n);
+
+// Appends `run` to `out` (runs in serial order), merged into the last run
+// when contiguous with it and with the same attributes; runs with no
+// attributes are left out. Builds Effects.attributed.
+void AppendAttributedRun(google::protobuf::RepeatedPtrField<pb::AttributedBlock>& out,
+                         const pb::SerialBlock& run, const pb::BlockAttributes& attributes);
 
 }  // namespace creg::internal

@@ -70,6 +70,7 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
   record.set_country_of_use(op.country_of_use());
   record.set_claim_reference(op.claim_reference());
   record.set_retired_micros(ctx.timestamp_micros);
+  *record.mutable_attributed() = ctx.effects.attributed();
   ctx.tables.PutRetirement(ctx.overlay, record);
   ctx.tables.AddRetirementIndexes(ctx.overlay, record);
   ctx.effects.set_retirement_id(retirement_id);

@@ -53,6 +53,9 @@ RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op);
 RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op);
 RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op);
 
+// Labels on serial blocks (label_rules.cc).
+RuleResult ApplyLabel(RuleContext& ctx, const pb::Label& op);
+
 // Shared checks.
 // The account named `id` exists and may take part in a movement: refuses
 // unknown, suspended and closed accounts, and auditor accounts (which hold

@@ -225,11 +225,15 @@ Status Tables::ScanHoldingsAfter(const StateView& v, std::string_view account,
   const std::string prefix = HoldingPrefix(account);
   CREG_ASSIGN_OR_RETURN(std::string start, StartAfter(prefix, after, 16, 16));
   return v.Scan(holdings, start, prefix, [&](std::string_view key, std::string_view value) {
-    if (key.size() != prefix.size() + 16 || value.size() != 8) return true;
+    if (key.size() != prefix.size() + 16 || value.size() < 8) return true;
     Holding h;
     h.batch = ReadBigEndian64(key.substr(prefix.size()));
     h.last = ReadBigEndian64(key.substr(prefix.size() + 8));
     h.first = ReadBigEndian64(value);
+    if (value.size() > 8) {
+      const std::string_view rest = value.substr(8);
+      if (!h.attributes.ParseFromArray(rest.data(), static_cast<int>(rest.size()))) return true;
+    }
     return visit(h);
   });
 }
@@ -386,8 +390,12 @@ void Tables::PutBlock(StateOverlay& o, const Block& b) const {
   record.set_first(b.first);
   record.set_last(b.last);
   o.Put(blocks, BlockKey(b.batch, b.last), Serialize(record));
-  if (record.status() == pb::BLOCK_ACTIVE)
-    o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last), Be64(b.first));
+  if (record.status() == pb::BLOCK_ACTIVE) {
+    // The block's attributes ride along, so a holdings listing needs no
+    // read of the block itself.
+    o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last),
+          Be64(b.first) + record.attributes().SerializeAsString());
+  }
 }
 
 void Tables::DeleteBlock(StateOverlay& o, const Block& b) const {

@@ -34,6 +34,8 @@ struct Holding {
   uint64_t batch = 0;
   uint64_t first = 0;
   uint64_t last = 0;
+  // Read by the paged holdings scan only (ScanHoldingsAfter).
+  pb::BlockAttributes attributes;
 };
 
 class Tables {
