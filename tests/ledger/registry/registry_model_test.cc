@@ -32,6 +32,7 @@
 #include "ledger/hash.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/account_keys.h"
+#include "ledger/registry/labels.h"
 #include "ledger/registry/rule_code.h"
 #include "ledger/registry/transaction.h"
 #include "tests/support/registry_fixture.h"
@@ -82,10 +83,24 @@ std::vector<Range> Merge(const Serials& serials) {
   return out;
 }
 
+using LabelSet = std::set<std::string>;
+
 struct Credit {
   std::string owner;
   pb::BlockStatus status = pb::BLOCK_ACTIVE;
+  LabelSet labels;
 };
+
+// A run of credits and the labels they carry.
+using Labelled = std::vector<std::pair<Range, LabelSet>>;
+Labelled LabelledOf(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs) {
+  Labelled out;
+  for (const auto& r : runs) {
+    out.push_back({{r.block().batch(), r.block().first(), r.block().last()},
+                   LabelSet(r.attributes().labels().begin(), r.attributes().labels().end())});
+  }
+  return out;
+}
 
 // A signed transaction; good_signature unless signed with another's key.
 struct Sent {
@@ -102,7 +117,8 @@ struct Expectation {
   bool duplicate = false;    // resubmission of the accepted `entry`
   uint64_t entry = 0;
   uint64_t batch = 0;        // issue: the batch number
-  std::vector<Range> moved;  // transfer, retire, cancel
+  std::vector<Range> moved;  // transfer, retire, cancel; label: the credits relabelled
+  Labelled labelled;         // transfer, retire, cancel: the moved credits with labels
   void RefuseIf(bool bad, RuleCode code) {
     if (bad) codes.insert(code);
   }
@@ -189,6 +205,22 @@ class Model {
     } else if (body.has_cancel()) {  // a suspended holder's credits too; a closed one has none
       e.RefuseIf(accounts.at(body.cancel().account()) == pb::ACCOUNT_CLOSED, kAccountClosed);
       Select(body.cancel().account(), body.cancel().credits(), e);
+    } else if (body.has_label()) {
+      CheckLabelChange(body.label(), e);
+    }
+    if (body.has_transfer() || body.has_retire() || body.has_cancel()) {
+      for (const Range& r : e.moved) {
+        for (uint64_t s = r.first; s <= r.last; ++s) {
+          const LabelSet& labels = At(r.batch, s).labels;
+          if (labels.empty()) continue;
+          if (!e.labelled.empty() && e.labelled.back().first.batch == r.batch &&
+              e.labelled.back().first.last + 1 == s && e.labelled.back().second == labels) {
+            e.labelled.back().first.last = s;
+          } else {
+            e.labelled.push_back({{r.batch, s, s}, labels});
+          }
+        }
+      }
     }
     return e;
   }
@@ -205,7 +237,8 @@ class Model {
     }
     if (body.has_issue()) {
       issued.insert({body.issue().project_id(), body.issue().verification_ref()});
-      batches.emplace_back(body.issue().quantity(), Credit{body.issue().to_account()});
+      batches.emplace_back(body.issue().quantity(),
+                           Credit{body.issue().to_account(), pb::BLOCK_ACTIVE, {}});
     }
     for (const Range& r : e.moved) {
       for (uint64_t s = r.first; s <= r.last; ++s) {
@@ -213,8 +246,58 @@ class Model {
         if (body.has_transfer()) c.owner = body.transfer().to_account();
         if (body.has_retire()) c.status = pb::BLOCK_RETIRED;
         if (body.has_cancel()) c.status = pb::BLOCK_CANCELLED;
+        if (body.has_label() && body.label().action() == pb::LABEL_ADD) {
+          c.labels.insert(body.label().label());
+        }
+        if (body.has_label() && body.label().action() == pb::LABEL_REMOVE) {
+          c.labels.erase(body.label().label());
+        }
       }
     }
+  }
+
+  // --- labels (docs/rules.md, "Labels") ---
+
+  // A label change: the selection is checked like explicit blocks, or is a
+  // whole batch; only its active credits change, and each must allow it.
+  void CheckLabelChange(const pb::Label& op, Expectation& e) const {
+    e.RefuseIf(op.action() != pb::LABEL_ADD && op.action() != pb::LABEL_REMOVE, kMalformed);
+    e.RefuseIf(!CheckLabel(op.label()).empty(), kInvalidLabel);
+    e.RefuseIf(op.reference().empty(), kMalformed);
+    const auto& sel = op.credits();
+    e.RefuseIf((sel.blocks_size() > 0) == (sel.batch() != 0), kMalformed);
+    std::vector<Range> ranges;
+    if (sel.blocks_size() == 0) {
+      e.RefuseIf(!Known(sel.batch()), kUnknownBatch);
+      if (Known(sel.batch())) ranges.push_back({sel.batch(), 1, Size(sel.batch())});
+    }
+    Serials chosen;
+    for (const auto& b : sel.blocks()) {
+      e.RefuseIf(b.first() == 0 || b.first() > b.last(), kInvalidSerials);
+      e.RefuseIf(!Known(b.batch()), kUnknownBatch);
+      if (!Known(b.batch())) continue;
+      e.RefuseIf(b.last() > Size(b.batch()), kInvalidSerials);
+      ranges.push_back(
+          {b.batch(), std::max<uint64_t>(b.first(), 1), std::min(b.last(), Size(b.batch()))});
+    }
+    Serials active;
+    for (const Range& r : ranges) {
+      for (uint64_t s = r.first; s <= r.last; ++s) {
+        e.RefuseIf(!chosen.insert({r.batch, s}).second, kInvalidSerials);
+        const Credit& c = At(r.batch, s);
+        if (c.status != pb::BLOCK_ACTIVE) continue;
+        active.insert({r.batch, s});
+        const bool present = c.labels.count(op.label()) > 0;
+        if (op.action() == pb::LABEL_ADD) {
+          e.RefuseIf(present, kLabelPresent);
+          e.RefuseIf(c.labels.size() >= static_cast<size_t>(kMaxLabelsPerBlock), kTooManyLabels);
+        } else {
+          e.RefuseIf(!present, kLabelAbsent);
+        }
+      }
+    }
+    e.RefuseIf(active.empty(), kNoActiveCredits);
+    e.moved = Merge(active);
   }
 
   // --- multi-signature accounts (docs/rules.md, "Multi-signature accounts") ---
@@ -465,7 +548,9 @@ class RegistryModelTest : public ::testing::Test {
       EXPECT_EQ(a.effects.batch(), e.batch);
       EXPECT_EQ(a.effects.quantity(), tx.body.issue().quantity());
     }
-    if (tx.body.has_transfer() || tx.body.has_retire() || tx.body.has_cancel()) {
+    if (tx.body.has_transfer() || tx.body.has_retire() || tx.body.has_cancel() ||
+        tx.body.has_label()) {
+      EXPECT_EQ(LabelledOf(a.effects.attributed()), e.labelled);
       uint64_t quantity = 0;
       for (const Range& r : e.moved) quantity += r.last - r.first + 1;
       EXPECT_EQ(RangesOf(a.effects.blocks()), e.moved);
@@ -478,6 +563,7 @@ class RegistryModelTest : public ::testing::Test {
       EXPECT_EQ(r->account(), tx.body.retire().account());
       EXPECT_EQ(r->beneficiary(), tx.body.retire().beneficiary());
       EXPECT_EQ(RangesOf(r->blocks()), e.moved);
+      EXPECT_EQ(LabelledOf(r->attributed()), e.labelled);
     }
   }
 
@@ -494,9 +580,14 @@ class RegistryModelTest : public ::testing::Test {
             << " does not continue the partition at " << next;
         for (uint64_t s = blk.first(); s <= blk.last(); ++s) {
           const Credit& c = model_.At(b, s);
-          ASSERT_TRUE(blk.owner() == c.owner && blk.status() == c.status)
+          ASSERT_TRUE(
+              blk.owner() == c.owner && blk.status() == c.status &&
+              LabelSet(blk.attributes().labels().begin(), blk.attributes().labels().end()) ==
+                  c.labels &&
+              std::is_sorted(blk.attributes().labels().begin(), blk.attributes().labels().end()))
               << "batch " << b << " serial " << s << ": registry " << blk.ShortDebugString()
-              << ", model " << c.owner << " " << pb::BlockStatus_Name(c.status);
+              << ", model " << c.owner << " " << pb::BlockStatus_Name(c.status) << " with "
+              << c.labels.size() << " labels";
         }
         next = blk.last() + 1;
       }
@@ -506,8 +597,15 @@ class RegistryModelTest : public ::testing::Test {
       Serials got, want;
       for (const auto& h : reg.Holdings(account).value()) {
         uint64_t n = 0;
-        for (const auto& blk : h.blocks) {
-          for (uint64_t s = blk.first(); s <= blk.last(); ++s) got.insert({h.batch.batch(), s});
+        EXPECT_EQ(h.attributes.size(), h.blocks.size()) << account;
+        for (size_t i = 0; i < h.blocks.size(); ++i) {
+          const auto& blk = h.blocks[i];
+          for (uint64_t s = blk.first(); s <= blk.last(); ++s) {
+            got.insert({h.batch.batch(), s});
+            const auto& labels = h.attributes.at(i).labels();
+            EXPECT_EQ(LabelSet(labels.begin(), labels.end()), model_.At(h.batch.batch(), s).labels)
+                << account << " holds batch " << h.batch.batch() << " serial " << s;
+          }
           n += blk.last() - blk.first() + 1;
         }
         EXPECT_EQ(h.quantity, n) << account << " batch " << h.batch.batch();
@@ -596,9 +694,44 @@ class RegistryModelTest : public ::testing::Test {
     return PickHolder([&](const std::string& id) { return StatusOf(id) != pb::ACCOUNT_CLOSED; });
   }
 
+  // A label change by the operator (sometimes by a holder): mostly valid,
+  // sometimes wrong on purpose.
+  Sent LabelTx() {
+    static const std::vector<std::string> kLabels = {
+        "ccp",     "ccb",     "corsia:2024-2026", "other:a", "other:b", "other:c",
+        "other:d", "other:e", "other:f",          "other:g", "other:h"};
+    pb::TransactionBody body = h_->Body();
+    auto* op = body.mutable_label();
+    op->set_action(Chance(0.6) ? pb::LABEL_ADD : pb::LABEL_REMOVE);
+    std::string label = Pick(kLabels);
+    if (Chance(0.03)) label = Chance(0.5) ? "CCP" : "corsia:2026-2024";
+    op->set_label(label);
+    op->set_reference(Chance(0.02) ? "" : "assessment " + std::to_string(Uniform(1, 9)));
+    const uint64_t batch =
+        Chance(0.02) ? model_.batches.size() + 1 : Uniform(1, model_.batches.size());
+    if (Chance(0.3) || !model_.Known(batch)) {
+      op->mutable_credits()->set_batch(batch);
+    } else {
+      // Mostly a run that carries the label (for removals) or any run.
+      std::vector<Range> runs = model_.Runs(batch, [&](const Credit& c) {
+        return c.status == pb::BLOCK_ACTIVE && c.labels.count(label) > 0;
+      });
+      if (runs.empty() || op->action() == pb::LABEL_ADD || Chance(0.2)) {
+        runs = {{batch, 1, model_.Size(batch)}};
+      }
+      const Range r = Pick(runs);
+      const uint64_t a = Uniform(r.first, r.last), b = Uniform(a, std::min(r.last, a + 60));
+      *op->mutable_credits()->add_blocks() = creg::testing::Serials(batch, a, b);
+      if (Chance(0.05)) *op->mutable_credits()->add_blocks() = creg::testing::Serials(batch, b, b);
+      if (Chance(0.03)) op->mutable_credits()->set_batch(batch);  // both
+    }
+    return Sign(body, Chance(0.05) ? Pick(holders_) : kOperator);
+  }
+
   // One random transaction.
   Sent NextTx() {
     if (multisig_ && Chance(0.3)) return NextMultisigTx();
+    if (Chance(0.1)) return LabelTx();
     const int kind = static_cast<int>(Uniform(0, 99));
     if (kind >= 71 && kind < 80 && !accepted_txs_.empty()) return Pick(accepted_txs_);
     if (kind >= 80 && kind < 85 && !refused_txs_.empty()) return Pick(refused_txs_);  // afresh
@@ -818,11 +951,13 @@ TEST_F(RegistryModelTest, RandomHistoryMatchesModel) {
   EXPECT_GT(accepted_[pb::TransactionBody::kTransfer], steps / 40);
   EXPECT_GT(accepted_[pb::TransactionBody::kRetire], steps / 80);
   EXPECT_GT(accepted_[pb::TransactionBody::kCancel], steps / 200);
+  EXPECT_GT(accepted_[pb::TransactionBody::kLabel], steps / 100);
   EXPECT_GT(duplicates_, steps / 100);
-  for (RuleCode c :
-       {RuleCode::kInsufficientCredits, RuleCode::kCreditsNotHeld, RuleCode::kCreditsRetired,
-        RuleCode::kInvalidSerials, RuleCode::kNotAuthorized, RuleCode::kSelfTransfer,
-        RuleCode::kAccountSuspended, RuleCode::kReplayed, RuleCode::kBadSignature}) {
+  for (RuleCode c : {RuleCode::kLabelPresent, RuleCode::kLabelAbsent, RuleCode::kInvalidLabel,
+                     RuleCode::kNoActiveCredits, RuleCode::kInsufficientCredits,
+                     RuleCode::kCreditsNotHeld, RuleCode::kCreditsRetired,
+                     RuleCode::kInvalidSerials, RuleCode::kNotAuthorized, RuleCode::kSelfTransfer,
+                     RuleCode::kAccountSuspended, RuleCode::kReplayed, RuleCode::kBadSignature}) {
     EXPECT_GT(refused_[c], 0u) << RuleCodeName(c) << " never seen";
   }
 }
