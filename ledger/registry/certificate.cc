@@ -30,7 +30,7 @@ std::string N(uint64_t n) { return std::to_string(n); }
 
 json::Value SummaryJson(const VerifiedRetirement& v) {
   json::Array serials(v.serials.begin(), v.serials.end());
-  return json::Object{{"retirement_id", v.retirement_id},
+  json::Value summary = json::Object{{"retirement_id", v.retirement_id},
                       {"account", v.account},
                       {"beneficiary", v.beneficiary},
                       {"purpose", v.purpose},
@@ -42,6 +42,15 @@ json::Value SummaryJson(const VerifiedRetirement& v) {
                       {"serials", std::move(serials)},
                       {"project_id", v.project_id},
                       {"retired_at", v.retired_at}};
+  if (!v.labels.empty()) {
+    json::Array runs;
+    for (const LabelledSerials& run : v.labels) {
+      runs.emplace_back(json::Object{{"serials", run.serials},
+                                     {"labels", json::Array(run.labels.begin(), run.labels.end())}});
+    }
+    summary.Set(std::string(kCertificateLabelsField), json::Value(std::move(runs)));
+  }
+  return summary;
 }
 
 json::Value ProvenJson(const ProvenEntry& e) {
@@ -253,7 +262,14 @@ StatusOr<VerifiedRetirement> VerifyRetirementCertificate(std::string_view text,
   CREG_ASSIGN_OR_RETURN(ev.issuances, ReadProvenList(doc, "issuances"));
   CREG_ASSIGN_OR_RETURN(ev.projects, ReadProvenList(doc, "projects"));
   const json::Value& summary = *doc.Find("retirement");
-  CREG_RETURN_IF_ERROR(ExactMembers(summary, kCertificateSummaryFields, "retirement"));
+  {
+    // "labels" is there only when the retired credits carry labels.
+    std::vector<std::string_view> names(kCertificateSummaryFields.begin(),
+                                        kCertificateSummaryFields.end());
+    if (summary.is_object() && summary.Find(kCertificateLabelsField) != nullptr)
+      names.push_back(kCertificateLabelsField);
+    CREG_RETURN_IF_ERROR(ExactMembers(summary, names, "retirement"));
+  }
 
   StatusOr<std::string> body = VerifyNote(*note, verifier);
   if (!body.ok()) return Fail(check::kCheckpoint, body.status().message(), body.status().code());
@@ -269,13 +285,20 @@ StatusOr<VerifiedRetirement> VerifyRetirementCertificate(std::string_view text,
   CREG_ASSIGN_OR_RETURN(VerifiedRetirement facts, internal::CheckCertificateEvidence(ev, *cp));
   facts.checkpoint_key_name = verifier.name();
   json::Value expected = SummaryJson(facts);
-  for (std::string_view field : kCertificateSummaryFields) {
-    const json::Value& want = *expected.Find(field);
-    const json::Value& found = *summary.Find(field);
-    if (want != found) {
+  std::vector<std::string_view> fields(kCertificateSummaryFields.begin(),
+                                       kCertificateSummaryFields.end());
+  fields.push_back(kCertificateLabelsField);
+  const json::Value none = json::Value::EmptyArray();
+  for (std::string_view field : fields) {
+    const json::Value* want = expected.Find(field);
+    const json::Value* found = summary.Find(field);
+    if (want == nullptr) want = &none;  // only "labels" may be absent: no labelled credits
+    if (found == nullptr) found = &none;
+    if (*want != *found) {
       return Fail(check::kSummary, "retirement." + std::string(field) + ": expected " +
-                                       json::Serialize(want) + " (from entry " +
-                                       N(facts.entry_index) + "), found " + json::Serialize(found));
+                                       json::Serialize(*want) + " (from entry " +
+                                       N(facts.entry_index) + "), found " +
+                                       json::Serialize(*found));
     }
   }
   return facts;

@@ -45,6 +45,11 @@ inline constexpr std::array<std::string_view, 12> kCertificateSummaryFields = {
     "retirement_id",  "account",         "beneficiary", "purpose", "reason",     "details",
     "country_of_use", "claim_reference", "quantity",    "serials", "project_id", "retired_at"};
 
+// Present in "retirement" only when some retired credits carry labels:
+// [{"serials": "<serial string>", "labels": ["ccp", ...]}, ...], the
+// labelled runs of the retirement entry (Effects.attributed) in order.
+inline constexpr std::string_view kCertificateLabelsField = "labels";
+
 // The checks of VerifyRetirementCertificate, in the order they run. A failure
 // is a Status whose message is "<check>: <what is wrong>", naming the entry
 // index and what was expected and found where there is one.
@@ -76,6 +81,12 @@ struct RetiredBatch {
   uint64_t registered_at_entry = 0;
 };
 
+// Retired credits and the labels they carried when retired.
+struct LabelledSerials {
+  std::string serials;              // SerialString of the run
+  std::vector<std::string> labels;  // in ascending order
+};
+
 // What a verified certificate proves.
 struct VerifiedRetirement {
   // The signed checkpoint that includes the retirement.
@@ -101,6 +112,7 @@ struct VerifiedRetirement {
   int64_t retired_micros = 0;
   std::string retired_at;             // Rfc3339Micros(retired_micros)
   std::vector<RetiredBatch> batches;  // in order of first retired block
+  std::vector<LabelledSerials> labels;  // the labelled runs; empty when none carry labels
 };
 
 // Builds the certificate of `retirement_id` with every proof at

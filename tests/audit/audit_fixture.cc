@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "ledger/registry/certificate.h"
 #include "ledger/encoding.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/store.h"
 
@@ -48,6 +48,7 @@ StoryData::StoryData(const TempDir& dir, const std::string& name) : root_(dir.Su
   IndexOf(h.Issue(Story::kProjectB, 500, "developer", "VR-B-2025"));
   IndexOf(h.TransferQuantity("developer", "organiser", 1, 500));
   IndexOf(h.TransferQuantity("developer", "organiser", 2, 100));
+  story_.labelling = IndexOf(h.AddLabel("ccp", {Serials(1, 1, 125)}));
   story_.retirement = IndexOf(h.RetireQuantity("organiser", 1, 120, Story::kBeneficiary));
 
   // The organiser rotates its key: signed by the old key, naming the new.

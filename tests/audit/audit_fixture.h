@@ -23,6 +23,7 @@ struct Story {
   static constexpr const char* kProjectA = "ke-cookstoves-001";  // batch 1, 1000 t, KE
   static constexpr const char* kProjectB = "cn-wind-002";        // batch 2, 500 t, CN
   static constexpr const char* kBeneficiary = "Belt and Road Green Development Forum 2026";
+  uint64_t labelling = 0;         // operator labels batch 1 serials 1-125 ccp
   uint64_t retirement = 0;        // organiser retires 120 t of batch 1 (serials 1-120)
   uint64_t rotation = 0;          // organiser rotates its key
   uint64_t multi_retirement = 0;  // by blocks: batch 1 121-130 and batch 2 1-5, new key
@@ -32,7 +33,7 @@ struct Story {
 
 // A data folder `root` (root/db, root/checkpoint, root/verifier.key) holding:
 // accounts developer and organiser, projects A and B, batches 1 (A, 1000 t)
-// and 2 (B, 500 t), transfers to organiser, the retirements, a key rotation
+// and 2 (B, 500 t), transfers to organiser, a label, the retirements, a key rotation
 // and a cancellation of Story. The registry stays open until Close().
 class StoryData {
  public:

@@ -109,6 +109,25 @@ TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
   EXPECT_THAT(r.output, ContainsRegex("total +1500 +135 +10 +1355"));
 }
 
+TEST_F(VerifyLogCliTest, LabelledRunsAlteredInAMoveAreFoundOnReplay) {
+  // The story labels batch 1 serials 1-125 ccp before the organiser
+  // retires 1-120: that retirement's entry records the labelled run. An
+  // entry that claims another label, re-chained so every hash checks out,
+  // is not what replaying the log resolves.
+  const uint64_t index = story().retirement;
+  std::string root = dir_.Sub("relabelled");
+  RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
+    if (i != index) return;
+    ASSERT_EQ(entry.effects().attributed_size(), 1);
+    entry.mutable_effects()->mutable_attributed(0)->mutable_attributes()->set_labels(0, "ccb");
+  });
+  AuditResult r = RunAudit({"verify-log", "--data", root, "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) + ": "));
+  EXPECT_THAT(r.output, HasSubstr("different effects"));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
+
 TEST_F(VerifyLogCliTest, UsesTheDataFoldersKeyWhenNoneIsGiven) {
   AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.output;

@@ -123,6 +123,47 @@ TEST_F(CertificateTest, RetirementAfterKeyRotationAcrossTwoProjects) {
   EXPECT_EQ(v->batches[1].project_country, "CN");
 }
 
+TEST_F(CertificateTest, LabelsInForceAtRetirementAreProven) {
+  const Story& story = data_.story();
+  // Serials 1-125 of batch 1 carry ccp: all of the first retirement, and
+  // 121-125 of the second.
+  StatusOr<VerifiedRetirement> first = Verify(Build(story.retirement));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->labels.size(), 1u);
+  EXPECT_EQ(first->labels[0].serials, "1-1-120-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231");
+  EXPECT_THAT(first->labels[0].labels, ::testing::ElementsAre("ccp"));
+  std::string multi_cert = Build(story.multi_retirement);
+  StatusOr<VerifiedRetirement> multi = Verify(multi_cert);
+  ASSERT_TRUE(multi.ok()) << multi.status().ToString();
+  ASSERT_EQ(multi->labels.size(), 1u);
+  EXPECT_EQ(multi->labels[0].serials, "1-121-125-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231");
+  const json::Value doc = json::Parse(multi_cert).value();
+  const json::Value& summary = *doc.Find("retirement");
+  ASSERT_NE(summary.Find("labels"), nullptr);
+  EXPECT_EQ(json::Serialize(*summary.Find("labels")),
+            "[{\"serials\":\"1-121-125-CREG-VCS-KE-ke-cookstoves-001-20250101-20251231\","
+            "\"labels\":[\"ccp\"]}]");
+
+  // A summary that drops, changes or invents labels is refused.
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& s = *doc.Find("retirement");
+                  json::Object kept;
+                  for (auto& [k, v] : s.as_object()) {
+                    if (k != "labels") kept.emplace_back(k, v);
+                  }
+                  s = json::Value(std::move(kept));
+                }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(Edited([](json::Value& doc) {
+                  json::Value& run = doc.Find("retirement")->Find("labels")->as_array()[0];
+                  run.Set("labels", json::Value(json::Array{json::Value("ccb")}));
+                }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(
+      Edited([](json::Value& doc) { doc.Find("retirement")->Set("colour", json::Value("green")); }),
+      cert_check::kDocument, StatusCode::kInvalidArgument);
+}
+
 TEST_F(CertificateTest, BuildRefusesUnknownAndUncoveredRetirements) {
   const Registry& registry = data_.harness().registry();
   const Story& story = data_.story();

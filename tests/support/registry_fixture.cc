@@ -167,6 +167,18 @@ Verdict RegistryHarness::CancelQuantity(const std::string& account, uint64_t bat
   return Submit(body, kOperator);
 }
 
+Verdict RegistryHarness::AddLabel(const std::string& label,
+                                  const std::vector<pb::SerialBlock>& blocks,
+                                  const std::string& reference) {
+  pb::TransactionBody body = Body();
+  pb::Label* op = body.mutable_label();
+  op->set_action(pb::LABEL_ADD);
+  op->set_label(label);
+  op->set_reference(reference);
+  for (const pb::SerialBlock& b : blocks) *op->mutable_credits()->add_blocks() = b;
+  return Submit(body, kOperator);
+}
+
 pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last) {
   pb::SerialBlock b;
   b.set_batch(batch);

@@ -56,6 +56,9 @@ class RegistryHarness {
   Verdict RetireQuantity(const std::string& account, uint64_t batch, uint64_t quantity,
                          const std::string& beneficiary = "Example Forum 2026");
   Verdict CancelQuantity(const std::string& account, uint64_t batch, uint64_t quantity);
+  // The operator adds `label` to the active credits of `blocks`.
+  Verdict AddLabel(const std::string& label, const std::vector<pb::SerialBlock>& blocks,
+                   const std::string& reference = "ICVCM CCP approval 2025-014");
 
  private:
   pb::TransactionBody OpenAccountBody(const std::string& id, pb::Role role = pb::ROLE_HOLDER);

@@ -9,6 +9,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/account_keys.h"
+#include "ledger/registry/labels.h"
 
 namespace creg::internal {
 
@@ -251,6 +252,32 @@ StatusOr<uint64_t> CheckRetiredBlocks(const pb::CreditSelection& signed_for, con
   return sum;
 }
 
+// The labelled runs of the retirement's effects are in serial order, each
+// inside one retired block, and carry labels of the vocabulary.
+Status CheckLabelledRuns(const pb::Effects& fx, const std::string& at) {
+  const pb::SerialBlock* prev = nullptr;
+  for (const pb::AttributedBlock& run : fx.attributed()) {
+    const pb::SerialBlock& b = run.block();
+    const bool inside = std::any_of(fx.blocks().begin(), fx.blocks().end(), [&](auto& r) {
+      return r.batch() == b.batch() && r.first() <= b.first() && b.first() <= b.last() &&
+             b.last() <= r.last();
+    });
+    const bool ordered = prev == nullptr || prev->batch() < b.batch() ||
+                         (prev->batch() == b.batch() && prev->last() < b.first());
+    bool labels_ok = run.attributes().labels_size() > 0;
+    for (const std::string& label : run.attributes().labels()) {
+      labels_ok = labels_ok && CheckLabel(label).empty();
+    }
+    if (!inside || !ordered || !labels_ok) {
+      return Fail(check::kEntry, at + "the labelled credits " + N(b.batch()) + ":" +
+                                     N(b.first()) + "-" + N(b.last()) +
+                                     " are not retired credits in order with known labels");
+    }
+    prev = &b;
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 StatusOr<VerifiedRetirement> CheckCertificateEvidence(Evidence& ev, const Checkpoint& cp) {
@@ -272,6 +299,7 @@ StatusOr<VerifiedRetirement> CheckCertificateEvidence(Evidence& ev, const Checkp
                                    Quoted(fx.retirement_id()));
   }
   CREG_ASSIGN_OR_RETURN(uint64_t sum, CheckRetiredBlocks(op.credits(), fx, at));
+  CREG_RETURN_IF_ERROR(CheckLabelledRuns(fx, at));
   if (r.tx.envelope.signer() != op.account()) {
     return Fail(check::kSignature,
                 at + "signed by " + Quoted(r.tx.envelope.signer()) +
@@ -335,6 +363,23 @@ StatusOr<VerifiedRetirement> CheckCertificateEvidence(Evidence& ev, const Checkp
       if (!seen) v.project_id += (v.project_id.empty() ? "" : ",") + pop.project_id();
     }
     it->quantity += b.last() - b.first() + 1;
+  }
+  for (const pb::AttributedBlock& run : fx.attributed()) {
+    const pb::SerialBlock& b = run.block();
+    const pb::Issue& iop = issues.at(b.batch())->tx.body.issue();
+    const pb::RegisterProject& pop = projects.at(iop.project_id())->tx.body.register_project();
+    pb::BatchRecord batch;
+    batch.set_batch(b.batch());
+    batch.set_project_id(iop.project_id());
+    batch.set_vintage_start(iop.vintage_start());
+    batch.set_vintage_end(iop.vintage_end());
+    pb::ProjectRecord project;
+    project.set_project_id(pop.project_id());
+    project.set_standard(pop.standard());
+    project.set_country(pop.country());
+    v.labels.push_back(
+        LabelledSerials{SerialString(batch, project, b.first(), b.last()),
+                        {run.attributes().labels().begin(), run.attributes().labels().end()}});
   }
   return v;
 }

@@ -32,7 +32,10 @@ const EVIDENCE = {entry_index: 'uint', entry: 'base64', inclusion_proof: 'proof'
 const SUMMARY = {retirement_id: 'string', account: 'string', beneficiary: 'string',
   purpose: 'string', reason: 'string', details: 'string', country_of_use: 'string',
   claim_reference: 'string', quantity: 'uint', serials: 'strings', project_id: 'string',
-  retired_at: 'string'};
+  retired_at: 'string', labels: 'labelled'};
+// Members that may be absent: "labels" when no retired credit carries one.
+const OPTIONAL = new Set(['labels']);
+const LABELLED = {serials: 'string', labels: 'strings'};
 const TOP = {format: 'string', origin: 'string', entry_index: 'uint', entry: 'base64',
   inclusion_proof: 'proof', checkpoint: 'string', accounts: 'evidence', issuances: 'evidence',
   projects: 'evidence', retirement: 'summary'};
@@ -47,7 +50,10 @@ function shape(value, fieldsOf, where) {
   const out = {};
   for (const [name, type] of Object.entries(fieldsOf)) {
     const field = where + name;
-    if (!(name in value)) fail('document', 'document.missing', {field});
+    if (!(name in value)) {
+      if (OPTIONAL.has(name)) continue;
+      fail('document', 'document.missing', {field});
+    }
     const v = value[name];
     const wrong = () => fail('document', 'document.type', {field});
     if (type === 'string') {
@@ -74,6 +80,9 @@ function shape(value, fieldsOf, where) {
     } else if (type === 'evidence') {
       if (!Array.isArray(v)) wrong();
       out[name] = v.map((e, i) => shape(e, EVIDENCE, `${field}[${i}].`));
+    } else if (type === 'labelled') {
+      if (!Array.isArray(v)) wrong();
+      out[name] = v.map((r, i) => shape(r, LABELLED, `${field}[${i}].`));
     } else if (type === 'summary') {
       out[name] = shape(v, SUMMARY, field + '.');
     }
@@ -294,11 +303,24 @@ export async function verifyCertificate(text, key) {
 
   // summary: every readable field is what the entries say.
   const compact = (date) => date.replaceAll('-', '');
-  const serials = blocks.map((b) => {
+  const serialString = (b) => {
     const batch = batches.get(b.batch);
     const p = projects.get(batch.project);
     return `${b.batch}-${b.first}-${b.last}-CREG-${p.standard.replaceAll('-', '_')}-${p.country}-` +
       `${batch.project}-${compact(batch.start)}-${compact(batch.end)}`;
+  };
+  const serials = blocks.map(serialString);
+  // The labelled runs (Effects.attributed), each inside a retired block.
+  const labelled = entry.effects.messages(6).map((run) => {
+    const m = run.message(1) || new Message(new Uint8Array());
+    const b = {batch: m.uint(1), first: m.uint(2), last: m.uint(3)};
+    const attributes = run.message(2) || new Message(new Uint8Array());
+    const labels = attributes.bytesAll(1).map((l) => new TextDecoder().decode(l));
+    if (labels.length === 0 || !blocks.some((r) => r.batch === b.batch && r.first <= b.first &&
+        b.first <= b.last && b.last <= r.last)) {
+      fail('entry', 'entry.blocks', {index});
+    }
+    return {serials: serialString(b), labels};
   });
   const reasonNumber = Number(retire.uint(4));
   const reason = REASONS[reasonNumber] || String(reasonNumber);
@@ -310,9 +332,10 @@ export async function verifyCertificate(text, key) {
     quantity: Number(quantity), serials,
     project_id: [...new Set(blocks.map((b) => batches.get(b.batch).project))].join(','),
     retired_at: rfc3339Micros(entry.micros),
+    labels: labelled,
   };
   for (const [field, value] of Object.entries(expected)) {
-    const found = doc.retirement[field];
+    const found = field === 'labels' ? (doc.retirement.labels || []) : doc.retirement[field];
     if (JSON.stringify(found) !== JSON.stringify(value)) {
       fail('summary', 'summary', {field: 'retirement.' + field, expected: JSON.stringify(value),
         found: JSON.stringify(found), index});
