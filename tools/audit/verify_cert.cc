@@ -51,6 +51,14 @@ void PrintFacts(const VerifiedRetirement& v) {
   }
   std::cout << "  serials\n";
   for (const std::string& s : v.serials) std::cout << "    " << s << "\n";
+  if (!v.labels.empty()) {
+    std::cout << "  labels in force when retired\n";
+    for (const LabelledSerials& run : v.labels) {
+      std::cout << "    " << run.serials << ":";
+      for (const std::string& label : run.labels) std::cout << " " << label;
+      std::cout << "\n";
+    }
+  }
   std::cout << "\n  proof\n"
             << "    entry " << v.entry_index << " is in the log of " << v.checkpoint_size
             << " entries with root " << v.checkpoint_root.ToBase64() << ",\n"

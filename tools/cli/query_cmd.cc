@@ -54,8 +54,12 @@ class HoldingsPrinter {
       const uint64_t quantity = b.last() - b.first() + 1;
       total_ += quantity;
       batch_quantity_ += quantity;
+      const pb::BlockAttributes labels =
+          i < h.attributes_size() ? h.attributes(i) : pb::BlockAttributes();
       if (ctx_.json()) {
-        json_.Value(SerialBlockJson(b));
+        json::Value block = SerialBlockJson(b);
+        block.Set("labels", LabelsJson(labels));
+        json_.Value(block);
         std::string serial = i < h.serials_size() ? h.serials(i) : std::string();
         if (Status s = serials_.Add(json::Serialize(json::Value(serial))); !s.ok()) {
           ctx_.FailLocal(s, "creg keeps long lists in a temporary file: check TMPDIR.");
@@ -64,6 +68,7 @@ class HoldingsPrinter {
         continue;
       }
       row_blocks_ += (row_count_ == 0 ? "" : ",") + BlockText(b);
+      if (labels.labels_size() > 0) row_blocks_ += " [" + LabelsText(labels) + "]";
       row_quantity_ += quantity;
       if (++row_count_ == kBlocksPerRow) FlushRow();
     }
@@ -186,7 +191,7 @@ int Batch(Context& ctx) {
     const pb::BatchResponse& b = page.batch();
     if (!table) {  // the first page: the batch itself
       table.emplace(std::vector<std::string>{"FIRST", "LAST", "QUANTITY", "OWNER", "STATUS",
-                                             "RETIREMENT", "CHANGED AT ENTRY"});
+                                             "RETIREMENT", "CHANGED AT ENTRY", "LABELS"});
       if (ctx.json()) {
         json.BeginObject();
         json.Members(BatchWithProjectJson(b.batch(), b.project()));
@@ -208,7 +213,7 @@ int Batch(Context& ctx) {
       table->AddRow({std::to_string(block.first()), std::to_string(block.last()),
                      std::to_string(block.last() - block.first() + 1), block.owner(),
                      BlockStatusName(block.status()), block.retirement_id(),
-                     std::to_string(block.changed_at_entry())});
+                     std::to_string(block.changed_at_entry()), LabelsText(block.attributes())});
     }
     return true;
   });
@@ -352,12 +357,11 @@ int StatusCommand(Context& ctx) {
     PrintJson(v);
     return kExitOk;
   }
-  Fields fields = {
-      {"node", ctx.node()},
-      {"origin", s.origin()},
-      {"entries", std::to_string(s.tree_size())},
-      {"checkpoint size", std::to_string(s.checkpoint_size())},
-      {"writes", s.accepting_writes() ? "accepted" : "refused: " + s.fault()}};
+  Fields fields = {{"node", ctx.node()},
+                   {"origin", s.origin()},
+                   {"entries", std::to_string(s.tree_size())},
+                   {"checkpoint size", std::to_string(s.checkpoint_size())},
+                   {"writes", s.accepting_writes() ? "accepted" : "refused: " + s.fault()}};
   if (s.witness_quorum() > 0) {
     fields.push_back({"publication", s.publication_fault().empty()
                                          ? "cosigned by " + std::to_string(s.witness_quorum()) +
@@ -366,7 +370,7 @@ int StatusCommand(Context& ctx) {
                                          : "stalled: " + s.publication_fault()});
     for (const pb::WitnessStatus& w : s.witnesses()) {
       fields.push_back({"witness " + w.url(), "cosigned size " + std::to_string(w.cosigned_size()) +
-                                                (w.error().empty() ? "" : "; " + w.error())});
+                                                  (w.error().empty() ? "" : "; " + w.error())});
     }
   }
   fields.push_back({"verifier key", s.verifier_key()});

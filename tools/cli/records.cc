@@ -45,10 +45,17 @@ Fields BatchFields(const pb::BatchRecord& b) {
 }
 
 Fields RetirementFields(const pb::RetirementRecord& r) {
+  std::string labels;
+  for (const pb::AttributedBlock& run : r.attributed()) {
+    if (run.attributes().labels_size() == 0) continue;
+    labels +=
+        (labels.empty() ? "" : "; ") + BlockText(run.block()) + " " + LabelsText(run.attributes());
+  }
   return {{"retirement", r.retirement_id()},
           {"account", r.account()},
           {"quantity", std::to_string(r.quantity())},
           {"serials", BlocksText(r.blocks())},
+          {"labels", labels.empty() ? "none" : labels},
           {"beneficiary", r.beneficiary()},
           {"reason", ReasonName(r.reason())},
           {"details", r.details()},
