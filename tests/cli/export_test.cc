@@ -34,7 +34,7 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
   EXPECT_EQ(lines[0],
             "retirement_id,retired_at,entry_index,account,quantity,serials,batch,project_id,"
             "project_name,standard,methodology,project_country,vintage_start,vintage_end,"
-            "beneficiary,reason,details,country_of_use,claim_reference");
+            "beneficiary,reason,details,country_of_use,claim_reference,labels");
   EXPECT_NE(lines[1].find(",organiser,120,1-1-120-CREG-VCS-CN-wind-01-20250101-20251231,1,"
                           "wind-01,Dali Wind Farm,VCS,ACM0002,CN,2025-01-01,2025-12-31,"
                           "\"Forum, Beijing\",voluntary-event-offset,Belt and Road Forum,CN,"),
@@ -55,6 +55,7 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
   EXPECT_EQ(batch.GetUint("quantity").value(), 10000u);
   EXPECT_EQ(batch.GetString("issued_to").value(), "developer");
   EXPECT_EQ(batch.GetString("verification_ref").value(), "VR-2025-1");
+  EXPECT_EQ(batch.GetString("labels").value(), "");  // none labelled here
 
   RunResult holdings = Creg({"export", "holdings", "--format", "csv", "-o", Path("h.csv")});
   ASSERT_EQ(holdings.exit_code, 0) << holdings.err;

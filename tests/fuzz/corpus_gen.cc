@@ -190,7 +190,26 @@ void TransactionSeeds(const FuzzRegistry& r) {
   project.mutable_register_project()->set_country("IN");
   project.mutable_register_project()->set_proponent(kAlice);
 
+  creg::pb::TransactionBody label = FuzzRegistry::Body("seed-label", at);
+  label.mutable_label()->set_action(creg::pb::LABEL_ADD);
+  label.mutable_label()->set_label("corsia:2024-2026");
+  *label.mutable_label()->mutable_credits()->add_blocks() = [] {
+    creg::pb::SerialBlock b;
+    b.set_batch(1);
+    b.set_first(2);
+    b.set_last(9);
+    return b;
+  }();
+  label.mutable_label()->set_reference("ICAO TAB 2026-03");
+  creg::pb::TransactionBody unlabel = FuzzRegistry::Body("seed-unlabel", at);
+  unlabel.mutable_label()->set_action(creg::pb::LABEL_REMOVE);
+  unlabel.mutable_label()->set_label("ccp");
+  unlabel.mutable_label()->mutable_credits()->set_batch(2);
+  unlabel.mutable_label()->set_reference("ICVCM review 2026-11");
+
   const std::vector<std::pair<std::string, std::string>> signed_txs = {
+      {"label", r.Sign(label, kOperator)},
+      {"unlabel", r.Sign(unlabel, kOperator)},
       {"transfer", r.Sign(transfer, kAlice)},
       {"retire_blocks", r.Sign(retire, kBob)},
       {"open_account", r.Sign(open, kOperator)},

@@ -113,14 +113,28 @@ class BatchInfo {
   std::map<uint64_t, pb::BatchResponse> known_;
 };
 
+// The "labels" column: each label the credits of a row carry, "; "
+// between them, with "(N of Q t)" after a label only some of the row's Q
+// credits carry. `carried` is credits per label.
+std::string LabelsColumn(const std::map<std::string, uint64_t>& carried, uint64_t quantity) {
+  std::string out;
+  for (const auto& [label, n] : carried) {
+    if (n == 0) continue;
+    out += (out.empty() ? "" : "; ") + label;
+    if (n != quantity) out += " (" + std::to_string(n) + " of " + std::to_string(quantity) + " t)";
+  }
+  return out;
+}
+
 int Retirements(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, true);
   if (!flags) return ctx.exit_code();
   ReportWriter report(
       ctx, *flags,
-      {"retirement_id", "retired_at", "entry_index", "account", "quantity", "serials", "batch",
-       "project_id", "project_name", "standard", "methodology", "project_country", "vintage_start",
-       "vintage_end", "beneficiary", "reason", "details", "country_of_use", "claim_reference"});
+      {"retirement_id", "retired_at",      "entry_index",    "account",         "quantity",
+       "serials",       "batch",           "project_id",     "project_name",    "standard",
+       "methodology",   "project_country", "vintage_start",  "vintage_end",     "beneficiary",
+       "reason",        "details",         "country_of_use", "claim_reference", "labels"});
   if (!report.Open()) return ctx.exit_code();
   BatchInfo info(ctx);
   bool ok = WalkLog(ctx, [&](const EntryView& e) {
@@ -137,15 +151,35 @@ int Retirements(Context& ctx) {
       serials += (serials.empty() ? "" : " ") +
                  SerialString(batch->batch(), batch->project(), b.first(), b.last());
     }
+    // Credits per label in each batch, as the entry recorded them.
+    std::map<uint64_t, std::map<std::string, uint64_t>> labels;
+    for (const pb::AttributedBlock& run : e.entry.effects().attributed()) {
+      for (const std::string& label : run.attributes().labels()) {
+        labels[run.block().batch()][label] += run.block().last() - run.block().first() + 1;
+      }
+    }
     for (const auto& [batch_number, totals] : per_batch) {
       const pb::BatchResponse& batch = *info.Get(batch_number);
-      report.Row({e.entry.effects().retirement_id(), IsoTime(e.entry.timestamp_micros()),
-                  e.entry.index(), op.account(), totals.first, totals.second, batch_number,
-                  batch.project().project_id(), batch.project().name(), batch.project().standard(),
-                  batch.project().methodology(), batch.project().country(),
-                  batch.batch().vintage_start(), batch.batch().vintage_end(), op.beneficiary(),
-                  ReasonName(op.reason()), op.details(), op.country_of_use(),
-                  op.claim_reference()});
+      report.Row({e.entry.effects().retirement_id(),
+                  IsoTime(e.entry.timestamp_micros()),
+                  e.entry.index(),
+                  op.account(),
+                  totals.first,
+                  totals.second,
+                  batch_number,
+                  batch.project().project_id(),
+                  batch.project().name(),
+                  batch.project().standard(),
+                  batch.project().methodology(),
+                  batch.project().country(),
+                  batch.batch().vintage_start(),
+                  batch.batch().vintage_end(),
+                  op.beneficiary(),
+                  ReasonName(op.reason()),
+                  op.details(),
+                  op.country_of_use(),
+                  op.claim_reference(),
+                  LabelsColumn(labels[batch_number], totals.first)});
     }
     return true;
   });
@@ -159,22 +193,44 @@ int Issuances(Context& ctx) {
   ReportWriter report(ctx, *flags,
                       {"batch", "issued_at", "entry_index", "project_id", "project_name",
                        "standard", "methodology", "country", "vintage_start", "vintage_end",
-                       "quantity", "issued_to", "verification_ref", "serials"});
+                       "quantity", "issued_to", "verification_ref", "serials", "labels"});
   if (!report.Open()) return ctx.exit_code();
   BatchInfo info(ctx);
+  // The labels column needs the whole log (labels come after issuance),
+  // so the rows are written once it is read. A label entry adds exactly
+  // the credits without the label, or removes it from exactly those with
+  // it, so its effects' quantity counts the credits that change.
+  std::vector<std::pair<uint64_t, std::vector<json::Value>>> rows;  // (batch, row)
+  std::map<uint64_t, std::map<std::string, uint64_t>> carried;      // batch -> label -> credits
   bool ok = WalkLog(ctx, [&](const EntryView& e) {
+    if (e.kind == "label") {
+      const pb::Label& op = e.body.label();
+      for (const pb::SerialBlock& b : e.entry.effects().blocks()) {
+        uint64_t& n = carried[b.batch()][op.label()];
+        const uint64_t q = b.last() - b.first() + 1;
+        n = op.action() == pb::LABEL_ADD ? n + q : n - std::min(n, q);
+      }
+      return true;
+    }
     if (e.kind != "issue") return true;
     const pb::Issue& op = e.body.issue();
     const pb::BatchResponse* batch = info.Get(e.entry.effects().batch());
     if (batch == nullptr) return false;
-    report.Row({e.entry.effects().batch(), IsoTime(e.entry.timestamp_micros()), e.entry.index(),
-                op.project_id(), batch->project().name(), batch->project().standard(),
-                batch->project().methodology(), batch->project().country(), op.vintage_start(),
-                op.vintage_end(), op.quantity(), op.to_account(), op.verification_ref(),
-                SerialString(batch->batch(), batch->project(), 1, op.quantity())});
+    rows.emplace_back(
+        e.entry.effects().batch(),
+        std::vector<json::Value>{e.entry.effects().batch(), IsoTime(e.entry.timestamp_micros()),
+                                 e.entry.index(), op.project_id(), batch->project().name(),
+                                 batch->project().standard(), batch->project().methodology(),
+                                 batch->project().country(), op.vintage_start(), op.vintage_end(),
+                                 op.quantity(), op.to_account(), op.verification_ref(),
+                                 SerialString(batch->batch(), batch->project(), 1, op.quantity())});
     return true;
   });
   if (!ok) return ctx.exit_code();
+  for (auto& [batch, row] : rows) {
+    row.emplace_back(LabelsColumn(carried[batch], row[10].as_uint()));
+    report.Row(std::move(row));
+  }
   return report.Close();
 }
 
@@ -265,14 +321,16 @@ void AddExportCommands(std::vector<Command>& out) {
           "One row per retirement and batch: retirement_id, retired_at, entry_index,\n"
           "account, quantity, serials, batch, project_id, project_name, standard,\n"
           "methodology, project_country, vintage_start, vintage_end, beneficiary,\n"
-          "reason, details, country_of_use, claim_reference. --holder ID keeps\n"
-          "one account's retirements. ") +
+          "reason, details, country_of_use, claim_reference, labels (the labels\n"
+          "the retired credits carried). --holder ID keeps one account's\n"
+          "retirements. ") +
       kExportOptions + "\nExample:\n  creg export retirements --format csv -o retirements.csv\n";
   static const std::string kIssuancesHelp =
       std::string(
           "One row per batch: batch, issued_at, entry_index, project_id,\n"
           "project_name, standard, methodology, country, vintage_start, vintage_end,\n"
-          "quantity, issued_to, verification_ref, serials. ") +
+          "quantity, issued_to, verification_ref, serials, labels (the labels\n"
+          "its credits carry now). ") +
       kExportOptions + "\nExample:\n  creg export issuances --format json\n";
   static const std::string kHoldingsHelp =
       std::string(
