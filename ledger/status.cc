@@ -22,6 +22,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "RESOURCE_EXHAUSTED";
     case StatusCode::kNotAuthorized:
       return "NOT_AUTHORIZED";
+    case StatusCode::kNotLeader:
+      return "NOT_LEADER";
     case StatusCode::kInternal:
       return "INTERNAL";
     case StatusCode::kUnavailable:
@@ -70,6 +72,7 @@ Status OutOfRangeError(std::string m) { return Status(StatusCode::kOutOfRange, s
 Status NotAuthorizedError(std::string m) {
   return Status(StatusCode::kNotAuthorized, std::move(m));
 }
+Status NotLeaderError(std::string m) { return Status(StatusCode::kNotLeader, std::move(m)); }
 
 Status ResourceExhaustedError(std::string m) {
   return Status(StatusCode::kResourceExhausted, std::move(m));

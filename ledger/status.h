@@ -13,6 +13,8 @@
 //   kDataLoss           stored data or a proof does not match its hash
 //   kNotAuthorized      the node's read policy does not let this caller
 //                       read this (docs/security.md, "Read access")
+//   kNotLeader          this node is a mirror and takes no writes; the
+//                       message names the writer (docs/replication.md)
 //   kInternal           a broken invariant inside creg
 //
 // Status is cheap to copy when OK (no allocation). Our code never throws; a
@@ -42,6 +44,7 @@ enum class StatusCode : int {
   kUnavailable = 14,
   kDataLoss = 15,
   kNotAuthorized = 16,
+  kNotLeader = 17,
 };
 
 // Every code above, in this order; what a mapping over all codes iterates.
@@ -58,6 +61,7 @@ inline constexpr StatusCode kAllStatusCodes[] = {
     StatusCode::kUnavailable,
     StatusCode::kDataLoss,
     StatusCode::kNotAuthorized,
+    StatusCode::kNotLeader,
 };
 
 // The canonical upper-case name of a code, for example "NOT_FOUND"; these
@@ -106,6 +110,7 @@ Status InternalError(std::string message);
 Status UnavailableError(std::string message);
 Status DataLossError(std::string message);
 Status NotAuthorizedError(std::string message);
+Status NotLeaderError(std::string message);
 
 // Either a value of type T or a non-OK Status.
 template <typename T>

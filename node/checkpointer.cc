@@ -54,4 +54,17 @@ Status Checkpointer::Save(bool force, std::chrono::milliseconds interval) {
   return OkStatus();
 }
 
+std::shared_ptr<SignedCheckpoint> ReadSavedCheckpoint(const std::string& path, const MerkleLog& log,
+                                                      const std::string& verifier_key) {
+  auto note = ReadFile(path);
+  if (!note.ok()) return nullptr;
+  auto key = NoteVerifier::FromVerifierKey(verifier_key);
+  if (!key.ok()) return nullptr;
+  auto checkpoint = VerifyCheckpoint(*note, *key, "");
+  if (!checkpoint.ok() || checkpoint->size > log.size()) return nullptr;
+  auto root = log.RecomputeRoot(checkpoint->size);
+  if (!root.ok() || *root != checkpoint->root) return nullptr;
+  return std::make_shared<SignedCheckpoint>(SignedCheckpoint{*checkpoint, *note});
+}
+
 }  // namespace creg

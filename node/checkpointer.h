@@ -73,4 +73,11 @@ class Checkpointer {
   std::chrono::steady_clock::time_point saved_at_{};
 };
 
+// The checkpoint saved at `path` if it still holds: signed by
+// `verifier_key`'s key and its root that of the first entries of `log` as
+// it is now. Null otherwise (no file, a bad signature, a size past the log,
+// another root).
+std::shared_ptr<SignedCheckpoint> ReadSavedCheckpoint(const std::string& path, const MerkleLog& log,
+                                                      const std::string& verifier_key);
+
 }  // namespace creg

@@ -34,13 +34,21 @@ void AddInit(CLI::App& app, InitOptions& options) {
   init->footer(
       "init creates a registry in DIR: the node's checkpoint key, the first operator's account "
       "and key (PEM, mode 0600), and a first signed checkpoint. It prints the verifier key "
-      "auditors need. It never overwrites a registry.\n\n" +
+      "auditors need. It never overwrites a registry.\n\n"
+      "With --join FOLDER it makes an empty member of the registry whose data folder (or a copy "
+      "of its keys/ and verifier.key) is at FOLDER instead: the same origin and checkpoint key, "
+      "no operator key, no entries. Run it as a mirror with 'cregd run --follow "
+      "HOST:PORT' (docs/replication.md).\n\n" +
       std::string(kExitStatus));
   init->add_option("--data", options.data_dir, "data folder")->type_name("DIR");
   init->add_option("--origin", options.origin, "the registry's name (required)")->type_name("NAME");
   init->add_option("--operator-id", options.operator_id, "the first operator's account")
       ->type_name("ID");
   init->add_option("--operator-name", options.operator_name, "its display name")->type_name("TEXT");
+  init->add_option("--join", options.join,
+                   "make an empty member of the registry in FOLDER (its data folder, or a copy "
+                   "of its keys/ and verifier.key) instead")
+      ->type_name("FOLDER");
 }
 
 void AddBackup(CLI::App& app, BackupOptions& options) {
@@ -116,6 +124,23 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmdline::AddNumber(*run, "--witness-quorum", options.witness_quorum,
                      "cosignatures a checkpoint needs before it is published; 0 = every witness");
+  run->add_option("--follow", options.follow,
+                  "be a mirror: copy and check the log of the writer at HOST:PORT (several, "
+                  "comma-separated, are tried in turn) and refuse writes with NOT_LEADER "
+                  "(docs/replication.md)")
+      ->type_name("HOST:PORT")
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_option("--follow-account", options.follow_account,
+                  "a mirror signs in to the writer as this account (an auditor's) when the "
+                  "writer's read policy is not public-log")
+      ->type_name("ID");
+  run->add_option("--follow-key", options.follow_key_file,
+                  "the private key (PEM) of --follow-account")
+      ->type_name("FILE");
+  run->add_option("--follow-tls-ca", options.follow_tls_ca_file,
+                  "the writer serves TLS with a certificate chaining to this CA file (PEM)")
+      ->type_name("FILE");
   run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
   flags.read_policy = std::string(ReadPolicyName(options.read_policy));
   run->add_option("--read-policy", flags.read_policy,
@@ -128,8 +153,10 @@ int Usage(const std::string& command, const std::string& error) {
 }
 
 int Init(const InitOptions& options) {
-  if (options.origin.empty()) {
-    return Usage("init", "--origin NAME is required, for example --origin registry.example.org");
+  if (options.origin.empty() && options.join.empty()) {
+    return Usage("init",
+                 "--origin NAME is required, for example --origin registry.example.org (or --join "
+                 "FOLDER to join an existing registry)");
   }
   Status s = InitRegistry(options, std::cout);
   if (!s.ok()) {
@@ -172,6 +199,26 @@ int Run(NodeOptions options, const RunFlags& flags) {
                             flags.read_policy + "'");
   }
   options.read_policy = *policy;
+  if (options.follow_account.empty() != options.follow_key_file.empty()) {
+    return Usage("run", options.follow_account.empty()
+                            ? "--follow-key needs --follow-account ID as well"
+                            : "--follow-account needs --follow-key FILE as well");
+  }
+  if ((!options.follow_account.empty() || !options.follow_tls_ca_file.empty()) &&
+      options.follow.empty()) {
+    return Usage("run",
+                 "--follow-account, --follow-key and --follow-tls-ca need --follow HOST:PORT");
+  }
+  for (const std::string& writer : options.follow) {
+    if (writer.empty() || writer.find(':') == std::string::npos) {
+      return Usage("run", "--follow takes HOST:PORT[,HOST:PORT...], not '" + writer + "'");
+    }
+  }
+  if (!options.follow.empty() && !options.witnesses.empty()) {
+    return Usage("run",
+                 "a mirror (--follow) publishes the writer's checkpoints; give --witness to the "
+                 "writer");
+  }
   if (options.witness_quorum > options.witnesses.size()) {
     return Usage("run", "--witness-quorum " + std::to_string(options.witness_quorum) +
                             " needs at least that many --witness");

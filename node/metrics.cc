@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "node/follower.h"
 #include "node/publisher.h"
 
 namespace creg {
@@ -96,6 +97,24 @@ void Metrics::RenderPublication(std::ostream& out) const {
   }
 }
 
+void Metrics::RenderReplication(std::ostream& out) const {
+  if (node_.follower == nullptr) return;
+  const FollowerState state = node_.follower->state();
+  const uint64_t size = node_.log.size();
+  out << "# HELP creg_mirror_connected 1 while this mirror follows its writer.\n"
+      << "# TYPE creg_mirror_connected gauge\n"
+      << "creg_mirror_connected " << (state.connected ? 1 : 0) << "\n"
+      << "# HELP creg_mirror_alarm 1 once an entry or checkpoint of the writer failed a check; "
+         "the mirror stopped following (creg status says why).\n"
+      << "# TYPE creg_mirror_alarm gauge\n"
+      << "creg_mirror_alarm " << (state.alarm.empty() ? 0 : 1) << "\n"
+      << "# HELP creg_mirror_behind_entries Entries of the writer's newest checkpoint this "
+         "mirror does not hold yet.\n"
+      << "# TYPE creg_mirror_behind_entries gauge\n"
+      << "creg_mirror_behind_entries "
+      << (state.writer_checkpoint_size > size ? state.writer_checkpoint_size - size : 0) << "\n";
+}
+
 std::string Metrics::Render() {
   std::ostringstream out;
   auto counter = [&](const char* name, const char* help, uint64_t value) {
@@ -163,8 +182,10 @@ std::string Metrics::Render() {
           "Sign-ins refused for exceeding the per-connection or per-address rate limit.",
           node_.counters.sign_ins_rate_limited.load());
   RenderPublication(out);
-  gauge("creg_accepting_writes", "1 while the node accepts transactions, 0 after a storage fault.",
-        node_.pipeline.accepting_writes() ? 1 : 0);
+  RenderReplication(out);
+  gauge("creg_accepting_writes",
+        "1 while the node accepts transactions; 0 after a storage fault, and on a mirror.",
+        node_.follower == nullptr && node_.pipeline.accepting_writes() ? 1 : 0);
   std::ostringstream cpu;
   cpu << std::fixed << std::setprecision(6) << ProcessCpuSeconds();
   out << "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"

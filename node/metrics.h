@@ -40,6 +40,7 @@ class Metrics {
  private:
   // The checkpoint sizes, and with witnesses the publication's state.
   void RenderPublication(std::ostream& out) const;
+  void RenderReplication(std::ostream& out) const;
 
   NodeContext& node_;
   LatencyHistogram commit_latency_;

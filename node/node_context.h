@@ -94,6 +94,9 @@ struct NodeContext {
   // witnesses (every signed checkpoint is published at once). Owned by the
   // RegistryNode.
   const class Publisher* publisher = nullptr;
+  // On a mirror (cregd run --follow), what copies the writer's log; writes
+  // are answered NOT_LEADER. Null on the writer. Owned by the RegistryNode.
+  const class Follower* follower = nullptr;
   // Sign-in attempts per remote address.
   SignInLimiter sign_in_limiter{options.sign_in_burst_per_address,
                                 options.sign_in_refill_per_address};

@@ -109,6 +109,15 @@ struct NodeOptions {
   // enough for a witness's synced write, short enough that one that hangs
   // delays the next round only a little.
   std::chrono::milliseconds witness_timeout{5000};
+  // Mirror mode (docs/replication.md): the writer's addresses, HOST:PORT,
+  // tried in turn. Default: none, this node is the writer.
+  std::vector<std::string> follow;
+  // With a writer whose read policy is not public: the account the mirror
+  // signs in as (an auditor's, usually) and its private key file (PEM).
+  std::string follow_account;
+  std::string follow_key_file;
+  // With a writer serving TLS: the CA file its certificate chains to.
+  std::string follow_tls_ca_file;
   PipelineOptions pipeline;
 };
 

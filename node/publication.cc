@@ -14,17 +14,11 @@ std::shared_ptr<SignedCheckpoint> SavedCheckpoint(const std::string& path, const
                                                   const Checkpointer& checkpointer,
                                                   const std::vector<CosignatureVerifier>& witnesses,
                                                   size_t quorum) {
-  auto note = ReadFile(path);
-  if (!note.ok()) return nullptr;
-  auto log_key = NoteVerifier::FromVerifierKey(checkpointer.VerifierKey());
-  if (!log_key.ok()) return nullptr;
-  auto checkpoint = VerifyCheckpoint(*note, *log_key, "");
-  if (!checkpoint.ok() || checkpoint->size > log.size()) return nullptr;
-  auto root = log.RecomputeRoot(checkpoint->size);
-  if (!root.ok() || *root != checkpoint->root) return nullptr;
-  auto cosigned = VerifyCosignatures(*note, witnesses);
+  auto saved = ReadSavedCheckpoint(path, log, checkpointer.VerifierKey());
+  if (!saved) return nullptr;
+  auto cosigned = VerifyCosignatures(saved->note, witnesses);
   if (!cosigned.ok() || cosigned->cosignatures.size() < quorum) return nullptr;
-  return std::make_shared<SignedCheckpoint>(SignedCheckpoint{*checkpoint, *note});
+  return saved;
 }
 
 }  // namespace

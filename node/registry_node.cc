@@ -13,6 +13,7 @@
 #include "ledger/registry/transaction.h"
 #include "net/tls_context.h"
 #include "node/log.h"
+#include "node/mirroring.h"
 #include "node/publication.h"
 
 namespace creg {
@@ -39,25 +40,92 @@ void RaiseFileLimit(size_t wanted) {
   }
 }
 
-}  // namespace
-
-Status InitRegistry(const InitOptions& options, std::ostream& out) {
-  DataDir dir(options.data_dir);
+Status RefuseExistingRegistry(const InitOptions& options, const DataDir& dir) {
   if (std::filesystem::exists(dir.db_path()) ||
       std::filesystem::exists(dir.checkpoint_key_path())) {
     return AlreadyExistsError(options.data_dir +
                               " already holds a registry; refusing to overwrite it");
   }
+  return OkStatus();
+}
+
+Status MakeKeysFolder(const DataDir& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir.keys_dir(), ec);
+  if (ec) return UnavailableError("cannot create " + dir.keys_dir() + ": " + ec.message());
+  ::chmod(dir.keys_dir().c_str(), 0700);
+  return OkStatus();
+}
+
+std::string TrimLine(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+Status JoinRegistry(const InitOptions& options, std::ostream& out) {
+  DataDir dir(options.data_dir);
+  CREG_RETURN_IF_ERROR(RefuseExistingRegistry(options, dir));
+  DataDir source(options.join);
+  StatusOr<std::string> verifier_text = ReadFile(source.verifier_key_path());
+  if (!verifier_text.ok()) {
+    return NotFoundError("no verifier.key in " + options.join +
+                         ": give the writer's data folder, or a copy of its keys/ and "
+                         "verifier.key (" +
+                         verifier_text.status().message() + ")");
+  }
+  const std::string verifier_key = TrimLine(*verifier_text);
+  StatusOr<NoteVerifier> verifier = NoteVerifier::FromVerifierKey(verifier_key);
+  if (!verifier.ok()) {
+    return InvalidArgumentError(source.verifier_key_path() +
+                                " is not a verifier key: " + verifier.status().message());
+  }
+  const std::string origin = verifier->name();
+  if (!options.origin.empty() && options.origin != origin) {
+    return InvalidArgumentError("the registry in " + options.join + " is '" + origin + "', not '" +
+                                options.origin + "'");
+  }
+  StatusOr<PrivateKey> key = PrivateKey::LoadFile(source.checkpoint_key_path());
+  if (!key.ok()) {
+    return NotFoundError("no usable keys/checkpoint.key in " + options.join + ": " +
+                         key.status().message());
+  }
+  if (key->public_key() != verifier->key()) {
+    return InvalidArgumentError(source.checkpoint_key_path() + " is not the key of " +
+                                source.verifier_key_path());
+  }
+  CREG_RETURN_IF_ERROR(MakeKeysFolder(dir));
+  CREG_RETURN_IF_ERROR(key->SaveFile(dir.checkpoint_key_path()));
+  CREG_RETURN_IF_ERROR(WriteFileAtomically(dir.verifier_key_path(), verifier_key + "\n"));
+  CREG_ASSIGN_OR_RETURN(
+      std::unique_ptr<Store> store,
+      Store::Open(dir.db_path(), NodeStoreOptions(true), Registry::ColumnNames()));
+  RegistryOptions registry_options;
+  registry_options.origin = origin;
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Registry> registry,
+                        Registry::Open(store.get(), registry_options));
+  out << "Created an empty member of registry '" << origin << "' in " << options.data_dir << "\n"
+      << "  checkpoint key:    " << dir.checkpoint_key_path() << "\n"
+      << "  verifier key:      " << verifier_key << "\n"
+      << "Start it as a mirror with: cregd run --data " << options.data_dir
+      << " --listen HOST:PORT --follow WRITER-HOST:PORT\n";
+  return OkStatus();
+}
+
+}  // namespace
+
+Status InitRegistry(const InitOptions& options, std::ostream& out) {
+  if (!options.join.empty()) return JoinRegistry(options, out);
+  DataDir dir(options.data_dir);
+  CREG_RETURN_IF_ERROR(RefuseExistingRegistry(options, dir));
   if (options.origin.empty())
     return InvalidArgumentError("--origin is required (for example registry.example.org)");
   if (!IsValidNoteKeyName(options.origin)) {
     return InvalidArgumentError("origin '" + options.origin +
                                 "' must be one word without spaces or '+'");
   }
-  std::error_code ec;
-  std::filesystem::create_directories(dir.keys_dir(), ec);
-  if (ec) return UnavailableError("cannot create " + dir.keys_dir() + ": " + ec.message());
-  ::chmod(dir.keys_dir().c_str(), 0700);
+  CREG_RETURN_IF_ERROR(MakeKeysFolder(dir));
 
   CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::Generate());
   CREG_ASSIGN_OR_RETURN(PrivateKey operator_key, PrivateKey::Generate());
@@ -178,24 +246,46 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
   node->checkpointer_ = std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer),
                                                        origin, dir.checkpoint_path());
+  const bool mirror = !options.follow.empty();
+  if (mirror && !options.witnesses.empty()) {
+    return InvalidArgumentError(
+        "a mirror publishes the writer's checkpoints as they are; give --witness to the writer");
+  }
+  if (!mirror && node->registry_->log().size() == 0) {
+    return FailedPreconditionError(options.data_dir +
+                                   " is an empty member of a registry (cregd init --join); run it "
+                                   "as a mirror with --follow HOST:PORT");
+  }
   if (!options.witnesses.empty()) {
     CREG_ASSIGN_OR_RETURN(node->publisher_,
                           StartPublisher(options, node->registry_->log(), *node->checkpointer_,
                                          dir.checkpoint_path()));
   }
-  CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
-  CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
+  if (mirror) {
+    // A mirror never signs: it publishes the writer's checkpoints once it
+    // has checked them, starting with the last one it saved.
+    if (auto saved = ReadSavedCheckpoint(dir.checkpoint_path(), node->registry_->log(),
+                                         node->checkpointer_->VerifierKey())) {
+      node->checkpointer_->Publish(std::move(saved));
+    }
+  } else {
+    CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
+    CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
+  }
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
   node->handler_->SetReadPolicy(options.read_policy);
   if (Publisher* publisher = node->publisher_.get()) {
-    node->handler_->SetPublicationState(
+    node->handler_->AddStatusFields(
         [publisher](pb::StatusResponse& status) { FillPublicationStatus(*publisher, status); });
   }
   CommitPipeline* pipeline = node->pipeline_.get();
-  node->handler_->SetWriteState(
-      [pipeline] { return std::make_pair(pipeline->accepting_writes(), pipeline->fault()); });
+  node->handler_->SetWriteState([pipeline, mirror] {
+    // A mirror refuses writes with NOT_LEADER; its pipeline stays idle.
+    if (mirror) return std::make_pair(false, std::string());
+    return std::make_pair(pipeline->accepting_writes(), pipeline->fault());
+  });
   node->context_ = std::unique_ptr<NodeContext>(new NodeContext{node->options_,
                                                                 *node->handler_,
                                                                 *node->pipeline_,
@@ -208,6 +298,15 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
                                                                 node->publisher_.get()});
   NodeContext* context = node->context_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
+  if (mirror) {
+    CREG_ASSIGN_OR_RETURN(node->follower_,
+                          MakeFollower(options, *node->registry_, *node->checkpointer_,
+                                       [context](uint64_t) { context->head_watch.Notify(); }));
+    context->follower = node->follower_.get();
+  }
+  const Follower* follower = node->follower_.get();
+  node->handler_->AddStatusFields(
+      [follower](pb::StatusResponse& status) { FillReplicationStatus(follower, status); });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
   node->data_dir_ = std::make_unique<DataDir>(dir);
   StatusOr<std::unique_ptr<ControlSocket>> control =
@@ -219,13 +318,17 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
     LogWarning("no control socket, so no online backups: " + control.status().ToString());
   }
   LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
-          " entries, read policy " + std::string(ReadPolicyName(options.read_policy)));
+          " entries, read policy " + std::string(ReadPolicyName(options.read_policy)) +
+          (mirror ? ", a mirror of " + options.follow.front() : std::string()));
+  if (node->follower_) node->follower_->Start();
   return node;
 }
 
 RegistryNode::~RegistryNode() {
-  // The control socket first (finishes a backup in progress), the server
-  // (drains sessions), then the pipeline, then the database.
+  // The follower first (no more writes from the writer), the control
+  // socket (finishes a backup in progress), the server (drains sessions),
+  // then the pipeline, then the database.
+  follower_.reset();
   control_.reset();
   server_.reset();
   if (pipeline_) pipeline_->Stop();

@@ -19,6 +19,7 @@
 #include "node/checkpointer.h"
 #include "node/commit_pipeline.h"
 #include "node/control_socket.h"
+#include "node/follower.h"
 #include "node/node_context.h"
 #include "node/node_options.h"
 #include "node/publisher.h"
@@ -34,11 +35,20 @@ struct InitOptions {
   // Account id of the first operator. Default: "operator".
   std::string operator_id = "operator";
   std::string operator_name = "Registry operator";
+  // If set, make an empty member of an existing registry instead: the
+  // writer's data folder, or a copy of its keys/ and verifier.key.
+  std::string join;
 };
 
 // Creates a new registry data folder: keys (PEM, 0600), the database, the
 // operator's account as entry 0, and a first signed checkpoint. Prints what
 // it made to `out`. AlreadyExists if the folder already holds a registry.
+//
+// With options.join, makes an empty member of that registry instead: its
+// checkpoint key and verifier key copied (not the operator's key), the
+// origin taken from the verifier key, an empty database. NotFound naming
+// the file missing from the join folder; InvalidArgument if its checkpoint
+// key is not the verifier key's, or --origin names another registry.
 Status InitRegistry(const InitOptions& options, std::ostream& out);
 
 struct BackupOptions {
@@ -85,6 +95,7 @@ class RegistryNode {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Publisher> publisher_;  // only with witnesses
+  std::unique_ptr<Follower> follower_;    // only on a mirror
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<RequestHandler> handler_;
   std::unique_ptr<NodeContext> context_;

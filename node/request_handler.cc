@@ -333,7 +333,7 @@ StatusOr<pb::Response> RequestHandler::StatusOf() const {
   auto [accepting, fault] = write_state_ ? write_state_() : std::make_pair(true, std::string());
   status->set_accepting_writes(accepting);
   status->set_fault(fault);
-  if (publication_state_) publication_state_(*status);
+  for (const auto& fill : status_fillers_) fill(*status);
   return response;
 }
 

@@ -8,7 +8,9 @@
 // Thread-safe: Handle may run on many threads at once.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "creg/wire.pb.h"
 #include "ledger/registry/registry.h"
@@ -67,10 +69,11 @@ class RequestHandler {
     return copy;
   }
 
-  // Status is answered with what the pipeline reports.
-  // Fills the witness fields of StatusResponse (node/publisher.h).
-  void SetPublicationState(std::function<void(pb::StatusResponse&)> fill) {
-    publication_state_ = std::move(fill);
+  // Status is answered with what the pipeline reports, then each filler
+  // added here sets its fields (witnesses: node/publication.h; role and
+  // replication: node/mirroring.h), in the order added.
+  void AddStatusFields(std::function<void(pb::StatusResponse&)> fill) {
+    status_fillers_.push_back(std::move(fill));
   }
   void SetWriteState(std::function<std::pair<bool, std::string>()> state) {
     write_state_ = std::move(state);
@@ -104,7 +107,7 @@ class RequestHandler {
   ResponseLimits limits_;
   ReadPolicy read_policy_ = ReadPolicy::kRegistry;
   std::function<std::pair<bool, std::string>()> write_state_;
-  std::function<void(pb::StatusResponse&)> publication_state_;
+  std::vector<std::function<void(pb::StatusResponse&)>> status_fillers_;
 };
 
 }  // namespace creg

@@ -2,6 +2,7 @@
 
 #include "net/wire_status.h"
 #include "node/log.h"
+#include "node/mirroring.h"
 #include "node/node_context.h"
 #include "node/request_handler.h"
 
@@ -216,6 +217,11 @@ void Session::Dispatch(pb::Request request) {
   }
   switch (request.body_case()) {
     case pb::Request::kSubmit: {
+      if (node_.follower != nullptr) {
+        Send(NotLeaderResponse(*node_.follower, id));
+        Finish();
+        return;
+      }
       auto self = shared_from_this();
       auto started = Clock::now();
       node_.pipeline.Submit(

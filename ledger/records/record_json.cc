@@ -144,6 +144,13 @@ json::Value StatusJson(const pb::StatusResponse& s) {
   }
   v.Set("witnesses", std::move(witnesses));
   v.Set("publication_fault", s.publication_fault());
+  v.Set("role", s.role().empty() ? std::string("writer") : s.role());
+  if (s.role() == "mirror") {
+    v.Set("writer", s.writer());
+    v.Set("writer_checkpoint_size", s.writer_checkpoint_size());
+    v.Set("replication_error", s.replication_error());
+    v.Set("replication_alarm", s.replication_alarm());
+  }
   return v;
 }
 

@@ -41,6 +41,7 @@ TEST(WireStatusTest, WireNamesAreTheDocumentedOnes) {
       {StatusCode::kUnavailable, "UNAVAILABLE"},
       {StatusCode::kDataLoss, "DATA_LOSS"},
       {StatusCode::kNotAuthorized, "NOT_AUTHORIZED"},
+      {StatusCode::kNotLeader, "NOT_LEADER"},
   };
   for (const auto& [code, name] : kNames) {
     EXPECT_EQ(WireError(Status(code, "m")).code(), name);

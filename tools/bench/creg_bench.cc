@@ -37,6 +37,7 @@
 #include "ledger/registry/transaction.h"
 #include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
+#include "tools/bench/mirror_lag.h"
 #include "tools/bench/node_connection.h"
 #include "tools/bench/scale_bench.h"
 #include "tools/bench/workload.h"
@@ -53,7 +54,9 @@ constexpr char kTransfersHelp[] =
     "sent when due at TPS in total (the connections taking turns), whether or not earlier ones "
     "were answered, and its latency counts from when it was due; --window then defaults to no "
     "limit but the node's. With --metrics (the node's --metrics address), also what the run "
-    "cost the node: CPU per transfer, cores busy, and transactions per group commit.";
+    "cost the node: CPU per transfer, cores busy, and transactions per group commit. With "
+    "--mirror (a mirror of the node, docs/replication.md), also the mirror's lag: for each "
+    "entry, from its arrival on a subscription to the node to its arrival on one to the mirror.";
 
 constexpr char kAuditHelp[] =
     "creg-audit verify-log --data DIR --jobs J in process, entries per second, beside SHA-256, "
@@ -92,6 +95,7 @@ struct TransfersFlags {
   uint64_t window = 64;
   bool window_given = false;  // else no limit with --rate
   std::string metrics;
+  std::string mirror;  // a mirror of the node, whose lag is measured
 };
 
 struct ProofsFlags {
@@ -309,6 +313,23 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
     }
     metrics_before = std::move(*fetched);
   }
+  std::unique_ptr<MirrorLag> mirror_lag;
+  if (!flags.mirror.empty()) {
+    auto writer_stream = connector.Connect();
+    auto mirror_stream = Client::Connect(flags.mirror, connector.client_options());
+    auto size = (*client)->GetStatus();
+    if (!writer_stream.ok() || !mirror_stream.ok() || !size.ok()) {
+      return CannotGet("subscriptions to the node and the mirror",
+                       !writer_stream.ok()   ? writer_stream.status()
+                       : !mirror_stream.ok() ? mirror_stream.status()
+                                             : size.status());
+    }
+    auto started =
+        MirrorLag::Start(std::move(*writer_stream), std::move(*mirror_stream), size->tree_size());
+    if (!started.ok())
+      return CannotGet("subscriptions to the node and the mirror", started.status());
+    mirror_lag = std::move(*started);
+  }
   std::vector<std::thread> threads;
   auto start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
@@ -328,6 +349,15 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
             << seconds << " s: " << static_cast<uint64_t>(tps) << " tx/s\n"
             << "latency " << all.Summary() << "\n"
             << "ratio to Ed25519 verifications on one core: " << tps / verify_rate << "\n";
+  if (mirror_lag) {
+    LatencyStats lags = mirror_lag->Finish(std::chrono::seconds(30));
+    std::cout << "mirror lag over " << lags.count() << " entries (node's stream to mirror's "
+              << "stream): " << lags.Summary() << "\n"
+              << "mirror behind at the end: "
+              << mirror_lag->writer_entries() -
+                     std::min(mirror_lag->writer_entries(), mirror_lag->mirror_entries())
+              << " entries\n";
+  }
   if (metrics_before.has_value() && committed.load() > 0) {
     auto after = FetchMetrics(metrics_address);
     if (!after.ok()) {
@@ -422,6 +452,10 @@ int Main(int argc, char** argv) {
                                            "unanswered transfers per connection; with --rate, "
                                            "default no limit");
   transfers_cmd->add_option("--metrics", transfers.metrics, "the node's --metrics address")
+      ->type_name("HOST:PORT");
+  transfers_cmd
+      ->add_option("--mirror", transfers.mirror,
+                   "a mirror of the node: also measure how far it trails")
       ->type_name("HOST:PORT");
 
   ProofsFlags proofs;

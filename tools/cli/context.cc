@@ -444,6 +444,9 @@ std::string HintForNodeError(const std::string& code) {
   if (code == "OUT_OF_RANGE") return "'creg status' shows how many entries the log has.";
   if (code == "RESOURCE_EXHAUSTED") return "The node is busy; try again in a moment.";
   if (code == "UNAVAILABLE") return "The node cannot serve this now; see 'creg status'.";
+  if (code == "NOT_LEADER") {
+    return "This node is a mirror: send writes to the writer the message names (--node).";
+  }
   if (code == "NOT_AUTHORIZED") {
     return "The node's read policy keeps this from the public: give --account and --key "
            "(CREG_ACCOUNT, CREG_KEY) to sign in as the account, or as an auditor or operator.";

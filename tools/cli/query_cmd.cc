@@ -362,6 +362,14 @@ int StatusCommand(Context& ctx) {
                    {"entries", std::to_string(s.tree_size())},
                    {"checkpoint size", std::to_string(s.checkpoint_size())},
                    {"writes", s.accepting_writes() ? "accepted" : "refused: " + s.fault()}};
+  if (s.role() == "mirror") {
+    fields.back().second = "refused: a mirror of " + s.writer();
+    std::string replication = "following " + s.writer() + ", its checkpoint at " +
+                              std::to_string(s.writer_checkpoint_size());
+    if (!s.replication_error().empty()) replication = "retrying: " + s.replication_error();
+    if (!s.replication_alarm().empty()) replication = "ALARM, stopped: " + s.replication_alarm();
+    fields.push_back({"replication", replication});
+  }
   if (s.witness_quorum() > 0) {
     fields.push_back({"publication", s.publication_fault().empty()
                                          ? "cosigned by " + std::to_string(s.witness_quorum()) +

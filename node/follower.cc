@@ -1,0 +1,229 @@
+#include "node/follower.h"
+
+#include <algorithm>
+
+#include "client/sign_in.h"
+#include "net/wire_status.h"
+#include "node/log.h"
+
+namespace creg {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long one wait for an answer lasts before Stop is looked at again.
+constexpr std::chrono::milliseconds kPollSlice{200};
+// After a page, the checkpoint is asked for again only this long after the
+// last time, so a fast stream of entries costs the writer few requests.
+constexpr std::chrono::milliseconds kCheckpointAfterPage{50};
+
+bool IsAlarm(const Status& status) { return status.code() == StatusCode::kDataLoss; }
+
+}  // namespace
+
+Follower::Follower(Registry& registry, Checkpointer& checkpointer, NoteVerifier verifier,
+                   FollowerOptions options, std::function<void(uint64_t)> on_commit)
+    : registry_(registry),
+      checkpointer_(checkpointer),
+      verifier_(std::move(verifier)),
+      options_(std::move(options)),
+      on_commit_(std::move(on_commit)) {
+  if (!options_.writers.empty()) state_.writer = options_.writers.front();
+  state_.error = "not connected yet";
+}
+
+Follower::~Follower() { Stop(); }
+
+void Follower::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Follower::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_requested_ = true;
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+FollowerState Follower::state() const {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+void Follower::SetState(const std::function<void(FollowerState&)>& change) {
+  std::lock_guard lock(mu_);
+  change(state_);
+}
+
+bool Follower::WaitFor(std::chrono::milliseconds delay) {
+  std::unique_lock lock(mu_);
+  return !wake_.wait_for(lock, delay, [this] { return stopping_; });
+}
+
+void Follower::Run() {
+  std::chrono::milliseconds backoff = options_.retry_min;
+  size_t next = 0;
+  while (!stop_requested_) {
+    const std::string address = options_.writers[next % options_.writers.size()];
+    ++next;
+    SetState([&](FollowerState& s) { s.writer = address; });
+    const uint64_t size_before = registry_.log().size();
+    Status ended = FollowWriter(address);
+    if (stop_requested_) break;
+    if (IsAlarm(ended)) {
+      LogError("mirror alarm, stopped following " + address + ": " + ended.message());
+      SetState([&](FollowerState& s) {
+        s.connected = false;
+        s.alarm = ended.message();
+        s.error.clear();
+      });
+      return;
+    }
+    LogWarning("mirror: following " + address + " failed, retrying: " + ended.ToString());
+    SetState([&](FollowerState& s) {
+      s.connected = false;
+      s.error = address + ": " + ended.ToString();
+    });
+    // A connection that made progress starts the backoff afresh.
+    if (registry_.log().size() != size_before) backoff = options_.retry_min;
+    if (!WaitFor(backoff)) break;
+    backoff = std::min(backoff * 2, options_.retry_max);
+  }
+}
+
+Status Follower::FollowWriter(const std::string& address) {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options_.client));
+  if (!options_.account.empty() && options_.key.has_value()) {
+    Status signed_in = SignIn(*client, options_.account, *options_.key, registry_.origin());
+    if (!signed_in.ok()) return signed_in.WithContext("signing in as " + options_.account);
+  }
+  pb::Request subscribe;
+  subscribe.mutable_subscribe()->set_start(registry_.log().size());
+  CREG_RETURN_IF_ERROR(client->Send(subscribe));
+  const uint64_t subscription = subscribe.id();
+
+  std::optional<uint64_t> checkpoint_request;  // id of the one unanswered
+  Clock::time_point checkpoint_asked{};
+  Clock::time_point checkpoint_due = Clock::now();
+  auto ask_checkpoint = [&]() -> Status {
+    pb::Request request;
+    request.mutable_get_checkpoint();
+    CREG_RETURN_IF_ERROR(client->Send(request));
+    checkpoint_request = request.id();
+    checkpoint_asked = Clock::now();
+    checkpoint_due = checkpoint_asked + options_.checkpoint_interval;
+    return OkStatus();
+  };
+  bool announced = false;
+  while (!stop_requested_) {
+    const Clock::time_point now = Clock::now();
+    if (!checkpoint_request && now >= checkpoint_due) CREG_RETURN_IF_ERROR(ask_checkpoint());
+    if (checkpoint_request && now - checkpoint_asked > options_.client.timeout) {
+      return UnavailableError("the writer did not answer a checkpoint request in time");
+    }
+    CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
+                          client->ReceiveBefore(std::min(now + kPollSlice, checkpoint_due)));
+    if (!response) continue;
+    if (response->has_error()) {
+      Status error = StatusFromWire(response->error());
+      // An error from the writer is never an alarm: only what it signed is.
+      if (IsAlarm(error)) error = UnavailableError(error.message());
+      return error.WithContext("the writer answered");
+    }
+    if (response->id() == subscription && response->has_entries()) {
+      if (!announced) {
+        announced = true;
+        LogInfo("mirror: following " + address + " from entry " +
+                std::to_string(response->entries().start()));
+        SetState([](FollowerState& s) {
+          s.connected = true;
+          s.error.clear();
+        });
+      }
+      CREG_RETURN_IF_ERROR(ApplyPage(response->entries()));
+      if (!checkpoint_request && Clock::now() - checkpoint_asked >= kCheckpointAfterPage) {
+        CREG_RETURN_IF_ERROR(ask_checkpoint());
+      }
+    } else if (checkpoint_request && response->id() == *checkpoint_request &&
+               response->has_checkpoint()) {
+      checkpoint_request.reset();
+      if (!announced) {
+        announced = true;
+        SetState([](FollowerState& s) {
+          s.connected = true;
+          s.error.clear();
+        });
+      }
+      CREG_RETURN_IF_ERROR(CheckCheckpoint(response->checkpoint().note()));
+    }
+  }
+  return OkStatus();
+}
+
+Status Follower::ApplyPage(const pb::EntriesResponse& page) {
+  const uint64_t first = registry_.log().size();
+  if (page.start() != first) {
+    return DataLossError("the writer sent entries from " + std::to_string(page.start()) +
+                         " where the next is " + std::to_string(first));
+  }
+  if (page.entries_size() == 0) return OkStatus();
+  Registry::Group group = registry_.BeginGroup();
+  for (int i = 0; i < page.entries_size(); ++i) {
+    Status replayed = registry_.ReplayEntry(group, page.entries(i));
+    if (replayed.ok()) continue;
+    if (replayed.code() != StatusCode::kDataLoss) return replayed;
+    // Keep what verified before the bad entry; never store the bad one.
+    Registry::Group good = registry_.BeginGroup();
+    for (int j = 0; j < i; ++j) CREG_RETURN_IF_ERROR(registry_.ReplayEntry(good, page.entries(j)));
+    if (i > 0) {
+      StatusOr<TreeHead> kept = registry_.Commit(std::move(good));
+      if (!kept.ok())
+        return DataLossError("storing verified entries failed: " + kept.status().message());
+      if (on_commit_) on_commit_(registry_.log().size());
+    }
+    return DataLossError("entry " + std::to_string(first + static_cast<uint64_t>(i)) +
+                         " from the writer fails a check: " + replayed.message());
+  }
+  StatusOr<TreeHead> head = registry_.Commit(std::move(group));
+  if (!head.ok()) {
+    // The mirror's own disk failed: stop rather than guess what is stored.
+    return DataLossError("storing entries failed: " + head.status().message());
+  }
+  if (on_commit_) on_commit_(registry_.log().size());
+  return CheckPending();
+}
+
+Status Follower::CheckCheckpoint(const std::string& note) {
+  StatusOr<Checkpoint> checkpoint = VerifyCheckpoint(note, verifier_, registry_.origin());
+  if (!checkpoint.ok()) {
+    return DataLossError("the writer's checkpoint does not verify with the registry's key (" +
+                         verifier_.VerifierKey() + "): " + checkpoint.status().message());
+  }
+  SetState([&](FollowerState& s) {
+    s.writer_checkpoint_size = std::max(s.writer_checkpoint_size, checkpoint->size);
+  });
+  if (!pending_ || checkpoint->size >= pending_->checkpoint.size) {
+    pending_ = SignedCheckpoint{*checkpoint, note};
+  }
+  return CheckPending();
+}
+
+Status Follower::CheckPending() {
+  if (!pending_ || pending_->checkpoint.size > registry_.log().size()) return OkStatus();
+  SignedCheckpoint candidate = std::move(*pending_);
+  pending_.reset();
+  const uint64_t size = candidate.checkpoint.size;
+  CREG_ASSIGN_OR_RETURN(Hash root, registry_.log().RecomputeRoot(size));
+  if (root != candidate.checkpoint.root) {
+    return DataLossError("two histories: the writer signed a checkpoint of size " +
+                         std::to_string(size) + " with root " + candidate.checkpoint.root.ToHex() +
+                         ", but the entries it sent give root " + root.ToHex());
+  }
+  checkpointer_.Publish(std::make_shared<const SignedCheckpoint>(std::move(candidate)));
+  return OkStatus();
+}
+
+}  // namespace creg

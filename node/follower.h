@@ -1,0 +1,123 @@
+// Follower: makes a mirror's registry a verified copy of the writer's log
+// (docs/replication.md, "Mirrors").
+//
+// One thread connects to a writer (the addresses in turn), signs in if
+// given an account, subscribes from the mirror's own size and replays every
+// entry through Registry::ReplayEntry, which checks the hash chain, the
+// signatures and every registry rule, and commits each page in one synced
+// write. It asks the writer for its checkpoint about once a second (and
+// after each page) and checks it: the registry's signature, then, once the
+// mirror holds that many entries, the root it computes itself; only a
+// checkpoint that passes is published to the mirror's readers.
+//
+// An entry or checkpoint that fails a check raises the alarm: the mirror
+// keeps the entries it verified before it (the bad one is never stored or
+// served), logs the reason, stops following and reports it in state(). A
+// connection that fails or a writer that is down is retried, with a
+// backoff from 250 ms to 5 s; that is an error in state(), not an alarm.
+//
+// Thread-safety: state() from any thread; Start and Stop from the owner.
+// Nothing else may write to the registry while the follower runs.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "client/client.h"
+#include "creg/wire.pb.h"
+#include "ledger/checkpoint.h"
+#include "ledger/keys.h"
+#include "ledger/registry/registry.h"
+#include "node/checkpointer.h"
+
+namespace creg {
+
+struct FollowerOptions {
+  // The writer's addresses, HOST:PORT, tried in turn. At least one.
+  std::vector<std::string> writers;
+  // Sign in as this account with this key (for a writer whose read policy
+  // keeps the log from the public); empty account: no sign-in.
+  std::string account;
+  std::optional<PrivateKey> key;
+  ClientOptions client;
+  // How often the writer's checkpoint is fetched while no entries come.
+  std::chrono::milliseconds checkpoint_interval{1000};
+  std::chrono::milliseconds retry_min{250};
+  std::chrono::milliseconds retry_max{5000};
+};
+
+struct FollowerState {
+  // The writer connected to, or the one tried last.
+  std::string writer;
+  bool connected = false;
+  // The size of the writer's newest checkpoint seen (verified signature).
+  uint64_t writer_checkpoint_size = 0;
+  // Why following fails now; it is retried. Empty while connected.
+  std::string error;
+  // Why following stopped for good: an entry or checkpoint failed a
+  // check, or the mirror's own storage failed. Empty: no alarm.
+  std::string alarm;
+};
+
+class Follower {
+ public:
+  // `registry` and `checkpointer` must outlive the follower. `verifier` is
+  // the registry's checkpoint key. `on_commit` is called (on the follower's
+  // thread) with the new log size after each page is committed.
+  Follower(Registry& registry, Checkpointer& checkpointer, NoteVerifier verifier,
+           FollowerOptions options, std::function<void(uint64_t)> on_commit);
+  ~Follower();
+  Follower(const Follower&) = delete;
+  Follower& operator=(const Follower&) = delete;
+
+  void Start();
+  // Returns once the thread has ended (within about 200 ms, or a client
+  // timeout if the writer stops answering in the middle of a frame).
+  void Stop();
+
+  FollowerState state() const;
+
+  // Checks the writer's checkpoint `note` against the local log and
+  // publishes it if the mirror holds it whole. DataLoss, which raises the
+  // alarm, if it is not signed by the registry's key or its root is not
+  // the root of the mirror's first `size` entries. Exposed for tests.
+  Status CheckCheckpoint(const std::string& note);
+
+ private:
+  void Run();
+  // Follows one writer until the connection fails (the error) or an alarm
+  // (DataLoss) or Stop (OK).
+  Status FollowWriter(const std::string& address);
+  // Replays and commits one page; DataLoss naming the failing entry.
+  Status ApplyPage(const pb::EntriesResponse& page);
+  // Publishes the newest checkpoint seen if the log now covers it.
+  Status CheckPending();
+  void SetState(const std::function<void(FollowerState&)>& change);
+  // Waits `delay` or until Stop; false if stopping.
+  bool WaitFor(std::chrono::milliseconds delay);
+
+  Registry& registry_;
+  Checkpointer& checkpointer_;
+  NoteVerifier verifier_;
+  FollowerOptions options_;
+  std::function<void(uint64_t)> on_commit_;
+
+  // The newest verified checkpoint past the local log (follower thread).
+  std::optional<SignedCheckpoint> pending_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mu_
+  FollowerState state_;    // guarded by mu_
+  std::atomic<bool> stop_requested_{false};
+  std::thread thread_;
+};
+
+}  // namespace creg
