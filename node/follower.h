@@ -2,13 +2,11 @@
 // (docs/replication.md, "Mirrors").
 //
 // One thread connects to a writer (the addresses in turn), signs in if
-// given an account, subscribes from the mirror's own size and replays every
-// entry through Registry::ReplayEntry, which checks the hash chain, the
-// signatures and every registry rule, and commits each page in one synced
-// write. It asks the writer for its checkpoint about once a second (and
-// after each page) and checks it: the registry's signature, then, once the
-// mirror holds that many entries, the root it computes itself; only a
-// checkpoint that passes is published to the mirror's readers.
+// given an account, subscribes from the mirror's own size and hands every
+// page of entries to a MirrorCheck (node/mirror_check.h), which replays,
+// checks and commits it. It asks the writer for its checkpoint about once
+// a second (and after each page) and hands that to the MirrorCheck too,
+// which publishes it to the mirror's readers only if it passes.
 //
 // An entry or checkpoint that fails a check raises the alarm: the mirror
 // keeps the entries it verified before it (the bad one is never stored or
@@ -36,6 +34,7 @@
 #include "ledger/keys.h"
 #include "ledger/registry/registry.h"
 #include "node/checkpointer.h"
+#include "node/mirror_check.h"
 
 namespace creg {
 
@@ -84,33 +83,23 @@ class Follower {
 
   FollowerState state() const;
 
-  // Checks the writer's checkpoint `note` against the local log and
-  // publishes it if the mirror holds it whole. DataLoss, which raises the
-  // alarm, if it is not signed by the registry's key or its root is not
-  // the root of the mirror's first `size` entries. Exposed for tests.
-  Status CheckCheckpoint(const std::string& note);
-
  private:
   void Run();
   // Follows one writer until the connection fails (the error) or an alarm
   // (DataLoss) or Stop (OK).
   Status FollowWriter(const std::string& address);
-  // Replays and commits one page; DataLoss naming the failing entry.
+  // check_.ApplyPage, then on_commit_ if the log grew.
   Status ApplyPage(const pb::EntriesResponse& page);
-  // Publishes the newest checkpoint seen if the log now covers it.
-  Status CheckPending();
+  // check_.CheckCheckpoint, then the state's writer_checkpoint_size.
+  Status CheckCheckpoint(const std::string& note);
   void SetState(const std::function<void(FollowerState&)>& change);
   // Waits `delay` or until Stop; false if stopping.
   bool WaitFor(std::chrono::milliseconds delay);
 
   Registry& registry_;
-  Checkpointer& checkpointer_;
-  NoteVerifier verifier_;
+  MirrorCheck check_;  // the follower's thread only
   FollowerOptions options_;
   std::function<void(uint64_t)> on_commit_;
-
-  // The newest verified checkpoint past the local log (follower thread).
-  std::optional<SignedCheckpoint> pending_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

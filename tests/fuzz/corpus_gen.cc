@@ -490,6 +490,43 @@ void ProposalSeeds() {
   Write("proposal", "not_a_proposal", R"({"format": "creg-proposal/1", "signer": "x"})");
 }
 
+// mirror_fuzzer records: kind byte (0 entries page, 1 checkpoint note),
+// 2-byte little-endian length, bytes.
+std::string MirrorRecord(uint8_t kind, const std::string& bytes) {
+  std::string out(1, static_cast<char>(kind));
+  out += static_cast<char>(bytes.size() & 0xff);
+  out += static_cast<char>((bytes.size() >> 8) & 0xff);
+  return out + bytes;
+}
+
+void MirrorSeeds(FuzzRegistry& r) {
+  const creg::MerkleLog& log = r.registry().log();
+  auto page_of = [&](uint64_t begin, uint64_t end) {
+    creg::pb::EntriesResponse page;
+    page.set_start(begin);
+    for (uint64_t i = begin; i < end; ++i) page.add_entries(log.Entry(i).value());
+    return MirrorRecord(0, page.SerializeAsString());
+  };
+  const std::string note = MirrorRecord(1, r.CheckpointNote());
+  std::string whole;
+  for (uint64_t begin = 0; begin < log.size(); begin += 4) {
+    whole += page_of(begin, std::min<uint64_t>(begin + 4, log.size()));
+  }
+  Write("mirror", "whole_log_then_checkpoint", whole + note);
+  Write("mirror", "checkpoint_first", note + whole);
+  // Entries 0-3 twice: the second page starts where the log no longer is.
+  Write("mirror", "page_repeated", page_of(0, 4) + page_of(0, 4));
+  // The last entry with its signed transaction cut short.
+  creg::pb::EntriesResponse tampered;
+  tampered.set_start(0);
+  for (uint64_t i = 0; i < log.size(); ++i) {
+    std::string bytes = log.Entry(i).value();
+    if (i + 1 == log.size()) bytes[bytes.size() / 2] ^= 1;
+    tampered.add_entries(bytes);
+  }
+  Write("mirror", "last_entry_flipped", MirrorRecord(0, tampered.SerializeAsString()) + note);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
@@ -508,5 +545,6 @@ int main(int argc, char** argv) {
   TilePathSeeds();
   WitnessSeeds(*registry);
   ProposalSeeds();
+  MirrorSeeds(*registry);
   return 0;
 }
