@@ -1,9 +1,23 @@
 #include "node/mirror_check.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <thread>
+#include <vector>
+
+#include "ledger/registry/account_keys.h"
+#include "ledger/registry/stored_entry.h"
 
 namespace creg {
+namespace {
+
+// Pages smaller than this are checked on the calling thread alone.
+constexpr size_t kParallelFrom = 64;
+// Most threads that check one page's signatures.
+constexpr size_t kMaxThreads = 4;
+
+}  // namespace
 
 MirrorCheck::MirrorCheck(Registry& registry, Checkpointer& checkpointer, NoteVerifier verifier)
     : registry_(registry), checkpointer_(checkpointer), verifier_(std::move(verifier)) {}
@@ -15,9 +29,13 @@ Status MirrorCheck::ApplyPage(const pb::EntriesResponse& page) {
                          " where the next is " + std::to_string(first));
   }
   if (page.entries_size() == 0) return OkStatus();
+  std::vector<StoredEntry> entries;
+  entries.reserve(static_cast<size_t>(page.entries_size()));
+  for (const std::string& bytes : page.entries()) entries.push_back(DecodeStoredEntry(bytes));
+  CREG_RETURN_IF_ERROR(PreverifySignatures(entries));
   Registry::Group group = registry_.BeginGroup();
   for (int i = 0; i < page.entries_size(); ++i) {
-    Status replayed = registry_.ReplayEntry(group, page.entries(i));
+    Status replayed = registry_.ReplayEntry(group, std::move(entries[static_cast<size_t>(i)]));
     if (replayed.ok()) continue;
     if (replayed.code() != StatusCode::kDataLoss) return replayed;
     // Keep what verified before the bad entry; never store the bad one.
@@ -37,6 +55,46 @@ Status MirrorCheck::ApplyPage(const pb::EntriesResponse& page) {
     return DataLossError("storing entries failed: " + head.status().message());
   }
   return CheckPending();
+}
+
+Status MirrorCheck::PreverifySignatures(std::vector<StoredEntry>& entries) const {
+  // Each signer's single key as committed; one that changes within the
+  // page is caught by the replay, which checks again with the key it holds.
+  std::map<std::string, std::optional<PublicKey>> keys;
+  std::vector<const PublicKey*> key_of(entries.size(), nullptr);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const PreparedTransaction* tx = entries[i].prepared();
+    if (tx == nullptr) continue;
+    auto [at, inserted] = keys.try_emplace(tx->envelope.signer());
+    if (inserted) {
+      CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
+                            registry_.Account(tx->envelope.signer()));
+      if (account.has_value()) {
+        StatusOr<PublicKey> key = PublicKey::FromRaw(account->public_key());
+        if (key.ok()) at->second = *key;
+      }
+    }
+    if (at->second.has_value()) key_of[i] = &*at->second;
+  }
+  auto check = [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      if (PreparedTransaction* tx = entries[i].prepared())
+        creg::PreverifySignatures(*tx, key_of[i]);
+    }
+  };
+  const size_t threads =
+      entries.size() < kParallelFrom
+          ? 1
+          : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
+  const size_t chunk = (entries.size() + threads - 1) / threads;
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back(check, std::min(t * chunk, entries.size()),
+                         std::min((t + 1) * chunk, entries.size()));
+  }
+  check(0, std::min(chunk, entries.size()));
+  for (std::thread& worker : workers) worker.join();
+  return OkStatus();
 }
 
 Status MirrorCheck::CheckCheckpoint(const std::string& note) {

@@ -4,8 +4,8 @@
 //
 // ApplyPage replays a page of entries through Registry::ReplayEntry (hash
 // chain, signatures, every rule, the exact effects) and commits it in one
-// synced write. CheckCheckpoint verifies a checkpoint note with the
-// registry's key and, once the local log holds its size, compares its root
+// synced write; the signatures are checked ahead on several threads. CheckCheckpoint verifies a
+// checkpoint note with the registry's key and, once the local log holds its size, compares its root
 // with the root of the local log; only then is it published through the
 // Checkpointer. A DataLoss from either is the alarm: what the writer sent
 // is not the registry's history, and nothing of it was stored or published.
@@ -17,10 +17,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/registry/registry.h"
+#include "ledger/registry/stored_entry.h"
 #include "node/checkpointer.h"
 
 namespace creg {
@@ -50,6 +52,10 @@ class MirrorCheck {
 
  private:
   Status CheckPending();
+  // Checks the signatures of `entries` ahead of the replay, on up to 4
+  // threads, against each signer's committed key; the replay trusts only
+  // what matches the key it holds. Errors: reading the committed state.
+  Status PreverifySignatures(std::vector<StoredEntry>& entries) const;
 
   Registry& registry_;
   Checkpointer& checkpointer_;

@@ -357,6 +357,9 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
               << mirror_lag->writer_entries() -
                      std::min(mirror_lag->writer_entries(), mirror_lag->mirror_entries())
               << " entries\n";
+    if (!mirror_lag->error().empty()) {
+      std::cout << "mirror lag: a subscription ended early: " << mirror_lag->error() << "\n";
+    }
   }
   if (metrics_before.has_value() && committed.load() > 0) {
     auto after = FetchMetrics(metrics_address);

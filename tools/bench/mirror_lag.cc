@@ -36,11 +36,20 @@ MirrorLag::~MirrorLag() {
 void MirrorLag::Read(int side, Client& client, uint64_t subscription) {
   while (!stop_) {
     auto response = client.ReceiveBefore(Clock::now() + std::chrono::milliseconds(100));
-    if (!response.ok()) return;
+    const char* name = side == 0 ? "the node: " : "the mirror: ";
+    if (!response.ok()) {
+      std::lock_guard lock(mu_);
+      error_ += name + response.status().ToString() + "; ";
+      return;
+    }
     if (!response->has_value()) continue;
     const pb::Response& r = **response;
     if (r.id() != subscription || !r.has_entries()) {
-      if (r.has_error()) return;
+      if (r.has_error()) {
+        std::lock_guard lock(mu_);
+        error_ += name + r.error().code() + ": " + r.error().message() + "; ";
+        return;
+      }
       continue;
     }
     const Clock::time_point now = Clock::now();

@@ -37,6 +37,8 @@ class MirrorLag {
   // Entries streamed by the writer and by the mirror so far.
   uint64_t writer_entries() const { return counts_[0].load(); }
   uint64_t mirror_entries() const { return counts_[1].load(); }
+  // After Finish: why a subscription ended early ("" if neither did).
+  const std::string& error() const { return error_; }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -50,6 +52,7 @@ class MirrorLag {
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::vector<Clock::time_point> arrived_[2];  // by index - start_; guarded by mu_
+  std::string error_;                          // guarded by mu_
   std::thread threads_[2];
 };
 
