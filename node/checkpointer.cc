@@ -8,15 +8,25 @@ Checkpointer::Checkpointer(const MerkleLog& log, NoteSigner signer, std::string 
                            std::string path)
     : log_(log), signer_(std::move(signer)), origin_(std::move(origin)), path_(std::move(path)) {}
 
-Status Checkpointer::SignHead() {
+Status Checkpointer::SignHead() { return SignAt(log_.head().size); }
+
+Status Checkpointer::SignAt(uint64_t size) {
   TreeHead head = log_.head();
-  CREG_ASSIGN_OR_RETURN(Hash rebuilt, log_.RecomputeRoot(head.size));
-  if (rebuilt != head.root) {
+  if (size > head.size) {
+    return OutOfRangeError("cannot sign a checkpoint of size " + std::to_string(size) +
+                           " past the log head (" + std::to_string(head.size) + ")");
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (signed_ && signed_->checkpoint.size >= size) return OkStatus();
+  }
+  CREG_ASSIGN_OR_RETURN(Hash rebuilt, log_.RecomputeRoot(size));
+  if (size == head.size && rebuilt != head.root) {
     return DataLossError("root rebuilt from stored nodes at size " + std::to_string(head.size) +
                          " differs from the log head; refusing to sign");
   }
   auto signed_checkpoint = std::make_shared<SignedCheckpoint>();
-  signed_checkpoint->checkpoint = Checkpoint{origin_, head.size, head.root};
+  signed_checkpoint->checkpoint = Checkpoint{origin_, size, rebuilt};
   signed_checkpoint->note = SignCheckpoint(signed_checkpoint->checkpoint, signer_);
   {
     std::lock_guard lock(mu_);

@@ -10,7 +10,8 @@
 // compared with the head the log holds in memory; a mismatch is DataLoss and
 // nothing is signed.
 //
-// Thread-safety: SignHead from one thread (the sequencer), Save from one
+// Thread-safety: SignHead and SignAt from one thread (the sequencer, or
+// the SyncGate with synchronous mirrors), Save from one
 // thread (the pipeline's saver), Publish from one thread (the publisher),
 // latest() and latest_signed() from any thread. SetPublishOnSign and
 // SetSignListener before the first SignHead by another thread.
@@ -40,6 +41,11 @@ class Checkpointer {
   // Signs the current head. DataLoss if stored nodes disagree with it.
   // Publishes it too if publish-on-sign is set, then calls the listener.
   Status SignHead();
+  // Signs a checkpoint of the first `size` entries (at most the head; with
+  // synchronous mirrors, what they hold). Nothing is signed if a checkpoint
+  // at least as large was signed already. OutOfRange past the head,
+  // DataLoss as SignHead.
+  Status SignAt(uint64_t size);
   // The latest published checkpoint: what readers, certificates and the
   // checkpoint file get. Never null after the first SignHead when
   // publishing on sign; with witnesses, null until the first Publish.

@@ -1,6 +1,7 @@
 #include "node/commit_pipeline.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "ledger/log_entry.h"
 #include "ledger/registry/account_keys.h"
@@ -29,6 +30,8 @@ CommitPipeline::~CommitPipeline() { Stop(); }
 
 void CommitPipeline::SetCommitListener(CommitListener listener) { listener_ = std::move(listener); }
 
+void CommitPipeline::SetSyncGate(SyncGate* gate) { sync_gate_ = gate; }
+
 void CommitPipeline::Submit(std::string signed_transaction, Callback done) {
   Status refusal;
   {
@@ -37,6 +40,8 @@ void CommitPipeline::Submit(std::string signed_transaction, Callback done) {
       refusal = UnavailableError("the node is shutting down");
     } else if (!accepting_.load()) {
       refusal = NotAcceptingWrites(fault_);
+    } else if (Status ready = sync_gate_ ? sync_gate_->CheckReady() : OkStatus(); !ready.ok()) {
+      refusal = std::move(ready);
     } else if (to_verify_.size() + in_verification_ + to_sequence_.size() >= options_.max_queued) {
       refusal = ResourceExhaustedError("the node has too many transactions queued; retry shortly");
     } else {
@@ -155,10 +160,13 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
     if (keys_rotated) signer_keys_.Invalidate();
     if (!head.ok()) {
       EnterFault("writing to the database failed: " + head.status().ToString());
-    } else {
+    } else if (sync_gate_ == nullptr) {
+      // With synchronous mirrors the gate signs, once they hold the group.
       tree_size = head->size;
       Status signed_head = checkpointer_.SignHead();
       if (!signed_head.ok()) EnterFault(signed_head.ToString());
+    } else {
+      tree_size = head->size;
     }
   }
   ++stats_.groups;
@@ -175,6 +183,25 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
     return;
   }
   if (any_new && listener_) listener_(tree_size);
+  if (sync_gate_ == nullptr) {
+    Answer(items, verdicts, tree_size);
+    return;
+  }
+  // The answers wait for the mirrors; the sequencer goes on. Refusals wait
+  // too: they may rest on entries of this group no mirror holds yet.
+  auto held = std::make_shared<std::pair<std::vector<Item>, std::vector<StatusOr<Verdict>>>>(
+      std::move(items), std::move(verdicts));
+  sync_gate_->Hold(tree_size, [this, held](StatusOr<uint64_t> covered) {
+    if (covered.ok()) {
+      Answer(held->first, held->second, *covered);
+    } else {
+      for (Item& item : held->first) item.done(covered.status());
+    }
+  });
+}
+
+void CommitPipeline::Answer(std::vector<Item>& items, std::vector<StatusOr<Verdict>>& verdicts,
+                            uint64_t tree_size) {
   for (size_t i = 0; i < items.size(); ++i) {
     Verdict& verdict = *verdicts[i];
     if (auto* accepted = std::get_if<Accepted>(&verdict)) {

@@ -39,6 +39,7 @@
 #include "ledger/registry/registry.h"
 #include "node/checkpointer.h"
 #include "node/signer_keys.h"
+#include "node/sync_gate.h"
 
 namespace creg {
 
@@ -96,6 +97,11 @@ class CommitPipeline {
   void Submit(std::string signed_transaction, Callback done);
 
   void SetCommitListener(CommitListener listener);
+  // With synchronous mirrors (--sync-mirrors): submissions are refused
+  // while too few mirrors are connected, the gate signs the checkpoints,
+  // and each group is answered once the mirrors hold it (node/sync_gate.h).
+  // Before traffic; `gate` outlives the pipeline's last answer.
+  void SetSyncGate(SyncGate* gate);
 
   // Stops taking submissions, finishes and answers everything queued,
   // saves the checkpoint file, and joins the threads.
@@ -120,6 +126,10 @@ class CommitPipeline {
   void SequenceLoop();
   void SaveLoop();
   void RunGroup(std::vector<Item>& items);
+  // Runs the callbacks of a committed group; a checkpoint of `tree_size`
+  // covers its entries.
+  void Answer(std::vector<Item>& items, std::vector<StatusOr<Verdict>>& verdicts,
+              uint64_t tree_size);
   void EnterFault(const std::string& why);
   void CountRefusal(RuleCode code);
 
@@ -142,6 +152,7 @@ class CommitPipeline {
   std::vector<size_t> group_sizes_;           // guarded by mu_
   std::map<std::string, uint64_t> refusals_;  // guarded by mu_
   CommitListener listener_;                   // set before traffic
+  SyncGate* sync_gate_ = nullptr;             // set before traffic
   std::atomic<bool> accepting_{true};
   int64_t last_timestamp_ = 0;  // sequencer only
 

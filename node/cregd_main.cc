@@ -25,6 +25,7 @@ struct RunFlags {
   uint64_t idle_timeout = 0;
   uint64_t read_timeout = 0;
   uint64_t http_read_timeout = 0;
+  uint64_t sync_timeout_ms = 0;
   std::string log_level = "info";
   std::string read_policy = "registry";
 };
@@ -141,6 +142,15 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
   run->add_option("--follow-tls-ca", options.follow_tls_ca_file,
                   "the writer serves TLS with a certificate chaining to this CA file (PEM)")
       ->type_name("FILE");
+  cmdline::AddNumber(*run, "--sync-mirrors", options.sync_mirrors,
+                     "answer a write only once this many mirrors (signed in with "
+                     "--follow-account as operator or auditor accounts) stored it, and sign "
+                     "checkpoints only of what they hold; 0 = answer at once "
+                     "(docs/replication.md)");
+  flags.sync_timeout_ms = static_cast<uint64_t>(options.sync_timeout.count());
+  cmdline::AddNumber(*run, "--sync-timeout-ms", flags.sync_timeout_ms,
+                     "with --sync-mirrors: milliseconds an answer waits for the mirrors before "
+                     "it is UNAVAILABLE, at least 1");
   run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
   flags.read_policy = std::string(ReadPolicyName(options.read_policy));
   run->add_option("--read-policy", flags.read_policy,
@@ -213,6 +223,11 @@ int Run(NodeOptions options, const RunFlags& flags) {
     if (writer.empty() || writer.find(':') == std::string::npos) {
       return Usage("run", "--follow takes HOST:PORT[,HOST:PORT...], not '" + writer + "'");
     }
+  }
+  if (flags.sync_timeout_ms == 0) return Usage("run", "--sync-timeout-ms must be at least 1");
+  options.sync_timeout = std::chrono::milliseconds(flags.sync_timeout_ms);
+  if (!options.follow.empty() && options.sync_mirrors > 0) {
+    return Usage("run", "--sync-mirrors is for the writer, not a mirror (--follow)");
   }
   if (!options.follow.empty() && !options.witnesses.empty()) {
     return Usage("run",

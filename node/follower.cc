@@ -1,6 +1,7 @@
 #include "node/follower.h"
 
 #include <algorithm>
+#include <set>
 
 #include "client/sign_in.h"
 #include "net/wire_status.h"
@@ -104,7 +105,8 @@ Status Follower::FollowWriter(const std::string& address) {
   CREG_RETURN_IF_ERROR(client->Send(subscribe));
   const uint64_t subscription = subscribe.id();
 
-  std::optional<uint64_t> checkpoint_request;  // id of the one unanswered
+  bool checkpoint_asking = false;   // a checkpoint request is unanswered
+  uint64_t checkpoint_request = 0;  // its id
   Clock::time_point checkpoint_asked{};
   Clock::time_point checkpoint_due = Clock::now();
   auto ask_checkpoint = [&]() -> Status {
@@ -112,20 +114,44 @@ Status Follower::FollowWriter(const std::string& address) {
     request.mutable_get_checkpoint();
     CREG_RETURN_IF_ERROR(client->Send(request));
     checkpoint_request = request.id();
+    checkpoint_asking = true;
     checkpoint_asked = Clock::now();
     checkpoint_due = checkpoint_asked + options_.checkpoint_interval;
     return OkStatus();
   };
+  // Reports of what this mirror stored, for a writer with --sync-mirrors;
+  // only when signed in (the writer counts signed-in mirrors only).
+  bool reporting = !options_.account.empty();
+  std::set<uint64_t> unanswered_reports;
+  auto report_synced = [&]() -> Status {
+    if (!reporting) return OkStatus();
+    pb::Request report;
+    report.mutable_mirror_synced()->set_size(registry_.log().size());
+    CREG_RETURN_IF_ERROR(client->Send(report));
+    unanswered_reports.insert(report.id());
+    return OkStatus();
+  };
+  CREG_RETURN_IF_ERROR(report_synced());
   bool announced = false;
   while (!stop_requested_) {
     const Clock::time_point now = Clock::now();
-    if (!checkpoint_request && now >= checkpoint_due) CREG_RETURN_IF_ERROR(ask_checkpoint());
-    if (checkpoint_request && now - checkpoint_asked > options_.client.timeout) {
+    if (!checkpoint_asking && now >= checkpoint_due) CREG_RETURN_IF_ERROR(ask_checkpoint());
+    if (checkpoint_asking && now - checkpoint_asked > options_.client.timeout) {
       return UnavailableError("the writer did not answer a checkpoint request in time");
     }
     CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
                           client->ReceiveBefore(std::min(now + kPollSlice, checkpoint_due)));
     if (!response) continue;
+    if (unanswered_reports.erase(response->id()) > 0) {
+      if (response->has_error()) {
+        // Not fatal: the mirror still copies and checks; the writer just
+        // does not count it as a synchronous mirror.
+        reporting = false;
+        LogWarning("mirror: " + address +
+                   " does not count this mirror as synchronous: " + response->error().message());
+      }
+      continue;
+    }
     if (response->has_error()) {
       Status error = StatusFromWire(response->error());
       // An error from the writer is never an alarm: only what it signed is.
@@ -143,12 +169,13 @@ Status Follower::FollowWriter(const std::string& address) {
         });
       }
       CREG_RETURN_IF_ERROR(ApplyPage(response->entries()));
-      if (!checkpoint_request && Clock::now() - checkpoint_asked >= kCheckpointAfterPage) {
+      CREG_RETURN_IF_ERROR(report_synced());
+      if (!checkpoint_asking && Clock::now() - checkpoint_asked >= kCheckpointAfterPage) {
         CREG_RETURN_IF_ERROR(ask_checkpoint());
       }
-    } else if (checkpoint_request && response->id() == *checkpoint_request &&
+    } else if (checkpoint_asking && response->id() == checkpoint_request &&
                response->has_checkpoint()) {
-      checkpoint_request.reset();
+      checkpoint_asking = false;
       if (!announced) {
         announced = true;
         SetState([](FollowerState& s) {

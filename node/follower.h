@@ -6,7 +6,10 @@
 // page of entries to a MirrorCheck (node/mirror_check.h), which replays,
 // checks and commits it. It asks the writer for its checkpoint about once
 // a second (and after each page) and hands that to the MirrorCheck too,
-// which publishes it to the mirror's readers only if it passes.
+// which publishes it to the mirror's readers only if it passes. Signed in,
+// it reports after each page how many entries it has stored (for a writer
+// with --sync-mirrors, node/sync_gate.h); a writer that refuses the report
+// is still followed.
 //
 // An entry or checkpoint that fails a check raises the alarm: the mirror
 // keeps the entries it verified before it (the bad one is never stored or

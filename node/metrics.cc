@@ -9,6 +9,7 @@
 
 #include "node/follower.h"
 #include "node/publisher.h"
+#include "node/sync_gate.h"
 
 namespace creg {
 
@@ -98,6 +99,16 @@ void Metrics::RenderPublication(std::ostream& out) const {
 }
 
 void Metrics::RenderReplication(std::ostream& out) const {
+  if (const SyncGate* gate = node_.sync_gate) {
+    out << "# HELP creg_sync_mirrors_connected Mirror accounts connected to this writer that "
+           "reported what they stored (--sync-mirrors).\n"
+        << "# TYPE creg_sync_mirrors_connected gauge\n"
+        << "creg_sync_mirrors_connected " << gate->connected() << "\n"
+        << "# HELP creg_synced_entries Entries that --sync-mirrors mirrors hold; checkpoints "
+           "cover no more.\n"
+        << "# TYPE creg_synced_entries gauge\n"
+        << "creg_synced_entries " << gate->covered() << "\n";
+  }
   if (node_.follower == nullptr) return;
   const FollowerState state = node_.follower->state();
   const uint64_t size = node_.log.size();

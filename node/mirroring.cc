@@ -31,9 +31,15 @@ StatusOr<std::unique_ptr<Follower>> MakeFollower(const NodeOptions& options, Reg
                                     std::move(follower), std::move(on_commit));
 }
 
-void FillReplicationStatus(const Follower* follower, pb::StatusResponse& status) {
+void FillReplicationStatus(const Follower* follower, const SyncGate* gate,
+                           pb::StatusResponse& status) {
   if (follower == nullptr) {
     status.set_role("writer");
+    if (gate != nullptr) {
+      status.set_sync_mirrors_required(static_cast<uint32_t>(gate->required()));
+      status.set_sync_mirrors_connected(static_cast<uint32_t>(gate->connected()));
+      status.set_synced_size(gate->covered());
+    }
     return;
   }
   FollowerState state = follower->state();
@@ -51,6 +57,21 @@ pb::Response NotLeaderResponse(const Follower& follower, uint64_t id) {
                      writer),
       id);
   response.mutable_error()->set_leader(writer);
+  return response;
+}
+
+pb::Response AnswerMirrorSynced(SyncGate* gate, const Reader& reader, uint64_t connection,
+                                const pb::MirrorSyncedRequest& request) {
+  pb::Response response;
+  response.mutable_mirror_synced();
+  if (gate == nullptr) return response;
+  if (!reader.privileged()) {
+    return ErrorResponse(NotAuthorizedError(
+        "a mirror reports what it stored only when signed in as an operator or auditor account "
+        "(cregd run --follow-account ID --follow-key FILE)"));
+  }
+  Status reported = gate->Report(connection, reader.account_id, request.size());
+  if (!reported.ok()) return ErrorResponse(reported);
   return response;
 }
 

@@ -97,6 +97,9 @@ struct NodeContext {
   // On a mirror (cregd run --follow), what copies the writer's log; writes
   // are answered NOT_LEADER. Null on the writer. Owned by the RegistryNode.
   const class Follower* follower = nullptr;
+  // On a writer with --sync-mirrors, what holds answers until the mirrors
+  // stored the entries; null otherwise. Owned by the RegistryNode.
+  class SyncGate* sync_gate = nullptr;
   // Sign-in attempts per remote address.
   SignInLimiter sign_in_limiter{options.sign_in_burst_per_address,
                                 options.sign_in_refill_per_address};

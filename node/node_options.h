@@ -118,6 +118,13 @@ struct NodeOptions {
   std::string follow_key_file;
   // With a writer serving TLS: the CA file its certificate chains to.
   std::string follow_tls_ca_file;
+  // On the writer (docs/replication.md, "Synchronous mirrors"): answer a
+  // write only once this many signed-in mirrors stored it, and sign
+  // checkpoints only of what they hold. Default: 0, answer at once.
+  size_t sync_mirrors = 0;
+  // How long an answer waits for them before it is UNAVAILABLE.
+  // Default: 5 s.
+  std::chrono::milliseconds sync_timeout{5000};
   PipelineOptions pipeline;
 };
 

@@ -261,19 +261,29 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
                           StartPublisher(options, node->registry_->log(), *node->checkpointer_,
                                          dir.checkpoint_path()));
   }
-  if (mirror) {
-    // A mirror never signs: it publishes the writer's checkpoints once it
-    // has checked them, starting with the last one it saved.
-    if (auto saved = ReadSavedCheckpoint(dir.checkpoint_path(), node->registry_->log(),
-                                         node->checkpointer_->VerifierKey())) {
-      node->checkpointer_->Publish(std::move(saved));
-    }
+  // A mirror never signs: it publishes the writer's checkpoints once it has
+  // checked them, starting with the last one it saved. A writer with
+  // synchronous mirrors starts from its last one too: entries past it may
+  // be on no mirror.
+  std::shared_ptr<SignedCheckpoint> saved;
+  if (mirror || options.sync_mirrors > 0) {
+    saved = ReadSavedCheckpoint(dir.checkpoint_path(), node->registry_->log(),
+                                node->checkpointer_->VerifierKey());
+  }
+  if (saved || mirror) {
+    if (saved) node->checkpointer_->Publish(std::move(saved));
   } else {
     CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
     CREG_RETURN_IF_ERROR(node->checkpointer_->Save(true));
   }
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
+  if (options.sync_mirrors > 0) {
+    node->sync_gate_ =
+        std::make_unique<SyncGate>(*node->checkpointer_, node->registry_->log(),
+                                   SyncGateOptions{options.sync_mirrors, options.sync_timeout});
+    node->pipeline_->SetSyncGate(node->sync_gate_.get());
+  }
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);
   node->handler_->SetReadPolicy(options.read_policy);
   if (Publisher* publisher = node->publisher_.get()) {
@@ -297,6 +307,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
                                                                 node->tls_context_.get(),
                                                                 node->publisher_.get()});
   NodeContext* context = node->context_.get();
+  context->sync_gate = node->sync_gate_.get();
   node->pipeline_->SetCommitListener([context](uint64_t) { context->head_watch.Notify(); });
   if (mirror) {
     CREG_ASSIGN_OR_RETURN(node->follower_,
@@ -305,8 +316,10 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
     context->follower = node->follower_.get();
   }
   const Follower* follower = node->follower_.get();
-  node->handler_->AddStatusFields(
-      [follower](pb::StatusResponse& status) { FillReplicationStatus(follower, status); });
+  const SyncGate* gate = node->sync_gate_.get();
+  node->handler_->AddStatusFields([follower, gate](pb::StatusResponse& status) {
+    FillReplicationStatus(follower, gate, status);
+  });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
   node->data_dir_ = std::make_unique<DataDir>(dir);
   StatusOr<std::unique_ptr<ControlSocket>> control =
@@ -326,13 +339,17 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
 
 RegistryNode::~RegistryNode() {
   // The follower first (no more writes from the writer), the control
-  // socket (finishes a backup in progress), the server (drains sessions),
-  // then the pipeline, then the database.
+  // socket (finishes a backup in progress), the sync gate, the server
+  // (drains sessions), then the pipeline, then the database.
   follower_.reset();
   control_.reset();
+  // Answers waiting for mirrors go out now (UNAVAILABLE), so that the
+  // sessions drain; the gate stays until the pipeline that uses it is gone.
+  if (sync_gate_) sync_gate_->Stop();
   server_.reset();
   if (pipeline_) pipeline_->Stop();
   pipeline_.reset();
+  sync_gate_.reset();
   publisher_.reset();
   context_.reset();
   handler_.reset();

@@ -25,6 +25,7 @@
 #include "node/publisher.h"
 #include "node/request_handler.h"
 #include "node/server.h"
+#include "node/sync_gate.h"
 
 namespace creg {
 
@@ -96,6 +97,7 @@ class RegistryNode {
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Publisher> publisher_;  // only with witnesses
   std::unique_ptr<Follower> follower_;    // only on a mirror
+  std::unique_ptr<SyncGate> sync_gate_;   // only with --sync-mirrors
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<RequestHandler> handler_;
   std::unique_ptr<NodeContext> context_;

@@ -92,6 +92,7 @@ StatusOr<pb::Response> RequestHandler::Answer(const pb::Request& request) const 
       return Provenance(request.provenance());
     case pb::Request::kSubmit:
     case pb::Request::kSubscribe:
+    case pb::Request::kMirrorSynced:
     case pb::Request::kSignInChallenge:
     case pb::Request::kSignIn:
       return InvalidArgumentError(

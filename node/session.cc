@@ -5,6 +5,7 @@
 #include "node/mirroring.h"
 #include "node/node_context.h"
 #include "node/request_handler.h"
+#include "node/sync_gate.h"
 
 namespace creg {
 
@@ -48,6 +49,11 @@ std::string ReservedIdMessage(bool empty_frame) {
 }
 
 }  // namespace
+
+uint64_t Session::NextConnectionId() {
+  static std::atomic<uint64_t> next{1};
+  return next++;
+}
 
 Session::Session(tcp::socket socket, NodeContext& node)
     : stream_(std::move(socket), node.tls),
@@ -119,6 +125,7 @@ void Session::CloseNow() {
   write_signal_.cancel();
   watchdog_.cancel();
   subscription_wake_.cancel();
+  if (node_.sync_gate != nullptr) node_.sync_gate->Disconnected(connection_id_);
   node_.sessions.Remove(this);
 }
 
@@ -244,6 +251,14 @@ void Session::Dispatch(pb::Request request) {
     case pb::Request::kSubscribe:
       StartSubscription(id, request.subscribe().start());
       return;
+    case pb::Request::kMirrorSynced: {
+      pb::Response response = AnswerMirrorSynced(node_.sync_gate, sign_in_.CurrentReader(),
+                                                 connection_id_, request.mirror_synced());
+      response.set_id(id);
+      Send(response);
+      Finish();
+      return;
+    }
     default: {
       pb::Response response;
       try {

@@ -61,6 +61,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void RefuseAndClose(std::string why);
 
  private:
+  static uint64_t NextConnectionId();
   // False (and the connection closing) if the TLS handshake failed.
   boost::asio::awaitable<bool> Handshake();
   boost::asio::awaitable<void> ReadLoop();
@@ -99,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool reading_ = true;
   bool closed_ = false;
   bool writing_ = false;
+  // Distinct for every session of the process: names it to the SyncGate.
+  const uint64_t connection_id_ = NextConnectionId();
   // When the current frame (or the TLS handshake) must be complete, or the
   // idle deadline.
   std::chrono::steady_clock::time_point deadline_;

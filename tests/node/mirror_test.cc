@@ -2,13 +2,16 @@
 // and run with --follow copies a real writer's log, checks every entry and
 // checkpoint, serves reads and refuses writes with NOT_LEADER; a tampered
 // entry or a forged checkpoint (injected by a proxy between them) stops it
-// with an alarm, and a lost writer is retried.
+// with an alarm, and a lost writer is retried. A writer with --sync-mirrors
+// answers a write only once a signed-in mirror stored it.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <functional>
 #include <thread>
 
+#include "client/sign_in.h"
 #include "creg/log.pb.h"
 #include "creg/transaction.pb.h"
 #include "ledger/checkpoint.h"
@@ -302,13 +305,138 @@ TEST_F(MirrorTest, JoinAndFollowAreCheckedBeforeAnythingIsMade) {
            {"--follow-account", "a1"},
            {"--follow", "127.0.0.1:1", "--follow-account", "a1"},
            {"--follow", "nowhere"},
-           {"--follow", "127.0.0.1:1", "--witness", "http://127.0.0.1:1=k"}}) {
+           {"--follow", "127.0.0.1:1", "--witness", "http://127.0.0.1:1=k"},
+           {"--follow", "127.0.0.1:1", "--sync-mirrors", "1"},
+           {"--sync-timeout-ms", "0"}}) {
     std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run",      "--data",
                                      dir_.Sub("m3"),           "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     RunResult run = RunProgram(argv);
     EXPECT_EQ(run.exit_code, 2) << flags[0] << run.err;
   }
+}
+
+// A writer that must have one synchronous mirror: it made the auditor
+// account the mirror signs in as first (without a mirror it takes no write).
+class SyncMirrorTest : public MirrorTest {
+ protected:
+  void SetUp() override {
+    MirrorTest::SetUp();
+    accounts_->OpenAccount(*writer_client_, "auditor-1", pb::ROLE_AUDITOR);
+    key_file_ = dir_.Sub("auditor-1.pem");
+    ASSERT_TRUE(accounts_->Key("auditor-1").SaveFile(key_file_).ok());
+    writer_->Stop();
+    ASSERT_TRUE(writer_->Start({"--sync-mirrors", "1", "--sync-timeout-ms", "1500"}));
+    writer_client_ = writer_->Connect();
+    ASSERT_NE(writer_client_, nullptr);
+  }
+
+  // An operator transaction nobody made before, signed.
+  std::string NewAccountTransaction(const std::string& id) {
+    pb::TransactionBody body;
+    body.set_origin(NodeProcess::kOrigin);
+    body.set_nonce("sync-" + id);
+    body.mutable_open_account()->set_account_id(id);
+    body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+    body.mutable_open_account()->set_public_key(PrivateKey::Generate()->public_key().raw());
+    return SignTransaction(body, "operator", writer_->OperatorKey());
+  }
+
+  std::unique_ptr<NodeProcess> StartSyncMirror(const std::string& name) {
+    std::unique_ptr<NodeProcess> mirror = NewMirror(name);
+    EXPECT_TRUE(mirror->Start({"--follow", writer_->address(), "--follow-account", "auditor-1",
+                               "--follow-key", key_file_}));
+    EXPECT_TRUE(Eventually([&] { return StatusOf(*writer_).sync_mirrors_connected() == 1; }))
+        << mirror->log_text();
+    return mirror;
+  }
+
+  std::string key_file_;
+};
+
+TEST_F(SyncMirrorTest, AWriteIsAnsweredOnlyOnceTheMirrorStoredIt) {
+  // No mirror yet: refused before anything is written.
+  const uint64_t before = StatusOf(*writer_).tree_size();
+  StatusOr<pb::SubmitResponse> alone = writer_client_->Submit(NewAccountTransaction("early"));
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(alone.status().message().find("--sync-mirrors"), std::string::npos)
+      << alone.status().message();
+  EXPECT_EQ(StatusOf(*writer_).tree_size(), before);
+
+  std::unique_ptr<NodeProcess> mirror = StartSyncMirror("mirror");
+  // Every answer comes after the mirror stored the entry: no waiting here.
+  for (int i = 0; i < 5; ++i) {
+    StatusOr<pb::SubmitResponse> answer =
+        writer_client_->Submit(NewAccountTransaction("holder-" + std::to_string(i)));
+    ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+    ASSERT_TRUE(answer->has_committed()) << answer->DebugString();
+    const uint64_t index = answer->committed().entry_index();
+    EXPECT_GT(StatusOf(*mirror).tree_size(), index);
+    // The checkpoint the answer names covers only what the mirror holds.
+    EXPECT_LE(answer->committed().tree_size(), StatusOf(*writer_).synced_size());
+    EXPECT_GT(answer->committed().tree_size(), index);
+  }
+  pb::StatusResponse status = StatusOf(*writer_);
+  EXPECT_EQ(status.sync_mirrors_required(), 1u);
+  EXPECT_LE(status.checkpoint_size(), status.synced_size());
+  EXPECT_TRUE(CaughtUp(*mirror));
+
+  // The mirror stops answering (but its connection stays): the writer
+  // stores the write, does not acknowledge it, and says so.
+  ASSERT_EQ(kill(mirror->pid(), SIGSTOP), 0);
+  const std::string late = NewAccountTransaction("late");
+  StatusOr<pb::SubmitResponse> unconfirmed = writer_client_->Submit(late);
+  ASSERT_EQ(kill(mirror->pid(), SIGCONT), 0);
+  ASSERT_FALSE(unconfirmed.ok());
+  EXPECT_EQ(unconfirmed.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(unconfirmed.status().message().find("not acknowledged"), std::string::npos)
+      << unconfirmed.status().message();
+  // Resubmitted unchanged once the mirror is back: applied once, answered.
+  StatusOr<pb::SubmitResponse> again = writer_client_->Submit(late);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_TRUE(again->has_committed());
+  EXPECT_TRUE(again->committed().duplicate());
+  EXPECT_GT(StatusOf(*mirror).tree_size(), again->committed().entry_index());
+
+  // The mirror gone: writes are refused again, and nothing is written.
+  EXPECT_EQ(mirror->Stop(), 0);
+  ASSERT_TRUE(Eventually([&] { return StatusOf(*writer_).sync_mirrors_connected() == 0; }));
+  const uint64_t size = StatusOf(*writer_).tree_size();
+  StatusOr<pb::SubmitResponse> gone = writer_client_->Submit(NewAccountTransaction("gone"));
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(StatusOf(*writer_).tree_size(), size);
+}
+
+TEST_F(SyncMirrorTest, OnlyASignedInMirrorCountsAndOnlyForWhatTheLogHolds) {
+  auto report = [](Client& client, uint64_t size) {
+    pb::Request request;
+    request.mutable_mirror_synced()->set_size(size);
+    StatusOr<pb::Response> answer = client.Call(request);
+    EXPECT_TRUE(answer.ok()) << answer.status().ToString();
+    return answer.ok() ? *answer : pb::Response();
+  };
+  const uint64_t size = StatusOf(*writer_).tree_size();
+  // The public, and a holder, cannot make the writer acknowledge anything.
+  std::unique_ptr<Client> anyone = writer_->Connect();
+  EXPECT_EQ(report(*anyone, size).error().code(), "NOT_AUTHORIZED");
+  EXPECT_FALSE(writer_client_->Submit(NewAccountTransaction("holder-1")).ok());
+  ASSERT_EQ(StatusOf(*writer_).tree_size(), size);  // refused: no mirror counts
+  EXPECT_EQ(StatusOf(*writer_).sync_mirrors_connected(), 0u);
+
+  // A signed-in auditor may not claim entries the writer does not have.
+  std::unique_ptr<Client> auditor = writer_->Connect();
+  ASSERT_TRUE(
+      SignIn(*auditor, "auditor-1", accounts_->Key("auditor-1"), NodeProcess::kOrigin).ok());
+  pb::Response past = report(*auditor, size + 1);
+  EXPECT_EQ(past.error().code(), "INVALID_ARGUMENT") << past.DebugString();
+  EXPECT_EQ(StatusOf(*writer_).sync_mirrors_connected(), 0u);
+  // What it truly holds counts; its connection closing takes it away.
+  EXPECT_TRUE(report(*auditor, size).has_mirror_synced());
+  EXPECT_EQ(StatusOf(*writer_).sync_mirrors_connected(), 1u);
+  auditor.reset();
+  EXPECT_TRUE(Eventually([&] { return StatusOf(*writer_).sync_mirrors_connected() == 0; }));
 }
 
 }  // namespace

@@ -370,6 +370,12 @@ int StatusCommand(Context& ctx) {
     if (!s.replication_alarm().empty()) replication = "ALARM, stopped: " + s.replication_alarm();
     fields.push_back({"replication", replication});
   }
+  if (s.sync_mirrors_required() > 0) {
+    fields.push_back({"sync mirrors", std::to_string(s.sync_mirrors_connected()) + " of " +
+                                          std::to_string(s.sync_mirrors_required()) +
+                                          " connected, synced to " +
+                                          std::to_string(s.synced_size())});
+  }
   if (s.witness_quorum() > 0) {
     fields.push_back({"publication", s.publication_fault().empty()
                                          ? "cosigned by " + std::to_string(s.witness_quorum()) +
