@@ -316,6 +316,32 @@ TEST_F(MirrorTest, JoinAndFollowAreCheckedBeforeAnythingIsMade) {
   }
 }
 
+TEST_F(MirrorTest, CregTriesTheMembersInTurnAndSendsWritesToTheWriter) {
+  WriteStory();
+  std::unique_ptr<NodeProcess> mirror = NewMirror("mirror");
+  ASSERT_TRUE(mirror->Start({"--follow", writer_->address()}));
+  ASSERT_TRUE(CaughtUp(*mirror)) << mirror->log_text();
+  // Nothing listens on port 1 of the loopback address.
+  const std::string members = "127.0.0.1:1," + mirror->address();
+
+  // A read goes to the first member that answers: the mirror.
+  RunResult status = RunProgram({ProgramPath("CREG_BIN"), "--node", members, "status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find(mirror->address()), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("a mirror of " + writer_->address()), std::string::npos) << status.out;
+
+  // A write reaches the writer the mirror names, once.
+  const std::string key_file = dir_.Sub("org-2.pem");
+  ASSERT_TRUE(accounts_->Key("org-2").SaveFile(key_file).ok());
+  const uint64_t before = StatusOf(*writer_).tree_size();
+  RunResult moved =
+      RunProgram({ProgramPath("CREG_BIN"), "--node", members, "transfer", "--account", "org-2",
+                  "--key", key_file, "--to", "org-1", "--batch", "1", "--quantity", "5"});
+  EXPECT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+  EXPECT_EQ(StatusOf(*writer_).tree_size(), before + 1);
+  EXPECT_EQ(mirror->Stop(), 0);
+}
+
 // A writer that must have one synchronous mirror: it made the auditor
 // account the mirror signs in as first (without a mirror it takes no write).
 class SyncMirrorTest : public MirrorTest {

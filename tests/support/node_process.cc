@@ -93,6 +93,7 @@ int WaitProgram(pid_t pid) { return WaitExit(pid); }
 std::string ProgramPath(const char* env_var) {
   if (const char* path = std::getenv(env_var); path != nullptr && *path != '\0') return path;
   if (std::string_view(env_var) == "CREGD_BIN") return CREGD_BIN_DEFAULT;
+  if (std::string_view(env_var) == "CREG_BIN") return CREG_BIN_DEFAULT;
   if (std::string_view(env_var) == "CREG_AUDIT_BIN") return CREG_AUDIT_BIN_DEFAULT;
   if (std::string_view(env_var) == "CREG_BENCH_BIN") return CREG_BENCH_BIN_DEFAULT;
   ADD_FAILURE() << env_var << " is not set";

@@ -92,7 +92,8 @@ class NodeProcess {
 };
 
 // Path of a built program: the environment variable if set, else the
-// build's own (known for CREGD_BIN, CREG_AUDIT_BIN and CREG_BENCH_BIN).
+// build's own (known for CREGD_BIN, CREG_BIN, CREG_AUDIT_BIN and
+// CREG_BENCH_BIN).
 std::string ProgramPath(const char* env_var);
 
 // Starts a program with stdout and stderr going to files (an empty path

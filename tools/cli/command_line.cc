@@ -90,7 +90,10 @@ CommandLine::CommandLine()
     : app_(cmdline::NewApp("creg",
                            "creg - move, retire and look up carbon credits in a creg registry")) {
   app_->require_subcommand(1);
-  cmdline::AddNodeFlag(*app_, node_, "the registry node")->group(kCommon);
+  cmdline::AddNodeFlag(*app_, node_,
+                       "the registry node; several, comma-separated, are tried in turn, and a "
+                       "write a mirror refuses (NOT_LEADER) goes to the writer it names")
+      ->group(kCommon);
   AddClientFlags(*app_, client_options_)->group(kCommon);
   app_->add_flag("--json", json_, "machine-readable output with stable field names")
       ->group(kCommon);

@@ -2,9 +2,11 @@
 
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <utility>
 
 #include "client/sign_in.h"
@@ -85,9 +87,50 @@ const Signer* Context::signer() {
   return &*signer_;
 }
 
+std::vector<std::string> Context::Members() const {
+  std::vector<std::string> members;
+  size_t from = 0;
+  while (from <= node_.size()) {
+    size_t comma = node_.find(',', from);
+    if (comma == std::string::npos) comma = node_.size();
+    members.push_back(node_.substr(from, comma - from));
+    from = comma + 1;
+  }
+  return members;
+}
+
+StatusOr<std::unique_ptr<Client>> Context::ConnectToAMember() {
+  if (leader_) {
+    StatusOr<std::unique_ptr<Client>> client = Client::Connect(*leader_, client_options_);
+    if (client.ok()) connected_ = *leader_;
+    return client;
+  }
+  const std::vector<std::string> members = Members();
+  Status last = UnavailableError("no node address given");
+  // From the member after the one that failed last, each once.
+  for (size_t i = 0; i < members.size(); ++i) {
+    const std::string& member = members[(next_member_ + i) % members.size()];
+    StatusOr<std::unique_ptr<Client>> client = Client::Connect(member, client_options_);
+    if (client.ok()) {
+      next_member_ = (next_member_ + i) % members.size();
+      connected_ = member;
+      return client;
+    }
+    if (client.status().code() == StatusCode::kInvalidArgument) return client;
+    last = client.status();
+  }
+  return last;
+}
+
+void Context::Disconnect(bool skip_member) {
+  client_.reset();
+  connected_.clear();
+  if (skip_member) ++next_member_;
+}
+
 Client* Context::client() {
   if (client_) return client_.get();
-  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node_, client_options_);
+  StatusOr<std::unique_ptr<Client>> client = ConnectToAMember();
   if (!client.ok()) {
     if (client.status().code() == StatusCode::kInvalidArgument) {
       // A malformed --node, or a --tls-ca file that cannot be used.
@@ -236,11 +279,36 @@ void Context::Propose(pb::TransactionBody body) {
 
 std::optional<pb::Committed> Context::SubmitSigned(std::string signed_transaction,
                                                    const std::string& account) {
-  Client* c = client();
-  if (c == nullptr) return std::nullopt;
-  pb::Request request;
-  request.mutable_submit()->set_signed_transaction(std::move(signed_transaction));
-  StatusOr<pb::Response> response = c->Call(std::move(request));
+  // The same signed bytes (the same nonce) are sent again when an answer
+  // is lost or UNAVAILABLE, to the next member or to the writer a mirror
+  // names: the registry applies a transaction at most once.
+  constexpr int kAttempts = 4;
+  std::chrono::milliseconds backoff{250};
+  StatusOr<pb::Response> response = UnavailableError("not sent");
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    Client* c = client();
+    if (c == nullptr) return std::nullopt;
+    pb::Request request;
+    request.mutable_submit()->set_signed_transaction(signed_transaction);
+    response = c->Call(std::move(request));
+    const bool last = attempt == kAttempts;
+    if (!response.ok()) {
+      if (response.status().code() == StatusCode::kDataLoss || last) break;
+      Disconnect(/*skip_member=*/true);  // the answer was lost: another member
+      leader_.reset();
+      continue;
+    }
+    if (!response->has_error() || last) break;
+    const pb::Error& error = response->error();
+    if (error.code() == "NOT_LEADER" && !error.leader().empty() && !leader_) {
+      Disconnect(/*skip_member=*/false);
+      leader_ = error.leader();
+      continue;
+    }
+    if (error.code() != "UNAVAILABLE") break;
+    std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
   if (!response.ok()) {
     bool protocol = response.status().code() == StatusCode::kDataLoss;
     Fail(protocol ? kExitProtocol : kExitUnreachable, protocol ? "PROTOCOL_ERROR" : "UNREACHABLE",
@@ -252,7 +320,11 @@ std::optional<pb::Committed> Context::SubmitSigned(std::string signed_transactio
   }
   if (response->has_error()) {
     Fail(kExitRefused, response->error().code(), response->error().message(),
-         "The node did not take the transaction; nothing was written.");
+         response->error().code() == "UNAVAILABLE"
+             ? "The node did not acknowledge the transaction (sent " + std::to_string(kAttempts) +
+                   " times). It may still be in the log: check with 'creg account history " +
+                   account + "' before you try again."
+             : "The node did not take the transaction; nothing was written.");
     return std::nullopt;
   }
   if (response->submit().has_refused()) {

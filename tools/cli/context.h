@@ -52,7 +52,8 @@ class Context {
   const Flags& flags() const { return flags_; }
   const std::string& command() const { return command_; }
   bool json() const { return json_; }
-  const std::string& node() const { return node_; }
+  // The member answering (after the first request), else --node as given.
+  const std::string& node() const { return connected_.empty() ? node_ : connected_; }
   // How to connect (--tls-ca, CREG_TLS_CA; client/client_flags.h).
   const ClientOptions& client_options() const { return client_options_; }
   const std::vector<std::string>& positional() const { return positional_; }
@@ -122,6 +123,14 @@ class Context {
  private:
   // Signs client_ in when a key is given; false after printing.
   bool SignInIfGiven();
+  // --node HOST:PORT[,HOST:PORT...]: the registry's members, tried in turn.
+  std::vector<std::string> Members() const;
+  // A connection to the writer a mirror named (NOT_LEADER), else to the
+  // first member that answers, starting from next_member_.
+  StatusOr<std::unique_ptr<Client>> ConnectToAMember();
+  // Drops the connection; with `skip_member` the next one starts at the
+  // member after the current one.
+  void Disconnect(bool skip_member);
   // Submit's --propose: writes the proposal file and reports it.
   void Propose(pb::TransactionBody body);
 
@@ -135,6 +144,9 @@ class Context {
   std::optional<std::string> signer_key_path_;
   std::optional<Signer> signer_;
   std::unique_ptr<Client> client_;
+  std::string connected_;              // the member client_ talks to
+  size_t next_member_ = 0;             // where ConnectToAMember starts
+  std::optional<std::string> leader_;  // the writer a mirror named
   std::optional<std::string> origin_;
   int exit_code_ = kExitOk;
 };
