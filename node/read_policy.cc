@@ -165,7 +165,7 @@ std::optional<ReadRequest> ReadRequestOf(const pb::Request& request) {
     case pb::Request::kProjectBatches:
       r.kind = ReadKind::kProject;
       break;
-    default:  // submit, sign-in, no body
+    default:  // submit, sign-in, a mirror's report, no body
       return std::nullopt;
   }
   return r;
