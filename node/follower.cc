@@ -17,6 +17,9 @@ constexpr std::chrono::milliseconds kPollSlice{200};
 // After a page, the checkpoint is asked for again only this long after the
 // last time, so a fast stream of entries costs the writer few requests.
 constexpr std::chrono::milliseconds kCheckpointAfterPage{50};
+// Most entries applied in one synced write: pages already received are
+// merged up to this, so that a backlog costs one fsync, not one per page.
+constexpr int kMaxMergedEntries = 8192;
 
 bool IsAlarm(const Status& status) { return status.code() == StatusCode::kDataLoss; }
 
@@ -133,14 +136,21 @@ Status Follower::FollowWriter(const std::string& address) {
   };
   CREG_RETURN_IF_ERROR(report_synced());
   bool announced = false;
+  // A response received while merging pages, handled next.
+  std::optional<pb::Response> held;
   while (!stop_requested_) {
     const Clock::time_point now = Clock::now();
     if (!checkpoint_asking && now >= checkpoint_due) CREG_RETURN_IF_ERROR(ask_checkpoint());
     if (checkpoint_asking && now - checkpoint_asked > options_.client.timeout) {
       return UnavailableError("the writer did not answer a checkpoint request in time");
     }
-    CREG_ASSIGN_OR_RETURN(std::optional<pb::Response> response,
-                          client->ReceiveBefore(std::min(now + kPollSlice, checkpoint_due)));
+    std::optional<pb::Response> response;
+    if (held) {
+      response.swap(held);
+    } else {
+      CREG_ASSIGN_OR_RETURN(response,
+                            client->ReceiveBefore(std::min(now + kPollSlice, checkpoint_due)));
+    }
     if (!response) continue;
     if (unanswered_reports.erase(response->id()) > 0) {
       if (response->has_error()) {
@@ -168,7 +178,19 @@ Status Follower::FollowWriter(const std::string& address) {
           s.error.clear();
         });
       }
-      CREG_RETURN_IF_ERROR(ApplyPage(response->entries()));
+      pb::EntriesResponse& page = *response->mutable_entries();
+      // The pages that arrived meanwhile join this one.
+      while (page.entries_size() < kMaxMergedEntries) {
+        CREG_ASSIGN_OR_RETURN(held, client->ReceiveBefore(Clock::now()));
+        if (!held) break;
+        const uint64_t next = page.start() + static_cast<uint64_t>(page.entries_size());
+        if (held->id() != subscription || !held->has_entries() || held->entries().start() != next)
+          break;  // handled next, on its own
+        for (std::string& entry : *held->mutable_entries()->mutable_entries())
+          page.add_entries(std::move(entry));
+        held.reset();
+      }
+      CREG_RETURN_IF_ERROR(ApplyPage(page));
       CREG_RETURN_IF_ERROR(report_synced());
       if (!checkpoint_asking && Clock::now() - checkpoint_asked >= kCheckpointAfterPage) {
         CREG_RETURN_IF_ERROR(ask_checkpoint());
