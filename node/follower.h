@@ -5,8 +5,8 @@
 // given an account, subscribes from the mirror's own size and hands every
 // page of entries to a MirrorCheck (node/mirror_check.h), which replays,
 // checks and commits it; pages that arrived while it worked are merged
-// into one (up to 8,192 entries), so that a backlog costs one synced write. It asks the writer for its checkpoint about once
-// a second (and after each page) and hands that to the MirrorCheck too,
+// into one (up to 8,192 entries), so that a backlog costs one synced write. It asks the writer for
+// its checkpoint about once a second (and after each page) and hands that to the MirrorCheck too,
 // which publishes it to the mirror's readers only if it passes. Signed in,
 // it reports after each page how many entries it has stored (for a writer
 // with --sync-mirrors, node/sync_gate.h); a writer that refuses the report
