@@ -114,5 +114,17 @@ TEST_F(ExitCodesTest, NodeDownExitsThree) {
   EXPECT_NE(r.err.find("--node"), std::string::npos) << r.err;
 }
 
+// An empty or malformed member in --node A,B is named as a usage error, not
+// tried as an address: before the first member (nothing is reachable) and
+// after an unreachable one.
+TEST_F(ExitCodesTest, AMalformedMemberListIsAUsageError) {
+  for (const std::string& members : {std::string(",127.0.0.1:1"), std::string("127.0.0.1:1,"),
+                                     std::string("127.0.0.1:1,nope")}) {
+    RunResult r = RunProgram({CregBin(), "status", "--node", members});
+    EXPECT_EQ(r.exit_code, 2) << members << ": " << r.err;
+    EXPECT_NE(r.err.find("HOST:PORT"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace creg::testing

@@ -359,13 +359,7 @@ class SyncMirrorTest : public MirrorTest {
 
   // An operator transaction nobody made before, signed.
   std::string NewAccountTransaction(const std::string& id) {
-    pb::TransactionBody body;
-    body.set_origin(NodeProcess::kOrigin);
-    body.set_nonce("sync-" + id);
-    body.mutable_open_account()->set_account_id(id);
-    body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
-    body.mutable_open_account()->set_public_key(PrivateKey::Generate()->public_key().raw());
-    return SignTransaction(body, "operator", writer_->OperatorKey());
+    return testing::SignedOpenHolderAccount(*writer_, id, "sync-" + id);
   }
 
   std::unique_ptr<NodeProcess> StartSyncMirror(const std::string& name) {

@@ -16,6 +16,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
 #include "net/frame.h"
+#include "tests/support/node_accounts.h"
 #include "tests/support/node_process.h"
 #include "tests/support/raw_connection.h"
 
@@ -99,13 +100,7 @@ class SubscriptionLimitsTest : public ::testing::Test {
   }
 
   std::string OpenAccountTx(const std::string& id) {
-    pb::TransactionBody body;
-    body.set_origin(NodeProcess::kOrigin);
-    body.set_nonce("open-" + id);
-    body.mutable_open_account()->set_account_id(id);
-    body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
-    body.mutable_open_account()->set_public_key(PrivateKey::Generate()->public_key().raw());
-    return SignTransaction(body, "operator", node_->OperatorKey());
+    return testing::SignedOpenHolderAccount(*node_, id, "open-" + id);
   }
 
   creg::testing::TempDir dir_;

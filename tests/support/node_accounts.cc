@@ -104,4 +104,15 @@ pb::Committed NodeAccounts::SetStatus(Client& client, const std::string& account
   return Commit(client, body, "operator");
 }
 
+std::string SignedOpenHolderAccount(const NodeProcess& node, const std::string& id,
+                                    const std::string& nonce) {
+  pb::TransactionBody body;
+  body.set_origin(NodeProcess::kOrigin);
+  body.set_nonce(nonce);
+  body.mutable_open_account()->set_account_id(id);
+  body.mutable_open_account()->set_role(pb::ROLE_HOLDER);
+  body.mutable_open_account()->set_public_key(PrivateKey::Generate()->public_key().raw());
+  return SignTransaction(body, "operator", node.OperatorKey());
+}
+
 }  // namespace creg::testing

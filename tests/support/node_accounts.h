@@ -45,4 +45,10 @@ class NodeAccounts {
   uint64_t nonce_ = 0;
 };
 
+// The signed bytes of the operator opening holder account `id` (with a fresh
+// key) under `nonce`, not submitted: for tests that read the raw answer, or
+// submit one transaction twice.
+std::string SignedOpenHolderAccount(const NodeProcess& node, const std::string& id,
+                                    const std::string& nonce);
+
 }  // namespace creg::testing

@@ -63,10 +63,7 @@ StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
 // printing. At most 10; the registry checks the rest (DUPLICATE_KEY, ...).
 std::optional<std::vector<std::string>> LoadKeyList(Context& ctx, const std::string& list) {
   std::vector<std::string> raw;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = list.find(',', start);
-    const std::string path = list.substr(start, comma - start);
+  for (const std::string& path : SplitCommas(list)) {
     if (path.empty()) {
       ctx.UsageError("--public-key takes FILE or FILE,FILE,...; an empty file name is in '" + list +
                      "'");
@@ -83,9 +80,8 @@ std::optional<std::vector<std::string>> LoadKeyList(Context& ctx, const std::str
       return std::nullopt;
     }
     raw.push_back(key->raw());
-    if (comma == std::string::npos) return raw;
-    start = comma + 1;
   }
+  return raw;
 }
 
 // --threshold M, or nullopt after printing; 0 when not given.
@@ -204,8 +200,8 @@ int SetKeys(Context& ctx) {
   extra.Set("account_id", *account);
   extra.Set("threshold", uint64_t{must_sign});
   return ReportCommitted(ctx, *committed,
-                         "set the keys of " + *account + ": " + std::to_string(must_sign) +
-                             " of " + std::to_string(keys->size()) + " must sign",
+                         "set the keys of " + *account + ": " + std::to_string(must_sign) + " of " +
+                             std::to_string(keys->size()) + " must sign",
                          extra);
 }
 

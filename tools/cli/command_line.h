@@ -23,6 +23,11 @@ namespace creg::cli {
 
 struct Command;
 
+// The items of a comma-separated flag value (--node A,B; --public-key
+// F,G), in order. Empty items are kept, for the caller to refuse by name;
+// "" is one empty item.
+std::vector<std::string> SplitCommas(const std::string& list);
+
 // The flags and arguments one command was given. A name is looked up in
 // the command, then in the families and the app above it, so the common
 // flags are found too. Copyable; valid while its CommandLine lives.

@@ -87,25 +87,13 @@ const Signer* Context::signer() {
   return &*signer_;
 }
 
-std::vector<std::string> Context::Members() const {
-  std::vector<std::string> members;
-  size_t from = 0;
-  while (from <= node_.size()) {
-    size_t comma = node_.find(',', from);
-    if (comma == std::string::npos) comma = node_.size();
-    members.push_back(node_.substr(from, comma - from));
-    from = comma + 1;
-  }
-  return members;
-}
-
 StatusOr<std::unique_ptr<Client>> Context::ConnectToAMember() {
   if (leader_) {
     StatusOr<std::unique_ptr<Client>> client = Client::Connect(*leader_, client_options_);
     if (client.ok()) connected_ = *leader_;
     return client;
   }
-  const std::vector<std::string> members = Members();
+  const std::vector<std::string> members = SplitCommas(node_);
   Status last = UnavailableError("no node address given");
   // From the member after the one that failed last, each once.
   for (size_t i = 0; i < members.size(); ++i) {

@@ -123,10 +123,9 @@ class Context {
  private:
   // Signs client_ in when a key is given; false after printing.
   bool SignInIfGiven();
-  // --node HOST:PORT[,HOST:PORT...]: the registry's members, tried in turn.
-  std::vector<std::string> Members() const;
   // A connection to the writer a mirror named (NOT_LEADER), else to the
-  // first member that answers, starting from next_member_.
+  // first member of --node HOST:PORT[,HOST:PORT...] that answers, starting
+  // from next_member_.
   StatusOr<std::unique_ptr<Client>> ConnectToAMember();
   // Drops the connection; with `skip_member` the next one starts at the
   // member after the current one.
