@@ -23,9 +23,11 @@
 // deadline starts; loopback and IP addresses never wait on it.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "ledger/status.h"
 
@@ -53,5 +55,17 @@ StatusOr<HttpExchangeAnswer> HttpGet(const std::string& address, const std::stri
 StatusOr<HttpExchangeAnswer> HttpPost(const std::string& address, const std::string& target,
                                       const std::string& body,
                                       const HttpExchangeOptions& options = {});
+
+// The first line of an answer's body as an error message may quote it: at
+// most 200 bytes, every byte outside printable ASCII written as '?'.
+// Inline, so that parsers of answers (node/etcd_answer.cc) link without
+// the exchange and its Asio code.
+inline std::string BodyExcerpt(std::string_view body) {
+  std::string out;
+  for (char c : body.substr(0, std::min<size_t>(body.find('\n'), 200))) {
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  return out;
+}
 
 }  // namespace creg

@@ -10,15 +10,6 @@ namespace {
 // Answers from a witness are small: a few signature lines or a size.
 constexpr size_t kMaxAnswerBytes = 16 << 10;
 
-// The first line of `body`, at most 200 bytes, printable ASCII only.
-std::string Excerpt(std::string_view body) {
-  std::string out;
-  for (char c : body.substr(0, std::min<size_t>(body.find('\n'), 200))) {
-    out += (c >= 0x20 && c < 0x7f) ? c : '?';
-  }
-  return out;
-}
-
 }  // namespace
 
 StatusOr<WitnessConfig> ParseWitnessFlag(std::string_view flag) {
@@ -104,7 +95,7 @@ StatusOr<std::string> WitnessClient::Cosign(const SignedCheckpoint& checkpoint) 
       continue;
     }
     return FailedPreconditionError(who + " refused size " + std::to_string(size) + ": HTTP " +
-                                   std::to_string(answer.status) + " " + Excerpt(answer.body));
+                                   std::to_string(answer.status) + " " + BodyExcerpt(answer.body));
   }
   return FailedPreconditionError(who + " refused size " + std::to_string(size) +
                                  ": it holds size " + std::to_string(known_size_.load()) +
@@ -125,7 +116,7 @@ StatusOr<std::string> WitnessClient::CosignationLine(const SignedCheckpoint& che
   }
   return DataLossError("witness " + config_.url +
                        " answered 200 without a valid cosignature from " + config_.verifier.name() +
-                       ": " + Excerpt(body));
+                       ": " + BodyExcerpt(body));
 }
 
 }  // namespace creg

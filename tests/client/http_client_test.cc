@@ -193,6 +193,12 @@ TEST(HttpClientTest, EndlessChunkFramingIsRefusedNotBuffered) {
   }
 }
 
+TEST(HttpClientTest, BodyExcerptIsOneShortPrintableLine) {
+  EXPECT_EQ(BodyExcerpt("bad \x01\xc3\xa9 gateway\nsecond line"), "bad ??? gateway");
+  EXPECT_EQ(BodyExcerpt(std::string(500, 'a')), std::string(200, 'a'));
+  EXPECT_EQ(BodyExcerpt(""), "");
+}
+
 TEST(HttpClientTest, MalformedAddressIsInvalidArgument) {
   auto got = HttpGet("no-port", "/");
   ASSERT_FALSE(got.ok());
