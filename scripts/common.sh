@@ -7,7 +7,9 @@ CREG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # times faster than the default linker; see CMakeLists.txt; chromium and
 # python3-websocket run the web explorer's browser tests, tests/explorer/;
 # python3-cryptography is the independent implementation the cosignature
-# known-answer test checks against, tests/ledger/cosignature_test.cc).
+# known-answer test checks against, tests/ledger/cosignature_test.cc;
+# etcd-server is the etcd the etcd client's tests start,
+# tests/support/etcd_process.h, which in CI fail rather than skip without it).
 CREG_PACKAGES=(
   cmake ninja-build g++ pkg-config openssl
   librocksdb-dev libboost-dev libprotobuf-dev protobuf-compiler libssl-dev libsodium-dev
@@ -16,6 +18,7 @@ CREG_PACKAGES=(
   python3-cryptography
   lld
   chromium python3-websocket
+  etcd-server
 )
 # What only the fuzz targets need (libFuzzer comes with clang), installed
 # by scripts/fuzz: `ensure_packages "${CREG_FUZZ_PACKAGES[@]}"`.

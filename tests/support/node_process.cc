@@ -90,6 +90,10 @@ pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_
 
 int WaitProgram(pid_t pid) { return WaitExit(pid); }
 
+std::optional<int> WaitProgramFor(pid_t pid, std::chrono::milliseconds timeout) {
+  return WaitExitFor(pid, timeout);
+}
+
 std::string ProgramPath(const char* env_var) {
   if (const char* path = std::getenv(env_var); path != nullptr && *path != '\0') return path;
   if (std::string_view(env_var) == "CREGD_BIN") return CREGD_BIN_DEFAULT;

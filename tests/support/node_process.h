@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,8 @@ pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_
                    const std::string& err_path);
 // Waits for a program; its exit status, or 128 + signal if a signal ended it.
 int WaitProgram(pid_t pid);
+// Like WaitProgram, but gives up after `timeout` (nullopt: still running).
+std::optional<int> WaitProgramFor(pid_t pid, std::chrono::milliseconds timeout);
 // A whole file as text ("" if it cannot be read).
 std::string ReadTextFile(const std::string& path);
 
