@@ -527,6 +527,39 @@ void MirrorSeeds(FuzzRegistry& r) {
   Write("mirror", "last_entry_flipped", MirrorRecord(0, tampered.SerializeAsString()) + note);
 }
 
+// etcd_answer_fuzzer inputs: a mode byte, then answers etcd 3.4.23 gave
+// (node/etcd_answer.h), or a key, a NUL and a value for the request bodies.
+void EtcdSeeds() {
+  const std::string header =
+      R"("header":{"cluster_id":"15118495548433857066","member_id":"13668033151171901709",)"
+      R"("revision":"28","raft_term":"2"})";
+  const std::string kv =
+      R"({"key":"L2NyZWcvYzEvbGVhZGVy","create_revision":"28","mod_revision":"28",)"
+      R"("version":"1","value":"MTI3LjAuMC4xOjc2MDE=","lease":"2324035863751977081"})";
+  auto seed = [](const std::string& name, char mode, const std::string& text) {
+    Write("etcd_answer", name, std::string(1, mode) + text);
+  };
+  seed("grant", 0, "{" + header + R"(,"ID":"2324035863751974665","TTL":"2"})");
+  seed("keepalive", 1, R"({"result":{)" + header + R"(,"ID":"2324035863751974665","TTL":"2"}})");
+  seed("keepalive_gone", 1, R"({"result":{)" + header + R"(,"ID":"2324035863751974665"}})");
+  seed("keepalive_error", 1,
+       R"({"error":{"grpc_code":14,"http_code":503,"message":"etcdserver: no leader"}})");
+  seed("revoke", 2, "{" + header + "}");
+  seed("range", 3, "{" + header + R"(,"kvs":[)" + kv + R"(],"count":"1"})");
+  seed("range_absent", 3, "{" + header + "}");
+  seed("campaign_won", 4,
+       "{" + header +
+           R"(,"succeeded":true,"responses":[{"response_put":{"header":{"revision":"28"}}}]})");
+  seed("swap_refused", 4,
+       "{" + header + R"(,"responses":[{"response_range":{"header":{"revision":"28"},"kvs":[)" +
+           kv + R"(],"count":"1"}},{"response_range":{"header":{"revision":"28"}}}]})");
+  // The status byte 'h' (104) makes HTTP 404.
+  seed("error_not_found", 5,
+       "h" + std::string(R"({"error":"etcdserver: requested lease not found",)") +
+           R"("message":"etcdserver: requested lease not found","code":5})");
+  seed("bodies", 6, std::string("/creg/c1/leader") + '\0' + "127.0.0.1:7601");
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
@@ -546,5 +579,6 @@ int main(int argc, char** argv) {
   WitnessSeeds(*registry);
   ProposalSeeds();
   MirrorSeeds(*registry);
+  EtcdSeeds();
   return 0;
 }
