@@ -4,6 +4,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/records/names.h"
 #include "ledger/records/record_json.h"
+#include "ledger/registry/article6.h"
 #include "ledger/registry/transaction.h"
 
 namespace creg {
@@ -20,6 +21,16 @@ json::Value KeysJson(const google::protobuf::RepeatedPtrField<std::string>& keys
   json::Array out;
   for (const std::string& key : keys) out.emplace_back(Base64Encode(key));
   return json::Value(std::move(out));
+}
+
+json::Value BlockSelectionJson(const pb::BlockSelection& s) {
+  json::Value v = json::Value::EmptyObject();
+  if (s.blocks_size() > 0) {
+    v.Set("blocks", SerialBlocksJson(s.blocks()));
+  } else {
+    v.Set("batch", s.batch());
+  }
+  return v;
 }
 
 json::Value SelectionJson(const pb::CreditSelection& s) {
@@ -77,12 +88,13 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
     case pb::TransactionBody::kRetire: {
       const auto& op = b.retire();
       return "retired " + SelectionText(op.credits(), e) + " of " + op.account() + " as " +
-             e.retirement_id() + " for " + op.beneficiary() + " (" + ReasonName(op.reason()) + ")";
+             e.retirement_id() + " for " + op.beneficiary() + " (" + ReasonName(op.reason()) + ")" +
+             CreditUseText(op.use(), op.using_entity());
     }
     case pb::TransactionBody::kCancel: {
       const auto& op = b.cancel();
       return "cancelled " + SelectionText(op.credits(), e) + " held by " + op.account() + ": " +
-             op.reason();
+             op.reason() + CreditUseText(op.use(), op.using_entity());
     }
     case pb::TransactionBody::kLabel: {
       const auto& op = b.label();
@@ -91,6 +103,16 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
                                      ? "labelled " + credits + " " + op.label()
                                      : "removed label " + op.label() + " from " + credits;
       return change + " on reference " + op.reference();
+    }
+    case pb::TransactionBody::kAuthorize: {
+      return "authorised " + Credits(e.quantity()) + " (" + BlocksText(e.blocks()) + ") under " +
+             "Article 6: " + AuthorizationText(b.authorize().authorization());
+    }
+    case pb::TransactionBody::kCorrespondingAdjustment: {
+      const auto& op = b.corresponding_adjustment();
+      return "corresponding adjustment " + AdjustmentStatusName(op.status()) + " for " +
+             Credits(e.quantity()) + " (" + BlocksText(e.blocks()) + ") on reference " +
+             op.reference();
     }
     case pb::TransactionBody::KIND_NOT_SET:
       break;
@@ -166,6 +188,8 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("details", op.details());
       v.Set("country_of_use", op.country_of_use());
       v.Set("claim_reference", op.claim_reference());
+      v.Set("use", CreditUseName(op.use()));
+      v.Set("using_entity", op.using_entity());
       break;
     }
     case pb::TransactionBody::kCancel: {
@@ -173,6 +197,8 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("account", op.account());
       v.Set("credits", SelectionJson(op.credits()));
       v.Set("reason", op.reason());
+      v.Set("use", CreditUseName(op.use()));
+      v.Set("using_entity", op.using_entity());
       break;
     }
     case pb::TransactionBody::kLabel: {
@@ -184,6 +210,17 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       } else {
         v.Set("batch", op.credits().batch());
       }
+      v.Set("reference", op.reference());
+      break;
+    }
+    case pb::TransactionBody::kAuthorize:
+      v.Set("credits", BlockSelectionJson(b.authorize().credits()));
+      v.Set("authorization", AuthorizationJson(b.authorize().authorization()));
+      break;
+    case pb::TransactionBody::kCorrespondingAdjustment: {
+      const auto& op = b.corresponding_adjustment();
+      v.Set("credits", BlockSelectionJson(op.credits()));
+      v.Set("status", AdjustmentStatusName(op.status()));
       v.Set("reference", op.reference());
       break;
     }
@@ -217,6 +254,10 @@ std::string KindName(const pb::TransactionBody& body) {
       return "cancel";
     case pb::TransactionBody::kLabel:
       return "label";
+    case pb::TransactionBody::kAuthorize:
+      return "authorize";
+    case pb::TransactionBody::kCorrespondingAdjustment:
+      return "corresponding-adjustment";
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }

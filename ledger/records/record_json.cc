@@ -2,6 +2,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/records/names.h"
+#include "ledger/registry/article6.h"
 
 namespace creg {
 
@@ -31,6 +32,43 @@ json::Value LabelledJson(const google::protobuf::RepeatedPtrField<pb::Attributed
     if (run.attributes().labels_size() == 0) continue;
     json::Value one = SerialBlockJson(run.block());
     one.Set("labels", LabelsJson(run.attributes()));
+    v.Append(std::move(one));
+  }
+  return v;
+}
+
+json::Value AuthorizationJson(const pb::Article6Authorization& authorization) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("party", authorization.party());
+  v.Set("reference", authorization.reference());
+  v.Set("date", authorization.date());
+  json::Value uses = json::Value::EmptyArray();
+  for (int use : authorization.uses())
+    uses.Append(AuthorizedUseName(static_cast<pb::AuthorizedUse>(use)));
+  v.Set("uses", std::move(uses));
+  v.Set("first_transfer", FirstTransferName(authorization.first_transfer()));
+  return v;
+}
+
+json::Value Article6Json(const pb::BlockAttributes& attributes) {
+  json::Value v = json::Value::EmptyObject();
+  v.Set("authorization", attributes.has_authorization()
+                             ? AuthorizationJson(attributes.authorization())
+                             : json::Value());
+  v.Set("adjustment", AdjustmentStatusName(attributes.adjustment()));
+  v.Set("adjustment_reference", attributes.adjustment_reference());
+  v.Set("first_transfer_entry", attributes.first_transfer_entry() == 0
+                                    ? json::Value()
+                                    : json::Value(attributes.first_transfer_entry()));
+  return v;
+}
+
+json::Value AuthorisedJson(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs) {
+  json::Value v = json::Value::EmptyArray();
+  for (const pb::AttributedBlock& run : runs) {
+    if (!run.attributes().has_authorization()) continue;
+    json::Value one = SerialBlockJson(run.block());
+    one.Set("article6", Article6Json(run.attributes()));
     v.Append(std::move(one));
   }
   return v;
@@ -90,6 +128,7 @@ json::Value BlockRecordJson(const pb::BlockRecord& block) {
   v.Set("retirement_id", block.retirement_id());
   v.Set("changed_at_entry", block.changed_at_entry());
   v.Set("labels", LabelsJson(block.attributes()));
+  v.Set("article6", Article6Json(block.attributes()));
   return v;
 }
 
@@ -107,6 +146,9 @@ json::Value RetirementJson(const pb::RetirementRecord& r) {
   v.Set("claim_reference", r.claim_reference());
   v.Set("retired_at", IsoTime(r.retired_micros()));
   v.Set("labelled", LabelledJson(r.attributed()));
+  v.Set("use", CreditUseName(r.use()));
+  v.Set("using_entity", r.using_entity());
+  v.Set("authorised", AuthorisedJson(r.attributed()));
   return v;
 }
 
@@ -166,7 +208,10 @@ json::Value EffectsJson(const pb::Effects& e) {
   if (e.blocks_size() > 0) v.Set("blocks", SerialBlocksJson(e.blocks()));
   if (!e.retirement_id().empty()) v.Set("retirement_id", e.retirement_id());
   if (e.quantity() != 0) v.Set("quantity", e.quantity());
-  if (e.attributed_size() > 0) v.Set("labelled", LabelledJson(e.attributed()));
+  if (e.attributed_size() > 0) {
+    v.Set("labelled", LabelledJson(e.attributed()));
+    v.Set("authorised", AuthorisedJson(e.attributed()));
+  }
   return v;
 }
 

@@ -17,6 +17,15 @@ json::Value LabelsJson(const pb::BlockAttributes& attributes);
 // [{"batch", "first", "last", "labels"}, ...]: runs of credits and their
 // labels (a retirement's or a move's labelled credits).
 json::Value LabelledJson(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs);
+// {"party", "reference", "date", "uses": ["ndc", ...], "first_transfer"}.
+json::Value AuthorizationJson(const pb::Article6Authorization& authorization);
+// The Article 6 facts of credits: {"authorization": {...} or null,
+// "adjustment": "not-required" | "pending" | "applied",
+// "adjustment_reference", "first_transfer_entry": N or null}.
+json::Value Article6Json(const pb::BlockAttributes& attributes);
+// [{"batch", "first", "last", "article6": {...}}, ...]: the runs of
+// authorised credits among `runs`.
+json::Value AuthorisedJson(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs);
 json::Value AccountJson(const pb::AccountRecord& account);
 json::Value ProjectJson(const pb::ProjectRecord& project);
 json::Value BatchJson(const pb::BatchRecord& batch);

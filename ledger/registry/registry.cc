@@ -172,6 +172,10 @@ RuleResult Dispatch(RuleContext& ctx, const pb::TransactionBody& body) {
       return internal::ApplyCancel(ctx, body.cancel());
     case pb::TransactionBody::kLabel:
       return internal::ApplyLabel(ctx, body.label());
+    case pb::TransactionBody::kAuthorize:
+      return internal::ApplyAuthorize(ctx, body.authorize());
+    case pb::TransactionBody::kCorrespondingAdjustment:
+      return internal::ApplyCorrespondingAdjustment(ctx, body.corresponding_adjustment());
     case pb::TransactionBody::kSetAccountKeys:
       return internal::ApplySetAccountKeys(ctx, body.set_account_keys());
     case pb::TransactionBody::KIND_NOT_SET:

@@ -74,7 +74,7 @@ class Registry {
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 5;
+  static constexpr int kFormatVersion = 6;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is

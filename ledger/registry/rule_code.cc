@@ -76,6 +76,16 @@ std::string_view RuleCodeName(RuleCode code) {
       return "TOO_MANY_LABELS";
     case RuleCode::kNoActiveCredits:
       return "NO_ACTIVE_CREDITS";
+    case RuleCode::kInvalidAuthorization:
+      return "INVALID_AUTHORIZATION";
+    case RuleCode::kAlreadyAuthorized:
+      return "ALREADY_AUTHORIZED";
+    case RuleCode::kUseNotAuthorized:
+      return "USE_NOT_AUTHORIZED";
+    case RuleCode::kAdjustmentNotForward:
+      return "ADJUSTMENT_NOT_FORWARD";
+    case RuleCode::kAdjustmentUnauthorized:
+      return "ADJUSTMENT_UNAUTHORIZED";
     case RuleCode::kThresholdNotMet:
       return "THRESHOLD_NOT_MET";
     case RuleCode::kKeyNotOnAccount:
@@ -127,6 +137,10 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kLabelAbsent:
     case RuleCode::kTooManyLabels:
     case RuleCode::kNoActiveCredits:
+    case RuleCode::kAlreadyAuthorized:
+    case RuleCode::kUseNotAuthorized:
+    case RuleCode::kAdjustmentNotForward:
+    case RuleCode::kAdjustmentUnauthorized:
       return StatusCode::kFailedPrecondition;
     default:
       return StatusCode::kInvalidArgument;

@@ -42,12 +42,18 @@ enum class RuleCode : int {
   kAccountNotEmpty = 28,      // closing an account that still holds active credits
   kInvalidText = 29,          // free text with controls, bidi overrides, invisible characters, ...
   kTooManyBlocks = 30,        // a move would take credits from over 10,000 serial blocks
-  // Labels (docs/rules.md, "Labels"). 36-40 are kept for Article 6.
+  // Labels (docs/rules.md, "Labels").
   kInvalidLabel = 31,     // not a label of the vocabulary, or not in its form
   kLabelPresent = 32,     // adding a label some of the selected active credits already carry
   kLabelAbsent = 33,      // removing a label some of the selected active credits do not carry
   kTooManyLabels = 34,    // a block would carry more than 8 labels
   kNoActiveCredits = 35,  // the selection holds no active credit (all retired or cancelled)
+  // Article 6 (docs/rules.md, "Article 6").
+  kInvalidAuthorization = 36,    // party, date, uses or first-transfer definition not valid
+  kAlreadyAuthorized = 37,       // authorising credits that already carry an authorisation
+  kUseNotAuthorized = 38,        // NDC or OIMP use of credits not authorised for that use
+  kAdjustmentNotForward = 39,    // an adjustment status that is not after the credits' status
+  kAdjustmentUnauthorized = 40,  // an adjustment status for credits without an authorisation
   // Multi-signature accounts (docs/rules.md, "Multi-signature accounts").
   kThresholdNotMet = 41,     // fewer of the signer's current keys signed than its threshold
   kKeyNotOnAccount = 42,     // a signature by a key the signer account does not hold

@@ -179,6 +179,72 @@ Verdict RegistryHarness::AddLabel(const std::string& label,
   return Submit(body, kOperator);
 }
 
+pb::TransactionBody RegistryHarness::AuthorizeBody(const std::vector<pb::SerialBlock>& blocks,
+                                                   const std::vector<pb::AuthorizedUse>& uses,
+                                                   pb::FirstTransfer first_transfer) {
+  pb::TransactionBody body = Body();
+  pb::Authorize* op = body.mutable_authorize();
+  for (const pb::SerialBlock& b : blocks) *op->mutable_credits()->add_blocks() = b;
+  pb::Article6Authorization* a = op->mutable_authorization();
+  a->set_party("GH");
+  a->set_reference("GH LoA 2026-001");
+  a->set_date("2026-03-02");
+  for (pb::AuthorizedUse use : uses) a->add_uses(use);
+  a->set_first_transfer(first_transfer);
+  return body;
+}
+
+Verdict RegistryHarness::Authorize(const std::vector<pb::SerialBlock>& blocks,
+                                   const std::vector<pb::AuthorizedUse>& uses,
+                                   pb::FirstTransfer first_transfer) {
+  return Submit(AuthorizeBody(blocks, uses, first_transfer), kOperator);
+}
+
+pb::TransactionBody RegistryHarness::AdjustBody(const std::vector<pb::SerialBlock>& blocks,
+                                                pb::AdjustmentStatus status,
+                                                const std::string& reference) {
+  pb::TransactionBody body = Body();
+  pb::CorrespondingAdjustment* op = body.mutable_corresponding_adjustment();
+  for (const pb::SerialBlock& b : blocks) *op->mutable_credits()->add_blocks() = b;
+  op->set_status(status);
+  op->set_reference(reference);
+  return body;
+}
+
+Verdict RegistryHarness::Adjust(const std::vector<pb::SerialBlock>& blocks,
+                                pb::AdjustmentStatus status, const std::string& reference) {
+  return Submit(AdjustBody(blocks, status, reference), kOperator);
+}
+
+pb::TransactionBody RegistryHarness::RetireBody(const std::string& account, uint64_t batch,
+                                                uint64_t quantity, pb::CreditUse use,
+                                                const std::string& using_entity) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_retire();
+  op->set_account(account);
+  op->mutable_credits()->set_batch(batch);
+  op->mutable_credits()->set_quantity(quantity);
+  op->set_beneficiary("Example Forum 2026");
+  op->set_reason(pb::COMPLIANCE);
+  op->set_use(use);
+  op->set_using_entity(using_entity);
+  return body;
+}
+
+pb::TransactionBody RegistryHarness::CancelBody(const std::string& account, uint64_t batch,
+                                                uint64_t quantity, pb::CreditUse use,
+                                                const std::string& using_entity) {
+  pb::TransactionBody body = Body();
+  auto* op = body.mutable_cancel();
+  op->set_account(account);
+  op->mutable_credits()->set_batch(batch);
+  op->mutable_credits()->set_quantity(quantity);
+  op->set_reason("cancelled for use towards the host party's NDC");
+  op->set_use(use);
+  op->set_using_entity(using_entity);
+  return body;
+}
+
 pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last) {
   pb::SerialBlock b;
   b.set_batch(batch);

@@ -59,6 +59,26 @@ class RegistryHarness {
   // The operator adds `label` to the active credits of `blocks`.
   Verdict AddLabel(const std::string& label, const std::vector<pb::SerialBlock>& blocks,
                    const std::string& reference = "ICVCM CCP approval 2025-014");
+  // The operator records an Article 6 authorisation by Ghana (GH) of the
+  // active credits of `blocks` for `uses`.
+  pb::TransactionBody AuthorizeBody(
+      const std::vector<pb::SerialBlock>& blocks, const std::vector<pb::AuthorizedUse>& uses,
+      pb::FirstTransfer first_transfer = pb::FIRST_TRANSFER_AUTHORIZATION);
+  Verdict Authorize(const std::vector<pb::SerialBlock>& blocks,
+                    const std::vector<pb::AuthorizedUse>& uses,
+                    pb::FirstTransfer first_transfer = pb::FIRST_TRANSFER_AUTHORIZATION);
+  // The operator moves the corresponding adjustment status of `blocks`.
+  pb::TransactionBody AdjustBody(const std::vector<pb::SerialBlock>& blocks,
+                                 pb::AdjustmentStatus status,
+                                 const std::string& reference = "GH BTR 2026");
+  Verdict Adjust(const std::vector<pb::SerialBlock>& blocks, pb::AdjustmentStatus status,
+                 const std::string& reference = "GH BTR 2026");
+  // A retirement (or, by the operator, a cancellation) of the `quantity`
+  // lowest serials `account` holds in `batch`, for `use`.
+  pb::TransactionBody RetireBody(const std::string& account, uint64_t batch, uint64_t quantity,
+                                 pb::CreditUse use, const std::string& using_entity = "");
+  pb::TransactionBody CancelBody(const std::string& account, uint64_t batch, uint64_t quantity,
+                                 pb::CreditUse use, const std::string& using_entity = "");
 
  private:
   pb::TransactionBody OpenAccountBody(const std::string& id, pb::Role role = pb::ROLE_HOLDER);

@@ -14,6 +14,7 @@
 #include "ledger/records/entry_view.h"
 #include "ledger/records/names.h"
 #include "ledger/registry/account_keys.h"
+#include "ledger/registry/article6.h"
 #include "ledger/registry/transaction.h"
 
 namespace creg::cli {
@@ -96,12 +97,24 @@ std::string ProposalSummary(const pb::TransactionBody& b, std::string_view signe
       const auto& op = b.retire();
       return "retire " + SelectionText(op.credits()) + " held by " + op.account() +
              " for beneficiary " + op.beneficiary() + ", reason " + ReasonName(op.reason()) +
-             (op.details().empty() ? "" : " (" + op.details() + ")") + by;
+             (op.details().empty() ? "" : " (" + op.details() + ")") +
+             CreditUseText(op.use(), op.using_entity()) + by;
     }
     case pb::TransactionBody::kCancel: {
       const auto& op = b.cancel();
       return "cancel " + SelectionText(op.credits()) + " held by " + op.account() + ": " +
-             op.reason() + by;
+             op.reason() + CreditUseText(op.use(), op.using_entity()) + by;
+    }
+    case pb::TransactionBody::kAuthorize: {
+      return "record the Article 6 authorisation by " +
+             AuthorizationText(b.authorize().authorization()) + " on the active credits of " +
+             BlockSelectionText(b.authorize().credits()) + by;
+    }
+    case pb::TransactionBody::kCorrespondingAdjustment: {
+      const auto& op = b.corresponding_adjustment();
+      return "set the corresponding adjustment status " + AdjustmentStatusName(op.status()) +
+             " on the credits of " + BlockSelectionText(op.credits()) + ", on reference " +
+             op.reference() + by;
     }
     case pb::TransactionBody::kLabel: {
       const auto& op = b.label();

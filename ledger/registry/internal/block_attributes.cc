@@ -9,9 +9,10 @@ namespace {
 
 class AttributeWriter {
  public:
-  AttributeWriter(RuleContext& ctx, const AttributeChange& change) : ctx_(ctx), change_(change) {}
+  AttributeWriter(RuleContext& ctx, const AttributeChange& change, AttributeScope scope)
+      : ctx_(ctx), change_(change), scope_(scope) {}
 
-  // Changes the active credits of [first, last] of `batch`.
+  // Changes the credits of [first, last] of `batch` that the scope reaches.
   RuleResult ChangeRange(uint64_t batch, uint64_t first, uint64_t last) {
     uint64_t serial = first;
     while (serial <= last) {
@@ -30,7 +31,7 @@ class AttributeWriter {
                           " per transaction: select fewer serials and the rest in another "
                           "transaction");
       }
-      if (block->record.status() == pb::BLOCK_ACTIVE) {
+      if (scope_ == AttributeScope::kAll || block->record.status() == pb::BLOCK_ACTIVE) {
         pb::BlockAttributes attributes = block->record.attributes();
         if (std::optional<Rejection> refused = change_(batch, serial, piece_last, attributes)) {
           return std::optional<Rejection>(std::move(*refused));
@@ -93,6 +94,7 @@ class AttributeWriter {
 
   RuleContext& ctx_;
   const AttributeChange& change_;
+  const AttributeScope scope_;
   uint64_t visited_ = 0;
   std::vector<pb::SerialBlock> changed_;
 };
@@ -100,7 +102,7 @@ class AttributeWriter {
 }  // namespace
 
 RuleResult ChangeBlockAttributes(RuleContext& ctx, const pb::BlockSelection& selection,
-                                 const AttributeChange& change) {
+                                 const AttributeChange& change, AttributeScope scope) {
   const bool by_blocks = selection.blocks_size() > 0;
   const bool by_batch = selection.batch() != 0;
   if (by_blocks == by_batch) {
@@ -124,7 +126,7 @@ RuleResult ChangeBlockAttributes(RuleContext& ctx, const pb::BlockSelection& sel
     RuleResult checked = SortAndCheckBlocks(ctx, ranges);
     if (!checked.ok() || checked->has_value()) return checked;
   }
-  AttributeWriter writer(ctx, change);
+  AttributeWriter writer(ctx, change, scope);
   for (const pb::SerialBlock& r : ranges) {
     RuleResult changed = writer.ChangeRange(r.batch(), r.first(), r.last());
     if (!changed.ok() || changed->has_value()) return changed;

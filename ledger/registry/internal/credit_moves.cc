@@ -85,7 +85,14 @@ class Mover {
                           " per transaction: name fewer serials and move the rest in "
                           "another transaction");
       }
-      Split(*block, serial, piece_last);
+      pb::BlockAttributes attributes = block->record.attributes();
+      if (to_.change_attributes) {
+        if (std::optional<Rejection> refused =
+                to_.change_attributes(batch, serial, piece_last, attributes)) {
+          return std::optional<Rejection>(std::move(*refused));
+        }
+      }
+      Split(*block, serial, piece_last, std::move(attributes));
       serial = piece_last + 1;
     }
     return Accept();
@@ -162,8 +169,8 @@ class Mover {
 
  private:
   // Replaces `block` by up to three pieces; the middle one [first, last]
-  // goes to the disposition.
-  void Split(const Block& block, uint64_t first, uint64_t last) {
+  // goes to the disposition, carrying `attributes`.
+  void Split(const Block& block, uint64_t first, uint64_t last, pb::BlockAttributes attributes) {
     ctx_.tables.DeleteBlock(ctx_.overlay, block);
     if (block.first < first) {
       Block left = block;
@@ -182,12 +189,13 @@ class Mover {
     moved.record.set_status(to_.status);
     moved.record.set_retirement_id(to_.retirement_id);
     moved.record.set_changed_at_entry(ctx_.entry_index);
+    *moved.record.mutable_attributes() = attributes;
     ctx_.tables.PutBlock(ctx_.overlay, moved);
     MovedPiece piece;
     piece.block.set_batch(block.batch);
     piece.block.set_first(first);
     piece.block.set_last(last);
-    piece.attributes = block.record.attributes();
+    piece.attributes = std::move(attributes);
     moved_.push_back(std::move(piece));
     ctx_.batches.insert(block.batch);
   }

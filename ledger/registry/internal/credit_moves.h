@@ -9,6 +9,7 @@
 
 #include "creg/state.pb.h"
 #include "creg/transaction.pb.h"
+#include "ledger/registry/internal/block_attributes.h"
 #include "ledger/registry/internal/rules.h"
 
 namespace creg::internal {
@@ -18,6 +19,10 @@ struct Disposition {
   std::string owner;  // new owner (the same for retire/cancel)
   pb::BlockStatus status = pb::BLOCK_ACTIVE;
   std::string retirement_id;  // for retired blocks
+  // When set, changes the attributes each moved piece carries (an Article 6
+  // first transfer), or refuses the move (a use the credits are not
+  // authorised for).
+  AttributeChange change_attributes;
 };
 
 // The most serial blocks one transaction may name, and the most stored

@@ -1,3 +1,4 @@
+#include "ledger/registry/internal/article6_rules.h"
 #include "ledger/registry/internal/credit_moves.h"
 #include "ledger/registry/internal/rules.h"
 #include "ledger/registry/internal/text_rules.h"
@@ -18,7 +19,7 @@ RuleResult ApplyTransfer(RuleContext& ctx, const pb::Transfer& op) {
   CREG_ASSIGN_OR_RETURN(std::optional<Rejection> recipient,
                         CheckCounterparty(ctx, op.to_account(), "recipient"));
   if (recipient.has_value()) return recipient;
-  Disposition to{op.to_account(), pb::BLOCK_ACTIVE, ""};
+  Disposition to{op.to_account(), pb::BLOCK_ACTIVE, "", nullptr};
   RuleResult moved = MoveCredits(ctx, op.from_account(), op.credits(), to);
   if (!moved.ok() || moved->has_value()) return moved;
   ctx.accounts.insert(op.from_account());
@@ -53,8 +54,9 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
                     "country of use '" + op.country_of_use() + "' " + why);
     }
   }
+  if (auto refused = CheckUse(op.use(), op.using_entity())) return refused;
   std::string retirement_id = "R" + std::to_string(ctx.entry_index);
-  Disposition to{op.account(), pb::BLOCK_RETIRED, retirement_id};
+  Disposition to{op.account(), pb::BLOCK_RETIRED, retirement_id, UseOfCredits(ctx, op.use())};
   RuleResult moved = MoveCredits(ctx, op.account(), op.credits(), to);
   if (!moved.ok() || moved->has_value()) return moved;
 
@@ -71,6 +73,8 @@ RuleResult ApplyRetire(RuleContext& ctx, const pb::Retire& op) {
   record.set_claim_reference(op.claim_reference());
   record.set_retired_micros(ctx.timestamp_micros);
   *record.mutable_attributed() = ctx.effects.attributed();
+  record.set_use(op.use());
+  record.set_using_entity(op.using_entity());
   ctx.tables.PutRetirement(ctx.overlay, record);
   ctx.tables.AddRetirementIndexes(ctx.overlay, record);
   ctx.effects.set_retirement_id(retirement_id);
@@ -82,12 +86,13 @@ RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op) {
   if (!IsOperator(ctx.signer))
     return Reject(RuleCode::kNotAuthorized, "only a registry operator may cancel credits");
   if (auto refused = CheckFreeText("cancellation reason", op.reason(), 500, true)) return refused;
+  if (auto refused = CheckUse(op.use(), op.using_entity())) return refused;
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> holder,
                         ctx.tables.Account(ctx.overlay, op.account()));
   if (!holder.has_value())
     return Reject(RuleCode::kUnknownAccount, "account '" + op.account() + "' does not exist");
   // Cancellation is the operator's remedy and works on suspended accounts too.
-  Disposition to{op.account(), pb::BLOCK_CANCELLED, ""};
+  Disposition to{op.account(), pb::BLOCK_CANCELLED, "", UseOfCredits(ctx, op.use())};
   RuleResult moved = MoveCredits(ctx, op.account(), op.credits(), to);
   if (!moved.ok() || moved->has_value()) return moved;
   ctx.accounts.insert(op.account());

@@ -56,6 +56,11 @@ RuleResult ApplyCancel(RuleContext& ctx, const pb::Cancel& op);
 // Labels on serial blocks (label_rules.cc).
 RuleResult ApplyLabel(RuleContext& ctx, const pb::Label& op);
 
+// Article 6 authorisations and corresponding adjustments (article6_rules.cc;
+// what retirements and cancellations check is in article6_rules.h).
+RuleResult ApplyAuthorize(RuleContext& ctx, const pb::Authorize& op);
+RuleResult ApplyCorrespondingAdjustment(RuleContext& ctx, const pb::CorrespondingAdjustment& op);
+
 // Shared checks.
 // The account named `id` exists and may take part in a movement: refuses
 // unknown, suspended and closed accounts, and auditor accounts (which hold
