@@ -104,6 +104,17 @@ std::string AuthorizationText(const pb::Article6Authorization& a) {
          ", first transfer at " + FirstTransferName(a.first_transfer()) + ")";
 }
 
+std::string Article6Summary(const pb::BlockAttributes& attributes) {
+  if (!attributes.has_authorization()) return "";
+  std::string text = attributes.authorization().party() + " for " +
+                     AuthorizedUsesText(attributes.authorization()) + "; adjustment " +
+                     AdjustmentStatusName(attributes.adjustment());
+  if (attributes.first_transfer_entry() != 0) {
+    text += "; first transfer at entry " + std::to_string(attributes.first_transfer_entry());
+  }
+  return text;
+}
+
 std::string CreditUseText(pb::CreditUse use, const std::string& using_entity) {
   std::string text = use == pb::CREDIT_USE_VOLUNTARY ? "" : " for " + CreditUseName(use) + " use";
   if (!using_entity.empty()) text += (text.empty() ? " used by " : " by ") + using_entity;

@@ -33,6 +33,10 @@ std::string AuthorizedUsesText(const pb::Article6Authorization& authorization);
 // authorization)".
 std::string AuthorizationText(const pb::Article6Authorization& authorization);
 
+// "GH for ndc, oimp; adjustment pending" (with "; first transfer at entry
+// N" once it happened); "" for credits without an authorisation.
+std::string Article6Summary(const pb::BlockAttributes& attributes);
+
 // " for ndc use by Japan", " used by Japan"; "" for a voluntary use by no
 // one named. Follows a sentence about a retirement or cancellation.
 std::string CreditUseText(pb::CreditUse use, const std::string& using_entity);

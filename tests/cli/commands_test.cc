@@ -200,6 +200,8 @@ TEST_F(CommandsTest, EveryCommandHasHelpWithAnExample) {
                                              "transfer",
                                              "retire",
                                              "cancel",
+                                             "authorize",
+                                             "adjust",
                                              "holdings",
                                              "batch",
                                              "retirement",

@@ -34,7 +34,10 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
   EXPECT_EQ(lines[0],
             "retirement_id,retired_at,entry_index,account,quantity,serials,batch,project_id,"
             "project_name,standard,methodology,project_country,vintage_start,vintage_end,"
-            "beneficiary,reason,details,country_of_use,claim_reference,labels");
+            "beneficiary,reason,details,country_of_use,claim_reference,labels,"
+            "article6_authorization,use,using_entity,corresponding_adjustment");
+  // Unauthorised credits, used voluntarily, need no adjustment.
+  EXPECT_TRUE(lines[1].ends_with(",,,voluntary,,not-required")) << lines[1];
   EXPECT_NE(lines[1].find(",organiser,120,1-1-120-CREG-VCS-CN-wind-01-20250101-20251231,1,"
                           "wind-01,Dali Wind Farm,VCS,ACM0002,CN,2025-01-01,2025-12-31,"
                           "\"Forum, Beijing\",voluntary-event-offset,Belt and Road Forum,CN,"),
@@ -56,6 +59,8 @@ TEST_F(ExportTest, RetirementsIssuancesAndHoldings) {
   EXPECT_EQ(batch.GetString("issued_to").value(), "developer");
   EXPECT_EQ(batch.GetString("verification_ref").value(), "VR-2025-1");
   EXPECT_EQ(batch.GetString("labels").value(), "");  // none labelled here
+  EXPECT_EQ(batch.GetString("article6_authorization").value(), "");
+  EXPECT_EQ(batch.GetString("corresponding_adjustment").value(), "not-required");
 
   RunResult holdings = Creg({"export", "holdings", "--format", "csv", "-o", Path("h.csv")});
   ASSERT_EQ(holdings.exit_code, 0) << holdings.err;

@@ -15,6 +15,7 @@ const std::vector<Command>& AllCommands() {
     AddProjectCommands(out);
     AddCreditCommands(out);
     AddLabelCommands(out);
+    AddArticle6Commands(out);
     AddQueryCommands(out);
     AddCertCommands(out);
     AddBulkCommands(out);

@@ -73,6 +73,7 @@ void AddAccountCommands(std::vector<Command>& out);
 void AddProjectCommands(std::vector<Command>& out);
 void AddCreditCommands(std::vector<Command>& out);
 void AddLabelCommands(std::vector<Command>& out);
+void AddArticle6Commands(std::vector<Command>& out);
 void AddQueryCommands(std::vector<Command>& out);
 void AddCertCommands(std::vector<Command>& out);
 void AddBulkCommands(std::vector<Command>& out);

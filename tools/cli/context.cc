@@ -466,6 +466,23 @@ std::string HintForRule(const std::string& code) {
       {"NO_ACTIVE_CREDITS",
        "Retired and cancelled credits keep the labels they had; select credits that are still "
        "active ('creg batch N' shows each block's status)."},
+      {"INVALID_AUTHORIZATION",
+       "An authorisation names its party as an ISO 3166-1 alpha-2 code (GH), its date as "
+       "YYYY-MM-DD, one or more distinct uses (ndc, oimp, other-international) and its "
+       "first transfer (authorization, issuance, use-or-cancellation): 'creg authorize --help'."},
+      {"ALREADY_AUTHORIZED",
+       "Some of the credits already carry an Article 6 authorisation: 'creg batch N' shows it "
+       "for each block; select only credits without one."},
+      {"USE_NOT_AUTHORIZED",
+       "Only credits authorised for that use may be used for ndc or oimp: 'creg batch N' shows "
+       "each block's authorisation; use other credits, or --use voluntary."},
+      {"ADJUSTMENT_NOT_FORWARD",
+       "The corresponding adjustment status moves only forward (not-required, pending, "
+       "applied): 'creg batch N' shows each block's status; select only credits before the one "
+       "you set."},
+      {"ADJUSTMENT_UNAUTHORIZED",
+       "Corresponding adjustments are recorded only for credits with an Article 6 "
+       "authorisation ('creg authorize'); 'creg batch N' shows which blocks carry one."},
       {"THRESHOLD_NOT_MET",
        "Gather more signatures: 'creg sign FILE --key KEY' by further key holders, then "
        "'creg submit FILE'; 'creg account show ID' shows the keys and how many must sign."},

@@ -1,6 +1,7 @@
 // creg issue|transfer|retire|cancel.
 #include <iostream>
 
+#include "ledger/registry/article6.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/output.h"
 #include "tools/cli/selection.h"
@@ -96,6 +97,25 @@ int Transfer(Context& ctx) {
   return ReportCommitted(ctx, *c, "transferred " + Moved(*c) + " from " + *account + " to " + *to);
 }
 
+// The --use of retire and cancel (`flag`), into `use` when given; false
+// after a usage error.
+bool ReadUse(Context& ctx, const std::optional<std::string>& flag, pb::CreditUse& use) {
+  if (!flag) return true;
+  std::optional<pb::CreditUse> parsed = ParseCreditUse(*flag);
+  if (!parsed) {
+    ctx.UsageError("unknown --use '" + *flag + "'; use voluntary, ndc or oimp");
+    return false;
+  }
+  use = *parsed;
+  return true;
+}
+
+constexpr char kUseHelp[] =
+    "--use says what the credits are used for: voluntary (the default), ndc\n"
+    "(towards a nationally determined contribution) or oimp (other international\n"
+    "mitigation purposes, such as CORSIA); ndc and oimp need credits authorised\n"
+    "for that use ('creg authorize'). --using-entity names who uses them.\n";
+
 int Retire(Context& ctx) {
   ctx.ReadSignerFlags(false);
   std::optional<std::string> beneficiary = ctx.flags().Get("--beneficiary");
@@ -103,8 +123,12 @@ int Retire(Context& ctx) {
   std::string details = ctx.flags().Value("--details");
   std::string country = ctx.flags().Value("--country-of-use");
   std::string claim = ctx.flags().Value("--claim-reference");
+  std::optional<std::string> use_flag = ctx.flags().Get("--use");
+  std::string using_entity = ctx.flags().Value("--using-entity");
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
+  pb::CreditUse use = pb::CREDIT_USE_VOLUNTARY;
+  if (!ReadUse(ctx, use_flag, use)) return ctx.exit_code();
   if (!beneficiary || beneficiary->empty()) {
     return ctx.UsageError("give --beneficiary NAME, on whose behalf the credits are retired");
   }
@@ -128,6 +152,8 @@ int Retire(Context& ctx) {
   op->set_details(details);
   op->set_country_of_use(country);
   op->set_claim_reference(claim);
+  op->set_use(use);
+  op->set_using_entity(using_entity);
   std::optional<pb::Committed> c = ctx.Submit(std::move(body));
   if (!c) return ctx.exit_code();
   const std::string& id = c->effects().retirement_id();
@@ -142,8 +168,12 @@ int Cancel(Context& ctx) {
   ctx.ReadSignerFlags(true);
   std::optional<std::string> holder = ctx.flags().Get("--holder");
   std::optional<std::string> reason = ctx.flags().Get("--reason");
+  std::optional<std::string> use_flag = ctx.flags().Get("--use");
+  std::string using_entity = ctx.flags().Value("--using-entity");
   SelectionFlags flags = ReadSelection(ctx);
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
+  pb::CreditUse use = pb::CREDIT_USE_VOLUNTARY;
+  if (!ReadUse(ctx, use_flag, use)) return ctx.exit_code();
   if (!holder) return ctx.UsageError("give --holder ACCOUNT, the account holding the credits");
   if (!reason || reason->empty())
     return ctx.UsageError("give --reason TEXT; it is kept in the log");
@@ -154,6 +184,8 @@ int Cancel(Context& ctx) {
   op->set_account(*holder);
   *op->mutable_credits() = *selection;
   op->set_reason(*reason);
+  op->set_use(use);
+  op->set_using_entity(using_entity);
   std::optional<pb::Committed> c = ctx.Submit(std::move(body));
   if (!c) return ctx.exit_code();
   return ReportCommitted(ctx, *c, "cancelled " + Moved(*c) + " held by " + *holder);
@@ -185,15 +217,19 @@ void AddCreditCommands(std::vector<Command>& out) {
       std::string(kSelectionHelp) + "\n--beneficiary and --reason are required. Reasons:\n" +
       ReasonList() +
       "--reason other needs --details TEXT saying what the reason is.\n"
-      "--country-of-use is an ISO 3166-1 alpha-2 code. A retirement is final.\n"
-      "\nExample:\n"
+      "--country-of-use is an ISO 3166-1 alpha-2 code. A retirement is final.\n" +
+      kUseHelp +
+      "\nExamples:\n"
       "  creg retire --batch 1 --quantity 120 --beneficiary \"Forum Organising Committee\" \\\n"
       "      --reason voluntary-event-offset --country-of-use CN \\\n"
-      "      --details \"Belt and Road Green and Low-carbon Development Forum\"\n";
+      "      --details \"Belt and Road Green and Low-carbon Development Forum\"\n"
+      "  creg retire --serials 2:1-1000 --beneficiary \"Swiss Confederation\" \\\n"
+      "      --reason compliance --use ndc --using-entity \"Switzerland\"\n";
   static const std::string kCancelHelp =
       std::string(kSelectionHelp) +
       "\nRemoves credits held by ACCOUNT from circulation (invalidated credits,\n"
-      "buffer pool deductions).\n"
+      "buffer pool deductions).\n" +
+      kUseHelp +
       "\nExample:\n"
       "  creg cancel --holder developer --serials 1:9901-10000 --reason \"buffer pool\"\n";
   out.push_back({"issue",
@@ -226,7 +262,8 @@ void AddCreditCommands(std::vector<Command>& out) {
                   kProposalOutputFlag}});
   out.push_back({"retire",
                  "(--serials BLOCKS | --batch N --quantity Q) --beneficiary NAME --reason R "
-                 "[--details TEXT] [--country-of-use CC] [--claim-reference REF]",
+                 "[--details TEXT] [--country-of-use CC] [--claim-reference REF] [--use USE] "
+                 "[--using-entity NAME]",
                  "Retire credits for good",
                  kRetireHelp.c_str(),
                  Retire,
@@ -239,10 +276,13 @@ void AddCreditCommands(std::vector<Command>& out) {
                   {"--details", "TEXT", "what the retirement is for"},
                   {"--country-of-use", "CC", "ISO 3166-1 alpha-2 country of use"},
                   {"--claim-reference", "REF", "the claim it backs, e.g. an invoice"},
+                  {"--use", "USE", "voluntary (default), ndc or oimp"},
+                  {"--using-entity", "NAME", "who uses the credits"},
                   kProposeFlag,
                   kProposalOutputFlag}});
   out.push_back({"cancel",
-                 "--holder ACCOUNT (--serials BLOCKS | --batch N --quantity Q) --reason TEXT",
+                 "--holder ACCOUNT (--serials BLOCKS | --batch N --quantity Q) --reason TEXT "
+                 "[--use USE] [--using-entity NAME]",
                  "Cancel credits (operator)",
                  kCancelHelp.c_str(),
                  Cancel,
@@ -252,6 +292,8 @@ void AddCreditCommands(std::vector<Command>& out) {
                   kBatchFlag,
                   kQuantityFlag,
                   {"--reason", "TEXT", "why; it is kept in the log"},
+                  {"--use", "USE", "voluntary (default), ndc or oimp"},
+                  {"--using-entity", "NAME", "who uses the credits"},
                   kProposeFlag,
                   kProposalOutputFlag}});
 }

@@ -5,7 +5,9 @@
 #include <map>
 #include <memory>
 
+#include "ledger/registry/article6.h"
 #include "ledger/registry/registry.h"
+#include "tools/cli/article6_columns.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/csv.h"
 #include "tools/cli/json_stream.h"
@@ -113,30 +115,37 @@ class BatchInfo {
   std::map<uint64_t, pb::BatchResponse> known_;
 };
 
-// The "labels" column: each label the credits of a row carry, "; "
-// between them, with "(N of Q t)" after a label only some of the row's Q
-// credits carry. `carried` is credits per label.
-std::string LabelsColumn(const std::map<std::string, uint64_t>& carried, uint64_t quantity) {
-  std::string out;
-  for (const auto& [label, n] : carried) {
-    if (n == 0) continue;
-    out += (out.empty() ? "" : "; ") + label;
-    if (n != quantity) out += " (" + std::to_string(n) + " of " + std::to_string(quantity) + " t)";
-  }
-  return out;
-}
-
 int Retirements(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, true);
   if (!flags) return ctx.exit_code();
-  ReportWriter report(
-      ctx, *flags,
-      {"retirement_id", "retired_at",      "entry_index",    "account",         "quantity",
-       "serials",       "batch",           "project_id",     "project_name",    "standard",
-       "methodology",   "project_country", "vintage_start",  "vintage_end",     "beneficiary",
-       "reason",        "details",         "country_of_use", "claim_reference", "labels"});
+  ReportWriter report(ctx, *flags,
+                      {"retirement_id",
+                       "retired_at",
+                       "entry_index",
+                       "account",
+                       "quantity",
+                       "serials",
+                       "batch",
+                       "project_id",
+                       "project_name",
+                       "standard",
+                       "methodology",
+                       "project_country",
+                       "vintage_start",
+                       "vintage_end",
+                       "beneficiary",
+                       "reason",
+                       "details",
+                       "country_of_use",
+                       "claim_reference",
+                       "labels",
+                       "article6_authorization",
+                       "use",
+                       "using_entity",
+                       "corresponding_adjustment"});
   if (!report.Open()) return ctx.exit_code();
   BatchInfo info(ctx);
+  Article6Now article6(ctx);
   bool ok = WalkLog(ctx, [&](const EntryView& e) {
     if (e.kind != "retire") return true;
     const pb::Retire& op = e.body.retire();
@@ -152,14 +161,23 @@ int Retirements(Context& ctx) {
                  SerialString(batch->batch(), batch->project(), b.first(), b.last());
     }
     // Credits per label in each batch, as the entry recorded them.
-    std::map<uint64_t, std::map<std::string, uint64_t>> labels;
+    // and per authorisation, as the entry recorded them.
+    std::map<uint64_t, std::map<std::string, uint64_t>> labels, authorizations;
     for (const pb::AttributedBlock& run : e.entry.effects().attributed()) {
+      const uint64_t n = run.block().last() - run.block().first() + 1;
       for (const std::string& label : run.attributes().labels()) {
-        labels[run.block().batch()][label] += run.block().last() - run.block().first() + 1;
+        labels[run.block().batch()][label] += n;
+      }
+      if (std::string a = AuthorizationColumnValue(run.attributes()); !a.empty()) {
+        authorizations[run.block().batch()][a] += n;
       }
     }
     for (const auto& [batch_number, totals] : per_batch) {
       const pb::BatchResponse& batch = *info.Get(batch_number);
+      // The adjustment status may have moved on since the retirement.
+      const Article6Now::Batch* now = article6.Get(batch_number);
+      if (now == nullptr) return false;
+      auto adjusted = now->retired_adjustments.find(e.entry.effects().retirement_id());
       report.Row({e.entry.effects().retirement_id(),
                   IsoTime(e.entry.timestamp_micros()),
                   e.entry.index(),
@@ -179,7 +197,13 @@ int Retirements(Context& ctx) {
                   op.details(),
                   op.country_of_use(),
                   op.claim_reference(),
-                  LabelsColumn(labels[batch_number], totals.first)});
+                  ShareColumn(labels[batch_number], totals.first),
+                  ShareColumn(authorizations[batch_number], totals.first),
+                  CreditUseName(op.use()),
+                  op.using_entity(),
+                  adjusted == now->retired_adjustments.end()
+                      ? std::string()
+                      : ShareColumn(adjusted->second, totals.first)});
     }
     return true;
   });
@@ -190,10 +214,11 @@ int Retirements(Context& ctx) {
 int Issuances(Context& ctx) {
   std::optional<ExportFlags> flags = ReadFlags(ctx, false);
   if (!flags) return ctx.exit_code();
-  ReportWriter report(ctx, *flags,
-                      {"batch", "issued_at", "entry_index", "project_id", "project_name",
-                       "standard", "methodology", "country", "vintage_start", "vintage_end",
-                       "quantity", "issued_to", "verification_ref", "serials", "labels"});
+  ReportWriter report(
+      ctx, *flags,
+      {"batch", "issued_at", "entry_index", "project_id", "project_name", "standard", "methodology",
+       "country", "vintage_start", "vintage_end", "quantity", "issued_to", "verification_ref",
+       "serials", "labels", "article6_authorization", "corresponding_adjustment"});
   if (!report.Open()) return ctx.exit_code();
   BatchInfo info(ctx);
   // The labels column needs the whole log (labels come after issuance),
@@ -227,8 +252,14 @@ int Issuances(Context& ctx) {
     return true;
   });
   if (!ok) return ctx.exit_code();
+  Article6Now article6(ctx);
   for (auto& [batch, row] : rows) {
-    row.emplace_back(LabelsColumn(carried[batch], row[10].as_uint()));
+    const uint64_t quantity = row[10].as_uint();
+    row.emplace_back(ShareColumn(carried[batch], quantity));
+    const Article6Now::Batch* now = article6.Get(batch);
+    if (now == nullptr) return ctx.exit_code();
+    row.emplace_back(ShareColumn(now->authorizations, quantity));
+    row.emplace_back(ShareColumn(now->adjustments, quantity));
     report.Row(std::move(row));
   }
   return report.Close();
@@ -322,15 +353,17 @@ void AddExportCommands(std::vector<Command>& out) {
           "account, quantity, serials, batch, project_id, project_name, standard,\n"
           "methodology, project_country, vintage_start, vintage_end, beneficiary,\n"
           "reason, details, country_of_use, claim_reference, labels (the labels\n"
-          "the retired credits carried). --holder ID keeps one account's\n"
-          "retirements. ") +
+          "the retired credits carried), article6_authorization (their Article 6\n"
+          "authorisation), use, using_entity, corresponding_adjustment (their\n"
+          "adjustment status now). --holder ID keeps one account's retirements. ") +
       kExportOptions + "\nExample:\n  creg export retirements --format csv -o retirements.csv\n";
   static const std::string kIssuancesHelp =
       std::string(
           "One row per batch: batch, issued_at, entry_index, project_id,\n"
           "project_name, standard, methodology, country, vintage_start, vintage_end,\n"
           "quantity, issued_to, verification_ref, serials, labels (the labels\n"
-          "its credits carry now). ") +
+          "its credits carry now), article6_authorization, corresponding_adjustment\n"
+          "(its credits' Article 6 authorisations and adjustment statuses now). ") +
       kExportOptions + "\nExample:\n  creg export issuances --format json\n";
   static const std::string kHoldingsHelp =
       std::string(

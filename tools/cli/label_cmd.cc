@@ -14,9 +14,8 @@ int ChangeLabel(Context& ctx, pb::LabelAction action) {
   std::optional<std::string> label = ctx.flags().Get("--label");
   std::optional<std::string> reference = ctx.flags().Get("--reference");
   if (!ctx.Finish(0, 0)) return ctx.exit_code();
-  if (serials.has_value() == batch.has_value()) {
-    return ctx.UsageError("give --serials BATCH:FIRST-LAST[,...] or --batch N (the whole batch)");
-  }
+  StatusOr<pb::BlockSelection> selection = MakeBlockSelection(serials, batch);
+  if (!selection.ok()) return ctx.UsageError(selection.status().message());
   if (!label) return ctx.UsageError("give --label L: ccp, ccb, corsia:FIRST-LAST or other:TEXT");
   // The registry refuses it too (INVALID_LABEL); say so before signing.
   if (std::string why = CheckLabel(*label); !why.empty()) {
@@ -30,15 +29,7 @@ int ChangeLabel(Context& ctx, pb::LabelAction action) {
   op->set_action(action);
   op->set_label(*label);
   op->set_reference(*reference);
-  if (serials) {
-    StatusOr<std::vector<pb::SerialBlock>> blocks = ParseSerials(*serials);
-    if (!blocks.ok()) return ctx.UsageError(blocks.status().message());
-    for (pb::SerialBlock& b : *blocks) *op->mutable_credits()->add_blocks() = std::move(b);
-  } else {
-    StatusOr<uint64_t> n = ParseCount(*batch, "--batch");
-    if (!n.ok()) return ctx.UsageError(n.status().message());
-    op->mutable_credits()->set_batch(*n);
-  }
+  *op->mutable_credits() = std::move(*selection);
   std::optional<pb::Committed> c = ctx.Submit(std::move(body));
   if (!c) return ctx.exit_code();
   const std::string credits =

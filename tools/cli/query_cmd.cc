@@ -1,6 +1,7 @@
 // creg holdings|batch|retirement|retirements|provenance|entry|status.
 #include <iostream>
 
+#include "ledger/registry/article6.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/json_stream.h"
 #include "tools/cli/log_walk.h"
@@ -59,6 +60,7 @@ class HoldingsPrinter {
       if (ctx_.json()) {
         json::Value block = SerialBlockJson(b);
         block.Set("labels", LabelsJson(labels));
+        block.Set("article6", Article6Json(labels));
         json_.Value(block);
         std::string serial = i < h.serials_size() ? h.serials(i) : std::string();
         if (Status s = serials_.Add(json::Serialize(json::Value(serial))); !s.ok()) {
@@ -69,6 +71,8 @@ class HoldingsPrinter {
       }
       row_blocks_ += (row_count_ == 0 ? "" : ",") + BlockText(b);
       if (labels.labels_size() > 0) row_blocks_ += " [" + LabelsText(labels) + "]";
+      if (labels.has_authorization())
+        row_blocks_ += " [Article 6: " + Article6Summary(labels) + "]";
       row_quantity_ += quantity;
       if (++row_count_ == kBlocksPerRow) FlushRow();
     }
@@ -191,7 +195,8 @@ int Batch(Context& ctx) {
     const pb::BatchResponse& b = page.batch();
     if (!table) {  // the first page: the batch itself
       table.emplace(std::vector<std::string>{"FIRST", "LAST", "QUANTITY", "OWNER", "STATUS",
-                                             "RETIREMENT", "CHANGED AT ENTRY", "LABELS"});
+                                             "RETIREMENT", "CHANGED AT ENTRY", "LABELS",
+                                             "ARTICLE 6"});
       if (ctx.json()) {
         json.BeginObject();
         json.Members(BatchWithProjectJson(b.batch(), b.project()));
@@ -213,7 +218,8 @@ int Batch(Context& ctx) {
       table->AddRow({std::to_string(block.first()), std::to_string(block.last()),
                      std::to_string(block.last() - block.first() + 1), block.owner(),
                      BlockStatusName(block.status()), block.retirement_id(),
-                     std::to_string(block.changed_at_entry()), LabelsText(block.attributes())});
+                     std::to_string(block.changed_at_entry()), LabelsText(block.attributes()),
+                     Article6Summary(block.attributes())});
     }
     return true;
   });

@@ -1,6 +1,7 @@
 #include "tools/cli/records.h"
 
 #include "ledger/encoding.h"
+#include "ledger/registry/article6.h"
 
 namespace creg::cli {
 
@@ -51,6 +52,12 @@ Fields RetirementFields(const pb::RetirementRecord& r) {
     labels +=
         (labels.empty() ? "" : "; ") + BlockText(run.block()) + " " + LabelsText(run.attributes());
   }
+  std::string authorised;
+  for (const pb::AttributedBlock& run : r.attributed()) {
+    if (!run.attributes().has_authorization()) continue;
+    authorised += (authorised.empty() ? "" : "; ") + BlockText(run.block()) + " " +
+                  Article6Summary(run.attributes());
+  }
   return {{"retirement", r.retirement_id()},
           {"account", r.account()},
           {"quantity", std::to_string(r.quantity())},
@@ -61,6 +68,9 @@ Fields RetirementFields(const pb::RetirementRecord& r) {
           {"details", r.details()},
           {"country of use", r.country_of_use()},
           {"claim reference", r.claim_reference()},
+          {"use", CreditUseName(r.use())},
+          {"using entity", r.using_entity()},
+          {"Article 6 when retired", authorised.empty() ? "not authorised" : authorised},
           {"retired at", IsoTime(r.retired_micros())},
           {"entry", std::to_string(r.entry_index())}};
 }

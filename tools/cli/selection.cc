@@ -116,4 +116,21 @@ StatusOr<pb::CreditSelection> MakeSelection(const std::optional<std::string>& se
   return selection;
 }
 
+StatusOr<pb::BlockSelection> MakeBlockSelection(const std::optional<std::string>& serials,
+                                                const std::optional<std::string>& batch) {
+  if (serials.has_value() == batch.has_value()) {
+    return InvalidArgumentError(
+        "give --serials BATCH:FIRST-LAST[,...] or --batch N (the whole batch)");
+  }
+  pb::BlockSelection selection;
+  if (serials) {
+    CREG_ASSIGN_OR_RETURN(std::vector<pb::SerialBlock> blocks, ParseSerials(*serials));
+    for (pb::SerialBlock& b : blocks) *selection.add_blocks() = std::move(b);
+  } else {
+    CREG_ASSIGN_OR_RETURN(uint64_t n, ParseCount(*batch, "--batch"));
+    selection.set_batch(n);
+  }
+  return selection;
+}
+
 }  // namespace creg::cli

@@ -35,4 +35,10 @@ StatusOr<pb::CreditSelection> MakeSelection(const std::optional<std::string>& se
                                             const std::optional<std::string>& batch,
                                             const std::optional<std::string>& quantity);
 
+// The credits of an attribute command (label, authorize, adjust): explicit
+// blocks when `serials` is set, else every credit of `batch`.
+// InvalidArgument when both or neither are given.
+StatusOr<pb::BlockSelection> MakeBlockSelection(const std::optional<std::string>& serials,
+                                                const std::optional<std::string>& batch);
+
 }  // namespace creg::cli

@@ -89,9 +89,9 @@ TEST_F(Article6Test, AuthorisingSomeSerialsSplitsTheirBlockAndMakesThemPending) 
   Verdict v = h_.Authorize({Serials(1, 11, 40)}, {kOimp, kNdc});
   ASSERT_TRUE(IsAccepted(v)) << Describe(v);
   EXPECT_EQ(AcceptedOf(v).effects.quantity(), 30u);
-  EXPECT_THAT(Partition(), ElementsAre(Piece{1, 10, "not-required", false},
-                                       Piece{11, 40, "pending", true},
-                                       Piece{41, 100, "not-required", false}));
+  EXPECT_THAT(Partition(),
+              ElementsAre(Piece{1, 10, "not-required", false}, Piece{11, 40, "pending", true},
+                          Piece{41, 100, "not-required", false}));
   const pb::BlockAttributes a = AttributesOf(20);
   EXPECT_EQ(a.authorization().party(), "GH");
   // Uses are stored in ascending order.
@@ -106,14 +106,14 @@ TEST_F(Article6Test, OtherInternationalUseAloneNeedsNoAdjustmentUntilOneIsRecord
   EXPECT_EQ(AttributesOf(1).adjustment(), pb::ADJUSTMENT_NOT_REQUIRED);
   ASSERT_TRUE(IsAccepted(h_.Adjust({Serials(1, 1, 50)}, pb::ADJUSTMENT_PENDING)));
   ASSERT_TRUE(IsAccepted(h_.Adjust({Serials(1, 1, 20)}, pb::ADJUSTMENT_APPLIED, "GH BTR 2028")));
-  EXPECT_THAT(Partition(), ElementsAre(Piece{1, 20, "applied", true}, Piece{21, 50, "pending", true},
-                                       Piece{51, 100, "not-required", true}));
+  EXPECT_THAT(Partition(),
+              ElementsAre(Piece{1, 20, "applied", true}, Piece{21, 50, "pending", true},
+                          Piece{51, 100, "not-required", true}));
   EXPECT_EQ(AttributesOf(1).adjustment_reference(), "GH BTR 2028");
 }
 
 TEST_F(Article6Test, FirstTransferAtIssuanceIsTheBatchsIssuanceEntry) {
-  ASSERT_TRUE(IsAccepted(
-      h_.Authorize({Serials(1, 1, 10)}, {kNdc}, pb::FIRST_TRANSFER_ISSUANCE)));
+  ASSERT_TRUE(IsAccepted(h_.Authorize({Serials(1, 1, 10)}, {kNdc}, pb::FIRST_TRANSFER_ISSUANCE)));
   EXPECT_EQ(AttributesOf(1).first_transfer_entry(), issued_at_);
 }
 
@@ -148,8 +148,8 @@ TEST_F(Article6Test, FirstTransferAtUseIsTheRetirementOrCancellation) {
 
 TEST_F(Article6Test, AdjustmentsReachRetiredAndCancelledCredits) {
   ASSERT_TRUE(IsAccepted(h_.Authorize({Serials(1, 1, 100)}, {kNdc})));
-  ASSERT_TRUE(IsAccepted(
-      h_.Submit(h_.RetireBody("developer", 1, 10, pb::CREDIT_USE_NDC), "developer")));
+  ASSERT_TRUE(
+      IsAccepted(h_.Submit(h_.RetireBody("developer", 1, 10, pb::CREDIT_USE_NDC), "developer")));
   ASSERT_TRUE(IsAccepted(h_.CancelQuantity("developer", 1, 10)));
   Verdict v = h_.Adjust({Serials(1, 1, 30)}, pb::ADJUSTMENT_APPLIED);
   ASSERT_TRUE(IsAccepted(v)) << Describe(v);
@@ -170,8 +170,8 @@ TEST_F(Article6Test, AuthorisationsFollowCreditsAndSurviveReopeningAndReplay) {
   ASSERT_EQ(holdings.size(), 1u);
   ASSERT_FALSE(holdings[0].attributes.empty());
   EXPECT_TRUE(holdings[0].attributes[0].has_authorization());
-  ASSERT_TRUE(IsAccepted(h_.Submit(h_.RetireBody("buyer", 1, 40, pb::CREDIT_USE_OIMP, "an airline"),
-                                   "buyer")));
+  ASSERT_TRUE(IsAccepted(
+      h_.Submit(h_.RetireBody("buyer", 1, 40, pb::CREDIT_USE_OIMP, "an airline"), "buyer")));
   ASSERT_TRUE(IsAccepted(h_.Adjust({Serials(1, 1, 40)}, pb::ADJUSTMENT_APPLIED)));
   Hash digest = h_.registry().StateDigest().value();
   h_.Reopen();
@@ -221,17 +221,16 @@ TEST_F(Article6Test, NdcOrOimpUseOfUnauthorisedCreditsIsRefused) {
   // No authorisation at all.
   ExpectRefused(h_.RetireBody("developer", 1, 5, pb::CREDIT_USE_NDC), RuleCode::kUseNotAuthorized,
                 "developer");
-  ExpectRefused(h_.CancelBody("developer", 1, 5, pb::CREDIT_USE_OIMP),
-                RuleCode::kUseNotAuthorized);
+  ExpectRefused(h_.CancelBody("developer", 1, 5, pb::CREDIT_USE_OIMP), RuleCode::kUseNotAuthorized);
   // Authorised for another use, or only some of the credits authorised.
   ASSERT_TRUE(IsAccepted(h_.Authorize({Serials(1, 1, 10)}, {kOimp})));
   ExpectRefused(h_.RetireBody("developer", 1, 5, pb::CREDIT_USE_NDC), RuleCode::kUseNotAuthorized,
                 "developer");
-  ExpectRefused(h_.RetireBody("developer", 1, 11, pb::CREDIT_USE_OIMP),
-                RuleCode::kUseNotAuthorized, "developer");
+  ExpectRefused(h_.RetireBody("developer", 1, 11, pb::CREDIT_USE_OIMP), RuleCode::kUseNotAuthorized,
+                "developer");
   // The authorised use and a voluntary use pass.
-  EXPECT_TRUE(IsAccepted(
-      h_.Submit(h_.RetireBody("developer", 1, 10, pb::CREDIT_USE_OIMP), "developer")));
+  EXPECT_TRUE(
+      IsAccepted(h_.Submit(h_.RetireBody("developer", 1, 10, pb::CREDIT_USE_OIMP), "developer")));
   EXPECT_TRUE(IsAccepted(
       h_.Submit(h_.RetireBody("developer", 1, 10, pb::CREDIT_USE_VOLUNTARY), "developer")));
 }
