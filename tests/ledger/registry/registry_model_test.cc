@@ -85,19 +85,56 @@ std::vector<Range> Merge(const Serials& serials) {
 
 using LabelSet = std::set<std::string>;
 
+// The Article 6 facts of a credit (docs/rules.md, "Article 6"). The model's
+// authorisations all name party GH, one reference and one date.
+struct Article6 {
+  std::set<int> uses;  // authorised uses; empty: not authorised
+  int first_transfer = 0;
+  int adjustment = pb::ADJUSTMENT_NOT_REQUIRED;
+  std::string adjustment_reference;
+  uint64_t first_transfer_entry = 0;
+  auto operator<=>(const Article6&) const = default;
+};
+
+// What a credit carries besides owner and status.
+struct Attributes {
+  LabelSet labels;
+  Article6 article6;
+  auto operator<=>(const Attributes&) const = default;
+};
+std::ostream& operator<<(std::ostream& os, const Attributes& a) {
+  os << "{labels " << a.labels.size() << ", uses";
+  for (int u : a.article6.uses) os << " " << u;
+  return os << ", first transfer " << a.article6.first_transfer << " at entry "
+            << a.article6.first_transfer_entry << ", adjustment " << a.article6.adjustment << " '"
+            << a.article6.adjustment_reference << "'}";
+}
+Attributes AttributesOf(const pb::BlockAttributes& a) {
+  Attributes out{LabelSet(a.labels().begin(), a.labels().end()), {}};
+  if (a.has_authorization()) {
+    const auto& uses = a.authorization().uses();
+    out.article6.uses = std::set<int>(uses.begin(), uses.end());
+    out.article6.first_transfer = a.authorization().first_transfer();
+  }
+  out.article6.adjustment = a.adjustment();
+  out.article6.adjustment_reference = a.adjustment_reference();
+  out.article6.first_transfer_entry = a.first_transfer_entry();
+  return out;
+}
+
 struct Credit {
   std::string owner;
   pb::BlockStatus status = pb::BLOCK_ACTIVE;
-  LabelSet labels;
+  Attributes attributes;
 };
 
-// A run of credits and the labels they carry.
-using Labelled = std::vector<std::pair<Range, LabelSet>>;
+// A run of credits and what they carry.
+using Labelled = std::vector<std::pair<Range, Attributes>>;
 Labelled LabelledOf(const google::protobuf::RepeatedPtrField<pb::AttributedBlock>& runs) {
   Labelled out;
   for (const auto& r : runs) {
-    out.push_back({{r.block().batch(), r.block().first(), r.block().last()},
-                   LabelSet(r.attributes().labels().begin(), r.attributes().labels().end())});
+    out.push_back(
+        {{r.block().batch(), r.block().first(), r.block().last()}, AttributesOf(r.attributes())});
   }
   return out;
 }
@@ -136,6 +173,8 @@ class Model {
   std::map<std::string, uint64_t> accepted;                           // signed bytes -> entry
   std::set<std::string> bodies;                                       // of accepted transactions
   std::map<std::string, AccountKeys> keysets;                         // accounts of several keys
+  std::vector<uint64_t> issued_at;  // batch b: the entry that issued it, [b-1]
+  uint64_t next_entry = 0;          // the entry the transaction checked next would be
 
   bool Known(uint64_t b) const { return b >= 1 && b <= batches.size(); }
   uint64_t Size(uint64_t b) const { return batches[b - 1].size(); }
@@ -207,22 +246,40 @@ class Model {
       Select(body.cancel().account(), body.cancel().credits(), e);
     } else if (body.has_label()) {
       CheckLabelChange(body.label(), e);
+    } else if (body.has_authorize()) {
+      CheckAuthorize(body.authorize(), e);
+    } else if (body.has_corresponding_adjustment()) {
+      CheckAdjustment(body.corresponding_adjustment(), e);
     }
+    if (body.has_retire()) CheckUse(body.retire().use(), e);
+    if (body.has_cancel()) CheckUse(body.cancel().use(), e);
     if (body.has_transfer() || body.has_retire() || body.has_cancel()) {
       for (const Range& r : e.moved) {
         for (uint64_t s = r.first; s <= r.last; ++s) {
-          const LabelSet& labels = At(r.batch, s).labels;
-          if (labels.empty()) continue;
+          const Attributes attributes = Moved(body, At(r.batch, s));
+          if (attributes == Attributes{}) continue;
           if (!e.labelled.empty() && e.labelled.back().first.batch == r.batch &&
-              e.labelled.back().first.last + 1 == s && e.labelled.back().second == labels) {
+              e.labelled.back().first.last + 1 == s && e.labelled.back().second == attributes) {
             e.labelled.back().first.last = s;
           } else {
-            e.labelled.push_back({{r.batch, s, s}, labels});
+            e.labelled.push_back({{r.batch, s, s}, attributes});
           }
         }
       }
     }
     return e;
+  }
+
+  // What credit `c` carries once `body` (a move) moved it: a retirement or
+  // cancellation is the first transfer of credits authorised so.
+  Attributes Moved(const pb::TransactionBody& body, const Credit& c) const {
+    Attributes a = c.attributes;
+    if ((body.has_retire() || body.has_cancel()) &&
+        a.article6.first_transfer == pb::FIRST_TRANSFER_USE_OR_CANCELLATION &&
+        a.article6.first_transfer_entry == 0) {
+      a.article6.first_transfer_entry = next_entry;
+    }
+    return a;
   }
 
   void Apply(const Sent& tx, uint64_t entry, const Expectation& e) {
@@ -236,6 +293,7 @@ class Model {
       accounts[body.set_account_status().account_id()] = body.set_account_status().status();
     }
     if (body.has_issue()) {
+      issued_at.push_back(entry);
       issued.insert({body.issue().project_id(), body.issue().verification_ref()});
       batches.emplace_back(body.issue().quantity(),
                            Credit{body.issue().to_account(), pb::BLOCK_ACTIVE, {}});
@@ -246,11 +304,29 @@ class Model {
         if (body.has_transfer()) c.owner = body.transfer().to_account();
         if (body.has_retire()) c.status = pb::BLOCK_RETIRED;
         if (body.has_cancel()) c.status = pb::BLOCK_CANCELLED;
+        if (body.has_retire() || body.has_cancel()) c.attributes = Moved(body, c);
+        if (body.has_authorize()) {
+          Article6& a = c.attributes.article6;
+          const auto& uses = body.authorize().authorization().uses();
+          a.uses = std::set<int>(uses.begin(), uses.end());
+          a.first_transfer = body.authorize().authorization().first_transfer();
+          a.adjustment = a.uses.count(pb::AUTHORIZED_NDC) || a.uses.count(pb::AUTHORIZED_OIMP)
+                             ? pb::ADJUSTMENT_PENDING
+                             : pb::ADJUSTMENT_NOT_REQUIRED;
+          a.first_transfer_entry = a.first_transfer == pb::FIRST_TRANSFER_AUTHORIZATION ? entry
+                                   : a.first_transfer == pb::FIRST_TRANSFER_ISSUANCE
+                                       ? issued_at[r.batch - 1]
+                                       : 0;
+        }
+        if (body.has_corresponding_adjustment()) {
+          c.attributes.article6.adjustment = body.corresponding_adjustment().status();
+          c.attributes.article6.adjustment_reference = body.corresponding_adjustment().reference();
+        }
         if (body.has_label() && body.label().action() == pb::LABEL_ADD) {
-          c.labels.insert(body.label().label());
+          c.attributes.labels.insert(body.label().label());
         }
         if (body.has_label() && body.label().action() == pb::LABEL_REMOVE) {
-          c.labels.erase(body.label().label());
+          c.attributes.labels.erase(body.label().label());
         }
       }
     }
@@ -264,7 +340,74 @@ class Model {
     e.RefuseIf(op.action() != pb::LABEL_ADD && op.action() != pb::LABEL_REMOVE, kMalformed);
     e.RefuseIf(!CheckLabel(op.label()).empty(), kInvalidLabel);
     e.RefuseIf(op.reference().empty(), kMalformed);
-    const auto& sel = op.credits();
+    Serials active;
+    for (const auto& [batch, s] : SelectForChange(op.credits(), e)) {
+      const Credit& c = At(batch, s);
+      if (c.status != pb::BLOCK_ACTIVE) continue;
+      active.insert({batch, s});
+      const bool present = c.attributes.labels.count(op.label()) > 0;
+      if (op.action() == pb::LABEL_ADD) {
+        e.RefuseIf(present, kLabelPresent);
+        e.RefuseIf(c.attributes.labels.size() >= static_cast<size_t>(kMaxLabelsPerBlock),
+                   kTooManyLabels);
+      } else {
+        e.RefuseIf(!present, kLabelAbsent);
+      }
+    }
+    e.RefuseIf(active.empty(), kNoActiveCredits);
+    e.moved = Merge(active);
+  }
+
+  // --- Article 6 (docs/rules.md, "Article 6") ---
+
+  void CheckAuthorize(const pb::Authorize& op, Expectation& e) const {
+    const pb::Article6Authorization& a = op.authorization();
+    e.RefuseIf(a.party() != "GH", kInvalidAuthorization);  // the model sends GH or gh
+    e.RefuseIf(a.date() != "2026-03-02", kInvalidAuthorization);
+    const std::set<int> uses(a.uses().begin(), a.uses().end());
+    e.RefuseIf(uses.empty() || uses.size() != static_cast<size_t>(a.uses_size()),
+               kInvalidAuthorization);
+    e.RefuseIf(a.first_transfer() == pb::FIRST_TRANSFER_UNSPECIFIED, kInvalidAuthorization);
+    Serials active;
+    for (const auto& [batch, s] : SelectForChange(op.credits(), e)) {
+      const Credit& c = At(batch, s);
+      if (c.status != pb::BLOCK_ACTIVE) continue;
+      active.insert({batch, s});
+      e.RefuseIf(!c.attributes.article6.uses.empty(), kAlreadyAuthorized);
+    }
+    e.RefuseIf(active.empty(), kNoActiveCredits);
+    e.moved = Merge(active);
+  }
+
+  void CheckAdjustment(const pb::CorrespondingAdjustment& op, Expectation& e) const {
+    e.RefuseIf(op.status() != pb::ADJUSTMENT_PENDING && op.status() != pb::ADJUSTMENT_APPLIED,
+               kMalformed);
+    e.RefuseIf(op.reference().empty(), kMalformed);
+    const Serials chosen = SelectForChange(op.credits(), e);
+    for (const auto& [batch, s] : chosen) {  // retired and cancelled credits too
+      const Article6& a = At(batch, s).attributes.article6;
+      e.RefuseIf(a.uses.empty(), kAdjustmentUnauthorized);
+      e.RefuseIf(a.adjustment >= op.status(), kAdjustmentNotForward);
+    }
+    e.moved = Merge(chosen);
+  }
+
+  // A retirement's or cancellation's use: NDC and OIMP need credits
+  // authorised for it.
+  void CheckUse(pb::CreditUse use, Expectation& e) const {
+    if (use == pb::CREDIT_USE_VOLUNTARY) return;
+    const int needed = use == pb::CREDIT_USE_NDC ? pb::AUTHORIZED_NDC : pb::AUTHORIZED_OIMP;
+    for (const Range& r : e.moved) {
+      for (uint64_t s = r.first; s <= r.last; ++s) {
+        e.RefuseIf(!At(r.batch, s).attributes.article6.uses.count(needed), kUseNotAuthorized);
+      }
+    }
+  }
+
+  // The serials of an attribute change's selection (explicit blocks, or a
+  // whole batch), whatever their status; refusals of the selection itself
+  // go into `e`.
+  Serials SelectForChange(const pb::BlockSelection& sel, Expectation& e) const {
     e.RefuseIf((sel.blocks_size() > 0) == (sel.batch() != 0), kMalformed);
     std::vector<Range> ranges;
     if (sel.blocks_size() == 0) {
@@ -280,24 +423,12 @@ class Model {
       ranges.push_back(
           {b.batch(), std::max<uint64_t>(b.first(), 1), std::min(b.last(), Size(b.batch()))});
     }
-    Serials active;
     for (const Range& r : ranges) {
       for (uint64_t s = r.first; s <= r.last; ++s) {
         e.RefuseIf(!chosen.insert({r.batch, s}).second, kInvalidSerials);
-        const Credit& c = At(r.batch, s);
-        if (c.status != pb::BLOCK_ACTIVE) continue;
-        active.insert({r.batch, s});
-        const bool present = c.labels.count(op.label()) > 0;
-        if (op.action() == pb::LABEL_ADD) {
-          e.RefuseIf(present, kLabelPresent);
-          e.RefuseIf(c.labels.size() >= static_cast<size_t>(kMaxLabelsPerBlock), kTooManyLabels);
-        } else {
-          e.RefuseIf(!present, kLabelAbsent);
-        }
       }
     }
-    e.RefuseIf(active.empty(), kNoActiveCredits);
-    e.moved = Merge(active);
+    return chosen;
   }
 
   // --- multi-signature accounts (docs/rules.md, "Multi-signature accounts") ---
@@ -496,6 +627,7 @@ class RegistryModelTest : public ::testing::Test {
     std::vector<std::tuple<Sent, Accepted, Expectation>> applied;
     while (verdicts.size() < n) {
       const Sent tx = make();
+      model_.next_entry = next;
       const Expectation e = model_.Check(tx);
       if (group) {
         auto v = reg.Apply(*group, std::get<PreparedTransaction>(PrepareTransaction(tx.bytes)),
@@ -549,12 +681,25 @@ class RegistryModelTest : public ::testing::Test {
       EXPECT_EQ(a.effects.quantity(), tx.body.issue().quantity());
     }
     if (tx.body.has_transfer() || tx.body.has_retire() || tx.body.has_cancel() ||
-        tx.body.has_label()) {
+        tx.body.has_label() || tx.body.has_authorize() || tx.body.has_corresponding_adjustment()) {
       EXPECT_EQ(LabelledOf(a.effects.attributed()), e.labelled);
       uint64_t quantity = 0;
       for (const Range& r : e.moved) quantity += r.last - r.first + 1;
       EXPECT_EQ(RangesOf(a.effects.blocks()), e.moved);
       EXPECT_EQ(a.effects.quantity(), quantity);
+    }
+    // No NDC or OIMP use of credits not authorised for it: every credit
+    // such a use moved is in a run authorised for the use.
+    const pb::CreditUse use = tx.body.has_retire()   ? tx.body.retire().use()
+                              : tx.body.has_cancel() ? tx.body.cancel().use()
+                                                     : pb::CREDIT_USE_VOLUNTARY;
+    if (use != pb::CREDIT_USE_VOLUNTARY) {
+      const int needed = use == pb::CREDIT_USE_NDC ? pb::AUTHORIZED_NDC : pb::AUTHORIZED_OIMP;
+      uint64_t authorised = 0;
+      for (const auto& [range, attributes] : LabelledOf(a.effects.attributed())) {
+        if (attributes.article6.uses.count(needed)) authorised += range.last - range.first + 1;
+      }
+      EXPECT_EQ(authorised, a.effects.quantity()) << "credits used for " << use;
     }
     if (tx.body.has_retire()) {
       EXPECT_EQ(a.effects.retirement_id(), "R" + std::to_string(a.entry_index));
@@ -564,6 +709,8 @@ class RegistryModelTest : public ::testing::Test {
       EXPECT_EQ(r->beneficiary(), tx.body.retire().beneficiary());
       EXPECT_EQ(RangesOf(r->blocks()), e.moved);
       EXPECT_EQ(LabelledOf(r->attributed()), e.labelled);
+      EXPECT_EQ(r->use(), tx.body.retire().use());
+      EXPECT_EQ(r->using_entity(), tx.body.retire().using_entity());
     }
   }
 
@@ -578,16 +725,21 @@ class RegistryModelTest : public ::testing::Test {
                     blk.last() <= model_.Size(b))
             << "batch " << b << " (N=" << model_.Size(b) << ") block " << blk.ShortDebugString()
             << " does not continue the partition at " << next;
+        const auto& uses = blk.attributes().authorization().uses();
+        ASSERT_TRUE(std::is_sorted(uses.begin(), uses.end())) << blk.ShortDebugString();
         for (uint64_t s = blk.first(); s <= blk.last(); ++s) {
           const Credit& c = model_.At(b, s);
           ASSERT_TRUE(
               blk.owner() == c.owner && blk.status() == c.status &&
-              LabelSet(blk.attributes().labels().begin(), blk.attributes().labels().end()) ==
-                  c.labels &&
+              AttributesOf(blk.attributes()) == c.attributes &&
               std::is_sorted(blk.attributes().labels().begin(), blk.attributes().labels().end()))
               << "batch " << b << " serial " << s << ": registry " << blk.ShortDebugString()
-              << ", model " << c.owner << " " << pb::BlockStatus_Name(c.status) << " with "
-              << c.labels.size() << " labels";
+              << ", model " << c.owner << " " << pb::BlockStatus_Name(c.status) << " "
+              << c.attributes;
+          // The adjustment status never moves backwards.
+          int& seen = adjustments_[{b, s}];
+          ASSERT_GE(blk.attributes().adjustment(), seen) << "batch " << b << " serial " << s;
+          seen = blk.attributes().adjustment();
         }
         next = blk.last() + 1;
       }
@@ -602,8 +754,7 @@ class RegistryModelTest : public ::testing::Test {
           const auto& blk = h.blocks[i];
           for (uint64_t s = blk.first(); s <= blk.last(); ++s) {
             got.insert({h.batch.batch(), s});
-            const auto& labels = h.attributes.at(i).labels();
-            EXPECT_EQ(LabelSet(labels.begin(), labels.end()), model_.At(h.batch.batch(), s).labels)
+            EXPECT_EQ(AttributesOf(h.attributes.at(i)), model_.At(h.batch.batch(), s).attributes)
                 << account << " holds batch " << h.batch.batch() << " serial " << s;
           }
           n += blk.last() - blk.first() + 1;
@@ -714,7 +865,7 @@ class RegistryModelTest : public ::testing::Test {
     } else {
       // Mostly a run that carries the label (for removals) or any run.
       std::vector<Range> runs = model_.Runs(batch, [&](const Credit& c) {
-        return c.status == pb::BLOCK_ACTIVE && c.labels.count(label) > 0;
+        return c.status == pb::BLOCK_ACTIVE && c.attributes.labels.count(label) > 0;
       });
       if (runs.empty() || op->action() == pb::LABEL_ADD || Chance(0.2)) {
         runs = {{batch, 1, model_.Size(batch)}};
@@ -728,10 +879,74 @@ class RegistryModelTest : public ::testing::Test {
     return Sign(body, Chance(0.05) ? Pick(holders_) : kOperator);
   }
 
+  // A selection of credits for an attribute change: a whole batch, or a
+  // run of `runs` (any run when empty) or of the whole batch; sometimes wrong.
+  pb::BlockSelection PickBlockSelection(const std::function<bool(const Credit&)>& fits) {
+    pb::BlockSelection sel;
+    const uint64_t batch =
+        Chance(0.02) ? model_.batches.size() + 1 : Uniform(1, model_.batches.size());
+    if (Chance(0.2) || !model_.Known(batch)) {
+      sel.set_batch(batch);
+      return sel;
+    }
+    std::vector<Range> runs = model_.Runs(batch, fits);
+    if (runs.empty() || Chance(0.15)) runs = {{batch, 1, model_.Size(batch)}};
+    const Range r = Pick(runs);
+    const uint64_t a = Uniform(r.first, r.last), b = Uniform(a, std::min(r.last, a + 60));
+    *sel.add_blocks() = creg::testing::Serials(batch, a, b);
+    if (Chance(0.03)) *sel.add_blocks() = creg::testing::Serials(batch, b, b);  // overlapping
+    if (Chance(0.03)) sel.set_batch(batch);                                     // both
+    return sel;
+  }
+
+  // An Article 6 authorisation by the operator (sometimes by a holder):
+  // mostly valid, sometimes wrong on purpose.
+  Sent AuthorizeTx() {
+    pb::TransactionBody body = h_->Body();
+    auto* op = body.mutable_authorize();
+    *op->mutable_credits() = PickBlockSelection([](const Credit& c) {
+      return c.status == pb::BLOCK_ACTIVE && c.attributes.article6.uses.empty();
+    });
+    auto* a = op->mutable_authorization();
+    a->set_party(Chance(0.03) ? "gh" : "GH");
+    a->set_reference("GH LoA 2026-001");
+    a->set_date(Chance(0.03) ? "2026-02-30" : "2026-03-02");
+    for (pb::AuthorizedUse use :
+         {pb::AUTHORIZED_NDC, pb::AUTHORIZED_OIMP, pb::AUTHORIZED_OTHER_INTERNATIONAL}) {
+      if (Chance(0.5)) a->add_uses(use);
+    }
+    if (a->uses_size() > 0 && Chance(0.03)) a->add_uses(a->uses(0));  // twice
+    a->set_first_transfer(static_cast<pb::FirstTransfer>(Uniform(Chance(0.03) ? 0 : 1, 3)));
+    return Sign(body, Chance(0.05) ? Pick(holders_) : kOperator);
+  }
+
+  // A corresponding adjustment status: mostly forward on authorised credits.
+  Sent AdjustTx() {
+    pb::TransactionBody body = h_->Body();
+    auto* op = body.mutable_corresponding_adjustment();
+    const int status = Chance(0.03)  ? pb::ADJUSTMENT_NOT_REQUIRED
+                       : Chance(0.6) ? pb::ADJUSTMENT_APPLIED
+                                     : pb::ADJUSTMENT_PENDING;
+    op->set_status(static_cast<pb::AdjustmentStatus>(status));
+    op->set_reference(Chance(0.02) ? "" : "BTR " + std::to_string(Uniform(2026, 2030)));
+    *op->mutable_credits() = PickBlockSelection([&](const Credit& c) {
+      return !c.attributes.article6.uses.empty() && c.attributes.article6.adjustment < status;
+    });
+    return Sign(body, Chance(0.05) ? Pick(holders_) : kOperator);
+  }
+
+  // What a retirement or cancellation is for: mostly voluntary.
+  pb::CreditUse PickUse() {
+    const uint64_t n = Uniform(0, 9);
+    return n < 6 ? pb::CREDIT_USE_VOLUNTARY : n < 8 ? pb::CREDIT_USE_NDC : pb::CREDIT_USE_OIMP;
+  }
+
   // One random transaction.
   Sent NextTx() {
     if (multisig_ && Chance(0.3)) return NextMultisigTx();
     if (Chance(0.1)) return LabelTx();
+    if (Chance(0.05)) return AuthorizeTx();
+    if (Chance(0.04)) return AdjustTx();
     const int kind = static_cast<int>(Uniform(0, 99));
     if (kind >= 71 && kind < 80 && !accepted_txs_.empty()) return Pick(accepted_txs_);
     if (kind >= 80 && kind < 85 && !refused_txs_.empty()) return Pick(refused_txs_);  // afresh
@@ -757,10 +972,13 @@ class RegistryModelTest : public ::testing::Test {
       *op->mutable_credits() = PickCredits(from);
       op->set_beneficiary(Chance(0.03) ? "" : "Beneficiary " + std::to_string(Uniform(1, 5)));
       op->set_reason(Chance(0.03) ? pb::RETIREMENT_REASON_UNSPECIFIED : pb::COMPLIANCE);
+      op->set_use(PickUse());
+      if (Chance(0.3)) op->set_using_entity("Party " + std::to_string(Uniform(1, 3)));
     } else if (kind < 58) {
       body.mutable_cancel()->set_account(from);
       *body.mutable_cancel()->mutable_credits() = PickCredits(from);
       body.mutable_cancel()->set_reason("invalidated by the verifier");
+      body.mutable_cancel()->set_use(PickUse());
     } else if (kind < 64) {  // reinstate a suspended or closed account; suspend or close
       const std::string id =
           PickHolder([&](const std::string& id) { return StatusOf(id) == pb::ACCOUNT_SUSPENDED; });
@@ -934,6 +1152,7 @@ class RegistryModelTest : public ::testing::Test {
   std::map<uint64_t, std::string> effects_;  // entry -> its serialized effects
   std::map<RuleCode, uint64_t> refused_;
   std::map<pb::TransactionBody::KindCase, uint64_t> accepted_;
+  std::map<std::pair<uint64_t, uint64_t>, int> adjustments_;  // (batch, serial) -> last status seen
 };
 
 TEST_F(RegistryModelTest, RandomHistoryMatchesModel) {
@@ -952,12 +1171,17 @@ TEST_F(RegistryModelTest, RandomHistoryMatchesModel) {
   EXPECT_GT(accepted_[pb::TransactionBody::kRetire], steps / 80);
   EXPECT_GT(accepted_[pb::TransactionBody::kCancel], steps / 200);
   EXPECT_GT(accepted_[pb::TransactionBody::kLabel], steps / 100);
+  EXPECT_GT(accepted_[pb::TransactionBody::kAuthorize], steps / 200);
+  EXPECT_GT(accepted_[pb::TransactionBody::kCorrespondingAdjustment], steps / 200);
   EXPECT_GT(duplicates_, steps / 100);
-  for (RuleCode c : {RuleCode::kLabelPresent, RuleCode::kLabelAbsent, RuleCode::kInvalidLabel,
-                     RuleCode::kNoActiveCredits, RuleCode::kInsufficientCredits,
-                     RuleCode::kCreditsNotHeld, RuleCode::kCreditsRetired,
-                     RuleCode::kInvalidSerials, RuleCode::kNotAuthorized, RuleCode::kSelfTransfer,
-                     RuleCode::kAccountSuspended, RuleCode::kReplayed, RuleCode::kBadSignature}) {
+  for (RuleCode c :
+       {RuleCode::kLabelPresent, RuleCode::kLabelAbsent, RuleCode::kInvalidLabel,
+        RuleCode::kNoActiveCredits, RuleCode::kInsufficientCredits, RuleCode::kCreditsNotHeld,
+        RuleCode::kCreditsRetired, RuleCode::kInvalidSerials, RuleCode::kNotAuthorized,
+        RuleCode::kSelfTransfer, RuleCode::kAccountSuspended, RuleCode::kReplayed,
+        RuleCode::kBadSignature, RuleCode::kInvalidAuthorization, RuleCode::kAlreadyAuthorized,
+        RuleCode::kUseNotAuthorized, RuleCode::kAdjustmentNotForward,
+        RuleCode::kAdjustmentUnauthorized}) {
     EXPECT_GT(refused_[c], 0u) << RuleCodeName(c) << " never seen";
   }
 }
