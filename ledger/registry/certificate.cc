@@ -7,8 +7,9 @@
 #include <span>
 
 #include "ledger/encoding.h"
-#include "ledger/registry/internal/certificate_checks.h"
 #include "ledger/json.h"
+#include "ledger/registry/article6.h"
+#include "ledger/registry/internal/certificate_checks.h"
 
 namespace creg {
 namespace {
@@ -31,26 +32,64 @@ std::string N(uint64_t n) { return std::to_string(n); }
 json::Value SummaryJson(const VerifiedRetirement& v) {
   json::Array serials(v.serials.begin(), v.serials.end());
   json::Value summary = json::Object{{"retirement_id", v.retirement_id},
-                      {"account", v.account},
-                      {"beneficiary", v.beneficiary},
-                      {"purpose", v.purpose},
-                      {"reason", v.reason},
-                      {"details", v.details},
-                      {"country_of_use", v.country_of_use},
-                      {"claim_reference", v.claim_reference},
-                      {"quantity", v.quantity},
-                      {"serials", std::move(serials)},
-                      {"project_id", v.project_id},
-                      {"retired_at", v.retired_at}};
+                                     {"account", v.account},
+                                     {"beneficiary", v.beneficiary},
+                                     {"purpose", v.purpose},
+                                     {"reason", v.reason},
+                                     {"details", v.details},
+                                     {"country_of_use", v.country_of_use},
+                                     {"claim_reference", v.claim_reference},
+                                     {"quantity", v.quantity},
+                                     {"serials", std::move(serials)},
+                                     {"project_id", v.project_id},
+                                     {"retired_at", v.retired_at}};
   if (!v.labels.empty()) {
     json::Array runs;
     for (const LabelledSerials& run : v.labels) {
-      runs.emplace_back(json::Object{{"serials", run.serials},
-                                     {"labels", json::Array(run.labels.begin(), run.labels.end())}});
+      runs.emplace_back(json::Object{
+          {"serials", run.serials}, {"labels", json::Array(run.labels.begin(), run.labels.end())}});
     }
     summary.Set(std::string(kCertificateLabelsField), json::Value(std::move(runs)));
   }
+  if (v.use != "voluntary") summary.Set(std::string(kCertificateUseField), v.use);
+  if (!v.using_entity.empty()) {
+    summary.Set(std::string(kCertificateUsingEntityField), v.using_entity);
+  }
+  if (!v.article6.empty()) {
+    json::Array runs;
+    for (const AuthorisedSerials& run : v.article6) {
+      const pb::BlockAttributes& a = run.attributes;
+      json::Array uses;
+      for (int use : a.authorization().uses()) {
+        uses.emplace_back(AuthorizedUseName(static_cast<pb::AuthorizedUse>(use)));
+      }
+      runs.emplace_back(
+          json::Object{{"serials", run.serials},
+                       {"party", a.authorization().party()},
+                       {"reference", a.authorization().reference()},
+                       {"date", a.authorization().date()},
+                       {"uses", std::move(uses)},
+                       {"first_transfer", FirstTransferName(a.authorization().first_transfer())},
+                       {"adjustment", AdjustmentStatusName(a.adjustment())},
+                       {"adjustment_reference", a.adjustment_reference()},
+                       {"first_transfer_entry", a.first_transfer_entry()}});
+    }
+    summary.Set(std::string(kCertificateArticle6Field), json::Value(std::move(runs)));
+  }
   return summary;
+}
+
+// The members of "retirement" that may be absent, and what their absence
+// means.
+struct OptionalSummaryField {
+  std::string_view name;
+  json::Value absent;
+};
+std::vector<OptionalSummaryField> OptionalSummaryFields() {
+  return {{kCertificateLabelsField, json::Value::EmptyArray()},
+          {kCertificateUseField, json::Value("voluntary")},
+          {kCertificateUsingEntityField, json::Value("")},
+          {kCertificateArticle6Field, json::Value::EmptyArray()}};
 }
 
 json::Value ProvenJson(const ProvenEntry& e) {
@@ -263,11 +302,13 @@ StatusOr<VerifiedRetirement> VerifyRetirementCertificate(std::string_view text,
   CREG_ASSIGN_OR_RETURN(ev.projects, ReadProvenList(doc, "projects"));
   const json::Value& summary = *doc.Find("retirement");
   {
-    // "labels" is there only when the retired credits carry labels.
+    // The optional members are there only when they say something.
     std::vector<std::string_view> names(kCertificateSummaryFields.begin(),
                                         kCertificateSummaryFields.end());
-    if (summary.is_object() && summary.Find(kCertificateLabelsField) != nullptr)
-      names.push_back(kCertificateLabelsField);
+    for (const OptionalSummaryField& optional : OptionalSummaryFields()) {
+      if (summary.is_object() && summary.Find(optional.name) != nullptr)
+        names.push_back(optional.name);
+    }
     CREG_RETURN_IF_ERROR(ExactMembers(summary, names, "retirement"));
   }
 
@@ -285,15 +326,17 @@ StatusOr<VerifiedRetirement> VerifyRetirementCertificate(std::string_view text,
   CREG_ASSIGN_OR_RETURN(VerifiedRetirement facts, internal::CheckCertificateEvidence(ev, *cp));
   facts.checkpoint_key_name = verifier.name();
   json::Value expected = SummaryJson(facts);
-  std::vector<std::string_view> fields(kCertificateSummaryFields.begin(),
-                                       kCertificateSummaryFields.end());
-  fields.push_back(kCertificateLabelsField);
-  const json::Value none = json::Value::EmptyArray();
-  for (std::string_view field : fields) {
+  std::vector<std::pair<std::string_view, json::Value>> fields;
+  for (std::string_view field : kCertificateSummaryFields)
+    fields.emplace_back(field, json::Value());
+  for (OptionalSummaryField& optional : OptionalSummaryFields()) {
+    fields.emplace_back(optional.name, std::move(optional.absent));
+  }
+  for (const auto& [field, absent] : fields) {
     const json::Value* want = expected.Find(field);
     const json::Value* found = summary.Find(field);
-    if (want == nullptr) want = &none;  // only "labels" may be absent: no labelled credits
-    if (found == nullptr) found = &none;
+    if (want == nullptr) want = &absent;  // only the optional members may be absent
+    if (found == nullptr) found = &absent;
     if (*want != *found) {
       return Fail(check::kSummary, "retirement." + std::string(field) + ": expected " +
                                        json::Serialize(*want) + " (from entry " +

@@ -49,6 +49,16 @@ inline constexpr std::array<std::string_view, 12> kCertificateSummaryFields = {
 // [{"serials": "<serial string>", "labels": ["ccp", ...]}, ...], the
 // labelled runs of the retirement entry (Effects.attributed) in order.
 inline constexpr std::string_view kCertificateLabelsField = "labels";
+// Present in "retirement" only when the retirement names them: "use" when
+// it is not "voluntary" ("ndc", "oimp"), "using_entity" when not empty.
+inline constexpr std::string_view kCertificateUseField = "use";
+inline constexpr std::string_view kCertificateUsingEntityField = "using_entity";
+// Present in "retirement" only when some retired credits carry an Article 6
+// authorisation: [{"serials", "party", "reference", "date", "uses": ["ndc",
+// ...], "first_transfer", "adjustment", "adjustment_reference",
+// "first_transfer_entry"}, ...], the authorised runs of the retirement entry
+// (Effects.attributed) in order, as they were once retired.
+inline constexpr std::string_view kCertificateArticle6Field = "article6";
 
 // The checks of VerifyRetirementCertificate, in the order they run. A failure
 // is a Status whose message is "<check>: <what is wrong>", naming the entry
@@ -87,6 +97,12 @@ struct LabelledSerials {
   std::vector<std::string> labels;  // in ascending order
 };
 
+// Retired credits and their Article 6 facts when retired.
+struct AuthorisedSerials {
+  std::string serials;             // SerialString of the run
+  pb::BlockAttributes attributes;  // its authorisation, adjustment, first transfer
+};
+
 // What a verified certificate proves.
 struct VerifiedRetirement {
   // The signed checkpoint that includes the retirement.
@@ -110,9 +126,12 @@ struct VerifiedRetirement {
   std::vector<std::string> serials;  // SerialString of each retired block
   std::string project_id;            // project ids in block order, distinct, joined by ","
   int64_t retired_micros = 0;
-  std::string retired_at;             // Rfc3339Micros(retired_micros)
-  std::vector<RetiredBatch> batches;  // in order of first retired block
+  std::string retired_at;               // Rfc3339Micros(retired_micros)
+  std::vector<RetiredBatch> batches;    // in order of first retired block
   std::vector<LabelledSerials> labels;  // the labelled runs; empty when none carry labels
+  std::string use = "voluntary";        // CreditUseName: "voluntary", "ndc", "oimp"
+  std::string using_entity;
+  std::vector<AuthorisedSerials> article6;  // the authorised runs; empty when none
 };
 
 // Builds the certificate of `retirement_id` with every proof at

@@ -60,6 +60,12 @@ StoryData::StoryData(const TempDir& dir, const std::string& name) : root_(dir.Su
   PrivateKey old_key = PrivateKey::FromPem(old_pem).value();
   story_.rotation = IndexOf(h.SubmitSigned(SignTransaction(rotate, "organiser", old_key)));
 
+  // Ghana (the story's host party) authorises the organiser's credits that
+  // the next retirement uses for OIMP.
+  story_.authorization = IndexOf(h.Authorize({Serials(1, 121, 130), Serials(2, 1, 100)},
+                                             {pb::AUTHORIZED_NDC, pb::AUTHORIZED_OIMP},
+                                             pb::FIRST_TRANSFER_USE_OR_CANCELLATION));
+
   pb::TransactionBody retire = h.Body();
   auto* op = retire.mutable_retire();
   op->set_account("organiser");
@@ -69,8 +75,11 @@ StoryData::StoryData(const TempDir& dir, const std::string& name) : root_(dir.Su
   op->set_reason(pb::VOLUNTARY_CORPORATE_INVENTORY);
   op->set_country_of_use("DE");
   op->set_claim_reference("INV-2026-7");
+  op->set_use(pb::CREDIT_USE_OIMP);
+  op->set_using_entity("Example Airline");
   story_.multi_retirement = IndexOf(h.Submit(retire, "organiser"));
   story_.cancellation = IndexOf(h.CancelQuantity("developer", 1, 10));
+  story_.adjustment = IndexOf(h.Adjust({Serials(2, 1, 5)}, pb::ADJUSTMENT_APPLIED));
   IndexOf(h.TransferQuantity("developer", "organiser", 1, 50));
 
   const MerkleLog& log = h.registry().log();

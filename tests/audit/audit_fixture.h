@@ -26,15 +26,18 @@ struct Story {
   uint64_t labelling = 0;         // operator labels batch 1 serials 1-125 ccp
   uint64_t retirement = 0;        // organiser retires 120 t of batch 1 (serials 1-120)
   uint64_t rotation = 0;          // organiser rotates its key
-  uint64_t multi_retirement = 0;  // by blocks: batch 1 121-130 and batch 2 1-5, new key
+  uint64_t authorization = 0;     // Article 6: 1:121-130 and 2:1-100 for ndc and oimp
+  uint64_t multi_retirement = 0;  // by blocks: batch 1 121-130 and batch 2 1-5, new key, oimp
   uint64_t cancellation = 0;      // operator cancels 10 t of batch 1 (501-510)
+  uint64_t adjustment = 0;        // corresponding adjustment applied for 2:1-5
   uint64_t size = 0;              // entries in the log
 };
 
 // A data folder `root` (root/db, root/checkpoint, root/verifier.key) holding:
 // accounts developer and organiser, projects A and B, batches 1 (A, 1000 t)
-// and 2 (B, 500 t), transfers to organiser, a label, the retirements, a key rotation
-// and a cancellation of Story. The registry stays open until Close().
+// and 2 (B, 500 t), transfers to organiser, a label, an Article 6
+// authorisation, the retirements (the second for OIMP), a key rotation, a
+// cancellation and a corresponding adjustment of Story. The registry stays open until Close().
 class StoryData {
  public:
   StoryData(const TempDir& dir, const std::string& name = "data");

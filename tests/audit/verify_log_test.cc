@@ -128,6 +128,27 @@ TEST_F(VerifyLogCliTest, LabelledRunsAlteredInAMoveAreFoundOnReplay) {
   EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
 }
 
+TEST_F(VerifyLogCliTest, Article6RunsAlteredInAMoveAreFoundOnReplay) {
+  // The story's second retirement uses credits Ghana authorised for ndc and
+  // oimp: its entry records them with their adjustment status. An entry
+  // that claims them applied already, re-chained so every hash checks out,
+  // is not what replaying the log resolves.
+  const uint64_t index = story().multi_retirement;
+  std::string root = dir_.Sub("adjusted");
+  RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
+    if (i != index) return;
+    ASSERT_GT(entry.effects().attributed_size(), 0);
+    ASSERT_TRUE(entry.effects().attributed(0).attributes().has_authorization());
+    entry.mutable_effects()->mutable_attributed(0)->mutable_attributes()->set_adjustment(
+        pb::ADJUSTMENT_APPLIED);
+  });
+  AuditResult r = RunAudit({"verify-log", "--data", root, "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) + ": "));
+  EXPECT_THAT(r.output, HasSubstr("different effects"));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
+
 TEST_F(VerifyLogCliTest, UsesTheDataFoldersKeyWhenNoneIsGiven) {
   AuditResult r = Verify();
   EXPECT_EQ(r.exit_code, 0) << r.output;

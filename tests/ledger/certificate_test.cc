@@ -164,6 +164,61 @@ TEST_F(CertificateTest, LabelsInForceAtRetirementAreProven) {
       cert_check::kDocument, StatusCode::kInvalidArgument);
 }
 
+TEST_F(CertificateTest, UseAndArticle6AuthorisationAtRetirementAreProven) {
+  const Story& story = data_.story();
+  // The second retirement is for OIMP use of credits Ghana authorised:
+  // 1:121-125 (also labelled ccp), 1:126-130 and 2:1-5. It is their first
+  // transfer; the adjustment applied later does not change the certificate.
+  std::string cert = Build(story.multi_retirement);
+  StatusOr<VerifiedRetirement> v = Verify(cert);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->use, "oimp");
+  EXPECT_EQ(v->using_entity, "Example Airline");
+  ASSERT_EQ(v->article6.size(), 3u);
+  EXPECT_EQ(v->article6[2].serials, "2-1-5-CREG-VCS-CN-cn-wind-002-20250101-20251231");
+  const json::Value doc = json::Parse(cert).value();
+  const json::Value& summary = *doc.Find("retirement");
+  EXPECT_EQ(summary.GetString("use").value(), "oimp");
+  EXPECT_EQ(summary.GetString("using_entity").value(), "Example Airline");
+  ASSERT_NE(summary.Find("article6"), nullptr);
+  EXPECT_EQ(json::Serialize(summary.Find("article6")->as_array()[2]),
+            "{\"serials\":\"2-1-5-CREG-VCS-CN-cn-wind-002-20250101-20251231\",\"party\":\"GH\","
+            "\"reference\":\"GH LoA 2026-001\",\"date\":\"2026-03-02\",\"uses\":[\"ndc\","
+            "\"oimp\"],\"first_transfer\":\"use-or-cancellation\",\"adjustment\":\"pending\","
+            "\"adjustment_reference\":\"\",\"first_transfer_entry\":" +
+                std::to_string(story.multi_retirement) + "}");
+  // A voluntary retirement of unauthorised credits says neither.
+  const json::Value first = json::Parse(Build(story.retirement)).value();
+  EXPECT_EQ(first.Find("retirement")->Find("use"), nullptr);
+  EXPECT_EQ(first.Find("retirement")->Find("article6"), nullptr);
+
+  // A summary that changes, drops or invents them is refused.
+  auto edited = [&](const std::function<void(json::Value&)>& edit) {
+    json::Value d = json::Parse(cert).value();
+    edit(*d.Find("retirement"));
+    return json::Serialize(d);
+  };
+  ExpectRefused(edited([](json::Value& s) { s.Set("use", json::Value("ndc")); }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(edited([](json::Value& s) { s.Set("using_entity", json::Value("Other")); }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(edited([](json::Value& s) {
+                  s.Find("article6")->as_array()[0].Set("adjustment", json::Value("applied"));
+                }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(edited([](json::Value& s) {
+                  json::Object kept;
+                  for (auto& [k, value] : s.as_object()) {
+                    if (k != "article6") kept.emplace_back(k, value);
+                  }
+                  s = json::Value(std::move(kept));
+                }),
+                cert_check::kSummary, StatusCode::kDataLoss);
+  ExpectRefused(
+      Edited([](json::Value& d) { d.Find("retirement")->Set("use", json::Value("oimp")); }),
+      cert_check::kSummary, StatusCode::kDataLoss);
+}
+
 TEST_F(CertificateTest, BuildRefusesUnknownAndUncoveredRetirements) {
   const Registry& registry = data_.harness().registry();
   const Story& story = data_.story();

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ledger/json.h"
+#include "ledger/registry/article6.h"
 #include "ledger/registry/certificate.h"
 #include "tools/audit/commands.h"
 #include "tools/audit/common.h"
@@ -57,6 +58,17 @@ void PrintFacts(const VerifiedRetirement& v) {
       std::cout << "    " << run.serials << ":";
       for (const std::string& label : run.labels) std::cout << " " << label;
       std::cout << "\n";
+    }
+  }
+  if (v.use != "voluntary" || !v.using_entity.empty()) {
+    std::cout << "  use             " << v.use
+              << (v.using_entity.empty() ? "" : ", by " + v.using_entity) << "\n";
+  }
+  if (!v.article6.empty()) {
+    std::cout << "  Article 6 authorisation when retired\n";
+    for (const AuthorisedSerials& run : v.article6) {
+      std::cout << "    " << run.serials << ": " << Article6Summary(run.attributes) << "\n"
+                << "      " << AuthorizationText(run.attributes.authorization()) << "\n";
     }
   }
   std::cout << "\n  proof\n"

@@ -9,6 +9,7 @@
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "ledger/registry/account_keys.h"
+#include "ledger/registry/article6.h"
 #include "ledger/registry/labels.h"
 
 namespace creg::internal {
@@ -264,14 +265,15 @@ Status CheckLabelledRuns(const pb::Effects& fx, const std::string& at) {
     });
     const bool ordered = prev == nullptr || prev->batch() < b.batch() ||
                          (prev->batch() == b.batch() && prev->last() < b.first());
-    bool labels_ok = run.attributes().labels_size() > 0;
+    bool labels_ok = run.attributes().labels_size() > 0 || run.attributes().has_authorization();
     for (const std::string& label : run.attributes().labels()) {
       labels_ok = labels_ok && CheckLabel(label).empty();
     }
     if (!inside || !ordered || !labels_ok) {
-      return Fail(check::kEntry, at + "the labelled credits " + N(b.batch()) + ":" +
-                                     N(b.first()) + "-" + N(b.last()) +
-                                     " are not retired credits in order with known labels");
+      return Fail(check::kEntry, at + "the labelled credits " + N(b.batch()) + ":" + N(b.first()) +
+                                     "-" + N(b.last()) +
+                                     " are not retired credits in order with known labels or "
+                                     "an authorisation");
     }
     prev = &b;
   }
@@ -377,10 +379,19 @@ StatusOr<VerifiedRetirement> CheckCertificateEvidence(Evidence& ev, const Checkp
     project.set_project_id(pop.project_id());
     project.set_standard(pop.standard());
     project.set_country(pop.country());
-    v.labels.push_back(
-        LabelledSerials{SerialString(batch, project, b.first(), b.last()),
-                        {run.attributes().labels().begin(), run.attributes().labels().end()}});
+    const std::string serials = SerialString(batch, project, b.first(), b.last());
+    if (run.attributes().labels_size() > 0) {
+      v.labels.push_back(LabelledSerials{
+          serials, {run.attributes().labels().begin(), run.attributes().labels().end()}});
+    }
+    if (run.attributes().has_authorization()) {
+      pb::BlockAttributes article6 = run.attributes();
+      article6.clear_labels();
+      v.article6.push_back(AuthorisedSerials{serials, std::move(article6)});
+    }
   }
+  v.use = CreditUseName(op.use());
+  v.using_entity = op.using_entity();
   return v;
 }
 
