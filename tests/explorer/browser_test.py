@@ -157,6 +157,33 @@ class ExplorerTest(unittest.TestCase):
         self.screenshot("verify-dropped")
         self.assert_no_console_errors()
 
+    def test_an_article6_certificate_verifies_and_its_use_is_checked(self):
+        self.open("verify")
+        self.paste_key(REGISTRY.verifier_key)
+        certificate = REGISTRY.certificates["article6"]
+        summary = json.loads(certificate)["retirement"]
+        self.assertEqual(summary["use"], "ndc")
+        self.assertEqual(summary["article6"][0]["uses"], ["ndc", "oimp"])
+        result = self.drop(certificate)
+        self.assertEqual(result["outcome"], "verified", result["text"])
+
+        def use(doc):
+            doc["retirement"]["use"] = "oimp"
+
+        def adjustment(doc):
+            doc["retirement"]["article6"][0]["adjustment"] = "applied"
+
+        def unauthorised(doc):
+            del doc["retirement"]["article6"]
+
+        for change, field in ((use, "retirement.use"), (adjustment, "retirement.article6"),
+                              (unauthorised, "retirement.article6")):
+            result = self.drop(tamper(certificate, change))
+            self.assertEqual((result["outcome"], result["check"]), ("refused", "summary"),
+                             result["text"])
+            self.assertIn(field, result["text"])
+        self.assert_no_console_errors()
+
     def test_a_tampered_certificate_is_refused_and_says_why(self):
         self.open("verify")
         self.paste_key(REGISTRY.verifier_key)
@@ -286,7 +313,7 @@ class ExplorerTest(unittest.TestCase):
         self.open("")
         totals = self.browser.evaluate("document.getElementById('totals').innerText")
         self.assertIn("10,000", totals)
-        self.assertIn("125", totals)
+        self.assertIn("135", totals)  # forum 120, hostile 5, Article 6 10
         self.assertEqual(self.browser.evaluate(
             "document.querySelectorAll('#timeline-chart path.series').length"), 3)
         self.assertEqual(self.browser.evaluate(
@@ -297,7 +324,7 @@ class ExplorerTest(unittest.TestCase):
         self.open("batch/1")
         b = self.browser
         self.assertGreaterEqual(b.evaluate("document.querySelectorAll('#block-map rect.block').length"), 3)
-        self.assertEqual(b.evaluate("document.querySelectorAll('#block-map rect.status-retired').length"), 2)
+        self.assertEqual(b.evaluate("document.querySelectorAll('#block-map rect.status-retired').length"), 3)
         whole = b.evaluate("document.getElementById('block-range').textContent")
         b.evaluate("document.getElementById('zoom-in').click()")
         b.evaluate("document.getElementById('zoom-in').click()")

@@ -68,7 +68,8 @@ class Registry:
         return self.run([self.creg, *args])
 
     def populate(self):
-        """The demo's story, plus a retirement for a hostile beneficiary."""
+        """The demo's story, plus a retirement for a hostile beneficiary and one
+        for NDC use of credits authorised under Article 6."""
         for who in ("developer", "organiser"):
             self.creg_cmd("keygen", os.path.join(self.dir, f"{who}.key"))
             self.creg_cmd("account", "open", who, "--public-key",
@@ -93,6 +94,18 @@ class Registry:
             self.creg_cmd("cert", rid, "-o", path)
             with open(path) as f:
                 self.certificates[name] = f.read()
+        self.creg_cmd("authorize", "--serials", "1:201-300", "--party", "GH", "--reference",
+                      "GH LoA 2026-001", "--date", "2026-03-02", "--uses", "ndc,oimp",
+                      "--first-transfer", "use-or-cancellation")
+        out = self.creg_cmd("retire", *org, "--serials", "1:201-210", "--beneficiary",
+                            "Swiss Confederation", "--reason", "compliance", "--use", "ndc",
+                            "--using-entity", "Switzerland")
+        rid = re.search(r" as (R\d+): committed", out).group(1)
+        self.retirements["article6"] = rid
+        path = os.path.join(self.dir, "article6-certificate.json")
+        self.creg_cmd("cert", rid, "-o", path)
+        with open(path) as f:
+            self.certificates["article6"] = f.read()
 
     def serves_api(self):
         """True if the node answers /api/v1/status."""

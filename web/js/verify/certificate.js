@@ -16,6 +16,12 @@ const SIGNING_PREFIX = utf8('creg-transaction/v1\n');
 const REASONS = ['RETIREMENT_REASON_UNSPECIFIED', 'VOLUNTARY_EVENT_OFFSET',
   'VOLUNTARY_CORPORATE_INVENTORY', 'VOLUNTARY_PRODUCT_OR_SERVICE', 'VOLUNTARY_INDIVIDUAL',
   'COMPLIANCE', 'OTHER'];
+// The names creg gives Article 6 values (docs/rules.md, "Article 6").
+const CREDIT_USES = ['voluntary', 'ndc', 'oimp'];
+const AUTHORIZED_USES = ['unspecified', 'ndc', 'oimp', 'other-international'];
+const FIRST_TRANSFERS = ['unspecified', 'authorization', 'issuance', 'use-or-cancellation'];
+const ADJUSTMENTS = ['not-required', 'pending', 'applied'];
+const nameOf = (names, n) => names[Number(n)] || 'unspecified';
 
 // The checks in order (docs/audit.md, "The checks, in order").
 export const CHECKS = ['document', 'format', 'checkpoint', 'origin', 'inclusion', 'entry',
@@ -32,10 +38,16 @@ const EVIDENCE = {entry_index: 'uint', entry: 'base64', inclusion_proof: 'proof'
 const SUMMARY = {retirement_id: 'string', account: 'string', beneficiary: 'string',
   purpose: 'string', reason: 'string', details: 'string', country_of_use: 'string',
   claim_reference: 'string', quantity: 'uint', serials: 'strings', project_id: 'string',
-  retired_at: 'string', labels: 'labelled'};
-// Members that may be absent: "labels" when no retired credit carries one.
-const OPTIONAL = new Set(['labels']);
+  retired_at: 'string', labels: 'labelled', use: 'string', using_entity: 'string',
+  article6: 'authorised'};
+// Members that may be absent, and what their absence means: "labels" when no
+// retired credit carries one, "use" for a voluntary use, "using_entity" when
+// none is named, "article6" when no retired credit is authorised.
+const OPTIONAL = {labels: [], use: 'voluntary', using_entity: '', article6: []};
 const LABELLED = {serials: 'string', labels: 'strings'};
+const AUTHORISED = {serials: 'string', party: 'string', reference: 'string', date: 'string',
+  uses: 'strings', first_transfer: 'string', adjustment: 'string',
+  adjustment_reference: 'string', first_transfer_entry: 'uint'};
 const TOP = {format: 'string', origin: 'string', entry_index: 'uint', entry: 'base64',
   inclusion_proof: 'proof', checkpoint: 'string', accounts: 'evidence', issuances: 'evidence',
   projects: 'evidence', retirement: 'summary'};
@@ -51,7 +63,7 @@ function shape(value, fieldsOf, where) {
   for (const [name, type] of Object.entries(fieldsOf)) {
     const field = where + name;
     if (!(name in value)) {
-      if (OPTIONAL.has(name)) continue;
+      if (name in OPTIONAL) continue;
       fail('document', 'document.missing', {field});
     }
     const v = value[name];
@@ -83,6 +95,9 @@ function shape(value, fieldsOf, where) {
     } else if (type === 'labelled') {
       if (!Array.isArray(v)) wrong();
       out[name] = v.map((r, i) => shape(r, LABELLED, `${field}[${i}].`));
+    } else if (type === 'authorised') {
+      if (!Array.isArray(v)) wrong();
+      out[name] = v.map((r, i) => shape(r, AUTHORISED, `${field}[${i}].`));
     } else if (type === 'summary') {
       out[name] = shape(v, SUMMARY, field + '.');
     }
@@ -310,18 +325,31 @@ export async function verifyCertificate(text, key) {
       `${batch.project}-${compact(batch.start)}-${compact(batch.end)}`;
   };
   const serials = blocks.map(serialString);
-  // The labelled runs (Effects.attributed), each inside a retired block.
-  const labelled = entry.effects.messages(6).map((run) => {
+  // The runs of Effects.attributed, each inside a retired block: the
+  // labelled ones, and those with an Article 6 authorisation.
+  const labelled = [];
+  const authorised = [];
+  for (const run of entry.effects.messages(6)) {
     const m = run.message(1) || new Message(new Uint8Array());
     const b = {batch: m.uint(1), first: m.uint(2), last: m.uint(3)};
     const attributes = run.message(2) || new Message(new Uint8Array());
     const labels = attributes.bytesAll(1).map((l) => new TextDecoder().decode(l));
-    if (labels.length === 0 || !blocks.some((r) => r.batch === b.batch && r.first <= b.first &&
-        b.first <= b.last && b.last <= r.last)) {
+    const authorization = attributes.message(2);
+    if ((labels.length === 0 && authorization === null) || !blocks.some((r) =>
+      r.batch === b.batch && r.first <= b.first && b.first <= b.last && b.last <= r.last)) {
       fail('entry', 'entry.blocks', {index});
     }
-    return {serials: serialString(b), labels};
-  });
+    if (labels.length > 0) labelled.push({serials: serialString(b), labels});
+    if (authorization !== null) {
+      authorised.push({serials: serialString(b), party: authorization.string(1),
+        reference: authorization.string(2), date: authorization.string(3),
+        uses: authorization.uints(4).map((u) => nameOf(AUTHORIZED_USES, u)),
+        first_transfer: nameOf(FIRST_TRANSFERS, authorization.uint(5)),
+        adjustment: nameOf(ADJUSTMENTS, attributes.uint(3)),
+        adjustment_reference: attributes.string(4),
+        first_transfer_entry: Number(attributes.uint(5))});
+    }
+  }
   const reasonNumber = Number(retire.uint(4));
   const reason = REASONS[reasonNumber] || String(reasonNumber);
   const details = retire.string(5);
@@ -333,9 +361,13 @@ export async function verifyCertificate(text, key) {
     project_id: [...new Set(blocks.map((b) => batches.get(b.batch).project))].join(','),
     retired_at: rfc3339Micros(entry.micros),
     labels: labelled,
+    use: nameOf(CREDIT_USES, retire.uint(8)),
+    using_entity: retire.string(9),
+    article6: authorised,
   };
   for (const [field, value] of Object.entries(expected)) {
-    const found = field === 'labels' ? (doc.retirement.labels || []) : doc.retirement[field];
+    const found = field in OPTIONAL && !(field in doc.retirement) ? OPTIONAL[field] :
+      doc.retirement[field];
     if (JSON.stringify(found) !== JSON.stringify(value)) {
       fail('summary', 'summary', {field: 'retirement.' + field, expected: JSON.stringify(value),
         found: JSON.stringify(found), index});

@@ -90,6 +90,30 @@ export class Message {
       return f.value;
     });
   }
+  // Every value of a repeated varint field (an enum list), packed or not.
+  uints(n) {
+    const out = [];
+    for (const f of this.byNumber.get(n) || []) {
+      if (f.wire === 0) {
+        out.push(f.value);
+      } else if (f.wire === 2) {
+        let at = 0;
+        while (at < f.value.length) {
+          let v = 0n;
+          for (let shift = 0n; ; shift += 7n) {
+            if (at >= f.value.length || shift >= 70n) throw new Error('truncated packed varint');
+            const b = f.value[at++];
+            v |= BigInt(b & 0x7f) << shift;
+            if ((b & 0x80) === 0) break;
+          }
+          out.push(v);
+        }
+      } else {
+        throw new Error(`field ${n} has wire type ${f.wire}`);
+      }
+    }
+    return out;
+  }
   messages(n) {
     return (this.byNumber.get(n) || []).map((f) => {
       if (f.wire !== 2) throw new Error(`field ${n} has wire type ${f.wire}`);
