@@ -207,7 +207,30 @@ void TransactionSeeds(const FuzzRegistry& r) {
   unlabel.mutable_label()->mutable_credits()->set_batch(2);
   unlabel.mutable_label()->set_reference("ICVCM review 2026-11");
 
+  creg::pb::TransactionBody authorize = FuzzRegistry::Body("seed-authorize", at);
+  authorize.mutable_authorize()->mutable_credits()->set_batch(1);
+  {
+    creg::pb::Article6Authorization* a = authorize.mutable_authorize()->mutable_authorization();
+    a->set_party("GH");
+    a->set_reference("GH LoA 2026-001");
+    a->set_date("2026-03-02");
+    a->add_uses(creg::pb::AUTHORIZED_NDC);
+    a->add_uses(creg::pb::AUTHORIZED_OIMP);
+    a->set_first_transfer(creg::pb::FIRST_TRANSFER_USE_OR_CANCELLATION);
+  }
+  creg::pb::TransactionBody adjust = FuzzRegistry::Body("seed-adjust", at);
+  adjust.mutable_corresponding_adjustment()->mutable_credits()->set_batch(1);
+  adjust.mutable_corresponding_adjustment()->set_status(creg::pb::ADJUSTMENT_APPLIED);
+  adjust.mutable_corresponding_adjustment()->set_reference("GH BTR 2028");
+  creg::pb::TransactionBody retire_ndc = retire;
+  retire_ndc.set_nonce("seed-retire-ndc");
+  retire_ndc.mutable_retire()->set_use(creg::pb::CREDIT_USE_NDC);
+  retire_ndc.mutable_retire()->set_using_entity("Switzerland");
+
   const std::vector<std::pair<std::string, std::string>> signed_txs = {
+      {"authorize", r.Sign(authorize, kOperator)},
+      {"corresponding_adjustment", r.Sign(adjust, kOperator)},
+      {"retire_ndc", r.Sign(retire_ndc, kBob)},
       {"label", r.Sign(label, kOperator)},
       {"unlabel", r.Sign(unlabel, kOperator)},
       {"transfer", r.Sign(transfer, kAlice)},
