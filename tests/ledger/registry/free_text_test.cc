@@ -146,6 +146,27 @@ TEST_F(FreeTextTest, EveryFreeTextFieldRefusesLookAlikeText) {
          return body;
        },
        "developer"},
+      {"using entity",
+       [&](const std::string& text) {
+         pb::TransactionBody body = RetireBody("Forum");
+         body.mutable_retire()->set_using_entity(text);
+         return body;
+       },
+       "developer"},
+      // The authorisation comes first: the adjustment needs authorised credits.
+      {"authorisation reference",
+       [&](const std::string& text) {
+         pb::TransactionBody body =
+             h_.AuthorizeBody({testing::Serials(1, 901, 1000)}, {pb::AUTHORIZED_NDC});
+         body.mutable_authorize()->mutable_authorization()->set_reference(text);
+         return body;
+       },
+       RegistryHarness::kOperator},
+      {"adjustment reference",
+       [&](const std::string& text) {
+         return h_.AdjustBody({testing::Serials(1, 901, 1000)}, pb::ADJUSTMENT_APPLIED, text);
+       },
+       RegistryHarness::kOperator},
       {"cancellation reason",
        [&](const std::string& text) {
          pb::TransactionBody body = h_.Body();
