@@ -1,5 +1,6 @@
 // creg export cadt against a real cregd: the CAD Trust document's fields and
-// values after issuance, a split transfer, a retirement and a cancellation;
+// values after issuance, a split transfer, a retirement, a cancellation, a
+// label, an Article 6 authorisation and a corresponding adjustment;
 // an empty registry; free text that tries to break the JSON; and every field
 // name written is one docs/cadt.md documents (and every documented one is
 // written).
@@ -104,6 +105,19 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
                  "--to", "organiser", "--verification-ref", "GS-VR-7"},
                 AsOperator()));
   ASSERT_EQ(issue.exit_code, 0) << issue.err;
+  // Batch 2 labelled, 1-20 authorised for an NDC, 1-10 of them adjusted.
+  RunResult label = Creg(Join(
+      {"label", "add", "--batch", "2", "--label", "ccp", "--reference", "ICVCM 7"}, AsOperator()));
+  ASSERT_EQ(label.exit_code, 0) << label.err;
+  RunResult authorize =
+      Creg(Join({"authorize", "--serials", "2:1-20", "--party", "KE", "--reference", "KE LoA 1",
+                 "--date", "2026-03-02", "--uses", "ndc", "--first-transfer", "issuance"},
+                AsOperator()));
+  ASSERT_EQ(authorize.exit_code, 0) << authorize.err;
+  RunResult adjust = Creg(
+      Join({"adjust", "--serials", "2:1-10", "--status", "applied", "--reference", "KE BTR 2028"},
+           AsOperator()));
+  ASSERT_EQ(adjust.exit_code, 0) << adjust.err;
 
   Value doc = Export();
   EXPECT_EQ(Str(doc, "format"), "creg-cadt/1");
@@ -144,9 +158,9 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
   EXPECT_EQ(Str(issuances[1], "startDate"), "2024-01-01");
 
   // Batch 1: 1-120 retired, 121-500 organiser, 501-9900 developer,
-  // 9901-10000 cancelled; batch 2: 1-50 organiser.
+  // 9901-10000 cancelled; batch 2: 1-10, 11-20 and 21-50 organiser.
   const json::Array& units = Section(doc, "units");
-  ASSERT_EQ(units.size(), 5u) << json::Serialize(doc, true);
+  ASSERT_EQ(units.size(), 7u) << json::Serialize(doc, true);
   const std::string tail = "-CREG-VCS-CN-wind-01-20250101-20251231";
   struct Expected {
     const char* owner;
@@ -173,6 +187,9 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
     EXPECT_EQ(Num(u, "unitCount"), e.last - e.first + 1);
     EXPECT_EQ(Num(u, "vintageYear"), 2025u);
     EXPECT_EQ(Str(u, "unitStatus"), e.status);
+    EXPECT_EQ(Str(u, "correspondingAdjustmentDeclaration"), "Not Required");
+    EXPECT_EQ(Str(u, "correspondingAdjustmentStatus"), "Not Applicable");
+    EXPECT_EQ(u.Find("labels"), nullptr);
     total += Num(u, "unitCount");
   }
   EXPECT_EQ(total, 10000u);  // the units of a batch partition it
@@ -187,10 +204,28 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
   EXPECT_EQ(Str(units[3], "unitStatusReason"), "buffer pool \"2025\"");
   EXPECT_FALSE(Str(units[3], "unitStatusDate").empty());
   EXPECT_EQ(units[3].Find("unitRetirementBeneficiary"), nullptr);
-  EXPECT_EQ(Str(units[4], "issuanceId"), "2");
-  EXPECT_EQ(Str(units[4], "serialNumberBlock"), "2-1-50-CREG-GS-KE-ke-cook-01-20240101-20241231");
-  EXPECT_EQ(Num(units[4], "vintageYear"), 2024u);
-  EXPECT_EQ(Str(units[4], "unitStatus"), "Held");
+  struct Adjusted {
+    const char* serials;
+    const char* declaration;
+    const char* status;
+  };
+  const Adjusted adjusted[] = {{"2-1-10", "Committed", "Completed"},
+                               {"2-11-20", "Committed", "Pending"},
+                               {"2-21-50", "Not Required", "Not Applicable"}};
+  for (size_t i = 4; i < 7; ++i) {
+    const Value& u = units[i];
+    const Adjusted& e = adjusted[i - 4];
+    SCOPED_TRACE(json::Serialize(u));
+    EXPECT_EQ(Str(u, "issuanceId"), "2");
+    EXPECT_EQ(Str(u, "serialNumberBlock"),
+              std::string(e.serials) + "-CREG-GS-KE-ke-cook-01-20240101-20241231");
+    EXPECT_EQ(Num(u, "vintageYear"), 2024u);
+    EXPECT_EQ(Str(u, "unitStatus"), "Held");
+    EXPECT_EQ(Str(u, "correspondingAdjustmentDeclaration"), e.declaration);
+    EXPECT_EQ(Str(u, "correspondingAdjustmentStatus"), e.status);
+    ASSERT_NE(u.Find("labels"), nullptr);
+    EXPECT_EQ(json::Serialize(*u.Find("labels")), R"([{"label":"ccp"}])");
+  }
 
   // Field names: exactly those docs/cadt.md maps.
   std::set<std::string> written;

@@ -1,5 +1,6 @@
 // tools/cli/cadt_fields.h on its own: CADT objects made from records, the
-// status vocabulary, and what is left out when creg has no value for it.
+// unit and adjustment status vocabularies, labels, and what is left out
+// when creg has no value for it.
 #include "tools/cli/cadt_fields.h"
 
 #include <gtest/gtest.h>
@@ -45,6 +46,36 @@ TEST(CadtFieldsTest, UnitStatusVocabulary) {
   EXPECT_EQ(CadtUnitStatus(static_cast<pb::BlockStatus>(42)), "");
 }
 
+TEST(CadtFieldsTest, AdjustmentVocabulary) {
+  EXPECT_EQ(CadtAdjustmentDeclaration(pb::ADJUSTMENT_NOT_REQUIRED), "Not Required");
+  EXPECT_EQ(CadtAdjustmentDeclaration(pb::ADJUSTMENT_PENDING), "Committed");
+  EXPECT_EQ(CadtAdjustmentDeclaration(pb::ADJUSTMENT_APPLIED), "Committed");
+  EXPECT_EQ(CadtAdjustmentDeclaration(static_cast<pb::AdjustmentStatus>(9)), "");
+  EXPECT_EQ(CadtAdjustmentStatus(pb::ADJUSTMENT_NOT_REQUIRED), "Not Applicable");
+  EXPECT_EQ(CadtAdjustmentStatus(pb::ADJUSTMENT_PENDING), "Pending");
+  EXPECT_EQ(CadtAdjustmentStatus(pb::ADJUSTMENT_APPLIED), "Completed");
+  EXPECT_EQ(CadtAdjustmentStatus(static_cast<pb::AdjustmentStatus>(9)), "");
+}
+
+TEST(CadtFieldsTest, LabelsAndAdjustmentOfAUnit) {
+  pb::BlockRecord block = Block(1, 10, pb::BLOCK_ACTIVE);
+  block.mutable_attributes()->add_labels("ccp");
+  block.mutable_attributes()->add_labels("corsia:2024-2026");
+  block.mutable_attributes()->mutable_authorization()->set_party("KE");
+  block.mutable_attributes()->set_adjustment(pb::ADJUSTMENT_APPLIED);
+  json::Value unit = CadtUnit(Batch(), Project(), block, nullptr);
+  EXPECT_EQ(unit.GetString("correspondingAdjustmentDeclaration").value(), "Committed");
+  EXPECT_EQ(unit.GetString("correspondingAdjustmentStatus").value(), "Completed");
+  ASSERT_NE(unit.Find("labels"), nullptr);
+  EXPECT_EQ(json::Serialize(*unit.Find("labels")),
+            R"([{"label":"ccp"},{"label":"corsia:2024-2026"}])");
+  // A status this creg does not define has no CADT value: both left out.
+  block.mutable_attributes()->set_adjustment(static_cast<pb::AdjustmentStatus>(9));
+  unit = CadtUnit(Batch(), Project(), block, nullptr);
+  EXPECT_EQ(unit.Find("correspondingAdjustmentDeclaration"), nullptr);
+  EXPECT_EQ(unit.Find("correspondingAdjustmentStatus"), nullptr);
+}
+
 TEST(CadtFieldsTest, HeldUnitHasNoStatusReason) {
   json::Value unit = CadtUnit(Batch(), Project(), Block(11, 40, pb::BLOCK_ACTIVE), nullptr);
   EXPECT_EQ(unit.GetString("issuanceId").value(), "7");
@@ -57,8 +88,11 @@ TEST(CadtFieldsTest, HeldUnitHasNoStatusReason) {
   EXPECT_EQ(unit.GetUint("unitCount").value(), 30u);
   EXPECT_EQ(unit.GetUint("vintageYear").value(), 2024u);  // the vintage start's year
   EXPECT_EQ(unit.GetString("unitStatus").value(), "Held");
+  // Credits without an authorisation need no corresponding adjustment.
+  EXPECT_EQ(unit.GetString("correspondingAdjustmentDeclaration").value(), "Not Required");
+  EXPECT_EQ(unit.GetString("correspondingAdjustmentStatus").value(), "Not Applicable");
   for (const char* absent : {"unitStatusReason", "unitStatusDate", "unitRetirementBeneficiary",
-                             "unitRetirementDetail"}) {
+                             "unitRetirementDetail", "labels"}) {
     EXPECT_EQ(unit.Find(absent), nullptr) << absent;
   }
 }

@@ -1,5 +1,6 @@
-// creg export cadt: the registry's projects, issuances and units in the
-// field names of the Climate Action Data Trust data model (cadt_fields.h),
+// creg export cadt: the registry's projects, issuances and units (with
+// their labels and Article 6 corresponding adjustment) in the field names
+// of the Climate Action Data Trust data model (cadt_fields.h),
 // as one JSON document written as the pages come, so that memory stays at
 // a page whatever the registry's size. docs/cadt.md.
 #include <map>
@@ -239,7 +240,8 @@ void AddCadtCommands(std::vector<Command>& out) {
                  "One JSON document: \"projects\", \"issuances\" (one per batch) and \"units\"\n"
                  "(one per serial block, as the blocks stand now), each object in the field\n"
                  "names of the Climate Action Data Trust data model, with the fields creg\n"
-                 "holds. Reads batch blocks and log entries: sign in as an operator or an\n"
+                 "holds; units carry their labels and corresponding adjustment status.\n"
+                 "Reads batch blocks and log entries: sign in as an operator or an\n"
                  "auditor (--account, --key) unless the node's read policy is public-log.\n"
                  "docs/cadt.md has the mapping.\n"
                  "\nExample:\n  creg export cadt -o registry-cadt.json\n",

@@ -35,6 +35,31 @@ std::string CadtUnitStatus(pb::BlockStatus status) {
   }
 }
 
+std::string CadtAdjustmentDeclaration(pb::AdjustmentStatus status) {
+  switch (status) {
+    case pb::ADJUSTMENT_NOT_REQUIRED:
+      return "Not Required";
+    case pb::ADJUSTMENT_PENDING:
+    case pb::ADJUSTMENT_APPLIED:
+      return "Committed";
+    default:
+      return "";
+  }
+}
+
+std::string CadtAdjustmentStatus(pb::AdjustmentStatus status) {
+  switch (status) {
+    case pb::ADJUSTMENT_NOT_REQUIRED:
+      return "Not Applicable";
+    case pb::ADJUSTMENT_PENDING:
+      return "Pending";
+    case pb::ADJUSTMENT_APPLIED:
+      return "Completed";
+    default:
+      return "";
+  }
+}
+
 std::string CadtIssuanceId(uint64_t batch) { return std::to_string(batch); }
 
 json::Value CadtProject(const pb::ProjectRecord& project, const std::string& origin,
@@ -83,6 +108,22 @@ json::Value CadtUnit(const pb::BatchRecord& batch, const pb::ProjectRecord& proj
   out.Set("unitCount", block.last() - block.first() + 1);
   if (std::optional<int> year = YearOf(batch.vintage_start())) out.Set("vintageYear", *year);
   out.Set("unitStatus", CadtUnitStatus(block.status()));
+  const pb::BlockAttributes& attributes = block.attributes();
+  // A status of a later creg has no CADT value here: left out.
+  if (std::string status = CadtAdjustmentStatus(attributes.adjustment()); !status.empty()) {
+    out.Set("correspondingAdjustmentDeclaration",
+            CadtAdjustmentDeclaration(attributes.adjustment()));
+    out.Set("correspondingAdjustmentStatus", status);
+  }
+  if (attributes.labels_size() > 0) {
+    json::Array labels;
+    for (const std::string& label : attributes.labels()) {
+      json::Value record = json::Value::EmptyObject();
+      record.Set("label", label);
+      labels.push_back(std::move(record));
+    }
+    out.Set("labels", std::move(labels));
+  }
   if (details != nullptr) {
     out.Set("unitStatusReason", details->reason);
     if (details->micros != 0) out.Set("unitStatusDate", IsoTime(details->micros));

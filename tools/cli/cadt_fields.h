@@ -19,6 +19,15 @@ namespace creg::cli {
 // status creg does not define.
 std::string CadtUnitStatus(pb::BlockStatus status);
 
+// CADT correspondingAdjustmentDeclaration of credits with adjustment status
+// `status`: "Committed" (pending, applied) or "Not Required"; "" for a
+// status creg does not define.
+std::string CadtAdjustmentDeclaration(pb::AdjustmentStatus status);
+
+// CADT correspondingAdjustmentStatus: "Not Applicable" (not-required),
+// "Pending" or "Completed" (applied); "" for a status creg does not define.
+std::string CadtAdjustmentStatus(pb::AdjustmentStatus status);
+
 // The CADT issuance id of a batch: its number, as a string (CADT ids are
 // strings).
 std::string CadtIssuanceId(uint64_t batch);
@@ -42,8 +51,11 @@ struct UnitStatusDetails {
 };
 UnitStatusDetails RetirementDetails(const pb::RetirementRecord& retirement);
 
-// A unit: one block of `batch` (of `project`), as it stands. `details`:
-// for retired and cancelled blocks, nullptr for held ones.
+// A unit: one block of `batch` (of `project`), as it stands, with its
+// labels (a `labels` child record each, holding `label` only) and its
+// corresponding adjustment declaration and status (left out for a status
+// creg does not define). `details`: for retired and cancelled blocks,
+// nullptr for held ones.
 json::Value CadtUnit(const pb::BatchRecord& batch, const pb::ProjectRecord& project,
                      const pb::BlockRecord& block, const UnitStatusDetails* details);
 
