@@ -16,10 +16,10 @@ class Article6CliTest : public CliTest {
   }
   // Authorises the organiser's serials 1:1-300 for ndc and oimp.
   void AuthorizeSome() {
-    RunResult r = Creg(Join({"authorize", "--serials", "1:1-300", "--party", "GH", "--reference",
-                             "GH LoA 2026-001", "--date", "2026-03-02", "--uses", "oimp,ndc",
-                             "--first-transfer", "use-or-cancellation"},
-                            AsOperator()));
+    RunResult r = Creg(Join(
+        {"authorize", "--serials", "1:1-300", "--party", "GH", "--reference", "GH LoA 2026-001",
+         "--date", "2026-03-02", "--uses", "oimp,ndc", "--first-transfer", "use-or-cancellation"},
+        AsOperator()));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("authorised 300 credits (1:1-300) under Article 6: GH for ndc, oimp"),
               std::string::npos)
@@ -46,17 +46,16 @@ TEST_F(Article6CliTest, AuthoriseRetireForNdcAndAdjust) {
   EXPECT_EQ(Member(Member(article6, "authorization"), "party").as_string(), "GH");
   EXPECT_EQ(Member(article6, "adjustment").as_string(), "pending");
   RunResult table = Creg({"batch", "1"});
-  EXPECT_NE(table.out.find("GH for ndc, oimp; adjustment pending"), std::string::npos)
-      << table.out;
+  EXPECT_NE(table.out.find("GH for ndc, oimp; adjustment pending"), std::string::npos) << table.out;
   RunResult holdings = Creg({"holdings", "organiser"});
   EXPECT_NE(holdings.out.find("[Article 6: GH for ndc, oimp; adjustment pending]"),
             std::string::npos)
       << holdings.out;
 
-  Value retired = CregJson(Join({"retire", "--serials", "1:1-100", "--beneficiary",
-                                 "Swiss Confederation", "--reason", "compliance", "--use", "ndc",
-                                 "--using-entity", "Switzerland"},
-                                As("organiser")));
+  Value retired =
+      CregJson(Join({"retire", "--serials", "1:1-100", "--beneficiary", "Swiss Confederation",
+                     "--reason", "compliance", "--use", "ndc", "--using-entity", "Switzerland"},
+                    As("organiser")));
   const std::string id = retired.GetString("retirement_id").value();
   Value record = CregJson({"retirement", id});
   EXPECT_EQ(record.GetString("use").value(), "ndc");
@@ -65,9 +64,9 @@ TEST_F(Article6CliTest, AuthoriseRetireForNdcAndAdjust) {
   EXPECT_EQ(Member(run, "article6").GetUint("first_transfer_entry").value(),
             record.GetUint("entry_index").value());
 
-  RunResult adjust = Creg(Join(
-      {"adjust", "--serials", "1:1-100", "--status", "applied", "--reference", "GH BTR 2028"},
-      AsOperator()));
+  RunResult adjust = Creg(
+      Join({"adjust", "--serials", "1:1-100", "--status", "applied", "--reference", "GH BTR 2028"},
+           AsOperator()));
   ASSERT_EQ(adjust.exit_code, 0) << adjust.err;
 
   Value rows = CregJson({"export", "retirements"});
@@ -95,10 +94,17 @@ TEST_F(Article6CliTest, RefusalsExplainThemselves) {
   EXPECT_NE(r.err.find("--use voluntary"), std::string::npos) << r.err;
   EXPECT_EQ(Total("organiser"), 500u);
   // Usage errors before anything is signed.
-  RunResult bad_use = Creg(Join({"authorize", "--batch", "1", "--party", "GH", "--reference", "x",
-                                 "--date", "2026-03-02", "--uses", "ndc,voluntary",
-                                 "--first-transfer", "issuance"},
-                                AsOperator()));
+  RunResult bad_retire_use = Creg(Join({"retire", "--serials", "1:1-10", "--beneficiary", "Japan",
+                                        "--reason", "compliance", "--use", "corsia"},
+                                       As("organiser")));
+  EXPECT_EQ(bad_retire_use.exit_code, 2);
+  EXPECT_NE(bad_retire_use.err.find("unknown --use 'corsia'; use voluntary, ndc or oimp"),
+            std::string::npos)
+      << bad_retire_use.err;
+  RunResult bad_use =
+      Creg(Join({"authorize", "--batch", "1", "--party", "GH", "--reference", "x", "--date",
+                 "2026-03-02", "--uses", "ndc,voluntary", "--first-transfer", "issuance"},
+                AsOperator()));
   EXPECT_NE(bad_use.exit_code, 0);
   EXPECT_NE(bad_use.err.find("unknown use 'voluntary'"), std::string::npos) << bad_use.err;
   RunResult bad_status = Creg(Join(

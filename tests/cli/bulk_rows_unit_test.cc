@@ -149,6 +149,33 @@ TEST(BulkRowsTest, RetireRowsAndReasonOtherNeedsDetails) {
   EXPECT_EQ(rows[4], "error: beneficiary is empty");
 }
 
+TEST(BulkRowsTest, RetireRowsTakeAUseAndAUsingEntity) {
+  EXPECT_TRUE(LayoutOf(BulkKind::kRetire, "serials,beneficiary,reason,Use,Using-Entity").ok());
+  // Use columns are retire columns only.
+  EXPECT_TRUE(
+      Contains(HeaderRefusal(BulkKind::kTransfer, "to_account,serials,use"), "unknown column"));
+  std::vector<std::string> rows = RowsOf(BulkKind::kRetire,
+                                         "serials,beneficiary,reason,use,using_entity\n"
+                                         "1:1-10,Swiss Confederation,compliance,ndc,Switzerland\n"
+                                         "1:11-20,Airline Y,compliance,oimp,Airline Y\n"
+                                         "1:21-30,Someone,voluntary-individual,,\n"
+                                         "1:31-40,Someone,voluntary-individual,voluntary,\n"
+                                         "1:41-50,Japan,compliance,NDC,\n"
+                                         "1:51-60,Japan,compliance,corsia,\n");
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_TRUE(Contains(rows[0], "use: CREDIT_USE_NDC")) << rows[0];
+  EXPECT_TRUE(Contains(rows[0], "using_entity: \"Switzerland\"")) << rows[0];
+  EXPECT_TRUE(Contains(rows[1], "use: CREDIT_USE_OIMP")) << rows[1];
+  // An empty use is voluntary, the default (left out of the text form).
+  EXPECT_FALSE(Contains(rows[2], "use:")) << rows[2];
+  EXPECT_FALSE(Contains(rows[2], "using_entity")) << rows[2];
+  EXPECT_FALSE(Contains(rows[3], "use:")) << rows[3];
+  EXPECT_FALSE(Contains(rows[3], "error")) << rows[3];
+  // Use names as 'creg retire --use' takes them: lower case, nothing else.
+  EXPECT_EQ(rows[4], "error: unknown use 'NDC'; use voluntary, ndc or oimp");
+  EXPECT_EQ(rows[5], "error: unknown use 'corsia'; use voluntary, ndc or oimp");
+}
+
 TEST(BulkRowsTest, NoncesAreDerivedSoARerunRepeatsThem) {
   std::vector<CsvRecord> records = Records(
       "to_account,batch,quantity,request_id\n"

@@ -182,6 +182,54 @@ TEST_F(BulkTest, RetireRowsWithRequestIdsMayBeFixedAndRerun) {
   EXPECT_EQ(forum.Find("retirements")->as_array().size(), 1u);
 }
 
+TEST_F(BulkTest, RetireRowsCarryTheirUseAndUsingEntity) {
+  ASSERT_NO_FATAL_FAILURE(SetUpStory());
+  RunResult authorize =
+      Creg(Join({"authorize", "--serials", "1:1-100", "--party", "CN", "--reference", "CN LoA 1",
+                 "--date", "2026-03-02", "--uses", "ndc", "--first-transfer", "issuance"},
+                AsOperator()));
+  ASSERT_EQ(authorize.exit_code, 0) << authorize.err;
+  WriteText(Path("uses.csv"),
+            "serials,beneficiary,reason,use,using_entity\n"            // 1
+            "1:1-50,Swiss Confederation,compliance,ndc,Switzerland\n"  // 2
+            "1:101-110,Japan,compliance,ndc,Japan\n"                   // 3 unauthorised
+            "1:111-120,Someone,voluntary-individual,,\n"               // 4
+            "1:121-130,Airline Y,compliance,corsia,Airline Y\n"        // 5 unknown use
+            "1:131-140,Airline Y,compliance,voluntary," +
+                std::string(201, 'x') +  // 6 too long
+                "\n");
+  RunResult r = Creg(Join({"bulk", "retire", Path("uses.csv")}, As("organiser")));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  std::string text = ReadTextFile(Path("uses.results.csv"));
+  EXPECT_EQ(ResultRow(text, 2).rfind("2,committed,", 0), 0u) << text;
+  EXPECT_NE(ResultRow(text, 3).find("refused,,,,USE_NOT_AUTHORIZED"), std::string::npos) << text;
+  EXPECT_EQ(ResultRow(text, 4).rfind("4,committed,", 0), 0u) << text;
+  EXPECT_NE(ResultRow(text, 5).find("error,,,,INVALID_ROW,\"unknown use 'corsia'"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(ResultRow(text, 6).find("refused,,,,MALFORMED,using entity is longer than 200"),
+            std::string::npos)
+      << text;
+  for (const char* row : {"row 3: refused: USE_NOT_AUTHORIZED", "row 5: error: INVALID_ROW",
+                          "row 6: refused: MALFORMED"}) {
+    EXPECT_NE(r.err.find(row), std::string::npos) << row << " in\n" << r.err;
+  }
+  // The committed rows' retirements record the use, as 'creg retire' does.
+  Value swiss = CregJson({"retirements", "--beneficiary", "Swiss Confederation"});
+  ASSERT_EQ(swiss.Find("retirements")->as_array().size(), 1u);
+  const Value& ndc = swiss.Find("retirements")->as_array()[0];
+  Value record = CregJson({"retirement", ndc.GetString("retirement_id").value()});
+  EXPECT_EQ(record.GetString("use").value(), "ndc");
+  EXPECT_EQ(record.GetString("using_entity").value(), "Switzerland");
+  Value someone = CregJson({"retirements", "--beneficiary", "Someone"});
+  ASSERT_EQ(someone.Find("retirements")->as_array().size(), 1u);
+  Value voluntary =
+      CregJson({"retirement",
+                someone.Find("retirements")->as_array()[0].GetString("retirement_id").value()});
+  EXPECT_EQ(voluntary.GetString("use").value(), "voluntary");
+  EXPECT_EQ(Total("organiser"), 440u);
+}
+
 TEST_F(BulkTest, BadFilesAreUsageErrors) {
   ASSERT_NO_FATAL_FAILURE(SetUpStory());
   WriteText(Path("bad-header.csv"), "to,batch,quantity\norganiser,1,1\n");

@@ -288,9 +288,13 @@ void AddBulkCommands(std::vector<Command>& out) {
       std::string(
           "Columns (header row first, any order; [optional]):\n"
           "  batch and quantity or serials, beneficiary, reason, [details],\n"
-          "  [country_of_use], [claim_reference], [request_id]\n"
+          "  [country_of_use], [claim_reference], [use], [using_entity], [request_id]\n"
           "reason is one of:\n") +
-      ReasonList() + "details is required when reason is other.\n\n" + kBulkHelp +
+      ReasonList() +
+      "details is required when reason is other. use is what the credits are used\n"
+      "for: voluntary (also when empty), ndc or oimp; using_entity who uses them\n"
+      "(as 'creg retire --use --using-entity').\n\n" +
+      kBulkHelp +
       "\nExample file:\n"
       "  batch,quantity,beneficiary,reason,details,country_of_use,claim_reference\n"
       "  1,120,Forum Organising Committee,voluntary-event-offset,Forum 2026,CN,INV-1\n"

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ledger/hash.h"
+#include "tools/cli/credit_use.h"
 #include "tools/cli/output.h"
 #include "tools/cli/selection.h"
 
@@ -14,8 +15,8 @@ const std::vector<std::string>& Columns(BulkKind kind) {
   static const std::vector<std::string> kTransfer = {"to_account", "batch", "quantity",
                                                      "serials",    "memo",  "request_id"};
   static const std::vector<std::string> kRetire = {
-      "batch",   "quantity",       "serials",         "beneficiary", "reason",
-      "details", "country_of_use", "claim_reference", "request_id"};
+      "batch",          "quantity",        "serials", "beneficiary",  "reason",    "details",
+      "country_of_use", "claim_reference", "use",     "using_entity", "request_id"};
   return kind == BulkKind::kTransfer ? kTransfer : kRetire;
 }
 
@@ -130,6 +131,12 @@ StatusOr<pb::TransactionBody> BulkLayout::Body(const CsvRecord& row,
         "details is empty; reason 'other' needs details saying what "
         "the reason is");
   }
+  pb::CreditUse use = pb::CREDIT_USE_VOLUNTARY;
+  if (std::string text = Field(row, "use"); !text.empty()) {
+    StatusOr<pb::CreditUse> parsed = ParseUseArgument("use", text);
+    if (!parsed.ok()) return parsed.status();
+    use = *parsed;
+  }
   pb::Retire* op = body.mutable_retire();
   op->set_account(signer);
   *op->mutable_credits() = *selection;
@@ -138,6 +145,8 @@ StatusOr<pb::TransactionBody> BulkLayout::Body(const CsvRecord& row,
   op->set_details(Field(row, "details"));
   op->set_country_of_use(Field(row, "country_of_use"));
   op->set_claim_reference(Field(row, "claim_reference"));
+  op->set_use(use);
+  op->set_using_entity(Field(row, "using_entity"));
   return body;
 }
 

@@ -5,7 +5,8 @@
 //             request_id
 //   retire:   beneficiary, reason, and batch+quantity or serials; optional
 //             details (required with reason other), country_of_use,
-//             claim_reference, request_id
+//             claim_reference, use (as retire --use; empty is voluntary),
+//             using_entity, request_id
 //
 // The nonce of a row is derived, never random, so that the same file run
 // again after an interruption yields byte-identical signed transactions
@@ -47,7 +48,7 @@ class BulkLayout {
   // The transaction of one row, signed by `signer`, origin and nonce unset.
   // InvalidArgument naming the column at fault: missing or extra fields,
   // empty required fields (details too when reason is other), quantities
-  // that are not whole numbers >= 1.
+  // that are not whole numbers >= 1, an unknown reason or use.
   StatusOr<pb::TransactionBody> Body(const CsvRecord& row, const std::string& signer) const;
 
   // The row's derived nonce (see the file comment).

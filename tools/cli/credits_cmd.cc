@@ -1,8 +1,8 @@
 // creg issue|transfer|retire|cancel.
 #include <iostream>
 
-#include "ledger/registry/article6.h"
 #include "tools/cli/commands.h"
+#include "tools/cli/credit_use.h"
 #include "tools/cli/output.h"
 #include "tools/cli/selection.h"
 
@@ -101,9 +101,9 @@ int Transfer(Context& ctx) {
 // after a usage error.
 bool ReadUse(Context& ctx, const std::optional<std::string>& flag, pb::CreditUse& use) {
   if (!flag) return true;
-  std::optional<pb::CreditUse> parsed = ParseCreditUse(*flag);
-  if (!parsed) {
-    ctx.UsageError("unknown --use '" + *flag + "'; use voluntary, ndc or oimp");
+  StatusOr<pb::CreditUse> parsed = ParseUseArgument("--use", *flag);
+  if (!parsed.ok()) {
+    ctx.UsageError(parsed.status().message());
     return false;
   }
   use = *parsed;
