@@ -1,7 +1,8 @@
 // creg export cadt against a real cregd: the CAD Trust document's fields and
 // values after issuance, a split transfer, a retirement, a cancellation, a
-// label, an Article 6 authorisation and a corresponding adjustment;
-// an empty registry; free text that tries to break the JSON; and every field
+// label, an Article 6 authorisation and a corresponding adjustment (one
+// made after the credits were cancelled, which keeps the cancellation's
+// reason); an empty registry; free text that tries to break the JSON; and every field
 // name written is one docs/cadt.md documents (and every documented one is
 // written).
 #include <fstream>
@@ -105,18 +106,23 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
                  "--to", "organiser", "--verification-ref", "GS-VR-7"},
                 AsOperator()));
   ASSERT_EQ(issue.exit_code, 0) << issue.err;
-  // Batch 2 labelled, 1-20 authorised for an NDC, 1-10 of them adjusted.
+  // Batch 2 labelled and 1-30 authorised for an NDC; 21-30 cancelled; then
+  // the adjustment applied to 1-10 and, after their cancellation, 21-30.
   RunResult label = Creg(Join(
       {"label", "add", "--batch", "2", "--label", "ccp", "--reference", "ICVCM 7"}, AsOperator()));
   ASSERT_EQ(label.exit_code, 0) << label.err;
   RunResult authorize =
-      Creg(Join({"authorize", "--serials", "2:1-20", "--party", "KE", "--reference", "KE LoA 1",
+      Creg(Join({"authorize", "--serials", "2:1-30", "--party", "KE", "--reference", "KE LoA 1",
                  "--date", "2026-03-02", "--uses", "ndc", "--first-transfer", "issuance"},
                 AsOperator()));
   ASSERT_EQ(authorize.exit_code, 0) << authorize.err;
-  RunResult adjust = Creg(
-      Join({"adjust", "--serials", "2:1-10", "--status", "applied", "--reference", "KE BTR 2028"},
-           AsOperator()));
+  RunResult cancel_authorised =
+      Creg(Join({"cancel", "--holder", "organiser", "--serials", "2:21-30", "--reason", "reversal"},
+                AsOperator()));
+  ASSERT_EQ(cancel_authorised.exit_code, 0) << cancel_authorised.err;
+  RunResult adjust = Creg(Join({"adjust", "--serials", "2:1-10,2:21-30", "--status", "applied",
+                                "--reference", "KE BTR 2028"},
+                               AsOperator()));
   ASSERT_EQ(adjust.exit_code, 0) << adjust.err;
 
   Value doc = Export();
@@ -158,9 +164,10 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
   EXPECT_EQ(Str(issuances[1], "startDate"), "2024-01-01");
 
   // Batch 1: 1-120 retired, 121-500 organiser, 501-9900 developer,
-  // 9901-10000 cancelled; batch 2: 1-10, 11-20 and 21-50 organiser.
+  // 9901-10000 cancelled; batch 2: 1-10 and 11-20 organiser, 21-30
+  // cancelled, 31-50 organiser.
   const json::Array& units = Section(doc, "units");
-  ASSERT_EQ(units.size(), 7u) << json::Serialize(doc, true);
+  ASSERT_EQ(units.size(), 8u) << json::Serialize(doc, true);
   const std::string tail = "-CREG-VCS-CN-wind-01-20250101-20251231";
   struct Expected {
     const char* owner;
@@ -206,13 +213,15 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
   EXPECT_EQ(units[3].Find("unitRetirementBeneficiary"), nullptr);
   struct Adjusted {
     const char* serials;
-    const char* declaration;
     const char* status;
+    const char* declaration;
+    const char* adjustment;
   };
-  const Adjusted adjusted[] = {{"2-1-10", "Committed", "Completed"},
-                               {"2-11-20", "Committed", "Pending"},
-                               {"2-21-50", "Not Required", "Not Applicable"}};
-  for (size_t i = 4; i < 7; ++i) {
+  const Adjusted adjusted[] = {{"2-1-10", "Held", "Committed", "Completed"},
+                               {"2-11-20", "Held", "Committed", "Pending"},
+                               {"2-21-30", "Cancelled", "Committed", "Completed"},
+                               {"2-31-50", "Held", "Not Required", "Not Applicable"}};
+  for (size_t i = 4; i < 8; ++i) {
     const Value& u = units[i];
     const Adjusted& e = adjusted[i - 4];
     SCOPED_TRACE(json::Serialize(u));
@@ -220,12 +229,16 @@ TEST_F(CadtExportTest, ProjectsIssuancesAndUnitsAfterEveryKindOfMove) {
     EXPECT_EQ(Str(u, "serialNumberBlock"),
               std::string(e.serials) + "-CREG-GS-KE-ke-cook-01-20240101-20241231");
     EXPECT_EQ(Num(u, "vintageYear"), 2024u);
-    EXPECT_EQ(Str(u, "unitStatus"), "Held");
+    EXPECT_EQ(Str(u, "unitStatus"), e.status);
     EXPECT_EQ(Str(u, "correspondingAdjustmentDeclaration"), e.declaration);
-    EXPECT_EQ(Str(u, "correspondingAdjustmentStatus"), e.status);
+    EXPECT_EQ(Str(u, "correspondingAdjustmentStatus"), e.adjustment);
     ASSERT_NE(u.Find("labels"), nullptr);
     EXPECT_EQ(json::Serialize(*u.Find("labels")), R"([{"label":"ccp"}])");
   }
+  // The cancellation's reason and time, though the adjustment changed the
+  // block after it.
+  EXPECT_EQ(Str(units[6], "unitStatusReason"), "reversal");
+  EXPECT_EQ(Str(units[6], "unitStatusDate").substr(0, 2), "20");
 
   // Field names: exactly those docs/cadt.md maps.
   std::set<std::string> written;

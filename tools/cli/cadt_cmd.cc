@@ -154,7 +154,7 @@ class CadtExport {
       if (block.status() == pb::BLOCK_RETIRED) {
         details = &retired_[block.retirement_id()];
       } else if (block.status() == pb::BLOCK_CANCELLED) {
-        auto it = cancelled.find(block.changed_at_entry());
+        auto it = cancelled.find(block.first());
         if (it != cancelled.end()) details = &it->second;
       }
       json_.Value(CadtUnit(page.batch(), page.project(), block, details));
@@ -196,19 +196,67 @@ class CadtExport {
     return true;
   }
 
-  // The reasons of the cancellations that made the page's cancelled
-  // blocks, by entry index.
+  // The reasons and times of the cancellations that made the page's
+  // cancelled blocks, by the block's first serial. A block's
+  // changed_at_entry is its cancellation, unless a corresponding
+  // adjustment changed the block since (docs/rules.md): then the
+  // provenance of its first serial names the cancellation. A block whose
+  // cancellation is not found has none.
   bool LearnCancellations(const pb::BatchResponse& page,
                           std::map<uint64_t, UnitStatusDetails>& out) {
     std::set<uint64_t> wanted;
     for (const pb::BlockRecord& block : page.blocks()) {
       if (block.status() == pb::BLOCK_CANCELLED) wanted.insert(block.changed_at_entry());
     }
-    return ForEachEntry(ctx_, {wanted.begin(), wanted.end()}, [&](const EntryView& e) {
-      if (e.kind == "cancel") {
-        out[e.entry.index()] = {e.body.cancel().reason(), e.entry.timestamp_micros(), "", ""};
+    std::map<uint64_t, UnitStatusDetails> by_entry;
+    if (!ForEachEntry(ctx_, {wanted.begin(), wanted.end()},
+                      [&](const EntryView& e) { LearnCancellation(e, by_entry); })) {
+      return false;
+    }
+    for (const pb::BlockRecord& block : page.blocks()) {
+      if (block.status() != pb::BLOCK_CANCELLED) continue;
+      uint64_t cancel = block.changed_at_entry();
+      if (!by_entry.contains(cancel)) {
+        std::optional<uint64_t> found =
+            CancellationOf(page.batch().batch(), block.first(), by_entry);
+        if (!found) return false;
+        cancel = *found;
       }
-    });
+      if (auto it = by_entry.find(cancel); it != by_entry.end()) out[block.first()] = it->second;
+    }
+    return true;
+  }
+
+  static void LearnCancellation(const EntryView& e, std::map<uint64_t, UnitStatusDetails>& out) {
+    if (e.kind == "cancel") {
+      out[e.entry.index()] = {e.body.cancel().reason(), e.entry.timestamp_micros(), "", ""};
+    }
+  }
+
+  // The cancel entry among those that touched `serial` of `batch`, learnt
+  // into `by_entry`; 0 when there is none (entry 0 opens the operator's
+  // account). nullopt after printing a failure.
+  std::optional<uint64_t> CancellationOf(uint64_t batch, uint64_t serial,
+                                         std::map<uint64_t, UnitStatusDetails>& by_entry) {
+    pb::Request request;
+    request.mutable_provenance()->set_batch(batch);
+    request.mutable_provenance()->set_serial(serial);
+    std::vector<uint64_t> touched;
+    if (!ForEachPage(ctx_, std::move(request), [&](const pb::Response& page) {
+          touched.insert(touched.end(), page.history().entry_indexes().begin(),
+                         page.history().entry_indexes().end());
+          return true;
+        })) {
+      return std::nullopt;
+    }
+    uint64_t cancel = 0;
+    if (!ForEachEntry(ctx_, touched, [&](const EntryView& e) {
+          LearnCancellation(e, by_entry);
+          if (e.kind == "cancel") cancel = e.entry.index();
+        })) {
+      return std::nullopt;
+    }
+    return cancel;
   }
 
   Context& ctx_;
