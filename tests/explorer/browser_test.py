@@ -277,6 +277,36 @@ class ExplorerTest(unittest.TestCase):
         self.assert_no_console_errors()
 
     @needs_api
+    def test_the_retirement_page_shows_use_labels_and_article6(self):
+        b = self.browser
+        text = lambda id: b.evaluate(f"document.getElementById('{id}')?.innerText ?? null")
+        self.open("retirement/" + REGISTRY.retirements["article6"])
+        b.wait_until("document.querySelector('#verify-result') !== null")
+        self.assertEqual(b.evaluate("document.querySelector('#verify-result').dataset.outcome"),
+                         "verified")
+        self.assertEqual(text("use"), "towards a nationally determined contribution (NDC)")
+        self.assertEqual(text("using-entity"), "Switzerland")
+        self.assertEqual(text("labels"), "1:201-205: ccp")
+        self.assertEqual(text("article6"),
+                         "1:201-205: authorised by GH for NDC use, OIMP use (GH LoA 2026-001, "
+                         "2026-03-02), first transfer at use or cancellation; corresponding "
+                         "adjustment pending\n"
+                         "1:206-210: authorised by GH for NDC use, OIMP use (GH LoA 2026-001, "
+                         "2026-03-02), first transfer at use or cancellation; corresponding "
+                         "adjustment pending")
+        self.screenshot("retirement-article6")
+        self.open("retirement/" + REGISTRY.retirements["article6"], language="zh")
+        self.assertEqual(text("use"), "用于国家自主贡献（NDC）")
+        self.assertIn("相应调整待进行", text("article6"))
+        # A voluntary retirement of credits with neither: the use, and no
+        # using entity, labels or Article 6 rows.
+        self.open("retirement/" + REGISTRY.retirements["forum"])
+        self.assertEqual(text("use"), "voluntary")
+        for absent in ("using-entity", "labels", "article6"):
+            self.assertIsNone(text(absent), absent)
+        self.assert_no_console_errors()
+
+    @needs_api
     def test_a_hostile_beneficiary_on_every_page_is_text(self):
         rid = REGISTRY.retirements["hostile"]
         for route in ("retirement/" + rid, "search/beneficiary/" + quote(HOSTILE, safe="")):
@@ -324,7 +354,9 @@ class ExplorerTest(unittest.TestCase):
         self.open("batch/1")
         b = self.browser
         self.assertGreaterEqual(b.evaluate("document.querySelectorAll('#block-map rect.block').length"), 3)
-        self.assertEqual(b.evaluate("document.querySelectorAll('#block-map rect.status-retired').length"), 3)
+        # Retired: forum, hostile, and the Article 6 retirement in two blocks
+        # (the labelled 201-205 and 206-210).
+        self.assertEqual(b.evaluate("document.querySelectorAll('#block-map rect.status-retired').length"), 4)
         whole = b.evaluate("document.getElementById('block-range').textContent")
         b.evaluate("document.getElementById('zoom-in').click()")
         b.evaluate("document.getElementById('zoom-in').click()")

@@ -69,7 +69,8 @@ class Registry:
 
     def populate(self):
         """The demo's story, plus a retirement for a hostile beneficiary and one
-        for NDC use of credits authorised under Article 6."""
+        for NDC use of credits authorised under Article 6, some of them
+        labelled."""
         for who in ("developer", "organiser"):
             self.creg_cmd("keygen", os.path.join(self.dir, f"{who}.key"))
             self.creg_cmd("account", "open", who, "--public-key",
@@ -97,6 +98,8 @@ class Registry:
         self.creg_cmd("authorize", "--serials", "1:201-300", "--party", "GH", "--reference",
                       "GH LoA 2026-001", "--date", "2026-03-02", "--uses", "ndc,oimp",
                       "--first-transfer", "use-or-cancellation")
+        self.creg_cmd("label", "add", "--serials", "1:201-205", "--label", "ccp",
+                      "--reference", "ICVCM CCP approval 2025-014")
         out = self.creg_cmd("retire", *org, "--serials", "1:201-210", "--beneficiary",
                             "Swiss Confederation", "--reason", "compliance", "--use", "ndc",
                             "--using-entity", "Switzerland")

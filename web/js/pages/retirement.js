@@ -1,6 +1,8 @@
-// #/retirement/<id>: a retirement, and its certificate verified in this
-// browser (proof and signatures, widgets/certificate_view.js) with the key
-// the reader chose or, labelled so, the one this server serves.
+// #/retirement/<id>: a retirement (with its use, using entity, and the
+// labels and Article 6 authorisation its credits carried when retired), and
+// its certificate verified in this browser (proof and signatures,
+// widgets/certificate_view.js) with the key the reader chose or, labelled
+// so, the one this server serves.
 import {append, el, facts, route} from '../dom.js';
 import {formatNumber, formatTime, t} from '../i18n.js';
 import {getJson, getText} from '../net.js';
@@ -53,8 +55,13 @@ export async function render(ctx) {
       [t('result.beneficiary'), el('strong', {id: 'beneficiary'}, r.beneficiary)],
       [t('result.quantity'), t('result.tonnes', {n: formatNumber(r.quantity)})],
       [t('result.account'), r.account],
-      [t('retirement.reason'), reasonText(r.reason)],
+      [t('retirement.reason'), nameText('reason', r.reason)],
       [t('retirement.details'), r.details || null],
+      [t('retirement.use'), r.use ? el('span', {id: 'use'}, nameText('use', r.use)) : null],
+      [t('retirement.usingEntity'), r.using_entity ? el('span', {id: 'using-entity'}, r.using_entity) : null],
+      [t('retirement.labels'), runList('labels', r.labelled, (run) =>
+        t('retirement.labelsLine', {serials: runText(run), labels: run.labels.join(', ')}))],
+      [t('retirement.article6'), runList('article6', r.authorised, authorisedLine)],
       [t('result.country'), r.country_of_use || t('result.none')],
       [t('result.claim'), r.claim_reference || t('result.none')],
       [t('result.retiredAt'), formatTime(r.retired_at)],
@@ -69,8 +76,33 @@ export async function render(ctx) {
   await verified;
 }
 
-export function reasonText(reason) {
-  const key = 'reason.' + reason;
+// The catalogue's text for a name creg gives a value (a reason, a use, an
+// adjustment status, ...), or the name itself when the catalogue has none.
+function nameText(kind, name) {
+  const key = kind + '.' + name;
   const text = t(key);
-  return text === key ? reason : text;
+  return text === key ? name : text;
+}
+
+// A run of credits {batch, first, last} in creg's serial notation: 1:201-210.
+function runText(run) {
+  return `${run.batch}:${run.first}` + (run.last === run.first ? '' : `-${run.last}`);
+}
+
+// The runs (absent from an older node's answer, or empty) as a list with
+// one line each; null when there are none.
+function runList(id, runs, line) {
+  if (!Array.isArray(runs) || runs.length === 0) return null;
+  return el('ul', {id}, runs.map((run) => el('li', {}, line(run))));
+}
+
+function authorisedLine(run) {
+  const a = run.article6;
+  const auth = a.authorization;
+  const adjustment = nameText('adjustment', a.adjustment) +
+    (a.adjustment_reference ? ` (${a.adjustment_reference})` : '');
+  return t('retirement.authorisedLine', {serials: runText(run), party: auth.party,
+    uses: auth.uses.map((u) => nameText('authorisedUse', u)).join(', '),
+    reference: auth.reference, date: auth.date,
+    firstTransfer: nameText('firstTransfer', auth.first_transfer), adjustment});
 }
