@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "creg/wire.pb.h"
@@ -315,12 +316,41 @@ void TransactionSeeds(const FuzzRegistry& r) {
   Write("transaction", "trusted_blocks_two_batches",
         std::string(1, '\1') +
             record(blocks_of("seed-batches", kBob, {{2, 1, 5}, {1, 1, 3}, {2, 499, 500}})));
-  // Groups in which later transactions depend on earlier ones.
+  // Groups in which later transactions depend on earlier ones (seeds are
+  // named, so adding one to signed_txs does not change these).
+  auto signed_tx = [&](std::string_view name) -> const std::string& {
+    for (const auto& [n, tx] : signed_txs) {
+      if (n == name) return tx;
+    }
+    std::fprintf(stderr, "no signed seed '%.*s'\n", static_cast<int>(name.size()), name.data());
+    std::exit(1);
+  };
   Write("transaction", "group_issue_then_transfer",
-        std::string(1, '\1') + record(signed_txs[3].second) + record(r.Sign(transfer, kAlice)) +
-            record(signed_txs[3].second));
+        std::string(1, '\1') + record(signed_tx("issue")) + record(r.Sign(transfer, kAlice)) +
+            record(signed_tx("issue")));
   Write("transaction", "group_open_project",
-        std::string(1, '\0') + record(signed_txs[2].second) + record(signed_txs[8].second));
+        std::string(1, '\0') + record(signed_tx("open_account")) +
+            record(signed_tx("register_project")));
+  // Article 6 from authorisation to adjustment: batch 2 authorised for ndc
+  // and oimp, 2:400-420 retired for an NDC, then their adjustment applied.
+  creg::pb::TransactionBody authorize_2 = authorize;
+  authorize_2.set_nonce("seed-authorize-2");
+  authorize_2.mutable_authorize()->mutable_credits()->set_batch(2);
+  creg::pb::TransactionBody adjust_retired = adjust;
+  adjust_retired.set_nonce("seed-adjust-retired");
+  creg::pb::BlockSelection* retired =
+      adjust_retired.mutable_corresponding_adjustment()->mutable_credits();
+  retired->Clear();
+  *retired->add_blocks() = retire_ndc.retire().credits().blocks(0);
+  Write("transaction", "group_article6",
+        std::string(1, '\1') + record(r.Sign(authorize_2, kOperator)) +
+            record(signed_tx("retire_ndc")) + record(r.Sign(adjust_retired, kOperator)));
+  // A label added to batch 2 and taken off again.
+  creg::pb::TransactionBody label_2 = unlabel;
+  label_2.set_nonce("seed-label-2");
+  label_2.mutable_label()->set_action(creg::pb::LABEL_ADD);
+  Write("transaction", "group_labels",
+        std::string(1, '\1') + record(r.Sign(label_2, kOperator)) + record(signed_tx("unlabel")));
   Write("transaction", "garbage", std::string(1, '\0') + record("not a transaction"));
 
   // Validly signed bodies that protobuf decodes but that are not in
