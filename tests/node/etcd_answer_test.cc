@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "tests/support/status_assertions.h"
+
 namespace creg::etcd {
 namespace {
 
@@ -17,15 +19,9 @@ std::string Header(int revision) {
          std::to_string(revision) + R"(","raft_term":"2"})";
 }
 
-// A failure that names `words`.
+// A DataLoss failure that names `words`.
 ::testing::AssertionResult Refused(const Status& status, const std::string& words) {
-  if (status.code() != StatusCode::kDataLoss) {
-    return ::testing::AssertionFailure() << "not DataLoss: " << status.ToString();
-  }
-  if (status.message().find(words) == std::string::npos) {
-    return ::testing::AssertionFailure() << "'" << words << "' not in " << status.message();
-  }
-  return ::testing::AssertionSuccess();
+  return testing::FailsWith(status, StatusCode::kDataLoss, words);
 }
 
 TEST(EtcdAnswerTest, Grant) {

@@ -15,6 +15,7 @@
 #include "node/etcd_client.h"
 #include "node/http/handler.h"
 #include "tests/support/loopback_http_server.h"
+#include "tests/support/status_assertions.h"
 
 namespace creg {
 namespace {
@@ -87,14 +88,7 @@ std::unique_ptr<EtcdClient> ClientOf(std::vector<std::string> urls,
   return client.ok() ? std::move(client).value() : nullptr;
 }
 
-::testing::AssertionResult FailsWith(const Status& status, StatusCode code,
-                                     const std::string& words) {
-  if (status.code() != code || status.message().find(words) == std::string::npos) {
-    return ::testing::AssertionFailure() << "wanted " << StatusCodeName(code) << " with '" << words
-                                         << "', got " << status.ToString();
-  }
-  return ::testing::AssertionSuccess();
-}
+using testing::FailsWith;
 
 TEST(EtcdClientHostileTest, PostsTheBuiltBodyAsJson) {
   FakeServer server("{" + kHeader + R"(,"ID":"7","TTL":"3"})");

@@ -10,6 +10,7 @@
 #include <boost/asio.hpp>
 
 #include "tests/support/etcd_process.h"
+#include "tests/support/status_assertions.h"
 
 namespace creg {
 namespace {
@@ -44,15 +45,7 @@ class EtcdClientTest : public testing::EtcdTest {
   }
 };
 
-// A failure whose code is `code` and whose message holds `words`.
-::testing::AssertionResult FailsWith(const Status& status, StatusCode code,
-                                     const std::string& words) {
-  if (status.code() != code || status.message().find(words) == std::string::npos) {
-    return ::testing::AssertionFailure() << "wanted " << StatusCodeName(code) << " with '" << words
-                                         << "', got " << status.ToString();
-  }
-  return ::testing::AssertionSuccess();
-}
+using testing::FailsWith;
 
 TEST_F(EtcdClientTest, GrantsTheTtlEtcdGrants) {
   auto client = NewClient();

@@ -265,6 +265,19 @@ std::string Describe(const Verdict& v) {
   return "refused: " + std::get<Rejection>(v).ToString();
 }
 
+void ExpectRefusedAndNothingWritten(RegistryHarness& h, const pb::TransactionBody& body,
+                                    const std::string& signer, RuleCode code,
+                                    const std::string& prefix) {
+  const Hash digest = h.registry().StateDigest().value();
+  const uint64_t size = h.registry().log().size();
+  Verdict v = h.Submit(body, signer);
+  ASSERT_FALSE(IsAccepted(v)) << Describe(v);
+  EXPECT_EQ(RejectionCode(v), code) << Describe(v);
+  EXPECT_EQ(std::get<Rejection>(v).message.rfind(prefix, 0), 0u) << Describe(v);
+  EXPECT_EQ(h.registry().StateDigest().value(), digest);
+  EXPECT_EQ(h.registry().log().size(), size);
+}
+
 const Accepted& AcceptedOf(const Verdict& v) { return std::get<Accepted>(v); }
 
 ReplicaRegistry::ReplicaRegistry() {

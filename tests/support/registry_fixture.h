@@ -107,4 +107,11 @@ RuleCode RejectionCode(const Verdict& v);  // kOk when accepted
 std::string Describe(const Verdict& v);
 const Accepted& AcceptedOf(const Verdict& v);  // Precondition: IsAccepted.
 
+// Submits `body` signed by `signer` and expects it refused with `code`, with
+// a message that starts with `prefix`, and nothing written: the state digest
+// and the log size are unchanged. Reports gtest failures otherwise.
+void ExpectRefusedAndNothingWritten(RegistryHarness& h, const pb::TransactionBody& body,
+                                    const std::string& signer, RuleCode code,
+                                    const std::string& prefix = "");
+
 }  // namespace creg::testing

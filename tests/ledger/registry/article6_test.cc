@@ -56,12 +56,7 @@ class Article6Test : public ::testing::Test {
   // Expects `body`, signed by `signer`, refused with `code` and nothing written.
   void ExpectRefused(const pb::TransactionBody& body, RuleCode code,
                      const std::string& signer = RegistryHarness::kOperator) {
-    Hash digest = h_.registry().StateDigest().value();
-    const uint64_t size = h_.registry().log().size();
-    Verdict v = h_.Submit(body, signer);
-    EXPECT_EQ(RejectionCode(v), code) << Describe(v);
-    EXPECT_EQ(h_.registry().StateDigest().value(), digest);
-    EXPECT_EQ(h_.registry().log().size(), size);
+    ExpectRefusedAndNothingWritten(h_, body, signer, code);
   }
 
   testing::TempDir dir_;

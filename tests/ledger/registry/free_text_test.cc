@@ -60,14 +60,7 @@ class FreeTextTest : public ::testing::Test {
   // `prefix`, and checks that nothing was written.
   void ExpectRefused(const pb::TransactionBody& body, const std::string& signer, RuleCode code,
                      const std::string& prefix) {
-    Hash digest = h_.registry().StateDigest().value();
-    uint64_t size = h_.registry().log().size();
-    Verdict v = h_.Submit(body, signer);
-    ASSERT_FALSE(IsAccepted(v)) << Describe(v);
-    EXPECT_EQ(RejectionCode(v), code) << Describe(v);
-    EXPECT_EQ(std::get<Rejection>(v).message.rfind(prefix, 0), 0u) << Describe(v);
-    EXPECT_EQ(h_.registry().StateDigest().value(), digest);
-    EXPECT_EQ(h_.registry().log().size(), size);
+    ExpectRefusedAndNothingWritten(h_, body, signer, code, prefix);
   }
 
   creg::testing::TempDir dir_;
