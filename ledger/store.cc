@@ -9,6 +9,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -70,8 +71,8 @@ size_t WriteBatch::byte_size() const { return rep_->GetDataSize(); }
 
 StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreOptions& options,
                                              std::span<const std::string> columns) {
-  if (!options.create_if_missing &&
-      !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+  const bool exists = std::filesystem::exists(std::filesystem::path(path) / "CURRENT");
+  if (!options.create_if_missing && !exists) {
     return NotFoundError("no registry database at " + path);
   }
   if (options.create_if_missing) {
@@ -84,7 +85,9 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   }
   rocksdb::Options db_options;
   db_options.create_if_missing = options.create_if_missing;
-  db_options.create_missing_column_families = options.create_if_missing;
+  // Column families are made with a new database only: one a database
+  // lacks is left out, never added behind its format's back.
+  db_options.create_missing_column_families = !exists;
   db_options.write_buffer_size = options.write_buffer_size;
   db_options.max_total_wal_size = options.max_wal_bytes;
   db_options.paranoid_checks = true;
@@ -107,28 +110,31 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   // miss walks the memtable's skip list.
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   cf_options.memtable_whole_key_filtering = true;
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const std::string& name : columns) {
-    auto tuning = options.column_tuning.find(name);
-    descriptors.emplace_back(name, tuning == options.column_tuning.end()
-                                       ? cf_options
-                                       : Tuned(cf_options, tuning->second));
-  }
-
-  if (!options.create_if_missing ||
-      std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+  // The columns to open: all of them in a new database, those it has in
+  // an existing one.
+  std::vector<bool> present(columns.size(), !exists);
+  if (exists) {
     std::vector<std::string> existing;
     CREG_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::ListColumnFamilies(db_options, path, &existing),
                                      "list column families of " + path));
     for (const std::string& name : existing) {
-      bool known = name == rocksdb::kDefaultColumnFamilyName;
-      for (const std::string& c : columns) known = known || c == name;
-      if (!known) {
+      auto wanted = std::find(columns.begin(), columns.end(), name);
+      if (wanted != columns.end()) {
+        present[static_cast<size_t>(wanted - columns.begin())] = true;
+      } else if (name != rocksdb::kDefaultColumnFamilyName) {
         return InvalidArgumentError("database at " + path + " has an unknown column family '" +
                                     name + "' (written by a newer creg?)");
       }
     }
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (!present[i]) continue;
+    auto tuning = options.column_tuning.find(columns[i]);
+    descriptors.emplace_back(columns[i], tuning == options.column_tuning.end()
+                                             ? cf_options
+                                             : Tuned(cf_options, tuning->second));
   }
 
   auto store = std::unique_ptr<Store>(new Store());
@@ -151,9 +157,13 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
     return FromRocksDb(s, "open " + path);
   }
   store->db_.reset(db);
-  // handles[0] is the default family, which creg does not use.
-  store->handles_.assign(handles.begin() + 1, handles.end());
+  // handles[0] is the default family, which creg does not use; a column
+  // the database lacks has no handle.
   store->default_handle_ = handles[0];
+  auto opened = handles.begin() + 1;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    store->handles_.push_back(present[i] ? *opened++ : nullptr);
+  }
   return store;
 }
 
@@ -164,19 +174,34 @@ Store::~Store() {
     // every write, and the next Open replays it.
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
-    std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+    std::vector<rocksdb::ColumnFamilyHandle*> all = OpenHandles();
     all.push_back(default_handle_);
     db_->Flush(flush, all).PermitUncheckedError();
   }
-  for (rocksdb::ColumnFamilyHandle* h : handles_)
+  for (rocksdb::ColumnFamilyHandle* h : OpenHandles())
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   db_->DestroyColumnFamilyHandle(default_handle_).PermitUncheckedError();
   db_->Close().PermitUncheckedError();  // Nothing to do about a close error on teardown.
 }
 
+std::vector<rocksdb::ColumnFamilyHandle*> Store::OpenHandles() const {
+  std::vector<rocksdb::ColumnFamilyHandle*> open;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h != nullptr) open.push_back(h);
+  }
+  return open;
+}
+
 StatusOr<ColumnId> Store::Column(std::string_view name) const {
   for (size_t i = 0; i < names_.size(); ++i) {
-    if (names_[i] == name) return static_cast<ColumnId>(i);
+    if (names_[i] != name) continue;
+    if (handles_[i] == nullptr) {
+      return FailedPreconditionError("the database at " + path_ + " has no column family '" +
+                                     std::string(name) +
+                                     "': it was made by an older creg, in an earlier data format "
+                                     "(docs/operations.md, \"Upgrading\")");
+    }
+    return static_cast<ColumnId>(i);
   }
   return InvalidArgumentError("unknown column family '" + std::string(name) + "'");
 }
@@ -285,7 +310,7 @@ std::unique_ptr<StoreCursor> Store::NewCursor(ColumnId column, bool bulk) const 
 
 Status Store::CompactAll() {
   CREG_RETURN_IF_ERROR(Flush());
-  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+  for (rocksdb::ColumnFamilyHandle* handle : OpenHandles()) {
     CREG_RETURN_IF_ERROR(FromRocksDb(
         db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr), "compact"));
   }
@@ -294,7 +319,7 @@ Status Store::CompactAll() {
 
 Status Store::Flush() {
   if (options_.read_only) return OkStatus();
-  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), handles_), "flush");
+  return FromRocksDb(db_->Flush(rocksdb::FlushOptions(), OpenHandles()), "flush");
 }
 
 Status Store::CopyTo(const std::string& destination) const {

@@ -145,7 +145,11 @@ class StoreCursor {
 
 class Store {
  public:
-  // Opens the database at `path` with the column families `columns`.
+  // Opens the database at `path` with the column families `columns`. A new
+  // database gets all of them; an existing one that lacks some (made by an
+  // older build) is opened without them and is not changed: Column() names
+  // each such family as missing, so a caller can first read what says
+  // which format the database is in.
   // Errors: NotFound if absent and !create_if_missing; Unavailable if
   // another process holds it; InvalidArgument if it has column families not
   // in `columns` (a newer format); DataLoss on corruption.
@@ -158,7 +162,8 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  // The id of a column family given at Open. InvalidArgument if unknown.
+  // The id of a column family given at Open. InvalidArgument if unknown;
+  // FailedPrecondition if the database lacks it (see Open).
   StatusOr<ColumnId> Column(std::string_view name) const;
 
   // The value at key, or nullopt if absent. Errors: Unavailable, DataLoss.
@@ -212,6 +217,8 @@ class Store {
  private:
   friend class WriteBatch;
   Store() = default;
+  // The handles of the column families the database has (not the default).
+  std::vector<rocksdb::ColumnFamilyHandle*> OpenHandles() const;
   std::string path_;
   StoreOptions options_;
   std::vector<std::string> names_;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/support/status_assertions.h"
 #include "tests/support/temp_dir.h"
 
 namespace creg {
@@ -86,6 +87,38 @@ TEST_F(StoreTest, QuietColumnDoesNotPinTheWriteAheadLog) {
   auto value = store->Get(store->Column("quiet").value(), "quiet0");
   ASSERT_TRUE(value.ok());
   EXPECT_TRUE(value->has_value());
+}
+
+// A database made by a build with fewer column families: opened with more,
+// it opens without the missing one, names it when asked for, writes and
+// flushes the others, and gains nothing, so the first build still opens it.
+TEST_F(StoreTest, MissingColumnFamilyIsNamedAndNotAdded) {
+  const std::vector<std::string> older = {"busy"};
+  StoreOptions options;
+  options.create_if_missing = true;
+  {
+    auto store = Store::Open(path_, options, older);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    Fill(**store, "busy", 1);
+  }
+  for (bool read_only : {false, true}) {
+    options.read_only = read_only;
+    auto store = Store::Open(path_, options, kColumns);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto quiet = (*store)->Column("quiet");
+    EXPECT_TRUE(testing::FailsWith(quiet.status(), StatusCode::kFailedPrecondition,
+                                   "has no column family 'quiet'"));
+    auto value = (*store)->Get((*store)->Column("busy").value(), "busy0");
+    ASSERT_TRUE(value.ok());
+    EXPECT_TRUE(value->has_value());
+    if (!read_only) {
+      Fill(**store, "busy", 2);
+      EXPECT_TRUE((*store)->CompactAll().ok());
+    }
+  }
+  options.read_only = false;
+  auto as_before = Store::Open(path_, options, older);
+  EXPECT_TRUE(as_before.ok()) << as_before.status().ToString();
 }
 
 }  // namespace
