@@ -359,6 +359,7 @@ MerkleLog::PendingAppend::PendingAppend(const MerkleLog& log, merkle::TreeBuilde
                                         Hash last_leaf_hash, std::string tile, WriteBatch batch)
     : log_(&log),
       base_size_(builder.size()),
+      base_cuts_(log.cuts_),
       builder_(std::move(builder)),
       last_leaf_hash_(last_leaf_hash),
       tile_(std::move(tile)),
@@ -405,7 +406,8 @@ MerkleLog::PendingAppend MerkleLog::BeginAppend() const {
 }
 
 StatusOr<TreeHead> MerkleLog::Commit(PendingAppend pending) {
-  if (pending.log_ != this || pending.base_size_ != builder_.size()) {
+  if (pending.log_ != this || pending.base_size_ != builder_.size() ||
+      pending.base_cuts_ != cuts_) {
     return FailedPreconditionError("the log moved since this append began");
   }
   TreeHead new_head{pending.builder_.size(), pending.builder_.Root()};
@@ -441,6 +443,69 @@ StatusOr<TreeHead> MerkleLog::Append(const std::vector<std::string>& entries) {
   PendingAppend pending = BeginAppend();
   for (const std::string& entry : entries) CREG_RETURN_IF_ERROR(pending.Add(entry));
   return Commit(std::move(pending));
+}
+
+StatusOr<TreeHead> MerkleLog::TruncateTo(uint64_t size, WriteBatch& batch) {
+  CREG_RETURN_IF_ERROR(RequireStored());
+  const TreeHead current = head();
+  if (size > current.size) {
+    return OutOfRangeError("cannot cut the log to " + std::to_string(size) + " entries: it has " +
+                           std::to_string(current.size));
+  }
+  for (uint64_t index = size; index < current.size; ++index) {
+    batch.Delete(entries_cf_, IndexKey(index));
+  }
+  // Records hold their tile's nodes in leaf order, so the record of the
+  // new last leaf's tile, cut after that leaf's nodes, is the record a log
+  // of `size` entries has; the records of later tiles go.
+  std::string tile;
+  Hash last_leaf;  // zeros for an empty log
+  uint64_t first_dropped_tile = 0;
+  if (size > 0) {
+    const uint64_t last = size - 1;
+    const uint64_t tile_start = tree_record::TileStart(last);
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                          store_->Get(tree_cf_, IndexKey(tile_start)));
+    const size_t keep = tree_record::HashCount(last) * Hash::kSize;
+    if (!record.has_value() || record->size() < keep) {
+      return DataLossError(TileName(tile_start) + " has " +
+                           (record.has_value() ? std::to_string(record->size()) : "no") +
+                           " bytes, too few for a log of " + std::to_string(size) + " entries");
+    }
+    if (record->size() != keep) {
+      record->resize(keep);
+      batch.Put(tree_cf_, IndexKey(tile_start), *record);
+    }
+    if (!tree_record::EndsTile(last)) tile = std::move(*record);
+    CREG_ASSIGN_OR_RETURN(last_leaf, StoredNode(0, last));
+    first_dropped_tile = tile_start + tree_record::kTileLeaves;
+  }
+  if (current.size > 0) {
+    const uint64_t last_tile = tree_record::TileStart(current.size - 1);
+    for (uint64_t t = first_dropped_tile; t <= last_tile; t += tree_record::kTileLeaves) {
+      batch.Delete(tree_cf_, IndexKey(t));
+    }
+  }
+  CREG_ASSIGN_OR_RETURN(merkle::TreeBuilder builder,
+                        merkle::TreeBuilder::Resume(size, Nodes(/*cached=*/false)));
+  const TreeHead new_head{size, builder.Root()};
+  batch.Put(meta_cf_, kHeadKey, EncodeHead(new_head));
+  CREG_RETURN_IF_ERROR(store_->Write(batch));
+  {
+    // The cached upper nodes of the prefix stay; those past it go.
+    std::unique_lock lock(upper_mu_);
+    for (size_t row = 0; row < upper_.size(); ++row) {
+      const uint64_t kept = size >> (kCachedLevel + static_cast<int>(row));
+      if (upper_[row].size() > kept) upper_[row].resize(static_cast<size_t>(kept));
+    }
+  }
+  builder_ = std::move(builder);
+  last_leaf_hash_ = last_leaf;
+  tile_ = std::move(tile);
+  ++cuts_;
+  std::lock_guard lock(head_mu_);
+  head_ = new_head;
+  return new_head;
 }
 
 }  // namespace creg

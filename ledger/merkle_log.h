@@ -19,9 +19,14 @@
 // one synced WriteBatch. Nothing is visible to readers before that write
 // returns, and a failed write leaves the log exactly as it was.
 //
+// Truncation: TruncateTo cuts the log back to a prefix in one synced write
+// (docs/data-model.md, "Cutting the log back"), for entries that must be
+// moved aside because no checkpoint ever covered them.
+//
 // Thread-safety: readers (Entry, proofs, roots, size) may run on any thread
 // concurrently with one writer. BeginAppend/Commit must come from a single
-// writer thread, one PendingAppend at a time.
+// writer thread, one PendingAppend at a time. TruncateTo needs the log to
+// itself: no reader and no PendingAppend.
 #pragma once
 
 #include <atomic>
@@ -138,6 +143,7 @@ class MerkleLog {
                   std::string tile, WriteBatch batch);
     const MerkleLog* log_;
     uint64_t base_size_;
+    uint64_t base_cuts_;                                  // the log's cuts_ when the append began
     std::vector<merkle::TreeBuilder::Node> upper_nodes_;  // completed, level >= kCachedLevel
     merkle::TreeBuilder builder_;
     Hash last_leaf_hash_;
@@ -155,6 +161,20 @@ class MerkleLog {
 
   // Convenience: BeginAppend, Add each entry, Commit.
   StatusOr<TreeHead> Append(const std::vector<std::string>& entries);
+
+  // Cuts the log to its first `size` entries: adds to `batch` (which may
+  // already hold the layer above's changes, committed with the cut) the
+  // deletion of entries [size, this->size()) and of their Merkle nodes and
+  // the new head, then writes it synced. The head, root and every proof
+  // afterwards are those of a log that only ever held the first `size`
+  // entries, and appends continue from there. Costs one write of
+  // this->size() - size entry deletions and O(1) node records per 16
+  // entries cut. On error nothing was written and the log is unchanged.
+  // OutOfRange past the head; FailedPrecondition for a log that stores no
+  // entries; DataLoss if the stored nodes of the prefix are damaged.
+  // Precondition: nothing else uses the log meanwhile (no reader, no
+  // PendingAppend; one begun before is refused by Commit afterwards).
+  StatusOr<TreeHead> TruncateTo(uint64_t size, WriteBatch& batch);
 
  private:
   MerkleLog(Store* store, EntryLinkReader link_reader, const MerkleLogOptions& options);
@@ -185,6 +205,7 @@ class MerkleLog {
   merkle::TreeBuilder builder_;  // writer only
   Hash last_leaf_hash_;          // writer only
   std::string tile_;             // writer only: the last tile's record while it is not full
+  uint64_t cuts_ = 0;            // writer only: TruncateTo calls, so stale appends are refused
   // The last group's batch, cleared, for the next group (writer only).
   static constexpr size_t kMaxSpareBatchBytes = 16 << 20;
   mutable std::unique_ptr<WriteBatch> spare_batch_;

@@ -43,4 +43,34 @@ TreeHead AppendEntries(MerkleLog& log, size_t count, size_t payload_size) {
   return head.ok() ? *head : TreeHead{};
 }
 
+void ExpectSameLog(const MerkleLog& got, const MerkleLog& want, std::mt19937& rng, int samples) {
+  const uint64_t size = want.size();
+  ASSERT_EQ(got.size(), size);
+  EXPECT_EQ(got.head().root, want.head().root);
+  EXPECT_EQ(got.RecomputeRoot(size).value(), want.head().root);
+  EXPECT_EQ(got.Entry(size).status().code(), StatusCode::kOutOfRange);
+  if (size == 0) return;
+  EXPECT_EQ(got.Entries(0, size).value(), want.Entries(0, size).value());
+  for (uint64_t k = 0; k <= size; ++k) {
+    ASSERT_EQ(got.RootAt(k).value(), want.RootAt(k).value()) << "root at " << k;
+  }
+  for (int level : {0, 4, 8}) {
+    const uint64_t nodes = size >> level;
+    if (nodes == 0) continue;
+    EXPECT_EQ(got.SubtreeHashes(level, 0, nodes).value(),
+              want.SubtreeHashes(level, 0, nodes).value())
+        << "level " << level;
+  }
+  auto below = [&](uint64_t n) { return n == 0 ? 0 : rng() % n; };
+  for (int i = 0; i < samples; ++i) {
+    const uint64_t k = i == 0 ? size : below(size) + 1;
+    const uint64_t index = below(k);
+    EXPECT_EQ(got.InclusionProof(index, k).value(), want.InclusionProof(index, k).value())
+        << index << " in " << k;
+    const uint64_t k1 = below(k + 1);
+    EXPECT_EQ(got.ConsistencyProof(k1, k).value(), want.ConsistencyProof(k1, k).value())
+        << k1 << " to " << k;
+  }
+}
+
 }  // namespace creg::testing

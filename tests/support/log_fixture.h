@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,12 @@ std::string MakeEntry(uint64_t index, const Hash& prev_hash, const std::string& 
 
 // Appends `count` entries of about `payload_size` bytes in one group.
 TreeHead AppendEntries(MerkleLog& log, size_t count, size_t payload_size = 100);
+
+// Expects everything a reader sees of `got` to be what it sees of `want`:
+// size, head, the root rebuilt from stored nodes, every entry, the root at
+// every size, node hashes of levels 0, 4 and 8, and `samples` inclusion and
+// consistency proofs at sizes and indexes drawn with `rng`.
+void ExpectSameLog(const MerkleLog& got, const MerkleLog& want, std::mt19937& rng,
+                   int samples = 30);
 
 }  // namespace creg::testing
