@@ -393,7 +393,7 @@ StatusOr<pb::LogEntry> Registry::Entry(uint64_t index) const {
 
 StatusOr<Hash> Registry::StateDigest() const {
   StateDigester digester;
-  const auto& names = internal::RegistryColumnNames();
+  const auto& names = StateColumnNames();
   for (const std::string& name : names) {
     CREG_ASSIGN_OR_RETURN(ColumnId column, store_->Column(name));
     CREG_RETURN_IF_ERROR(

@@ -7,6 +7,7 @@
 #include "ledger/registry/internal/rules.h"
 #include "ledger/registry/internal/state_view.h"
 #include "ledger/registry/internal/tables.h"
+#include "ledger/registry/internal/undo_records.h"
 
 namespace creg {
 
@@ -16,21 +17,29 @@ using internal::RuleResult;
 using internal::StateOverlay;
 using internal::StoreView;
 using internal::Tables;
+using internal::UndoRecords;
 
 std::vector<std::string> Registry::ColumnNames() {
   std::vector<std::string> names = MerkleLog::ColumnNames();
-  const auto& registry = internal::RegistryColumnNames();
+  const auto& registry = StateColumnNames();
   names.insert(names.end(), registry.begin(), registry.end());
+  names.push_back(internal::kUndoColumn);
   return names;
 }
 
+const std::vector<std::string>& Registry::StateColumnNames() {
+  return internal::RegistryColumnNames();
+}
+
 Registry::Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr<Tables> tables,
-                   std::string origin)
+                   std::string origin, std::unique_ptr<UndoRecords> undo, uint64_t undo_from)
     : store_(store),
       committed_(std::make_unique<StoreView>(store)),
       log_(std::move(log)),
       tables_(std::move(tables)),
-      origin_(std::move(origin)) {}
+      origin_(std::move(origin)),
+      undo_(std::move(undo)),
+      undo_from_(undo_from) {}
 
 Registry::~Registry() = default;
 
@@ -87,8 +96,19 @@ StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryO
     overlay.FlushTo(batch);
     CREG_RETURN_IF_ERROR(store->Write(batch));
   }
-  return std::unique_ptr<Registry>(new Registry(
-      store, std::move(log), std::make_unique<Tables>(std::move(tables)), std::move(origin)));
+  // Resolved only now, so that an older store that lacks the column is
+  // refused by its format above, which names both versions.
+  CREG_ASSIGN_OR_RETURN(UndoRecords undo, UndoRecords::Resolve(*store));
+  std::unique_ptr<UndoRecords> keep_undo;
+  uint64_t undo_from = log->size();
+  if (options.store_log) {
+    CREG_ASSIGN_OR_RETURN(std::optional<uint64_t> oldest, undo.Oldest(*store));
+    undo_from = std::min(undo_from, oldest.value_or(undo_from));
+    keep_undo = std::make_unique<UndoRecords>(std::move(undo));
+  }
+  return std::unique_ptr<Registry>(
+      new Registry(store, std::move(log), std::make_unique<Tables>(std::move(tables)),
+                   std::move(origin), std::move(keep_undo), undo_from));
 }
 
 Registry::Group::Group(MerkleLog::PendingAppend pending,
@@ -238,7 +258,8 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   }
 
   const uint64_t entry_index = group.pending_.next_index();
-  // The rules write into the group's overlay; a refusal takes that back.
+  // The rules write into the group's overlay; a refusal takes that back,
+  // and what the writes replaced is the entry's undo record.
   StateOverlay& overlay = *group.overlay_;
   StateOverlay::Undo undo(overlay);
   pb::Effects effects;
@@ -270,8 +291,14 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
           ": replaying its transaction resolves different effects than were stored");
     }
   }
+  std::string undo_record;
+  if (undo_ != nullptr) {
+    CREG_ASSIGN_OR_RETURN(std::vector<internal::PriorValue> priors, undo.Priors());
+    undo_record = undo_->Encode(priors);
+  }
   CREG_RETURN_IF_ERROR(
       group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));
+  if (undo_ != nullptr) group.undo_records_.emplace_back(entry_index, std::move(undo_record));
   undo.Keep();
   Accepted accepted{entry_index, std::move(*entry.mutable_effects()), false};
   group.accepted_.emplace(tx.tx_id, std::make_pair(accepted, std::move(tx.bytes)));
@@ -305,8 +332,12 @@ Status Registry::ReplayEntry(Group& group, StoredEntry entry) {
 }
 
 StatusOr<TreeHead> Registry::Commit(Group group) {
-  group.overlay_->FlushTo(group.pending_.batch());
-  return log_->Commit(std::move(group.pending_));
+  WriteBatch& batch = group.pending_.batch();
+  group.overlay_->FlushTo(batch);
+  const uint64_t undo_from = AddUndoWrites(group.undo_records_, batch);
+  CREG_ASSIGN_OR_RETURN(TreeHead head, log_->Commit(std::move(group.pending_)));
+  undo_from_ = undo_from;
+  return head;
 }
 
 StatusOr<Verdict> Registry::Submit(std::string_view signed_transaction) {

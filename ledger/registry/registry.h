@@ -12,10 +12,17 @@
 // Each Apply sees the effects of the transactions applied before it in the
 // same group. Queries read committed state and may run on any thread.
 //
+// Cutting back: every committed entry gets an undo record (the state its
+// transaction found under each key it wrote), kept until the caller says a
+// published checkpoint covers the entry (SetPrunableBelow). TruncateTo uses
+// them to cut the log back to a prefix and restore the state that prefix
+// produces, in one synced write.
+//
 // The rules and their codes are in docs/rules.md; the state layout in
 // docs/data-model.md.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,6 +49,7 @@ class GroupSnapshotView;
 class StateOverlay;
 class StoreView;
 class Tables;
+class UndoRecords;
 }  // namespace internal
 
 struct RegistryOptions {
@@ -52,7 +60,8 @@ struct RegistryOptions {
   // scratch registry that replays a log stored and checked elsewhere. Its
   // log must start empty; Entry() and the log's reads are
   // FailedPrecondition, and a transaction committed earlier comes back as
-  // a kReplayed rejection, never as a duplicate.
+  // a kReplayed rejection, never as a duplicate. It keeps no undo records
+  // and cannot be cut back (TruncateTo).
   bool store_log = true;
 };
 
@@ -68,20 +77,24 @@ using Verdict = std::variant<Accepted, Rejection>;
 
 class Registry {
  public:
-  // Every column family a registry Store needs (log and state).
+  // Every column family a registry Store needs (log, state, reg.undo).
   static std::vector<std::string> ColumnNames();
+  // The column families of registry state, in the order the state digest
+  // covers them: ColumnNames() without the log's and reg.undo.
+  static const std::vector<std::string>& StateColumnNames();
 
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 6;
+  static constexpr int kFormatVersion = 7;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is
   // empty on a new store or differs from the stored one;
   // FailedPrecondition, naming both versions, if the store was written in
-  // another format (or before stores carried one); the errors of
-  // MerkleLog::Open otherwise.
+  // another format (or before stores carried one; a store of an older
+  // format that lacks one of ColumnNames() is refused the same way, before
+  // the missing column is needed); the errors of MerkleLog::Open otherwise.
   static StatusOr<std::unique_ptr<Registry>> Open(Store* store, const RegistryOptions& options);
   ~Registry();
   Registry(const Registry&) = delete;
@@ -110,6 +123,8 @@ class Registry {
     // Transactions accepted in this group, for resubmissions within it:
     // tx id -> (result, the SignedTransaction bytes).
     std::map<Hash, std::pair<Accepted, std::string>> accepted_;
+    // The undo record of each entry of the group: (index, record).
+    std::vector<std::pair<uint64_t, std::string>> undo_records_;
   };
 
   // Starts a group on the committed state. One group at a time: the group
@@ -124,7 +139,9 @@ class Registry {
   StatusOr<Verdict> Apply(Group& group, PreparedTransaction tx, int64_t timestamp_micros);
 
   // Commits the group in one synced write; nothing is visible before. On
-  // error nothing was written and the verdicts of the group are void.
+  // error nothing was written and the verdicts of the group are void. The
+  // write also holds the undo records of the group's entries and deletes
+  // those of up to kMaxPrunedPerCommit entries below prunable_below().
   StatusOr<TreeHead> Commit(Group group);
 
   // Prepare, Apply and Commit one transaction on its own.
@@ -267,20 +284,55 @@ class Registry {
   // registries built from the same log have the same digest.
   StatusOr<Hash> StateDigest() const;
 
+  // --- cutting the log back ---
+
+  // Entries below `size` are covered by a published checkpoint and will
+  // never be cut: later commits delete their undo records. Never lowers
+  // the bound (a smaller value is ignored); starts at 0 at Open.
+  // Thread-safe.
+  void SetPrunableBelow(uint64_t size);
+  uint64_t prunable_below() const { return prunable_below_.load(); }
+  // Most undo records one commit deletes, so that the first commit after a
+  // long time without a bound stays a normal write.
+  static constexpr uint64_t kMaxPrunedPerCommit = 4096;
+
+  // Cuts the log to its first `size` entries and restores the state to
+  // what those entries alone produce (the state digest of a replay of
+  // them), in one synced write; afterwards the registry is as if the later
+  // entries had never been committed. Returns the new head. On error
+  // nothing changed. OutOfRange past the log's size; FailedPrecondition if
+  // `size` is below prunable_below() (the cut would take back entries a
+  // published checkpoint covers), if an entry to cut has no undo record
+  // (naming it), or for a registry that keeps no log; DataLoss if an undo
+  // record is damaged. Precondition: nothing else reads or writes the
+  // registry meanwhile, and no Group is open (one begun before cannot be
+  // committed after).
+  StatusOr<TreeHead> TruncateTo(uint64_t size);
+
  private:
   Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr<internal::Tables> tables,
-           std::string origin);
+           std::string origin, std::unique_ptr<internal::UndoRecords> undo, uint64_t undo_from);
   // Apply, optionally replaying a stored entry (`expected_entry`).
   StatusOr<Verdict> ApplyAt(Group& group, PreparedTransaction tx, int64_t timestamp_micros,
                             const std::string_view* expected_entry);
   StatusOr<std::optional<Rejection>> CheckSigner(const Group& group, PreparedTransaction& tx,
                                                  pb::AccountRecord* signer) const;
+  // Adds a group's undo records to its `batch`, and the deletion of those
+  // below prunable_below() (at most kMaxPrunedPerCommit). Returns what
+  // undo_from_ becomes once the batch is written.
+  uint64_t AddUndoWrites(const std::vector<std::pair<uint64_t, std::string>>& records,
+                         WriteBatch& batch) const;
 
   Store* store_;
   std::unique_ptr<internal::StoreView> committed_;
   std::unique_ptr<MerkleLog> log_;
   std::unique_ptr<internal::Tables> tables_;
   std::string origin_;
+  // Null for a registry that keeps no log: no undo records then.
+  std::unique_ptr<internal::UndoRecords> undo_;
+  // The oldest entry that may still have an undo record (sequencer only).
+  uint64_t undo_from_ = 0;
+  std::atomic<uint64_t> prunable_below_{0};
 };
 
 // Human serial string of a block, documented in docs/serials.md:

@@ -148,11 +148,9 @@ std::string ValueText(const std::string& column, const std::optional<std::string
 
 StatusOr<StateComparison> CompareState(const Store& stored, const Store& replayed,
                                        Findings& findings, size_t limit) {
-  const std::vector<std::string>& log_columns = MerkleLog::ColumnNames();
   size_t total = 0;
   StateDigester replayed_digest;
-  for (const std::string& column : Registry::ColumnNames()) {
-    if (std::find(log_columns.begin(), log_columns.end(), column) != log_columns.end()) continue;
+  for (const std::string& column : Registry::StateColumnNames()) {
     CREG_ASSIGN_OR_RETURN(ColumnId stored_cf, stored.Column(column));
     CREG_ASSIGN_OR_RETURN(ColumnId replayed_cf, replayed.Column(column));
     size_t differences = 0;

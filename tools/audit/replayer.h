@@ -97,8 +97,8 @@ struct StateComparison {
   Hash replayed_digest;
 };
 
-// Compares every registry state record (every column of
-// Registry::ColumnNames() that is not the log's) of `stored` with
+// Compares every registry state record (the columns of
+// Registry::StateColumnNames()) of `stored` with
 // `replayed` and reports each record that differs, is missing or is extra,
 // at most `limit` per column. Errors: storage errors.
 StatusOr<StateComparison> CompareState(const Store& stored, const Store& replayed,

@@ -169,13 +169,14 @@ class Mover {
 
  private:
   // Replaces `block` by up to three pieces; the middle one [first, last]
-  // goes to the disposition, carrying `attributes`.
+  // goes to the disposition, carrying `attributes`. A piece that ends
+  // inside `block` has a key no block has (the blocks partition the batch).
   void Split(const Block& block, uint64_t first, uint64_t last, pb::BlockAttributes attributes) {
     ctx_.tables.DeleteBlock(ctx_.overlay, block);
     if (block.first < first) {
       Block left = block;
       left.last = first - 1;
-      ctx_.tables.PutBlock(ctx_.overlay, left);
+      ctx_.tables.PutNewBlock(ctx_.overlay, left);
     }
     if (last < block.last) {
       Block right = block;
@@ -190,7 +191,11 @@ class Mover {
     moved.record.set_retirement_id(to_.retirement_id);
     moved.record.set_changed_at_entry(ctx_.entry_index);
     *moved.record.mutable_attributes() = attributes;
-    ctx_.tables.PutBlock(ctx_.overlay, moved);
+    if (last < block.last) {
+      ctx_.tables.PutNewBlock(ctx_.overlay, moved);
+    } else {
+      ctx_.tables.PutBlock(ctx_.overlay, moved);
+    }
     MovedPiece piece;
     piece.block.set_batch(block.batch);
     piece.block.set_first(first);

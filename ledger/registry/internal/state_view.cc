@@ -1,5 +1,7 @@
 #include "ledger/registry/internal/state_view.h"
 
+#include <unordered_set>
+
 namespace creg::internal {
 namespace {
 
@@ -28,7 +30,8 @@ Status StoreView::ScanBackward(ColumnId column, std::string_view before, std::st
   return store_->ScanBackward(column, before, prefix, visit);
 }
 
-std::optional<std::string>& StateOverlay::Slot(ColumnId column, std::string_view key) {
+std::optional<std::string>& StateOverlay::Slot(ColumnId column, std::string_view key,
+                                               bool known_absent) {
   const KeyLess::View wanted(column, key);
   auto it = writes_.lower_bound(wanted);
   if (it != writes_.end() && !writes_.key_comp()(wanted, it->first)) {
@@ -36,7 +39,7 @@ std::optional<std::string>& StateOverlay::Slot(ColumnId column, std::string_view
     return it->second;
   }
   it = writes_.emplace_hint(it, Key(column, std::string(key)), std::nullopt);
-  if (recording_) undo_log_.push_back(Replaced{it, false, std::nullopt});
+  if (recording_) undo_log_.push_back(Replaced{it, false, std::nullopt, known_absent});
   return it->second;
 }
 
@@ -72,6 +75,10 @@ Status GroupSnapshotView::Scan(ColumnId column, std::string_view start, std::str
 
 void StateOverlay::Put(ColumnId column, std::string_view key, std::string_view value) {
   Slot(column, key).emplace(value);
+}
+
+void StateOverlay::PutNew(ColumnId column, std::string_view key, std::string_view value) {
+  Slot(column, key, /*known_absent=*/true).emplace(value);
 }
 
 void StateOverlay::Delete(ColumnId column, std::string_view key) { Slot(column, key).reset(); }
@@ -141,6 +148,34 @@ StateOverlay::Undo::~Undo() {
 }
 
 void StateOverlay::Undo::Keep() { kept_ = true; }
+
+StatusOr<std::vector<PriorValue>> StateOverlay::Undo::Priors() const {
+  std::vector<PriorValue> priors;
+  // The first note of a key tells what it held before the unit; later
+  // notes of it only what the unit itself wrote.
+  std::unordered_set<const Writes::value_type*> seen;
+  for (const Replaced& r : overlay_.undo_log_) {
+    if (!seen.insert(&*r.at).second) continue;
+    const auto& [column, key] = r.at->first;
+    if (r.existed) {
+      priors.push_back(PriorValue{column, key, r.before});
+      continue;
+    }
+#ifdef NDEBUG
+    if (r.known_absent) {
+      priors.push_back(PriorValue{column, key, std::nullopt});
+      continue;
+    }
+#endif
+    CREG_ASSIGN_OR_RETURN(std::optional<std::string> value, overlay_.parent_->Get(column, key));
+    if (r.known_absent && value.has_value()) {
+      return InternalError("a write of a key said to be new found it stored (column " +
+                           std::to_string(column) + ")");
+    }
+    priors.push_back(PriorValue{column, key, std::move(value)});
+  }
+  return priors;
+}
 
 void StateOverlay::TakeBack() {
   // Newest first, so a key written twice ends at its value from before both.

@@ -41,6 +41,14 @@ struct ColumnKeyLess {
   }
 };
 
+// What a key held before a unit of writes: its value, or nullopt if the
+// key did not exist.
+struct PriorValue {
+  ColumnId column = 0;
+  std::string key;
+  std::optional<std::string> value;
+};
+
 class StateView {
  public:
   virtual ~StateView() = default;
@@ -100,6 +108,11 @@ class StateOverlay : public StateView {
   explicit StateOverlay(const StateView* parent) : parent_(parent) {}
 
   void Put(ColumnId column, std::string_view key, std::string_view value);
+  // Put of a key the caller knows the state, as this overlay shows it now,
+  // does not hold (an index key made of the new entry's index, a key whose
+  // absence was just checked), so that Undo::Priors need not read the
+  // parent to find it absent. Checked there in builds without NDEBUG.
+  void PutNew(ColumnId column, std::string_view key, std::string_view value);
   void Delete(ColumnId column, std::string_view key);
 
   StatusOr<std::optional<std::string>> Get(ColumnId column, std::string_view key) const override;
@@ -122,6 +135,10 @@ class StateOverlay : public StateView {
     Undo(const Undo&) = delete;
     Undo& operator=(const Undo&) = delete;
     void Keep();
+    // What each key written since construction held before its first
+    // write: the overlay's earlier write of it, else the parent's value.
+    // Each key once, in the order first written. Errors: the parent's.
+    StatusOr<std::vector<PriorValue>> Priors() const;
 
    private:
     StateOverlay& overlay_;
@@ -132,16 +149,19 @@ class StateOverlay : public StateView {
   using Key = ColumnKey;
   using KeyLess = ColumnKeyLess;
   using Writes = std::map<Key, std::optional<std::string>, KeyLess>;
-  // What a write replaced: no write of the key at all, or the earlier one.
+  // What a write replaced: no write of the key at all (and, if known, no
+  // record in the parent either), or the earlier one.
   struct Replaced {
     Writes::iterator at;
     bool existed = false;
     std::optional<std::string> before;
+    bool known_absent = false;
   };
 
   // The write of `key`, added (as a deletion) if there is none yet; noted
-  // for the Undo in progress.
-  std::optional<std::string>& Slot(ColumnId column, std::string_view key);
+  // for the Undo in progress. `known_absent`: the parent holds no `key`.
+  std::optional<std::string>& Slot(ColumnId column, std::string_view key,
+                                   bool known_absent = false);
   void TakeBack();
 
   const StateView* parent_;

@@ -385,16 +385,24 @@ void Tables::PutRetirement(StateOverlay& o, const pb::RetirementRecord& r) const
   o.Put(retirements, r.retirement_id(), Serialize(r));
 }
 
-void Tables::PutBlock(StateOverlay& o, const Block& b) const {
+void Tables::PutBlock(StateOverlay& o, const Block& b) const { WriteBlock(o, b, false); }
+
+void Tables::PutNewBlock(StateOverlay& o, const Block& b) const { WriteBlock(o, b, true); }
+
+void Tables::WriteBlock(StateOverlay& o, const Block& b, bool new_key) const {
   pb::BlockRecord record = b.record;
   record.set_first(b.first);
   record.set_last(b.last);
-  o.Put(blocks, BlockKey(b.batch, b.last), Serialize(record));
+  auto put = [&](ColumnId column, const std::string& key, const std::string& value) {
+    new_key ? o.PutNew(column, key, value) : o.Put(column, key, value);
+  };
+  put(blocks, BlockKey(b.batch, b.last), Serialize(record));
   if (record.status() == pb::BLOCK_ACTIVE) {
     // The block's attributes ride along, so a holdings listing needs no
-    // read of the block itself.
-    o.Put(holdings, HoldingKey(record.owner(), b.batch, b.last),
-          Be64(b.first) + record.attributes().SerializeAsString());
+    // read of the block itself. A holding exists only beside its block, so
+    // a new block key is a new holding key.
+    put(holdings, HoldingKey(record.owner(), b.batch, b.last),
+        Be64(b.first) + record.attributes().SerializeAsString());
   }
 }
 
@@ -405,11 +413,11 @@ void Tables::DeleteBlock(StateOverlay& o, const Block& b) const {
 }
 
 void Tables::PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const {
-  o.Put(index, TxKey(tx_id), Be64(entry));
+  o.PutNew(index, TxKey(tx_id), Be64(entry));
 }
 void Tables::PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce,
                       const Hash& tx_id) const {
-  o.Put(index, NonceKey(signer, nonce), tx_id.view());
+  o.PutNew(index, NonceKey(signer, nonce), tx_id.view());
 }
 void Tables::PutVerification(StateOverlay& o, std::string_view project, std::string_view ref_key,
                              uint64_t batch) const {
@@ -424,20 +432,23 @@ void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const {
 void Tables::PutFormat(StateOverlay& o, std::string_view format) const {
   o.Put(meta, "format", format);
 }
+// The index keys below hold the index of the entry being applied, so no
+// record has them yet.
 void Tables::AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
-  o.Put(index, AccountHistoryPrefix(account) + Be64(entry), "");
+  o.PutNew(index, AccountHistoryPrefix(account) + Be64(entry), "");
 }
 void Tables::AddKeyHistory(StateOverlay& o, std::string_view account, uint64_t entry) const {
-  o.Put(index, KeyHistoryPrefix(account) + Be64(entry), "");
+  o.PutNew(index, KeyHistoryPrefix(account) + Be64(entry), "");
 }
 void Tables::AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const {
-  o.Put(index, BatchHistoryPrefix(batch) + Be64(entry), "");
+  o.PutNew(index, BatchHistoryPrefix(batch) + Be64(entry), "");
 }
 void Tables::AddRetirementIndexes(StateOverlay& o, const pb::RetirementRecord& r) const {
   // The entry index keeps each list in the order the retirements happened.
-  o.Put(index, BeneficiaryPrefix(r.beneficiary()) + Be64(r.entry_index()) + r.retirement_id(), "");
-  o.Put(index, AccountRetirementsPrefix(r.account()) + Be64(r.entry_index()) + r.retirement_id(),
-        "");
+  o.PutNew(index, BeneficiaryPrefix(r.beneficiary()) + Be64(r.entry_index()) + r.retirement_id(),
+           "");
+  o.PutNew(index, AccountRetirementsPrefix(r.account()) + Be64(r.entry_index()) + r.retirement_id(),
+           "");
 }
 
 }  // namespace creg::internal

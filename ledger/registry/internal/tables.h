@@ -130,8 +130,12 @@ class Tables {
   // Writes a block of the partition and keeps the holdings index in step:
   // active blocks are indexed under their owner, others are not.
   void PutBlock(StateOverlay& o, const Block& b) const;
+  // The same for a block whose key no block of the state has now: a piece
+  // split off a block, ending inside it (StateOverlay::PutNew).
+  void PutNewBlock(StateOverlay& o, const Block& b) const;
   // Removes a block (and its holding) before it is replaced by pieces.
   void DeleteBlock(StateOverlay& o, const Block& b) const;
+  // The transaction and the nonce must be new (the caller checked).
   void PutTransaction(StateOverlay& o, const Hash& tx_id, uint64_t entry) const;
   void PutNonce(StateOverlay& o, std::string_view signer, std::string_view nonce,
                 const Hash& tx_id) const;
@@ -152,6 +156,9 @@ class Tables {
 
   ColumnId accounts = 0, projects = 0, batches = 0, blocks = 0, holdings = 0, retirements = 0,
            index = 0, meta = 0;
+
+ private:
+  void WriteBlock(StateOverlay& o, const Block& b, bool new_key) const;
 };
 
 }  // namespace creg::internal

@@ -6,6 +6,7 @@
 
 #include "ledger/registry/registry.h"
 #include "ledger/store.h"
+#include "tests/support/status_assertions.h"
 #include "tests/support/temp_dir.h"
 
 namespace creg {
@@ -83,6 +84,43 @@ TEST_F(RegistryFormatTest, UnstampedRegistryIsRefusedAndLeftAsItWas) {
     ASSERT_TRUE(stamp.ok());
     EXPECT_FALSE(stamp->has_value());
   }
+}
+
+// A folder of format 6 has no reg.undo column family. Opening it with this
+// build's columns neither fails on the missing family nor adds it: the
+// registry is refused by its stamp, and the folder stays one that a
+// format-6 build (which refuses unknown families) opens.
+TEST_F(RegistryFormatTest, FormatSixFolderIsRefusedByItsStampAndLeftAsItWas) {
+  std::vector<std::string> format_six_columns;
+  for (const std::string& name : Registry::ColumnNames()) {
+    if (name != "reg.undo") format_six_columns.push_back(name);
+  }
+  StoreOptions options;
+  options.create_if_missing = true;
+  {
+    auto store = Store::Open(path_, options, format_six_columns);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ColumnId meta = (*store)->Column("reg.meta").value();
+    WriteBatch batch(**store);
+    batch.Put(meta, "origin", "format.creg.example");
+    batch.Put(meta, "format", "6");
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  for (bool read_only : {false, true}) {
+    options.read_only = read_only;
+    auto store = Store::Open(path_, options, Registry::ColumnNames());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto missing = (*store)->Column("reg.undo");
+    EXPECT_TRUE(testing::FailsWith(missing.status(), StatusCode::kFailedPrecondition,
+                                   "no column family 'reg.undo'"));
+    auto registry = OpenRegistry(store->get());
+    ASSERT_FALSE(registry.ok());
+    EXPECT_TRUE(testing::FailsWith(registry.status(), StatusCode::kFailedPrecondition,
+                                   "is in data format 6; this build reads format 7 only"));
+  }
+  options.read_only = false;
+  auto as_before = Store::Open(path_, options, format_six_columns);
+  EXPECT_TRUE(as_before.ok()) << as_before.status().ToString();
 }
 
 }  // namespace

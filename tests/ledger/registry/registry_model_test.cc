@@ -35,6 +35,7 @@
 #include "ledger/registry/labels.h"
 #include "ledger/registry/rule_code.h"
 #include "ledger/registry/transaction.h"
+#include "tests/support/log_fixture.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -1275,6 +1276,71 @@ TEST_F(RegistryModelTest, RandomHistoryWithThresholdsMatchesModel) {
   replica.Replay(source, 0, source.log().size(), rng_);
   ASSERT_FALSE(HasFailure());
   EXPECT_EQ(replica.Digest(), source.StateDigest().value().ToHex());
+}
+
+// Cutting the log back on random histories (Registry::TruncateTo): after a
+// cut the state digest is that of a fresh replay of the kept entries, and
+// the log reads as one built to the cut (head, roots, proofs). Appending
+// the cut entries again gives back the registry as it was, so the history
+// and its model go on; the last cut is followed by other entries, which
+// give what a registry built to the cut gives with them. The bound below
+// which undo records go is raised as a node raises it, and a cut below it
+// is refused.
+TEST_F(RegistryModelTest, TruncateToMatchesAReplayOfThePrefix) {
+  uint64_t bound = 0;
+  for (int round = 0; round < 6 && !HasFailure(); ++round) {
+    SCOPED_TRACE("CREG_MODEL_SEED=" + std::to_string(seed_) + " round " + std::to_string(round));
+    RunRandomHistory(Uniform(40, 120));
+    ASSERT_FALSE(HasFailure());
+    Registry& reg = h_->registry();  // the history may have reopened it
+    reg.SetPrunableBelow(bound);
+    const TreeHead head = reg.log().head();
+    const std::string digest = reg.StateDigest().value().ToHex();
+    const uint64_t cut =
+        Uniform(std::max(bound, head.size - std::min<uint64_t>(head.size, 150)), head.size - 1);
+    const std::vector<std::string> tail = reg.log().Entries(cut, head.size).value();
+    Replica built(dir_, "built-" + std::to_string(round));
+    built.Replay(reg, 0, cut, rng_);
+    ASSERT_FALSE(HasFailure());
+    if (cut > bound) {  // raised, and pruned by a commit (of no entries)
+      reg.SetPrunableBelow(bound = Uniform(bound, cut));
+      ASSERT_TRUE(reg.Commit(reg.BeginGroup()).ok());
+    }
+    if (bound > 0) {
+      EXPECT_EQ(reg.TruncateTo(bound - 1).status().code(), StatusCode::kFailedPrecondition);
+    }
+    StatusOr<TreeHead> cut_head = reg.TruncateTo(cut);
+    ASSERT_TRUE(cut_head.ok()) << "cut to " << cut << ": " << cut_head.status().ToString();
+    EXPECT_EQ(reg.StateDigest().value().ToHex(), built.Digest()) << "cut to " << cut;
+    testing::ExpectSameLog(reg.log(), built.registry->log(), rng_);
+
+    if (round == 5) {  // other entries after the cut, in both
+      for (int i = 0; i < 5; ++i) {
+        const std::string bytes = OpenAccountTx("late-" + std::to_string(i)).bytes;
+        for (Registry* r : {&reg, built.registry.get()}) {
+          Registry::Group group = r->BeginGroup();
+          auto tx = PrepareTransaction(bytes);
+          ASSERT_TRUE(r->Apply(group, std::get<PreparedTransaction>(std::move(tx)), 7).ok());
+          ASSERT_TRUE(r->Commit(std::move(group)).ok());
+        }
+      }
+      EXPECT_EQ(reg.StateDigest().value().ToHex(), built.Digest());
+      testing::ExpectSameLog(reg.log(), built.registry->log(), rng_);
+      return;
+    }
+    // The cut entries again, in other groups: the registry as it was.
+    for (size_t i = 0; i < tail.size();) {
+      Registry::Group group = reg.BeginGroup();
+      for (size_t n = Uniform(1, 20); n > 0 && i < tail.size(); --n, ++i) {
+        Status replayed = reg.ReplayEntry(group, tail[i]);
+        ASSERT_TRUE(replayed.ok()) << replayed.ToString();
+      }
+      ASSERT_TRUE(reg.Commit(std::move(group)).ok());
+    }
+    EXPECT_EQ(reg.log().head().root, head.root);
+    EXPECT_EQ(reg.StateDigest().value().ToHex(), digest);
+    CheckState();
+  }
 }
 
 TEST_F(RegistryModelTest, DigestDiffersWhenStateDiffers) {
