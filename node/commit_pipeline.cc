@@ -154,6 +154,11 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
   }
   uint64_t tree_size = registry_.log().size();
   if (accepting_.load() && any_new) {
+    // What a published checkpoint covers is never cut back: the commit
+    // prunes those entries' undo records.
+    if (auto published = checkpointer_.latest()) {
+      registry_.SetPrunableBelow(published->checkpoint.size);
+    }
     StatusOr<TreeHead> head = registry_.Commit(std::move(group));
     // Only a key rotation changes a key the workers may hold (a new
     // account's key was never held: SignerKeys keeps found keys only).

@@ -33,6 +33,11 @@ Status MirrorCheck::ApplyPage(const pb::EntriesResponse& page) {
   entries.reserve(static_cast<size_t>(page.entries_size()));
   for (const std::string& bytes : page.entries()) entries.push_back(DecodeStoredEntry(bytes));
   CREG_RETURN_IF_ERROR(PreverifySignatures(entries));
+  // What a verified checkpoint covers is never cut back: the commit prunes
+  // those entries' undo records.
+  if (auto published = checkpointer_.latest()) {
+    registry_.SetPrunableBelow(published->checkpoint.size);
+  }
   Registry::Group group = registry_.BeginGroup();
   for (int i = 0; i < page.entries_size(); ++i) {
     Status replayed = registry_.ReplayEntry(group, std::move(entries[static_cast<size_t>(i)]));

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "ledger/encoding.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -190,6 +191,30 @@ TEST_F(CommitPipelineTest, AnswersEachWriterWithItsVerdictAndWritesWhatItCommitt
   EXPECT_EQ(reopened.log().size(), before + kAccounts + 1);
   for (int i = 0; i < kAccounts; ++i)
     EXPECT_TRUE(AccountExists(reopened, "holder-" + std::to_string(i))) << i;
+}
+
+// Each commit deletes the undo records of the entries the published
+// checkpoint covers, and only those: the entries of the group keep theirs
+// until a checkpoint covering them is published.
+TEST_F(CommitPipelineTest, CommitsPruneUndoRecordsBelowThePublishedCheckpoint) {
+  Start(/*gated=*/false);
+  const ColumnId undo = harness_.store().Column("reg.undo").value();
+  auto has_record = [&](uint64_t entry) {
+    std::string key;
+    AppendBigEndian64(&key, entry);
+    return harness_.store().Get(undo, key).value().has_value();
+  };
+  ASSERT_EQ(checkpointer_->latest()->checkpoint.size, 1u);
+  ASSERT_TRUE(has_record(0));
+  StatusOr<Judgement> first = OpenAccount("holder-1").Wait();
+  ASSERT_NE(CommittedOf(first), nullptr) << Describe(first);
+  EXPECT_FALSE(has_record(0)) << "covered by the checkpoint of size 1";
+  EXPECT_TRUE(has_record(1));
+  StatusOr<Judgement> second = OpenAccount("holder-2").Wait();
+  ASSERT_NE(CommittedOf(second), nullptr) << Describe(second);
+  EXPECT_EQ(harness_.registry().prunable_below(), 2u);
+  EXPECT_FALSE(has_record(1));
+  EXPECT_TRUE(has_record(2));
 }
 
 // Keyed signatures are checked on the verify threads against the keys they

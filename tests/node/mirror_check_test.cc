@@ -1,0 +1,65 @@
+// MirrorCheck (node/mirror_check.h) without a network: a mirror keeps undo
+// records only for the entries no checkpoint it verified and published
+// covers, like a writer (CommitPipelineTest covers the writer).
+#include "node/mirror_check.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/encoding.h"
+#include "tests/support/registry_fixture.h"
+#include "tests/support/temp_dir.h"
+
+namespace creg {
+namespace {
+
+using testing::IsAccepted;
+using testing::RegistryHarness;
+
+TEST(MirrorCheckTest, PagesPruneUndoRecordsBelowTheVerifiedCheckpoint) {
+  testing::TempDir dir;
+  RegistryHarness writer(dir, "writer");
+  for (const char* id : {"developer", "organiser", "auditor", "broker"}) {
+    ASSERT_TRUE(IsAccepted(writer.OpenAccount(id)));
+  }
+  Checkpointer signed_by_writer(
+      writer.registry().log(),
+      NoteSigner::Create(RegistryHarness::kOrigin, PrivateKey::Generate().value()).value(),
+      RegistryHarness::kOrigin, dir.Sub("writer-checkpoint"));
+  ASSERT_TRUE(signed_by_writer.SignHead().ok());  // size 5
+  ASSERT_TRUE(IsAccepted(writer.OpenAccount("buyer")));
+  ASSERT_TRUE(IsAccepted(writer.OpenAccount("seller")));
+
+  testing::ReplicaRegistry mirror;
+  // The mirror publishes the writer's notes; its own key signs nothing here.
+  Checkpointer published(
+      mirror.registry->log(),
+      NoteSigner::Create(RegistryHarness::kOrigin, PrivateKey::Generate().value()).value(),
+      RegistryHarness::kOrigin, dir.Sub("mirror-checkpoint"));
+  NoteVerifier verifier = NoteVerifier::FromVerifierKey(signed_by_writer.VerifierKey()).value();
+  MirrorCheck check(*mirror.registry, published, verifier);
+  const ColumnId undo = mirror.store->Column("reg.undo").value();
+  auto has_record = [&](uint64_t entry) {
+    std::string k;
+    AppendBigEndian64(&k, entry);
+    return mirror.store->Get(undo, k).value().has_value();
+  };
+  auto page = [&](uint64_t begin, uint64_t end) {
+    pb::EntriesResponse response;
+    response.set_start(begin);
+    for (std::string& e : writer.registry().log().Entries(begin, end).value()) {
+      response.add_entries(std::move(e));
+    }
+    return response;
+  };
+
+  ASSERT_TRUE(check.ApplyPage(page(0, 5)).ok());
+  ASSERT_TRUE(check.CheckCheckpoint(signed_by_writer.latest()->note).ok());
+  ASSERT_EQ(published.latest()->checkpoint.size, 5u);
+  for (uint64_t entry = 0; entry < 5; ++entry) EXPECT_TRUE(has_record(entry)) << entry;
+  ASSERT_TRUE(check.ApplyPage(page(5, 7)).ok());
+  EXPECT_EQ(mirror.registry->prunable_below(), 5u);
+  for (uint64_t entry = 0; entry < 7; ++entry) EXPECT_EQ(has_record(entry), entry >= 5) << entry;
+}
+
+}  // namespace
+}  // namespace creg
