@@ -7,6 +7,8 @@
 //   <root>/verifier.key      the checkpoint verifier key string (public)
 //   <root>/checkpoint        the latest signed checkpoint note
 //   <root>/control.sock      the running node's local control socket (0600)
+//   <root>/quarantine/       entries cut from the log's tail, one file per cut
+//                            (node/quarantine.h)
 //
 // Thread-safe: pure path arithmetic plus atomic file replacement.
 #pragma once
@@ -30,6 +32,7 @@ class DataDir {
   std::string verifier_key_path() const { return root_ + "/verifier.key"; }
   std::string checkpoint_path() const { return root_ + "/checkpoint"; }
   std::string control_socket_path() const { return root_ + "/control.sock"; }
+  std::string quarantine_dir() const { return root_ + "/quarantine"; }
 
  private:
   std::string root_;

@@ -1,0 +1,150 @@
+// QuarantineTail (node/quarantine.h): the cut entries land, as stored, in
+// DIR/quarantine/<term>-<first>-<end>.entries before the log is cut; a
+// crash between the file and the cut is redone the same way; a file of
+// the same name that holds something else is never overwritten; every
+// refusal leaves the log as it was.
+#include "node/quarantine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "tests/support/registry_fixture.h"
+#include "tests/support/status_assertions.h"
+#include "tests/support/temp_dir.h"
+
+namespace creg {
+namespace {
+
+using testing::FailsWith;
+using testing::IsAccepted;
+using testing::RegistryHarness;
+
+class QuarantineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    digest_at_[size()] = Digest();
+    for (const char* id : {"developer", "organiser", "auditor", "broker", "buyer"}) {
+      ASSERT_TRUE(IsAccepted(h_.OpenAccount(id)));
+      digest_at_[size()] = Digest();
+    }
+    ASSERT_TRUE(IsAccepted(h_.RegisterProject("ke-cookstoves-001", "developer")));
+    ASSERT_TRUE(IsAccepted(h_.Issue("ke-cookstoves-001", 100, "developer", "VR-1")));
+    ASSERT_TRUE(IsAccepted(h_.TransferQuantity("developer", "organiser", 1, 40)));
+    ASSERT_EQ(size(), 9u);
+    digest_at_[size()] = Digest();
+  }
+
+  Registry& registry() { return h_.registry(); }
+  uint64_t size() { return registry().log().size(); }
+  std::string Digest() { return registry().StateDigest().value().ToHex(); }
+
+  QuarantineRequest Request(uint64_t first) {
+    QuarantineRequest request;
+    request.first = first;
+    request.term_revision = 28;
+    request.reason = "past the registry's checkpoint of size 4 (etcd revision 27)";
+    request.checkpoint_note = "quarantine.creg.example\n4\nAAAA\n\n— quarantine.creg.example x\n";
+    return request;
+  }
+
+  testing::TempDir temp_;
+  RegistryHarness h_{temp_};
+  DataDir dir_{temp_.Sub("node")};
+  std::map<uint64_t, std::string> digest_at_;  // state digest by log size
+};
+
+TEST_F(QuarantineTest, TailGoesToItsFileAndIsCutFromTheLog) {
+  const std::vector<std::string> tail = registry().log().Entries(4, 9).value();
+  StatusOr<Quarantined> moved = QuarantineTail(registry(), dir_, Request(4));
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->entries, 5u);
+  EXPECT_EQ(moved->path, temp_.Sub("node/quarantine/28-4-9.entries"));
+  EXPECT_EQ(moved->path, QuarantinePath(dir_, 28, 4, 9));
+
+  StatusOr<pb::QuarantinedEntries> file = ReadQuarantineFile(moved->path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ(file->start(), 4u);
+  EXPECT_EQ(std::vector<std::string>(file->entries().begin(), file->entries().end()), tail);
+  EXPECT_EQ(file->reason(), Request(4).reason);
+  EXPECT_EQ(file->checkpoint_note(), Request(4).checkpoint_note);
+  EXPECT_EQ(file->term_revision(), 28);
+
+  EXPECT_EQ(size(), 4u);
+  EXPECT_EQ(Digest(), digest_at_.at(4));
+}
+
+TEST_F(QuarantineTest, NothingPastTheFirstEntryMovesNothing) {
+  StatusOr<Quarantined> moved = QuarantineTail(registry(), dir_, Request(9));
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->entries, 0u);
+  EXPECT_EQ(moved->path, "");
+  EXPECT_FALSE(std::filesystem::exists(dir_.quarantine_dir()));
+  EXPECT_TRUE(FailsWith(QuarantineTail(registry(), dir_, Request(10)).status(),
+                        StatusCode::kOutOfRange, "the log has 9"));
+  EXPECT_EQ(size(), 9u);
+}
+
+// A crash after the file is durable and before the cut (here: the cut's
+// write fails, then the registry is opened again as after a restart).
+TEST_F(QuarantineTest, CrashBetweenFileAndCutIsRedoneTheSameWay) {
+  h_.store().SetWriteFault([] { return UnavailableError("killed before the cut"); });
+  StatusOr<Quarantined> crashed = QuarantineTail(registry(), dir_, Request(4));
+  EXPECT_EQ(crashed.status().code(), StatusCode::kUnavailable);
+  h_.store().SetWriteFault(nullptr);
+  const std::string path = QuarantinePath(dir_, 28, 4, 9);
+  StatusOr<std::string> written = ReadFile(path);
+  ASSERT_TRUE(written.ok()) << "the file is written before anything is cut";
+  h_.Reopen();
+  EXPECT_EQ(size(), 9u);
+  EXPECT_EQ(Digest(), digest_at_.at(9));
+
+  StatusOr<Quarantined> redone = QuarantineTail(registry(), dir_, Request(4));
+  ASSERT_TRUE(redone.ok()) << redone.status().ToString();
+  EXPECT_EQ(redone->path, path);
+  EXPECT_EQ(redone->entries, 5u);
+  EXPECT_EQ(ReadFile(path).value(), *written);
+  EXPECT_EQ(size(), 4u);
+  EXPECT_EQ(Digest(), digest_at_.at(4));
+
+  // Once cut, the same request finds nothing more to do.
+  StatusOr<Quarantined> again = QuarantineTail(registry(), dir_, Request(4));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->entries, 0u);
+  EXPECT_EQ(ReadFile(path).value(), *written);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.quarantine_dir()),
+                          std::filesystem::directory_iterator()),
+            1);
+}
+
+TEST_F(QuarantineTest, FileOfTheSameNameWithOtherEntriesIsKept) {
+  std::filesystem::create_directories(dir_.quarantine_dir());
+  const std::string path = QuarantinePath(dir_, 28, 4, 9);
+  ASSERT_TRUE(WriteFileAtomically(path, "entries of another history").ok());
+  StatusOr<Quarantined> refused = QuarantineTail(registry(), dir_, Request(4));
+  EXPECT_TRUE(FailsWith(refused.status(), StatusCode::kFailedPrecondition, "holds other entries"));
+  EXPECT_EQ(ReadFile(path).value(), "entries of another history");
+  EXPECT_EQ(size(), 9u);
+}
+
+TEST_F(QuarantineTest, CutBelowAPublishedCheckpointIsRefusedAndTheLogKept) {
+  registry().SetPrunableBelow(6);
+  StatusOr<Quarantined> refused = QuarantineTail(registry(), dir_, Request(4));
+  EXPECT_TRUE(FailsWith(refused.status(), StatusCode::kFailedPrecondition, "published checkpoint"));
+  EXPECT_EQ(size(), 9u);
+  // The entries are still in the log, so a file written for them is a copy.
+  EXPECT_TRUE(ReadQuarantineFile(QuarantinePath(dir_, 28, 4, 9)).ok());
+}
+
+TEST_F(QuarantineTest, FileThatDoesNotDecodeIsDataLoss) {
+  std::filesystem::create_directories(dir_.quarantine_dir());
+  const std::string path = dir_.quarantine_dir() + "/1-2-3.entries";
+  ASSERT_TRUE(WriteFileAtomically(path, "\xff\xff\xff").ok());
+  EXPECT_TRUE(FailsWith(ReadQuarantineFile(path).status(), StatusCode::kDataLoss,
+                        "is not a quarantine file"));
+  EXPECT_EQ(ReadQuarantineFile(path + ".missing").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace creg
