@@ -293,8 +293,7 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   }
   std::string undo_record;
   if (undo_ != nullptr) {
-    CREG_ASSIGN_OR_RETURN(std::vector<internal::PriorValue> priors, undo.Priors());
-    undo_record = undo_->Encode(priors);
+    CREG_ASSIGN_OR_RETURN(undo_record, undo_->Record(undo));
   }
   CREG_RETURN_IF_ERROR(
       group.pending_.Add(expected_entry != nullptr ? *expected_entry : entry_bytes));

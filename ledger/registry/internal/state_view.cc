@@ -1,5 +1,7 @@
 #include "ledger/registry/internal/state_view.h"
 
+#include <algorithm>
+#include <array>
 #include <unordered_set>
 
 namespace creg::internal {
@@ -149,21 +151,33 @@ StateOverlay::Undo::~Undo() {
 
 void StateOverlay::Undo::Keep() { kept_ = true; }
 
-StatusOr<std::vector<PriorValue>> StateOverlay::Undo::Priors() const {
-  std::vector<PriorValue> priors;
+Status StateOverlay::Undo::VisitPriors(const PriorVisitor& visit) const {
   // The first note of a key tells what it held before the unit; later
-  // notes of it only what the unit itself wrote.
+  // notes of it only what the unit itself wrote. A transaction writes a
+  // handful of keys: those seen are looked for in a small array first.
+  constexpr size_t kSmall = 64;
+  std::array<const Writes::value_type*, kSmall> small_seen;
+  size_t small_count = 0;
   std::unordered_set<const Writes::value_type*> seen;
+  const bool small = overlay_.undo_log_.size() <= kSmall;
+  static const std::optional<std::string> kAbsent;
   for (const Replaced& r : overlay_.undo_log_) {
-    if (!seen.insert(&*r.at).second) continue;
-    const auto& [column, key] = r.at->first;
+    const Writes::value_type* write = &*r.at;
+    if (small) {
+      const auto end = small_seen.begin() + static_cast<std::ptrdiff_t>(small_count);
+      if (std::find(small_seen.begin(), end, write) != end) continue;
+      small_seen[small_count++] = write;
+    } else if (!seen.insert(write).second) {
+      continue;
+    }
+    const auto& [column, key] = write->first;
     if (r.existed) {
-      priors.push_back(PriorValue{column, key, r.before});
+      visit(column, key, r.before);
       continue;
     }
 #ifdef NDEBUG
     if (r.known_absent) {
-      priors.push_back(PriorValue{column, key, std::nullopt});
+      visit(column, key, kAbsent);
       continue;
     }
 #endif
@@ -172,9 +186,9 @@ StatusOr<std::vector<PriorValue>> StateOverlay::Undo::Priors() const {
       return InternalError("a write of a key said to be new found it stored (column " +
                            std::to_string(column) + ")");
     }
-    priors.push_back(PriorValue{column, key, std::move(value)});
+    visit(column, key, value);
   }
-  return priors;
+  return OkStatus();
 }
 
 void StateOverlay::TakeBack() {

@@ -41,13 +41,10 @@ struct ColumnKeyLess {
   }
 };
 
-// What a key held before a unit of writes: its value, or nullopt if the
-// key did not exist.
-struct PriorValue {
-  ColumnId column = 0;
-  std::string key;
-  std::optional<std::string> value;
-};
+// Visits what one key held before a unit of writes: its value, or nullopt
+// if the key did not exist.
+using PriorVisitor = std::function<void(ColumnId column, std::string_view key,
+                                        const std::optional<std::string>& value)>;
 
 class StateView {
  public:
@@ -135,10 +132,11 @@ class StateOverlay : public StateView {
     Undo(const Undo&) = delete;
     Undo& operator=(const Undo&) = delete;
     void Keep();
-    // What each key written since construction held before its first
-    // write: the overlay's earlier write of it, else the parent's value.
-    // Each key once, in the order first written. Errors: the parent's.
-    StatusOr<std::vector<PriorValue>> Priors() const;
+    // Visits what each key written since construction held before its
+    // first write: the overlay's earlier write of it, else the parent's
+    // value. Each key once, in the order first written. Errors: the
+    // parent's reads.
+    Status VisitPriors(const PriorVisitor& visit) const;
 
    private:
     StateOverlay& overlay_;

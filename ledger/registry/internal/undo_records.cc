@@ -1,7 +1,5 @@
 #include "ledger/registry/internal/undo_records.h"
 
-#include <algorithm>
-
 #include "ledger/encoding.h"
 #include "ledger/registry/internal/tables.h"
 
@@ -34,6 +32,11 @@ StatusOr<UndoRecords> UndoRecords::Resolve(const Store& store) {
   CREG_ASSIGN_OR_RETURN(undo.column_, store.Column(kUndoColumn));
   for (const std::string& name : RegistryColumnNames()) {
     CREG_ASSIGN_OR_RETURN(ColumnId id, store.Column(name));
+    const size_t slot = static_cast<size_t>(id);
+    // Other columns (none are written through an entry's overlay) would be
+    // recorded as 0xff, which Restore refuses.
+    if (undo.position_of_.size() <= slot) undo.position_of_.resize(slot + 1, '\xff');
+    undo.position_of_[slot] = static_cast<char>(undo.state_columns_.size());
     undo.state_columns_.push_back(id);
   }
   return undo;
@@ -45,24 +48,21 @@ std::string UndoRecords::Key(uint64_t entry) {
   return key;
 }
 
-std::string UndoRecords::Encode(const std::vector<PriorValue>& priors) const {
-  size_t size = 0;
-  for (const PriorValue& prior : priors) {
-    size += 10 + prior.key.size() + (prior.value.has_value() ? 4 + prior.value->size() : 0);
-  }
+StatusOr<std::string> UndoRecords::Record(const StateOverlay::Undo& undo) const {
   std::string record;
-  record.reserve(size);
-  for (const PriorValue& prior : priors) {
-    const auto position = std::find(state_columns_.begin(), state_columns_.end(), prior.column);
-    record += static_cast<char>(position - state_columns_.begin());
-    AppendSized(record, prior.key);
-    if (prior.value.has_value()) {
-      record += kPresent;
-      AppendSized(record, *prior.value);
-    } else {
-      record += kAbsent;
-    }
-  }
+  record.reserve(512);
+  CREG_RETURN_IF_ERROR(undo.VisitPriors(
+      [&](ColumnId column, std::string_view key, const std::optional<std::string>& value) {
+        const size_t slot = static_cast<size_t>(column);
+        record += slot < position_of_.size() ? position_of_[slot] : '\xff';
+        AppendSized(record, key);
+        if (value.has_value()) {
+          record += kPresent;
+          AppendSized(record, *value);
+        } else {
+          record += kAbsent;
+        }
+      }));
   return record;
 }
 

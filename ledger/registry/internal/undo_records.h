@@ -37,9 +37,10 @@ class UndoRecords {
   ColumnId column() const { return column_; }
   static std::string Key(uint64_t entry);
 
-  // The record of an entry whose transaction found `priors` (in state
-  // columns only).
-  std::string Encode(const std::vector<PriorValue>& priors) const;
+  // The record of an entry whose transaction's writes (in state columns
+  // only) `undo` noted. Errors: reading what the keys held
+  // (StateOverlay::Undo::VisitPriors).
+  StatusOr<std::string> Record(const StateOverlay::Undo& undo) const;
   // Writes what the record `bytes` of entry `entry` says its transaction
   // found back into `overlay`. DataLoss naming the entry if the record is
   // malformed or names a column that is not registry state.
@@ -51,6 +52,7 @@ class UndoRecords {
  private:
   ColumnId column_ = 0;
   std::vector<ColumnId> state_columns_;  // by position in StateColumnNames()
+  std::vector<char> position_of_;        // by ColumnId: position, as one byte
 };
 
 }  // namespace creg::internal
