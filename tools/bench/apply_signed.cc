@@ -42,10 +42,14 @@ Status ApplySigned(Registry& registry, size_t n, size_t threads, const SignOne& 
                           AcceptedEffects(registry.Apply(group, std::move(tx), NowMicros())));
     if (on_accepted) on_accepted(index, effects);
     if (group.size() >= group_size) {
+      // As a node that publishes a checkpoint of every group: the undo
+      // records of the groups before go with this commit.
+      registry.SetPrunableBelow(registry.log().size());
       CREG_RETURN_IF_ERROR(registry.Commit(std::move(group)).status());
       group = registry.BeginGroup();
     }
   }
+  registry.SetPrunableBelow(registry.log().size());
   return registry.Commit(std::move(group)).status();
 }
 

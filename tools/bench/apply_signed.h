@@ -32,7 +32,9 @@ using SignOne = std::function<SignedTx(size_t i)>;
 using OnAccepted = std::function<void(uint64_t entry_index, const pb::Effects& effects)>;
 
 // Signs transactions 0..n-1 with `sign` on `threads` threads, then applies
-// them in that order in groups of `group_size`, committing each group.
+// them in that order in groups of `group_size`, committing each group and,
+// as a node publishing each group's checkpoint does, pruning the undo
+// records of the entries committed before it.
 // Every one must be accepted: a refusal is returned as its Status (the
 // groups before it stay committed). Storage errors as Registry's.
 Status ApplySigned(Registry& registry, size_t n, size_t threads, const SignOne& sign,
