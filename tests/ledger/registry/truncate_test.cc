@@ -31,6 +31,24 @@ std::string Be64(uint64_t v) {
   return s;
 }
 
+// A registry that keeps no log (as an audit's replay opens one), on a new
+// database in `dir`.
+struct StateOnlyRegistry {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Registry> registry;
+};
+StateOnlyRegistry OpenStateOnly(const testing::TempDir& dir) {
+  StoreOptions options;
+  options.create_if_missing = true;
+  options.sync = false;
+  StateOnlyRegistry out;
+  out.store = Store::Open(dir.Sub("db"), options, Registry::ColumnNames()).value();
+  RegistryOptions registry_options{RegistryHarness::kOrigin};
+  registry_options.store_log = false;
+  out.registry = Registry::Open(out.store.get(), registry_options).value();
+  return out;
+}
+
 class RegistryTruncateTest : public ::testing::Test {
  protected:
   Registry& registry() { return h_.registry(); }
@@ -166,13 +184,9 @@ TEST_F(RegistryTruncateTest, UndoRecordsAreNotRegistryState) {
   // A registry that keeps no log (an audit's replay) writes none, and
   // reaches the same digest.
   testing::TempDir dir;
-  StoreOptions options;
-  options.create_if_missing = true;
-  options.sync = false;
-  auto store = Store::Open(dir.Sub("db"), options, Registry::ColumnNames()).value();
-  RegistryOptions registry_options{RegistryHarness::kOrigin};
-  registry_options.store_log = false;
-  auto state_only = Registry::Open(store.get(), registry_options).value();
+  StateOnlyRegistry opened = OpenStateOnly(dir);
+  Store* store = opened.store.get();
+  Registry* state_only = opened.registry.get();
   Registry::Group group = state_only->BeginGroup();
   for (const std::string& entry : registry().log().Entries(0, size()).value()) {
     ASSERT_TRUE(state_only->ReplayEntry(group, entry).ok());
@@ -302,14 +316,7 @@ TEST_F(RegistryTruncateTest, GroupBegunBeforeACutCannotBeCommitted) {
 
 TEST(RegistryTruncateStateOnlyTest, RegistryThatKeepsNoLogCannotBeCut) {
   testing::TempDir dir;
-  StoreOptions options;
-  options.create_if_missing = true;
-  options.sync = false;
-  auto store = Store::Open(dir.Sub("db"), options, Registry::ColumnNames()).value();
-  RegistryOptions registry_options{RegistryHarness::kOrigin};
-  registry_options.store_log = false;
-  auto registry = Registry::Open(store.get(), registry_options).value();
-  StatusOr<TreeHead> refused = registry->TruncateTo(0);
+  StatusOr<TreeHead> refused = OpenStateOnly(dir).registry->TruncateTo(0);
   EXPECT_TRUE(FailsWith(refused.status(), StatusCode::kFailedPrecondition, "keeps no log"));
 }
 
