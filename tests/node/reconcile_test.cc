@@ -105,9 +105,22 @@ class ReconcileTest : public ::testing::Test {
       ASSERT_TRUE(IsAccepted(writer_.OpenAccount("holder-" + std::to_string(next_holder_++))));
     }
   }
+  // The writer appends 3 entries that `member` copies, then cuts them and
+  // appends 2 others: the member holds a tail the registry did not keep.
+  void GiveAStaleTail(Member& member) {
+    Append(3);
+    member.CopyFrom(writer(), 9);
+    ASSERT_TRUE(writer().TruncateTo(6).ok());
+    Append(2);
+  }
   SignedCheckpoint CheckpointAt(uint64_t size) {
     EXPECT_TRUE(signer_.SignAt(size).ok());
     return *signer_.latest_signed();
+  }
+  // Reconciles `member` (nothing published) to the writer's checkpoint of `size`.
+  StatusOr<Reconciled> Reconcile(Member& member, uint64_t size, std::span<PeerLog* const> peers) {
+    return ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
+                                 CheckpointAt(size), peers);
   }
   std::string Digest(Registry& registry) { return registry.StateDigest().value().ToHex(); }
   std::vector<std::string> EntriesOf(Registry& registry, uint64_t begin, uint64_t end) {
@@ -132,8 +145,7 @@ TEST_F(ReconcileTest, AMemberHoldingTheCheckpointQuarantinesWhatFollowsIt) {
   RegistryPeer never_asked("w", writer());
   PeerLog* peers[] = {&never_asked};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(6), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 6, peers);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->kept, 6u);
   EXPECT_EQ(done->copied, 0u);
@@ -156,8 +168,7 @@ TEST_F(ReconcileTest, MissingEntriesAreCopiedFromTheFirstPeerThatHasThem) {
   RegistryPeer peer("w", writer());
   PeerLog* peers[] = {&down, &peer};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(9), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 9, peers);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->kept, 4u);
   EXPECT_EQ(done->copied, 5u);
@@ -168,17 +179,13 @@ TEST_F(ReconcileTest, MissingEntriesAreCopiedFromTheFirstPeerThatHasThem) {
 }
 
 TEST_F(ReconcileTest, ADivergedTailIsQuarantinedAndTheRegistrysEntriesTakeItsPlace) {
-  Append(3);
   Member member(temp_, "m", verifier_);
-  member.CopyFrom(writer(), 9);  // [0, 6) and the writer's first tail
-  const std::vector<std::string> lost = EntriesOf(writer(), 6, 9);
-  ASSERT_TRUE(writer().TruncateTo(6).ok());
-  Append(2);  // the registry's history went on with other entries
+  GiveAStaleTail(member);
+  const std::vector<std::string> lost = EntriesOf(member.registry(), 6, 9);
   RegistryPeer peer("w", writer());
   PeerLog* peers[] = {&peer};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(8), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 8, peers);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->kept, 6u);
   EXPECT_EQ(done->copied, 2u);
@@ -189,20 +196,16 @@ TEST_F(ReconcileTest, ADivergedTailIsQuarantinedAndTheRegistrysEntriesTakeItsPla
 }
 
 TEST_F(ReconcileTest, APeerWhoseEntriesGiveAnotherRootIsLeftForTheNext) {
-  Append(3);
   // `stale` holds the first tail; the registry's history has another.
   Member stale(temp_, "stale", verifier_);
-  stale.CopyFrom(writer(), 9);
-  ASSERT_TRUE(writer().TruncateTo(6).ok());
-  Append(2);
+  GiveAStaleTail(stale);
   Member member(temp_, "m", verifier_);
   member.CopyFrom(writer(), 6);
   RegistryPeer wrong("stale", stale.registry());
   RegistryPeer right("w", writer());
   PeerLog* peers[] = {&wrong, &right};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(8), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 8, peers);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(done->source, "w");
   EXPECT_EQ(done->quarantined.entries, 0u);  // what `stale` sent was cut, not quarantined
@@ -211,19 +214,15 @@ TEST_F(ReconcileTest, APeerWhoseEntriesGiveAnotherRootIsLeftForTheNext) {
 }
 
 TEST_F(ReconcileTest, APeerThatCannotProveItsEntryIsTheRegistrysCutsNothing) {
-  Append(3);
   Member stale(temp_, "stale", verifier_);
-  stale.CopyFrom(writer(), 9);  // [0, 6) and a tail the registry did not keep
-  ASSERT_TRUE(writer().TruncateTo(6).ok());
-  Append(2);
+  GiveAStaleTail(stale);
   Member member(temp_, "m", verifier_);
   member.CopyFrom(writer(), 7);  // the registry's entries, one short of its checkpoint
   RegistryPeer wrong("stale", stale.registry());
   RegistryPeer right("w", writer());
   PeerLog* peers[] = {&wrong, &right};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(8), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 8, peers);
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   // `stale` differs at entry 6 but cannot prove its entry: the member's
   // own entry 6 stays, and only entry 7 is copied.
@@ -244,8 +243,7 @@ TEST_F(ReconcileTest, WithoutAPeerThatHasTheEntriesNothingIsCopiedAndTheErrorNam
   RegistryPeer short_peer("short", *empty.registry);
   PeerLog* peers[] = {&down, &short_peer};
 
-  StatusOr<Reconciled> done = ReconcileToCheckpoint(member.registry(), member.check, member.Scope(),
-                                                    CheckpointAt(9), peers);
+  StatusOr<Reconciled> done = Reconcile(member, 9, peers);
   EXPECT_TRUE(FailsWith(done.status(), StatusCode::kUnavailable, "entries [4, 9)"));
   EXPECT_TRUE(
       FailsWith(done.status(), StatusCode::kUnavailable, "127.0.0.1:9: connection refused"));
