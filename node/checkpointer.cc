@@ -28,18 +28,39 @@ Status Checkpointer::SignAt(uint64_t size) {
   auto signed_checkpoint = std::make_shared<SignedCheckpoint>();
   signed_checkpoint->checkpoint = Checkpoint{origin_, size, rebuilt};
   signed_checkpoint->note = SignCheckpoint(signed_checkpoint->checkpoint, signer_);
+  bool fenced = false;
   {
     std::lock_guard lock(mu_);
-    if (publish_on_sign_) latest_ = signed_checkpoint;
-    signed_ = std::move(signed_checkpoint);
+    signed_ = signed_checkpoint;
+    fenced = fenced_;
+  }
+  if (!fenced) MarkCommitted(std::move(signed_checkpoint));
+  return OkStatus();
+}
+
+void Checkpointer::SetFenced(bool fenced) {
+  std::lock_guard lock(mu_);
+  fenced_ = fenced;
+}
+
+void Checkpointer::MarkCommitted(std::shared_ptr<const SignedCheckpoint> checkpoint) {
+  {
+    std::lock_guard lock(mu_);
+    if (committed_ && committed_->checkpoint.size >= checkpoint->checkpoint.size) return;
+    if (publish_on_commit_) latest_ = checkpoint;
+    committed_ = std::move(checkpoint);
   }
   if (listener_) listener_();
-  return OkStatus();
 }
 
 std::shared_ptr<const SignedCheckpoint> Checkpointer::latest() const {
   std::lock_guard lock(mu_);
   return latest_;
+}
+
+std::shared_ptr<const SignedCheckpoint> Checkpointer::latest_committed() const {
+  std::lock_guard lock(mu_);
+  return committed_;
 }
 
 std::shared_ptr<const SignedCheckpoint> Checkpointer::latest_signed() const {

@@ -1,20 +1,24 @@
 // Checkpointer: signs the log's tree head as a C2SP checkpoint and keeps the
 // latest one for readers, saving it to the data folder at a bounded interval.
 //
-// Signed is not yet published. Without witnesses every signed checkpoint is
-// published at once. With witnesses (node/publisher.h) a checkpoint is
-// published only once enough witnesses cosigned it, and latest() keeps the
-// last published one meanwhile (null until the first).
+// A checkpoint goes signed -> committed -> published. Without a fence
+// (node/checkpoint_fence.h) every signed checkpoint is committed at once;
+// with one (SetFenced), only once the fence recorded it (MarkCommitted).
+// Without witnesses every committed checkpoint is published at once. With
+// witnesses (node/publisher.h) a committed checkpoint is published only once
+// enough witnesses cosigned it, and latest() keeps the last published one
+// meanwhile (null until the first).
 //
 // Before signing, the root is rebuilt from the stored Merkle nodes and
 // compared with the head the log holds in memory; a mismatch is DataLoss and
 // nothing is signed.
 //
-// Thread-safety: SignHead and SignAt from one thread (the sequencer, or
-// the SyncGate with synchronous mirrors), Save from one
-// thread (the pipeline's saver), Publish from one thread (the publisher),
-// latest() and latest_signed() from any thread. SetPublishOnSign and
-// SetSignListener before the first SignHead by another thread.
+// Thread-safety: SignHead, SignAt and MarkCommitted from one thread (the
+// sequencer, or the SyncGate with synchronous mirrors or a fence), Save from
+// one thread (the pipeline's saver), Publish from one thread (the
+// publisher), latest(), latest_committed() and latest_signed() from any
+// thread. SetFenced, SetPublishOnCommit and SetCommitListener before the
+// first SignHead by another thread.
 #pragma once
 
 #include <chrono>
@@ -39,7 +43,7 @@ class Checkpointer {
   Checkpointer(const MerkleLog& log, NoteSigner signer, std::string origin, std::string path);
 
   // Signs the current head. DataLoss if stored nodes disagree with it.
-  // Publishes it too if publish-on-sign is set, then calls the listener.
+  // Without a fence, commits it too (see MarkCommitted).
   Status SignHead();
   // Signs a checkpoint of the first `size` entries (at most the head; with
   // synchronous mirrors, what they hold). Nothing is signed if a checkpoint
@@ -50,12 +54,22 @@ class Checkpointer {
   // checkpoint file get. Never null after the first SignHead when
   // publishing on sign; with witnesses, null until the first Publish.
   std::shared_ptr<const SignedCheckpoint> latest() const;
+  // The latest committed checkpoint: what may be published, and what the
+  // Publisher has witnesses cosign. Without a fence, latest_signed().
+  std::shared_ptr<const SignedCheckpoint> latest_committed() const;
   // The latest signed checkpoint (never null after the first SignHead).
   std::shared_ptr<const SignedCheckpoint> latest_signed() const;
+  // Default: false. True when a fence must record each checkpoint before
+  // it is committed: signing then commits nothing.
+  void SetFenced(bool fenced);
+  // With a fence: `checkpoint` (signed here) was recorded by it. Commits it
+  // unless a larger one is committed already: publishes it if
+  // publish-on-commit is set, then calls the listener.
+  void MarkCommitted(std::shared_ptr<const SignedCheckpoint> checkpoint);
   // Default: true. False while witnesses must cosign before publication.
-  void SetPublishOnSign(bool publish) { publish_on_sign_ = publish; }
-  // Called (on the signing thread, no lock held) after each SignHead.
-  void SetSignListener(std::function<void()> listener) { listener_ = std::move(listener); }
+  void SetPublishOnCommit(bool publish) { publish_on_commit_ = publish; }
+  // Called (on the committing thread, no lock held) after each commit.
+  void SetCommitListener(std::function<void()> listener) { listener_ = std::move(listener); }
   // Publishes `checkpoint` (its note may carry cosignature lines) unless one
   // at least as large is published already.
   void Publish(std::shared_ptr<const SignedCheckpoint> checkpoint);
@@ -71,10 +85,12 @@ class Checkpointer {
   std::string origin_;
   std::string path_;
   mutable std::mutex mu_;
-  bool publish_on_sign_ = true;
+  bool publish_on_commit_ = true;
+  bool fenced_ = false;  // guarded by mu_
   std::function<void()> listener_;
-  std::shared_ptr<const SignedCheckpoint> latest_;  // guarded by mu_
-  std::shared_ptr<const SignedCheckpoint> signed_;  // guarded by mu_
+  std::shared_ptr<const SignedCheckpoint> latest_;     // guarded by mu_
+  std::shared_ptr<const SignedCheckpoint> committed_;  // guarded by mu_
+  std::shared_ptr<const SignedCheckpoint> signed_;     // guarded by mu_
   uint64_t saved_size_ = UINT64_MAX;
   std::chrono::steady_clock::time_point saved_at_{};
 };

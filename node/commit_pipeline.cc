@@ -159,11 +159,16 @@ void CommitPipeline::RunGroup(std::vector<Item>& items) {
     if (auto published = checkpointer_.latest()) {
       registry_.SetPrunableBelow(published->checkpoint.size);
     }
-    StatusOr<TreeHead> head = registry_.Commit(std::move(group));
+    // A writer that lost its role writes nothing more.
+    Status fence = sync_gate_ != nullptr ? sync_gate_->CheckFence() : OkStatus();
+    StatusOr<TreeHead> head =
+        fence.ok() ? registry_.Commit(std::move(group)) : StatusOr<TreeHead>(fence);
     // Only a key rotation changes a key the workers may hold (a new
     // account's key was never held: SignerKeys keeps found keys only).
     if (keys_rotated) signer_keys_.Invalidate();
-    if (!head.ok()) {
+    if (!fence.ok()) {
+      Fence(std::string(fence.message()));
+    } else if (!head.ok()) {
       EnterFault("writing to the database failed: " + head.status().ToString());
     } else if (sync_gate_ == nullptr) {
       // With synchronous mirrors the gate signs, once they hold the group.
@@ -234,13 +239,23 @@ std::map<std::string, uint64_t> CommitPipeline::RefusalsByCode() const {
 }
 
 void CommitPipeline::EnterFault(const std::string& why) {
-  std::lock_guard lock(mu_);
-  if (fault_.empty()) {
-    fault_ = why;
+  if (StopAcceptingWrites(why)) {
     LogError("no longer accepting transactions: " + why +
              "; reads continue; restart once the cause is fixed");
   }
+}
+
+void CommitPipeline::Fence(const std::string& why) {
+  // The gate logged why.
+  StopAcceptingWrites(why);
+}
+
+bool CommitPipeline::StopAcceptingWrites(const std::string& why) {
+  std::lock_guard lock(mu_);
+  const bool first = fault_.empty();
+  if (first) fault_ = why;
   accepting_.store(false);
+  return first;
 }
 
 std::string CommitPipeline::fault() const {

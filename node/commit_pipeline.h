@@ -21,6 +21,10 @@
 // (every later Submit gets kUnavailable), answers the failed group with
 // kUnavailable, and reports the fault in fault(); reads go on elsewhere.
 //
+// A writer that may lose its role (a gate with a fence, node/sync_gate.h)
+// checks the fence before each commit; once lost (Fence), the pipeline
+// refuses writes the same way, with the reason as its fault.
+//
 // Thread-safety: Submit, accepting_writes, fault from any thread. Stop once.
 #pragma once
 
@@ -100,8 +104,18 @@ class CommitPipeline {
   // With synchronous mirrors (--sync-mirrors): submissions are refused
   // while too few mirrors are connected, the gate signs the checkpoints,
   // and each group is answered once the mirrors hold it (node/sync_gate.h).
-  // Before traffic; `gate` outlives the pipeline's last answer.
+  // Before traffic; `gate` outlives the pipeline's last answer. With a
+  // fence in the gate (a writer that may lose its role), every group is
+  // answered through it, and the sequencer checks the fence before each
+  // commit (SyncGate::CheckFence).
   void SetSyncGate(SyncGate* gate);
+
+  // The writer lost its role (`why`, e.g. "lost the writer role of cluster
+  // c1 (term 28): ..."): from now on every Submit, and every group not yet
+  // committed, is answered kUnavailable with `why`, as after a storage
+  // fault; fault() returns it. Later calls and faults keep the first reason.
+  // Held answers are the gate's (SyncGate::Fence). Any thread.
+  void Fence(const std::string& why);
 
   // Stops taking submissions, finishes and answers everything queued,
   // saves the checkpoint file, and joins the threads.
@@ -131,6 +145,9 @@ class CommitPipeline {
   void Answer(std::vector<Item>& items, std::vector<StatusOr<Verdict>>& verdicts,
               uint64_t tree_size);
   void EnterFault(const std::string& why);
+  // Stops accepting writes with `why` as the fault (the first one kept);
+  // true if this was the first.
+  bool StopAcceptingWrites(const std::string& why);
   void CountRefusal(RuleCode code);
 
   Registry& registry_;

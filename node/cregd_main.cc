@@ -256,7 +256,8 @@ int Run(NodeOptions options, const RunFlags& flags) {
     return Usage("run", "--log-level must be debug, info, warn or error");
 
   RouteProtobufLogToNodeLog();
-  StatusOr<std::unique_ptr<RegistryNode>> node = RegistryNode::Open(options);
+  StatusOr<std::unique_ptr<RegistryNode>> node =
+      RegistryNode::Open(options, options.follow.empty() ? NodeRole::Writer() : NodeRole::Mirror());
   if (!node.ok()) {
     LogError(node.status().message());
     return 1;

@@ -42,7 +42,7 @@ StatusOr<std::unique_ptr<Publisher>> StartPublisher(const NodeOptions& options,
                                 " witnesses given");
   }
   const size_t quorum = options.witness_quorum == 0 ? clients.size() : options.witness_quorum;
-  checkpointer.SetPublishOnSign(false);
+  checkpointer.SetPublishOnCommit(false);
   if (auto saved = SavedCheckpoint(saved_path, log, checkpointer, verifiers, quorum)) {
     LogInfo("publishing again the cosigned checkpoint of size " +
             std::to_string(saved->checkpoint.size) + " saved before");
@@ -52,7 +52,7 @@ StatusOr<std::unique_ptr<Publisher>> StartPublisher(const NodeOptions& options,
   publisher_options.quorum = quorum;
   auto publisher = std::make_unique<Publisher>(checkpointer, std::move(clients), publisher_options);
   Publisher* raw = publisher.get();
-  checkpointer.SetSignListener([raw] { raw->Wake(); });
+  checkpointer.SetCommitListener([raw] { raw->Wake(); });
   publisher->Start();
   return publisher;
 }

@@ -14,10 +14,10 @@
 
 namespace creg {
 
-// Parses options.witnesses, stops `checkpointer` publishing on sign,
+// Parses options.witnesses, stops `checkpointer` publishing on commit,
 // publishes the checkpoint saved at `saved_path` again if it still carries
 // enough valid cosignatures and matches `log`, and starts a Publisher that
-// each SignHead wakes. InvalidArgument naming a bad --witness value or a
+// each committed checkpoint wakes. InvalidArgument naming a bad --witness value or a
 // quorum over the number of witnesses.
 StatusOr<std::unique_ptr<Publisher>> StartPublisher(const NodeOptions& options,
                                                     const MerkleLog& log,

@@ -57,7 +57,7 @@ void Publisher::Loop() {
   std::chrono::milliseconds backoff = options_.retry_min;
   std::unique_lock lock(mu_);
   while (!stop_) {
-    auto target = checkpointer_.latest_signed();
+    auto target = checkpointer_.latest_committed();
     auto published = checkpointer_.latest();
     const bool behind =
         target && (!published || published->checkpoint.size < target->checkpoint.size);

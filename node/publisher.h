@@ -1,14 +1,14 @@
 // Publisher: publishes the node's checkpoints only once enough witnesses
 // cosigned them (docs/witness.md, "Running a registry with witnesses").
 //
-// After each signed checkpoint (Checkpointer::SetSignListener wakes it) a
-// round asks every witness in parallel to cosign the newest signed
-// checkpoint. As soon as `quorum` cosignatures verified, their lines are
-// appended to the note (in the order the witnesses were configured) and it
-// is published (Checkpointer::Publish). Heads signed while a round is in
-// flight wait; the next round takes the newest, so rounds never queue up.
-// A round that falls short keeps the last published checkpoint, records why
-// (status()), and the next round waits a backoff that doubles from
+// After each committed checkpoint (Checkpointer::SetCommitListener wakes it)
+// a round asks every witness in parallel to cosign the newest committed
+// checkpoint (Checkpointer::latest_committed(): with a fence, only what the
+// fence recorded; without one, the newest signed). As soon as `quorum` cosignatures verified, their
+// lines are appended to the note (in the order the witnesses were configured) and it is published
+// (Checkpointer::Publish). Heads committed while a round is in flight wait; the next round takes
+// the newest, so rounds never queue up. A round that falls short keeps the last published
+// checkpoint, records why (status()), and the next round waits a backoff that doubles from
 // `retry_min` up to `retry_max`. Commits never wait for any of this.
 //
 // Thread-safety: Start and Stop once each, from one thread; Wake and
@@ -64,7 +64,7 @@ class Publisher {
   void Start();
   // Finishes the round in flight (bounded by the witnesses' timeout).
   void Stop();
-  // A new checkpoint was signed.
+  // A new checkpoint was committed.
   void Wake();
   PublicationStatus status() const;
 

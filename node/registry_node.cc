@@ -113,6 +113,20 @@ Status JoinRegistry(const InitOptions& options, std::ostream& out) {
   return OkStatus();
 }
 
+Status CheckRole(const NodeOptions& options, const NodeRole& role) {
+  const bool mirror = role.kind == NodeRole::Kind::kMirror;
+  if (mirror && options.follow.empty()) {
+    return InvalidArgumentError("a mirror needs the address of its writer (--follow HOST:PORT)");
+  }
+  if (!mirror && !options.follow.empty()) {
+    return InvalidArgumentError("a writer follows no one; --follow is for a mirror");
+  }
+  if (mirror && role.fence != nullptr) {
+    return InvalidArgumentError("a mirror signs nothing, so it has no checkpoint fence");
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status InitRegistry(const InitOptions& options, std::ostream& out) {
@@ -221,7 +235,9 @@ Status BackupRegistry(const BackupOptions& options, std::ostream& out) {
   return OkStatus();
 }
 
-StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options) {
+StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options,
+                                                           NodeRole role) {
+  CREG_RETURN_IF_ERROR(CheckRole(options, role));
   auto node = std::unique_ptr<RegistryNode>(new RegistryNode());
   node->options_ = options;
   if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
@@ -246,7 +262,8 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
   node->checkpointer_ = std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer),
                                                        origin, dir.checkpoint_path());
-  const bool mirror = !options.follow.empty();
+  const bool mirror = role.kind == NodeRole::Kind::kMirror;
+  CheckpointFence* fence = role.fence;
   if (mirror && !options.witnesses.empty()) {
     return InvalidArgumentError(
         "a mirror publishes the writer's checkpoints as they are; give --witness to the writer");
@@ -264,13 +281,14 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   // A mirror never signs: it publishes the writer's checkpoints once it has
   // checked them, starting with the last one it saved. A writer with
   // synchronous mirrors starts from its last one too: entries past it may
-  // be on no mirror.
+  // be on no mirror. So does one with a fence: entries past it were never
+  // recorded, and the gate signs them only to have the fence record them.
   std::shared_ptr<SignedCheckpoint> saved;
-  if (mirror || options.sync_mirrors > 0) {
+  if (mirror || options.sync_mirrors > 0 || fence != nullptr) {
     saved = ReadSavedCheckpoint(dir.checkpoint_path(), node->registry_->log(),
                                 node->checkpointer_->VerifierKey());
   }
-  if (saved || mirror) {
+  if (saved || mirror || fence != nullptr) {
     if (saved) node->checkpointer_->Publish(std::move(saved));
   } else {
     CREG_RETURN_IF_ERROR(node->checkpointer_->SignHead());
@@ -278,10 +296,16 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   }
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
-  if (options.sync_mirrors > 0) {
-    node->sync_gate_ =
-        std::make_unique<SyncGate>(*node->checkpointer_, node->registry_->log(),
-                                   SyncGateOptions{options.sync_mirrors, options.sync_timeout});
+  if (options.sync_mirrors > 0 || fence != nullptr) {
+    node->sync_gate_ = std::make_unique<SyncGate>(
+        *node->checkpointer_, node->registry_->log(),
+        SyncGateOptions{options.sync_mirrors, options.sync_timeout, fence});
+    CommitPipeline* pipeline = node->pipeline_.get();
+    node->sync_gate_->SetFenceLostListener(
+        [pipeline, owner = std::move(role.on_fence_lost)](const std::string& why) {
+          pipeline->Fence(why);
+          if (owner) owner(why);
+        });
     node->pipeline_->SetSyncGate(node->sync_gate_.get());
   }
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -16,6 +17,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/registry/registry.h"
 #include "ledger/store.h"
+#include "node/checkpoint_fence.h"
 #include "node/checkpointer.h"
 #include "node/commit_pipeline.h"
 #include "node/control_socket.h"
@@ -67,12 +69,41 @@ struct BackupOptions {
 // its control socket.
 Status BackupRegistry(const BackupOptions& options, std::ostream& out);
 
+// What a node opened on a data folder is.
+struct NodeRole {
+  enum class Kind {
+    // Takes writes, signs checkpoints.
+    kWriter,
+    // Copies the log of the writer at options.follow, checks it, serves
+    // reads, and answers writes NOT_LEADER (docs/replication.md).
+    kMirror,
+  };
+  Kind kind = Kind::kWriter;
+  // A writer that may lose its role (writer failover): nothing is
+  // acknowledged or published before the fence recorded a checkpoint
+  // covering it (node/checkpoint_fence.h, node/sync_gate.h). Outlives the
+  // node. Null: a writer that keeps its role for its life.
+  CheckpointFence* fence = nullptr;
+  // With a fence: runs once, on a node thread, when the writer lost its
+  // role (the node already refuses writes); the owner then stops and
+  // destroys the node, not from inside the call.
+  std::function<void(const std::string& why)> on_fence_lost;
+
+  static NodeRole Writer(CheckpointFence* fence = nullptr,
+                         std::function<void(const std::string& why)> on_fence_lost = {}) {
+    return NodeRole{Kind::kWriter, fence, std::move(on_fence_lost)};
+  }
+  static NodeRole Mirror() { return NodeRole{Kind::kMirror, nullptr, {}}; }
+};
+
 class RegistryNode {
  public:
   // Loads the TLS certificate and key (if configured), opens the data folder
-  // and binds the listening socket. InvalidArgument naming the TLS file
-  // that cannot be used, before anything else is opened.
-  static StatusOr<std::unique_ptr<RegistryNode>> Open(const NodeOptions& options);
+  // as `role` and binds the listening socket. InvalidArgument naming the
+  // TLS file that cannot be used, before anything else is opened, or when
+  // the options do not fit the role (a mirror without options.follow, a
+  // writer with it, a fence on a mirror).
+  static StatusOr<std::unique_ptr<RegistryNode>> Open(const NodeOptions& options, NodeRole role);
   ~RegistryNode();
 
   Server::tcp::endpoint endpoint() const { return server_->endpoint(); }
@@ -84,8 +115,10 @@ class RegistryNode {
   std::optional<Server::tcp::endpoint> http_endpoint() const { return server_->http_endpoint(); }
   std::string verifier_key() const { return checkpointer_->VerifierKey(); }
   bool tls() const { return tls_context_ != nullptr; }
-  // Serves until SIGINT/SIGTERM, then drains.
+  // Serves until SIGINT/SIGTERM or RequestStop, then drains.
   void Run() { server_->Run(); }
+  // Makes Run drain and return. Any thread.
+  void RequestStop() { server_->RequestStop(); }
 
  private:
   RegistryNode() = default;
@@ -97,7 +130,7 @@ class RegistryNode {
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<Publisher> publisher_;  // only with witnesses
   std::unique_ptr<Follower> follower_;    // only on a mirror
-  std::unique_ptr<SyncGate> sync_gate_;   // only with --sync-mirrors
+  std::unique_ptr<SyncGate> sync_gate_;   // only with --sync-mirrors or a fence
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<RequestHandler> handler_;
   std::unique_ptr<NodeContext> context_;
