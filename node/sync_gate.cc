@@ -146,7 +146,9 @@ StatusOr<uint64_t> SyncGate::Advance(uint64_t covered) {
   if (!signed_head.ok()) {
     // Nothing past the last signed size is acknowledged; the held answers
     // time out.
-    LogError("cannot sign a checkpoint of the entries the mirrors hold: " + signed_head.ToString());
+    LogError(std::string("cannot sign a checkpoint of the entries ") +
+             (options_.required == 0 ? "the log holds: " : "the mirrors hold: ") +
+             signed_head.ToString());
     return signed_head;
   }
   if (options_.fence == nullptr) return covered;
