@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "ledger/encoding.h"
+#include "tests/support/pipeline_support.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -23,34 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kPatience{30};
-
-// One submission's answer, waited for with a deadline.
-class Answer {
- public:
-  CommitPipeline::Callback Callback() {
-    return [this](StatusOr<Judgement> verdict) {
-      std::lock_guard lock(mu_);
-      verdict_.emplace(std::move(verdict));
-      cv_.notify_all();
-    };
-  }
-  bool answered() {
-    std::lock_guard lock(mu_);
-    return verdict_.has_value();
-  }
-  // The answer; a kInternal "no answer" if none came in time.
-  StatusOr<Judgement> Wait() {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, kPatience, [&] { return verdict_.has_value(); }))
-      return InternalError("no answer within the deadline");
-    return *verdict_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<StatusOr<Judgement>> verdict_;
-};
 
 // Holds every Store::Write at the gate until Release, then lets each
 // through with `result` (OK: the write happens; an error: it fails).
@@ -83,27 +56,10 @@ class WriteGate {
   std::optional<Status> result_;
 };
 
-const Committed* CommittedOf(const StatusOr<Judgement>& verdict) {
-  return verdict.ok() ? std::get_if<Committed>(&*verdict) : nullptr;
-}
-
-std::string Describe(const StatusOr<Judgement>& verdict) {
-  if (!verdict.ok()) return verdict.status().ToString();
-  if (const auto* c = std::get_if<Committed>(&*verdict))
-    return "committed at " + std::to_string(c->accepted.entry_index);
-  return "refused: " + std::get<Rejection>(*verdict).ToString();
-}
-
 class CommitPipelineTest : public ::testing::Test {
  protected:
-  CommitPipelineTest() : harness_(dir_) {
-    NoteSigner signer =
-        NoteSigner::Create(RegistryHarness::kOrigin, PrivateKey::Generate().value()).value();
-    checkpointer_ =
-        std::make_unique<Checkpointer>(harness_.registry().log(), std::move(signer),
-                                       RegistryHarness::kOrigin, dir_.Sub("checkpoint"));
-    EXPECT_TRUE(checkpointer_->SignHead().ok());
-  }
+  CommitPipelineTest()
+      : harness_(dir_), checkpointer_(SignedCheckpointer(harness_, dir_.Sub("checkpoint"))) {}
   ~CommitPipelineTest() override {
     gate_.Release(OkStatus());  // a failed test must not leave the sequencer held
     pipeline_.reset();
@@ -119,12 +75,14 @@ class CommitPipelineTest : public ::testing::Test {
     pipeline_ = std::make_unique<CommitPipeline>(harness_.registry(), *checkpointer_, options);
   }
 
-  Answer& Submit(std::string signed_transaction) {
-    answers_.push_back(std::make_unique<Answer>());
+  PipelineAnswer& Submit(std::string signed_transaction) {
+    answers_.push_back(std::make_unique<PipelineAnswer>());
     pipeline_->Submit(std::move(signed_transaction), answers_.back()->Callback());
     return *answers_.back();
   }
-  Answer& OpenAccount(const std::string& id) { return Submit(harness_.SignedOpenAccount(id)); }
+  PipelineAnswer& OpenAccount(const std::string& id) {
+    return Submit(harness_.SignedOpenAccount(id));
+  }
 
   // Stops the pipeline and reopens the database: what is left is what was
   // written.
@@ -146,7 +104,7 @@ class CommitPipelineTest : public ::testing::Test {
   WriteGate gate_;  // outlives the store that calls it
   RegistryHarness harness_;
   std::unique_ptr<Checkpointer> checkpointer_;
-  std::vector<std::unique_ptr<Answer>> answers_;
+  std::vector<std::unique_ptr<PipelineAnswer>> answers_;
   std::unique_ptr<CommitPipeline> pipeline_;
 };
 
@@ -154,9 +112,9 @@ TEST_F(CommitPipelineTest, AnswersEachWriterWithItsVerdictAndWritesWhatItCommitt
   Start(/*gated=*/false);
   const uint64_t before = harness_.registry().log().size();
   constexpr int kAccounts = 12;
-  std::vector<Answer*> opened;
+  std::vector<PipelineAnswer*> opened;
   for (int i = 0; i < kAccounts; ++i) opened.push_back(&OpenAccount("holder-" + std::to_string(i)));
-  Answer& malformed = Submit("not a signed transaction");
+  PipelineAnswer& malformed = Submit("not a signed transaction");
 
   std::set<uint64_t> indexes;
   for (int i = 0; i < kAccounts; ++i) {
@@ -253,11 +211,12 @@ TEST_F(CommitPipelineTest, KeyedSignaturesMeetTheThresholdCurrentWhenApplied) {
   again_new.set_nonce("after-change-new-keys");
   again_new.mutable_set_account_keys()->add_public_keys(k[0].public_key().raw());
   Start(/*gated=*/true);
-  Answer& changed = Submit(SignTransactionKeyed(change, "council", {&k[0], &k[1]}));
+  PipelineAnswer& changed = Submit(SignTransactionKeyed(change, "council", {&k[0], &k[1]}));
   ASSERT_TRUE(gate_.WaitForWriter());
-  Answer& by_old = Submit(SignTransactionKeyed(again_old, "council", {&k[0], &k[1]}));
-  Answer& by_new = Submit(SignTransactionKeyed(again_new, "council", {&k[2], &k[3]}));
-  Answer& too_few = Submit(SignTransactionKeyed(status(pb::ACCOUNT_SUSPENDED), "council", {&k[3]}));
+  PipelineAnswer& by_old = Submit(SignTransactionKeyed(again_old, "council", {&k[0], &k[1]}));
+  PipelineAnswer& by_new = Submit(SignTransactionKeyed(again_new, "council", {&k[2], &k[3]}));
+  PipelineAnswer& too_few =
+      Submit(SignTransactionKeyed(status(pb::ACCOUNT_SUSPENDED), "council", {&k[3]}));
   gate_.Release(OkStatus());
   EXPECT_NE(CommittedOf(changed.Wait()), nullptr) << Describe(changed.Wait());
   StatusOr<Judgement> old_verdict = by_old.Wait();
@@ -273,15 +232,15 @@ TEST_F(CommitPipelineTest, KeyedSignaturesMeetTheThresholdCurrentWhenApplied) {
 TEST_F(CommitPipelineTest, StoreFailureAnswersEveryWaitingWriterUnavailableAndStopsWrites) {
   Start(/*gated=*/true);
   const uint64_t before = harness_.registry().log().size();
-  Answer& held = OpenAccount("held");
+  PipelineAnswer& held = OpenAccount("held");
   ASSERT_TRUE(gate_.WaitForWriter());  // its group is inside Store::Write
-  std::vector<Answer*> queued = {&OpenAccount("queued-1"), &OpenAccount("queued-2"),
-                                 &OpenAccount("queued-3")};
+  std::vector<PipelineAnswer*> queued = {&OpenAccount("queued-1"), &OpenAccount("queued-2"),
+                                         &OpenAccount("queued-3")};
   gate_.Release(InternalError("injected write failure"));
 
-  std::vector<Answer*> all = queued;
+  std::vector<PipelineAnswer*> all = queued;
   all.push_back(&held);
-  for (Answer* answer : all) {
+  for (PipelineAnswer* answer : all) {
     StatusOr<Judgement> verdict = answer->Wait();
     ASSERT_FALSE(verdict.ok()) << Describe(verdict);
     EXPECT_EQ(verdict.status().code(), StatusCode::kUnavailable) << Describe(verdict);
@@ -293,7 +252,7 @@ TEST_F(CommitPipelineTest, StoreFailureAnswersEveryWaitingWriterUnavailableAndSt
       << pipeline_->fault();
 
   // Later writers are refused at once, on their own thread.
-  Answer& late = OpenAccount("late");
+  PipelineAnswer& late = OpenAccount("late");
   ASSERT_TRUE(late.answered());
   StatusOr<Judgement> refused = late.Wait();
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable) << Describe(refused);
@@ -307,9 +266,9 @@ TEST_F(CommitPipelineTest, StoreFailureAnswersEveryWaitingWriterUnavailableAndSt
 
 TEST_F(CommitPipelineTest, StopFinishesWhatItTookAndRefusesNewWork) {
   Start(/*gated=*/true);
-  Answer& held = OpenAccount("held");
+  PipelineAnswer& held = OpenAccount("held");
   ASSERT_TRUE(gate_.WaitForWriter());
-  Answer& queued = OpenAccount("queued");
+  PipelineAnswer& queued = OpenAccount("queued");
   std::thread stopper([this] { pipeline_->Stop(); });
 
   // Probe until the pipeline refuses: Stop has begun (until then a probe is
@@ -345,19 +304,19 @@ TEST_F(CommitPipelineTest, StopFinishesWhatItTookAndRefusesNewWork) {
 TEST_F(CommitPipelineTest, QueueCapRefusesWithResourceExhaustedAndDoesNothing) {
   constexpr size_t kCap = 2;
   Start(/*gated=*/true, kCap);
-  Answer& held = OpenAccount("held");  // taken by the sequencer: no longer queued
+  PipelineAnswer& held = OpenAccount("held");  // taken by the sequencer: no longer queued
   ASSERT_TRUE(gate_.WaitForWriter());
-  std::vector<Answer*> queued;
+  std::vector<PipelineAnswer*> queued;
   for (size_t i = 0; i < kCap; ++i) queued.push_back(&OpenAccount("queued-" + std::to_string(i)));
 
-  Answer& over = OpenAccount("over");
+  PipelineAnswer& over = OpenAccount("over");
   ASSERT_TRUE(over.answered()) << "refused at once, on the submitter's thread";
   StatusOr<Judgement> refused = over.Wait();
   EXPECT_EQ(refused.status().code(), StatusCode::kResourceExhausted) << Describe(refused);
 
   gate_.Release(OkStatus());
   queued.push_back(&held);
-  for (Answer* answer : queued) {
+  for (PipelineAnswer* answer : queued) {
     StatusOr<Judgement> verdict = answer->Wait();
     EXPECT_NE(CommittedOf(verdict), nullptr) << Describe(verdict);
   }

@@ -28,6 +28,7 @@
 #include "node/commit_pipeline.h"
 #include "node/registry_node.h"
 #include "node/sync_gate.h"
+#include "tests/support/pipeline_support.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/temp_dir.h"
 
@@ -130,44 +131,6 @@ class LostHook {
   std::string why_;
 };
 
-// One submission's answer, waited for with a deadline.
-class Answer {
- public:
-  CommitPipeline::Callback Callback() {
-    return [this](StatusOr<Judgement> verdict) {
-      std::lock_guard lock(mu_);
-      verdict_.emplace(std::move(verdict));
-      cv_.notify_all();
-    };
-  }
-  bool answered() {
-    std::lock_guard lock(mu_);
-    return verdict_.has_value();
-  }
-  StatusOr<Judgement> Wait() {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, kPatience, [&] { return verdict_.has_value(); }))
-      return InternalError("no answer within the deadline");
-    return *verdict_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::optional<StatusOr<Judgement>> verdict_;
-};
-
-const Committed* CommittedOf(const StatusOr<Judgement>& verdict) {
-  return verdict.ok() ? std::get_if<Committed>(&*verdict) : nullptr;
-}
-
-std::string Describe(const StatusOr<Judgement>& verdict) {
-  if (!verdict.ok()) return verdict.status().ToString();
-  if (const auto* c = std::get_if<Committed>(&*verdict))
-    return "committed at " + std::to_string(c->accepted.entry_index);
-  return "refused: " + std::get<Rejection>(*verdict).ToString();
-}
-
 // The tree size a checkpoint note states (its second line).
 uint64_t NoteSize(const std::string& note) {
   std::istringstream lines(note);
@@ -194,14 +157,10 @@ void ExpectLost(const StatusOr<Judgement>& verdict) {
 // wired as RegistryNode wires them.
 class FencedPipelineTest : public ::testing::Test {
  protected:
-  FencedPipelineTest() : harness_(dir_) {
-    NoteSigner signer =
-        NoteSigner::Create(RegistryHarness::kOrigin, PrivateKey::Generate().value()).value();
-    checkpointer_ =
-        std::make_unique<Checkpointer>(harness_.registry().log(), std::move(signer),
-                                       RegistryHarness::kOrigin, dir_.Sub("checkpoint"));
-    // What the writer published before: the operator's account, size 1.
-    EXPECT_TRUE(checkpointer_->SignHead().ok());
+  FencedPipelineTest()
+      : harness_(dir_),
+        // What the writer published before: the operator's account, size 1.
+        checkpointer_(SignedCheckpointer(harness_, dir_.Sub("checkpoint"))) {
     gate_ = std::make_unique<SyncGate>(*checkpointer_, harness_.registry().log(),
                                        SyncGateOptions{0, kPatience, &fence_});
     PipelineOptions options;
@@ -220,8 +179,8 @@ class FencedPipelineTest : public ::testing::Test {
     pipeline_->Stop();
   }
 
-  Answer& OpenAccount(const std::string& id) {
-    answers_.push_back(std::make_unique<Answer>());
+  PipelineAnswer& OpenAccount(const std::string& id) {
+    answers_.push_back(std::make_unique<PipelineAnswer>());
     pipeline_->Submit(harness_.SignedOpenAccount(id), answers_.back()->Callback());
     return *answers_.back();
   }
@@ -234,12 +193,12 @@ class FencedPipelineTest : public ::testing::Test {
   std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<SyncGate> gate_;
   std::unique_ptr<CommitPipeline> pipeline_;
-  std::vector<std::unique_ptr<Answer>> answers_;
+  std::vector<std::unique_ptr<PipelineAnswer>> answers_;
 };
 
 TEST_F(FencedPipelineTest, NoAnswerGoesOutBeforeTheFenceRecordedTheCheckpoint) {
   fence_.Hold();
-  Answer& answer = OpenAccount("holder-1");
+  PipelineAnswer& answer = OpenAccount("holder-1");
   std::optional<uint64_t> recording = fence_.WaitForCommit();
   ASSERT_EQ(recording, std::optional<uint64_t>(2)) << "the operator's entry and the new one";
   EXPECT_EQ(harness_.registry().log().size(), 2u) << "the group is written meanwhile";
@@ -266,9 +225,9 @@ TEST_F(FencedPipelineTest, NoAnswerGoesOutBeforeTheFenceRecordedTheCheckpoint) {
 
 TEST_F(FencedPipelineTest, AFailedCommitAnswersEveryWriteUnavailableAndTellsTheOwnerOnce) {
   fence_.Hold();
-  Answer& first = OpenAccount("holder-1");
+  PipelineAnswer& first = OpenAccount("holder-1");
   ASSERT_TRUE(fence_.WaitForCommit().has_value());
-  Answer& second = OpenAccount("holder-2");  // held behind the first, or refused
+  PipelineAnswer& second = OpenAccount("holder-2");  // held behind the first, or refused
   fence_.Release(UnavailableError("the leader key is another member's"));
 
   ExpectLost(first.Wait());
@@ -280,7 +239,7 @@ TEST_F(FencedPipelineTest, AFailedCommitAnswersEveryWriteUnavailableAndTellsTheO
   EXPECT_EQ(Published(), 1u) << "nothing the fence refused is published";
 
   // Later writes are refused at once, on the caller's thread.
-  Answer& late = OpenAccount("late");
+  PipelineAnswer& late = OpenAccount("late");
   ASSERT_TRUE(late.answered());
   ExpectLost(late.Wait());
   EXPECT_EQ(lost_.calls(), 1);
@@ -291,14 +250,14 @@ TEST_F(FencedPipelineTest, AFailedCommitAnswersEveryWriteUnavailableAndTellsTheO
 TEST_F(FencedPipelineTest, AFenceNoLongerValidWritesNothingMoreAndTellsTheOwnerOnce) {
   fence_.SetValid(false);
   const uint64_t before = harness_.registry().log().size();
-  Answer& first = OpenAccount("holder-1");
+  PipelineAnswer& first = OpenAccount("holder-1");
   ExpectLost(first.Wait());
   const std::string why = lost_.Wait();
   EXPECT_NE(why.find("ran out"), std::string::npos) << why;
   EXPECT_EQ(harness_.registry().log().size(), before) << "checked before the commit";
   EXPECT_EQ(fence_.calls(), 0);
 
-  Answer& late = OpenAccount("late");
+  PipelineAnswer& late = OpenAccount("late");
   ASSERT_TRUE(late.answered());
   ExpectLost(late.Wait());
   EXPECT_EQ(lost_.calls(), 1);
@@ -309,7 +268,7 @@ TEST_F(FencedPipelineTest, AFenceNoLongerValidWritesNothingMoreAndTellsTheOwnerO
 // checkpoint just before, but nothing is acknowledged after.
 TEST_F(FencedPipelineTest, AFenceThatRanOutDuringTheCommitAcknowledgesNothing) {
   fence_.ExpireDuringCommit();
-  Answer& first = OpenAccount("holder-1");
+  PipelineAnswer& first = OpenAccount("holder-1");
   ExpectLost(first.Wait());
   EXPECT_NE(lost_.Wait().find("ran out"), std::string::npos);
   EXPECT_EQ(fence_.committed(), 2u);
