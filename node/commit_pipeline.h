@@ -10,8 +10,8 @@
 // Group commit: while one group is being written, new transactions queue
 // up and form the next group, so under load many transactions share one
 // fsync. No callback reports "committed" before its group's write returned
-// and the checkpoint covering it was signed, so a client can ask for a proof
-// at once.
+// and the checkpoint covering it was signed (with a fence: and recorded by
+// it, node/sync_gate.h), so a client can ask for a proof at once.
 //
 // The pipeline speaks no wire protocol: a callback gets a verdict
 // (committed, or refused by a rule) or a Status saying the transaction was

@@ -297,15 +297,14 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
   if (options.sync_mirrors > 0 || fence != nullptr) {
-    node->sync_gate_ = std::make_unique<SyncGate>(
-        *node->checkpointer_, node->registry_->log(),
-        SyncGateOptions{options.sync_mirrors, options.sync_timeout, fence});
     CommitPipeline* pipeline = node->pipeline_.get();
-    node->sync_gate_->SetFenceLostListener(
-        [pipeline, owner = std::move(role.on_fence_lost)](const std::string& why) {
-          pipeline->Fence(why);
-          if (owner) owner(why);
-        });
+    SyncGateOptions gate{options.sync_mirrors, options.sync_timeout, fence,
+                         [pipeline, owner = std::move(role.on_fence_lost)](const std::string& why) {
+                           pipeline->Fence(why);
+                           if (owner) owner(why);
+                         }};
+    node->sync_gate_ =
+        std::make_unique<SyncGate>(*node->checkpointer_, node->registry_->log(), std::move(gate));
     node->pipeline_->SetSyncGate(node->sync_gate_.get());
   }
   node->handler_ = std::make_unique<RequestHandler>(*node->registry_, *node->checkpointer_);

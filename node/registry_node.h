@@ -2,8 +2,10 @@
 // and `cregd backup`.
 //
 // Open order: data folder -> RocksDB store -> registry (log + state) ->
-// checkpoint key -> checkpointer (signs the head at once) -> commit
-// pipeline -> request handler -> server -> control socket. Close runs the other way, so the
+// checkpoint key -> checkpointer (signs the head at once, unless the
+// node is a mirror or a writer with sync mirrors or a fence: those publish
+// the checkpoint saved before) -> commit pipeline (and its sync gate) ->
+// request handler -> server -> control socket. Close runs the other way, so the
 // database is closed only after every commit was answered.
 #pragma once
 

@@ -105,16 +105,12 @@ void SyncGate::Fence(const std::string& why) {
   }
   wake_.notify_all();
   LogError(why);
-  if (fence_lost_listener_) fence_lost_listener_(why);
+  if (options_.on_fence_lost) options_.on_fence_lost(why);
 }
 
 std::string SyncGate::fence_lost() const {
   std::lock_guard lock(mu_);
   return fence_lost_;
-}
-
-void SyncGate::SetFenceLostListener(FenceLostListener listener) {
-  fence_lost_listener_ = std::move(listener);
 }
 
 void SyncGate::Hold(uint64_t size, Release release) {

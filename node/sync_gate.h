@@ -9,7 +9,7 @@
 // -> the answers it covers go out, if the fence is still Valid(). A failed
 // Commit or a fence no longer valid is the fence-lost path (Fence): every
 // held and every later answer is kUnavailable naming why, and the listener
-// (SetFenceLostListener) runs once, so the pipeline refuses writes and the
+// (SyncGateOptions::on_fence_lost) runs once, so the pipeline refuses writes and the
 // owner tears the writer down.
 //
 // Mirrors report the size of their synced log on their follow connection
@@ -25,9 +25,8 @@
 // the timeout, or at Stop. Between, the writer goes on committing: answers
 // wait, commits do not.
 //
-// Thread-safety: every method from any thread (SetFenceLostListener before
-// traffic). Answers run on the gate's own thread (or the caller's of Hold,
-// when already covered or fenced), no lock held. Stop waits for a Commit in
+// Thread-safety: every method from any thread. Answers run on the gate's own thread (or the
+// caller's of Hold, when already covered or fenced), no lock held. Stop waits for a Commit in
 // flight, which the fence bounds.
 #pragma once
 
@@ -59,6 +58,10 @@ struct SyncGateOptions {
   // published; it outlives the gate. Default: null, no fence (a writer
   // that cannot lose its role).
   CheckpointFence* fence = nullptr;
+  // Told once, on the thread that found out, why the writer lost its role
+  // (a reason starting "lost "): the pipeline refuses writes
+  // (CommitPipeline::Fence), the owner tears the writer down.
+  std::function<void(const std::string& why)> on_fence_lost;
 };
 
 class SyncGate {
@@ -66,8 +69,6 @@ class SyncGate {
   // With the covered size: the answers may go out, a signed checkpoint of
   // that size includes them. Otherwise kUnavailable (timed out, stopping).
   using Release = std::function<void(StatusOr<uint64_t> covered)>;
-  // Told why the writer lost its role (a reason starting "lost ").
-  using FenceLostListener = std::function<void(const std::string& why)>;
 
   // `checkpointer` and `log` must outlive the gate. With a fence, makes
   // `checkpointer` commit only what the fence recorded
@@ -98,13 +99,11 @@ class SyncGate {
   // Fence (once) and returns kUnavailable naming why.
   Status CheckFence();
   // The writer lost its role (`why` starts "lost "): answers every held
-  // group and every later Hold kUnavailable(why), and runs the listener
+  // group and every later Hold kUnavailable(why), and runs on_fence_lost
   // once, on the calling thread, no lock held. Later calls do nothing.
   void Fence(const std::string& why);
   // Why the writer lost its role; empty while it holds it.
   std::string fence_lost() const;
-  // Runs on the first Fence.
-  void SetFenceLostListener(FenceLostListener listener);
 
   // Runs `release` once `size` entries are covered (with a fence: and a
   // checkpoint of them recorded), or with kUnavailable after the timeout,
@@ -146,10 +145,9 @@ class SyncGate {
   std::deque<Held> held_;                        // guarded by mu_
   // The largest size whose answers may go out: signed (with a fence,
   // recorded by it too).
-  uint64_t released_size_ = 0;             // guarded by mu_
-  std::string fence_lost_;                 // guarded by mu_
-  FenceLostListener fence_lost_listener_;  // set before traffic
-  bool stopping_ = false;                  // guarded by mu_
+  uint64_t released_size_ = 0;  // guarded by mu_
+  std::string fence_lost_;      // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
   std::thread thread_;
 };
 

@@ -161,16 +161,16 @@ class FencedPipelineTest : public ::testing::Test {
       : harness_(dir_),
         // What the writer published before: the operator's account, size 1.
         checkpointer_(SignedCheckpointer(harness_, dir_.Sub("checkpoint"))) {
-    gate_ = std::make_unique<SyncGate>(*checkpointer_, harness_.registry().log(),
-                                       SyncGateOptions{0, kPatience, &fence_});
     PipelineOptions options;
     options.verify_threads = 2;
     options.checkpoint_file_interval = std::chrono::hours(1);
     pipeline_ = std::make_unique<CommitPipeline>(harness_.registry(), *checkpointer_, options);
-    gate_->SetFenceLostListener([this](const std::string& why) {
-      pipeline_->Fence(why);
-      lost_(why);
-    });
+    gate_ = std::make_unique<SyncGate>(
+        *checkpointer_, harness_.registry().log(),
+        SyncGateOptions{0, kPatience, &fence_, [this](const std::string& why) {
+                          pipeline_->Fence(why);
+                          lost_(why);
+                        }});
     pipeline_->SetSyncGate(gate_.get());
   }
   ~FencedPipelineTest() override {
