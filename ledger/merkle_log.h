@@ -127,6 +127,9 @@ class MerkleLog {
     uint64_t next_index() const { return builder_.size(); }
     // Leaf hash the next added entry must name as prev_hash.
     const Hash& last_leaf_hash() const { return last_leaf_hash_; }
+    // Root of the tree of the committed entries and those added so far
+    // (next_index() leaves).
+    Hash root() const { return builder_.Root(); }
     size_t entry_count() const { return entries_added_; }
 
     // Adds one entry. InvalidArgument if its link does not read or does not

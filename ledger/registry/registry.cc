@@ -8,6 +8,7 @@
 #include "ledger/registry/internal/state_view.h"
 #include "ledger/registry/internal/tables.h"
 #include "ledger/registry/internal/undo_records.h"
+#include "ledger/registry/leader_term.h"
 
 namespace creg {
 
@@ -32,12 +33,14 @@ const std::vector<std::string>& Registry::StateColumnNames() {
 }
 
 Registry::Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr<Tables> tables,
-                   std::string origin, std::unique_ptr<UndoRecords> undo, uint64_t undo_from)
+                   std::string origin, std::optional<PublicKey> registry_key,
+                   std::unique_ptr<UndoRecords> undo, uint64_t undo_from)
     : store_(store),
       committed_(std::make_unique<StoreView>(store)),
       log_(std::move(log)),
       tables_(std::move(tables)),
       origin_(std::move(origin)),
+      registry_key_(std::move(registry_key)),
       undo_(std::move(undo)),
       undo_from_(undo_from) {}
 
@@ -108,7 +111,7 @@ StatusOr<std::unique_ptr<Registry>> Registry::Open(Store* store, const RegistryO
   }
   return std::unique_ptr<Registry>(
       new Registry(store, std::move(log), std::make_unique<Tables>(std::move(tables)),
-                   std::move(origin), std::move(keep_undo), undo_from));
+                   std::move(origin), options.registry_key, std::move(keep_undo), undo_from));
 }
 
 Registry::Group::Group(MerkleLog::PendingAppend pending,
@@ -129,6 +132,15 @@ StatusOr<std::optional<Rejection>> Registry::CheckSigner(const Group& group,
                                                          PreparedTransaction& tx,
                                                          pb::AccountRecord* signer) const {
   const std::string& signer_id = tx.envelope.signer();
+  if (signer_id == kRegistrySigner) {
+    // No account: the registry's own key, for leader terms.
+    if (std::optional<Rejection> refused = CheckSignedByRegistry(tx, registry_key_)) {
+      return std::optional<Rejection>(std::move(*refused));
+    }
+    signer->set_account_id(signer_id);
+    signer->set_status(pb::ACCOUNT_ACTIVE);
+    return std::optional<Rejection>();
+  }
   CREG_ASSIGN_OR_RETURN(std::optional<pb::AccountRecord> account,
                         tables_->Account(*group.overlay_, signer_id));
   if (!account.has_value()) {
@@ -198,6 +210,8 @@ RuleResult Dispatch(RuleContext& ctx, const pb::TransactionBody& body) {
       return internal::ApplyCorrespondingAdjustment(ctx, body.corresponding_adjustment());
     case pb::TransactionBody::kSetAccountKeys:
       return internal::ApplySetAccountKeys(ctx, body.set_account_keys());
+    case pb::TransactionBody::kLeaderTerm:
+      return internal::ApplyLeaderTerm(ctx, body.leader_term());
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }
@@ -207,6 +221,13 @@ RuleResult Dispatch(RuleContext& ctx, const pb::TransactionBody& body) {
 }  // namespace
 
 StatusOr<Verdict> Registry::Apply(Group& group, PreparedTransaction tx, int64_t timestamp_micros) {
+  if (IsRegistryTransaction(tx)) {
+    return Verdict(Rejection{RuleCode::kNotAClientOperation,
+                             "leader terms (and anything signed as " +
+                                 std::string(kRegistrySigner) +
+                                 ") are written by the registry's writer itself when it takes "
+                                 "over a cluster; no client submits one"});
+  }
   return ApplyAt(group, std::move(tx), timestamp_micros, nullptr);
 }
 
@@ -263,10 +284,13 @@ StatusOr<Verdict> Registry::ApplyAt(Group& group, PreparedTransaction tx, int64_
   StateOverlay& overlay = *group.overlay_;
   StateOverlay::Undo undo(overlay);
   pb::Effects effects;
-  std::set<std::string> accounts{signer.account_id()};
+  // Every account involved gets the entry in its history; "@registry" is
+  // no account.
+  std::set<std::string> accounts;
+  if (signer.account_id() != kRegistrySigner) accounts.insert(signer.account_id());
   std::set<uint64_t> batches;
-  RuleContext ctx{*tables_,         overlay, tx,       signer, entry_index,
-                  timestamp_micros, effects, accounts, batches};
+  RuleContext ctx{*tables_,       overlay,          tx,      signer,   entry_index,
+                  group.pending_, timestamp_micros, effects, accounts, batches};
   CREG_ASSIGN_OR_RETURN(refused, Dispatch(ctx, tx.body));
   if (refused.has_value()) return Verdict(*refused);
 
@@ -340,12 +364,17 @@ StatusOr<TreeHead> Registry::Commit(Group group) {
 }
 
 StatusOr<Verdict> Registry::Submit(std::string_view signed_transaction) {
-  auto prepared = PrepareTransaction(signed_transaction);
+  return ApplyAlone(PrepareTransaction(signed_transaction), NowMicros(), true);
+}
+
+StatusOr<Verdict> Registry::ApplyAlone(std::variant<PreparedTransaction, Rejection> prepared,
+                                       int64_t timestamp_micros, bool from_client) {
   if (auto* rejection = std::get_if<Rejection>(&prepared)) return Verdict(*rejection);
+  PreparedTransaction& tx = std::get<PreparedTransaction>(prepared);
   Group group = BeginGroup();
-  CREG_ASSIGN_OR_RETURN(
-      Verdict verdict,
-      Apply(group, std::move(std::get<PreparedTransaction>(prepared)), NowMicros()));
+  CREG_ASSIGN_OR_RETURN(Verdict verdict,
+                        from_client ? Apply(group, std::move(tx), timestamp_micros)
+                                    : ApplyAt(group, std::move(tx), timestamp_micros, nullptr));
   if (std::holds_alternative<Accepted>(verdict) && !std::get<Accepted>(verdict).duplicate) {
     CREG_RETURN_IF_ERROR(Commit(std::move(group)).status());
   }

@@ -35,6 +35,7 @@
 #include "creg/effects.pb.h"
 #include "creg/log.pb.h"
 #include "creg/state.pb.h"
+#include "ledger/keys.h"
 #include "ledger/merkle_log.h"
 #include "ledger/registry/rule_code.h"
 #include "ledger/registry/stored_entry.h"
@@ -63,6 +64,12 @@ struct RegistryOptions {
   // a kReplayed rejection, never as a duplicate. It keeps no undo records
   // and cannot be cut back (TruncateTo).
   bool store_log = true;
+  // The registry's checkpoint key (the key of verifier.key), which signs
+  // leader-term entries (signer "@registry"; ledger/registry/leader_term.h).
+  // Default: none; then every leader-term entry is refused with
+  // BAD_SIGNATURE, appended or replayed, since its signature cannot be
+  // checked.
+  std::optional<PublicKey> registry_key = std::nullopt;
 };
 
 // An accepted (or earlier accepted) transaction.
@@ -86,7 +93,7 @@ class Registry {
   // The layout version of the log and state this build writes and reads,
   // stamped in a new store (docs/data-model.md, "Format version"). Raised
   // whenever a stored record changes meaning or layout.
-  static constexpr int kFormatVersion = 7;
+  static constexpr int kFormatVersion = 8;
 
   // Opens the registry in `store` (which must outlive it); a new store gets
   // the origin and kFormatVersion. InvalidArgument if options.origin is
@@ -135,7 +142,11 @@ class Registry {
   // Checks `tx` against the rules and the state as of the end of `group`;
   // if accepted, appends its entry and state changes to the group. The
   // signature is checked here unless tx.verified_with_key already equals the
-  // signer's current key. Status errors are storage failures only.
+  // signer's current key. A transaction of the registry's own (a leader
+  // term, or anything signed as "@registry") is refused with
+  // NOT_A_CLIENT_OPERATION: those enter the log only through
+  // AppendLeaderTerm and ReplayEntry. Status errors are storage failures
+  // only.
   StatusOr<Verdict> Apply(Group& group, PreparedTransaction tx, int64_t timestamp_micros);
 
   // Commits the group in one synced write; nothing is visible before. On
@@ -146,6 +157,23 @@ class Registry {
 
   // Prepare, Apply and Commit one transaction on its own.
   StatusOr<Verdict> Submit(std::string_view signed_transaction);
+
+  // Appends the leader-term entry of `term` (docs/rules.md, "Leader
+  // terms"), signed as "@registry" with `registry_key` and made at
+  // `timestamp_micros`, in a group of its own committed in one synced
+  // write. The only way a leader term enters a log other than
+  // ReplayEntry. A Rejection writes nothing: LEADER_TERM_STALE (a revision
+  // not above the last term's, another cluster, or previous_size and
+  // previous_root not the log's size and root), BAD_SIGNATURE (the key is
+  // not RegistryOptions::registry_key, or none was given), MALFORMED or
+  // INVALID_TEXT (a field), REPLAYED (a revision whose term is already in
+  // the log, with another body). The same bytes again return the
+  // original result, `duplicate` set. Status errors are storage failures.
+  // Precondition: no Group is open (like every write, on the sequencer).
+  StatusOr<Verdict> AppendLeaderTerm(const pb::LeaderTerm& term, const PrivateKey& registry_key,
+                                     int64_t timestamp_micros);
+  // The latest leader term; nullopt before the first.
+  StatusOr<std::optional<pb::LeaderTermRecord>> LatestTerm() const;
 
   // Replays a stored entry (from another registry's log) into `group`: its
   // transaction must be accepted with exactly the stored effects, and the
@@ -311,7 +339,12 @@ class Registry {
 
  private:
   Registry(Store* store, std::unique_ptr<MerkleLog> log, std::unique_ptr<internal::Tables> tables,
-           std::string origin, std::unique_ptr<internal::UndoRecords> undo, uint64_t undo_from);
+           std::string origin, std::optional<PublicKey> registry_key,
+           std::unique_ptr<internal::UndoRecords> undo, uint64_t undo_from);
+  // Applies a transaction in a group of its own (through Apply when
+  // `from_client`, else ApplyAt) and commits it if it is accepted anew.
+  StatusOr<Verdict> ApplyAlone(std::variant<PreparedTransaction, Rejection> prepared,
+                               int64_t timestamp_micros, bool from_client);
   // Apply, optionally replaying a stored entry (`expected_entry`).
   StatusOr<Verdict> ApplyAt(Group& group, PreparedTransaction tx, int64_t timestamp_micros,
                             const std::string_view* expected_entry);
@@ -328,6 +361,7 @@ class Registry {
   std::unique_ptr<MerkleLog> log_;
   std::unique_ptr<internal::Tables> tables_;
   std::string origin_;
+  std::optional<PublicKey> registry_key_;
   // Null for a registry that keeps no log: no undo records then.
   std::unique_ptr<internal::UndoRecords> undo_;
   // The oldest entry that may still have an undo record (sequencer only).

@@ -100,6 +100,10 @@ std::string_view RuleCodeName(RuleCode code) {
       return "DUPLICATE_KEY";
     case RuleCode::kSeveralKeys:
       return "SEVERAL_KEYS";
+    case RuleCode::kLeaderTermStale:
+      return "LEADER_TERM_STALE";
+    case RuleCode::kNotAClientOperation:
+      return "NOT_A_CLIENT_OPERATION";
   }
   return "UNKNOWN_RULE";
 }
@@ -114,6 +118,7 @@ StatusCode RuleStatusCode(RuleCode code) {
       return StatusCode::kNotFound;
     case RuleCode::kBadSignature:
     case RuleCode::kNotAuthorized:
+    case RuleCode::kNotAClientOperation:
     case RuleCode::kWrongOrigin:
     case RuleCode::kThresholdNotMet:
     case RuleCode::kKeyNotOnAccount:
@@ -141,6 +146,7 @@ StatusCode RuleStatusCode(RuleCode code) {
     case RuleCode::kUseNotAuthorized:
     case RuleCode::kAdjustmentNotForward:
     case RuleCode::kAdjustmentUnauthorized:
+    case RuleCode::kLeaderTermStale:
       return StatusCode::kFailedPrecondition;
     default:
       return StatusCode::kInvalidArgument;

@@ -62,6 +62,9 @@ enum class RuleCode : int {
   kInvalidThreshold = 45,    // threshold 0 (with several keys) or above the number of keys
   kDuplicateKey = 46,        // the same key twice on one account
   kSeveralKeys = 47,         // a single-key form or operation used on an account of several keys
+  // Leader terms (docs/rules.md, "Leader terms").
+  kLeaderTermStale = 51,      // a term not after the last one, or not where the log is
+  kNotAClientOperation = 52,  // a leader-term entry submitted like a client's transaction
 };
 
 // "CREDITS_NOT_HELD" etc.

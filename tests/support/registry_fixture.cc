@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
 
 namespace creg::testing {
@@ -40,11 +41,41 @@ void RegistryHarness::Reopen() {
   auto store = Store::Open(path_, HarnessStoreOptions(), Registry::ColumnNames());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store_ = std::move(store).value();
-  RegistryOptions options;
-  options.origin = kOrigin;
-  auto registry = Registry::Open(store_.get(), options);
+  auto registry = Registry::Open(store_.get(), Options());
   ASSERT_TRUE(registry.ok()) << registry.status().ToString();
   registry_ = std::move(registry).value();
+}
+
+const PrivateKey& RegistryHarness::RegistryKey() {
+  static const PrivateKey key = PrivateKey::Generate().value();
+  return key;
+}
+
+RegistryOptions RegistryHarness::Options() {
+  RegistryOptions options;
+  options.origin = kOrigin;
+  options.registry_key = RegistryKey().public_key();
+  return options;
+}
+
+pb::LeaderTerm RegistryHarness::NextTerm(int64_t etcd_revision) {
+  pb::LeaderTerm term;
+  term.set_leader("10.0.0.1:7601");
+  term.set_etcd_revision(etcd_revision);
+  term.set_cluster("c1");
+  term.set_previous_size(registry().log().size());
+  term.set_previous_root(registry().log().head().root.str());
+  return term;
+}
+
+Verdict RegistryHarness::AppendTerm(const pb::LeaderTerm& term, const PrivateKey& key) {
+  StatusOr<Verdict> v = registry().AppendLeaderTerm(term, key, NowMicros());
+  EXPECT_TRUE(v.ok()) << v.status().ToString();
+  return v.ok() ? *v : Verdict(Rejection{RuleCode::kOk, v.status().ToString()});
+}
+
+Verdict RegistryHarness::AppendTerm(int64_t etcd_revision) {
+  return AppendTerm(NextTerm(etcd_revision), RegistryKey());
 }
 
 const PrivateKey& RegistryHarness::KeyOf(const std::string& account) {
@@ -268,9 +299,15 @@ std::string Describe(const Verdict& v) {
 void ExpectRefusedAndNothingWritten(RegistryHarness& h, const pb::TransactionBody& body,
                                     const std::string& signer, RuleCode code,
                                     const std::string& prefix) {
+  ExpectRefusedAndNothingWritten(
+      h, [&] { return h.Submit(body, signer); }, code, prefix);
+}
+
+void ExpectRefusedAndNothingWritten(RegistryHarness& h, const std::function<Verdict()>& write,
+                                    RuleCode code, const std::string& prefix) {
   const Hash digest = h.registry().StateDigest().value();
   const uint64_t size = h.registry().log().size();
-  Verdict v = h.Submit(body, signer);
+  Verdict v = write();
   ASSERT_FALSE(IsAccepted(v)) << Describe(v);
   EXPECT_EQ(RejectionCode(v), code) << Describe(v);
   EXPECT_EQ(std::get<Rejection>(v).message.rfind(prefix, 0), 0u) << Describe(v);
@@ -285,7 +322,7 @@ ReplicaRegistry::ReplicaRegistry() {
   options.create_if_missing = true;
   options.sync = false;
   store = Store::Open(dir.Sub("replica"), options, Registry::ColumnNames()).value();
-  registry = Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).value();
+  registry = Registry::Open(store.get(), RegistryHarness::Options()).value();
 }
 
 }  // namespace creg::testing

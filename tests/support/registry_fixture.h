@@ -2,6 +2,7 @@
 // opened, and helpers that build, sign and submit transactions.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +24,12 @@ class RegistryHarness {
   explicit RegistryHarness(const TempDir& dir, const std::string& name = "registry");
   ~RegistryHarness();
 
+  // The registry's checkpoint key (the same for every harness of the
+  // process), which signs leader terms, and the options every harness and
+  // ReplicaRegistry opens with: kOrigin and that key's public key.
+  static const PrivateKey& RegistryKey();
+  static RegistryOptions Options();
+
   Registry& registry() { return *registry_; }
   Store& store() { return *store_; }
   // Closes and reopens the database (state must survive).
@@ -32,6 +39,14 @@ class RegistryHarness {
   const PrivateKey& KeyOf(const std::string& account);
   // Makes a fresh key for `account` (used by OpenAccount and RotateKey).
   const PrivateKey& NewKeyFor(const std::string& account);
+
+  // The leader term of `etcd_revision` of leader "10.0.0.1:7601" in cluster
+  // "c1", taking over the log as it is (previous_size and previous_root).
+  pb::LeaderTerm NextTerm(int64_t etcd_revision);
+  // Registry::AppendLeaderTerm of `term` signed with `key`, now; a storage
+  // error is a gtest failure (and comes back as a Rejection of code kOk).
+  Verdict AppendTerm(const pb::LeaderTerm& term, const PrivateKey& key);
+  Verdict AppendTerm(int64_t etcd_revision);  // NextTerm, with RegistryKey()
 
   // A body with this registry's origin and a fresh nonce.
   pb::TransactionBody Body();
@@ -113,5 +128,8 @@ const Accepted& AcceptedOf(const Verdict& v);  // Precondition: IsAccepted.
 void ExpectRefusedAndNothingWritten(RegistryHarness& h, const pb::TransactionBody& body,
                                     const std::string& signer, RuleCode code,
                                     const std::string& prefix = "");
+// The same for the verdict of `write` (an AppendTerm, say).
+void ExpectRefusedAndNothingWritten(RegistryHarness& h, const std::function<Verdict()>& write,
+                                    RuleCode code, const std::string& prefix = "");
 
 }  // namespace creg::testing

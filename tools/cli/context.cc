@@ -501,6 +501,13 @@ std::string HintForRule(const std::string& code) {
        "This account has several keys: propose the transaction with --propose -o FILE, sign it "
        "with 'creg sign FILE --key KEY' until enough keys have signed, then 'creg submit FILE'. "
        "Change its keys with 'creg account keys', not rotate-key."},
+      {"LEADER_TERM_STALE",
+       "A leader-term entry must come after the last term (a higher etcd revision, the same "
+       "cluster) and start where the log ends; the writer that wrote it has lost its term "
+       "(docs/rules.md, \"Leader terms\")."},
+      {"NOT_A_CLIENT_OPERATION",
+       "Leader-term entries are written by the registry's writer itself when it takes over a "
+       "cluster; no client submits one."},
       {"INVALID_TEXT",
        "Free text (names, reasons, details, references) must show as what it is: no control "
        "characters such as tabs or line breaks, no bidirectional overrides, line separators, "

@@ -10,6 +10,7 @@
 
 #include "creg/effects.pb.h"
 #include "creg/state.pb.h"
+#include "ledger/merkle_log.h"
 #include "ledger/registry/internal/state_view.h"
 #include "ledger/registry/internal/tables.h"
 #include "ledger/registry/rule_code.h"
@@ -23,6 +24,9 @@ struct RuleContext {
   const PreparedTransaction& tx;
   const pb::AccountRecord& signer;  // active, signature checked
   uint64_t entry_index;
+  // The log before this entry (entry_index entries): its root is what a
+  // leader term takes over.
+  const MerkleLog::PendingAppend& log;
   int64_t timestamp_micros;
   pb::Effects& effects;             // filled by the rule
   std::set<std::string>& accounts;  // accounts involved, for their history
@@ -60,6 +64,9 @@ RuleResult ApplyLabel(RuleContext& ctx, const pb::Label& op);
 // what retirements and cancellations check is in article6_rules.h).
 RuleResult ApplyAuthorize(RuleContext& ctx, const pb::Authorize& op);
 RuleResult ApplyCorrespondingAdjustment(RuleContext& ctx, const pb::CorrespondingAdjustment& op);
+
+// Leader terms (leader_term_rules.cc).
+RuleResult ApplyLeaderTerm(RuleContext& ctx, const pb::LeaderTerm& op);
 
 // Shared checks.
 // The account named `id` exists and may take part in a movement: refuses

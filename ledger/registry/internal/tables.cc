@@ -300,6 +300,9 @@ StatusOr<std::optional<std::string>> Tables::Origin(const StateView& v) const {
 StatusOr<std::optional<std::string>> Tables::Format(const StateView& v) const {
   return v.Get(meta, "format");
 }
+StatusOr<std::optional<pb::LeaderTermRecord>> Tables::Term(const StateView& v) const {
+  return ReadRecord<pb::LeaderTermRecord>(v, meta, "term", "leader term");
+}
 
 StatusOr<bool> Tables::HasAnyAccount(const StateView& v) const {
   bool any = false;
@@ -431,6 +434,9 @@ void Tables::PutOrigin(StateOverlay& o, std::string_view origin) const {
 }
 void Tables::PutFormat(StateOverlay& o, std::string_view format) const {
   o.Put(meta, "format", format);
+}
+void Tables::PutTerm(StateOverlay& o, const pb::LeaderTermRecord& r) const {
+  o.Put(meta, "term", Serialize(r));
 }
 // The index keys below hold the index of the entry being applied, so no
 // record has them yet.

@@ -84,6 +84,8 @@ class Tables {
   // The data format version stamped at creation (docs/data-model.md,
   // "Format version"); nullopt in a store made before stamps existed.
   StatusOr<std::optional<std::string>> Format(const StateView& v) const;
+  // The latest leader term ("term"); nullopt before the first.
+  StatusOr<std::optional<pb::LeaderTermRecord>> Term(const StateView& v) const;
   StatusOr<bool> HasAnyAccount(const StateView& v) const;
 
   // Index scans: entry indexes (or retirements) under a secondary-index
@@ -145,6 +147,7 @@ class Tables {
   void PutNextBatchNumber(StateOverlay& o, uint64_t next) const;
   void PutOrigin(StateOverlay& o, std::string_view origin) const;
   void PutFormat(StateOverlay& o, std::string_view format) const;
+  void PutTerm(StateOverlay& o, const pb::LeaderTermRecord& r) const;
   void AddAccountHistory(StateOverlay& o, std::string_view account, uint64_t entry) const;
   void AddBatchHistory(StateOverlay& o, uint64_t batch, uint64_t entry) const;
   // Written by the entry that opens the account and by each key rotation.

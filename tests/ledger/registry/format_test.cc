@@ -86,6 +86,16 @@ TEST_F(RegistryFormatTest, UnstampedRegistryIsRefusedAndLeftAsItWas) {
   }
 }
 
+// Format 8 added leader terms: a format-7 build would refuse the
+// leader-term entries of its own log. A format-7 folder is refused by name.
+TEST_F(RegistryFormatTest, FormatSevenFolderIsRefusedNamingBothVersions) {
+  MakeRegistryWithFormat("7");
+  std::unique_ptr<Store> store = OpenStore();
+  auto registry = OpenRegistry(store.get());
+  EXPECT_TRUE(testing::FailsWith(registry.status(), StatusCode::kFailedPrecondition,
+                                 "is in data format 7; this build reads format 8 only"));
+}
+
 // A folder of format 6 has no reg.undo column family. Opening it with this
 // build's columns neither fails on the missing family nor adds it: the
 // registry is refused by its stamp, and the folder stays one that a
@@ -116,7 +126,8 @@ TEST_F(RegistryFormatTest, FormatSixFolderIsRefusedByItsStampAndLeftAsItWas) {
     auto registry = OpenRegistry(store->get());
     ASSERT_FALSE(registry.ok());
     EXPECT_TRUE(testing::FailsWith(registry.status(), StatusCode::kFailedPrecondition,
-                                   "is in data format 6; this build reads format 7 only"));
+                                   "is in data format 6; this build reads format " +
+                                       std::to_string(Registry::kFormatVersion) + " only"));
   }
   options.read_only = false;
   auto as_before = Store::Open(path_, options, format_six_columns);
