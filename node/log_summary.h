@@ -1,7 +1,8 @@
 // LogSummary: what the registry has done in total and per UTC day (credits
 // issued, retired and cancelled; projects, batches and retirements),
 // kept in memory by following the committed log, for the JSON API's
-// /api/v1/status (docs/http.md).
+// /api/v1/status (docs/http.md). Entries of other kinds (accounts, labels,
+// Article 6, leader terms) are read and count nothing.
 //
 // A follower thread reads the log from entry 0 once when started, then
 // each entry as it is committed (Wake, called after every commit, tells it

@@ -114,6 +114,16 @@ std::string Summary(const pb::TransactionBody& b, const pb::Effects& e) {
              Credits(e.quantity()) + " (" + BlocksText(e.blocks()) + ") on reference " +
              op.reference();
     }
+    case pb::TransactionBody::kLeaderTerm: {
+      const auto& op = b.leader_term();
+      const std::string aside =
+          op.quarantined() == 0
+              ? ""
+              : ", setting aside " + std::to_string(op.quarantined()) + " entries past it";
+      return op.leader() + " became the writer of cluster " + op.cluster() + " (etcd revision " +
+             std::to_string(op.etcd_revision()) + "), taking over the checkpoint of size " +
+             std::to_string(op.previous_size()) + aside;
+    }
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }
@@ -224,6 +234,16 @@ json::Value TransactionJson(const pb::TransactionBody& b) {
       v.Set("reference", op.reference());
       break;
     }
+    case pb::TransactionBody::kLeaderTerm: {
+      const auto& op = b.leader_term();
+      v.Set("leader", op.leader());
+      v.Set("etcd_revision", op.etcd_revision());
+      v.Set("cluster", op.cluster());
+      v.Set("previous_size", op.previous_size());
+      v.Set("previous_root", HexEncode(op.previous_root()));
+      v.Set("quarantined", op.quarantined());
+      break;
+    }
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }
@@ -258,6 +278,8 @@ std::string KindName(const pb::TransactionBody& body) {
       return "authorize";
     case pb::TransactionBody::kCorrespondingAdjustment:
       return "corresponding-adjustment";
+    case pb::TransactionBody::kLeaderTerm:
+      return "leader-term";
     case pb::TransactionBody::KIND_NOT_SET:
       break;
   }

@@ -20,7 +20,8 @@ struct EntryView {
   pb::SignedTransaction envelope;
   pb::TransactionBody body;
   // "open-account", "set-account-status", "rotate-key", "register-project",
-  // "issue", "transfer", "retire", "cancel", "set-account-keys".
+  // "issue", "transfer", "retire", "cancel", "set-account-keys", "label",
+  // "authorize", "corresponding-adjustment", "leader-term".
   std::string kind;
   std::string summary;
 };

@@ -81,6 +81,28 @@ TEST_F(EntryViewTest, JsonHasTheStableFields) {
   ASSERT_NE(doc.Find("effects"), nullptr);
 }
 
+TEST_F(EntryViewTest, LeaderTermShowsItsLeaderClusterAndRevision) {
+  pb::LeaderTerm term = h_.NextTerm(42);
+  term.set_quarantined(3);
+  ASSERT_TRUE(IsAccepted(h_.AppendTerm(term, RegistryHarness::RegistryKey())));
+  EntryView view = View(1);
+  EXPECT_EQ(view.kind, "leader-term");
+  EXPECT_EQ(view.summary,
+            "10.0.0.1:7601 became the writer of cluster c1 (etcd revision 42), taking over the "
+            "checkpoint of size 1, setting aside 3 entries past it");
+  json::Value doc = EntryJson(view);
+  EXPECT_EQ(doc.GetString("signer").value(), "@registry");
+  EXPECT_EQ(doc.GetString("nonce").value(), "term-42");
+  const json::Value* tx = doc.Find("transaction");
+  ASSERT_NE(tx, nullptr);
+  EXPECT_EQ(tx->GetString("leader").value(), "10.0.0.1:7601");
+  EXPECT_EQ(tx->GetString("cluster").value(), "c1");
+  EXPECT_EQ(tx->GetUint("etcd_revision").value(), 42u);
+  EXPECT_EQ(tx->GetUint("previous_size").value(), 1u);
+  EXPECT_EQ(tx->GetString("previous_root").value(), h_.registry().log().RecomputeRoot(1)->ToHex());
+  EXPECT_EQ(tx->GetUint("quarantined").value(), 3u);
+}
+
 TEST_F(EntryViewTest, BytesThatDoNotDecodeAreRefused) {
   for (std::string_view bad : {std::string_view("not an entry"), std::string_view("")}) {
     StatusOr<EntryView> view = ViewEntry(bad);

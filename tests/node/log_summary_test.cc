@@ -45,6 +45,7 @@ TEST(LogSummaryTest, TotalsAndTimelineFollowTheLog) {
   ASSERT_TRUE(IsAccepted(h.TransferQuantity("developer", "organiser", 1, 10)));
   ASSERT_TRUE(IsAccepted(h.RetireQuantity("organiser", 1, 3, "Forum")));
   ASSERT_TRUE(IsAccepted(h.CancelQuantity("developer", 1, 5)));
+  ASSERT_TRUE(IsAccepted(h.AppendTerm(42)));  // read, and counts nothing
 
   LogSummary summary(h.registry().log());
   summary.Start();
