@@ -80,13 +80,16 @@ StoryData::StoryData(const TempDir& dir, const std::string& name) : root_(dir.Su
   story_.multi_retirement = IndexOf(h.Submit(retire, "organiser"));
   story_.cancellation = IndexOf(h.CancelQuantity("developer", 1, 10));
   story_.adjustment = IndexOf(h.Adjust({Serials(2, 1, 5)}, pb::ADJUSTMENT_APPLIED));
+  story_.term = IndexOf(h.AppendTerm(42));
   IndexOf(h.TransferQuantity("developer", "organiser", 1, 50));
 
   const MerkleLog& log = h.registry().log();
   story_.size = log.size();
   for (uint64_t size = 0; size <= story_.size; ++size) roots_.push_back(log.RootAt(size).value());
   signer_ = std::make_unique<NoteSigner>(
-      NoteSigner::Create("test.creg.example-checkpoints", PrivateKey::Generate().value()).value());
+      NoteSigner::Create("test.creg.example-checkpoints",
+                         PrivateKey::FromPem(RegistryHarness::RegistryKey().ToPem()).value())
+          .value());
   WriteText(root_ + "/checkpoint", Note(story_.size));
   WriteText(root_ + "/verifier.key", VerifierKey() + "\n");
 }
@@ -143,7 +146,10 @@ void RewriteLog(const std::string& from, const std::string& to,
   options.create_if_missing = true;
   options.sync = false;
   std::unique_ptr<Store> store = Store::Open(to + "/db", options, Registry::ColumnNames()).value();
-  ASSERT_TRUE(Registry::Open(store.get(), RegistryOptions{RegistryHarness::kOrigin}).ok());
+  ASSERT_TRUE(Registry::Open(store.get(), RegistryHarness::Options()).ok());
+  if (std::filesystem::exists(from + "/verifier.key")) {
+    std::filesystem::copy_file(from + "/verifier.key", to + "/verifier.key");
+  }
   std::unique_ptr<MerkleLog> log = MerkleLog::Open(store.get(), LogEntryLinkReader()).value();
   StatusOr<TreeHead> head = log->Append(entries);
   ASSERT_TRUE(head.ok()) << head.status().ToString();

@@ -30,6 +30,7 @@ struct Story {
   uint64_t multi_retirement = 0;  // by blocks: batch 1 121-130 and batch 2 1-5, new key, oimp
   uint64_t cancellation = 0;      // operator cancels 10 t of batch 1 (501-510)
   uint64_t adjustment = 0;        // corresponding adjustment applied for 2:1-5
+  uint64_t term = 0;              // a writer takes over: leader term of etcd revision 42
   uint64_t size = 0;              // entries in the log
 };
 
@@ -37,7 +38,9 @@ struct Story {
 // accounts developer and organiser, projects A and B, batches 1 (A, 1000 t)
 // and 2 (B, 500 t), transfers to organiser, a label, an Article 6
 // authorisation, the retirements (the second for OIMP), a key rotation, a
-// cancellation and a corresponding adjustment of Story. The registry stays open until Close().
+// cancellation, a corresponding adjustment and a leader term of Story. The
+// registry's checkpoint key (verifier.key) is RegistryHarness::RegistryKey(),
+// which signs the leader term. The registry stays open until Close().
 class StoryData {
  public:
   StoryData(const TempDir& dir, const std::string& name = "data");
@@ -73,7 +76,8 @@ void CopyDataDir(const std::string& from, const std::string& to);
 // with `edit` applied to each decoded entry, then re-chained (prev_hash)
 // and re-hashed (Merkle nodes, head): the hash checks pass, and only the
 // registry rules can find what `edit` changed. It holds the origin but no
-// other state record, and no checkpoint.
+// other state record, no checkpoint, and `from`'s verifier.key (the key its
+// leader terms are checked with).
 void RewriteLog(const std::string& from, const std::string& to,
                 const std::function<void(uint64_t index, pb::LogEntry& entry)>& edit);
 

@@ -11,11 +11,14 @@
 
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
+#include "ledger/registry/leader_term.h"
 #include "ledger/registry/transaction.h"
+#include "tests/support/status_assertions.h"
 
 namespace creg::audit {
 namespace {
 
+using creg::testing::FailsWith;
 using ::testing::HasSubstr;
 
 constexpr char kOrigin[] = "chain.creg.example";
@@ -146,6 +149,32 @@ TEST(EntryChainTest, FollowsKeyRotations) {
   Status s = Check(log);
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_THAT(s.message(), HasSubstr("entry 4: its signature does not verify"));
+}
+
+// A leader term is checked against the registry's key the chain was given.
+TEST(EntryChainTest, ChecksLeaderTermsWithTheRegistrysKey) {
+  const PrivateKey registry_key = PrivateKey::Generate().value();
+  const PrivateKey forger = PrivateKey::Generate().value();
+  pb::LeaderTerm term;
+  term.set_leader("10.0.0.1:7601");
+  term.set_etcd_revision(42);
+  term.set_cluster("c1");
+  term.set_previous_size(1);
+  term.set_previous_root(std::string(32, 'r'));
+  auto check = [&](const PrivateKey& signer, std::optional<PublicKey> key) {
+    LogMaker log;
+    log.AddRaw(1, SignLeaderTerm(kOrigin, term, signer, 1));
+    log.AddAccounts(1);
+    EntryChain chain(kOrigin, true, std::move(key));
+    for (const std::string& e : log.entries()) CREG_RETURN_IF_ERROR(chain.Append(e));
+    return OkStatus();
+  };
+  EXPECT_TRUE(check(registry_key, registry_key.public_key()).ok());
+  EXPECT_TRUE(FailsWith(check(forger, registry_key.public_key()), StatusCode::kDataLoss,
+                        "entry 1: its leader term is not signed by the registry's key: "
+                        "BAD_SIGNATURE"));
+  EXPECT_TRUE(FailsWith(check(registry_key, std::nullopt), StatusCode::kDataLoss,
+                        "cannot be checked without the registry's key"));
 }
 
 TEST(EntryChainTest, RefusesBadEntries) {

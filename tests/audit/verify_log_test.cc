@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "creg/log.pb.h"
@@ -146,6 +147,43 @@ TEST_F(VerifyLogCliTest, Article6RunsAlteredInAMoveAreFoundOnReplay) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) + ": "));
   EXPECT_THAT(r.output, HasSubstr("different effects"));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
+
+// The story's leader term is signed by the registry's checkpoint key:
+// CleanRegistryVerifiesAndReconciles passes with it; without the key the
+// term cannot be checked, and one signed by another key is found.
+TEST_F(VerifyLogCliTest, LeaderTermsNeedTheRegistrysKey) {
+  std::filesystem::remove(DataDir(data_).verifier_key_path());
+  AuditResult keyless = Verify();
+  EXPECT_EQ(keyless.exit_code, 1) << keyless.output;
+  EXPECT_THAT(keyless.output,
+              HasSubstr("FAILED entry " + std::to_string(story().term) +
+                        ": the registry rules do not accept it as stored: stored transaction is "
+                        "refused: BAD_SIGNATURE: the signature of a leader term (signer "
+                        "@registry) cannot be checked without the registry's key"));
+}
+
+TEST_F(VerifyLogCliTest, ALeaderTermSignedByAnotherKeyIsFound) {
+  const uint64_t index = story().term;
+  const PrivateKey forger = PrivateKey::Generate().value();
+  std::string root = dir_.Sub("forged-term");
+  RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
+    if (i != index) return;
+    pb::SignedTransaction tx;
+    ASSERT_TRUE(tx.ParseFromString(entry.signed_transaction()));
+    ASSERT_EQ(tx.signer(), "@registry");
+    tx.set_signature(forger.Sign(TransactionSigningMessage(tx.body())));
+    entry.set_signed_transaction(tx.SerializeAsString());
+  });
+  AuditResult r =
+      RunAudit({"verify-log", "--data", root, "--key", base_->VerifierKey(), "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) +
+                                  ": the registry rules do not accept it as stored: stored "
+                                  "transaction is refused: BAD_SIGNATURE: the signature of the "
+                                  "leader term (signer @registry) does not verify with the "
+                                  "registry's key"));
   EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
 }
 

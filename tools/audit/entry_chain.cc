@@ -6,6 +6,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/leader_term.h"
 #include "ledger/registry/transaction.h"
 
 namespace creg::audit {
@@ -31,13 +32,17 @@ StatusOr<Hash> ChainState::Root() const {
   return root;
 }
 
-EntryChain::EntryChain(std::string origin, bool check_signatures)
-    : origin_(std::move(origin)), check_signatures_(check_signatures) {}
+EntryChain::EntryChain(std::string origin, bool check_signatures,
+                       std::optional<PublicKey> registry_key)
+    : origin_(std::move(origin)),
+      check_signatures_(check_signatures),
+      registry_key_(std::move(registry_key)) {}
 
 StatusOr<EntryChain> EntryChain::Resume(std::string origin, bool check_signatures,
-                                        const ChainState& state) {
+                                        const ChainState& state,
+                                        std::optional<PublicKey> registry_key) {
   CREG_RETURN_IF_ERROR(state.Root().status());
-  EntryChain chain(std::move(origin), check_signatures);
+  EntryChain chain(std::move(origin), check_signatures, std::move(registry_key));
   chain.edge_.resize(std::bit_width(state.size));
   size_t next = 0;
   for (int level = static_cast<int>(chain.edge_.size()) - 1; level >= 0; --level) {
@@ -116,6 +121,13 @@ Status EntryChain::CheckSignature(uint64_t index, std::string_view signed_transa
   }
   if (!check_signatures_) return OkStatus();
   const std::string& signer = tx.envelope.signer();
+  if (signer == kRegistrySigner) {
+    if (std::optional<Rejection> refused = CheckSignedByRegistry(tx, registry_key_)) {
+      return Problem(index,
+                     "its leader term is not signed by the registry's key: " + refused->ToString());
+    }
+    return OkStatus();
+  }
   AccountKeys keys;
   auto it = keys_.find(signer);
   if (it != keys_.end()) {

@@ -10,8 +10,10 @@
 // from open_account entries (the first one, the operator opening its own
 // account, is checked against the keys it carries) and change with
 // rotate_key and set_account_keys entries; keyed signatures must meet the
-// account's threshold (ledger/registry/account_keys.h). The registry's other rules are not checked
-// here; a replay (tools/audit/replayer.h) does that.
+// account's threshold (ledger/registry/account_keys.h); leader terms (signer
+// "@registry") must be signed by the registry's key (ledger/registry/leader_term.h).
+// The registry's other rules are not checked here; a replay
+// (tools/audit/replayer.h) does that.
 //
 // Everything a later run needs to go on from where this one ended fits in a
 // ChainState, so `creg-audit watch` resumes without the old entries. Not
@@ -48,12 +50,16 @@ struct ChainState {
 
 class EntryChain {
  public:
-  // An empty log of `origin`.
-  EntryChain(std::string origin, bool check_signatures);
+  // An empty log of `origin`. `registry_key`: the registry's checkpoint
+  // key, which signs leader terms; without it a leader term fails the
+  // signature check.
+  EntryChain(std::string origin, bool check_signatures,
+             std::optional<PublicKey> registry_key = std::nullopt);
   // Goes on from `state`. InvalidArgument if its frontier does not fit its
   // size or a key is malformed.
   static StatusOr<EntryChain> Resume(std::string origin, bool check_signatures,
-                                     const ChainState& state);
+                                     const ChainState& state,
+                                     std::optional<PublicKey> registry_key = std::nullopt);
 
   // Checks the entry at position size() and appends its leaf hash (also
   // when it fails a check, so later entries still line up). DataLoss
@@ -71,6 +77,7 @@ class EntryChain {
 
   std::string origin_;
   bool check_signatures_;
+  std::optional<PublicKey> registry_key_;
   merkle::TreeBuilder builder_;
   std::vector<Hash> edge_;  // edge_[level]: the frontier subtree at that level
   Hash prev_leaf_;

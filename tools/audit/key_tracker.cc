@@ -1,5 +1,6 @@
 #include "tools/audit/key_tracker.h"
 
+#include "ledger/registry/leader_term.h"
 #include "ledger/status.h"
 
 namespace creg::audit {
@@ -14,6 +15,7 @@ std::optional<PublicKey> Parse(const std::string& raw) {
 
 std::optional<PublicKey> KeyTracker::KeyBefore(const PreparedTransaction& tx) const {
   const std::string& signer = tx.envelope.signer();
+  if (signer == kRegistrySigner) return registry_key_;
   if (auto it = keys_.find(signer); it != keys_.end()) return it->second;
   // The registry's first entry: the operator opens its own account.
   if (keys_.empty() && tx.body.has_open_account() &&

@@ -1,7 +1,8 @@
 // Which key each account holds at each point of a log, as the log's
 // entries say: keys come from open_account entries and change with
 // rotate_key and set_account_keys entries (the first entry, the operator opening its own
-// account, is signed with the key it carries).
+// account, is signed with the key it carries); leader terms are signed by
+// the registry's key (signer "@registry"), if the tracker was given it.
 //
 // Fed every entry's transaction in log order, it names the key a
 // transaction's signer holds just before it, so signatures can be checked
@@ -24,6 +25,11 @@ namespace creg::audit {
 
 class KeyTracker {
  public:
+  // `registry_key`: the registry's checkpoint key, the key of "@registry";
+  // none: KeyBefore gives no key for it.
+  explicit KeyTracker(std::optional<PublicKey> registry_key = std::nullopt)
+      : registry_key_(std::move(registry_key)) {}
+
   // The key the signer of `tx` holds before `tx`, for the single-key
   // signature form (keyed signatures name their own keys; of an account
   // opened with several keys this is the first), or nullopt when the log
@@ -41,6 +47,7 @@ class KeyTracker {
   // account id -> its key (nullopt: the log gives it bytes that are no
   // acceptable key)
   std::map<std::string, std::optional<PublicKey>, std::less<>> keys_;
+  std::optional<PublicKey> registry_key_;
 };
 
 }  // namespace creg::audit

@@ -8,8 +8,10 @@
 
 namespace creg::audit {
 
-ReplayPipeline::ReplayPipeline(Findings& findings, size_t jobs)
-    : replay_(findings),
+ReplayPipeline::ReplayPipeline(Findings& findings, size_t jobs,
+                               std::optional<PublicKey> registry_key)
+    : keys_(registry_key),
+      replay_(findings, std::move(registry_key)),
       // Enough for every worker to have one window in hand and one queued,
       // and for the replay to work on one meanwhile.
       max_windows_(2 * std::max<size_t>(jobs, 1) + 1),

@@ -50,8 +50,9 @@ class ReplayPipeline {
   static constexpr size_t kChunk = 16;
 
   // Checks signatures on `jobs` threads (at least one): the feeding thread
-  // and jobs - 1 workers.
-  ReplayPipeline(Findings& findings, size_t jobs);
+  // and jobs - 1 workers. `registry_key`: the registry's checkpoint key,
+  // which signs leader terms (none: they are refused).
+  ReplayPipeline(Findings& findings, size_t jobs, std::optional<PublicKey> registry_key);
   // Waits for the workers; what was fed and not drained is not replayed
   // (nor are its unclaimed signatures checked).
   ~ReplayPipeline();

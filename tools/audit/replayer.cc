@@ -17,7 +17,8 @@
 
 namespace creg::audit {
 
-StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin) {
+StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin,
+                                                     std::optional<PublicKey> registry_key) {
   std::error_code ec;
   std::string pattern = (std::filesystem::temp_directory_path(ec) / "creg-audit-XXXXXX").string();
   if (ec || mkdtemp(pattern.data()) == nullptr) {
@@ -40,6 +41,7 @@ StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin) 
   // and the chain of leaf hashes (a second copy of the entries would double
   // what the scratch folder holds).
   registry_options.store_log = false;
+  registry_options.registry_key = std::move(registry_key);
   CREG_ASSIGN_OR_RETURN(replayer->registry_,
                         Registry::Open(replayer->store_.get(), registry_options));
   return replayer;
@@ -78,7 +80,7 @@ Status LogReplay::Feed(uint64_t index, StoredEntry entry) {
       StopAt(index);
       return OkStatus();
     }
-    CREG_ASSIGN_OR_RETURN(replayer_, Replayer::Create(origin_));
+    CREG_ASSIGN_OR_RETURN(replayer_, Replayer::Create(origin_, registry_key_));
   }
   // The replay consumes the transaction; keep what the totals need.
   std::optional<pb::TransactionBody> counted;

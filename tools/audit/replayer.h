@@ -27,8 +27,11 @@ class Replayer {
   static constexpr size_t kGroupSize = 1000;
 
   // A fresh registry for `origin` in a new folder under the system's
-  // temporary directory. Unavailable if it cannot be made.
-  static StatusOr<std::unique_ptr<Replayer>> Create(const std::string& origin);
+  // temporary directory, checking leader terms with `registry_key` (none:
+  // they are refused, RegistryOptions::registry_key). Unavailable if it
+  // cannot be made.
+  static StatusOr<std::unique_ptr<Replayer>> Create(const std::string& origin,
+                                                    std::optional<PublicKey> registry_key);
   ~Replayer();
   Replayer(const Replayer&) = delete;
   Replayer& operator=(const Replayer&) = delete;
@@ -59,7 +62,9 @@ class Replayer {
 // nothing); later entries are ignored. Not thread-safe.
 class LogReplay {
  public:
-  explicit LogReplay(Findings& findings) : findings_(findings) {}
+  // `registry_key` as for Replayer::Create.
+  LogReplay(Findings& findings, std::optional<PublicKey> registry_key)
+      : findings_(findings), registry_key_(std::move(registry_key)) {}
 
   // Replays the entry at `index` (decoded by DecodeStoredEntry, its
   // signature perhaps checked already). Errors are failures of the scratch
@@ -83,6 +88,7 @@ class LogReplay {
 
  private:
   Findings& findings_;
+  std::optional<PublicKey> registry_key_;
   std::string origin_;
   std::unique_ptr<Replayer> replayer_;
   std::optional<uint64_t> stopped_at_;

@@ -56,8 +56,13 @@ std::string Be64Key(uint64_t index) {
 
 class LogAudit {
  public:
-  LogAudit(DataDir dir, Store& store, Findings& findings, size_t jobs)
-      : dir_(std::move(dir)), store_(store), findings_(findings), replay_(findings, jobs) {}
+  // `registry_key` checks leader terms (none: they are refused).
+  LogAudit(DataDir dir, Store& store, Findings& findings, size_t jobs,
+           std::optional<PublicKey> registry_key)
+      : dir_(std::move(dir)),
+        store_(store),
+        findings_(findings),
+        replay_(findings, jobs, std::move(registry_key)) {}
 
   // Runs every check; an error is a failure to read (exit 3).
   Status Run(const std::optional<NoteVerifier>& verifier, const std::string& key_source);
@@ -305,7 +310,9 @@ int RunVerifyLog(const VerifyLogFlags& flags) {
   std::unique_ptr<Store> store = OpenDataReadOnly(dir, kCommand, &exit_code);
   if (store == nullptr) return exit_code;
   Findings findings(std::cout, keep_going);
-  LogAudit audit(dir, *store, findings, threads);
+  std::optional<PublicKey> registry_key;
+  if (verifier.has_value()) registry_key = verifier->key();
+  LogAudit audit(dir, *store, findings, threads, registry_key);
   Status ran = audit.Run(verifier, key_source);
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary();

@@ -25,12 +25,14 @@ std::pair<std::string, std::string> Split(const std::string& message) {
 
 class RemoteAudit {
  public:
-  RemoteAudit(RemoteLog& remote, const Checkpoint& cp, Findings& findings, size_t jobs)
+  // `registry_key` checks leader terms.
+  RemoteAudit(RemoteLog& remote, const Checkpoint& cp, Findings& findings, size_t jobs,
+              const PublicKey& registry_key)
       : remote_(remote),
         cp_(cp),
         findings_(findings),
         chain_(cp.origin, false),
-        replay_(findings, jobs) {}
+        replay_(findings, jobs, registry_key) {}
 
   // Streams and checks every entry up to the checkpoint; an error is a
   // failure to read (exit 3).
@@ -134,7 +136,7 @@ int VerifyRemoteLog(const std::string& address, const std::string& key, bool kee
   findings.Note("auditing the log of " + cp->origin + " served by " + address + " up to its " +
                 "checkpoint (" + std::to_string(cp->size) + " entries); a node holds no stored " +
                 "state to compare remotely, so the replayed state is reported, not compared");
-  RemoteAudit audit(*remote, *cp, findings, jobs);
+  RemoteAudit audit(*remote, *cp, findings, jobs, verifier->key());
   Status ran = audit.Run();
   if (!ran.ok()) return Report(kCommand, kExitCannotRead, "cannot finish: " + ran.ToString());
   audit.PrintSummary(verifier->name());

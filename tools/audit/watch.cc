@@ -165,14 +165,15 @@ int RunWatch(const WatchFlags& flags) {
                                consistent.ToString() + ")");
     }
     proof_hashes = proof->size();
-    StatusOr<EntryChain> resumed = EntryChain::Resume(cp->origin, true, saved->chain);
+    StatusOr<EntryChain> resumed =
+        EntryChain::Resume(cp->origin, true, saved->chain, verifier->key());
     if (!resumed.ok()) return Report(kCommand, kExitCannotRead, resumed.status().ToString());
     chain.emplace(std::move(*resumed));
   } else {
     std::cout << "note: no state file " << flags.state << " yet: this first run verifies the "
               << "whole log from entry 0 and trusts it as the node serves it now (trust on "
               << "first use); later runs check that it only grows from here\n";
-    chain.emplace(cp->origin, true);
+    chain.emplace(cp->origin, true, verifier->key());
   }
 
   const uint64_t from = chain->size();
