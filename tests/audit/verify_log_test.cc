@@ -169,12 +169,7 @@ TEST_F(VerifyLogCliTest, ALeaderTermSignedByAnotherKeyIsFound) {
   const PrivateKey forger = PrivateKey::Generate().value();
   std::string root = dir_.Sub("forged-term");
   RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
-    if (i != index) return;
-    pb::SignedTransaction tx;
-    ASSERT_TRUE(tx.ParseFromString(entry.signed_transaction()));
-    ASSERT_EQ(tx.signer(), "@registry");
-    tx.set_signature(forger.Sign(TransactionSigningMessage(tx.body())));
-    entry.set_signed_transaction(tx.SerializeAsString());
+    if (i == index) entry.set_signed_transaction(Resigned(entry.signed_transaction(), forger));
   });
   AuditResult r =
       RunAudit({"verify-log", "--data", root, "--key", base_->VerifierKey(), "--keep-going"});

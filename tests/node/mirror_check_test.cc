@@ -9,7 +9,6 @@
 
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
-#include "ledger/registry/transaction.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/status_assertions.h"
 #include "tests/support/temp_dir.h"
@@ -96,10 +95,8 @@ TEST(MirrorCheckTest, AcceptsTheRegistrysLeaderTermAndStopsAtAForgedOne) {
   // A page whose last entry is the second term signed by another key.
   pb::EntriesResponse forged = Page(writer.registry(), 0, 5);
   pb::LogEntry entry = DecodeLogEntry(forged.entries(4)).value();
-  pb::SignedTransaction tx;
-  ASSERT_TRUE(tx.ParseFromString(entry.signed_transaction()));
-  tx.set_signature(PrivateKey::Generate().value().Sign(TransactionSigningMessage(tx.body())));
-  entry.set_signed_transaction(tx.SerializeAsString());
+  entry.set_signed_transaction(
+      testing::Resigned(entry.signed_transaction(), PrivateKey::Generate().value()));
   *forged.mutable_entries(4) = EncodeLogEntry(entry);
 
   testing::ReplicaRegistry mirror;

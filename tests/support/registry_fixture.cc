@@ -317,6 +317,13 @@ void ExpectRefusedAndNothingWritten(RegistryHarness& h, const std::function<Verd
 
 const Accepted& AcceptedOf(const Verdict& v) { return std::get<Accepted>(v); }
 
+std::string Resigned(const std::string& signed_transaction, const PrivateKey& key) {
+  pb::SignedTransaction envelope;
+  EXPECT_TRUE(envelope.ParseFromString(signed_transaction));
+  envelope.set_signature(key.Sign(TransactionSigningMessage(envelope.body())));
+  return envelope.SerializeAsString();
+}
+
 ReplicaRegistry::ReplicaRegistry() {
   StoreOptions options;
   options.create_if_missing = true;

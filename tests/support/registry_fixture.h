@@ -107,6 +107,10 @@ class RegistryHarness {
 
 pb::SerialBlock Serials(uint64_t batch, uint64_t first, uint64_t last);
 
+// `signed_transaction` (the single-key form) with its signature replaced by
+// `key`'s over the same body: a forgery unless `key` is the signer's.
+std::string Resigned(const std::string& signed_transaction, const PrivateKey& key);
+
 // An empty registry with the harness's origin in its own temporary folder,
 // unsynced, to replay another registry's log into (as the audit does).
 struct ReplicaRegistry {
