@@ -18,7 +18,9 @@
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
 #include "ledger/json.h"
+#include "ledger/log_entry.h"
 #include "ledger/registry/certificate.h"
+#include "ledger/registry/leader_term.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/witness_protocol.h"
 #include "net/frame.h"
@@ -352,6 +354,16 @@ void TransactionSeeds(const FuzzRegistry& r) {
   Write("transaction", "group_labels",
         std::string(1, '\1') + record(r.Sign(label_2, kOperator)) + record(signed_tx("unlabel")));
   Write("transaction", "garbage", std::string(1, '\0') + record("not a transaction"));
+  // A leader term, signed by the registry's key: never a client's
+  // (NOT_A_CLIENT_OPERATION).
+  {
+    const creg::Checkpoint& head = r.checkpointer().latest()->checkpoint;
+    const std::string term =
+        creg::SignLeaderTerm(creg::fuzz::kOrigin, FuzzRegistry::LeaderTermAt(head.size, head.root),
+                             creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kCheckpoint), at);
+    Write("transaction", "signed_leader_term", std::string(1, '\0') + record(term));
+    Write("transaction", "trusted_leader_term", std::string(1, '\1') + record(term));
+  }
 
   // Validly signed bodies that protobuf decodes but that are not in
   // canonical form, so each must be refused MALFORMED (and anything the
@@ -578,6 +590,25 @@ void MirrorSeeds(FuzzRegistry& r) {
     tampered.add_entries(bytes);
   }
   Write("mirror", "last_entry_flipped", MirrorRecord(0, tampered.SerializeAsString()) + note);
+
+  // The story continued with a leader term, signed by the registry's key
+  // (accepted), and the same term re-signed by alice's key (the alarm).
+  std::unique_ptr<FuzzRegistry> with_term = FuzzRegistry::Create();
+  with_term->AddLeaderTerm();
+  const creg::MerkleLog& term_log = with_term->registry().log();
+  creg::pb::EntriesResponse term_page;
+  term_page.set_start(0);
+  for (uint64_t i = 0; i < term_log.size(); ++i) term_page.add_entries(term_log.Entry(i).value());
+  Write("mirror", "leader_term", MirrorRecord(0, term_page.SerializeAsString()) + note);
+  creg::pb::LogEntry term =
+      creg::DecodeLogEntry(term_page.entries(term_page.entries_size() - 1)).value();
+  creg::pb::SignedTransaction forged;
+  forged.ParseFromString(term.signed_transaction());
+  forged.set_signature(creg::fuzz::LoadFixedKey(creg::fuzz::FixedKey::kAlice)
+                           .Sign(creg::TransactionSigningMessage(forged.body())));
+  term.set_signed_transaction(forged.SerializeAsString());
+  *term_page.mutable_entries(term_page.entries_size() - 1) = creg::EncodeLogEntry(term);
+  Write("mirror", "leader_term_forged", MirrorRecord(0, term_page.SerializeAsString()) + note);
 }
 
 // etcd_answer_fuzzer inputs: a mode byte, then answers etcd 3.4.23 gave

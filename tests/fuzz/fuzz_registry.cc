@@ -97,6 +97,7 @@ std::unique_ptr<FuzzRegistry> FuzzRegistry::Create() {
       ValueOrDie(Store::Open(r->dir_ + "/db", options, Registry::ColumnNames()), "open store");
   RegistryOptions registry_options;
   registry_options.origin = kOrigin;
+  registry_options.registry_key = LoadFixedKey(FixedKey::kCheckpoint).public_key();
   r->registry_ = ValueOrDie(Registry::Open(r->store_.get(), registry_options), "open registry");
   r->Build();
   r->checkpointer_ = std::make_unique<Checkpointer>(r->registry_->log(), CheckpointSigner(),
@@ -192,6 +193,29 @@ void FuzzRegistry::AddCouncil() {
     op->mutable_credits()->set_quantity(5);
     Commit(body, kCouncil);
   }
+}
+
+pb::LeaderTerm FuzzRegistry::LeaderTermAt(uint64_t size, const Hash& root) {
+  pb::LeaderTerm term;
+  term.set_leader("10.0.0.1:7601");
+  term.set_etcd_revision(7);
+  term.set_cluster("c1");
+  term.set_previous_size(size);
+  term.set_previous_root(root.str());
+  return term;
+}
+
+void FuzzRegistry::AddLeaderTerm() {
+  const TreeHead head = registry_->log().head();
+  const int64_t at = kStoryStartMicros + static_cast<int64_t>(story_.size()) * 1'000'000;
+  Verdict verdict = ValueOrDie(registry_->AppendLeaderTerm(LeaderTermAt(head.size, head.root),
+                                                           LoadFixedKey(FixedKey::kCheckpoint), at),
+                               "append leader term");
+  if (auto* rejection = std::get_if<Rejection>(&verdict)) {
+    CheckOk(rejection->ToStatus(), "leader term");
+  }
+  story_.push_back(
+      ValueOrDie(registry_->Entry(head.size), "read leader term").signed_transaction());
 }
 
 uint64_t FuzzRegistry::Commit(const pb::TransactionBody& body, std::string_view signer) {

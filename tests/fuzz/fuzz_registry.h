@@ -16,7 +16,9 @@
 //   his key (batch 2), by alice (blocks of batch 1); a cancellation; carol
 //   suspended.
 //
-// AddCouncil() continues it with a multi-signature account.
+// AddCouncil() continues it with a multi-signature account, AddLeaderTerm()
+// with a leader term. The registry checks leader terms with the checkpoint
+// key (RegistryOptions::registry_key).
 //
 // Not thread-safe. Failures while building abort the process: a fuzzer
 // cannot run without its registry.
@@ -109,6 +111,14 @@ class FuzzRegistry {
   // set_account_keys its two keys sign, then moving 5 t to bob signed by
   // kCouncil1 and kCouncil3.
   void AddCouncil();
+
+  // Continues the story with a leader term (docs/rules.md, "Leader terms")
+  // of etcd revision 7, leader "10.0.0.1:7601", cluster "c1", signed by the
+  // checkpoint key, which the registry checks it with.
+  void AddLeaderTerm();
+  // The leader term AddLeaderTerm() appends, taking over the log at `size`
+  // with root `root`.
+  static pb::LeaderTerm LeaderTermAt(uint64_t size, const Hash& root);
 
  private:
   FuzzRegistry() = default;

@@ -75,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckOk(store.status(), "open store");
   creg::RegistryOptions registry_options;
   registry_options.origin = creg::fuzz::kOrigin;
+  registry_options.registry_key = creg::fuzz::CheckpointVerifier().key();
   auto registry = creg::Registry::Open(store->get(), registry_options);
   CheckOk(registry.status(), "open registry");
   const creg::MerkleLog& log = (*registry)->log();
