@@ -52,6 +52,17 @@ class VerifyLogCliTest : public ::testing::Test {
   std::string data_;
 };
 
+// verify-log failed because the replay refused entry `index` with
+// `refusal` ("MALFORMED: ...").
+void ExpectRefusedOnReplay(const AuditResult& r, uint64_t index, const std::string& refusal) {
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) +
+                                  ": the registry rules do not accept it as stored: stored "
+                                  "transaction is refused: " +
+                                  refusal));
+  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+}
+
 TempDir* VerifyLogCliTest::base_dir_ = nullptr;
 StoryData* VerifyLogCliTest::base_ = nullptr;
 std::string* VerifyLogCliTest::organiser_pem_ = nullptr;
@@ -74,14 +85,9 @@ TEST_F(VerifyLogCliTest, NonCanonicalBodyIsReportedAtItsEntry) {
     tx.set_signature(key.Sign(TransactionSigningMessage(bytes)));
     entry.set_signed_transaction(tx.SerializeAsString());
   });
-  AuditResult r = RunAudit({"verify-log", "--data", root, "--keep-going"});
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) +
-                                  ": the registry rules do not accept it as stored: stored "
-                                  "transaction is refused: MALFORMED: transaction body is not in "
-                                  "canonical form: fields 10 (open_account) and 16 (retire) of "
-                                  "TransactionBody are both set"));
-  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+  ExpectRefusedOnReplay(RunAudit({"verify-log", "--data", root, "--keep-going"}), index,
+                        "MALFORMED: transaction body is not in canonical form: fields 10 "
+                        "(open_account) and 16 (retire) of TransactionBody are both set");
 }
 
 TEST_F(VerifyLogCliTest, CleanRegistryVerifiesAndReconciles) {
@@ -155,13 +161,9 @@ TEST_F(VerifyLogCliTest, Article6RunsAlteredInAMoveAreFoundOnReplay) {
 // term cannot be checked, and one signed by another key is found.
 TEST_F(VerifyLogCliTest, LeaderTermsNeedTheRegistrysKey) {
   std::filesystem::remove(DataDir(data_).verifier_key_path());
-  AuditResult keyless = Verify();
-  EXPECT_EQ(keyless.exit_code, 1) << keyless.output;
-  EXPECT_THAT(keyless.output,
-              HasSubstr("FAILED entry " + std::to_string(story().term) +
-                        ": the registry rules do not accept it as stored: stored transaction is "
-                        "refused: BAD_SIGNATURE: the signature of a leader term (signer "
-                        "@registry) cannot be checked without the registry's key"));
+  ExpectRefusedOnReplay(Verify(), story().term,
+                        "BAD_SIGNATURE: the signature of a leader term (signer @registry) cannot "
+                        "be checked without the registry's key");
 }
 
 TEST_F(VerifyLogCliTest, ALeaderTermSignedByAnotherKeyIsFound) {
@@ -171,15 +173,11 @@ TEST_F(VerifyLogCliTest, ALeaderTermSignedByAnotherKeyIsFound) {
   RewriteLog(base_->root(), root, [&](uint64_t i, pb::LogEntry& entry) {
     if (i == index) entry.set_signed_transaction(Resigned(entry.signed_transaction(), forger));
   });
-  AuditResult r =
-      RunAudit({"verify-log", "--data", root, "--key", base_->VerifierKey(), "--keep-going"});
-  EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("FAILED entry " + std::to_string(index) +
-                                  ": the registry rules do not accept it as stored: stored "
-                                  "transaction is refused: BAD_SIGNATURE: the signature of the "
-                                  "leader term (signer @registry) does not verify with the "
-                                  "registry's key"));
-  EXPECT_THAT(r.output, Not(HasSubstr("VERIFIED")));
+  ExpectRefusedOnReplay(
+      RunAudit({"verify-log", "--data", root, "--key", base_->VerifierKey(), "--keep-going"}),
+      index,
+      "BAD_SIGNATURE: the signature of the leader term (signer @registry) does not verify with "
+      "the registry's key");
 }
 
 TEST_F(VerifyLogCliTest, UsesTheDataFoldersKeyWhenNoneIsGiven) {
