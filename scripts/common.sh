@@ -20,9 +20,10 @@ CREG_PACKAGES=(
   chromium python3-websocket
   etcd-server
 )
-# What only the fuzz targets need (libFuzzer comes with clang), installed
-# by scripts/fuzz: `ensure_packages "${CREG_FUZZ_PACKAGES[@]}"`.
-CREG_FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+# clang, for the fuzz targets (libFuzzer comes with it) and the ASan+UBSan
+# build of scripts/test, installed by those two scripts:
+# `ensure_packages "${CREG_CLANG_PACKAGES[@]}"`.
+CREG_CLANG_PACKAGES=(clang libclang-rt-14-dev llvm)
 
 # How the build folder that scripts/test and scripts/demo share is
 # configured: optimised, assertions off, and line tables only (-g1, enough
