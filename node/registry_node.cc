@@ -235,6 +235,34 @@ Status BackupRegistry(const BackupOptions& options, std::ostream& out) {
   return OkStatus();
 }
 
+StatusOr<RegistryFolder> OpenRegistryFolder(const std::string& data_dir) {
+  RegistryFolder folder(data_dir);
+  const DataDir& dir = folder.dir;
+  if (!std::filesystem::exists(dir.db_path())) {
+    return NotFoundError("no registry in " + data_dir + "; create one with: cregd init --data " +
+                         data_dir + " --origin NAME");
+  }
+  CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::LoadFile(dir.checkpoint_key_path()));
+  CREG_ASSIGN_OR_RETURN(
+      folder.store, Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames()));
+  RegistryOptions registry_options;
+  registry_options.registry_key = checkpoint_key.public_key();
+  CREG_ASSIGN_OR_RETURN(folder.registry, Registry::Open(folder.store.get(), registry_options));
+  const std::string& origin = folder.registry->origin();
+  // A second copy of the key (keys are move-only): the signer owns one.
+  CREG_ASSIGN_OR_RETURN(PrivateKey signing_key, PrivateKey::LoadFile(dir.checkpoint_key_path()));
+  CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(signing_key)));
+  folder.checkpointer = std::make_unique<Checkpointer>(folder.registry->log(), std::move(signer),
+                                                       origin, dir.checkpoint_path());
+  CREG_ASSIGN_OR_RETURN(NoteVerifier verifier,
+                        NoteVerifier::FromVerifierKey(folder.checkpointer->VerifierKey()));
+  folder.verifier = std::move(verifier);
+  folder.checkpoint_key = std::move(checkpoint_key);
+  folder.saved = ReadSavedCheckpoint(dir.checkpoint_path(), folder.registry->log(),
+                                     folder.checkpointer->VerifierKey());
+  return folder;
+}
+
 StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& options,
                                                            NodeRole role) {
   CREG_RETURN_IF_ERROR(CheckRole(options, role));
@@ -247,21 +275,13 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
     CREG_ASSIGN_OR_RETURN(node->tls_context_,
                           MakeServerTlsContext(options.tls_cert_file, options.tls_key_file));
   }
-  DataDir dir(options.data_dir);
-  if (!std::filesystem::exists(dir.db_path())) {
-    return NotFoundError("no registry in " + options.data_dir +
-                         "; create one with: cregd init --data " + options.data_dir +
-                         " --origin NAME");
-  }
   RaiseFileLimit(options.max_connections + 256);
-  CREG_ASSIGN_OR_RETURN(
-      node->store_, Store::Open(dir.db_path(), NodeStoreOptions(false), Registry::ColumnNames()));
-  CREG_ASSIGN_OR_RETURN(node->registry_, Registry::Open(node->store_.get(), RegistryOptions{}));
-  CREG_ASSIGN_OR_RETURN(PrivateKey checkpoint_key, PrivateKey::LoadFile(dir.checkpoint_key_path()));
+  CREG_ASSIGN_OR_RETURN(RegistryFolder folder, OpenRegistryFolder(options.data_dir));
+  const DataDir dir = folder.dir;
+  node->store_ = std::move(folder.store);
+  node->registry_ = std::move(folder.registry);
+  node->checkpointer_ = std::move(folder.checkpointer);
   const std::string& origin = node->registry_->origin();
-  CREG_ASSIGN_OR_RETURN(NoteSigner signer, NoteSigner::Create(origin, std::move(checkpoint_key)));
-  node->checkpointer_ = std::make_unique<Checkpointer>(node->registry_->log(), std::move(signer),
-                                                       origin, dir.checkpoint_path());
   const bool mirror = role.kind == NodeRole::Kind::kMirror;
   CheckpointFence* fence = role.fence;
   if (mirror && !options.witnesses.empty()) {
@@ -284,10 +304,7 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   // be on no mirror. So does one with a fence: entries past it were never
   // recorded, and the gate signs them only to have the fence record them.
   std::shared_ptr<SignedCheckpoint> saved;
-  if (mirror || options.sync_mirrors > 0 || fence != nullptr) {
-    saved = ReadSavedCheckpoint(dir.checkpoint_path(), node->registry_->log(),
-                                node->checkpointer_->VerifierKey());
-  }
+  if (mirror || options.sync_mirrors > 0 || fence != nullptr) saved = std::move(folder.saved);
   if (saved || mirror || fence != nullptr) {
     if (saved) node->checkpointer_->Publish(std::move(saved));
   } else {

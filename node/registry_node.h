@@ -71,6 +71,29 @@ struct BackupOptions {
 // its control socket.
 Status BackupRegistry(const BackupOptions& options, std::ostream& out);
 
+// A registry data folder opened with nothing serving it: what
+// RegistryNode::Open opens first, and what a member of a cluster opens
+// between two roles to reconcile its log (node/cluster_member.h). The
+// registry checks leader-term entries with the registry's key (the
+// checkpoint key's). Members are destroyed in the reverse order.
+struct RegistryFolder {
+  explicit RegistryFolder(std::string data_dir) : dir(std::move(data_dir)) {}
+  DataDir dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Registry> registry;
+  std::optional<PrivateKey> checkpoint_key;
+  std::optional<NoteVerifier> verifier;  // of the checkpoint key
+  // Signs with the checkpoint key; publishes to DIR/checkpoint on Save.
+  std::unique_ptr<Checkpointer> checkpointer;
+  // DIR/checkpoint if it still holds (ReadSavedCheckpoint); null otherwise.
+  std::shared_ptr<SignedCheckpoint> saved;
+};
+
+// Opens the folder. NotFound naming it if it holds no registry; the errors
+// of the key files and of the store (FailedPrecondition: in use by a
+// running node).
+StatusOr<RegistryFolder> OpenRegistryFolder(const std::string& data_dir);
+
 // What a node opened on a data folder is.
 struct NodeRole {
   enum class Kind {
