@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cmdline/app.h"
+#include "node/cluster_member.h"
 #include "node/log.h"
 #include "node/protobuf_log.h"
 #include "node/read_policy.h"
@@ -28,6 +29,8 @@ struct RunFlags {
   uint64_t sync_timeout_ms = 0;
   std::string log_level = "info";
   std::string read_policy = "registry";
+  uint64_t lease_seconds = 2;
+  ClusterOptions cluster;
 };
 
 void AddInit(CLI::App& app, InitOptions& options) {
@@ -151,6 +154,26 @@ void AddRun(CLI::App& app, NodeOptions& options, RunFlags& flags) {
   cmdline::AddNumber(*run, "--sync-timeout-ms", flags.sync_timeout_ms,
                      "with --sync-mirrors: milliseconds an answer waits for the mirrors before "
                      "it is UNAVAILABLE, at least 1");
+  run->add_option("--etcd", flags.cluster.etcd,
+                  "be a member of a cluster whose writer is elected through this etcd "
+                  "(http://HOST:PORT; several, comma-separated, of one etcd cluster); the "
+                  "writer role moves to another member when this one fails "
+                  "(docs/replication.md, \"Failover\")")
+      ->type_name("URL")
+      ->delimiter(',')
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_option("--cluster", flags.cluster.cluster,
+                  "with --etcd: the cluster's name, the same on every member of the registry "
+                  "(a-z, 0-9 and '-')")
+      ->type_name("NAME");
+  run->add_option("--advertise", flags.cluster.advertise,
+                  "with --etcd: the address at which the other members and clients reach this "
+                  "one; default the --listen address")
+      ->type_name("HOST:PORT");
+  cmdline::AddNumber(*run, "--lease-seconds", flags.lease_seconds,
+                     "with --etcd: the etcd lease's TTL; a writer that cannot renew it for 3/4 "
+                     "of it stops taking writes, and another member takes over (etcd grants 2 "
+                     "at least)");
   run->add_option("--log-level", flags.log_level, "debug, info, warn or error")->type_name("LEVEL");
   flags.read_policy = std::string(ReadPolicyName(options.read_policy));
   run->add_option("--read-policy", flags.read_policy,
@@ -214,10 +237,26 @@ int Run(NodeOptions options, const RunFlags& flags) {
                             ? "--follow-key needs --follow-account ID as well"
                             : "--follow-account needs --follow-key FILE as well");
   }
+  const bool member = !flags.cluster.etcd.empty();
   if ((!options.follow_account.empty() || !options.follow_tls_ca_file.empty()) &&
-      options.follow.empty()) {
+      options.follow.empty() && !member) {
     return Usage("run",
-                 "--follow-account, --follow-key and --follow-tls-ca need --follow HOST:PORT");
+                 "--follow-account, --follow-key and --follow-tls-ca need --follow HOST:PORT "
+                 "(or --etcd)");
+  }
+  if (member && !options.follow.empty()) {
+    return Usage("run",
+                 "--follow and --etcd do not go together: a member of a cluster follows "
+                 "whichever member writes");
+  }
+  if (member && flags.cluster.cluster.empty()) {
+    return Usage("run", "--etcd needs --cluster NAME as well");
+  }
+  if (!member && (!flags.cluster.cluster.empty() || !flags.cluster.advertise.empty())) {
+    return Usage("run", "--cluster and --advertise need --etcd URL");
+  }
+  if (flags.lease_seconds == 0 || flags.lease_seconds > 3600) {
+    return Usage("run", "--lease-seconds must be between 1 and 3600");
   }
   for (const std::string& writer : options.follow) {
     if (writer.empty() || writer.find(':') == std::string::npos) {
@@ -256,6 +295,18 @@ int Run(NodeOptions options, const RunFlags& flags) {
     return Usage("run", "--log-level must be debug, info, warn or error");
 
   RouteProtobufLogToNodeLog();
+  if (member) {
+    ClusterOptions cluster = flags.cluster;
+    cluster.lease = std::chrono::seconds(flags.lease_seconds);
+    Status ran = RunClusterMember(options, cluster);
+    if (ran.code() == StatusCode::kInvalidArgument) return Usage("run", ran.message());
+    if (!ran.ok()) {
+      LogError(ran.message());
+      return 1;
+    }
+    LogInfo("stopped cleanly");
+    return 0;
+  }
   StatusOr<std::unique_ptr<RegistryNode>> node =
       RegistryNode::Open(options, options.follow.empty() ? NodeRole::Writer() : NodeRole::Mirror());
   if (!node.ok()) {
