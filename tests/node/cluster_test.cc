@@ -39,7 +39,9 @@ constexpr milliseconds kTakeOver{30'000};
 // The member's status; empty while it does not answer (between roles).
 pb::StatusResponse StatusOf(const NodeProcess& node) {
   if (!node.running()) return {};
-  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node.address());
+  ClientOptions quick;  // a frozen member must not hold the test up
+  quick.timeout = milliseconds(1000);
+  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node.address(), quick);
   if (!client.ok()) return {};
   StatusOr<pb::StatusResponse> status = (*client)->GetStatus();
   return status.ok() ? *status : pb::StatusResponse();
@@ -61,8 +63,8 @@ class ClusterTest : public testing::EtcdTest {
   }
 
   bool StartMember(NodeProcess& member, std::vector<std::string> extra = {}) {
-    std::vector<std::string> flags = {"--etcd", etcd().url(), "--cluster", "c1",
-                                      "--lease-seconds", "2"};
+    std::vector<std::string> flags = {"--etcd", etcd().url(),      "--cluster",
+                                      "c1",     "--lease-seconds", "2"};
     flags.insert(flags.end(), extra.begin(), extra.end());
     return member.Start(flags);
   }
@@ -70,8 +72,9 @@ class ClusterTest : public testing::EtcdTest {
   // The flags of a member that signs in to the others as its own auditor
   // account (made by OpenAuditors) and, writing, waits for one mirror.
   std::vector<std::string> SyncFlags(size_t member) {
-    return {"--sync-mirrors", "1", "--follow-account", "auditor-" + std::to_string(member),
-            "--follow-key", dir().Sub("auditor-" + std::to_string(member) + ".pem")};
+    return {"--sync-mirrors",   "1",
+            "--follow-account", "auditor-" + std::to_string(member),
+            "--follow-key",     dir().Sub("auditor-" + std::to_string(member) + ".pem")};
   }
 
   // Opens an auditor account per member on `writer`, keys saved for SyncFlags.
@@ -202,6 +205,56 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   }
 }
 
+// The stale writer: frozen (SIGSTOP) for longer than its lease while
+// another member takes over and writes. Thawed, it acknowledges nothing,
+// not even a write that reached it while it was frozen, and it rejoins as a
+// mirror of the new writer.
+TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMirror) {
+  NodeProcess& a = *members_[0];
+  ASSERT_TRUE(StartMember(a));
+  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << a.log_text();
+  for (size_t i = 1; i < members_.size(); ++i) ASSERT_TRUE(StartMember(*members_[i]));
+  {
+    NodeAccounts accounts(a);
+    auto client = a.Connect();
+    accounts.OpenAccount(*client, "org-1", pb::ROLE_HOLDER);
+  }
+  ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
+
+  std::unique_ptr<Client> stale = a.Connect();
+  ASSERT_NE(stale, nullptr);
+  ASSERT_TRUE(a.Pause());
+  pb::Request write;
+  write.mutable_submit()->set_signed_transaction(
+      testing::SignedOpenHolderAccount(a, "org-2", "n-org-2"));
+  ASSERT_TRUE(stale->Send(write).ok());  // waits in the frozen writer's socket
+  NodeProcess* next = nullptr;
+  ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr && next != &a; }, kTakeOver))
+      << members_[1]->log_text() << members_[2]->log_text();
+  {
+    auto client = next->Connect();
+    StatusOr<pb::SubmitResponse> answer =
+        client->Submit(testing::SignedOpenHolderAccount(a, "org-3", "n-org-3"));
+    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
+  }
+
+  ASSERT_TRUE(a.Resume());
+  StatusOr<pb::Response> answer = stale->Receive();
+  // An error, or the connection closed: never a commit.
+  if (answer.ok()) {
+    EXPECT_FALSE(answer->has_submit()) << answer->DebugString();
+    EXPECT_EQ(answer->error().code(), "UNAVAILABLE") << answer->DebugString();
+  }
+  ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
+  EXPECT_EQ(StatusOf(a).role(), "mirror");
+  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
+  for (auto& m : members_) {
+    RunResult audit =
+        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
+    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
+  }
+}
+
 // Kills the writer with SIGKILL under a stream of transfers, again and
 // again (CREG_FAILOVER_CYCLES, default 2; hundreds by hand), with one
 // synchronous mirror. After each failover every acknowledged transfer is
@@ -286,8 +339,8 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
   EXPECT_EQ(load.refusals(), 0u);
   for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
   for (auto& m : members_) {
-    RunResult audit = RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data",
-                                  m->data_dir()});
+    RunResult audit =
+        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
     EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
   }
   std::sort(failover_ms.begin(), failover_ms.end());

@@ -167,12 +167,7 @@ bool EtcdProcess::Pause() {
     ADD_FAILURE() << "etcd is not running, or already paused";
     return false;
   }
-  kill(pid_, SIGSTOP);
-  int status = 0;
-  pid_t got;
-  while ((got = waitpid(pid_, &status, WUNTRACED)) < 0 && errno == EINTR) {
-  }
-  if (got == pid_ && WIFSTOPPED(status)) {
+  if (PauseProgram(pid_)) {
     paused_ = true;
     return true;
   }

@@ -90,6 +90,15 @@ pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_
 
 int WaitProgram(pid_t pid) { return WaitExit(pid); }
 
+bool PauseProgram(pid_t pid) {
+  kill(pid, SIGSTOP);
+  int status = 0;
+  pid_t got;
+  while ((got = waitpid(pid, &status, WUNTRACED)) < 0 && errno == EINTR) {
+  }
+  return got == pid && WIFSTOPPED(status);
+}
+
 std::optional<int> WaitProgramFor(pid_t pid, std::chrono::milliseconds timeout) {
   return WaitExitFor(pid, timeout);
 }
@@ -219,10 +228,33 @@ std::string NodeProcess::RunLog() const {
   return text.substr(std::min(log_offset_, text.size()));
 }
 
+bool NodeProcess::Pause() {
+  if (pid_ <= 0 || paused_) {
+    ADD_FAILURE() << "cregd is not running, or already paused";
+    return false;
+  }
+  if (PauseProgram(pid_)) return paused_ = true;
+  pid_ = -1;  // it ended instead (and was reaped)
+  ADD_FAILURE() << "cregd ended instead of stopping. Its log:\n" << Abridged(RunLog());
+  return false;
+}
+
+bool NodeProcess::Resume() {
+  if (pid_ <= 0 || !paused_) {
+    ADD_FAILURE() << "cregd is not paused";
+    return false;
+  }
+  kill(pid_, SIGCONT);
+  paused_ = false;
+  return true;
+}
+
 int NodeProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
   const pid_t pid = pid_;
   pid_ = -1;
+  if (paused_) kill(pid, SIGCONT);  // so that it can act on `signal`
+  paused_ = false;
   kill(pid, signal);
   std::optional<int> code = WaitExitFor(pid, kStopTimeout);
   const bool shutdown = signal == SIGTERM || signal == SIGINT;

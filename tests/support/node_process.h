@@ -53,6 +53,12 @@ class NodeProcess {
   // unless the node had already ended). Records no failure.
   int Kill() { return Stop(SIGKILL); }
   bool running() const { return pid_ > 0; }
+  // Freezes and thaws the node (SIGSTOP, SIGCONT), as a hung machine or a
+  // process paused for longer than its lease would be. Pause returns once
+  // it is stopped. False, with a test failure, if it is not running (or
+  // not paused, for Resume). Stop() thaws a paused node first.
+  bool Pause();
+  bool Resume();
   // The running node's process id (-1 when it is not running), for reading
   // /proc/PID.
   pid_t pid() const { return pid_; }
@@ -90,6 +96,7 @@ class NodeProcess {
   std::string http_address_;
   size_t log_offset_ = 0;  // where this run's part of the log starts
   pid_t pid_ = -1;
+  bool paused_ = false;
 };
 
 // Path of a built program: the environment variable if set, else the
@@ -101,6 +108,9 @@ std::string ProgramPath(const char* env_var);
 // leaves that stream as it is). Returns its pid.
 pid_t SpawnProgram(const std::vector<std::string>& argv, const std::string& out_path,
                    const std::string& err_path);
+// Sends SIGSTOP to a program and waits until it is stopped; false if it
+// ended instead (it was reaped).
+bool PauseProgram(pid_t pid);
 // Waits for a program; its exit status, or 128 + signal if a signal ended it.
 int WaitProgram(pid_t pid);
 // Like WaitProgram, but gives up after `timeout` (nullopt: still running).
