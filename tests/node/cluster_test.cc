@@ -20,6 +20,7 @@
 #include "tests/support/eventually.h"
 #include "tests/support/node_accounts.h"
 #include "tests/support/node_process.h"
+#include "tests/support/tcp_proxy.h"
 #include "tests/support/transfer_load.h"
 
 namespace creg {
@@ -62,9 +63,13 @@ class ClusterTest : public testing::EtcdTest {
     }
   }
 
-  bool StartMember(NodeProcess& member, std::vector<std::string> extra = {}) {
-    std::vector<std::string> flags = {"--etcd", etcd().url(),      "--cluster",
-                                      "c1",     "--lease-seconds", "2"};
+  // Starts `member` on the cluster, reaching etcd at `etcd_url` (default:
+  // etcd itself).
+  bool StartMember(NodeProcess& member, std::vector<std::string> extra = {},
+                   const std::string& etcd_url = "") {
+    std::vector<std::string> flags = {"--etcd",          etcd_url.empty() ? etcd().url() : etcd_url,
+                                      "--cluster",       "c1",
+                                      "--lease-seconds", "2"};
     flags.insert(flags.end(), extra.begin(), extra.end());
     return member.Start(flags);
   }
@@ -245,6 +250,53 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
     EXPECT_FALSE(answer->has_submit()) << answer->DebugString();
     EXPECT_EQ(answer->error().code(), "UNAVAILABLE") << answer->DebugString();
   }
+  ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
+  EXPECT_EQ(StatusOf(a).role(), "mirror");
+  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
+  for (auto& m : members_) {
+    RunResult audit =
+        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
+    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
+  }
+}
+
+// A partition between the writer and etcd (a TcpProxy that stops moving
+// bytes): the writer stops acknowledging, another member takes over; once
+// healed, the old writer rejoins as a mirror.
+TEST_F(ClusterTest, AWriterCutOffFromEtcdStepsDownAndRejoinsWhenHealed) {
+  NodeProcess& a = *members_[0];
+  testing::TcpProxy etcd_for_a(etcd().client_address());
+  ASSERT_TRUE(StartMember(a, {}, "http://" + etcd_for_a.address()));
+  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << a.log_text();
+  for (size_t i = 1; i < members_.size(); ++i) ASSERT_TRUE(StartMember(*members_[i]));
+  {
+    NodeAccounts accounts(a);
+    auto client = a.Connect();
+    accounts.OpenAccount(*client, "org-1", pb::ROLE_HOLDER);
+  }
+  ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
+
+  etcd_for_a.Blackhole();
+  NodeProcess* next = nullptr;
+  ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr && next != &a; }, kTakeOver))
+      << a.log_text();
+  // The old writer takes no write now: it answers none, or refuses it.
+  {
+    StatusOr<std::unique_ptr<Client>> client = Client::Connect(a.address());
+    if (client.ok()) {
+      StatusOr<pb::SubmitResponse> answer =
+          (*client)->Submit(testing::SignedOpenHolderAccount(a, "org-2", "n-org-2"));
+      EXPECT_FALSE(answer.ok() && answer->has_committed()) << answer->DebugString();
+    }
+  }
+  {
+    auto client = next->Connect();
+    StatusOr<pb::SubmitResponse> answer =
+        client->Submit(testing::SignedOpenHolderAccount(a, "org-3", "n-org-3"));
+    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
+  }
+
+  etcd_for_a.Heal();
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
   for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
