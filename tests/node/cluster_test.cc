@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "client/client.h"
+#include "ledger/checkpoint.h"
 #include "ledger/log_entry.h"
 #include "node/cluster_keys.h"
 #include "node/etcd_client.h"
@@ -335,6 +336,8 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
   TransferLoad load(*setup, a.OperatorKey(), NodeProcess::kOrigin);
   std::mt19937 rng(20261207);
   std::vector<double> failover_ms;
+  const NoteVerifier verifier = NoteVerifier::FromVerifierKey(a.VerifierKey()).value();
+  std::map<uint64_t, std::string> roots_by_size;  // every checkpoint published, by size
   for (int cycle = 0; cycle < cycles; ++cycle) {
     NodeProcess* writer = Writer();
     ASSERT_NE(writer, nullptr) << "cycle " << cycle;
@@ -375,6 +378,17 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
     ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver))
         << "cycle " << cycle << ": the members did not converge\n"
         << writer->log_text();
+    // No two members ever published different checkpoints of one size.
+    for (auto& m : members_) {
+      StatusOr<pb::CheckpointResponse> published = m->Connect()->GetCheckpoint();
+      ASSERT_TRUE(published.ok()) << published.status().ToString();
+      StatusOr<Checkpoint> checkpoint =
+          VerifyCheckpoint(published->note(), verifier, NodeProcess::kOrigin);
+      ASSERT_TRUE(checkpoint.ok()) << checkpoint.status().ToString();
+      auto [seen, first] = roots_by_size.emplace(checkpoint->size, checkpoint->root.ToHex());
+      EXPECT_EQ(seen->second, checkpoint->root.ToHex())
+          << "cycle " << cycle << ": two checkpoints of size " << checkpoint->size;
+    }
     auto client = next->Connect();
     for (const testing::Ack& ack : load.acks()) {
       pb::Request request;
