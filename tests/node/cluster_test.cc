@@ -151,6 +151,38 @@ class ClusterTest : public testing::EtcdTest {
     return terms;
   }
 
+  // Member a writes (reaching etcd at `etcd_for_a` if given), b and c
+  // mirror it, and all three hold an account more than the registry began
+  // with.
+  void StartWithAWriting(const std::string& etcd_for_a = "") {
+    NodeProcess& a = *members_[0];
+    ASSERT_TRUE(StartMember(a, {}, etcd_for_a));
+    ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << a.log_text();
+    for (size_t i = 1; i < members_.size(); ++i) ASSERT_TRUE(StartMember(*members_[i]));
+    NodeAccounts accounts(a);
+    auto client = a.Connect();
+    accounts.OpenAccount(*client, "org-1", pb::ROLE_HOLDER);
+    ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
+  }
+
+  // A write through `member`; a test failure unless it is committed.
+  void CommitThrough(NodeProcess& member, const std::string& account) {
+    auto client = member.Connect();
+    StatusOr<pb::SubmitResponse> answer =
+        client->Submit(testing::SignedOpenHolderAccount(*members_[0], account, "n-" + account));
+    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
+  }
+
+  // Stops every member cleanly; each one's log must pass verify-log.
+  void StopAllAndVerify() {
+    for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
+    for (auto& m : members_) {
+      RunResult audit =
+          RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
+      EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
+    }
+  }
+
   std::unique_ptr<EtcdClient> etcd_client_;
   std::vector<std::unique_ptr<NodeProcess>> members_;
 };
@@ -188,12 +220,7 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr; }, kTakeOver))
       << members_[1]->log_text() << members_[2]->log_text();
   ASSERT_NE(next, &a);
-  {
-    auto client = next->Connect();
-    StatusOr<pb::SubmitResponse> answer =
-        client->Submit(testing::SignedOpenHolderAccount(a, "org-5", "n-org-5"));
-    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
-  }
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-5"));
   std::map<uint64_t, std::string> terms = LeaderTerms(*next);
   EXPECT_EQ(terms.size(), 2u);
   EXPECT_EQ(terms[size_before], next->address());
@@ -203,12 +230,7 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
 
-  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
-  for (auto& m : members_) {
-    RunResult audit =
-        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
-    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
-  }
+  StopAllAndVerify();
 }
 
 // The stale writer: frozen (SIGSTOP) for longer than its lease while
@@ -217,15 +239,7 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
 // mirror of the new writer.
 TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMirror) {
   NodeProcess& a = *members_[0];
-  ASSERT_TRUE(StartMember(a));
-  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << a.log_text();
-  for (size_t i = 1; i < members_.size(); ++i) ASSERT_TRUE(StartMember(*members_[i]));
-  {
-    NodeAccounts accounts(a);
-    auto client = a.Connect();
-    accounts.OpenAccount(*client, "org-1", pb::ROLE_HOLDER);
-  }
-  ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
+  ASSERT_NO_FATAL_FAILURE(StartWithAWriting());
 
   std::unique_ptr<Client> stale = a.Connect();
   ASSERT_NE(stale, nullptr);
@@ -237,12 +251,7 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
   NodeProcess* next = nullptr;
   ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr && next != &a; }, kTakeOver))
       << members_[1]->log_text() << members_[2]->log_text();
-  {
-    auto client = next->Connect();
-    StatusOr<pb::SubmitResponse> answer =
-        client->Submit(testing::SignedOpenHolderAccount(a, "org-3", "n-org-3"));
-    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
-  }
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-3"));
 
   ASSERT_TRUE(a.Resume());
   StatusOr<pb::Response> answer = stale->Receive();
@@ -253,12 +262,7 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
   }
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
-  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
-  for (auto& m : members_) {
-    RunResult audit =
-        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
-    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
-  }
+  StopAllAndVerify();
 }
 
 // A partition between the writer and etcd (a TcpProxy that stops moving
@@ -267,15 +271,7 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
 TEST_F(ClusterTest, AWriterCutOffFromEtcdStepsDownAndRejoinsWhenHealed) {
   NodeProcess& a = *members_[0];
   testing::TcpProxy etcd_for_a(etcd().client_address());
-  ASSERT_TRUE(StartMember(a, {}, "http://" + etcd_for_a.address()));
-  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << a.log_text();
-  for (size_t i = 1; i < members_.size(); ++i) ASSERT_TRUE(StartMember(*members_[i]));
-  {
-    NodeAccounts accounts(a);
-    auto client = a.Connect();
-    accounts.OpenAccount(*client, "org-1", pb::ROLE_HOLDER);
-  }
-  ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
+  ASSERT_NO_FATAL_FAILURE(StartWithAWriting("http://" + etcd_for_a.address()));
 
   etcd_for_a.Blackhole();
   NodeProcess* next = nullptr;
@@ -290,22 +286,12 @@ TEST_F(ClusterTest, AWriterCutOffFromEtcdStepsDownAndRejoinsWhenHealed) {
       EXPECT_FALSE(answer.ok() && answer->has_committed()) << answer->DebugString();
     }
   }
-  {
-    auto client = next->Connect();
-    StatusOr<pb::SubmitResponse> answer =
-        client->Submit(testing::SignedOpenHolderAccount(a, "org-3", "n-org-3"));
-    ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
-  }
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-3"));
 
   etcd_for_a.Heal();
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
-  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
-  for (auto& m : members_) {
-    RunResult audit =
-        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
-    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
-  }
+  StopAllAndVerify();
 }
 
 // Kills the writer with SIGKILL under a stream of transfers, again and
@@ -403,12 +389,7 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
     }
   }
   EXPECT_EQ(load.refusals(), 0u);
-  for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
-  for (auto& m : members_) {
-    RunResult audit =
-        RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
-    EXPECT_EQ(audit.exit_code, 0) << m->data_dir() << ":\n" << audit.out << audit.err;
-  }
+  StopAllAndVerify();
   std::sort(failover_ms.begin(), failover_ms.end());
   std::string times;
   for (double ms : failover_ms) times += " " + std::to_string(static_cast<int>(ms));
