@@ -175,10 +175,15 @@ class Member {
   // a checkpoint whose entries it can fetch from the others. An empty
   // member of a new cluster may not: its empty log would become the
   // registry's.
+  // The folder is read once, and again only after a mirror role (the one
+  // way an empty member's log grows), not at every poll of the leader key.
   bool MayLead() {
     if (has_entries_) return true;
-    StatusOr<RegistryFolder> folder = OpenRegistryFolder(node_.data_dir);
-    if (folder.ok() && folder->registry->log().size() > 0) return has_entries_ = true;
+    if (!log_checked_) {
+      StatusOr<RegistryFolder> folder = OpenRegistryFolder(node_.data_dir);
+      log_checked_ = folder.ok();
+      if (folder.ok() && folder->registry->log().size() > 0) return has_entries_ = true;
+    }
     StatusOr<ClusterCheckpoint> stored = ReadClusterCheckpoint(*etcd_, keys_, kEtcdCall);
     return stored.ok() && !stored->note.empty();
   }
@@ -366,6 +371,7 @@ class Member {
     }
     NodeOptions options = node_;
     options.follow = {writer};
+    log_checked_ = false;  // the log grows while it mirrors
     return Incarnate(options, NodeRole::Mirror(), "a mirror of " + writer,
                      [&] { return lease.Valid() && same_writer(); });
   }
@@ -385,6 +391,7 @@ class Member {
   const std::optional<PrivateKey> follow_key_;
   const std::string origin_;
   bool has_entries_ = false;  // once true, stays so
+  bool log_checked_ = false;  // MayLead read the folder since the last mirror role
   std::mt19937 rng_{std::random_device{}()};
   std::mutex mu_;
   std::condition_variable wake_;
