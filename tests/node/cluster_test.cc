@@ -233,6 +233,40 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   StopAllAndVerify();
 }
 
+// Flags that do not make a member of a cluster are usage errors (exit 2)
+// naming what is wrong, before anything is opened or asked of etcd.
+TEST_F(ClusterTest, FlagsThatDoNotMakeAMemberAreUsageErrors) {
+  const std::string url = etcd().url();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--etcd", url}, "--cluster NAME"},
+      {{"--cluster", "c1"}, "--etcd URL"},
+      {{"--advertise", "127.0.0.1:7601"}, "--etcd URL"},
+      {{"--etcd", url, "--cluster", "c1", "--follow", "127.0.0.1:1"}, "--follow and --etcd"},
+      {{"--etcd", url, "--cluster", "c1", "--lease-seconds", "0"}, "--lease-seconds"},
+      {{"--etcd", url, "--cluster", "c1", "--lease-seconds", "3601"}, "--lease-seconds"},
+      {{"--etcd", url, "--cluster", "East/1"}, "cluster name"},
+      {{"--etcd", url, "--cluster", std::string(64, 'a')}, "cluster name"},
+      {{"--etcd", "https://127.0.0.1:2379", "--cluster", "c1"}, "TLS"},
+      {{"--etcd", "127.0.0.1:2379", "--cluster", "c1"}, "127.0.0.1:2379"},
+      {{"--etcd", url + "/v3", "--cluster", "c1"}, "/v3"},
+      {{"--etcd", url, "--cluster", "c1", "--listen", "0.0.0.0:7601"}, "--advertise"},
+      {{"--etcd", url, "--cluster", "c1", "--advertise", "127.0.0.1:0"}, "needs a port"},
+      {{"--etcd", url, "--cluster", "c1", "--advertise", "no-port"}, "no-port"},
+  };
+  for (const auto& [flags, names] : cases) {
+    std::vector<std::string> argv = {ProgramPath("CREGD_BIN"), "run", "--data",
+                                     members_[0]->data_dir()};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    RunResult run = RunProgram(argv);
+    EXPECT_EQ(run.exit_code, 2) << flags[1] << ": " << run.err;
+    EXPECT_NE(run.err.find(names), std::string::npos) << flags[1] << ": " << run.err;
+  }
+  // Nothing reached etcd: no member registered itself.
+  StatusOr<std::vector<etcd::KeyValue>> keys = etcd_client_->List("/creg/", true);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_TRUE(keys->empty());
+}
+
 // The stale writer: frozen (SIGSTOP) for longer than its lease while
 // another member takes over and writes. Thawed, it acknowledges nothing,
 // not even a write that reached it while it was frozen, and it rejoins as a
