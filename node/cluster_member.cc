@@ -260,7 +260,7 @@ class Member {
     // The node's gate signs the leader-term entry at once and has the
     // fence record it; writes are acknowledged from then on.
     return Incarnate(
-        options, std::move(role),
+        options, std::move(role).InCluster(keys_.cluster, term),
         "the writer of cluster " + keys_.cluster + " (term " + std::to_string(term) + ")",
         [&] { return !fenced && lease.Valid(); });
   }
@@ -372,8 +372,8 @@ class Member {
     NodeOptions options = node_;
     options.follow = {writer};
     log_checked_ = false;  // the log grows while it mirrors
-    return Incarnate(options, NodeRole::Mirror(), "a mirror of " + writer,
-                     [&] { return lease.Valid() && same_writer(); });
+    return Incarnate(options, NodeRole::Mirror().InCluster(keys_.cluster, term),
+                     "a mirror of " + writer, [&] { return lease.Valid() && same_writer(); });
   }
 
   Status ReconcileWith(const std::string& writer, int64_t term) {

@@ -194,6 +194,10 @@ std::string Metrics::Render() {
           node_.counters.sign_ins_rate_limited.load());
   RenderPublication(out);
   RenderReplication(out);
+  counter("creg_quarantined_entries_total",
+          "Entries the data folder holds in quarantine/, cut from the log's tail because no "
+          "checkpoint of the registry covered them (counted when the node opened).",
+          node_.quarantined_entries);
   gauge("creg_accepting_writes",
         "1 while the node accepts transactions; 0 after a storage fault, and on a mirror.",
         node_.follower == nullptr && node_.pipeline.accepting_writes() ? 1 : 0);

@@ -100,6 +100,9 @@ struct NodeContext {
   // On a writer with --sync-mirrors, what holds answers until the mirrors
   // stored the entries; null otherwise. Owned by the RegistryNode.
   class SyncGate* sync_gate = nullptr;
+  // Entries the data folder held in quarantine when the node opened
+  // (node/quarantine.h, QuarantinedEntriesAtOpen).
+  uint64_t quarantined_entries = 0;
   // Sign-in attempts per remote address.
   SignInLimiter sign_in_limiter{options.sign_in_burst_per_address,
                                 options.sign_in_refill_per_address};

@@ -3,9 +3,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include "node/log.h"
 
@@ -37,6 +43,37 @@ Status CopyEntries(const MerkleLog& log, uint64_t begin, uint64_t end,
     begin += page.size();
   }
   return OkStatus();
+}
+
+constexpr std::string_view kSuffix = ".entries";
+
+// `text` as a T: nullopt unless it is decimal digits only and fits.
+template <typename T>
+std::optional<T> Decimal(std::string_view text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
+// The [first, end) a file name of QuarantinePath's form states; nullopt
+// for any other name.
+std::optional<std::pair<uint64_t, uint64_t>> NamedRange(std::string_view name) {
+  if (!name.ends_with(kSuffix)) return std::nullopt;
+  name.remove_suffix(kSuffix.size());
+  const size_t dash = name.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  const size_t second = name.find('-', dash + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const std::optional<int64_t> term = Decimal<int64_t>(name.substr(0, dash));
+  const std::optional<uint64_t> first = Decimal<uint64_t>(name.substr(dash + 1, second - dash - 1));
+  const std::optional<uint64_t> end = Decimal<uint64_t>(name.substr(second + 1));
+  if (!term || !first || !end || *first >= *end) return std::nullopt;
+  return std::make_pair(*first, *end);
 }
 
 }  // namespace
@@ -93,6 +130,51 @@ StatusOr<pb::QuarantinedEntries> ReadQuarantineFile(const std::string& path) {
     return DataLossError(path + " is not a quarantine file (it does not decode)");
   }
   return file;
+}
+
+StatusOr<QuarantineCount> CountQuarantined(const DataDir& dir) {
+  const std::string folder = dir.quarantine_dir();
+  QuarantineCount count;
+  std::error_code error;
+  std::filesystem::directory_iterator it(folder, error);
+  if (error == std::errc::no_such_file_or_directory) return count;
+  for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.ends_with(std::string(kSuffix) + ".tmp")) continue;
+    std::error_code type_error;
+    const std::optional<std::pair<uint64_t, uint64_t>> range = NamedRange(name);
+    if (!range || !it->is_regular_file(type_error)) {
+      count.unrecognised.push_back(name);
+      continue;
+    }
+    const uint64_t entries = range->second - range->first;
+    const uint64_t room = std::numeric_limits<uint64_t>::max() - count.entries;
+    count.entries += std::min(entries, room);
+    ++count.files;
+  }
+  if (error) return UnavailableError("cannot list " + folder + ": " + error.message());
+  std::sort(count.unrecognised.begin(), count.unrecognised.end());
+  return count;
+}
+
+uint64_t QuarantinedEntriesAtOpen(const DataDir& dir) {
+  StatusOr<QuarantineCount> count = CountQuarantined(dir);
+  if (!count.ok()) {
+    LogWarning(count.status().message() + "; quarantined entries are reported as 0");
+    return 0;
+  }
+  const std::string folder = dir.quarantine_dir();
+  for (const std::string& name : count->unrecognised) {
+    LogWarning(folder + "/" + name +
+               " is not named TERM-FIRST-END.entries; it is not counted among the quarantined "
+               "entries");
+  }
+  if (count->entries > 0) {
+    LogWarning(folder + " holds " + std::to_string(count->entries) + " quarantined entries in " +
+               std::to_string(count->files) + (count->files == 1 ? " file" : " files") +
+               " (docs/replication.md, \"After a quarantine\")");
+  }
+  return count->entries;
 }
 
 }  // namespace creg

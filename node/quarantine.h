@@ -8,13 +8,15 @@
 // were never acknowledged and the next writer's entries take their
 // indexes. QuarantineTail keeps them in a file and cuts them from the log.
 //
-// Who calls it: reconciliation, when a member of a cluster takes up a
-// role (writer failover; not yet wired into cregd), between incarnations
-// of the node, with nothing else reading or writing the registry.
+// Who calls it: reconciliation (node/reconcile.h), when a member of a
+// cluster takes up a role, between incarnations of the node, with nothing
+// else reading or writing the registry. Each incarnation then counts what
+// the folder holds (QuarantinedEntriesAtOpen) for its status and metrics.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "creg/log.pb.h"
 #include "ledger/data_dir.h"
@@ -67,5 +69,30 @@ StatusOr<Quarantined> QuarantineTail(Registry& registry, const DataDir& dir,
 // Reads a quarantine file. NotFound if absent; DataLoss naming the file if
 // it does not decode.
 StatusOr<pb::QuarantinedEntries> ReadQuarantineFile(const std::string& path);
+
+// What DIR/quarantine/ holds, counted from the file names alone: a name of
+// QuarantinePath's form states the entries [first, end) its file holds.
+struct QuarantineCount {
+  uint64_t entries = 0;  // the sum of end - first (at most UINT64_MAX)
+  uint64_t files = 0;    // files named in that form
+  // Other files, not counted: names not of that form (digits only, first
+  // below end, each number fitting its type), and folders. A file
+  // WriteFileAtomically left half-written (NAME.entries.tmp: no cut
+  // followed it) is neither counted nor listed.
+  std::vector<std::string> unrecognised;
+};
+
+// Counts DIR/quarantine/ without opening any file, so a file that does not
+// decode counts as its name says (ReadQuarantineFile reports it when read).
+// All zeros when the folder does not exist. Unavailable naming the folder
+// if it cannot be listed.
+StatusOr<QuarantineCount> CountQuarantined(const DataDir& dir);
+
+// The quarantined_entries a node opened on `dir` reports: CountQuarantined's
+// entries. Never fails, so that a damaged quarantine folder does not keep a
+// node from serving: logs a warning naming each unrecognised file, and one
+// for a folder it cannot list (then 0); and, when entries are held, a
+// warning naming the folder and how many.
+uint64_t QuarantinedEntriesAtOpen(const DataDir& dir);
 
 }  // namespace creg

@@ -15,6 +15,7 @@
 #include "node/log.h"
 #include "node/mirroring.h"
 #include "node/publication.h"
+#include "node/quarantine.h"
 
 namespace creg {
 namespace {
@@ -360,6 +361,14 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   node->handler_->AddStatusFields([follower, gate](pb::StatusResponse& status) {
     FillReplicationStatus(follower, gate, status);
   });
+  context->quarantined_entries = QuarantinedEntriesAtOpen(dir);
+  node->handler_->AddStatusFields(
+      [cluster = role.cluster, term = role.term,
+       quarantined = context->quarantined_entries](pb::StatusResponse& status) {
+        status.set_cluster(cluster);
+        status.set_term(term);
+        status.set_quarantined_entries(quarantined);
+      });
   CREG_ASSIGN_OR_RETURN(node->server_, Server::Start(*node->context_));
   node->data_dir_ = std::make_unique<DataDir>(dir);
   StatusOr<std::unique_ptr<ControlSocket>> control =

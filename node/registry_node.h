@@ -113,12 +113,24 @@ struct NodeRole {
   // role (the node already refuses writes); the owner then stops and
   // destroys the node, not from inside the call.
   std::function<void(const std::string& why)> on_fence_lost;
+  // A member of a cluster (node/cluster_member.h): the cluster's NAME, and
+  // the term the role belongs to, the create_revision of the etcd leader
+  // key of that term's writer (a writer's own; a mirror's, the writer's it
+  // follows). StatusResponse reports both. Empty and 0: no cluster.
+  std::string cluster;
+  int64_t term = 0;
 
   static NodeRole Writer(CheckpointFence* fence = nullptr,
                          std::function<void(const std::string& why)> on_fence_lost = {}) {
-    return NodeRole{Kind::kWriter, fence, std::move(on_fence_lost)};
+    return NodeRole{Kind::kWriter, fence, std::move(on_fence_lost), {}, 0};
   }
-  static NodeRole Mirror() { return NodeRole{Kind::kMirror, nullptr, {}}; }
+  static NodeRole Mirror() { return NodeRole{Kind::kMirror, nullptr, {}, {}, 0}; }
+  // This role, serving under term `term_revision` of cluster `name`.
+  NodeRole InCluster(std::string name, int64_t term_revision) && {
+    cluster = std::move(name);
+    term = term_revision;
+    return std::move(*this);
+  }
 };
 
 class RegistryNode {

@@ -193,6 +193,11 @@ json::Value StatusJson(const pb::StatusResponse& s) {
     v.Set("replication_error", s.replication_error());
     v.Set("replication_alarm", s.replication_alarm());
   }
+  if (!s.cluster().empty()) {
+    v.Set("cluster", s.cluster());
+    v.Set("term", s.term());
+  }
+  v.Set("quarantined_entries", s.quarantined_entries());
   if (s.sync_mirrors_required() > 0) {
     v.Set("sync_mirrors_required", static_cast<uint64_t>(s.sync_mirrors_required()));
     v.Set("sync_mirrors_connected", static_cast<uint64_t>(s.sync_mirrors_connected()));

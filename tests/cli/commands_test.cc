@@ -123,6 +123,8 @@ TEST_F(CommandsTest, StoryFromIssuanceToCertificate) {
   EXPECT_EQ(Str(status, "origin"), NodeProcess::kOrigin);
   EXPECT_EQ(Str(status, "verifier_key"), node_->VerifierKey());
   EXPECT_TRUE(status.Find("accepting_writes")->as_bool());
+  EXPECT_EQ(Num(status, "quarantined_entries"), 0u);
+  EXPECT_EQ(status.Find("cluster"), nullptr);  // not a member of a cluster
   EXPECT_EQ(Str(CregJson({"verifier-key"}), "verifier_key"), node_->VerifierKey());
   Value checkpoint = CregJson({"checkpoint"});
   EXPECT_EQ(Str(checkpoint, "note").rfind(std::string(NodeProcess::kOrigin) + "\n", 0), 0u);
@@ -152,6 +154,27 @@ TEST_F(CommandsTest, HumanOutputIsTablesAndSentences) {
   ASSERT_EQ(retire.exit_code, 0) << retire.err;
   EXPECT_NE(retire.out.find("retired 20 credits (1:1-20) as R"), std::string::npos) << retire.out;
   EXPECT_NE(retire.out.find("creg cert R"), std::string::npos) << retire.out;
+}
+
+// Entries moved aside into the node's quarantine/ folder are a line of
+// their own, and only when there are some.
+TEST_F(CommandsTest, StatusNamesQuarantinedEntries) {
+  RunResult plain = Creg({"status"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("quarantined"), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.out.find("cluster"), std::string::npos) << plain.out;
+
+  ASSERT_EQ(node_->Stop(), 0);
+  ASSERT_EQ(mkdir((node_->data_dir() + "/quarantine").c_str(), 0755), 0);
+  WriteText(node_->data_dir() + "/quarantine/12-4-7.entries", "");
+  ASSERT_TRUE(node_->Start(NodeFlags()));
+  RunResult status = Creg({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("quarantined"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("3 entries moved aside, in the node's quarantine/ folder"),
+            std::string::npos)
+      << status.out;
+  EXPECT_EQ(Num(CregJson({"status"}), "quarantined_entries"), 3u);
 }
 
 TEST_F(CommandsTest, CancelByTheOperator) {

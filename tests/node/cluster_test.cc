@@ -3,8 +3,9 @@
 // writes and logs a leader-term entry; the others mirror it and answer
 // writes NOT_LEADER; when the writer stops, another takes over with a
 // leader-term entry of its own at the size it took over, and the old
-// writer, restarted, rejoins as a mirror. Every member's log passes
-// creg-audit verify-log.
+// writer, restarted, rejoins as a mirror. Each member's status names the
+// cluster, the term it serves under and the entries it quarantined. Every
+// member's log passes creg-audit verify-log.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "ledger/log_entry.h"
 #include "node/cluster_keys.h"
 #include "node/etcd_client.h"
+#include "node/quarantine.h"
 #include "tests/support/etcd_process.h"
 #include "tests/support/eventually.h"
 #include "tests/support/node_accounts.h"
@@ -104,6 +106,31 @@ class ClusterTest : public testing::EtcdTest {
   std::string LeaderInEtcd() {
     StatusOr<std::optional<etcd::KeyValue>> leader = etcd_client_->Get("/creg/c1/leader");
     return leader.ok() && leader->has_value() ? (*leader)->value : "";
+  }
+
+  // The leader key's create_revision: the current term, or 0 if none.
+  int64_t TermInEtcd() {
+    StatusOr<std::optional<etcd::KeyValue>> leader = etcd_client_->Get("/creg/c1/leader");
+    return leader.ok() && leader->has_value() ? (*leader)->create_revision : 0;
+  }
+
+  // Every running member reports cluster c1 and `term`.
+  void ExpectAllServeUnder(int64_t term) {
+    for (auto& m : members_) {
+      if (!m->running()) continue;
+      const pb::StatusResponse s = StatusOf(*m);
+      EXPECT_EQ(s.cluster(), "c1") << m->address();
+      EXPECT_EQ(s.term(), term) << m->address() << " (" << s.role() << ")";
+    }
+  }
+
+  // Every member reports the entries its quarantine folder holds.
+  bool QuarantinesReported() {
+    for (auto& m : members_) {
+      StatusOr<QuarantineCount> held = CountQuarantined(DataDir(m->data_dir()));
+      if (!held.ok() || StatusOf(*m).quarantined_entries() != held->entries) return false;
+    }
+    return true;
   }
 
   NodeProcess* Writer() {
@@ -203,6 +230,14 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver));
   // The writer logged its term at the size it took over: after entry 0.
   EXPECT_EQ(LeaderTerms(a), (std::map<uint64_t, std::string>{{1, a.address()}}));
+  // Each member serves under the writer's term, and says so.
+  const int64_t first_term = TermInEtcd();
+  ASSERT_GT(first_term, 0);
+  ExpectAllServeUnder(first_term);
+  RunResult shown =
+      RunProgram({ProgramPath("CREG_BIN"), "--node", members_[1]->address(), "status"});
+  EXPECT_NE(shown.out.find("c1, term " + std::to_string(first_term)), std::string::npos)
+      << shown.out << shown.err;
   // A mirror refuses writes and names the writer.
   {
     auto mirror = members_[1]->Connect();
@@ -229,6 +264,10 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   ASSERT_TRUE(StartMember(a));
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
+  // All of them under the new writer's term, a later one.
+  const int64_t second_term = TermInEtcd();
+  EXPECT_GT(second_term, first_term);
+  ExpectAllServeUnder(second_term);
 
   StopAllAndVerify();
 }
@@ -398,6 +437,9 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
     ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver))
         << "cycle " << cycle << ": the members did not converge\n"
         << writer->log_text();
+    // What a member cut off (the killed writer's unacknowledged tail, if
+    // any) is in its status, counted from its quarantine folder.
+    EXPECT_TRUE(Eventually([&] { return QuarantinesReported(); }, kTakeOver)) << "cycle " << cycle;
     // No two members ever published different checkpoints of one size.
     for (auto& m : members_) {
       StatusOr<pb::CheckpointResponse> published = m->Connect()->GetCheckpoint();

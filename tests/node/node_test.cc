@@ -9,12 +9,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
 
 #include "client/metrics_reader.h"
 #include "ledger/checkpoint.h"
+#include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
@@ -432,6 +434,9 @@ TEST_F(NodeTest, StatusAndMetrics) {
   EXPECT_EQ(status.verifier_key(), node_->VerifierKey());
   EXPECT_TRUE(status.accepting_writes());
   EXPECT_GE(status.tree_size(), 1u);
+  EXPECT_EQ(status.cluster(), "");
+  EXPECT_EQ(status.term(), 0);
+  EXPECT_EQ(status.quarantined_entries(), 0u);
 
   // Four commits, one more, a resubmission of it and a refusal.
   SetUpCredits(10);
@@ -479,6 +484,24 @@ TEST_F(NodeTest, StatusAndMetrics) {
   auto after_silent = FetchMetrics(node_->metrics_address(), std::chrono::seconds(10));
   ASSERT_TRUE(after_silent.ok()) << after_silent.status().ToString();
   EXPECT_EQ(sample_of(*after_silent, "creg_transactions_committed_total"), 5);
+  EXPECT_EQ(sample_of(*after_silent, "creg_quarantined_entries_total"), 0);
+
+  // Reopened on a folder holding quarantine files, it counts them by their
+  // names: one that does not decode too; a stray file is logged, not counted.
+  ASSERT_EQ(node_->Stop(), 0);
+  const std::string quarantine = node_->data_dir() + "/quarantine";
+  std::filesystem::create_directories(quarantine);
+  ASSERT_TRUE(WriteFileAtomically(quarantine + "/7-3-5.entries", "\xff not an entry").ok());
+  ASSERT_TRUE(WriteFileAtomically(quarantine + "/9-5-8.entries", "").ok());
+  ASSERT_TRUE(WriteFileAtomically(quarantine + "/README", "moved here by hand").ok());
+  ASSERT_TRUE(node_->Start({"--metrics", "127.0.0.1:0"}));
+  EXPECT_EQ(node_->Connect()->GetStatus().value().quarantined_entries(), 5u);
+  EXPECT_EQ(node_->Metric("creg_quarantined_entries_total"), 5);
+  EXPECT_NE(node_->log_text().find(quarantine + "/README is not named"), std::string::npos)
+      << node_->log_text();
+  EXPECT_NE(node_->log_text().find(quarantine + " holds 5 quarantined entries in 2 files"),
+            std::string::npos)
+      << node_->log_text();
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 // DIR/quarantine/<term>-<first>-<end>.entries before the log is cut; a
 // crash between the file and the cut is redone the same way; a file of
 // the same name that holds something else is never overwritten; every
-// refusal leaves the log as it was.
+// refusal leaves the log as it was. CountQuarantined counts what the
+// folder holds from the file names, whatever the files hold.
 #include "node/quarantine.h"
 
 #include <gtest/gtest.h>
@@ -144,6 +145,59 @@ TEST_F(QuarantineTest, FileThatDoesNotDecodeIsDataLoss) {
   EXPECT_TRUE(FailsWith(ReadQuarantineFile(path).status(), StatusCode::kDataLoss,
                         "is not a quarantine file"));
   EXPECT_EQ(ReadQuarantineFile(path + ".missing").status().code(), StatusCode::kNotFound);
+}
+
+// Two cuts, counted from their names: the entries of both.
+TEST_F(QuarantineTest, CountIsTheEntriesOfEveryCutAndNoneWithoutAFolder) {
+  StatusOr<QuarantineCount> none = CountQuarantined(dir_);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->entries, 0u);
+  EXPECT_EQ(none->files, 0u);
+  EXPECT_EQ(QuarantinedEntriesAtOpen(dir_), 0u);
+
+  ASSERT_TRUE(QuarantineTail(registry(), dir_, Request(7)).ok());
+  ASSERT_TRUE(QuarantineTail(registry(), dir_, Request(4)).ok());
+  StatusOr<QuarantineCount> two = CountQuarantined(dir_);
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(two->entries, 5u);
+  EXPECT_EQ(two->files, 2u);
+  EXPECT_TRUE(two->unrecognised.empty());
+  EXPECT_EQ(QuarantinedEntriesAtOpen(dir_), 5u);
+}
+
+// Hostile or stray files: one that does not decode counts as its name
+// says; other names, folders and numbers that do not fit are listed and
+// not counted; a half-written file is skipped; a sum past 64 bits stops
+// at the largest value.
+TEST_F(QuarantineTest, CountGoesByNamesAndListsWhatItDoesNotCount) {
+  const std::string folder = dir_.quarantine_dir();
+  std::filesystem::create_directories(folder + "/3-0-9.entries");
+  for (const std::string name :
+       {"9-2-5.entries", "notes.txt", "9-5-2.entries", "9-5-5.entries", "9--1-2.entries",
+        "x-1-2.entries", "9-1-2-3.entries", "9-1-2.entries.bak", "-1-1-2.entries",
+        "9-1-18446744073709551616.entries", "9-1-2.entries.tmp"}) {
+    ASSERT_TRUE(WriteFileAtomically(folder + "/" + name, "\xff\xff\xff").ok()) << name;
+  }
+  StatusOr<QuarantineCount> count = CountQuarantined(dir_);
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(count->entries, 3u);
+  EXPECT_EQ(count->files, 1u);
+  EXPECT_EQ(count->unrecognised,
+            (std::vector<std::string>{"-1-1-2.entries", "3-0-9.entries", "9--1-2.entries",
+                                      "9-1-18446744073709551616.entries", "9-1-2-3.entries",
+                                      "9-1-2.entries.bak", "9-5-2.entries", "9-5-5.entries",
+                                      "notes.txt", "x-1-2.entries"}));
+  EXPECT_EQ(QuarantinedEntriesAtOpen(dir_), 3u);
+
+  ASSERT_TRUE(WriteFileAtomically(folder + "/9-0-18446744073709551615.entries", "").ok());
+  EXPECT_EQ(CountQuarantined(dir_).value().entries, UINT64_MAX);
+}
+
+TEST_F(QuarantineTest, CountOfAQuarantineThatIsNotAFolderIsUnavailable) {
+  std::filesystem::create_directories(dir_.root());
+  ASSERT_TRUE(WriteFileAtomically(dir_.quarantine_dir(), "not a folder").ok());
+  EXPECT_EQ(CountQuarantined(dir_).status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(QuarantinedEntriesAtOpen(dir_), 0u);
 }
 
 }  // namespace

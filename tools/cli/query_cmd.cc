@@ -376,6 +376,13 @@ int StatusCommand(Context& ctx) {
     if (!s.replication_alarm().empty()) replication = "ALARM, stopped: " + s.replication_alarm();
     fields.push_back({"replication", replication});
   }
+  if (!s.cluster().empty()) {
+    fields.push_back({"cluster", s.cluster() + ", term " + std::to_string(s.term())});
+  }
+  if (s.quarantined_entries() > 0) {
+    fields.push_back({"quarantined", std::to_string(s.quarantined_entries()) +
+                                         " entries moved aside, in the node's quarantine/ folder"});
+  }
   if (s.sync_mirrors_required() > 0) {
     fields.push_back({"sync mirrors", std::to_string(s.sync_mirrors_connected()) + " of " +
                                           std::to_string(s.sync_mirrors_required()) +
