@@ -38,9 +38,11 @@ std::string Serialize(const google::protobuf::MessageLite& m) {
 }
 
 // Index keys (column "reg.index").
-std::string TxKey(const Hash& tx_id) { return "tx/" + tx_id.str(); }
+constexpr std::string_view kTxPrefix = "tx/";
+constexpr std::string_view kNoncePrefix = "nonce/";
+std::string TxKey(const Hash& tx_id) { return std::string(kTxPrefix) + tx_id.str(); }
 std::string NonceKey(std::string_view signer, std::string_view nonce) {
-  return Join("nonce/" + std::string(signer), nonce);
+  return Join(std::string(kNoncePrefix) + std::string(signer), nonce);
 }
 // `ref_key` is the reference's ReferenceKey (text_rules.h).
 std::string VerificationKey(std::string_view project, std::string_view ref_key) {
@@ -137,7 +139,70 @@ Status ScanRecordsAfter(const StateView& v, ColumnId column, std::string_view af
   return decoded;
 }
 
+// `key` is `id || 0x00 || tail`, the id not empty (ids and the texts keys
+// are made of hold no 0x00), the tail of `tail_size` bytes or, when
+// `at_least`, of that many or more. Returns the tail.
+std::optional<std::string_view> JoinedTail(std::string_view key, size_t tail_size,
+                                           bool at_least = false) {
+  const size_t sep = key.find(kSep);
+  if (sep == 0 || sep == std::string_view::npos) return std::nullopt;
+  std::string_view tail = key.substr(sep + 1);
+  if (at_least ? tail.size() < tail_size : tail.size() != tail_size) return std::nullopt;
+  return tail;
+}
+
+bool IsId(std::string_view id) { return !id.empty() && id.find(kSep) == std::string_view::npos; }
+
+bool IsRetirementId(std::string_view id) {
+  return id.size() >= 2 && id.front() == 'R' &&
+         id.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
+// The layouts of the index keys the rules write (docs/data-model.md,
+// "reg.index").
+bool IsIndexKey(std::string_view key) {
+  std::string_view rest;
+  auto under = [&](std::string_view prefix) {
+    if (key.substr(0, prefix.size()) != prefix) return false;
+    rest = key.substr(prefix.size());
+    return true;
+  };
+  if (under(kTxPrefix)) return rest.size() == Hash::kSize;
+  if (under(kNoncePrefix) || under("verif/")) return JoinedTail(rest, 0, true).has_value();
+  if (under("hist/") || under("keys/") || under("pbat/")) return JoinedTail(rest, 8).has_value();
+  if (under("bhist/")) return rest.size() == 16;
+  if (under("benef/") || under("aret/")) {
+    // ... || 0x00 || BE64(entry) || retirement id
+    std::optional<std::string_view> tail = JoinedTail(rest, 8 + 2, true);
+    return tail.has_value() && IsRetirementId(tail->substr(8));
+  }
+  return false;
+}
+
 }  // namespace
+
+bool Tables::IsEntryKey(ColumnId column, std::string_view key) const {
+  if (column == accounts || column == projects) return IsId(key);
+  if (column == batches) return key.size() == 8;
+  if (column == blocks) return key.size() == 16;
+  if (column == holdings) return JoinedTail(key, 16).has_value();
+  if (column == retirements) return IsRetirementId(key);
+  if (column == index) return IsIndexKey(key);
+  if (column == meta) return key == "next_batch" || key == "term";
+  return false;
+}
+
+std::optional<Hash> Tables::TransactionOfKey(ColumnId column, std::string_view key) const {
+  if (column != index || key.size() != kTxPrefix.size() + Hash::kSize ||
+      key.substr(0, kTxPrefix.size()) != kTxPrefix) {
+    return std::nullopt;
+  }
+  return Hash::FromBytes(key.substr(kTxPrefix.size())).value();
+}
+
+bool Tables::IsNonceKey(ColumnId column, std::string_view key) const {
+  return column == index && key.substr(0, kNoncePrefix.size()) == kNoncePrefix;
+}
 
 const std::vector<std::string>& RegistryColumnNames() {
   static const std::vector<std::string> kNames = {"reg.accounts", "reg.projects", "reg.batches",

@@ -157,6 +157,22 @@ class Tables {
   Status ScanBlocksFrom(const StateView& v, uint64_t batch, std::string_view start,
                         const std::function<bool(const Block&)>& visit) const;
 
+  // --- the keys an entry writes (what an undo record may name) ---
+  // Whether `key` has the layout of a key that an entry's transaction may
+  // write in `column` (docs/data-model.md, "Registry state"): an account or
+  // project id, BE64 keys of their sizes, a holding, a retirement id, an
+  // index key under a known prefix, reg.meta's "next_batch" or "term". Not
+  // reg.meta's "origin" or "format": those are written once, when the
+  // store is made. False for a column that is not registry state.
+  bool IsEntryKey(ColumnId column, std::string_view key) const;
+  // The transaction id of `key` if it is a key of the transaction index
+  // ("tx/" || tx_id in reg.index, whose value is BE64 of the entry that
+  // holds the transaction); nullopt for any other key.
+  std::optional<Hash> TransactionOfKey(ColumnId column, std::string_view key) const;
+  // Whether `key` is a key of the nonce index ("nonce/" ... in reg.index,
+  // whose value is the id of the transaction that used the nonce).
+  bool IsNonceKey(ColumnId column, std::string_view key) const;
+
   ColumnId accounts = 0, projects = 0, batches = 0, blocks = 0, holdings = 0, retirements = 0,
            index = 0, meta = 0;
 

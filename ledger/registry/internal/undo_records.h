@@ -11,6 +11,11 @@
 // It is not registry state: it is left out of the state digest and of what
 // an audit compares, and a replay of the same log may hold other records.
 //
+// Every entry writes its transaction id ("tx/" in reg.index, holding the
+// entry's index) and its signer's nonce (holding the transaction id), both
+// new, so every record names both as absent: that is how Restore tells a
+// record from an empty one or from another entry's.
+//
 // Thread-safe once resolved (no mutable state).
 #pragma once
 
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "ledger/registry/internal/state_view.h"
+#include "ledger/registry/internal/tables.h"
 #include "ledger/status.h"
 #include "ledger/store.h"
 
@@ -42,14 +48,36 @@ class UndoRecords {
   // (StateOverlay::Undo::VisitPriors).
   StatusOr<std::string> Record(const StateOverlay::Undo& undo) const;
   // Writes what the record `bytes` of entry `entry` says its transaction
-  // found back into `overlay`. DataLoss naming the entry if the record is
-  // malformed or names a column that is not registry state.
+  // found back into `overlay`, which shows the state with the entries
+  // after `entry` already taken back. DataLoss naming the entry, and
+  // nothing written, if the record is empty or cut short, malformed, names
+  // a column that is not registry state, a key that no entry writes
+  // (Tables::IsEntryKey) or a key twice, or is not this entry's: it must
+  // name exactly one transaction id and one nonce, both absent before the
+  // entry, the transaction id being the one `overlay` says entry `entry`
+  // holds and the nonce one that transaction used. A record cut exactly
+  // between two keys after those two is not told from a whole one.
+  // Errors of `overlay`'s reads otherwise.
   Status Restore(uint64_t entry, std::string_view bytes, StateOverlay& overlay) const;
 
   // The index of the oldest record in `store`; nullopt if there is none.
   StatusOr<std::optional<uint64_t>> Oldest(const Store& store) const;
 
  private:
+  // One key of a record, pointing into the record's bytes.
+  struct Item {
+    size_t position = 0;  // in RegistryColumnNames()
+    ColumnId column = 0;
+    std::string_view key;
+    bool present = false;
+    std::string_view value;  // if present
+  };
+  // DataLoss unless `items`, the record of `entry`, name each key once,
+  // and that entry's transaction id and nonce as `state` holds them.
+  Status CheckOwnEntry(uint64_t entry, const std::string& what, const std::vector<Item>& items,
+                       const StateView& state) const;
+
+  Tables tables_;
   ColumnId column_ = 0;
   std::vector<ColumnId> state_columns_;  // by position in StateColumnNames()
   std::vector<char> position_of_;        // by ColumnId: position, as one byte

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/encoding.h"
@@ -29,6 +30,37 @@ std::string Be64(uint64_t v) {
   std::string s;
   AppendBigEndian64(&s, v);
   return s;
+}
+
+// The items of an undo record (docs/data-model.md, "reg.undo"), each as
+// its bytes: column, sized key, presence, sized value if present.
+std::vector<std::string> SplitUndoRecord(std::string_view record) {
+  std::vector<std::string> items;
+  while (!record.empty()) {
+    size_t size = 1 + 4 + ReadBigEndian32(record.substr(1)) + 1;
+    if (record[size - 1] == '\x01') size += 4 + ReadBigEndian32(record.substr(size));
+    items.emplace_back(record.substr(0, size));
+    record.remove_prefix(size);
+  }
+  return items;
+}
+std::string JoinItems(const std::vector<std::string>& items) {
+  std::string record;
+  for (const std::string& item : items) record += item;
+  return record;
+}
+// The key an item names.
+std::string_view ItemKey(std::string_view item) {
+  return item.substr(5, ReadBigEndian32(item.substr(1)));
+}
+// The position of the item naming a key of reg.index (column 6) under
+// `prefix`.
+size_t IndexItem(const std::vector<std::string>& items, std::string_view prefix) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i][0] == '\x06' && ItemKey(items[i]).substr(0, prefix.size()) == prefix) return i;
+  }
+  ADD_FAILURE() << "no item under " << prefix;
+  return 0;
 }
 
 // A registry that keeps no log (as an audit's replay opens one), on a new
@@ -62,6 +94,32 @@ class RegistryTruncateTest : public ::testing::Test {
     WriteBatch batch(h_.store());
     batch.Put(UndoColumn(), Be64(entry), value);
     ASSERT_TRUE(h_.store().Write(batch).ok());
+  }
+  std::string UndoRecord(uint64_t entry) {
+    return h_.store().Get(UndoColumn(), Be64(entry)).value().value_or("");
+  }
+
+  // Cuts back to 5 with entry 9's undo record replaced by `record`: the cut
+  // must be DataLoss saying "undo record of entry 9 <message>", and leave
+  // the log, the state and the records as they were. Then puts the
+  // genuine record back.
+  void ExpectCutRefused(const std::string& record, const std::string& message) {
+    SCOPED_TRACE(message);
+    const TreeHead head = registry().log().head();
+    const std::string digest = Digest();
+    const std::string organiser = registry().Account("organiser").value()->SerializeAsString();
+    const std::string genuine = UndoRecord(9);
+    PutUndoRecord(9, record);
+    StatusOr<TreeHead> refused = registry().TruncateTo(5);
+    EXPECT_TRUE(
+        FailsWith(refused.status(), StatusCode::kDataLoss, "undo record of entry 9 " + message));
+    EXPECT_EQ(size(), head.size);
+    EXPECT_EQ(registry().log().head().root, head.root);
+    EXPECT_EQ(Digest(), digest);
+    EXPECT_EQ(registry().Account("organiser").value()->SerializeAsString(), organiser);
+    EXPECT_EQ(UndoRecord(9), record);
+    for (uint64_t entry = 5; entry < head.size; ++entry) EXPECT_TRUE(HasUndoRecord(entry));
+    PutUndoRecord(9, genuine);
   }
 
   // A little of everything: accounts, a project, issuances, transfers that
@@ -275,6 +333,84 @@ TEST_F(RegistryTruncateTest, DamagedUndoRecordIsDataLossAndNothingChanges) {
   EXPECT_EQ(size(), 13u);
   EXPECT_EQ(Digest(), digest);
   EXPECT_TRUE(registry().log().Entry(0).ok());
+}
+
+// Hostile undo records, as a damaged disk may give them back: a record
+// cut short, one naming a key of the wrong kind, one of another entry, an
+// empty one. Each is DataLoss naming its entry, and the cut changes nothing.
+TEST_F(RegistryTruncateTest, TruncatedUndoRecordIsDataLossAndNothingChanges) {
+  MakeHistory();
+  ASSERT_FALSE(HasFailure());
+  const std::string record = UndoRecord(9);
+  const std::vector<std::string> items = SplitUndoRecord(record);
+  ASSERT_EQ(JoinItems(items), record);
+  ASSERT_GE(items.size(), 4u);
+  ExpectCutRefused(record.substr(0, 1), "is cut short");
+  ExpectCutRefused(record.substr(0, 3), "is cut short");
+  ExpectCutRefused(record.substr(0, 7), "is cut short");
+  ExpectCutRefused(record.substr(0, record.size() - 1), "is cut short");
+  // Cut between two keys: before its transaction id, or before its nonce.
+  const size_t tx = IndexItem(items, "tx/");
+  const size_t nonce = IndexItem(items, "nonce/");
+  ASSERT_LT(tx, nonce);
+  ExpectCutRefused(JoinItems({items.begin(), items.begin() + static_cast<long>(tx)}),
+                   "names no transaction id");
+  ExpectCutRefused(JoinItems({items.begin(), items.begin() + static_cast<long>(nonce)}),
+                   "names no nonce");
+  EXPECT_TRUE(registry().TruncateTo(5).ok()) << "the genuine record is back";
+}
+
+TEST_F(RegistryTruncateTest, UndoRecordNamingAKeyOfTheWrongKindIsDataLossAndNothingChanges) {
+  MakeHistory();
+  ASSERT_FALSE(HasFailure());
+  const std::string record = UndoRecord(9);
+  std::vector<std::string> items = SplitUndoRecord(record);
+  // The transaction id's key said to be in reg.batches (2), whose keys are
+  // 8 bytes; in reg.meta (7), whose keys are "next_batch" and "term".
+  const size_t tx = IndexItem(items, "tx/");
+  for (const auto& [column, name] :
+       std::vector<std::pair<char, std::string>>{{'\x02', "reg.batches"}, {'\x07', "reg.meta"}}) {
+    std::vector<std::string> moved = items;
+    moved[tx][0] = column;
+    ExpectCutRefused(JoinItems(moved), "names a key of 35 bytes in " + name);
+  }
+  // reg.meta's origin and format are written when the store is made, never
+  // by an entry: a record that would take them back is refused.
+  for (const std::string key : {"origin", "format"}) {
+    std::string item = std::string(1, '\x07') + std::string("\0\0\0", 3) +
+                       static_cast<char>(key.size()) + key + '\x01' + std::string("\0\0\0\x05", 4) +
+                       "other";
+    ExpectCutRefused(record + item, "names a key of 6 bytes in reg.meta that no entry writes");
+  }
+  // A key named twice.
+  ExpectCutRefused(record + items.front(), "names a key twice");
+  EXPECT_TRUE(registry().TruncateTo(5).ok()) << "the genuine record is back";
+}
+
+TEST_F(RegistryTruncateTest, UndoRecordOfAnotherEntryIsDataLossAndNothingChanges) {
+  MakeHistory();
+  ASSERT_FALSE(HasFailure());
+  ExpectCutRefused(UndoRecord(8), "names the transaction of entry 8");
+  ExpectCutRefused(UndoRecord(4), "names the transaction of entry 4");
+  // Entry 9's transaction id with the nonce of entry 8's transaction.
+  std::vector<std::string> items = SplitUndoRecord(UndoRecord(9));
+  const std::vector<std::string> other = SplitUndoRecord(UndoRecord(8));
+  items[IndexItem(items, "nonce/")] = other[IndexItem(other, "nonce/")];
+  ExpectCutRefused(JoinItems(items), "names a nonce that its transaction did not use");
+  // The transaction id said to have existed before the entry.
+  items = SplitUndoRecord(UndoRecord(9));
+  std::string& tx = items[IndexItem(items, "tx/")];
+  tx.back() = '\x01';
+  tx += std::string("\0\0\0\x08", 4) + Be64(9);
+  ExpectCutRefused(JoinItems(items), "says its transaction id existed before the entry");
+  EXPECT_TRUE(registry().TruncateTo(5).ok()) << "the genuine record is back";
+}
+
+TEST_F(RegistryTruncateTest, EmptyUndoRecordIsDataLossAndNothingChanges) {
+  MakeHistory();
+  ASSERT_FALSE(HasFailure());
+  ExpectCutRefused("", "is empty");
+  EXPECT_TRUE(registry().TruncateTo(5).ok()) << "the genuine record is back";
 }
 
 TEST_F(RegistryTruncateTest, FailedWriteChangesNothing) {
