@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include "ledger/log_entry.h"
+#include "ledger/merkle.h"
 #include "node/log.h"
 
 namespace creg {
@@ -76,6 +78,36 @@ std::optional<std::pair<uint64_t, uint64_t>> NamedRange(std::string_view name) {
   return std::make_pair(*first, *end);
 }
 
+// DataLoss naming `path` unless `file` holds a run of entries as a log
+// stores them: each a LogEntry whose index follows from `start` and whose
+// prev_hash is the leaf hash of the one before (32 zero bytes at index 0).
+Status CheckEntries(const std::string& path, const pb::QuarantinedEntries& file) {
+  const uint64_t start = file.start();
+  const auto count = static_cast<uint64_t>(file.entries_size());
+  if (count == 0) return DataLossError(path + " holds no entries");
+  if (count > std::numeric_limits<uint64_t>::max() - start) {
+    return DataLossError(path + " holds entries past the largest index");
+  }
+  Hash prev_leaf;  // 32 zero bytes: what entry 0 names
+  for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t index = start + i;
+    const std::string& bytes = file.entries(static_cast<int>(i));
+    const std::string what = path + ": entry " + std::to_string(index);
+    StatusOr<pb::LogEntry> entry = DecodeLogEntry(bytes);
+    if (!entry.ok()) return DataLossError(what + ": " + entry.status().message());
+    if (entry->index() != index) {
+      return DataLossError(what + " says it is entry " + std::to_string(entry->index()));
+    }
+    if ((i > 0 || index == 0) && entry->prev_hash() != prev_leaf.view()) {
+      return DataLossError(what + (index == 0
+                                       ? " has a prev_hash that is not 32 zero bytes"
+                                       : " does not name the leaf hash of the entry before it"));
+    }
+    prev_leaf = merkle::LeafHash(bytes);
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string QuarantinePath(const DataDir& dir, int64_t term_revision, uint64_t first,
@@ -129,6 +161,7 @@ StatusOr<pb::QuarantinedEntries> ReadQuarantineFile(const std::string& path) {
   if (!file.ParseFromString(bytes)) {
     return DataLossError(path + " is not a quarantine file (it does not decode)");
   }
+  CREG_RETURN_IF_ERROR(CheckEntries(path, file));
   return file;
 }
 

@@ -66,8 +66,12 @@ std::string QuarantinePath(const DataDir& dir, int64_t term_revision, uint64_t f
 StatusOr<Quarantined> QuarantineTail(Registry& registry, const DataDir& dir,
                                      const QuarantineRequest& request);
 
-// Reads a quarantine file. NotFound if absent; DataLoss naming the file if
-// it does not decode.
+// Reads a quarantine file. NotFound if absent; Unavailable if it cannot
+// be read; DataLoss naming the file if it does not decode, holds no entry,
+// or its entries are not a run of a log: each a LogEntry in canonical form
+// (DecodeLogEntry) whose index is `start` plus its position and whose
+// prev_hash is the leaf hash of the entry before it in the file (32 zero
+// bytes for entry 0).
 StatusOr<pb::QuarantinedEntries> ReadQuarantineFile(const std::string& path);
 
 // What DIR/quarantine/ holds, counted from the file names alone: a name of

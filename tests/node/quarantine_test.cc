@@ -8,8 +8,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <string>
+#include <vector>
+
+#include "ledger/log_entry.h"
 
 #include "tests/support/registry_fixture.h"
 #include "tests/support/status_assertions.h"
@@ -198,6 +203,44 @@ TEST_F(QuarantineTest, CountOfAQuarantineThatIsNotAFolderIsUnavailable) {
   ASSERT_TRUE(WriteFileAtomically(dir_.quarantine_dir(), "not a folder").ok());
   EXPECT_EQ(CountQuarantined(dir_).status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(QuarantinedEntriesAtOpen(dir_), 0u);
+}
+
+// A file that decodes but does not hold a run of a log (a damaged disk, or
+// another program's file) is DataLoss naming the file and what is wrong.
+TEST_F(QuarantineTest, FileWhoseEntriesAreNotARunOfTheLogIsDataLoss) {
+  std::filesystem::create_directories(dir_.quarantine_dir());
+  const std::string path = dir_.quarantine_dir() + "/28-4-9.entries";
+  const std::vector<std::string> tail = registry().log().Entries(4, 9).value();
+  auto file_of = [&](uint64_t start, std::vector<std::string> entries) {
+    pb::QuarantinedEntries file;
+    file.set_start(start);
+    for (std::string& entry : entries) file.add_entries(std::move(entry));
+    file.set_reason("test");
+    return file.SerializeAsString();
+  };
+  auto expect_refused = [&](const std::string& bytes, const std::string& message) {
+    ASSERT_TRUE(WriteFileAtomically(path, bytes).ok());
+    EXPECT_TRUE(FailsWith(ReadQuarantineFile(path).status(), StatusCode::kDataLoss, message));
+    EXPECT_TRUE(FailsWith(ReadQuarantineFile(path).status(), StatusCode::kDataLoss, path));
+  };
+
+  ASSERT_TRUE(WriteFileAtomically(path, file_of(4, tail)).ok());
+  EXPECT_TRUE(ReadQuarantineFile(path).ok()) << "the run as the log holds it";
+  expect_refused(file_of(4, {}), "holds no entries");
+  expect_refused(file_of(5, tail), "entry 5 says it is entry 4");
+  expect_refused(file_of(4, {tail[0], tail[2]}), "entry 5 says it is entry 6");
+  expect_refused(file_of(UINT64_MAX, {tail[0], tail[1]}), "past the largest index");
+  expect_refused(file_of(4, {tail[0], "not an entry"}), "entry 5: entry bytes are not a LogEntry");
+  // Entry 5 with its chain link cut: same index, another prev_hash.
+  pb::LogEntry relinked = DecodeLogEntry(tail[1]).value();
+  relinked.set_prev_hash(std::string(32, '\x01'));
+  expect_refused(file_of(4, {tail[0], EncodeLogEntry(relinked)}),
+                 "entry 5 does not name the leaf hash of the entry before it");
+  // Entry 0 names 32 zero bytes.
+  pb::LogEntry first = DecodeLogEntry(registry().log().Entry(0).value()).value();
+  first.set_prev_hash(std::string(32, '\x01'));
+  expect_refused(file_of(0, {EncodeLogEntry(first)}),
+                 "entry 0 has a prev_hash that is not 32 zero bytes");
 }
 
 }  // namespace
