@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,8 @@
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
+#include "ledger/data_dir.h"
+#include "ledger/encoding.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/certificate.h"
@@ -24,6 +27,7 @@
 #include "ledger/registry/transaction.h"
 #include "ledger/witness_protocol.h"
 #include "net/frame.h"
+#include "node/quarantine.h"
 #include "tests/fuzz/fuzz_registry.h"
 #include "tools/cli/proposal.h"
 
@@ -644,6 +648,86 @@ void EtcdSeeds() {
   seed("bodies", 6, std::string("/creg/c1/leader") + '\0' + "127.0.0.1:7601");
 }
 
+// undo_record_fuzzer inputs: the size to cut back to, then records of the
+// entry, a 2-byte little-endian length and the undo record to put there.
+std::string UndoInput(uint64_t cut, const std::vector<std::pair<uint64_t, std::string>>& records) {
+  std::string out(1, static_cast<char>(cut));
+  for (const auto& [entry, record] : records) {
+    out += static_cast<char>(entry);
+    out += static_cast<char>(record.size() & 0xff);
+    out += static_cast<char>((record.size() >> 8) & 0xff);
+    out += record;
+  }
+  return out;
+}
+
+// The fixed registry's own undo records: for each entry, a cut back to it
+// that reads its genuine record (one seed per kind of transaction, named by
+// the story's nonce); a whole log cut back; and damaged records.
+void UndoSeeds(FuzzRegistry& r) {
+  const creg::Store& store = r.store();
+  const creg::ColumnId undo = store.Column("reg.undo").value();
+  const uint64_t size = r.registry().log().size();
+  auto genuine = [&](uint64_t entry) {
+    std::string key;
+    creg::AppendBigEndian64(&key, entry);
+    std::optional<std::string> record = store.Get(undo, key).value();
+    if (!record.has_value()) {
+      std::fprintf(stderr, "entry %llu has no undo record\n",
+                   static_cast<unsigned long long>(entry));
+      std::exit(1);
+    }
+    return *record;
+  };
+  for (uint64_t entry = 0; entry < size; ++entry) {
+    creg::pb::SignedTransaction tx;
+    creg::pb::TransactionBody body;
+    if (!tx.ParseFromString(r.story().at(entry)) || !body.ParseFromString(tx.body())) {
+      std::fprintf(stderr, "story transaction %llu does not decode\n",
+                   static_cast<unsigned long long>(entry));
+      std::exit(1);
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "entry_%02llu_%s", static_cast<unsigned long long>(entry),
+                  body.nonce().c_str());
+    Write("undo_record", name, UndoInput(entry, {{entry, genuine(entry)}}));
+  }
+  Write("undo_record", "whole_log", UndoInput(0, {}));
+  Write("undo_record", "last_three",
+        UndoInput(size - 3, {{size - 3, genuine(size - 3)},
+                             {size - 2, genuine(size - 2)},
+                             {size - 1, genuine(size - 1)}}));
+  Write("undo_record", "record_of_the_entry_before",
+        UndoInput(size - 2, {{size - 1, genuine(size - 2)}}));
+  const std::string last = genuine(size - 1);
+  Write("undo_record", "cut_short",
+        UndoInput(size - 1, {{size - 1, last.substr(0, last.size() / 2)}}));
+  Write("undo_record", "empty", UndoInput(size - 1, {{size - 1, ""}}));
+}
+
+// quarantine_file_fuzzer inputs: the files QuarantineTail writes when it
+// moves the tail of the fixed registry aside, then the rest of its log.
+void QuarantineSeeds() {
+  std::unique_ptr<FuzzRegistry> r = FuzzRegistry::Create();
+  const fs::path folder = fs::temp_directory_path() / "creg-corpus-quarantine";
+  fs::remove_all(folder);
+  const creg::DataDir dir(folder.string());
+  const uint64_t size = r->registry().log().size();
+  const std::string checkpoint_note = r->CheckpointNote();
+  for (uint64_t first : {size - 4, uint64_t{0}}) {
+    creg::QuarantineRequest request;
+    request.first = first;
+    request.term_revision = 28;
+    request.reason = "past the registry's checkpoint of size " + std::to_string(first);
+    request.checkpoint_note = checkpoint_note;
+    creg::StatusOr<creg::Quarantined> moved = creg::QuarantineTail(r->registry(), dir, request);
+    creg::fuzz::CheckOk(moved.status(), "quarantine");
+    Write("quarantine_file", "entries_from_" + std::to_string(first),
+          creg::ReadFile(moved->path).value());
+  }
+  fs::remove_all(folder);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
@@ -664,5 +748,7 @@ int main(int argc, char** argv) {
   ProposalSeeds();
   MirrorSeeds(*registry);
   EtcdSeeds();
+  UndoSeeds(*registry);
+  QuarantineSeeds();
   return 0;
 }

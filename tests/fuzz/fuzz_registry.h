@@ -84,6 +84,8 @@ class FuzzRegistry {
   FuzzRegistry& operator=(const FuzzRegistry&) = delete;
 
   Registry& registry() { return *registry_; }
+  // The store the registry is in (for a copy: Store::CopyTo).
+  const Store& store() const { return *store_; }
   const Checkpointer& checkpointer() const { return *checkpointer_; }
   // The signed checkpoint note of the whole log.
   std::string CheckpointNote() const;
