@@ -152,8 +152,18 @@ std::string OptionGroupHelp(const CLI::App& app, const std::string& group) {
   }));
 }
 
+std::vector<std::string> SplitCommas(std::string_view list) {
+  std::vector<std::string> items;
+  for (size_t start = 0;;) {
+    const size_t comma = list.find(',', start);
+    items.emplace_back(list.substr(start, comma - start));
+    if (comma == std::string_view::npos) return items;
+    start = comma + 1;
+  }
+}
+
 CLI::Option* AddNodeFlag(CLI::App& app, std::string& address, const std::string& help) {
-  return app.add_option("--node", address, help)->envname("CREG_NODE")->type_name("HOST:PORT");
+  return app.add_option("--node", address, help)->envname("CREG_NODE")->type_name(kNodeListSyntax);
 }
 
 ParseResult Parse(CLI::App& app, const std::vector<std::string>& args) {

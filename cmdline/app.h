@@ -58,9 +58,19 @@ std::string OptionsHelp(const std::string& heading, const std::vector<const CLI:
 // OptionsHelp() of the options of `app` in `group` (CLI::Option::group).
 std::string OptionGroupHelp(const CLI::App& app, const std::string& group);
 
-// --node HOST:PORT, the node to talk to, falling back to the environment
-// variable CREG_NODE (an empty one counts as unset). `address` keeps its
-// value, shown as the default, when neither is given.
+// The items of a comma-separated flag value (--node A,B; --public-key
+// F,G), in order. Empty items are kept, for the caller to refuse by name;
+// "" is one empty item.
+std::vector<std::string> SplitCommas(std::string_view list);
+
+// How --help writes the value of --node: one node, or the members of one
+// registry, tried in turn (client/members.h).
+inline constexpr char kNodeListSyntax[] = "HOST:PORT[,HOST:PORT...]";
+
+// --node HOST:PORT[,HOST:PORT...], the node (or the members of a cluster)
+// to talk to, falling back to the environment variable CREG_NODE (an empty
+// one counts as unset). `address` keeps its value, shown as the default,
+// when neither is given.
 CLI::Option* AddNodeFlag(CLI::App& app, std::string& address, const std::string& help);
 
 // The outcome of Parse().

@@ -13,6 +13,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/registry/transaction.h"
 #include "tests/audit/audit_fixture.h"
+#include "tests/support/loopback_port.h"
 #include "tests/support/node_process.h"
 
 namespace creg::testing {
@@ -247,6 +248,58 @@ TEST(NodeAuditTest, RemoteModesRefuseIncompleteCommandLines) {
   AuditResult help = RunAudit({"watch", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("trusted as first seen"));
+}
+
+// --node A,B: a member that cannot be reached is passed over with a note
+// naming it, and the next one is audited; with none answering, the error
+// names each. Malformed lists are usage errors.
+TEST(NodeAuditTest, MembersAreTriedInTurn) {
+  TempDir dir;
+  TestRegistry a(dir, "a");
+  ASSERT_TRUE(a.Start());
+  a.Setup();
+  a.SaveCheckpoint(dir.Sub("old.checkpoint"));
+  a.More();
+  a.SaveCheckpoint(dir.Sub("new.checkpoint"));
+  const std::string key = a.node().VerifierKey();
+  ClosedPort closed, other;
+  const std::string members = closed.address() + "," + a.node().address();
+  const std::string skipped = "skipping member " + closed.address() + ": cannot connect";
+  const std::vector<std::vector<std::string>> commands = {
+      {"verify-log", "--key", key},
+      {"watch", "--state", dir.Sub("watch.json"), "--key", key},
+      {"consistency", dir.Sub("old.checkpoint"), dir.Sub("new.checkpoint"), "--key", key}};
+  for (const std::vector<std::string>& command : commands) {
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--node", members});
+    AuditResult run = RunAudit(args);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_THAT(run.output, HasSubstr(skipped));
+    EXPECT_THAT(run.output, HasSubstr("VERIFIED"));
+
+    const std::string none = closed.address() + "," + other.address();
+    args = command;
+    args.insert(args.end(), {"--node", none});
+    AuditResult unreachable = RunAudit(args);
+    EXPECT_EQ(unreachable.exit_code, 3) << unreachable.output;
+    EXPECT_THAT(unreachable.output, HasSubstr("no member of " + none + " answered"));
+    for (const std::string& member : {closed.address(), other.address()}) {
+      EXPECT_THAT(unreachable.output,
+                  HasSubstr(member + ": cannot connect to the node at " + member));
+    }
+
+    for (const std::string& malformed :
+         {a.node().address() + ",," + other.address(), a.node().address() + ",",
+          a.node().address() + ",127.0.0.1"}) {
+      args = command;
+      args.insert(args.end(), {"--node", malformed});
+      AuditResult usage = RunAudit(args);
+      EXPECT_EQ(usage.exit_code, 2) << malformed << ": " << usage.output;
+      EXPECT_THAT(usage.output, HasSubstr("HOST:PORT[,HOST:PORT...]"));
+    }
+  }
+  // The state names the member that served the run.
+  EXPECT_THAT(Slurp(dir.Sub("watch.json")), HasSubstr(a.node().address()));
 }
 
 TEST(NodeAuditTest, WatchReportsALogRewrittenUnderTheSameKey) {

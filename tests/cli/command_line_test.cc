@@ -103,7 +103,8 @@ TEST_F(CommandLineTest, DefaultsComeFromTheTable) {
   EXPECT_EQ(history.flags().Number("--limit"), 100u);
   std::string help = history.Help(*history.command());
   EXPECT_NE(help.find("--limit N=100"), std::string::npos) << help;
-  EXPECT_NE(help.find(std::string("--node HOST:PORT=") + cmdline::kDefaultNodeAddress),
+  EXPECT_NE(help.find(std::string("--node ") + cmdline::kNodeListSyntax + "=" +
+                      cmdline::kDefaultNodeAddress),
             std::string::npos)
       << help;
   EXPECT_NE(help.find("CREG_NODE"), std::string::npos) << help;

@@ -1,6 +1,7 @@
 // creg's documented exit codes: 0 done, 1 refused by the registry, 2 usage
 // error, 3 cannot reach the node; and the JSON error object with --json.
 #include "tests/cli/cli_fixture.h"
+#include "tests/support/loopback_port.h"
 
 namespace creg::testing {
 namespace {
@@ -118,12 +119,47 @@ TEST_F(ExitCodesTest, NodeDownExitsThree) {
 // tried as an address: before the first member (nothing is reachable) and
 // after an unreachable one.
 TEST_F(ExitCodesTest, AMalformedMemberListIsAUsageError) {
-  for (const std::string& members : {std::string(",127.0.0.1:1"), std::string("127.0.0.1:1,"),
-                                     std::string("127.0.0.1:1,nope")}) {
+  for (const std::string& members :
+       {std::string(",127.0.0.1:1"), std::string("127.0.0.1:1,"), std::string("127.0.0.1:1,nope"),
+        std::string("127.0.0.1:1,,127.0.0.1:2"), std::string("127.0.0.1"),
+        std::string("127.0.0.1:1,127.0.0.1"), std::string("127.0.0.1:1, 127.0.0.1:2"),
+        std::string("")}) {
     RunResult r = RunProgram({CregBin(), "status", "--node", members});
     EXPECT_EQ(r.exit_code, 2) << members << ": " << r.err;
-    EXPECT_NE(r.err.find("HOST:PORT"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("HOST:PORT[,HOST:PORT...]"), std::string::npos) << r.err;
   }
+  RunResult empty = RunProgram({CregBin(), "status", "--node", "127.0.0.1:1,,127.0.0.1:2"});
+  EXPECT_NE(empty.err.find("member 2 of '127.0.0.1:1,,127.0.0.1:2' is empty"), std::string::npos)
+      << empty.err;
+  RunResult portless = RunProgram({CregBin(), "status", "--node", "127.0.0.1:1,127.0.0.1"});
+  EXPECT_NE(portless.err.find("address '127.0.0.1' is not HOST:PORT"), std::string::npos)
+      << portless.err;
+}
+
+// A member that cannot be reached is passed over; the one that answers
+// serves the command.
+TEST_F(ExitCodesTest, AnUnreachableFirstMemberIsPassedOver) {
+  ClosedPort closed;
+  RunResult r =
+      RunProgram({CregBin(), "status", "--node", closed.address() + "," + node_->address()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(node_->address()), std::string::npos) << r.out;
+}
+
+// When no member answers, the error names each member and its failure.
+TEST_F(ExitCodesTest, NoMemberAnsweringNamesEach) {
+  ClosedPort first, second;
+  const std::string members = first.address() + "," + second.address();
+  RunResult r = RunProgram({CregBin(), "status", "--node", members, "--json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("no member of " + members + " answered"), std::string::npos) << r.err;
+  for (const std::string& member : {first.address(), second.address()}) {
+    EXPECT_NE(r.err.find(member + ": cannot connect to the node at " + member), std::string::npos)
+        << r.err;
+  }
+  StatusOr<Value> doc = json::Parse(r.out);
+  ASSERT_TRUE(doc.ok()) << r.out;
+  EXPECT_EQ(doc->Find("error")->GetString("code").value(), "UNREACHABLE");
 }
 
 }  // namespace

@@ -3,15 +3,12 @@
 // asked; a key file holding a small-order or non-canonical key is named with
 // the reason; free text the registry refuses comes back with a hint. (A bulk
 // row with reason other and no details: bulk_rows_unit_test.cc.)
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <string>
 
 #include "ledger/encoding.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/support/ed25519_forgery.h"
+#include "tests/support/loopback_port.h"
 
 namespace creg::testing {
 namespace {
@@ -41,36 +38,6 @@ uint64_t Num(const Value& object, const char* key) {
 }
 
 std::string IdentityPoint() { return std::string(1, '\x01') + std::string(31, '\0'); }
-
-// A 127.0.0.1 port that is bound but not listening, so a connection to it
-// is refused: creg reaching for the node there fails (exit 3).
-class ClosedPort {
- public:
-  ClosedPort() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot bind a port on 127.0.0.1";
-      return;
-    }
-    address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-  }
-  ~ClosedPort() {
-    if (fd_ >= 0) close(fd_);
-  }
-  ClosedPort(const ClosedPort&) = delete;
-  ClosedPort& operator=(const ClosedPort&) = delete;
-  const std::string& address() const { return address_; }
-
- private:
-  int fd_ = -1;
-  std::string address_;
-};
 
 class InputChecksTest : public CliTest {
  protected:

@@ -125,7 +125,8 @@ TEST_F(AppTest, HelpShowsDefaultsAndEnvironmentVariables) {
   EXPECT_NE(help.find("--limit N=100"), std::string::npos) << help;
   app_->clear();  // the app's own help, not the subcommand's
   std::string top = app_->help();
-  EXPECT_NE(top.find(std::string("--node HOST:PORT=") + kDefaultNodeAddress), std::string::npos)
+  EXPECT_NE(top.find(std::string("--node ") + kNodeListSyntax + "=" + kDefaultNodeAddress),
+            std::string::npos)
       << top;
   EXPECT_NE(top.find("CREG_NODE"), std::string::npos) << top;
   EXPECT_NE(top.find("--version"), std::string::npos) << top;
@@ -172,6 +173,13 @@ TEST_F(AppTest, ExitUnlessRunPrintsHelpVersionOrTheErrorWithTheCommand) {
   EXPECT_EQ(unknown.code, 2);
   EXPECT_EQ(unknown.err.rfind("prog: unknown command 'frobnicate'\n", 0), 0u) << unknown.err;
   EXPECT_EQ(run({}).err.rfind("prog: no command given\n", 0), 0u);
+}
+
+TEST(SplitCommasTest, KeepsEveryItemInOrderEmptyOnesToo) {
+  EXPECT_EQ(SplitCommas("a:1,b:2"), (std::vector<std::string>{"a:1", "b:2"}));
+  EXPECT_EQ(SplitCommas("a,,b,"), (std::vector<std::string>{"a", "", "b", ""}));
+  EXPECT_EQ(SplitCommas(",a"), (std::vector<std::string>{"", "a"}));
+  EXPECT_EQ(SplitCommas(""), std::vector<std::string>{""});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -18,6 +19,7 @@
 #include "ledger/data_dir.h"
 #include "ledger/registry/transaction.h"
 #include "tests/support/frame_proxy.h"
+#include "tests/support/loopback_port.h"
 #include "tests/support/node_accounts.h"
 #include "tests/support/node_process.h"
 #include "tests/support/temp_dir.h"
@@ -25,6 +27,7 @@
 namespace creg {
 namespace {
 
+using testing::ClosedPort;
 using testing::FrameProxy;
 using testing::NodeAccounts;
 using testing::NodeProcess;
@@ -88,6 +91,16 @@ class MirrorTest : public ::testing::Test {
     EXPECT_EQ(joined.exit_code, 0) << joined.out << joined.err;
     EXPECT_NE(joined.out.find("empty member"), std::string::npos) << joined.out;
     return std::make_unique<NodeProcess>(dir_, name);
+  }
+
+  // A mirror of the writer, started and caught up; null after a failure.
+  std::unique_ptr<NodeProcess> CaughtUpMirror(const std::string& name) {
+    std::unique_ptr<NodeProcess> mirror = NewMirror(name);
+    if (!mirror->Start({"--follow", writer_->address()}) || !CaughtUp(*mirror)) {
+      ADD_FAILURE() << "the mirror did not catch up: " << mirror->log_text();
+      return nullptr;
+    }
+    return mirror;
   }
 
   // True once `mirror` holds the writer's log and publishes its checkpoint.
@@ -318,9 +331,8 @@ TEST_F(MirrorTest, JoinAndFollowAreCheckedBeforeAnythingIsMade) {
 
 TEST_F(MirrorTest, CregTriesTheMembersInTurnAndSendsWritesToTheWriter) {
   WriteStory();
-  std::unique_ptr<NodeProcess> mirror = NewMirror("mirror");
-  ASSERT_TRUE(mirror->Start({"--follow", writer_->address()}));
-  ASSERT_TRUE(CaughtUp(*mirror)) << mirror->log_text();
+  std::unique_ptr<NodeProcess> mirror = CaughtUpMirror("mirror");
+  ASSERT_NE(mirror, nullptr);
   // Nothing listens on port 1 of the loopback address.
   const std::string members = "127.0.0.1:1," + mirror->address();
 
@@ -339,6 +351,87 @@ TEST_F(MirrorTest, CregTriesTheMembersInTurnAndSendsWritesToTheWriter) {
                   "--key", key_file, "--to", "org-1", "--batch", "1", "--quantity", "5"});
   EXPECT_EQ(moved.exit_code, 0) << moved.out << moved.err;
   EXPECT_EQ(StatusOf(*writer_).tree_size(), before + 1);
+  EXPECT_EQ(mirror->Stop(), 0);
+}
+
+// creg-audit --node MIRROR,WRITER audits the mirror, which answers first:
+// its answers verify against the writer's signed checkpoints. Of several
+// members, a mirror behind the checkpoint a watch verified before is passed
+// over, not taken for a log that shrank, and one whose log is shorter than
+// a consistency proof needs is passed over too.
+TEST_F(MirrorTest, CregAuditAuditsTheFirstMemberThatAnswersAMirrorToo) {
+  WriteStory();
+  std::unique_ptr<NodeProcess> mirror = CaughtUpMirror("mirror");
+  ASSERT_NE(mirror, nullptr);
+  const std::string key = writer_->VerifierKey();
+  auto audit = [&](std::vector<std::string> args, const std::string& members) {
+    args.insert(args.begin(), ProgramPath("CREG_AUDIT_BIN"));
+    args.insert(args.end(), {"--node", members, "--key", key});
+    return RunProgram(args);
+  };
+  const std::string state = dir_.Sub("watch.json");
+  RunResult log = audit({"verify-log"}, mirror->address() + "," + writer_->address());
+  EXPECT_EQ(log.exit_code, 0) << log.out << log.err;
+  EXPECT_NE(log.out.find("served by " + mirror->address()), std::string::npos) << log.out;
+  RunResult first =
+      audit({"watch", "--state", state}, mirror->address() + "," + writer_->address());
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  const std::string old_note = dir_.Sub("old.checkpoint");
+  std::ofstream(old_note) << writer_client_->GetCheckpoint()->note();
+
+  // The writer grows while the mirror, restarted to follow nothing that
+  // answers, stays behind with the checkpoint it saved.
+  ClosedPort nowhere;
+  EXPECT_EQ(mirror->Stop(), 0);
+  ASSERT_TRUE(mirror->Start({"--follow", nowhere.address()}));
+  const uint64_t behind = StatusOf(*mirror).checkpoint_size();
+  accounts_->OpenAccount(*writer_client_, "org-3", pb::ROLE_HOLDER);
+  ASSERT_TRUE(Eventually([&] {
+    pb::StatusResponse w = StatusOf(*writer_);
+    return w.checkpoint_size() == w.tree_size() && w.checkpoint_size() > behind;
+  }));
+  RunResult grown = audit({"watch", "--state", state}, writer_->address());
+  ASSERT_EQ(grown.exit_code, 0) << grown.out << grown.err;
+  const std::string new_note = dir_.Sub("new.checkpoint");
+  std::ofstream(new_note) << writer_client_->GetCheckpoint()->note();
+
+  // The mirror's log is shorter than NEW: it gives no proof, the writer does.
+  RunResult proved =
+      audit({"consistency", old_note, new_note}, mirror->address() + "," + writer_->address());
+  EXPECT_EQ(proved.exit_code, 0) << proved.out << proved.err;
+  EXPECT_NE(proved.err.find("skipping member " + mirror->address()), std::string::npos)
+      << proved.err;
+  EXPECT_NE(proved.out.find("from the node at " + writer_->address()), std::string::npos)
+      << proved.out;
+
+  RunResult again =
+      audit({"watch", "--state", state}, mirror->address() + "," + writer_->address());
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.err.find("skipping member " + mirror->address() + ": behind"), std::string::npos)
+      << again.err;
+  EXPECT_NE(again.out.find("has not changed"), std::string::npos) << again.out;
+  EXPECT_EQ(mirror->Stop(), 0);
+}
+
+// creg-bench transfers --node MIRROR,WRITER: the mirror answers first,
+// refuses the first write with NOT_LEADER, and the run goes to the writer.
+TEST_F(MirrorTest, CregBenchSendsWritesToTheWriterAMirrorNames) {
+  WriteStory();
+  std::unique_ptr<NodeProcess> mirror = CaughtUpMirror("mirror");
+  ASSERT_NE(mirror, nullptr);
+  const uint64_t before = StatusOf(*writer_).tree_size();
+  RunResult run = RunProgram({ProgramPath("CREG_BENCH_BIN"), "transfers", "--node",
+                              mirror->address() + "," + writer_->address(), "--operator-key",
+                              DataDir(writer_->data_dir()).operator_key_path(), "--connections",
+                              "2", "--transactions", "10"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("committed 10 of 10 transfers"), std::string::npos) << run.out;
+  EXPECT_NE(
+      run.err.find(mirror->address() + " is a mirror: writing to the writer " + writer_->address()),
+      std::string::npos)
+      << run.err;
+  // A project, two holders and their issuances, then the transfers.
+  EXPECT_EQ(StatusOf(*writer_).tree_size(), before + 5 + 10);
   EXPECT_EQ(mirror->Stop(), 0);
 }
 

@@ -30,7 +30,7 @@ struct VerifyCertFlags {
 Subcommand AddVerifyCert(CLI::App& app);
 int RunVerifyCert(const VerifyCertFlags& flags);
 
-// verify-log (--data DIR | --node HOST:PORT [--tls-ca FILE] [--account ID
+// verify-log (--data DIR | --node HOST:PORT[,...] [--tls-ca FILE] [--account ID
 //            --account-key FILE]) [--key KEY] [--keep-going] [--jobs N]
 struct VerifyLogFlags {
   std::string data;  // "": not given
@@ -45,7 +45,7 @@ struct VerifyLogFlags {
 Subcommand AddVerifyLog(CLI::App& app);
 int RunVerifyLog(const VerifyLogFlags& flags);
 
-// consistency OLD NEW (--data DIR | --node HOST:PORT [--tls-ca FILE]
+// consistency OLD NEW (--data DIR | --node HOST:PORT[,...] [--tls-ca FILE]
 //             [--account ID --account-key FILE]) --key KEY
 struct ConsistencyFlags {
   std::string old_checkpoint;
@@ -59,7 +59,7 @@ struct ConsistencyFlags {
 Subcommand AddConsistency(CLI::App& app);
 int RunConsistency(const ConsistencyFlags& flags);
 
-// watch --node HOST:PORT [--tls-ca FILE] [--account ID --account-key FILE]
+// watch --node HOST:PORT[,...] [--tls-ca FILE] [--account ID --account-key FILE]
 //       --state FILE --key KEY
 struct WatchFlags {
   std::string node;
@@ -75,8 +75,9 @@ int RunWatch(const WatchFlags& flags);
 // The flags the subcommands share, bound to the given variables.
 void AddKeyFlag(CLI::App& app, std::string& key, const std::string& help);
 void AddDataFlag(CLI::App& app, std::string& data);
-// --node (no environment fallback: an audit names its node), --tls-ca,
-// and the account to sign in as (AddAccountFlags).
+// --node HOST:PORT[,HOST:PORT...] (no environment fallback: an audit names
+// its node; parsed by NodeMembers), --tls-ca, and the account to sign in as
+// (AddAccountFlags).
 void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client, AccountFlags& account);
 
 // A usage error of `command`: prints it and the way to its help; returns

@@ -110,9 +110,25 @@ void AddDataFlag(CLI::App& app, std::string& data) {
 }
 
 void AddNodeFlags(CLI::App& app, std::string& node, ClientOptions& client, AccountFlags& account) {
-  app.add_option("--node", node, "a running node instead")->type_name("HOST:PORT");
+  app.add_option("--node", node,
+                 "a running node instead; several, comma-separated (the members of a cluster, "
+                 "mirrors too), are tried in turn until one answers")
+      ->type_name(cmdline::kNodeListSyntax);
   AddClientFlags(app, client);
   AddAccountFlags(app, account);
+}
+
+std::optional<Members> NodeMembers(std::string_view command, const std::string& node) {
+  StatusOr<Members> members = Members::Parse(node);
+  if (!members.ok()) {
+    UsageError(command, "--node: " + members.status().message());
+    return std::nullopt;
+  }
+  return std::move(members).value();
+}
+
+Members::SkipNote NoteSkippedMembers(std::string_view command) {
+  return SkipNoteTo(std::cerr, "creg-audit " + std::string(command) + ": ");
 }
 
 int UsageError(std::string_view command, const std::string& message) {

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "client/client.h"
+#include "client/members.h"
 #include "ledger/checkpoint.h"
 #include "ledger/cosignature.h"
 #include "ledger/data_dir.h"
@@ -71,10 +73,17 @@ inline constexpr uint64_t kMaxJobs = 256;
 // One per core (std::thread::hardware_concurrency), at least one.
 size_t DefaultJobs();
 
-// verify-log --node: the log served by the node at `address`, with
-// signatures checked on `jobs` threads, signed in as `account` if given.
-int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
-                    size_t jobs, const ClientOptions& client = {},
-                    const AccountFlags& account = {});
+// --node's members (client/members.h); nullopt after printing the usage
+// error of `command` that names what is wrong (exit kExitUsage).
+std::optional<Members> NodeMembers(std::string_view command, const std::string& node);
+// Prints "creg-audit <command>: skipping member A: <why>" on stderr, one
+// line per member passed over.
+Members::SkipNote NoteSkippedMembers(std::string_view command);
+
+// verify-log --node: the log served by the first of `members` that answers,
+// with signatures checked on `jobs` threads, signed in as `account` if
+// given.
+int VerifyRemoteLog(Members members, const std::string& key, bool keep_going, size_t jobs,
+                    const ClientOptions& client = {}, const AccountFlags& account = {});
 
 }  // namespace creg::audit

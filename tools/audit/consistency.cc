@@ -1,4 +1,4 @@
-// creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT) --key VERIFIER_KEY
+// creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT[,HOST:PORT...]) --key KEY
 #include <iostream>
 #include <memory>
 
@@ -26,7 +26,9 @@ constexpr char kHelp[] =
     "certificate or its CA; or CREG_TLS_CA). A log that was rewritten, forked\n"
     "or shrank is reported as such. Consistency proofs are public unless the\n"
     "node's read policy is private; then give --account ID and --account-key\n"
-    "FILE (or CREG_ACCOUNT and CREG_KEY) to sign in.";
+    "FILE (or CREG_ACCOUNT and CREG_KEY) to sign in. Of several members\n"
+    "(comma-separated), the first that gives the proof is used; a mirror whose\n"
+    "log is still shorter than NEW's is passed over.";
 
 constexpr std::string_view kCommand = "consistency";
 
@@ -87,23 +89,33 @@ int CheckWithData(const std::string& data, const Checkpoint& old_cp, const Check
   return kExitVerified;
 }
 
-// The node at `address` proves OLD a prefix of NEW.
-int CheckWithNode(const std::string& address, const ClientOptions& client,
+// The first of `members` that gives a consistency proof from OLD to NEW
+// proves OLD a prefix of NEW.
+int CheckWithNode(Members members, const ClientOptions& client,
                   std::optional<Credentials> credentials, const Checkpoint& old_cp,
                   const Checkpoint& new_cp, const std::string& key_name) {
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client, std::move(credentials));
-  if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
-  StatusOr<std::vector<std::string>> proof = remote->ConsistencyProof(old_cp.size, new_cp.size);
-  if (!proof.ok()) {
-    if (NodeDidNotServe(proof.status())) {
-      return Report(kCommand, kExitCannotRead,
-                    "cannot get the consistency proof: " + proof.status().ToString());
-    }
-    return Failed("the node at " + address + " gives no consistency proof from OLD (" +
-                  Describe(old_cp) + ") to NEW (" + Describe(new_cp) +
-                  "): " + proof.status().ToString() +
-                  " (its log shrank after NEW was signed, or NEW is not of its log)");
+  const std::string list = members.list();
+  const size_t count = members.addresses().size();
+  StatusOr<std::vector<std::string>> proof = UnavailableError("not asked");
+  size_t refused = 0;  // members that answered the request with an error about their log
+  auto ask_proof = [&](RemoteLog& member) -> Status {
+    proof = member.ConsistencyProof(old_cp.size, new_cp.size);
+    if (proof.ok()) return OkStatus();
+    if (!NodeDidNotServe(proof.status())) ++refused;
+    return Status(proof.status().code(),
+                  "cannot get the consistency proof: " + proof.status().ToString());
+  };
+  StatusOr<RemoteLog> remote = RemoteLog::Connect(
+      std::move(members), client, std::move(credentials), ask_proof, NoteSkippedMembers(kCommand));
+  if (!remote.ok() && refused == count) {
+    return Failed(
+        (count == 1 ? "the node at " + list + " gives no" : "no member of " + list + " gives a") +
+        " consistency proof from OLD (" + Describe(old_cp) + ") to NEW (" + Describe(new_cp) +
+        "): " + remote.status().message() +
+        " (its log shrank after NEW was signed, or NEW is not of its log)");
   }
+  if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
+  const std::string& address = remote->address();
   Status consistent = merkle::VerifyConsistency(old_cp.size, new_cp.size, *proof,
                                                 old_cp.root.view(), new_cp.root.view());
   if (!consistent.ok()) {
@@ -143,6 +155,11 @@ int RunConsistency(const ConsistencyFlags& flags) {
   if (flags.key.empty()) return UsageError(kCommand, "--key is required");
   if (flags.new_checkpoint.empty()) {
     return UsageError(kCommand, "give the two checkpoint files OLD and NEW");
+  }
+  std::optional<Members> members;
+  if (!flags.node.empty()) {
+    members = NodeMembers(kCommand, flags.node);
+    if (!members) return kExitUsage;
   }
   StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
   if (!verifier.ok()) {
@@ -184,9 +201,9 @@ int RunConsistency(const ConsistencyFlags& flags) {
                   "); keep both notes, they prove the registry signed two histories");
   }
 
-  return !flags.node.empty() ? CheckWithNode(flags.node, flags.client, std::move(*credentials),
-                                             old_cp, new_cp, verifier->name())
-                             : CheckWithData(flags.data, old_cp, new_cp, verifier->name());
+  return members ? CheckWithNode(std::move(*members), flags.client, std::move(*credentials), old_cp,
+                                 new_cp, verifier->name())
+                 : CheckWithData(flags.data, old_cp, new_cp, verifier->name());
 }
 
 }  // namespace creg::audit

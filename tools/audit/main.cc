@@ -2,10 +2,14 @@
 //
 //   creg-audit verify-cert FILE --key VERIFIER_KEY
 //   creg-audit verify-log --data DIR [--key VERIFIER_KEY] [--keep-going] [--jobs N]
-//   creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going] [--jobs N]
-//   creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT) --key VERIFIER_KEY
-//   creg-audit watch --node HOST:PORT --state FILE --key VERIFIER_KEY
+//   creg-audit verify-log --node HOST:PORT[,HOST:PORT...] --key VERIFIER_KEY [--keep-going]
+//                         [--jobs N]
+//   creg-audit consistency OLD NEW (--data DIR | --node HOST:PORT[,HOST:PORT...])
+//                          --key VERIFIER_KEY
+//   creg-audit watch --node HOST:PORT[,HOST:PORT...] --state FILE --key VERIFIER_KEY
 //
+// --node may name the members of a cluster: the first that answers serves
+// the command, a mirror as well as the writer (client/members.h).
 // With --node, [--tls-ca FILE] [--account ID --account-key FILE] (signs in
 // as an auditor or operator account; tools/audit/account.h).
 //
@@ -27,7 +31,11 @@ constexpr char kDescription[] =
 
 constexpr char kFooter[] =
     "VERIFIER_KEY is the registry's checkpoint verifier key (\"<name>+<id>+<key>\") or a file "
-    "holding it; get it out of band. With --node, --tls-ca FILE (or CREG_TLS_CA) connects over "
+    "holding it; get it out of band. --node HOST:PORT[,HOST:PORT...] may name several members "
+    "of one registry, a writer and its mirrors: they are tried in turn, each one that cannot be "
+    "reached or does not serve the read is named on stderr, and the first that serves it is "
+    "audited; a mirror's answers are checked against the same signed checkpoints as the "
+    "writer's. With --node, --tls-ca FILE (or CREG_TLS_CA) connects over "
     "TLS and trusts the node only if its certificate chains to one in FILE. With --node, "
     "--account ID --account-key FILE (or CREG_ACCOUNT and CREG_KEY) signs in as that account, an "
     "auditor or the operator, on every connection: a node at the default read policy serves the "

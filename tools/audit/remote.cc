@@ -36,32 +36,47 @@ Status NotEntries(const pb::Response& response, uint64_t start) {
 
 }  // namespace
 
-StatusOr<RemoteLog> RemoteLog::Connect(const std::string& address, ClientOptions options,
-                                       std::optional<Credentials> credentials) {
-  RemoteLog remote(address, std::move(options), std::move(credentials), nullptr);
-  CREG_ASSIGN_OR_RETURN(remote.client_, remote.Open());
-  return remote;
+StatusOr<RemoteLog> RemoteLog::Connect(Members members, ClientOptions options,
+                                       std::optional<Credentials> credentials,
+                                       const FirstRead& first_read,
+                                       const Members::SkipNote& skipped) {
+  std::shared_ptr<const Credentials> shared;
+  if (credentials.has_value())
+    shared = std::make_shared<const Credentials>(std::move(*credentials));
+  auto probe = [&](Client& client, const std::string& member) -> Status {
+    RemoteLog candidate(member, options, shared, client);
+    CREG_RETURN_IF_ERROR(candidate.SignInIfGiven(client));
+    return first_read ? first_read(candidate) : OkStatus();
+  };
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, members.Connect(options, probe, skipped));
+  Client& borrowed = *client;
+  return RemoteLog(members.connected(), std::move(options), std::move(shared), borrowed,
+                   std::move(client));
 }
 
-StatusOr<std::unique_ptr<Client>> RemoteLog::Open() const {
-  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address_, options_));
-  if (!credentials_.has_value()) return client;
+Status RemoteLog::SignInIfGiven(Client& client) const {
+  if (credentials_ == nullptr) return OkStatus();
   std::string origin = credentials_->origin;
   if (origin.empty()) {
-    StatusOr<pb::StatusResponse> status = client->GetStatus();
+    StatusOr<pb::StatusResponse> status = client.GetStatus();
     if (!status.ok()) {
       return Explain(status.status())
           .WithContext("cannot ask the node at " + address_ + " for its origin to sign in");
     }
     origin = status->origin();
   }
-  CREG_RETURN_IF_ERROR(SignIn(*client, credentials_->account, credentials_->key, origin));
+  return SignIn(client, credentials_->account, credentials_->key, origin);
+}
+
+StatusOr<std::unique_ptr<Client>> RemoteLog::Open() const {
+  CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address_, options_));
+  CREG_RETURN_IF_ERROR(SignInIfGiven(*client));
   return client;
 }
 
 Status RemoteLog::Explain(Status status) const {
   if (status.code() != StatusCode::kNotAuthorized) return status;
-  if (!credentials_.has_value()) {
+  if (credentials_ == nullptr) {
     return Status(status.code(), status.message() + "; to read it, sign in: pass " +
                                      kAccountFlagsHint + " of an auditor or operator account");
   }
@@ -174,6 +189,14 @@ Status RemoteLog::FetchStream(uint64_t start, uint64_t end, const EntryVisitor& 
     }
   }
   return OkStatus();  // Closing the connection ends the subscription.
+}
+
+RemoteLog::FirstRead ReadCheckpoint(StatusOr<std::string>& note) {
+  return [&note](RemoteLog& member) -> Status {
+    note = member.CheckpointNote();
+    if (note.ok()) return OkStatus();
+    return Status(note.status().code(), "cannot get the checkpoint: " + note.status().ToString());
+  };
 }
 
 StatusOr<Checkpoint> VerifyNodeCheckpoint(std::string_view note, const NoteVerifier& verifier,

@@ -1,5 +1,8 @@
 // What the remote modes of creg-audit ask a node (docs/protocol.md): its
-// latest checkpoint, consistency proofs, and entries, paged or streamed.
+// latest checkpoint, consistency proofs, and entries, paged or streamed;
+// from the first of the members --node names that answers (a mirror serves
+// them as well as the writer: every answer is checked against signed
+// checkpoints).
 // Nothing the node says is trusted here; the callers verify it. Given
 // credentials, every connection signs in right after it connects
 // (docs/protocol.md, "Signing in"), so that a node whose read policy keeps
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "client/client.h"
+#include "client/members.h"
 #include "creg/wire.pb.h"
 #include "ledger/checkpoint.h"
 #include "ledger/status.h"
@@ -36,14 +40,26 @@ using EntryVisitor = std::function<Status(uint64_t index, std::string_view bytes
 
 class RemoteLog {
  public:
-  // Connects to "HOST:PORT" (with TLS if `options` say so) and signs in
-  // with `credentials` if there are any; the stream of StreamEntries
-  // connects and signs in the same way. A refused sign-in is
-  // PermissionDenied "cannot sign in as 'ID' at HOST:PORT: <the node's
-  // reason>"; the other errors of SignIn (client/sign_in.h).
-  static StatusOr<RemoteLog> Connect(const std::string& address, ClientOptions options = {},
-                                     std::optional<Credentials> credentials = std::nullopt);
+  // The first read, made on each member tried: an error passes the member
+  // over. It keeps what it read (the checkpoint, a proof) for the caller.
+  using FirstRead = std::function<Status(RemoteLog& member)>;
 
+  // Connects to the members in turn (client/members.h), with TLS if
+  // `options` say so, and signs in with `credentials` if there are any;
+  // the first member whose connection, sign-in and `first_read` (if given)
+  // succeed serves every later read, and the stream of StreamEntries
+  // connects and signs in to it the same way. Each member passed over is
+  // told to `skipped` while another is still to be tried. A refused
+  // sign-in is PermissionDenied "cannot sign in as 'ID' at HOST:PORT: <the
+  // node's reason>"; the other errors of SignIn (client/sign_in.h). With
+  // several members and none answering, Members::Connect's error naming
+  // each member and its failure.
+  static StatusOr<RemoteLog> Connect(Members members, ClientOptions options = {},
+                                     std::optional<Credentials> credentials = std::nullopt,
+                                     const FirstRead& first_read = nullptr,
+                                     const Members::SkipNote& skipped = nullptr);
+
+  // The member that answered.
   const std::string& address() const { return address_; }
 
   // The node's latest signed checkpoint note.
@@ -58,14 +74,20 @@ class RemoteLog {
   Status StreamEntries(uint64_t start, uint64_t end, const EntryVisitor& visit);
 
  private:
-  RemoteLog(std::string address, ClientOptions options, std::optional<Credentials> credentials,
-            std::unique_ptr<Client> client)
+  // Reads through `client`, which it owns if `owned` holds it.
+  RemoteLog(std::string address, ClientOptions options,
+            std::shared_ptr<const Credentials> credentials, Client& client,
+            std::unique_ptr<Client> owned = nullptr)
       : address_(std::move(address)),
         options_(std::move(options)),
         credentials_(std::move(credentials)),
-        client_(std::move(client)) {}
+        owned_(std::move(owned)),
+        client_(&client) {}
 
-  // A connection to the node, signed in if there are credentials.
+  // Signs `client` in to the node at address_ if there are credentials.
+  Status SignInIfGiven(Client& client) const;
+  // A new connection to the node at address_, signed in if there are
+  // credentials.
   StatusOr<std::unique_ptr<Client>> Open() const;
   Status FetchPages(uint64_t start, uint64_t end, const EntryVisitor& visit);
   Status FetchStream(uint64_t start, uint64_t end, const EntryVisitor& visit);
@@ -74,9 +96,15 @@ class RemoteLog {
 
   std::string address_;
   ClientOptions options_;
-  std::optional<Credentials> credentials_;
-  std::unique_ptr<Client> client_;
+  std::shared_ptr<const Credentials> credentials_;  // null: read as the public
+  std::unique_ptr<Client> owned_;
+  Client* client_;  // owned_, or a member's connection while it is tried
 };
+
+// A first read that asks the member for its checkpoint note and keeps it
+// in `note` (which must outlive the RemoteLog::Connect it is given to); a
+// member that does not give it fails "cannot get the checkpoint: <error>".
+RemoteLog::FirstRead ReadCheckpoint(StatusOr<std::string>& note);
 
 // VerifyCheckpoint with the reason spelt out for people: "not validly signed
 // by key K: ..." (or "is for registry X, not Y" when `expected_origin` is

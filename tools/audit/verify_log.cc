@@ -23,7 +23,7 @@ namespace creg::audit {
 namespace {
 
 constexpr char kHelp[] =
-    "Give --data DIR, or --node HOST:PORT with --key.\n"
+    "Give --data DIR, or --node HOST:PORT[,HOST:PORT...] with --key.\n"
     "\n"
     "Audits a whole registry data folder, read-only (safe while the node runs):\n"
     "every entry's hash chain link and Merkle node, the stored head, the signed\n"
@@ -40,7 +40,8 @@ constexpr char kHelp[] =
     "the replayed state is only reported. A node at the default read policy\n"
     "streams its log only to an auditor or operator account: give --account ID\n"
     "and --account-key FILE (or CREG_ACCOUNT and CREG_KEY) to sign in as one,\n"
-    "for the registry --key is of.\n"
+    "for the registry --key is of. Of several members (comma-separated), the\n"
+    "first that serves its checkpoint is audited, a mirror as well as the writer.\n"
     "\n"
     "--jobs N: threads that check transaction signatures ahead of the replay\n"
     "(default: one per core). Every signature is still checked against the key\n"
@@ -288,7 +289,10 @@ int RunVerifyLog(const VerifyLogFlags& flags) {
   const size_t threads = flags.jobs;
   const bool keep_going = flags.keep_going;
   if (!flags.node.empty()) {
-    return VerifyRemoteLog(flags.node, flags.key, keep_going, threads, flags.client, flags.account);
+    std::optional<Members> members = NodeMembers(kCommand, flags.node);
+    if (!members) return kExitUsage;
+    return VerifyRemoteLog(std::move(*members), flags.key, keep_going, threads, flags.client,
+                           flags.account);
   }
   DataDir dir(flags.data);
   std::optional<std::string> key;

@@ -1,4 +1,5 @@
-// creg-audit verify-log --node HOST:PORT --key VERIFIER_KEY [--keep-going] [--jobs N]
+// creg-audit verify-log --node HOST:PORT[,HOST:PORT...] --key VERIFIER_KEY [--keep-going]
+//                        [--jobs N]
 #include <iostream>
 #include <optional>
 
@@ -109,8 +110,8 @@ void RemoteAudit::PrintSummary(const std::string& key_name) const {
 
 }  // namespace
 
-int VerifyRemoteLog(const std::string& address, const std::string& key, bool keep_going,
-                    size_t jobs, const ClientOptions& client, const AccountFlags& account) {
+int VerifyRemoteLog(Members members, const std::string& key, bool keep_going, size_t jobs,
+                    const ClientOptions& client, const AccountFlags& account) {
   StatusOr<NoteVerifier> verifier = LoadVerifier(key);
   if (!verifier.ok()) {
     return Report(kCommand, LoadFailureCode(verifier.status()), verifier.status().message());
@@ -120,13 +121,12 @@ int VerifyRemoteLog(const std::string& address, const std::string& key, bool kee
   if (!credentials.ok()) {
     return Report(kCommand, LoadFailureCode(credentials.status()), credentials.status().message());
   }
-  StatusOr<RemoteLog> remote = RemoteLog::Connect(address, client, std::move(*credentials));
+  StatusOr<std::string> note = UnavailableError("not asked");
+  StatusOr<RemoteLog> remote =
+      RemoteLog::Connect(std::move(members), client, std::move(*credentials), ReadCheckpoint(note),
+                         NoteSkippedMembers(kCommand));
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
-  StatusOr<std::string> note = remote->CheckpointNote();
-  if (!note.ok()) {
-    return Report(kCommand, kExitCannotRead,
-                  "cannot get the checkpoint: " + note.status().ToString());
-  }
+  const std::string& address = remote->address();
   Findings findings(std::cout, keep_going);
   StatusOr<Checkpoint> cp = VerifyNodeCheckpoint(*note, *verifier);
   if (!cp.ok()) {

@@ -1,4 +1,4 @@
-// creg-audit watch --node HOST:PORT --state FILE --key VERIFIER_KEY
+// creg-audit watch --node HOST:PORT[,HOST:PORT...] --state FILE --key VERIFIER_KEY
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -32,7 +32,10 @@ constexpr char kHelp[] =
     "With --tls-ca FILE (or CREG_TLS_CA) it connects over TLS and trusts the\n"
     "node only if its certificate chains to one in FILE. A node at the default\n"
     "read policy serves its entries only to an auditor or operator account:\n"
-    "give --account ID and --account-key FILE (or CREG_ACCOUNT and CREG_KEY).";
+    "give --account ID and --account-key FILE (or CREG_ACCOUNT and CREG_KEY).\n"
+    "--node may name several members of a cluster, comma-separated: the first\n"
+    "that answers is audited, and of several, one whose checkpoint is older\n"
+    "than FILE's (a mirror catching up) is passed over.";
 
 constexpr std::string_view kCommand = "watch";
 
@@ -103,6 +106,8 @@ Subcommand AddWatch(CLI::App& app) {
 
 int RunWatch(const WatchFlags& flags) {
   if (flags.node.empty()) return UsageError(kCommand, "--node is required");
+  std::optional<Members> members = NodeMembers(kCommand, flags.node);
+  if (!members) return kExitUsage;
   if (flags.state.empty()) return UsageError(kCommand, "--state is required");
   if (flags.key.empty()) return UsageError(kCommand, "--key is required");
   StatusOr<NoteVerifier> verifier = LoadVerifier(flags.key);
@@ -130,14 +135,26 @@ int RunWatch(const WatchFlags& flags) {
   if (!credentials.ok()) {
     return Report(kCommand, LoadFailureCode(credentials.status()), credentials.status().message());
   }
+  StatusOr<std::string> note = UnavailableError("not asked");
+  const bool several = members->addresses().size() > 1;
+  RemoteLog::FirstRead read_checkpoint = ReadCheckpoint(note);
+  // Of several members, one whose signed checkpoint is older than the one
+  // verified before is behind (a mirror catching up), which says nothing
+  // against the log: the next is asked. A single node serving it claims
+  // the log shrank (CompareSizes).
+  auto first_read = [&](RemoteLog& member) -> Status {
+    CREG_RETURN_IF_ERROR(read_checkpoint(member));
+    if (!several || !saved) return OkStatus();
+    StatusOr<Checkpoint> cp = VerifyNodeCheckpoint(*note, *verifier, saved->checkpoint.origin);
+    if (!cp.ok() || cp->size >= saved->checkpoint.size) return OkStatus();  // judged below
+    return FailedPreconditionError("behind: its checkpoint has " +
+                                   Count(cp->size, "entry", "entries") + ", fewer than the " +
+                                   std::to_string(saved->checkpoint.size) + " verified before");
+  };
   StatusOr<RemoteLog> remote =
-      RemoteLog::Connect(flags.node, flags.client, std::move(*credentials));
+      RemoteLog::Connect(std::move(*members), flags.client, std::move(*credentials), first_read,
+                         NoteSkippedMembers(kCommand));
   if (!remote.ok()) return Report(kCommand, kExitCannotRead, remote.status().message());
-  StatusOr<std::string> note = remote->CheckpointNote();
-  if (!note.ok()) {
-    return Report(kCommand, kExitCannotRead,
-                  "cannot get the checkpoint: " + note.status().ToString());
-  }
   StatusOr<Checkpoint> cp =
       VerifyNodeCheckpoint(*note, *verifier, saved ? saved->checkpoint.origin : "");
   if (!cp.ok()) return Failed("the node's checkpoint " + cp.status().message());
@@ -199,7 +216,7 @@ int RunWatch(const WatchFlags& flags) {
   }
 
   WatchState next;
-  next.node = flags.node;
+  next.node = remote->address();
   next.note = *note;
   next.checkpoint = *cp;
   next.chain = chain->state();

@@ -1,12 +1,12 @@
 // creg-bench: a load generator for a running cregd (docs/benchmarks.md).
 //
-//   creg-bench transfers --node ADDR --operator-key FILE [--connections C]
+//   creg-bench transfers --node ADDR[,ADDR...] --operator-key FILE [--connections C]
 //                        [--transactions N] [--window W] [--rate TPS]
 //                        [--metrics ADDR]
-//   creg-bench proofs    --node ADDR [--connections C] [--requests N]
+//   creg-bench proofs    --node ADDR[,ADDR...] [--connections C] [--requests N]
 //   (each node command also takes --tls-ca FILE, and --account ID --key FILE
 //   to sign its connections in)
-//   creg-bench fill      --node ADDR --operator-key FILE --entries N
+//   creg-bench fill      --node ADDR[,ADDR...] --operator-key FILE --entries N
 //   creg-bench audit     [--entries N] [--data DIR] [--jobs J] [--repetitions R] [--tree-only]
 //   creg-bench scale     [--entries N] [--data DIR] [--cregd PATH] [--creg PATH] [--queries Q]
 //                        [--jobs J]
@@ -35,6 +35,7 @@
 #include "ledger/keys.h"
 #include "ledger/log_entry.h"
 #include "ledger/registry/transaction.h"
+#include "net/wire_status.h"
 #include "tools/bench/audit_bench.h"
 #include "tools/bench/latency_stats.h"
 #include "tools/bench/mirror_lag.h"
@@ -74,6 +75,10 @@ constexpr char kScaleHelp[] =
     "Reuses DIR when it holds both registries whole. Needs no running node.";
 
 constexpr char kFooter[] =
+    "transfers, proofs and fill take --node HOST:PORT[,HOST:PORT...]: of several members of a "
+    "cluster, the first that answers serves the run; a write a mirror refuses (NOT_LEADER) goes "
+    "to the writer it names, and the rest of the run with it, so transfers and fill measure the "
+    "writer while proofs measures whichever member answered. "
     "Every command but audit and scale takes --tls-ca FILE (or CREG_TLS_CA) to connect over TLS, "
     "trusting "
     "the node only if its certificate chains to one in FILE. They read only what the public may "
@@ -137,13 +142,32 @@ std::optional<NodeConnector> ConnectorOrSay(const NodeFlags& flags) {
   return std::move(*connector);
 }
 
-// Submits through `client` and waits for the commit.
-Submit Through(Client& client) {
-  return [&client](const std::string& tx) -> StatusOr<pb::Effects> {
-    CREG_ASSIGN_OR_RETURN(pb::SubmitResponse answer, client.Submit(tx));
-    if (!answer.has_committed())
-      return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
-    return answer.committed().effects();
+// Submits through `client` and waits for the commit. A write a mirror
+// refuses (NOT_LEADER, nothing applied) is sent again, the same bytes, to
+// the writer it names, and `client` is from then on a connection to the
+// writer, as are the connector's later ones.
+Submit Through(NodeConnector& connector, std::unique_ptr<Client>& client) {
+  return [&connector, &client](const std::string& tx) -> StatusOr<pb::Effects> {
+    for (;;) {
+      pb::Request request;
+      request.mutable_submit()->set_signed_transaction(tx);
+      CREG_ASSIGN_OR_RETURN(pb::Response response, client->Call(std::move(request)));
+      if (response.has_error() && connector.FollowLeader(response.error())) {
+        std::cerr << "creg-bench: " << client->address() << " is a mirror: writing to the writer "
+                  << response.error().leader() << "\n";
+        CREG_ASSIGN_OR_RETURN(client, connector.ConnectToAMember());
+        continue;  // FollowLeader is true once: a writer that refuses too ends it
+      }
+      if (response.has_error()) return StatusFromWire(response.error());
+      if (!response.has_submit()) {
+        return DataLossError("the node answered a submission with something else");
+      }
+      const pb::SubmitResponse& answer = response.submit();
+      if (!answer.has_committed()) {
+        return FailedPreconditionError(answer.refused().code() + ": " + answer.refused().message());
+      }
+      return answer.committed().effects();
+    }
   };
 }
 
@@ -254,7 +278,7 @@ void PrintNodeCost(const MetricSamples& before, const MetricSamples& after, uint
   std::cout << "\n";
 }
 
-int Transfers(const TransfersFlags& flags, const NodeConnector& connector, double verify_rate) {
+int Transfers(const TransfersFlags& flags, NodeConnector& connector, double verify_rate) {
   Workload w;
   w.operator_id = flags.operator_id;
   const size_t connections = flags.connections;
@@ -270,7 +294,7 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
     return 2;
   }
   auto key = PrivateKey::LoadFile(flags.operator_key);
-  auto client = connector.Connect();
+  auto client = connector.ConnectToAMember();
   if (!key.ok() || !client.ok()) {
     std::cerr << "creg-bench: " << (key.ok() ? client.status() : key.status()).message() << "\n";
     return 3;
@@ -282,7 +306,7 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
   w.run_id = std::to_string(NowMicros() % 100'000'000);
   size_t per_connection = (total + connections - 1) / connections;
   std::cout << "setting up " << connections << " holders...\n";
-  auto holders = FundHolders(w, Through(**client), connections, per_connection + 10);
+  auto holders = FundHolders(w, Through(connector, *client), connections, per_connection + 10);
   if (!holders.ok()) {
     std::cerr << "creg-bench: setup failed: " << holders.status().message() << "\n";
     return 1;
@@ -372,14 +396,14 @@ int Transfers(const TransfersFlags& flags, const NodeConnector& connector, doubl
   return committed.load() == all.count() ? 0 : 1;
 }
 
-int Proofs(const ProofsFlags& flags, const NodeConnector& connector) {
+int Proofs(const ProofsFlags& flags, NodeConnector& connector) {
   const size_t connections = flags.connections;
   const size_t total = flags.requests;
   if (connections == 0) {
     std::cerr << "creg-bench: --connections must be at least 1\n";
     return 2;
   }
-  auto client = connector.Connect();
+  auto client = connector.ConnectToAMember();
   if (!client.ok()) return CannotGet("a connection", client.status());
   auto checkpoint = (*client)->GetCheckpoint();
   if (!checkpoint.ok()) return CannotGet("the node's checkpoint", checkpoint.status());
@@ -417,8 +441,8 @@ int Proofs(const ProofsFlags& flags, const NodeConnector& connector) {
   return 0;
 }
 
-int Fill(const FillFlags& flags, const NodeConnector& connector, double verify_rate) {
-  auto client = connector.Connect();
+int Fill(const FillFlags& flags, NodeConnector& connector, double verify_rate) {
+  auto client = connector.ConnectToAMember();
   if (!client.ok()) return CannotGet("a connection", client.status());
   auto status = (*client)->GetStatus();
   if (!status.ok()) return CannotGet("the node's status", status.status());

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cmdline/app.h"
 #include "ledger/keys.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/log_walk.h"
@@ -63,7 +64,7 @@ StatusOr<PublicKey> LoadAnyPublicKey(const std::string& path) {
 // printing. At most 10; the registry checks the rest (DUPLICATE_KEY, ...).
 std::optional<std::vector<std::string>> LoadKeyList(Context& ctx, const std::string& list) {
   std::vector<std::string> raw;
-  for (const std::string& path : SplitCommas(list)) {
+  for (const std::string& path : cmdline::SplitCommas(list)) {
     if (path.empty()) {
       ctx.UsageError("--public-key takes FILE or FILE,FILE,...; an empty file name is in '" + list +
                      "'");

@@ -49,17 +49,6 @@ void AddFlag(CLI::App& app, const Flag& flag) {
 
 }  // namespace
 
-std::vector<std::string> SplitCommas(const std::string& list) {
-  std::vector<std::string> items;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = list.find(',', start);
-    items.push_back(list.substr(start, comma - start));
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
-  }
-}
-
 const CLI::Option* Flags::Find(std::string_view name) const {
   for (const CLI::App* app = command_; app != nullptr; app = app->get_parent()) {
     if (const CLI::Option* option = app->get_option_no_throw(std::string(name))) return option;

@@ -1,7 +1,7 @@
 // creg's command line, made from the command table (commands.h) with CLI11
 // (cmdline/app.h):
 //
-//   creg [--node HOST:PORT] [--tls-ca FILE] [--json] COMMAND [ARGUMENTS]
+//   creg [--node HOST:PORT[,HOST:PORT...]] [--tls-ca FILE] [--json] COMMAND [ARGUMENTS]
 //
 // where the common flags may also follow the command, and each command
 // takes the flags its table entry lists (plus --account/--key, and --data,
@@ -22,11 +22,6 @@
 namespace creg::cli {
 
 struct Command;
-
-// The items of a comma-separated flag value (--node A,B; --public-key
-// F,G), in order. Empty items are kept, for the caller to refuse by name;
-// "" is one empty item.
-std::vector<std::string> SplitCommas(const std::string& list);
 
 // The flags and arguments one command was given. A name is looked up in
 // the command, then in the families and the app above it, so the common

@@ -87,41 +87,25 @@ const Signer* Context::signer() {
   return &*signer_;
 }
 
-StatusOr<std::unique_ptr<Client>> Context::ConnectToAMember() {
-  if (leader_) {
-    StatusOr<std::unique_ptr<Client>> client = Client::Connect(*leader_, client_options_);
-    if (client.ok()) connected_ = *leader_;
-    return client;
-  }
-  const std::vector<std::string> members = SplitCommas(node_);
-  Status last = UnavailableError("no node address given");
-  // From the member after the one that failed last, each once.
-  for (size_t i = 0; i < members.size(); ++i) {
-    const std::string& member = members[(next_member_ + i) % members.size()];
-    StatusOr<std::unique_ptr<Client>> client = Client::Connect(member, client_options_);
-    if (client.ok()) {
-      next_member_ = (next_member_ + i) % members.size();
-      connected_ = member;
-      return client;
-    }
-    if (client.status().code() == StatusCode::kInvalidArgument) return client;
-    last = client.status();
-  }
-  return last;
-}
-
 void Context::Disconnect(bool skip_member) {
   client_.reset();
-  connected_.clear();
-  if (skip_member) ++next_member_;
+  if (skip_member) members_->SkipConnected();
 }
 
 Client* Context::client() {
   if (client_) return client_.get();
-  StatusOr<std::unique_ptr<Client>> client = ConnectToAMember();
+  if (!members_) {
+    StatusOr<Members> members = Members::Parse(node_);
+    if (!members.ok()) {
+      UsageError("--node (CREG_NODE): " + members.status().message());
+      return nullptr;
+    }
+    members_ = std::move(members).value();
+  }
+  StatusOr<std::unique_ptr<Client>> client = members_->Connect(client_options_);
   if (!client.ok()) {
     if (client.status().code() == StatusCode::kInvalidArgument) {
-      // A malformed --node, or a --tls-ca file that cannot be used.
+      // A --tls-ca file that cannot be used.
       UsageError(client.status().message());
     } else {
       FailConnection(client.status());
@@ -283,14 +267,12 @@ std::optional<pb::Committed> Context::SubmitSigned(std::string signed_transactio
     if (!response.ok()) {
       if (response.status().code() == StatusCode::kDataLoss || last) break;
       Disconnect(/*skip_member=*/true);  // the answer was lost: another member
-      leader_.reset();
       continue;
     }
     if (!response->has_error() || last) break;
     const pb::Error& error = response->error();
-    if (error.code() == "NOT_LEADER" && !error.leader().empty() && !leader_) {
+    if (members_->FollowLeader(error)) {  // a mirror: to the writer it names
       Disconnect(/*skip_member=*/false);
-      leader_ = error.leader();
       continue;
     }
     if (error.code() != "UNAVAILABLE") break;
@@ -369,7 +351,8 @@ int Context::FailConnection(const Status& status) {
   }
   return Fail(kExitUnreachable, "UNREACHABLE", status.message(),
               "Is cregd running at " + node_ +
-                  "? Start it with 'cregd run', or point creg at the node with --node HOST:PORT "
+                  "? Start it with 'cregd run', or point creg at the node with --node "
+                  "HOST:PORT[,HOST:PORT...] "
                   "(or CREG_NODE); if it serves TLS, add --tls-ca FILE.");
 }
 

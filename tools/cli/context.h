@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "client/client.h"
+#include "client/members.h"
 #include "creg/transaction.pb.h"
 #include "creg/wire.pb.h"
 #include "ledger/keys.h"
@@ -53,7 +54,7 @@ class Context {
   const std::string& command() const { return command_; }
   bool json() const { return json_; }
   // The member answering (after the first request), else --node as given.
-  const std::string& node() const { return connected_.empty() ? node_ : connected_; }
+  const std::string& node() const { return client_ && members_ ? members_->connected() : node_; }
   // How to connect (--tls-ca, CREG_TLS_CA; client/client_flags.h).
   const ClientOptions& client_options() const { return client_options_; }
   const std::vector<std::string>& positional() const { return positional_; }
@@ -123,12 +124,8 @@ class Context {
  private:
   // Signs client_ in when a key is given; false after printing.
   bool SignInIfGiven();
-  // A connection to the writer a mirror named (NOT_LEADER), else to the
-  // first member of --node HOST:PORT[,HOST:PORT...] that answers, starting
-  // from next_member_.
-  StatusOr<std::unique_ptr<Client>> ConnectToAMember();
   // Drops the connection; with `skip_member` the next one starts at the
-  // member after the current one.
+  // member after the current one (Members::SkipConnected).
   void Disconnect(bool skip_member);
   // Submit's --propose: writes the proposal file and reports it.
   void Propose(pb::TransactionBody body);
@@ -142,10 +139,8 @@ class Context {
   std::optional<std::string> signer_account_;
   std::optional<std::string> signer_key_path_;
   std::optional<Signer> signer_;
+  std::optional<Members> members_;  // --node, parsed on first use
   std::unique_ptr<Client> client_;
-  std::string connected_;              // the member client_ talks to
-  size_t next_member_ = 0;             // where ConnectToAMember starts
-  std::optional<std::string> leader_;  // the writer a mirror named
   std::optional<std::string> origin_;
   int exit_code_ = kExitOk;
 };

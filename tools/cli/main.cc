@@ -16,7 +16,7 @@ namespace {
 constexpr char kIntro[] =
     "creg - move, retire and look up carbon credits in a creg registry\n"
     "\n"
-    "Usage: creg [--node HOST:PORT] [--tls-ca FILE] [--json] COMMAND [ARGUMENTS]\n"
+    "Usage: creg [--node HOST:PORT[,HOST:PORT...]] [--tls-ca FILE] [--json] COMMAND [ARGUMENTS]\n"
     "       creg COMMAND --help      how to use one command\n"
     "       creg --version\n"
     "\n"
@@ -27,7 +27,8 @@ constexpr char kOutro[] =
     "--node, --tls-ca and --json may also follow the command.\n"
     "\n"
     "Environment:\n"
-    "  CREG_NODE     the node, HOST:PORT (--node)\n"
+    "  CREG_NODE     the node, HOST:PORT, or the members of a cluster,\n"
+    "                HOST:PORT[,HOST:PORT...] (--node)\n"
     "  CREG_TLS_CA   connect with TLS, trusting the certificates in this file\n"
     "                (--tls-ca)\n"
     "  CREG_ACCOUNT  the account that signs (--account)\n"
