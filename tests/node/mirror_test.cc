@@ -413,28 +413,6 @@ TEST_F(MirrorTest, CregAuditAuditsTheFirstMemberThatAnswersAMirrorToo) {
   EXPECT_EQ(mirror->Stop(), 0);
 }
 
-// creg-bench transfers --node MIRROR,WRITER: the mirror answers first,
-// refuses the first write with NOT_LEADER, and the run goes to the writer.
-TEST_F(MirrorTest, CregBenchSendsWritesToTheWriterAMirrorNames) {
-  WriteStory();
-  std::unique_ptr<NodeProcess> mirror = CaughtUpMirror("mirror");
-  ASSERT_NE(mirror, nullptr);
-  const uint64_t before = StatusOf(*writer_).tree_size();
-  RunResult run = RunProgram({ProgramPath("CREG_BENCH_BIN"), "transfers", "--node",
-                              mirror->address() + "," + writer_->address(), "--operator-key",
-                              DataDir(writer_->data_dir()).operator_key_path(), "--connections",
-                              "2", "--transactions", "10"});
-  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_NE(run.out.find("committed 10 of 10 transfers"), std::string::npos) << run.out;
-  EXPECT_NE(
-      run.err.find(mirror->address() + " is a mirror: writing to the writer " + writer_->address()),
-      std::string::npos)
-      << run.err;
-  // A project, two holders and their issuances, then the transfers.
-  EXPECT_EQ(StatusOf(*writer_).tree_size(), before + 5 + 10);
-  EXPECT_EQ(mirror->Stop(), 0);
-}
-
 // A writer that must have one synchronous mirror: it made the auditor
 // account the mirror signs in as first (without a mirror it takes no write).
 class SyncMirrorTest : public MirrorTest {
