@@ -3,10 +3,10 @@
 // The checks themselves are in the files named after the subcommands.
 #pragma once
 
-#include "tools/audit/witness_check.h"
 #include <cstdint>
 #include <functional>
 #include <string>
+#include "tools/audit/witness_check.h"
 
 #include "client/client.h"
 #include "cmdline/app.h"
