@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -13,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "ledger/encoding.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle.h"
 #include "node/log.h"
@@ -49,19 +49,6 @@ Status CopyEntries(const MerkleLog& log, uint64_t begin, uint64_t end,
 
 constexpr std::string_view kSuffix = ".entries";
 
-// `text` as a T: nullopt unless it is decimal digits only and fits.
-template <typename T>
-std::optional<T> Decimal(std::string_view text) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  T value{};
-  const char* end = text.data() + text.size();
-  auto [stop, error] = std::from_chars(text.data(), end, value);
-  if (error != std::errc() || stop != end) return std::nullopt;
-  return value;
-}
-
 // The [first, end) a file name of QuarantinePath's form states; nullopt
 // for any other name.
 std::optional<std::pair<uint64_t, uint64_t>> NamedRange(std::string_view name) {
@@ -71,10 +58,14 @@ std::optional<std::pair<uint64_t, uint64_t>> NamedRange(std::string_view name) {
   if (dash == std::string_view::npos) return std::nullopt;
   const size_t second = name.find('-', dash + 1);
   if (second == std::string_view::npos) return std::nullopt;
-  const std::optional<int64_t> term = Decimal<int64_t>(name.substr(0, dash));
-  const std::optional<uint64_t> first = Decimal<uint64_t>(name.substr(dash + 1, second - dash - 1));
-  const std::optional<uint64_t> end = Decimal<uint64_t>(name.substr(second + 1));
-  if (!term || !first || !end || *first >= *end) return std::nullopt;
+  const StatusOr<uint64_t> term = ParseDecimalUint64(name.substr(0, dash), "term");
+  const StatusOr<uint64_t> first =
+      ParseDecimalUint64(name.substr(dash + 1, second - dash - 1), "first");
+  const StatusOr<uint64_t> end = ParseDecimalUint64(name.substr(second + 1), "end");
+  if (!term.ok() || *term > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ||
+      !first.ok() || !end.ok() || *first >= *end) {
+    return std::nullopt;
+  }
   return std::make_pair(*first, *end);
 }
 

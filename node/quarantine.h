@@ -79,8 +79,9 @@ StatusOr<pb::QuarantinedEntries> ReadQuarantineFile(const std::string& path);
 struct QuarantineCount {
   uint64_t entries = 0;  // the sum of end - first (at most UINT64_MAX)
   uint64_t files = 0;    // files named in that form
-  // Other files, not counted: names not of that form (digits only, first
-  // below end, each number fitting its type), and folders. A file
+  // Other files, not counted: names not of that form (decimal numbers as
+  // QuarantinePath writes them, no leading zero, each fitting its type,
+  // first below end), and folders. A file
   // WriteFileAtomically left half-written (NAME.entries.tmp: no cut
   // followed it) is neither counted nor listed.
   std::vector<std::string> unrecognised;

@@ -7,7 +7,6 @@
 #include <memory>
 #include <string>
 
-#include "client/client.h"
 #include "ledger/data_dir.h"
 #include "tests/support/eventually.h"
 #include "tests/support/node_accounts.h"
@@ -16,14 +15,6 @@
 
 namespace creg::testing {
 namespace {
-
-// The node's status; empty if it cannot be reached.
-pb::StatusResponse StatusOf(const NodeProcess& node) {
-  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node.address());
-  if (!client.ok()) return {};
-  StatusOr<pb::StatusResponse> status = (*client)->GetStatus();
-  return status.ok() ? *status : pb::StatusResponse();
-}
 
 TEST(BenchMembersTest, WritesGoToTheWriterAMirrorNames) {
   TempDir dir;
@@ -40,14 +31,14 @@ TEST(BenchMembersTest, WritesGoToTheWriterAMirrorNames) {
   NodeProcess mirror(dir, "mirror");
   ASSERT_TRUE(mirror.Start({"--follow", writer.address()}));
   const uint64_t before = StatusOf(writer).tree_size();
-  ASSERT_TRUE(Eventually([&] { return StatusOf(mirror).tree_size() == before; },
-                         std::chrono::seconds(30)))
+  ASSERT_TRUE(
+      Eventually([&] { return StatusOf(mirror).tree_size() == before; }, std::chrono::seconds(30)))
       << mirror.log_text();
 
   RunResult run = RunProgram({ProgramPath("CREG_BENCH_BIN"), "transfers", "--node",
                               mirror.address() + "," + writer.address(), "--operator-key",
-                              DataDir(writer.data_dir()).operator_key_path(), "--connections",
-                              "2", "--transactions", "10"});
+                              DataDir(writer.data_dir()).operator_key_path(), "--connections", "2",
+                              "--transactions", "10"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("committed 10 of 10 transfers"), std::string::npos) << run.out;
   EXPECT_NE(

@@ -36,20 +36,10 @@ using testing::NodeProcess;
 using testing::ProgramPath;
 using testing::RunProgram;
 using testing::RunResult;
+using testing::StatusOf;
 using testing::TransferLoad;
 
 constexpr milliseconds kTakeOver{30'000};
-
-// The member's status; empty while it does not answer (between roles).
-pb::StatusResponse StatusOf(const NodeProcess& node) {
-  if (!node.running()) return {};
-  ClientOptions quick;  // a frozen member must not hold the test up
-  quick.timeout = milliseconds(1000);
-  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node.address(), quick);
-  if (!client.ok()) return {};
-  StatusOr<pb::StatusResponse> status = (*client)->GetStatus();
-  return status.ok() ? *status : pb::StatusResponse();
-}
 
 class ClusterTest : public testing::EtcdTest {
  protected:

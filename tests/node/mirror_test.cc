@@ -34,6 +34,7 @@ using testing::NodeProcess;
 using testing::ProgramPath;
 using testing::RunProgram;
 using testing::RunResult;
+using testing::StatusOf;
 using testing::TempDir;
 
 using Clock = std::chrono::steady_clock;
@@ -47,13 +48,6 @@ bool Eventually(const std::function<bool()>& condition, std::chrono::seconds lim
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return condition();
-}
-
-pb::StatusResponse StatusOf(const NodeProcess& node) {
-  std::unique_ptr<Client> client = node.Connect();
-  if (client == nullptr) return {};
-  StatusOr<pb::StatusResponse> status = client->GetStatus();
-  return status.ok() ? *status : pb::StatusResponse();
 }
 
 RunResult Join(const std::string& member_dir, const std::string& join_folder,

@@ -290,4 +290,14 @@ std::string NodeProcess::VerifierKey() const {
   return text;
 }
 
+pb::StatusResponse StatusOf(const NodeProcess& node) {
+  if (!node.running()) return {};
+  ClientOptions quick;  // a frozen node must not hold the test up
+  quick.timeout = std::chrono::milliseconds(1000);
+  StatusOr<std::unique_ptr<Client>> client = Client::Connect(node.address(), quick);
+  if (!client.ok()) return {};
+  StatusOr<pb::StatusResponse> status = (*client)->GetStatus();
+  return status.ok() ? *status : pb::StatusResponse();
+}
+
 }  // namespace creg::testing

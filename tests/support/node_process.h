@@ -126,4 +126,9 @@ struct RunResult {
 };
 RunResult RunProgram(const std::vector<std::string>& argv, const std::string& stdin_text = "");
 
+// The node's status, or an empty one if it is not running or does not
+// answer within a second. Records no test failure: for polling a node that
+// may be stopped, frozen or between roles.
+pb::StatusResponse StatusOf(const NodeProcess& node);
+
 }  // namespace creg::testing
