@@ -361,16 +361,27 @@ class Member {
       // An etcd that does not answer changes nothing: the lease says when to stop.
       return !leader.ok() || (leader->has_value() && (*leader)->create_revision == term);
     };
+    NodeOptions options = node_;
+    options.follow = {writer};
     while (true) {
       if (!lease.Valid() || !same_writer()) return OkStatus();
       Status reconciled = ReconcileWith(writer, term);
       if (reconciled.ok()) break;
       if (reconciled.code() == StatusCode::kDataLoss) return reconciled;  // the alarm
       LogInfo("waiting for the writer " + writer + ": " + reconciled.message());
-      if (!Pause(kRetry)) return OkStatus();
+      auto writer_silent = [&] { return !ConnectToMember(writer).ok(); };
+      if (!writer_silent()) {
+        if (!Pause(kRetry)) return OkStatus();
+        continue;
+      }
+      // The writer may be preparing, and need entries that only this
+      // member holds: the log is served as it is until the writer answers.
+      CREG_RETURN_IF_ERROR(Incarnate(options, NodeRole::Standby().InCluster(keys_.cluster, term),
+                                     "a mirror standing by until " + writer + " answers", [&] {
+                                       return lease.Valid() && same_writer() && writer_silent();
+                                     }));
+      if (stopping()) return OkStatus();
     }
-    NodeOptions options = node_;
-    options.follow = {writer};
     log_checked_ = false;  // the log grows while it mirrors
     return Incarnate(options, NodeRole::Mirror().InCluster(keys_.cluster, term),
                      "a mirror of " + writer, [&] { return lease.Valid() && same_writer(); });

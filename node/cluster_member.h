@@ -10,7 +10,9 @@
 // and serves as a writer whose every acknowledgement waits for the fenced
 // swap of a checkpoint covering it into etcd (node/etcd_fence.h). The
 // others are mirrors of the writer named by the leader key: each cuts its
-// log back to what it shares with the writer's, then follows it. Each
+// log back to what it shares with the writer's, then follows it. Until
+// the writer answers, each stands by serving its log as it is: a writer
+// still preparing may need entries that only another member holds. Each
 // role is an incarnation of RegistryNode opened inside the process; a
 // role change stops one (a short drain) and opens the next, on the same
 // ports, so the lease never lapses meanwhile.

@@ -381,8 +381,10 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   }
   LogInfo("registry '" + origin + "' with " + std::to_string(node->registry_->log().size()) +
           " entries, read policy " + std::string(ReadPolicyName(options.read_policy)) +
-          (mirror ? ", a mirror of " + options.follow.front() : std::string()));
-  if (node->follower_) node->follower_->Start();
+          (mirror ? (role.standby ? ", standing by to mirror " : ", a mirror of ") +
+                        options.follow.front()
+                  : std::string()));
+  if (node->follower_ && !role.standby) node->follower_->Start();
   return node;
 }
 

@@ -119,12 +119,19 @@ struct NodeRole {
   // follows). StatusResponse reports both. Empty and 0: no cluster.
   std::string cluster;
   int64_t term = 0;
+  // A mirror that copies nothing yet: it serves its log as it is and
+  // answers writes NOT_LEADER naming options.follow's first address. A
+  // member of a cluster stands by so while the writer it will mirror
+  // prepares, since that writer may need to copy entries from it
+  // (node/reconcile.h). Its status: role "mirror", not connected.
+  bool standby = false;
 
   static NodeRole Writer(CheckpointFence* fence = nullptr,
                          std::function<void(const std::string& why)> on_fence_lost = {}) {
-    return NodeRole{Kind::kWriter, fence, std::move(on_fence_lost), {}, 0};
+    return NodeRole{Kind::kWriter, fence, std::move(on_fence_lost), {}, 0, false};
   }
-  static NodeRole Mirror() { return NodeRole{Kind::kMirror, nullptr, {}, {}, 0}; }
+  static NodeRole Mirror() { return NodeRole{Kind::kMirror, nullptr, {}, {}, 0, false}; }
+  static NodeRole Standby() { return NodeRole{Kind::kMirror, nullptr, {}, {}, 0, true}; }
   // This role, serving under term `term_revision` of cluster `name`.
   NodeRole InCluster(std::string name, int64_t term_revision) && {
     cluster = std::move(name);

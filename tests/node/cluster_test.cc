@@ -147,6 +147,16 @@ class ClusterTest : public testing::EtcdTest {
     return w.tree_size() > 0;
   }
 
+  // Every member's log, each under its address: what a failure prints.
+  std::string AllLogs() {
+    std::string text;
+    for (auto& m : members_) {
+      text += "--- member " + m->address() + (m->running() ? "" : " (not running)") + " ---\n";
+      text += m->log_text();
+    }
+    return text;
+  }
+
   // The leader-term entries of `node`'s log: index -> leader.
   std::map<uint64_t, std::string> LeaderTerms(NodeProcess& node) {
     std::map<uint64_t, std::string> terms;
@@ -190,9 +200,12 @@ class ClusterTest : public testing::EtcdTest {
     ASSERT_TRUE(answer.ok() && answer->has_committed()) << answer.status().ToString();
   }
 
-  // Stops every member cleanly; each one's log must pass verify-log.
+  // Stops every running member cleanly; each one's log must pass verify-log.
   void StopAllAndVerify() {
-    for (auto& m : members_) ASSERT_EQ(m->Stop(SIGTERM), 0);
+    for (auto& m : members_) {
+      if (!m->running()) continue;
+      ASSERT_EQ(m->Stop(SIGTERM), 0) << m->address();
+    }
     for (auto& m : members_) {
       RunResult audit =
           RunProgram({ProgramPath("CREG_AUDIT_BIN"), "verify-log", "--data", m->data_dir()});
@@ -242,8 +255,7 @@ TEST_F(ClusterTest, OneWriterAtATimeAndAnotherTakesOverWhenItStops) {
   const uint64_t size_before = StatusOf(a).tree_size();
   ASSERT_EQ(a.Stop(SIGTERM), 0);
   NodeProcess* next = nullptr;
-  ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr; }, kTakeOver))
-      << members_[1]->log_text() << members_[2]->log_text();
+  ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr; }, kTakeOver)) << AllLogs();
   ASSERT_NE(next, &a);
   ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-5"));
   std::map<uint64_t, std::string> terms = LeaderTerms(*next);
@@ -313,7 +325,7 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
   ASSERT_TRUE(stale->Send(write).ok());  // waits in the frozen writer's socket
   NodeProcess* next = nullptr;
   ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr && next != &a; }, kTakeOver))
-      << members_[1]->log_text() << members_[2]->log_text();
+      << AllLogs();
   ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-3"));
 
   ASSERT_TRUE(a.Resume());
@@ -325,6 +337,61 @@ TEST_F(ClusterTest, AWriterFrozenPastItsLeaseAcknowledgesNothingAndRejoinsAsAMir
   }
   ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << a.log_text();
   EXPECT_EQ(StatusOf(a).role(), "mirror");
+  StopAllAndVerify();
+}
+
+// The member that wins the writer role may lack entries of the registry's
+// history that only another member holds, while that member waits for the
+// new writer to answer. It stands by serving its log meanwhile, so the new
+// writer copies them and takes up its role. Here b missed writes while
+// stopped, c holds them but is frozen while a stops and b alone campaigns.
+TEST_F(ClusterTest, ANewWriterCopiesWhatItLacksFromAMemberWaitingForIt) {
+  NodeProcess& a = *members_[0];
+  NodeProcess& b = *members_[1];
+  NodeProcess& c = *members_[2];
+  ASSERT_NO_FATAL_FAILURE(StartWithAWriting());
+  ASSERT_EQ(b.Stop(SIGTERM), 0);
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(a, "org-2"));
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(a, "org-3"));
+  ASSERT_TRUE(Eventually([&] { return Converged(a); }, kTakeOver)) << AllLogs();
+  const uint64_t history = StatusOf(a).tree_size();
+
+  // c frozen past its lease: its member key goes, so b finds no one to
+  // copy from until c comes back.
+  ASSERT_TRUE(c.Pause());
+  const std::string c_key = ClusterKeys::For("c1").value().Member(c.address());
+  ASSERT_TRUE(Eventually(
+      [&] {
+        StatusOr<std::optional<etcd::KeyValue>> key = etcd_client_->Get(c_key);
+        return key.ok() && !key->has_value();
+      },
+      kTakeOver));
+  ASSERT_EQ(a.Stop(SIGTERM), 0);
+  // b serves only once it holds the history, so c is thawed beside b's
+  // start, as soon as b holds the leader key (a stopped, c frozen: no one
+  // else can).
+  bool b_led = false;
+  std::thread thaw([&] {
+    b_led = Eventually([&] { return !LeaderInEtcd().empty(); }, kTakeOver);
+    c.Resume();
+  });
+  const bool b_started = StartMember(b);
+  thaw.join();
+  ASSERT_TRUE(b_led) << AllLogs();
+  ASSERT_TRUE(b_started) << AllLogs();
+  EXPECT_EQ(LeaderInEtcd(), b.address());
+
+  NodeProcess* next = nullptr;
+  ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr; }, kTakeOver)) << AllLogs();
+  EXPECT_EQ(next, &b) << AllLogs();
+  ASSERT_NO_FATAL_FAILURE(CommitThrough(*next, "org-4"));
+  ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver)) << AllLogs();
+  // b's term begins after the whole history, which it had from c.
+  const std::map<uint64_t, std::string> terms = LeaderTerms(*next);
+  ASSERT_EQ(terms.size(), 2u);
+  EXPECT_EQ(terms.rbegin()->first, history);
+  EXPECT_EQ(terms.rbegin()->second, b.address());
+  EXPECT_NE(c.log_text().find("standing by"), std::string::npos) << c.log_text();
   StopAllAndVerify();
 }
 
@@ -393,14 +460,16 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
     const size_t acked_before = load.ack_count();
     load.Start(Addresses());
     ASSERT_TRUE(Eventually([&] { return load.ack_count() >= acked_before + 20; }, kTakeOver))
-        << "cycle " << cycle << ": no transfers acknowledged";
+        << "cycle " << cycle << ": no transfers acknowledged\n"
+        << AllLogs();
     // A random moment to crash at, not a wait for something.
     std::this_thread::sleep_for(milliseconds(rng() % 300));
     const auto killed_at = std::chrono::steady_clock::now();
     writer->Kill();
     NodeProcess* next = nullptr;
     ASSERT_TRUE(Eventually([&] { return (next = Writer()) != nullptr; }, kTakeOver))
-        << "cycle " << cycle << ": no writer took over";
+        << "cycle " << cycle << ": no writer took over\n"
+        << AllLogs();
     const std::string next_address = next->address();
     ASSERT_TRUE(Eventually(
         [&] {
@@ -410,7 +479,8 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
           return false;
         },
         kTakeOver))
-        << "cycle " << cycle << ": the new writer acknowledged nothing";
+        << "cycle " << cycle << ": the new writer acknowledged nothing\n"
+        << AllLogs();
     load.Stop();
     for (const testing::Ack& ack : load.acks()) {
       if (ack.member == next_address && ack.at > killed_at) {
@@ -426,7 +496,7 @@ TEST_F(ClusterTest, KillNineOfTheWriterLosesNothingAcknowledged) {
     ASSERT_TRUE(StartMember(*writer, SyncFlags(killed))) << "cycle " << cycle;
     ASSERT_TRUE(Eventually([&] { return Converged(*next); }, kTakeOver))
         << "cycle " << cycle << ": the members did not converge\n"
-        << writer->log_text();
+        << AllLogs();
     // What a member cut off (the killed writer's unacknowledged tail, if
     // any) is in its status, counted from its quarantine folder.
     EXPECT_TRUE(Eventually([&] { return QuarantinesReported(); }, kTakeOver)) << "cycle " << cycle;
