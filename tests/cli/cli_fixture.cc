@@ -13,10 +13,7 @@
 
 namespace creg::testing {
 
-std::string CregBin() {
-  if (const char* path = std::getenv("CREG_BIN"); path != nullptr && *path != '\0') return path;
-  return CREG_BIN_DEFAULT;
-}
+std::string CregBin() { return ProgramPath("CREG_BIN"); }
 
 pid_t SpawnCreg(const std::vector<std::string>& args, const std::string& out_path,
                 const std::string& err_path) {

@@ -61,14 +61,9 @@ size_t Count(const std::string& text, const std::string& what) {
 class BenchScaleTest : public ::testing::Test {
  protected:
   RunResult Scale(const std::vector<std::string>& extra) {
-    std::vector<std::string> argv = {ProgramPath("CREG_BENCH_BIN"),
-                                     "scale",
-                                     "--cregd",
-                                     ProgramPath("CREGD_BIN"),
-                                     "--creg",
-                                     CREG_BIN_DEFAULT,
-                                     "--queries",
-                                     "20"};
+    std::vector<std::string> argv = {
+        ProgramPath("CREG_BENCH_BIN"), "scale",     "--cregd", ProgramPath("CREGD_BIN"), "--creg",
+        ProgramPath("CREG_BIN"),       "--queries", "20"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunProgram(argv);
   }

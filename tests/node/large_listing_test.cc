@@ -40,11 +40,6 @@ uint64_t U(const json::Value& v, const char* key) {
   return n.ok() ? *n : 0;
 }
 
-std::string CregBin() {
-  const char* env = std::getenv("CREG_BIN");
-  return env != nullptr && *env != '\0' ? env : CREG_BIN_DEFAULT;
-}
-
 // A creg run: exit status, peak resident memory (from wait4), and where
 // its output went. The peak includes what this test process held when it
 // forked the run (the child starts as a copy of it), so the test keeps no
@@ -161,7 +156,7 @@ class LargeListingTest : public ::testing::Test {
     CregRun run;
     run.out_path = dir_->Sub("creg-out-" + std::to_string(++runs));
     std::string err_path = run.out_path + ".err";
-    args.insert(args.begin(), CregBin());
+    args.insert(args.begin(), testing::ProgramPath("CREG_BIN"));
     malloc_trim(0);  // hand freed memory back first: the fork starts as a copy of this process
     args.push_back("--node");
     args.push_back(node_->address());

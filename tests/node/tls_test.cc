@@ -30,11 +30,6 @@ using testing::RunProgram;
 using testing::RunResult;
 using testing::TlsFiles;
 
-std::string CregBin() {
-  if (const char* path = std::getenv("CREG_BIN"); path != nullptr && *path != '\0') return path;
-  return CREG_BIN_DEFAULT;
-}
-
 class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override { certs_ = MakeSelfSignedCert(dir_, "node"); }
@@ -209,12 +204,12 @@ TEST_F(TlsTest, UnusableCertificateOrKeyStopsTheNodeBeforeItServes) {
 
 TEST_F(TlsTest, CregAndCregAuditConnectWithTlsCa) {
   StartNode({});
-  RunResult status = RunProgram(
-      {CregBin(), "status", "--node", node_->address(), "--tls-ca", certs_.cert, "--json"});
+  RunResult status = RunProgram({ProgramPath("CREG_BIN"), "status", "--node", node_->address(),
+                                 "--tls-ca", certs_.cert, "--json"});
   EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
   EXPECT_NE(status.out.find(NodeProcess::kOrigin), std::string::npos) << status.out;
 
-  RunResult plain = RunProgram({CregBin(), "status", "--node", node_->address()});
+  RunResult plain = RunProgram({ProgramPath("CREG_BIN"), "status", "--node", node_->address()});
   EXPECT_EQ(plain.exit_code, 3) << plain.out << plain.err;
   EXPECT_NE(plain.err.find("--tls-ca"), std::string::npos) << plain.err;
 

@@ -32,11 +32,6 @@ using testing::TempDir;
 using testing::WitnessProcess;
 using Clock = std::chrono::steady_clock;
 
-std::string CregProgram() {
-  if (const char* path = std::getenv("CREG_BIN"); path != nullptr && *path != '\0') return path;
-  return CREG_BIN_DEFAULT;
-}
-
 std::string WitnessFlag(const WitnessProcess& w) {
   return "http://" + w.address() + "=" + w.verifier_key();
 }
@@ -208,7 +203,8 @@ TEST_F(WitnessNodeTest, WitnessDownHoldsPublicationNotCommitsThenRecovers) {
   EXPECT_NE(stalled.witnesses(1).error().find("cannot connect"), std::string::npos)
       << stalled.DebugString();
   EXPECT_EQ(CheckpointNote(*client), published_note);
-  RunResult shown = RunProgram({CregProgram(), "status", "--node", node_.address()});
+  RunResult shown =
+      RunProgram({testing::ProgramPath("CREG_BIN"), "status", "--node", node_.address()});
   EXPECT_NE(shown.out.find("stalled: size"), std::string::npos) << shown.out << shown.err;
   EXPECT_TRUE(node_.MetricReaches("creg_publication_stalled", 1));
   EXPECT_TRUE(node_.MetricReaches(w2_failing, 1));
@@ -259,7 +255,7 @@ TEST_F(WitnessNodeTest, CregCertWaitsForACosignedCheckpointThatCoversTheRetireme
   // No published checkpoint covers the retirement: creg cert waits for one.
   const std::string cert = dir_.Sub("waited-cert.json");
   const pid_t creg = testing::SpawnProgram(
-      {CregProgram(), "cert", retirement, "-o", cert, "--node", node_.address()},
+      {testing::ProgramPath("CREG_BIN"), "cert", retirement, "-o", cert, "--node", node_.address()},
       dir_.Sub("cert.out"), dir_.Sub("cert.err"));
   ASSERT_TRUE(w1_.Start({node_.VerifierKey()}, {}, w1_address));
   EXPECT_EQ(testing::WaitProgram(creg), 0) << testing::ReadTextFile(dir_.Sub("cert.err"));
