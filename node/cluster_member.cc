@@ -139,9 +139,7 @@ class Member {
   // Campaigns and serves in the role won or lost, while the lease holds.
   // Errors end the process: only alarms and a broken data folder.
   Status ServeLease(LeaseKeeper& lease) {
-    StatusOr<EtcdCampaign> member = etcd_->Campaign(keys_.Member(cluster_.advertise),
-                                                    cluster_.advertise, lease.id(), kEtcdCall);
-    if (!member.ok()) LogWarning("registering as a member: " + member.status().message());
+    if (!Register(lease)) return OkStatus();
     while (lease.Valid() && !stopping()) {
       if (!MayLead()) {
         // An empty member of a new cluster mirrors whoever writes first.
@@ -169,6 +167,28 @@ class Member {
       if (campaign->won) return OkStatus();  // a writer that stepped down takes a new lease
     }
     return OkStatus();
+  }
+
+  // Puts this member's key under `lease`, so that a writer preparing finds
+  // it among the members to copy from; retried until it holds. A key of
+  // the same address under an earlier lease (this member restarted after
+  // a crash, or a revoke that failed) goes when that lease expires. False
+  // if the lease went or the member stops first.
+  bool Register(LeaseKeeper& lease) {
+    bool told = false;
+    while (lease.Valid() && !stopping()) {
+      StatusOr<EtcdCampaign> member = etcd_->Campaign(keys_.Member(cluster_.advertise),
+                                                      cluster_.advertise, lease.id(), kEtcdCall);
+      if (member.ok() && member->won) return true;
+      if (!told) {
+        LogWarning("registering as a member of cluster " + keys_.cluster + ": " +
+                   (member.ok() ? "the key is held by an earlier lease; waiting for it to expire"
+                                : member.status().message()));
+        told = true;
+      }
+      Pause(kRetry);
+    }
+    return false;
   }
 
   // Whether this member may campaign: its log holds entries, or etcd holds
@@ -365,20 +385,22 @@ class Member {
     options.follow = {writer};
     while (true) {
       if (!lease.Valid() || !same_writer()) return OkStatus();
-      Status reconciled = ReconcileWith(writer, term);
-      if (reconciled.ok()) break;
-      if (reconciled.code() == StatusCode::kDataLoss) return reconciled;  // the alarm
-      LogInfo("waiting for the writer " + writer + ": " + reconciled.message());
-      auto writer_silent = [&] { return !ConnectToMember(writer).ok(); };
-      if (!writer_silent()) {
+      StatusOr<std::unique_ptr<Client>> serving = ConnectToWriter(writer, term);
+      if (serving.ok()) {
+        Status reconciled = ReconcileWith(std::move(serving).value(), term);
+        if (reconciled.ok()) break;
+        if (reconciled.code() == StatusCode::kDataLoss) return reconciled;  // the alarm
+        LogInfo("reconciling with the writer " + writer + ": " + reconciled.message());
         if (!Pause(kRetry)) return OkStatus();
         continue;
       }
       // The writer may be preparing, and need entries that only this
-      // member holds: the log is served as it is until the writer answers.
+      // member holds: the log is served as it is until the writer serves.
+      LogInfo("waiting for the writer " + writer + ": " + serving.status().message());
       CREG_RETURN_IF_ERROR(Incarnate(options, NodeRole::Standby().InCluster(keys_.cluster, term),
-                                     "a mirror standing by until " + writer + " answers", [&] {
-                                       return lease.Valid() && same_writer() && writer_silent();
+                                     "a mirror standing by until " + writer + " writes", [&] {
+                                       return lease.Valid() && same_writer() &&
+                                              !ConnectToWriter(writer, term).ok();
                                      }));
       if (stopping()) return OkStatus();
     }
@@ -387,9 +409,36 @@ class Member {
                      "a mirror of " + writer, [&] { return lease.Valid() && same_writer(); });
   }
 
-  Status ReconcileWith(const std::string& writer, int64_t term) {
-    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, ConnectToMember(writer));
-    ClientPeerLog peer(std::move(client));
+  // A connection to `writer`, once it serves as the writer of `term`:
+  // FailedPrecondition while it does not (preparing, or still another
+  // role, such as this member's own standby left by an earlier lease).
+  // Its status is read before signing in where the read policy allows, so
+  // that polling a member that is not yet the writer signs in to nothing.
+  StatusOr<std::unique_ptr<Client>> ConnectToWriter(const std::string& writer, int64_t term) {
+    ClientOptions options;
+    options.timeout = kMemberCall;
+    options.tls_ca_file = node_.follow_tls_ca_file;
+    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(writer, options));
+    bool signed_in = false;
+    StatusOr<pb::StatusResponse> status = client->GetStatus();
+    if (!status.ok() && status.status().code() == StatusCode::kNotAuthorized && follow_key_) {
+      CREG_RETURN_IF_ERROR(SignIn(*client, node_.follow_account, *follow_key_, origin_));
+      signed_in = true;
+      status = client->GetStatus();
+    }
+    CREG_RETURN_IF_ERROR(status.status());
+    if (status->role() != "writer" || status->term() != term) {
+      return FailedPreconditionError(writer + " is not yet the writer of term " +
+                                     std::to_string(term));
+    }
+    if (follow_key_ && !signed_in) {
+      CREG_RETURN_IF_ERROR(SignIn(*client, node_.follow_account, *follow_key_, origin_));
+    }
+    return client;
+  }
+
+  Status ReconcileWith(std::unique_ptr<Client> writer, int64_t term) {
+    ClientPeerLog peer(std::move(writer));
     CREG_ASSIGN_OR_RETURN(RegistryFolder folder, OpenRegistryFolder(node_.data_dir));
     ReconcileScope scope{&folder.dir, PublishedSize(folder), term};
     return ReconcileWithWriter(*folder.registry, scope, peer).status();

@@ -11,8 +11,10 @@
 // swap of a checkpoint covering it into etcd (node/etcd_fence.h). The
 // others are mirrors of the writer named by the leader key: each cuts its
 // log back to what it shares with the writer's, then follows it. Until
-// the writer answers, each stands by serving its log as it is: a writer
-// still preparing may need entries that only another member holds. Each
+// the writer serves (its status names it the writer of the term), each
+// stands by serving its log as it is: a writer still preparing may need
+// entries that only another member holds. A member registers its key
+// (the list a preparing writer copies from) before it campaigns. Each
 // role is an incarnation of RegistryNode opened inside the process; a
 // role change stops one (a short drain) and opens the next, on the same
 // ports, so the lease never lapses meanwhile.

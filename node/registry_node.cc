@@ -314,7 +314,10 @@ StatusOr<std::unique_ptr<RegistryNode>> RegistryNode::Open(const NodeOptions& op
   }
   node->pipeline_ =
       std::make_unique<CommitPipeline>(*node->registry_, *node->checkpointer_, options.pipeline);
-  if (options.sync_mirrors > 0 || fence != nullptr) {
+  // Only a writer waits for mirrors: a mirror run with --sync-mirrors (as
+  // every member of a cluster is, for when it writes) signs nothing, so
+  // no report of what it stored may make it sign.
+  if (!mirror && (options.sync_mirrors > 0 || fence != nullptr)) {
     CommitPipeline* pipeline = node->pipeline_.get();
     SyncGateOptions gate{options.sync_mirrors, options.sync_timeout, fence,
                          [pipeline, owner = std::move(role.on_fence_lost)](const std::string& why) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "client/client.h"
+#include "client/sign_in.h"
 #include "ledger/checkpoint.h"
 #include "ledger/log_entry.h"
 #include "node/cluster_keys.h"
@@ -369,10 +370,16 @@ TEST_F(ClusterTest, ANewWriterCopiesWhatItLacksFromAMemberWaitingForIt) {
   ASSERT_EQ(a.Stop(SIGTERM), 0);
   // b serves only once it holds the history, so c is thawed beside b's
   // start, as soon as b holds the leader key (a stopped, c frozen: no one
-  // else can).
+  // else can; a's own key may outlive it by a lease if its revoke failed).
+  const std::string a_address = a.address();
   bool b_led = false;
   std::thread thaw([&] {
-    b_led = Eventually([&] { return !LeaderInEtcd().empty(); }, kTakeOver);
+    b_led = Eventually(
+        [&] {
+          const std::string leader = LeaderInEtcd();
+          return !leader.empty() && leader != a_address;
+        },
+        kTakeOver);
     c.Resume();
   });
   const bool b_started = StartMember(b);
@@ -392,6 +399,42 @@ TEST_F(ClusterTest, ANewWriterCopiesWhatItLacksFromAMemberWaitingForIt) {
   EXPECT_EQ(terms.rbegin()->first, history);
   EXPECT_EQ(terms.rbegin()->second, b.address());
   EXPECT_NE(c.log_text().find("standing by"), std::string::npos) << c.log_text();
+  StopAllAndVerify();
+}
+
+// Every member is started with --sync-mirrors, for when it writes; as a
+// mirror it waits for no mirrors and signs nothing. Here b copies a write
+// it cannot confirm (it is not signed in), which a therefore leaves
+// unacknowledged and uncovered; an auditor then tells b that it stored it.
+TEST_F(ClusterTest, AMirrorToldWhatItStoredSignsNothing) {
+  NodeProcess& a = *members_[0];
+  NodeProcess& b = *members_[1];
+  ASSERT_TRUE(StartMember(a));
+  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << AllLogs();
+  OpenAuditors(a);
+  ASSERT_EQ(a.Stop(SIGTERM), 0);
+  const std::vector<std::string> sync = {"--sync-mirrors", "1", "--sync-timeout-ms", "1500"};
+  ASSERT_TRUE(StartMember(a, sync));
+  ASSERT_TRUE(Eventually([&] { return Writer() == &a; }, kTakeOver)) << AllLogs();
+  ASSERT_TRUE(StartMember(b, sync));
+  auto client = a.Connect();
+  EXPECT_FALSE(client->Submit(testing::SignedOpenHolderAccount(a, "org-1", "n-org-1")).ok());
+  const uint64_t size = StatusOf(a).tree_size();
+  const uint64_t covered = StatusOf(a).checkpoint_size();
+  ASSERT_GT(size, covered);
+  ASSERT_TRUE(Eventually([&] { return StatusOf(b).tree_size() == size; }, kTakeOver)) << AllLogs();
+
+  std::unique_ptr<Client> auditor = b.Connect();
+  const PrivateKey key = PrivateKey::LoadFile(dir().Sub("auditor-1.pem")).value();
+  ASSERT_TRUE(SignIn(*auditor, "auditor-1", key, NodeProcess::kOrigin).ok());
+  pb::Request report;
+  report.mutable_mirror_synced()->set_size(size);
+  ASSERT_TRUE(auditor->Call(report).ok());
+  // A gate would sign at once; this bounds the wait for what must not come.
+  EXPECT_FALSE(
+      Eventually([&] { return StatusOf(b).checkpoint_size() > covered; }, milliseconds(2000)))
+      << AllLogs();
+  EXPECT_EQ(StatusOf(a).checkpoint_size(), covered);
   StopAllAndVerify();
 }
 

@@ -18,6 +18,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/data_dir.h"
 #include "ledger/registry/transaction.h"
+#include "tests/support/eventually.h"
 #include "tests/support/frame_proxy.h"
 #include "tests/support/loopback_port.h"
 #include "tests/support/node_accounts.h"
@@ -37,17 +38,12 @@ using testing::RunResult;
 using testing::StatusOf;
 using testing::TempDir;
 
-using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kCatchUp{30};
 
-// Polls `condition` until it holds or `limit` passes.
-bool Eventually(const std::function<bool()>& condition, std::chrono::seconds limit = kCatchUp) {
-  const Clock::time_point deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
+// testing::Eventually, by default within kCatchUp.
+template <typename Condition>
+bool Eventually(Condition&& condition, std::chrono::milliseconds limit = kCatchUp) {
+  return testing::Eventually(std::forward<Condition>(condition), limit);
 }
 
 RunResult Join(const std::string& member_dir, const std::string& join_folder,
