@@ -41,6 +41,8 @@ bool ServingProbe::WaitForServed(int n) {
 
 ::testing::AssertionResult ServingProbe::Finish(int min_served) {
   if (thread_.joinable()) {
+    // An attack may end before the first probe got its answer.
+    WaitForServed(min_served);
     stop_ = true;
     thread_.join();
   }

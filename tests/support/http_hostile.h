@@ -28,7 +28,8 @@ class ServingProbe {
   // Waits (at most 10 s) until `n` probes have been served.
   bool WaitForServed(int n);
 
-  // Stops the probe; a failure unless every probe was served, and at least
+  // Waits (as WaitForServed) until `min_served` probes were served, stops
+  // the probe; a failure unless every probe was served, and at least
   // `min_served` were.
   ::testing::AssertionResult Finish(int min_served = 1);
 
