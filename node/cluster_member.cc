@@ -359,14 +359,23 @@ class Member {
   // A connection to another member, signed in as --follow-account if
   // given (a member whose read policy keeps the log from the public).
   StatusOr<std::unique_ptr<Client>> ConnectToMember(const std::string& address) {
+    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Dial(address));
+    CREG_RETURN_IF_ERROR(SignInAsFollower(*client));
+    return client;
+  }
+
+  // A connection to another member, not signed in.
+  StatusOr<std::unique_ptr<Client>> Dial(const std::string& address) {
     ClientOptions options;
     options.timeout = kMemberCall;
     options.tls_ca_file = node_.follow_tls_ca_file;
-    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(address, options));
-    if (follow_key_) {
-      CREG_RETURN_IF_ERROR(SignIn(*client, node_.follow_account, *follow_key_, origin_));
-    }
-    return client;
+    return Client::Connect(address, options);
+  }
+
+  // Signs `client` in as --follow-account; nothing without one.
+  Status SignInAsFollower(Client& client) {
+    if (!follow_key_) return OkStatus();
+    return SignIn(client, node_.follow_account, *follow_key_, origin_);
   }
 
   // --- a mirror ---
@@ -383,26 +392,33 @@ class Member {
     };
     NodeOptions options = node_;
     options.follow = {writer};
+    // A connection to the writer once it serves, from the last look.
+    std::unique_ptr<Client> serving;
+    auto writer_serves = [&] {
+      StatusOr<std::unique_ptr<Client>> client = ConnectToWriter(writer, term);
+      if (client.ok()) serving = std::move(client).value();
+      return client.status();
+    };
     while (true) {
       if (!lease.Valid() || !same_writer()) return OkStatus();
-      StatusOr<std::unique_ptr<Client>> serving = ConnectToWriter(writer, term);
-      if (serving.ok()) {
-        Status reconciled = ReconcileWith(std::move(serving).value(), term);
-        if (reconciled.ok()) break;
-        if (reconciled.code() == StatusCode::kDataLoss) return reconciled;  // the alarm
-        LogInfo("reconciling with the writer " + writer + ": " + reconciled.message());
-        if (!Pause(kRetry)) return OkStatus();
-        continue;
+      if (serving == nullptr) {
+        if (Status silent = writer_serves(); !silent.ok()) {
+          // The writer may be preparing, and need entries that only this
+          // member holds: the log is served as it is until the writer serves.
+          LogInfo("waiting for the writer " + writer + ": " + silent.message());
+          CREG_RETURN_IF_ERROR(
+              Incarnate(options, NodeRole::Standby().InCluster(keys_.cluster, term),
+                        "a mirror standing by until " + writer + " writes",
+                        [&] { return lease.Valid() && same_writer() && !writer_serves().ok(); }));
+          if (stopping()) return OkStatus();
+          continue;
+        }
       }
-      // The writer may be preparing, and need entries that only this
-      // member holds: the log is served as it is until the writer serves.
-      LogInfo("waiting for the writer " + writer + ": " + serving.status().message());
-      CREG_RETURN_IF_ERROR(Incarnate(options, NodeRole::Standby().InCluster(keys_.cluster, term),
-                                     "a mirror standing by until " + writer + " writes", [&] {
-                                       return lease.Valid() && same_writer() &&
-                                              !ConnectToWriter(writer, term).ok();
-                                     }));
-      if (stopping()) return OkStatus();
+      Status reconciled = ReconcileWith(std::move(serving), term);
+      if (reconciled.ok()) break;
+      if (reconciled.code() == StatusCode::kDataLoss) return reconciled;  // the alarm
+      LogInfo("reconciling with the writer " + writer + ": " + reconciled.message());
+      if (!Pause(kRetry)) return OkStatus();
     }
     log_checked_ = false;  // the log grows while it mirrors
     return Incarnate(options, NodeRole::Mirror().InCluster(keys_.cluster, term),
@@ -415,14 +431,11 @@ class Member {
   // Its status is read before signing in where the read policy allows, so
   // that polling a member that is not yet the writer signs in to nothing.
   StatusOr<std::unique_ptr<Client>> ConnectToWriter(const std::string& writer, int64_t term) {
-    ClientOptions options;
-    options.timeout = kMemberCall;
-    options.tls_ca_file = node_.follow_tls_ca_file;
-    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Connect(writer, options));
+    CREG_ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Dial(writer));
     bool signed_in = false;
     StatusOr<pb::StatusResponse> status = client->GetStatus();
     if (!status.ok() && status.status().code() == StatusCode::kNotAuthorized && follow_key_) {
-      CREG_RETURN_IF_ERROR(SignIn(*client, node_.follow_account, *follow_key_, origin_));
+      CREG_RETURN_IF_ERROR(SignInAsFollower(*client));
       signed_in = true;
       status = client->GetStatus();
     }
@@ -431,9 +444,7 @@ class Member {
       return FailedPreconditionError(writer + " is not yet the writer of term " +
                                      std::to_string(term));
     }
-    if (follow_key_ && !signed_in) {
-      CREG_RETURN_IF_ERROR(SignIn(*client, node_.follow_account, *follow_key_, origin_));
-    }
+    if (!signed_in) CREG_RETURN_IF_ERROR(SignInAsFollower(*client));
     return client;
   }
 
