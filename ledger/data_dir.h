@@ -9,6 +9,9 @@
 //   <root>/control.sock      the running node's local control socket (0600)
 //   <root>/quarantine/       entries cut from the log's tail, one file per cut
 //                            (node/quarantine.h)
+//   <root>/summary.json      the HTTP API's totals as counted so far, so that
+//                            a restart reads only newer entries
+//                            (node/summary_snapshot.h); safe to delete
 //
 // Thread-safe: pure path arithmetic plus atomic file replacement.
 #pragma once
@@ -33,6 +36,7 @@ class DataDir {
   std::string checkpoint_path() const { return root_ + "/checkpoint"; }
   std::string control_socket_path() const { return root_ + "/control.sock"; }
   std::string quarantine_dir() const { return root_ + "/quarantine"; }
+  std::string summary_path() const { return root_ + "/summary.json"; }
 
  private:
   std::string root_;

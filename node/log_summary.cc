@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ledger/records/entry_view.h"
+#include "node/log.h"
 
 namespace creg {
 namespace {
@@ -31,7 +32,8 @@ std::string DateOf(int64_t day) {
 
 }  // namespace
 
-LogSummary::LogSummary(const MerkleLog& log) : log_(log) {}
+LogSummary::LogSummary(const MerkleLog& log, std::string snapshot_path)
+    : log_(log), snapshot_path_(std::move(snapshot_path)) {}
 
 LogSummary::~LogSummary() { Stop(); }
 
@@ -40,6 +42,7 @@ void LogSummary::Start() {
     std::lock_guard lock(mu_);
     ready_at_ = log_.size();
   }
+  Resume();
   thread_ = std::thread([this] { Follow(); });
 }
 
@@ -49,7 +52,62 @@ void LogSummary::Stop() {
     stop_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  SaveSnapshot();
+}
+
+void LogSummary::Resume() {
+  if (snapshot_path_.empty()) return;
+  StatusOr<SummarySnapshot> snapshot = ReadSummarySnapshot(snapshot_path_);
+  if (!snapshot.ok()) {
+    if (snapshot.status().code() != StatusCode::kNotFound) {
+      LogWarning("summary: reading the whole log, the saved counts are unusable: " +
+                 snapshot.status().message());
+    }
+    return;
+  }
+  if (snapshot->size > log_.size()) {
+    LogWarning("summary: reading the whole log, the saved counts cover " +
+               std::to_string(snapshot->size) + " entries and the log holds " +
+               std::to_string(log_.size()));
+    return;
+  }
+  StatusOr<Hash> root = log_.RootAt(snapshot->size);
+  if (!root.ok() || *root != snapshot->root) {
+    LogWarning("summary: reading the whole log, the saved counts are of another history (the "
+               "log's root at " +
+               std::to_string(snapshot->size) + " entries differs)");
+    return;
+  }
+  std::lock_guard lock(mu_);
+  counts_ = std::move(snapshot->counts);
+  read_ = resumed_at_ = saved_at_ = snapshot->size;
+}
+
+void LogSummary::SaveSnapshot() {
+  if (snapshot_path_.empty()) return;
+  SummarySnapshot snapshot;
+  {
+    std::lock_guard lock(mu_);
+    if (!failed_.ok() || read_ == saved_at_) return;
+    snapshot.size = read_;
+    snapshot.counts = counts_;
+  }
+  StatusOr<Hash> root = log_.RootAt(snapshot.size);
+  if (!root.ok()) return;  // the log was cut meanwhile: the next pass saves again
+  snapshot.root = *root;
+  if (Status s = WriteSummarySnapshot(snapshot_path_, snapshot); !s.ok()) {
+    LogWarning("summary: cannot save the counts (a restart reads the whole log): " + s.message());
+    return;
+  }
+  std::lock_guard lock(mu_);
+  saved_at_ = snapshot.size;
+}
+
+uint64_t LogSummary::resumed_at() const {
+  std::lock_guard lock(mu_);
+  return resumed_at_;
 }
 
 void LogSummary::Wake() {
@@ -64,36 +122,40 @@ Status LogSummary::Add(std::string_view entry_bytes) {
   CREG_ASSIGN_OR_RETURN(EntryView view, ViewEntry(entry_bytes));
   const uint64_t quantity = view.entry.effects().quantity();
   std::lock_guard lock(mu_);
-  Day& day = days_[DayOf(view.entry.timestamp_micros())];
+  SummaryCounts& c = counts_;
+  SummaryDay& day = c.days[DayOf(view.entry.timestamp_micros())];
   switch (view.body.kind_case()) {
     case pb::TransactionBody::kRegisterProject:
-      ++projects_;
+      ++c.projects;
       break;
     case pb::TransactionBody::kIssue:
-      ++batches_;
-      totals_.issued += view.body.issue().quantity();
+      ++c.batches;
+      c.totals.issued += view.body.issue().quantity();
       day.issued += view.body.issue().quantity();
       break;
     case pb::TransactionBody::kRetire:
-      ++retirements_;
-      totals_.retired += quantity;
+      ++c.retirements;
+      c.totals.retired += quantity;
       day.retired += quantity;
       break;
     case pb::TransactionBody::kCancel:
-      totals_.cancelled += quantity;
+      c.totals.cancelled += quantity;
       day.cancelled += quantity;
       break;
     default:
       break;
   }
-  if (day.issued == 0 && day.retired == 0 && day.cancelled == 0)
-    days_.erase(DayOf(view.entry.timestamp_micros()));
+  if (day == SummaryDay{}) c.days.erase(DayOf(view.entry.timestamp_micros()));
   ++read_;
   return OkStatus();
 }
 
 void LogSummary::Follow() {
-  uint64_t next = 0;
+  uint64_t next;
+  {
+    std::lock_guard lock(mu_);
+    next = read_;
+  }
   while (true) {
     const uint64_t size = log_.size();
     if (next < size) {
@@ -107,13 +169,19 @@ void LogSummary::Follow() {
                                  " does not decode: " + status.message());
         }
       }
-      std::lock_guard lock(mu_);
-      if (!status.ok()) {
-        failed_ = status;
-        return;
+      bool save;
+      {
+        std::lock_guard lock(mu_);
+        if (!status.ok()) {
+          failed_ = status;
+          return;
+        }
+        next += entries->size();
+        if (stop_) return;
+        // Once the first pass is done, then every kSnapshotEvery entries.
+        save = read_ >= ready_at_ && (saved_at_ < ready_at_ || read_ - saved_at_ >= kSnapshotEvery);
       }
-      next += entries->size();
-      if (stop_) return;
+      if (save) SaveSnapshot();
       continue;
     }
     std::unique_lock lock(mu_);
@@ -133,16 +201,16 @@ StatusOr<json::Value> LogSummary::Json() const {
                             " entries); retry shortly");
   }
   json::Value totals = json::Value::EmptyObject();
-  totals.Set("issued", totals_.issued);
-  totals.Set("retired", totals_.retired);
-  totals.Set("cancelled", totals_.cancelled);
-  totals.Set("projects", projects_);
-  totals.Set("batches", batches_);
-  totals.Set("retirements", retirements_);
+  totals.Set("issued", counts_.totals.issued);
+  totals.Set("retired", counts_.totals.retired);
+  totals.Set("cancelled", counts_.totals.cancelled);
+  totals.Set("projects", counts_.projects);
+  totals.Set("batches", counts_.batches);
+  totals.Set("retirements", counts_.retirements);
   json::Value timeline = json::Value::EmptyArray();
-  auto it = days_.begin();
-  if (days_.size() > kTimelineDays) std::advance(it, days_.size() - kTimelineDays);
-  for (; it != days_.end(); ++it) {
+  auto it = counts_.days.begin();
+  if (counts_.days.size() > kTimelineDays) std::advance(it, counts_.days.size() - kTimelineDays);
+  for (; it != counts_.days.end(); ++it) {
     json::Value row = json::Value::EmptyObject();
     row.Set("date", DateOf(it->first));
     row.Set("issued", it->second.issued);

@@ -12,12 +12,19 @@
 // Json() is Unavailable. Memory: a few numbers and one row per day with
 // activity.
 //
+// With a snapshot path (DIR/summary.json, node/summary_snapshot.h), the
+// counts are written there once the first pass is done, every
+// kSnapshotEvery entries after that, and at Stop; Start continues from
+// the file instead of entry 0 when the log's root at the file's size is
+// the root it recorded. A file that is missing, does not decode, or is of
+// another history (a log cut or replaced since) is logged and ignored.
+//
 // Thread-safe: Json and Wake from any thread; Start and Stop once each.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
-#include <map>
+#include <string>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -25,6 +32,7 @@
 #include "ledger/json.h"
 #include "ledger/merkle_log.h"
 #include "ledger/status.h"
+#include "node/summary_snapshot.h"
 
 namespace creg {
 
@@ -32,9 +40,11 @@ class LogSummary {
  public:
   // The most days the timeline lists: the latest days with activity.
   static constexpr size_t kTimelineDays = 366;
+  // Entries counted between two snapshots once the first pass is done.
+  static constexpr uint64_t kSnapshotEvery = 250'000;
 
-  // `log` must outlive the summary.
-  explicit LogSummary(const MerkleLog& log);
+  // `log` must outlive the summary. `snapshot_path`: "" for none.
+  explicit LogSummary(const MerkleLog& log, std::string snapshot_path = "");
   ~LogSummary();  // Stops.
   LogSummary(const LogSummary&) = delete;
   LogSummary& operator=(const LogSummary&) = delete;
@@ -55,23 +65,28 @@ class LogSummary {
   // thread). InvalidArgument if it does not decode.
   Status Add(std::string_view entry_bytes);
 
+  // Entries taken from the snapshot at Start rather than read (0 when it
+  // read the log from the beginning).
+  uint64_t resumed_at() const;
+
  private:
-  struct Day {
-    uint64_t issued = 0, retired = 0, cancelled = 0;
-  };
+  void Resume();
   void Follow();
+  // Writes the counts so far; a failure is logged.
+  void SaveSnapshot();
 
   const MerkleLog& log_;
+  const std::string snapshot_path_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;
   bool woken_ = false;
   uint64_t ready_at_ = 0;  // the log size at Start
   uint64_t read_ = 0;      // entries counted
+  uint64_t resumed_at_ = 0;
+  uint64_t saved_at_ = 0;  // read_ when the snapshot was last written
   Status failed_;
-  Day totals_;
-  uint64_t projects_ = 0, batches_ = 0, retirements_ = 0;
-  std::map<int64_t, Day> days_;  // by days since 1970-01-01
+  SummaryCounts counts_;
   std::thread thread_;
 };
 

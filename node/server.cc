@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "ledger/data_dir.h"
 #include "node/accept_loop.h"
 #include "node/http/api_handler.h"
 #include "node/http/explorer_handler.h"
@@ -77,7 +78,8 @@ StatusOr<std::unique_ptr<Server>> Server::Start(NodeContext& node) {
         "/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles)"));
     handler->Add("/checkpoint", tlog);
     handler->Add("/tile/", tlog);
-    server->summary_ = std::make_unique<LogSummary>(node.log);
+    server->summary_ =
+        std::make_unique<LogSummary>(node.log, DataDir(node.options.data_dir).summary_path());
     LogSummary* summary = server->summary_.get();
     server->summary_waiter_ = node.head_watch.AddWaiter([summary] { summary->Wake(); });
     summary->Start();

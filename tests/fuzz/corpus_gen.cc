@@ -28,6 +28,7 @@
 #include "ledger/witness_protocol.h"
 #include "net/frame.h"
 #include "node/quarantine.h"
+#include "node/summary_snapshot.h"
 #include "tests/fuzz/fuzz_registry.h"
 #include "tools/cli/proposal.h"
 
@@ -728,6 +729,25 @@ void QuarantineSeeds() {
   fs::remove_all(folder);
 }
 
+// summary_snapshot_fuzzer inputs: what a node writes, and near misses.
+void SummarySnapshotSeeds() {
+  creg::SummarySnapshot s;
+  Write("summary_snapshot", "empty_log", creg::EncodeSummarySnapshot(s));
+  s.size = 1'000'000;
+  s.root = creg::Sha256("root");
+  s.counts.days[20'000] = {.issued = 1'000, .retired = 3, .cancelled = 5};
+  s.counts.days[20'001] = {.issued = 250, .retired = 0, .cancelled = 0};
+  s.counts.totals = {.issued = 1'250, .retired = 3, .cancelled = 5};
+  s.counts.projects = 1;
+  s.counts.batches = 2;
+  s.counts.retirements = 1;
+  const std::string text = creg::EncodeSummarySnapshot(s);
+  Write("summary_snapshot", "two_days", text);
+  Write("summary_snapshot", "cut_short", text.substr(0, text.size() / 2));
+  s.counts.totals.issued = 1'251;
+  Write("summary_snapshot", "totals_off_by_one", creg::EncodeSummarySnapshot(s));
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: %s OUT_DIR (e.g. tests/fuzz/corpus)\n", argv[0]);
@@ -750,5 +770,6 @@ int main(int argc, char** argv) {
   EtcdSeeds();
   UndoSeeds(*registry);
   QuarantineSeeds();
+  SummarySnapshotSeeds();
   return 0;
 }
