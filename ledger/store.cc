@@ -21,16 +21,24 @@ namespace creg {
 using internal::FromRocksDb;
 
 std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning() {
-  return {{"log.entries", ColumnTuning{.compress = false, .ascending_keys = true}},
-          {"log.tree", ColumnTuning{.compress = false, .ascending_keys = true}}};
+  return {{"log.entries", ColumnTuning{.block_bytes = 16 << 10, .ascending_keys = true}},
+          {"log.tree", ColumnTuning{.compression = Compression::kNone, .ascending_keys = true}}};
 }
 
 namespace {
 
+// `base` with `tuning` applied; `table` is the block-based table options
+// every column shares (block cache, filter), given its own block size.
 rocksdb::ColumnFamilyOptions Tuned(const rocksdb::ColumnFamilyOptions& base,
-                                   const ColumnTuning& tuning) {
+                                   rocksdb::BlockBasedTableOptions table,
+                                   const ColumnTuning& tuning, bool compress) {
   rocksdb::ColumnFamilyOptions column = base;
-  if (!tuning.compress) {
+  table.block_size = tuning.block_bytes;
+  column.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (compress && tuning.compression == Compression::kLz4ThenZstd) {
+    column.compression = rocksdb::kLZ4Compression;
+    column.bottommost_compression = rocksdb::kZSTD;
+  } else {
     column.compression = rocksdb::kNoCompression;
     column.bottommost_compression = rocksdb::kNoCompression;
   }
@@ -132,9 +140,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   for (size_t i = 0; i < columns.size(); ++i) {
     if (!present[i]) continue;
     auto tuning = options.column_tuning.find(columns[i]);
-    descriptors.emplace_back(columns[i], tuning == options.column_tuning.end()
-                                             ? cf_options
-                                             : Tuned(cf_options, tuning->second));
+    descriptors.emplace_back(
+        columns[i], Tuned(cf_options, table_options,
+                          tuning == options.column_tuning.end() ? ColumnTuning{} : tuning->second,
+                          options.compress));
   }
 
   auto store = std::unique_ptr<Store>(new Store());

@@ -32,10 +32,21 @@ class WriteBatch;
 
 namespace creg {
 
+// How a column's SST blocks are compressed.
+enum class Compression {
+  kNone,
+  // LZ4 in the upper levels, which are written and rewritten often, and
+  // zstd in the bottommost level, where nearly all the data ends up.
+  kLz4ThenZstd,
+};
+
 // Storage settings of one column family.
 struct ColumnTuning {
-  // Compress SST blocks (Snappy). Default: true.
-  bool compress = true;
+  // Default: kLz4ThenZstd.
+  Compression compression = Compression::kLz4ThenZstd;
+  // Uncompressed bytes of one SST data block, the unit compressed and
+  // cached. Default: 4 KiB (RocksDB's).
+  size_t block_bytes = 4 << 10;
   // Keys are mostly written in ascending order: a memtable insert starts
   // its search where the column's previous insert ended instead of at the
   // top of the skip list. Default: false.
@@ -43,11 +54,12 @@ struct ColumnTuning {
 };
 
 // The tuning of the Merkle log's columns (docs/data-model.md), measured
-// with creg_ledger_bench and `creg-bench audit` (docs/benchmarks.md):
-//   log.entries  not compressed (the entries, full of keys, signatures and
-//                hashes, shrink by only about 15%, and decompressing them
-//                was the largest single cost of reading the log), ascending
-//                keys;
+// with creg-bench scale (docs/benchmarks.md):
+//   log.entries  LZ4 then zstd in 16 KiB blocks: entries repeat the
+//                registry's origin, account and project names, which zstd
+//                takes from 254 to 180 bytes an entry in 16 KiB blocks
+//                (189 in 4 KiB), while their keys, signatures and hashes
+//                do not compress; ascending keys;
 //   log.tree     not compressed (hashes do not compress), ascending keys.
 std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning();
 
@@ -61,6 +73,10 @@ struct StoreOptions {
   // fsync the WAL on every Write(). Default: true; the durability contract
   // of the node depends on it. Only benchmarks of raw speed turn it off.
   bool sync = true;
+  // Compress SST blocks as each column's tuning says. Default: true. Only
+  // a scratch database thrown away after use (the audit's replay) turns it
+  // off, to spend no CPU on compressing what it never keeps.
+  bool compress = true;
   // Write to RocksDB's write-ahead log. Default: true. Only a scratch
   // database that is thrown away after a crash (the audit's replay) turns
   // it off: writes then reach disk only when memtables are flushed, and

@@ -75,9 +75,10 @@ void LogSummary::Resume() {
   }
   StatusOr<Hash> root = log_.RootAt(snapshot->size);
   if (!root.ok() || *root != snapshot->root) {
-    LogWarning("summary: reading the whole log, the saved counts are of another history (the "
-               "log's root at " +
-               std::to_string(snapshot->size) + " entries differs)");
+    LogWarning(
+        "summary: reading the whole log, the saved counts are of another history (the "
+        "log's root at " +
+        std::to_string(snapshot->size) + " entries differs)");
     return;
   }
   std::lock_guard lock(mu_);

@@ -24,8 +24,8 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <string>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 

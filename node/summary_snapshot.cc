@@ -20,7 +20,8 @@ bool AddTo(uint64_t& a, uint64_t b) {
 }
 
 StatusOr<uint64_t> Element(const json::Array& row, size_t i) {
-  if (!row[i].is_uint()) return InvalidArgumentError("a day's counts must be non-negative integers");
+  if (!row[i].is_uint())
+    return InvalidArgumentError("a day's counts must be non-negative integers");
   return row[i].as_uint();
 }
 
@@ -120,8 +121,8 @@ StatusOr<SummarySnapshot> ReadSummarySnapshot(const std::string& path) {
   std::error_code ec;
   const uintmax_t bytes = std::filesystem::file_size(path, ec);
   if (!ec && bytes > kMaxSummarySnapshotBytes) {
-    return InvalidArgumentError(path + ": larger than " +
-                                std::to_string(kMaxSummarySnapshotBytes) + " bytes");
+    return InvalidArgumentError(path + ": larger than " + std::to_string(kMaxSummarySnapshotBytes) +
+                                " bytes");
   }
   CREG_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   StatusOr<SummarySnapshot> s = DecodeSummarySnapshot(text);
