@@ -90,8 +90,9 @@ struct StoreOptions {
   // written rarely (an index, the meta records) holds every log written
   // since its last flush. Default: 128 MiB, two memtables' worth.
   uint64_t max_wal_bytes = 128 << 20;
-  // Block cache for reads. Default: 256 MiB, enough to hold the Merkle
-  // nodes of tens of millions of entries.
+  // Block cache for reads: data blocks, and the tables' index and filter
+  // blocks, so that it bounds the memory reads take whatever the size of
+  // the database. Default: 256 MiB.
   size_t block_cache_bytes = 256 << 20;
   // Where RocksDB's own warnings and errors go (it keeps no LOG file in
   // the database folder). Default: standard error, one line each, prefixed

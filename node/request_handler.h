@@ -29,9 +29,11 @@ struct ResponseLimits {
   size_t max_entry_bytes = 3 << 20;
   // Items per page of a listing (holdings blocks, batch blocks,
   // retirements, history indexes; entries read for a provenance page).
-  // Default: 1,000, which keeps a first page of the largest listing
-  // within a few milliseconds (docs/benchmarks.md, "A registry at scale").
-  size_t page_items = 1'000;
+  // Default: 500, which keeps a first page of the largest listings (a
+  // broker's holdings, a busy beneficiary's retirements, each item a
+  // random read) under 10 ms at 10,000,000 entries (docs/benchmarks.md,
+  // "A registry at scale").
+  size_t page_items = 500;
   // Encoded bytes of items per page (of entries read, for provenance).
   // Default: 1 MiB, a quarter of the 4 MiB frame: a page's envelope (a
   // few bytes per item) cannot take it past the frame.

@@ -1,5 +1,7 @@
 // Registry queries on committed state, and the state digest.
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "ledger/encoding.h"
 #include "ledger/log_entry.h"
@@ -71,6 +73,9 @@ StatusOr<Registry::Page<Registry::BatchHolding>> Registry::HoldingsPage(
   Page<BatchHolding> page;
   PageFill fill(limits);
   Status failed = OkStatus();
+  // A holder's batches are often of a few projects: each project is read
+  // once a page.
+  std::map<std::string, std::optional<pb::ProjectRecord>, std::less<>> projects;
   CREG_RETURN_IF_ERROR(
       tables_->ScanHoldingsAfter(*committed_, account, cursor, [&](const internal::Holding& h) {
         size_t bytes = 0;
@@ -85,13 +90,17 @@ StatusOr<Registry::Page<Registry::BatchHolding>> Registry::HoldingsPage(
           }
           started.emplace();
           started->batch = std::move(**batch);
-          StatusOr<std::optional<pb::ProjectRecord>> project =
-              tables_->Project(*committed_, started->batch.project_id());
-          if (!project.ok()) {
-            failed = project.status();
-            return false;
+          auto known = projects.find(started->batch.project_id());
+          if (known == projects.end()) {
+            StatusOr<std::optional<pb::ProjectRecord>> project =
+                tables_->Project(*committed_, started->batch.project_id());
+            if (!project.ok()) {
+              failed = project.status();
+              return false;
+            }
+            known = projects.emplace(started->batch.project_id(), std::move(*project)).first;
           }
-          if (project->has_value()) started->project = std::move(**project);
+          if (known->second.has_value()) started->project = *known->second;
           // The two records, the quantity and the BatchHolding's own envelope.
           bytes += started->batch.ByteSizeLong() + started->project.ByteSizeLong() +
                    4 * kFieldOverhead + 11;
