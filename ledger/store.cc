@@ -327,9 +327,13 @@ std::unique_ptr<StoreCursor> Store::NewCursor(ColumnId column, bool bulk) const 
 
 Status Store::CompactAll() {
   CREG_RETURN_IF_ERROR(Flush());
+  rocksdb::CompactRangeOptions options;
+  // The bottommost files too, so that each is written with the column's
+  // present settings (its compression, its block size).
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (rocksdb::ColumnFamilyHandle* handle : OpenHandles()) {
-    CREG_RETURN_IF_ERROR(FromRocksDb(
-        db_->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr), "compact"));
+    CREG_RETURN_IF_ERROR(
+        FromRocksDb(db_->CompactRange(options, handle, nullptr, nullptr), "compact"));
   }
   return OkStatus();
 }

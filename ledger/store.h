@@ -224,8 +224,9 @@ class Store {
   // Errors: AlreadyExists; Unavailable on an I/O error (a partial
   // destination is then removed by RocksDB).
   Status CopyTo(const std::string& destination) const;
-  // Flushes and compacts every column family fully, so reads afterwards
-  // see a settled tree (benchmarks; after a bulk import).
+  // Flushes and compacts every column family fully, the bottommost level
+  // included, so reads afterwards see a settled tree and every file has
+  // its column's present settings (benchmarks; after a bulk import).
   Status CompactAll();
 
   const std::string& path() const { return path_; }
