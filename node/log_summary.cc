@@ -1,7 +1,6 @@
 #include "node/log_summary.h"
 
 #include <chrono>
-#include <ctime>
 #include <vector>
 
 #include "ledger/records/entry_view.h"
@@ -10,25 +9,9 @@
 namespace creg {
 namespace {
 
-constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 // Entries read per pass, and their bytes at most.
 constexpr uint64_t kChunk = 1000;
 constexpr size_t kChunkBytes = 8 << 20;
-
-int64_t DayOf(int64_t micros) {
-  int64_t day = micros / kMicrosPerDay;
-  if (micros < 0 && micros % kMicrosPerDay != 0) --day;
-  return day;
-}
-
-std::string DateOf(int64_t day) {
-  std::time_t seconds = static_cast<std::time_t>(day * 86'400);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
-  return buffer;
-}
 
 }  // namespace
 
@@ -74,7 +57,12 @@ void LogSummary::Resume() {
     return;
   }
   StatusOr<Hash> root = log_.RootAt(snapshot->size);
-  if (!root.ok() || *root != snapshot->root) {
+  if (!root.ok()) {
+    LogWarning("summary: reading the whole log, its root at " + std::to_string(snapshot->size) +
+               " entries cannot be read: " + root.status().message());
+    return;
+  }
+  if (*root != snapshot->root) {
     LogWarning(
         "summary: reading the whole log, the saved counts are of another history (the "
         "log's root at " +
@@ -94,16 +82,17 @@ void LogSummary::SaveSnapshot() {
     if (!failed_.ok() || read_ == saved_at_) return;
     snapshot.size = read_;
     snapshot.counts = counts_;
+    // Counted as saved whether or not the write succeeds: a disk that
+    // refuses it is tried again kSnapshotEvery entries later (or at Stop),
+    // not at every commit.
+    saved_at_ = read_;
   }
   StatusOr<Hash> root = log_.RootAt(snapshot.size);
-  if (!root.ok()) return;  // the log was cut meanwhile: the next pass saves again
+  if (!root.ok()) return;  // the log was cut meanwhile
   snapshot.root = *root;
   if (Status s = WriteSummarySnapshot(snapshot_path_, snapshot); !s.ok()) {
-    LogWarning("summary: cannot save the counts (a restart reads the whole log): " + s.message());
-    return;
+    LogWarning("summary: cannot save the counts (a restart reads the log again): " + s.message());
   }
-  std::lock_guard lock(mu_);
-  saved_at_ = snapshot.size;
 }
 
 uint64_t LogSummary::resumed_at() const {
@@ -124,7 +113,7 @@ Status LogSummary::Add(std::string_view entry_bytes) {
   const uint64_t quantity = view.entry.effects().quantity();
   std::lock_guard lock(mu_);
   SummaryCounts& c = counts_;
-  SummaryDay& day = c.days[DayOf(view.entry.timestamp_micros())];
+  SummaryDay& day = c.days[SummaryDayOf(view.entry.timestamp_micros())];
   switch (view.body.kind_case()) {
     case pb::TransactionBody::kRegisterProject:
       ++c.projects;
@@ -146,7 +135,7 @@ Status LogSummary::Add(std::string_view entry_bytes) {
     default:
       break;
   }
-  if (day == SummaryDay{}) c.days.erase(DayOf(view.entry.timestamp_micros()));
+  if (day == SummaryDay{}) c.days.erase(SummaryDayOf(view.entry.timestamp_micros()));
   ++read_;
   return OkStatus();
 }
@@ -213,7 +202,7 @@ StatusOr<json::Value> LogSummary::Json() const {
   if (counts_.days.size() > kTimelineDays) std::advance(it, counts_.days.size() - kTimelineDays);
   for (; it != counts_.days.end(); ++it) {
     json::Value row = json::Value::EmptyObject();
-    row.Set("date", DateOf(it->first));
+    row.Set("date", SummaryDate(it->first));
     row.Set("issued", it->second.issued);
     row.Set("retired", it->second.retired);
     row.Set("cancelled", it->second.cancelled);

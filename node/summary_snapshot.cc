@@ -1,5 +1,6 @@
 #include "node/summary_snapshot.h"
 
+#include <ctime>
 #include <filesystem>
 #include <limits>
 
@@ -11,6 +12,7 @@ namespace creg {
 namespace {
 
 constexpr std::string_view kFormat = "creg-log-summary/1";
+constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 
 // a + b, or false when it would pass 2^64 - 1.
 bool AddTo(uint64_t& a, uint64_t b) {
@@ -30,12 +32,17 @@ StatusOr<std::pair<int64_t, SummaryDay>> DecodeDay(const json::Value& v) {
     return InvalidArgumentError("a day must be [day, issued, retired, cancelled]");
   }
   const json::Array& row = v.as_array();
+  const int64_t d = row[0].as_int();
+  if (d < SummaryDayOf(std::numeric_limits<int64_t>::min()) ||
+      d > SummaryDayOf(std::numeric_limits<int64_t>::max())) {
+    return InvalidArgumentError("day " + std::to_string(d) + " is not one a timestamp can name");
+  }
   SummaryDay day;
   CREG_ASSIGN_OR_RETURN(day.issued, Element(row, 1));
   CREG_ASSIGN_OR_RETURN(day.retired, Element(row, 2));
   CREG_ASSIGN_OR_RETURN(day.cancelled, Element(row, 3));
   if (day == SummaryDay{}) return InvalidArgumentError("a day without activity");
-  return std::make_pair(row[0].as_int(), day);
+  return std::make_pair(d, day);
 }
 
 Status CheckTotals(const SummaryCounts& c) {
@@ -50,9 +57,8 @@ Status CheckTotals(const SummaryCounts& c) {
   return OkStatus();
 }
 
-}  // namespace
-
-std::string EncodeSummarySnapshot(const SummarySnapshot& s) {
+// The JSON line of a snapshot, without its checksum line.
+std::string EncodeBody(const SummarySnapshot& s) {
   json::Value doc = json::Value::EmptyObject();
   doc.Set("format", kFormat);
   doc.Set("size", s.size);
@@ -72,11 +78,7 @@ std::string EncodeSummarySnapshot(const SummarySnapshot& s) {
   return json::Serialize(doc);
 }
 
-StatusOr<SummarySnapshot> DecodeSummarySnapshot(std::string_view text) {
-  if (text.size() > kMaxSummarySnapshotBytes) {
-    return InvalidArgumentError("a summary of more than " +
-                                std::to_string(kMaxSummarySnapshotBytes) + " bytes");
-  }
+StatusOr<SummarySnapshot> DecodeBody(std::string_view text) {
   CREG_ASSIGN_OR_RETURN(json::Value doc, json::Parse(text));
   CREG_ASSIGN_OR_RETURN(std::string format, doc.GetString("format"));
   if (format != kFormat) {
@@ -111,10 +113,52 @@ StatusOr<SummarySnapshot> DecodeSummarySnapshot(std::string_view text) {
   CREG_RETURN_IF_ERROR(CheckTotals(c));
   // Exactly one text per snapshot: member order, spacing and number forms
   // are those Encode writes.
-  if (EncodeSummarySnapshot(s) != text) {
+  if (EncodeBody(s) != text) {
     return InvalidArgumentError("not written as creg writes a summary (members, order, spacing)");
   }
   return s;
+}
+
+}  // namespace
+
+int64_t SummaryDayOf(int64_t micros) {
+  int64_t day = micros / kMicrosPerDay;
+  if (micros < 0 && micros % kMicrosPerDay != 0) --day;
+  return day;
+}
+
+std::string SummaryDate(int64_t day) {
+  const auto seconds = static_cast<std::time_t>(day * 86'400);
+  std::tm tm{};
+  char buffer[32];
+  if (gmtime_r(&seconds, &tm) == nullptr ||
+      std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm) == 0) {
+    return "";
+  }
+  return buffer;
+}
+
+std::string EncodeSummarySnapshot(const SummarySnapshot& s) {
+  const std::string body = EncodeBody(s);
+  return body + "\n" + Sha256(body).ToHex() + "\n";
+}
+
+StatusOr<SummarySnapshot> DecodeSummarySnapshot(std::string_view text) {
+  if (text.size() > kMaxSummarySnapshotBytes) {
+    return InvalidArgumentError("a summary of more than " +
+                                std::to_string(kMaxSummarySnapshotBytes) + " bytes");
+  }
+  const size_t newline = text.find('\n');
+  constexpr size_t kCheckLine = 2 * Hash::kSize + 1;
+  if (newline == std::string_view::npos || text.size() - newline - 1 != kCheckLine ||
+      text.back() != '\n') {
+    return InvalidArgumentError("not a line of JSON followed by a line of its SHA-256");
+  }
+  const std::string_view body = text.substr(0, newline);
+  if (text.substr(newline + 1, kCheckLine - 1) != Sha256(body).ToHex()) {
+    return InvalidArgumentError("its SHA-256 line does not match (the file is damaged)");
+  }
+  return DecodeBody(body);
 }
 
 StatusOr<SummarySnapshot> ReadSummarySnapshot(const std::string& path) {

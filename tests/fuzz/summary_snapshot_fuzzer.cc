@@ -6,8 +6,8 @@
 //
 // Checks, besides "never crashes":
 //  - the answer is a snapshot or InvalidArgument;
-//  - a snapshot has at most kMaxSummaryDays days, each with some activity,
-//    and its totals are the sums of its days;
+//  - a snapshot has at most kMaxSummaryDays days, each with some activity
+//    and a date (SummaryDate), and its totals are the sums of its days;
 //  - a snapshot encodes back to exactly the input (one text per snapshot).
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   creg::SummaryDay sum;
   for (const auto& [day, counts] : s->counts.days) {
     if (counts == creg::SummaryDay{}) Fail("a day without activity");
+    // Every decoded day renders as /api/v1/status shows it.
+    if (creg::SummaryDate(day).empty()) Fail("a day without a date");
     // Decode refused sums past 2^64, so these do not wrap.
     sum.issued += counts.issued;
     sum.retired += counts.retired;

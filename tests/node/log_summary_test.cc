@@ -144,6 +144,23 @@ TEST(LogSummaryTest, ARestartContinuesFromTheSavedCounts) {
   EXPECT_EQ(ReadSummarySnapshot(path)->size, h.registry().log().size());
 }
 
+TEST(LogSummaryTest, TheCountsAreSavedOnceTheFirstPassIsDone) {
+  creg::testing::TempDir dir;
+  RegistryHarness h(dir);
+  FillLog(h, 1000);
+  const std::string path = dir.Sub("summary.json");
+  LogSummary summary(h.registry().log(), path);
+  summary.Start();
+  // Without waiting for Stop, which saves too.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (!ReadSummarySnapshot(path).ok() && Clock::now() < deadline) std::this_thread::yield();
+  StatusOr<SummarySnapshot> saved = ReadSummarySnapshot(path);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(saved->size, h.registry().log().size());
+  EXPECT_EQ(saved->counts.totals.issued, 1000u);
+  summary.Stop();
+}
+
 TEST(LogSummaryTest, SavedCountsThatDoNotFitTheLogAreIgnored) {
   creg::testing::TempDir dir;
   RegistryHarness h(dir, "this");
@@ -170,7 +187,10 @@ TEST(LogSummaryTest, SavedCountsThatDoNotFitTheLogAreIgnored) {
     EXPECT_EQ(ReadyJson(h, path, &resumed_at), expected);
     EXPECT_EQ(resumed_at, 0u);
     // And it is replaced by the counts of this log.
-    EXPECT_EQ(ReadSummarySnapshot(path)->size, h.registry().log().size());
+    StatusOr<SummarySnapshot> rewritten = ReadSummarySnapshot(path);
+    ASSERT_TRUE(rewritten.ok()) << rewritten.status().ToString();
+    EXPECT_EQ(rewritten->root, h.registry().log().RootAt(rewritten->size).value());
+    EXPECT_EQ(rewritten->counts.totals.issued, 1000u);
   }
 }
 

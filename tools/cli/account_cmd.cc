@@ -237,7 +237,7 @@ int History(Context& ctx) {
   if (!ctx.Finish(0, 1)) return ctx.exit_code();
   std::optional<std::string> id = AccountArgument(ctx, own);
   if (!id) return ctx.exit_code();
-  // The node answers at most 10,000 indexes a page; follow the pages until
+  // The node answers at most a page of indexes (500); follow the pages until
   // N entries are printed or the history ends.
   uint64_t remaining = limit.value_or(0);  // the default is in the table below
   json::Value doc = json::Value::EmptyObject();
