@@ -21,7 +21,7 @@ namespace creg {
 using internal::FromRocksDb;
 
 std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning() {
-  return {{"log.entries", ColumnTuning{.block_bytes = 16 << 10, .ascending_keys = true}},
+  return {{"log.entries", ColumnTuning{.compression = Compression::kLz4, .ascending_keys = true}},
           {"log.tree", ColumnTuning{.compression = Compression::kNone, .ascending_keys = true}}};
 }
 
@@ -36,6 +36,9 @@ rocksdb::ColumnFamilyOptions Tuned(const rocksdb::ColumnFamilyOptions& base,
   if (compress && tuning.compression == Compression::kLz4ThenZstd) {
     column.compression = rocksdb::kLZ4Compression;
     column.bottommost_compression = rocksdb::kZSTD;
+  } else if (compress && tuning.compression == Compression::kLz4) {
+    column.compression = rocksdb::kLZ4Compression;
+    column.bottommost_compression = rocksdb::kLZ4Compression;
   } else {
     column.compression = rocksdb::kNoCompression;
     column.bottommost_compression = rocksdb::kNoCompression;
@@ -330,7 +333,7 @@ Status Store::CompactAll() {
   rocksdb::CompactRangeOptions options;
   // The bottommost files too, so that each is written with the column's
   // present settings (its compression, its block size).
-  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   for (rocksdb::ColumnFamilyHandle* handle : OpenHandles()) {
     CREG_RETURN_IF_ERROR(
         FromRocksDb(db_->CompactRange(options, handle, nullptr, nullptr), "compact"));

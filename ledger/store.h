@@ -35,6 +35,8 @@ namespace creg {
 // How a column's SST blocks are compressed.
 enum class Compression {
   kNone,
+  // LZ4 at every level: fast to decompress, for blocks read at random.
+  kLz4,
   // LZ4 in the upper levels, which are written and rewritten often, and
   // zstd in the bottommost level, where nearly all the data ends up.
   kLz4ThenZstd,
@@ -55,11 +57,12 @@ struct ColumnTuning {
 
 // The tuning of the Merkle log's columns (docs/data-model.md), measured
 // with creg-bench scale (docs/benchmarks.md):
-//   log.entries  LZ4 then zstd in 16 KiB blocks: entries repeat the
-//                registry's origin, account and project names, which zstd
-//                takes from 254 to 180 bytes an entry in 16 KiB blocks
-//                (189 in 4 KiB), while their keys, signatures and hashes
-//                do not compress; ascending keys;
+//   log.entries  LZ4 in 4 KiB blocks: entries repeat the registry's origin
+//                and account and project names, and LZ4 takes them from 254
+//                to 199 bytes an entry. zstd in 16 KiB blocks takes them to
+//                180, but at 10,000,000 entries it made a provenance page,
+//                which reads entries at random, 2.5 times slower (p50 0.66
+//                to 1.62 ms); ascending keys;
 //   log.tree     not compressed (hashes do not compress), ascending keys.
 std::map<std::string, ColumnTuning, std::less<>> LogColumnTuning();
 
