@@ -31,12 +31,12 @@ namespace {
 // every column shares (block cache, filter), given its own block size.
 rocksdb::ColumnFamilyOptions Tuned(const rocksdb::ColumnFamilyOptions& base,
                                    rocksdb::BlockBasedTableOptions table,
-                                   const ColumnTuning& tuning, bool compress) {
+                                   const ColumnTuning& tuning) {
   rocksdb::ColumnFamilyOptions column = base;
-  if (compress && tuning.compression == Compression::kLz4ThenZstd) {
+  if (tuning.compression == Compression::kLz4ThenZstd) {
     column.compression = rocksdb::kLZ4Compression;
     column.bottommost_compression = rocksdb::kZSTD;
-  } else if (compress && tuning.compression == Compression::kLz4) {
+  } else if (tuning.compression == Compression::kLz4) {
     column.compression = rocksdb::kLZ4Compression;
     column.bottommost_compression = rocksdb::kLZ4Compression;
   } else {
@@ -114,13 +114,6 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table_options.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  // Index and filter blocks live in the block cache rather than beside it,
-  // so that memory stays within the cache as the registry grows (at
-  // 10,000,000 entries a node held 340 MiB right after opening, most of it
-  // these blocks); those of level 0, read by every lookup, stay pinned.
-  table_options.cache_index_and_filter_blocks = true;
-  table_options.cache_index_and_filter_blocks_with_high_priority = true;
-  table_options.pin_l0_filter_and_index_blocks_in_cache = true;
   rocksdb::ColumnFamilyOptions cf_options(db_options);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
   cf_options.write_buffer_size = options.write_buffer_size;
@@ -153,8 +146,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
     auto tuning = options.column_tuning.find(columns[i]);
     descriptors.emplace_back(
         columns[i], Tuned(cf_options, table_options,
-                          tuning == options.column_tuning.end() ? ColumnTuning{} : tuning->second,
-                          options.compress));
+                          tuning == options.column_tuning.end() ? ColumnTuning{} : tuning->second));
   }
 
   auto store = std::unique_ptr<Store>(new Store());

@@ -76,10 +76,6 @@ struct StoreOptions {
   // fsync the WAL on every Write(). Default: true; the durability contract
   // of the node depends on it. Only benchmarks of raw speed turn it off.
   bool sync = true;
-  // Compress SST blocks as each column's tuning says. Default: true. Only
-  // a scratch database thrown away after use (the audit's replay) turns it
-  // off, to spend no CPU on compressing what it never keeps.
-  bool compress = true;
   // Write to RocksDB's write-ahead log. Default: true. Only a scratch
   // database that is thrown away after a crash (the audit's replay) turns
   // it off: writes then reach disk only when memtables are flushed, and
@@ -93,9 +89,8 @@ struct StoreOptions {
   // written rarely (an index, the meta records) holds every log written
   // since its last flush. Default: 128 MiB, two memtables' worth.
   uint64_t max_wal_bytes = 128 << 20;
-  // Block cache for reads: data blocks, and the tables' index and filter
-  // blocks, so that it bounds the memory reads take whatever the size of
-  // the database. Default: 256 MiB.
+  // Block cache for reads. Default: 256 MiB, enough to hold the Merkle
+  // nodes of tens of millions of entries.
   size_t block_cache_bytes = 256 << 20;
   // Where RocksDB's own warnings and errors go (it keeps no LOG file in
   // the database folder). Default: standard error, one line each, prefixed

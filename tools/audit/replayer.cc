@@ -32,7 +32,6 @@ StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin,
   // value, so neither fsyncs nor a write-ahead log.
   options.sync = false;
   options.write_ahead_log = false;
-  options.compress = false;
   options.block_cache_bytes = 32 << 20;
   CREG_ASSIGN_OR_RETURN(replayer->store_,
                         Store::Open(pattern + "/db", options, Registry::ColumnNames()));
