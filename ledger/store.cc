@@ -1,6 +1,7 @@
 #include "ledger/store.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
@@ -110,6 +111,8 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
   // Group commit happens above RocksDB; these let concurrent writers (and
   // the WAL fsync) overlap where they can.
   db_options.enable_pipelined_write = true;
+  // RocksDB itself flushes at close what no write-ahead log holds.
+  db_options.avoid_flush_during_shutdown = !options.flush_on_close;
 
   rocksdb::BlockBasedTableOptions table_options;
   table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -181,7 +184,10 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 
 Store::~Store() {
   if (db_ == nullptr) return;
-  if (!options_.read_only) {
+  if (!options_.read_only && !options_.flush_on_close) {
+    // Work on a database about to be deleted is wasted.
+    rocksdb::CancelAllBackgroundWork(db_.get(), /*wait=*/true);
+  } else if (!options_.read_only) {
     // Nothing to do about a failed flush on teardown: the WAL still holds
     // every write, and the next Open replays it.
     rocksdb::FlushOptions flush;

@@ -81,6 +81,12 @@ struct StoreOptions {
   // it off: writes then reach disk only when memtables are flushed, and
   // `sync` is ignored.
   bool write_ahead_log = true;
+  // Flush the memtables when the Store is destroyed. Default: true, so that
+  // a clean stop reopens without replaying the write-ahead log, and a store
+  // without one keeps its last writes. Only a scratch database that is
+  // deleted right after closing (the audit's replay) turns it off: closing
+  // then drops what the memtables hold and stops any compaction at once.
+  bool flush_on_close = true;
   // RocksDB memtable size. Default: 64 MiB; tests use tiny values so that
   // flush and compaction paths run.
   size_t write_buffer_size = 64 << 20;
@@ -170,9 +176,10 @@ class Store {
   // in `columns` (a newer format); DataLoss on corruption.
   static StatusOr<std::unique_ptr<Store>> Open(const std::string& path, const StoreOptions& options,
                                                std::span<const std::string> columns);
-  // Closes the database. A writable store first flushes its memtables, so
-  // the next Open replays no write-ahead log (a clean stop reopens fast; a
-  // crash still loses nothing written, only takes longer to reopen).
+  // Closes the database. A writable store first flushes its memtables
+  // (unless StoreOptions::flush_on_close is off), so the next Open replays
+  // no write-ahead log (a clean stop reopens fast; a crash still loses
+  // nothing written, only takes longer to reopen).
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

@@ -1,4 +1,4 @@
-// Store: what a clean close leaves behind, the bound on the write-ahead log
+// Store: what a clean close leaves behind (with and without a flush), the bound on the write-ahead log
 // while a rarely written column family stays unflushed, and which columns
 // are compressed.
 #include "ledger/store.h"
@@ -110,6 +110,26 @@ TEST_F(StoreTest, CleanCloseLeavesNoLogToReplay) {
   auto value = store->Get(store->Column("busy").value(), "busy1999");
   ASSERT_TRUE(value.ok());
   EXPECT_EQ(value->value_or("").size(), 1024u);
+}
+
+// Without a write-ahead log, what the memtables hold reaches disk only by a
+// flush: the close makes one unless flush_on_close is off.
+TEST_F(StoreTest, CloseFlushesWritesNoLogHoldsUnlessTurnedOff) {
+  for (bool flush_on_close : {true, false}) {
+    SCOPED_TRACE(flush_on_close ? "flush on close" : "no flush on close");
+    std::filesystem::remove_all(path_);
+    StoreOptions options;
+    options.write_ahead_log = false;
+    options.flush_on_close = flush_on_close;
+    {
+      std::unique_ptr<Store> store = Open(options);
+      Fill(*store, "busy", 10);
+    }
+    std::unique_ptr<Store> store = Open();
+    auto value = store->Get(store->Column("busy").value(), "busy9");
+    ASSERT_TRUE(value.ok()) << value.status().ToString();
+    EXPECT_EQ(value->has_value(), flush_on_close);
+  }
 }
 
 TEST_F(StoreTest, QuietColumnDoesNotPinTheWriteAheadLog) {

@@ -46,8 +46,10 @@ class ReplayPipeline {
  public:
   // Entries gathered before their signatures are handed out.
   static constexpr size_t kWindow = 256;
-  // Entries whose signatures one thread claims at a time.
-  static constexpr size_t kChunk = 16;
+  // Entries whose signatures one thread claims at a time. Small, because
+  // the replay waits for the chunks other threads claimed of the oldest
+  // window: with 16, that wait idled its core about 4% of the time.
+  static constexpr size_t kChunk = 4;
 
   // Checks signatures on `jobs` threads (at least one): the feeding thread
   // and jobs - 1 workers. `registry_key`: the registry's checkpoint key,

@@ -14,6 +14,7 @@
 #include "ledger/registry/state_digest.h"
 #include "ledger/registry/transaction.h"
 #include "tools/audit/column_cursor.h"
+#include "tools/audit/read_ahead_cursor.h"
 
 namespace creg::audit {
 
@@ -29,9 +30,10 @@ StatusOr<std::unique_ptr<Replayer>> Replayer::Create(const std::string& origin,
   StoreOptions options;
   options.create_if_missing = true;
   // Scratch data, removed when the replay ends: a crash loses nothing of
-  // value, so neither fsyncs nor a write-ahead log.
+  // value, so neither fsyncs nor a write-ahead log, nor a flush at the end.
   options.sync = false;
   options.write_ahead_log = false;
+  options.flush_on_close = false;
   options.block_cache_bytes = 32 << 20;
   CREG_ASSIGN_OR_RETURN(replayer->store_,
                         Store::Open(pattern + "/db", options, Registry::ColumnNames()));
@@ -165,8 +167,10 @@ StatusOr<StateComparison> CompareState(const Store& stored, const Store& replaye
       }
     };
     // Both columns in key order, in step: a record only one of them has,
-    // or that they hold otherwise, is a difference.
-    ColumnCursor have(stored, stored_cf), want(replayed, replayed_cf);
+    // or that they hold otherwise, is a difference. The stored column is
+    // read on a thread of its own.
+    ReadAheadCursor have(stored, stored_cf);
+    ColumnCursor want(replayed, replayed_cf);
     CREG_RETURN_IF_ERROR(have.Next());
     CREG_RETURN_IF_ERROR(want.Next());
     while (!have.done() || !want.done()) {
