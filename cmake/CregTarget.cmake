@@ -39,3 +39,11 @@ function(creg_sanitize target)
                                $<$<CXX_COMPILER_ID:Clang>:__SANITIZE_ADDRESS__=1>)
   endif()
 endfunction()
+
+# creg_fast_allocator(<program>): links a long-running program with tcmalloc
+# when CREG_TCMALLOC found it (see the top CMakeLists.txt).
+function(creg_fast_allocator target)
+  if(TARGET PkgConfig::TCMALLOC)
+    target_link_libraries(${target} PRIVATE PkgConfig::TCMALLOC)
+  endif()
+endfunction()
