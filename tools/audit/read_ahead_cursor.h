@@ -1,7 +1,8 @@
-// Reads one column of a Store in key order, like ColumnCursor, with a
-// thread of its own that reads up to kChunks chunks of records ahead: a
-// walk of two columns in step (the stored and the replayed state) then
-// uses two cores instead of one.
+// Reads one column of a Store in key order, in one pass (read-ahead that
+// leaves the block cache alone), with a thread of its own that reads up to
+// kChunks chunks of records ahead: a walk of two columns in step (the
+// stored and the replayed state) then reads both on other cores while the
+// caller compares.
 //
 // The records are copied into chunks of about kChunkBytes; memory is
 // bounded by kChunks of them (plus one record larger than a chunk).
