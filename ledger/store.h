@@ -85,7 +85,8 @@ struct StoreOptions {
   // a clean stop reopens without replaying the write-ahead log, and a store
   // without one keeps its last writes. Only a scratch database that is
   // deleted right after closing (the audit's replay) turns it off: closing
-  // then drops what the memtables hold and stops any compaction at once.
+  // then stops any compaction at once, and what the memtables hold is lost
+  // unless a write-ahead log holds it too (the next Open replays that).
   bool flush_on_close = true;
   // RocksDB memtable size. Default: 64 MiB; tests use tiny values so that
   // flush and compaction paths run.

@@ -4,8 +4,9 @@
 // stored and the replayed state) then reads both on other cores while the
 // caller compares.
 //
-// The records are copied into chunks of about kChunkBytes; memory is
-// bounded by kChunks of them (plus one record larger than a chunk).
+// The records are copied into chunks of about kChunkBytes (a chunk closes
+// at the first record that takes it past that); at most kChunks + 2 chunks
+// exist at once: those queued, the one being filled and the consumer's.
 // Not thread-safe: one thread calls Next() and reads the record. The Store
 // must outlive the cursor.
 #pragma once
