@@ -1,10 +1,13 @@
 // ReadAheadCursor on a real Store: the same records as a StoreCursor, in
 // order, across many chunks and with records larger than a chunk; an empty
-// column; and a cursor dropped while its reader waits for room.
+// column; a table corrupted partway through a column; and a cursor dropped
+// while its reader waits for room.
 #include "tools/audit/read_ahead_cursor.h"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,10 +22,18 @@ const std::vector<std::string> kColumns = {"full", "empty"};
 
 class ReadAheadCursorTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Reopen(); }
+
+  // Opens the store at dir_/db, closing (and so flushing) the one open.
+  // "full" is left uncompressed, so that a byte flipped in its table
+  // lands in a data block as written.
+  void Reopen() {
+    store_.reset();
     StoreOptions options;
     options.create_if_missing = true;
     options.sync = false;
+    options.column_tuning = {{"full", ColumnTuning{.compression = Compression::kNone}}};
+    options.on_rocksdb_message = [](std::string_view) {};  // the corruption is expected
     auto store = Store::Open(dir_.Sub("db"), options, kColumns);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
@@ -78,6 +89,46 @@ TEST_F(ReadAheadCursorTest, ReadsWhatAPlainCursorReads) {
 TEST_F(ReadAheadCursorTest, AnEmptyColumnIsDoneAtOnce) {
   ReadAheadCursor cursor(*store_, store_->Column("empty").value());
   ASSERT_TRUE(cursor.Next().ok());
+  EXPECT_TRUE(cursor.done());
+}
+
+TEST_F(ReadAheadCursorTest, AReadErrorPartwayComesAfterTheRecordsBeforeIt) {
+  Fill(5000);
+  Reopen();  // the records now sit in one table file, "empty" has none
+  std::vector<std::filesystem::path> tables;
+  for (const auto& file : std::filesystem::directory_iterator(dir_.Sub("db"))) {
+    if (file.path().extension() == ".sst") tables.push_back(file.path());
+  }
+  ASSERT_EQ(tables.size(), 1u);
+  store_.reset();
+  {
+    // A byte in the middle of the file: in a data block, far from the index
+    // and footer at its end, which the open reads.
+    std::fstream table(tables[0], std::ios::in | std::ios::out | std::ios::binary);
+    const auto middle = static_cast<std::streamoff>(std::filesystem::file_size(tables[0]) / 2);
+    table.seekg(middle);
+    const char byte = static_cast<char>(table.get());
+    table.seekp(middle);
+    table.put(static_cast<char>(byte ^ 0x5a));
+    ASSERT_TRUE(table.good());
+  }
+  Reopen();
+  ReadAheadCursor cursor(*store_, store_->Column("full").value());
+  uint64_t records = 0;
+  Status status = OkStatus();
+  while ((status = cursor.Next()).ok() && !cursor.done()) {
+    std::string want;
+    AppendBigEndian64(&want, records);
+    ASSERT_EQ(cursor.key(), want) << "a record out of order or skipped";
+    ++records;
+  }
+  EXPECT_FALSE(status.ok()) << "read " << records << " records past a corrupted block";
+  EXPECT_TRUE(cursor.done());
+  // Every record before the damaged block came first, and none after it.
+  EXPECT_GT(records, 0u);
+  EXPECT_LT(records, 5000u);
+  // It stays failed-and-done: no record appears after the error.
+  EXPECT_TRUE(cursor.Next().ok());
   EXPECT_TRUE(cursor.done());
 }
 
