@@ -184,10 +184,12 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, const Stor
 
 Store::~Store() {
   if (db_ == nullptr) return;
-  if (!options_.read_only && !options_.flush_on_close) {
+  if (options_.read_only) {
+    // Nothing to flush.
+  } else if (!options_.flush_on_close) {
     // Work on a database about to be deleted is wasted.
     rocksdb::CancelAllBackgroundWork(db_.get(), /*wait=*/true);
-  } else if (!options_.read_only) {
+  } else {
     // Nothing to do about a failed flush on teardown: the WAL still holds
     // every write, and the next Open replays it.
     rocksdb::FlushOptions flush;

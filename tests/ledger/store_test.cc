@@ -1,6 +1,5 @@
-// Store: what a clean close leaves behind (with and without a flush), the bound on the write-ahead log
-// while a rarely written column family stays unflushed, and which columns
-// are compressed.
+// Store: what a clean close leaves behind (with and without a flush), the bound on the write-ahead
+// log while a rarely written column family stays unflushed, and which columns are compressed.
 #include "ledger/store.h"
 
 #include <gtest/gtest.h>
