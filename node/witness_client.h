@@ -25,9 +25,9 @@
 namespace creg {
 
 struct WitnessConfig {
-  std::string url;       // As given: http://HOST:PORT[/PREFIX]
-  std::string address;   // HOST:PORT
-  std::string prefix;    // "" or "/PREFIX" (no trailing slash)
+  std::string url;      // As given: http://HOST:PORT[/PREFIX]
+  std::string address;  // HOST:PORT
+  std::string prefix;   // "" or "/PREFIX" (no trailing slash)
   CosignatureVerifier verifier;
 };
 

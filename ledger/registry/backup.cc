@@ -72,8 +72,7 @@ StatusOr<BackupResult> FillBackup(const DataDir& source, const Store& store,
     StatusOr<std::unique_ptr<Store>> reopened =
         Store::Open(copy.db_path(), options, Registry::ColumnNames());
     if (!reopened.ok()) {
-      return DataLossError("the backup's database does not open: " +
-                           reopened.status().ToString());
+      return DataLossError("the backup's database does not open: " + reopened.status().ToString());
     }
     StatusOr<std::unique_ptr<Registry>> registry = Registry::Open(reopened->get(), {});
     if (!registry.ok()) {

@@ -2,10 +2,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "ledger/registry/certificate.h"
 #include "ledger/data_dir.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/registry/transaction.h"
 #include "tests/audit/audit_fixture.h"
 

@@ -10,12 +10,12 @@
 #include <memory>
 
 #include "creg/log.pb.h"
-#include "ledger/registry/certificate.h"
 #include "ledger/encoding.h"
 #include "ledger/hash.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
 #include "ledger/merkle_log.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/registry/registry.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/store.h"

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "creg/wire.pb.h"
-#include "ledger/registry/certificate.h"
 #include "ledger/merkle.h"
+#include "ledger/registry/certificate.h"
 #include "net/frame.h"
 #include "node/request_handler.h"
 #include "tests/fuzz/fuzz_registry.h"

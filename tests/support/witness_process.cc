@@ -55,7 +55,8 @@ WitnessProcess::~WitnessProcess() {
 
 bool WitnessProcess::Start(const std::vector<std::string>& log_keys,
                            const std::vector<std::string>& extra, const std::string& listen) {
-  std::vector<std::string> argv = {WitnessProgram(), "run", "--data", data_dir_, "--listen", listen};
+  std::vector<std::string> argv = {WitnessProgram(), "run",      "--data",
+                                   data_dir_,        "--listen", listen};
   for (const std::string& key : log_keys) argv.insert(argv.end(), {"--log", key});
   argv.insert(argv.end(), extra.begin(), extra.end());
   pid_ = SpawnProgram(argv, "", log_path_);  // a new log per run

@@ -4,11 +4,11 @@
 #include <filesystem>
 #include <system_error>
 
-#include "ledger/registry/certificate.h"
 #include "ledger/data_dir.h"
 #include "ledger/encoding.h"
 #include "ledger/json.h"
 #include "ledger/log_entry.h"
+#include "ledger/registry/certificate.h"
 
 namespace creg::audit {
 namespace {

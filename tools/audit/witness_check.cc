@@ -31,8 +31,7 @@ StatusOr<WitnessPolicy> LoadWitnessPolicy(const WitnessFlags& flags) {
 
 Status CheckCosignatures(std::string_view note, const WitnessPolicy& policy) {
   if (policy.quorum == 0) return OkStatus();
-  CREG_ASSIGN_OR_RETURN(VerifiedCosignatures verified,
-                        VerifyCosignatures(note, policy.witnesses));
+  CREG_ASSIGN_OR_RETURN(VerifiedCosignatures verified, VerifyCosignatures(note, policy.witnesses));
   if (verified.cosignatures.size() >= policy.quorum) return OkStatus();
   std::vector<bool> cosigned(policy.witnesses.size(), false);
   for (const Cosignature& c : verified.cosignatures) cosigned[c.verifier] = true;

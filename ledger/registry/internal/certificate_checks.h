@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "creg/log.pb.h"
-#include "ledger/registry/certificate.h"
 #include "ledger/checkpoint.h"
+#include "ledger/registry/certificate.h"
 #include "ledger/registry/transaction.h"
 #include "ledger/status.h"
 

@@ -119,7 +119,8 @@ TEST(BackupTest, ContinuesFromTheSameSizeWhenServed) {
   StatusOr<Verdict> in_backup = opened.registry->Submit(next);
   ASSERT_TRUE(in_backup.ok()) << in_backup.status().ToString();
   ASSERT_TRUE(IsAccepted(*in_backup));
-  EXPECT_EQ(testing::AcceptedOf(*in_backup).entry_index, testing::AcceptedOf(in_original).entry_index);
+  EXPECT_EQ(testing::AcceptedOf(*in_backup).entry_index,
+            testing::AcceptedOf(in_original).entry_index);
 }
 
 TEST(BackupTest, RefusesAnExistingDestinationAndTouchesNothing) {
